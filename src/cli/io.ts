@@ -1,0 +1,27 @@
+/**
+ * Everything the CLI touches of its process, so that tests run it in-process with captured output
+ * and a chosen environment, and the real entry point passes the real ones.
+ */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Whether stdout and stderr are terminals (colour and prompts depend on it). */
+  isTTY: boolean;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+  };
+}
+
+/** Colour is on for terminals unless NO_COLOR is set (any non-empty value) or --no-color is given. */
+export function useColor(io: Io, flag: boolean): boolean {
+  return flag && io.isTTY && !io.env.NO_COLOR;
+}

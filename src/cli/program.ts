@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { createStyle, type Style } from '../render/style.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { handleError } from './handle-error.js';
+import { type Io, useColor } from './io.js';
+import { validateCommand } from './validate-command.js';
+
+/** What commands share: the process I/O, the global flags, and the exit code they set. */
+export interface CommandContext {
+  io: Io;
+  exitCode: ExitCode;
+  /** Set by commands that print JSON, so errors are printed as JSON too. */
+  json: boolean;
+  style: () => Style;
+}
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws and
+ * never exits the process: the entry point sets the exit code, tests read it.
+ */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const program = new Command('assistants')
+    .description('Declarative infrastructure as code for OpenAI files, vector stores and assistants.')
+    .version(version, '-V, --version')
+    .option('--state <path>', 'state file', '.assistants/state.json')
+    .option('--base-url <url>', 'API base URL (else OPENAI_BASE_URL, else the SDK default)')
+    .option('--no-color', 'plain output (also when NO_COLOR is set)')
+    .option('--debug', 'show stack traces of internal errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const context: CommandContext = {
+    io,
+    exitCode: EXIT.OK,
+    json: false,
+    style: () => createStyle(useColor(io, program.opts<{ color: boolean }>().color)),
+  };
+  program.addCommand(
+    validateCommand(context).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }),
+  );
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return context.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed its message (or the help); help and --version exit 0.
+      return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
+    }
+    const debug = program.opts<{ debug?: boolean }>().debug === true;
+    return handleError(err, io, { debug, json: context.json, style: context.style() });
+  }
+}

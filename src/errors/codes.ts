@@ -1,0 +1,53 @@
+/**
+ * The registry of diagnostic and error codes. Codes are stable: tests, CI scripts and users grep for
+ * them, so a code is never renamed or reused; retire one by leaving it here unused.
+ */
+export const ERROR_CODES = {
+  // Reading manifests
+  MANIFEST_NOT_FOUND: 'a manifest file or folder given with -f does not exist',
+  NO_MANIFESTS: 'a folder given with -f holds no *.yaml or *.yml file',
+  MANIFEST_UNREADABLE: 'a manifest file could not be read',
+  YAML_SYNTAX: 'the YAML is not well-formed',
+  YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
+  // Schema
+  TYPE_MISMATCH: 'a value has the wrong type',
+  MISSING_FIELD: 'a required field is absent',
+  UNKNOWN_KEY: 'a key the manifest format does not define',
+  INVALID_VALUE: 'a value is not one of those allowed or does not match the expected form',
+  OUT_OF_RANGE: 'a value, a length or a count is outside the limits of the API',
+  INVALID_NAME: 'a resource name does not match the allowed form',
+  // Interpolation
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the syntax itself
+  ENV_UNSET: '${env:NAME} names an unset variable and gives no default',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the syntax itself
+  INVALID_INTERPOLATION: 'a ${...} expression that is not ${env:NAME} or ${env:NAME:-default}',
+  // Merging and references
+  DUPLICATE_NAME: 'a resource name is defined twice',
+  STACK_CONFLICT: 'manifest files name different stacks',
+  UNDEFINED_REFERENCE: 'a reference to a name that is not defined',
+  DUPLICATE_MEMBER: 'a file is listed twice in one vector store',
+  RESERVED_METADATA_KEY: 'a metadata key that the ownership stamp uses',
+  // Tools
+  DUPLICATE_FUNCTION_NAME: 'two function tools of one assistant share a name',
+  DUPLICATE_TOOL: 'an assistant lists a built-in tool twice',
+  INVALID_JSON_SCHEMA: 'function parameters or a response schema that do not compile as JSON Schema',
+  STRICT_SCHEMA_INVALID: 'a strict schema that breaks the rules of strict mode',
+  TOOL_RESOURCE_WITHOUT_TOOL: 'tool_resources for a tool the assistant does not have',
+  // Files on disk
+  FILE_NOT_FOUND: 'a referenced path does not exist',
+  NOT_A_REGULAR_FILE: 'a referenced path is a folder or a special file',
+  FILE_TOO_LARGE: 'a file is larger than the API accepts',
+  UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
+  GLOB_NO_MATCH: 'a glob member matches no file',
+  PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
+  // Command line and internal
+  USAGE: 'the command line is not valid',
+  INTERNAL: 'a defect in assistants-iac itself',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** True when `code` is a registered code (used by renderers and by tests of the registry). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}

@@ -1,0 +1,148 @@
+import { assistantAddress, fileAddress, membershipAddress, vectorStoreAddress } from '../model/address.js';
+import type {
+  AssistantTool,
+  Desired,
+  DesiredAssistant,
+  DesiredFile,
+  DesiredMembership,
+  DesiredToolResources,
+  DesiredVectorStore,
+} from '../model/desired.js';
+import type { MergedManifest } from './merge.js';
+import { resolveTools } from './resolve-tools.js';
+import type { DiskFacts } from './rules/disk.js';
+
+const byAddress = <T extends { address: string }>(a: T, b: T) =>
+  a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+
+/**
+ * The desired model from a merged manifest that passed every rule, and the facts the disk rules
+ * gathered. Pure: it reads no file. Lists are sorted by address so that output is stable.
+ */
+export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests: string[]): Desired {
+  const files = new Map<string, DesiredFile>();
+  for (const entry of merged.files.values()) {
+    const facts = disk.files.get(entry.name);
+    if (!facts) continue;
+    files.set(entry.name, {
+      address: fileAddress(entry.name),
+      name: entry.name,
+      path: facts.real,
+      relativePath: facts.relativePath,
+      purpose: entry.value.purpose ?? 'assistants',
+      bytes: facts.bytes,
+      mtimeMs: facts.mtimeMs,
+      protect: entry.value.protect === true,
+      origin: 'declared',
+      source: entry.doc.locate(entry.path, 'key'),
+    });
+  }
+
+  const vectorStores: DesiredVectorStore[] = [];
+  const memberships: DesiredMembership[] = [];
+  for (const entry of merged.vector_stores.values()) {
+    const { value, name } = entry;
+    vectorStores.push({
+      address: vectorStoreAddress(name),
+      name,
+      displayName: value.name ?? name,
+      ...(value.chunking_strategy ? { chunking_strategy: value.chunking_strategy } : {}),
+      ...(value.expires_after
+        ? {
+            expires_after: {
+              anchor: value.expires_after.anchor ?? 'last_active_at',
+              days: value.expires_after.days,
+            },
+          }
+        : {}),
+      metadata: value.metadata ?? {},
+      protect: value.protect === true,
+      source: entry.doc.locate(entry.path, 'key'),
+    });
+    const globs = disk.globs.get(name);
+    (value.files ?? []).forEach((member, index) => {
+      const source = entry.doc.locate([...entry.path, 'files', index]);
+      const attributes = typeof member === 'object' ? member.attributes : undefined;
+      const add = (file: string) =>
+        memberships.push({
+          address: membershipAddress(name, file),
+          store: name,
+          file,
+          ...(attributes ? { attributes } : {}),
+          source,
+        });
+      if (typeof member === 'string') {
+        add(member);
+        return;
+      }
+      if ('file' in member) {
+        add(member.file);
+        return;
+      }
+      for (const match of globs?.get(index) ?? []) {
+        if (!match.declared && !files.has(match.name)) {
+          files.set(match.name, {
+            address: fileAddress(match.name),
+            name: match.name,
+            path: match.facts.real,
+            relativePath: match.facts.relativePath,
+            purpose: 'assistants',
+            bytes: match.facts.bytes,
+            mtimeMs: match.facts.mtimeMs,
+            // `protect` guards the store; files a glob brings in come and go with the folder.
+            protect: false,
+            origin: 'glob',
+            source,
+          });
+        }
+        add(match.name);
+      }
+    });
+  }
+
+  const assistants: DesiredAssistant[] = [];
+  for (const entry of merged.assistants.values()) {
+    const { value, name } = entry;
+    const tools: AssistantTool[] = resolveTools(entry, merged.tools).map(
+      (t) => t.definition as AssistantTool,
+    );
+    const fromFile = disk.instructions.get(name);
+    const instructions = typeof value.instructions === 'string' ? value.instructions : fromFile?.text;
+    const resources: DesiredToolResources = {};
+    const search = value.tool_resources?.file_search;
+    if (search)
+      resources.file_search = {
+        vector_stores: search.vector_stores ?? [],
+        vector_store_ids: search.vector_store_ids ?? [],
+      };
+    const code = value.tool_resources?.code_interpreter;
+    if (code) resources.code_interpreter = { files: code.files ?? [], file_ids: code.file_ids ?? [] };
+    assistants.push({
+      address: assistantAddress(name),
+      name,
+      model: value.model,
+      ...(value.name !== undefined ? { displayName: value.name } : {}),
+      ...(value.description !== undefined ? { description: value.description } : {}),
+      ...(instructions !== undefined ? { instructions } : {}),
+      ...(fromFile ? { instructionsFile: fromFile.relativePath } : {}),
+      tools,
+      toolResources: resources,
+      ...(value.temperature !== undefined ? { temperature: value.temperature } : {}),
+      ...(value.top_p !== undefined ? { top_p: value.top_p } : {}),
+      ...(value.response_format !== undefined ? { response_format: value.response_format } : {}),
+      ...(value.reasoning_effort !== undefined ? { reasoning_effort: value.reasoning_effort } : {}),
+      metadata: value.metadata ?? {},
+      protect: value.protect === true,
+      source: entry.doc.locate(entry.path, 'key'),
+    });
+  }
+
+  return {
+    stack: merged.stack,
+    manifests,
+    files: [...files.values()].sort(byAddress),
+    vectorStores: vectorStores.sort(byAddress),
+    memberships: memberships.sort(byAddress),
+    assistants: assistants.sort(byAddress),
+  };
+}

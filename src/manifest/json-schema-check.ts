@@ -1,0 +1,84 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValuePath } from './source-document.js';
+
+/** A problem inside a user-supplied JSON Schema, at a path relative to the schema's root. */
+export interface SchemaProblem {
+  path: ValuePath;
+  message: string;
+}
+
+/**
+ * Whether a JSON Schema written in a manifest (function parameters, a response schema) compiles:
+ * first against the JSON Schema meta-schema, then by compiling it (which catches bad `$ref`s).
+ * Unknown keywords are allowed, as the API allows them. Returns the first problem, or undefined.
+ */
+export function compileProblem(schema: Record<string, unknown>): SchemaProblem | undefined {
+  // A fresh instance per schema: schemas may reuse an `$id`, which one shared instance rejects.
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false });
+  if (!ajv.validateSchema(schema)) {
+    const error = ajv.errors?.[0];
+    if (error) {
+      const allowed = error.params.allowedValues as unknown[] | undefined;
+      const detail = allowed ? `${error.message} (${allowed.map(String).join(', ')})` : error.message;
+      return { path: pointerPath(error.instancePath), message: `${error.instancePath || '/'} ${detail}` };
+    }
+  }
+  try {
+    ajv.compile(schema);
+  } catch (err) {
+    return { path: [], message: err instanceof Error ? err.message : String(err) };
+  }
+  return undefined;
+}
+
+function pointerPath(pointer: string): ValuePath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const SUBSCHEMA_MAPS = ['properties', '$defs', 'definitions', 'patternProperties'] as const;
+const SUBSCHEMA_LISTS = ['anyOf', 'allOf', 'oneOf', 'prefixItems'] as const;
+
+/**
+ * Breaches of the rules of strict mode (Structured Outputs): the root is an object; every object
+ * schema sets `additionalProperties: false` and lists each of its properties in `required`.
+ */
+export function strictProblems(schema: Record<string, unknown>): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  if (schema.type !== 'object') problems.push({ path: [], message: 'the root must be {type: object}' });
+
+  const visit = (node: unknown, path: ValuePath): void => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    const s = node as Record<string, unknown>;
+    const isObject = s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object'));
+    if (isObject || (s.properties !== undefined && typeof s.properties === 'object')) {
+      if (s.additionalProperties !== false)
+        problems.push({ path, message: 'an object schema must set additionalProperties: false' });
+      const props = s.properties && typeof s.properties === 'object' ? Object.keys(s.properties) : [];
+      const required = Array.isArray(s.required) ? s.required.map(String) : [];
+      const missing = props.filter((p) => !required.includes(p));
+      if (missing.length > 0)
+        problems.push({
+          path,
+          message: `every property must be required (use a null type for optional ones); not required: ${missing.join(', ')}`,
+        });
+    }
+    for (const key of SUBSCHEMA_MAPS) {
+      const map = s[key];
+      if (map && typeof map === 'object' && !Array.isArray(map))
+        for (const [name, sub] of Object.entries(map)) visit(sub, [...path, key, name]);
+    }
+    for (const key of SUBSCHEMA_LISTS) {
+      const list = s[key];
+      if (!Array.isArray(list)) continue;
+      for (let i = 0; i < list.length; i++) visit(list[i], [...path, key, i]);
+    }
+    if (s.items !== undefined) visit(s.items, [...path, 'items']);
+  };
+  visit(schema, []);
+  return problems;
+}

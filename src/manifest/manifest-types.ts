@@ -1,0 +1,67 @@
+import type {
+  AttributeValue,
+  ChunkingStrategy,
+  FilePurpose,
+  FunctionDefinition,
+  ReasoningEffort,
+  ResponseFormat,
+} from '../model/desired.js';
+
+/**
+ * The shapes of manifest sections as written, once they have passed the schema. Rules read these;
+ * they never see a value that failed the schema (such resources are set aside, see merge.ts).
+ */
+export interface RawFile {
+  path: string;
+  purpose?: FilePurpose;
+  protect?: boolean;
+}
+
+export type RawMember =
+  | string
+  | { file: string; attributes?: Record<string, AttributeValue> }
+  | { glob: string; attributes?: Record<string, AttributeValue> };
+
+export interface RawVectorStore {
+  name?: string;
+  files?: RawMember[];
+  chunking_strategy?: ChunkingStrategy;
+  expires_after?: { anchor?: 'last_active_at'; days: number };
+  metadata?: Record<string, string>;
+  protect?: boolean;
+}
+
+export type RawToolDefinition =
+  | { type: 'code_interpreter' }
+  | { type: 'file_search'; file_search?: Record<string, unknown> }
+  | { type: 'function'; function: FunctionDefinition };
+
+export type RawToolItem = string | RawToolDefinition;
+
+export interface RawAssistant {
+  model: string;
+  name?: string;
+  description?: string;
+  instructions?: string | { file: string };
+  tools?: RawToolItem[];
+  tool_resources?: {
+    file_search?: { vector_stores?: string[]; vector_store_ids?: string[] };
+    code_interpreter?: { files?: string[]; file_ids?: string[] };
+  };
+  temperature?: number;
+  top_p?: number;
+  response_format?: ResponseFormat;
+  reasoning_effort?: ReasoningEffort;
+  metadata?: Record<string, string>;
+  protect?: boolean;
+}
+
+export interface RawSections {
+  files: RawFile;
+  tools: RawToolDefinition;
+  vector_stores: RawVectorStore;
+  assistants: RawAssistant;
+}
+
+export type SectionName = keyof RawSections;
+export const SECTIONS: readonly SectionName[] = ['files', 'tools', 'vector_stores', 'assistants'];

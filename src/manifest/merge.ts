@@ -1,0 +1,124 @@
+import type { Diagnostic } from '../errors/index.js';
+import { diagnosticAt } from './diagnostic-at.js';
+import type { RawSections, SectionName } from './manifest-types.js';
+import { SECTIONS } from './manifest-types.js';
+import type { SourceDocument, ValuePath } from './source-document.js';
+
+/** One named resource of the merged manifest, with the document and path it was written at. */
+export interface Entry<T> {
+  section: SectionName;
+  name: string;
+  value: T;
+  doc: SourceDocument;
+  path: ValuePath;
+  /**
+   * False when the schema (or an interpolation) rejected the entry as a whole: its name still counts
+   * as defined, so references to it are not reported as dangling, but no further rule looks at it.
+   * A valid entry may still have lost invalid parts; rules check what is left.
+   */
+  valid: boolean;
+}
+
+export interface MergedManifest {
+  stack: string;
+  files: Map<string, Entry<RawSections['files']>>;
+  tools: Map<string, Entry<RawSections['tools']>>;
+  vector_stores: Map<string, Entry<RawSections['vector_stores']>>;
+  assistants: Map<string, Entry<RawSections['assistants']>>;
+}
+
+/**
+ * A document after interpolation and schema checks: `written` is its value as written (after
+ * interpolation), `value` the part of it that the schema accepts (see checkSchema).
+ */
+export interface CheckedDocument {
+  doc: SourceDocument;
+  written: unknown;
+  value: unknown;
+}
+
+export const DEFAULT_STACK = 'default';
+
+const NOUNS: Record<SectionName, string> = {
+  files: 'file',
+  tools: 'tool',
+  vector_stores: 'vector store',
+  assistants: 'assistant',
+};
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Merges partial manifests into one. A name defined twice is an error naming both places; so are
+ * two files naming different stacks. The first definition wins, so later rules see one of them.
+ */
+export function mergeDocuments(documents: readonly CheckedDocument[]): {
+  merged: MergedManifest;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const merged: MergedManifest = {
+    stack: DEFAULT_STACK,
+    files: new Map(),
+    tools: new Map(),
+    vector_stores: new Map(),
+    assistants: new Map(),
+  };
+  let stackFrom: { doc: SourceDocument; value: string } | undefined;
+
+  for (const { doc, written, value: accepted } of documents) {
+    if (!isMapping(written)) continue;
+    const value = isMapping(accepted) ? accepted : {};
+    const stack = value.stack;
+    if (typeof stack === 'string') {
+      if (!stackFrom) {
+        stackFrom = { doc, value: stack };
+        merged.stack = stack;
+      } else if (stackFrom.value !== stack) {
+        diagnostics.push(
+          diagnosticAt(
+            doc,
+            ['stack'],
+            'STACK_CONFLICT',
+            `stack "${stack}" differs from stack "${stackFrom.value}"`,
+            {
+              related: [
+                { message: `stack "${stackFrom.value}" set here`, location: stackFrom.doc.locate(['stack']) },
+              ],
+              hint: 'manifests merged in one run describe one stack: make them agree, or plan them separately',
+            },
+          ),
+        );
+      }
+    }
+    for (const section of SECTIONS) {
+      const entries = written[section];
+      if (!isMapping(entries)) continue;
+      const kept = isMapping(value[section]) ? (value[section] as Record<string, unknown>) : {};
+      const map = merged[section] as Map<string, Entry<unknown>>;
+      for (const name of Object.keys(entries)) {
+        const path: ValuePath = [section, name];
+        const first = map.get(name);
+        if (first) {
+          diagnostics.push(
+            diagnosticAt(doc, path, 'DUPLICATE_NAME', `${NOUNS[section]} "${name}" is defined twice`, {
+              at: 'key',
+              related: [{ message: 'first defined here', location: first.doc.locate(first.path, 'key') }],
+            }),
+          );
+          continue;
+        }
+        const valid = Object.hasOwn(kept, name);
+        map.set(name, { section, name, value: kept[name], doc, path, valid });
+      }
+    }
+  }
+  return { merged, diagnostics };
+}
+
+/** The entries of a section that passed the schema. */
+export function validEntries<T>(map: Map<string, Entry<T>>): Entry<T>[] {
+  return [...map.values()].filter((e) => e.valid);
+}

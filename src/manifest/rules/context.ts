@@ -1,0 +1,18 @@
+import type { Diagnostic } from '../../errors/index.js';
+import type { MergedManifest } from '../merge.js';
+
+export interface ValidateOptions {
+  /** The working folder: -f paths resolve against it and displayed paths are relative to it. */
+  cwd: string;
+  /** Variables for `${env:NAME}`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Accept referenced paths that resolve outside the manifest root. */
+  allowOutsideRoot?: boolean;
+}
+
+/** What every semantic rule gets: the merged manifest, the options, and where to report findings. */
+export interface RuleContext {
+  merged: MergedManifest;
+  options: ValidateOptions;
+  report: (diagnostic: Diagnostic) => void;
+}

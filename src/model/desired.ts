@@ -1,0 +1,130 @@
+import type { SourceLocation } from '../errors/index.js';
+import type { Address } from './address.js';
+
+/**
+ * The desired world, as the manifests describe it after validation: names resolved, globs
+ * expanded, paths made real, instructions read, `${env:...}` substituted. The planner compares this
+ * with state and live objects; nothing here has an API id yet.
+ *
+ * Optional fields are absent when the manifest leaves them out; the planner treats an absent field
+ * as "clear it on the resource" (sent as null), never as "keep what is there".
+ */
+export interface Desired {
+  stack: string;
+  /** The manifest files read, as given to the user (relative to the working folder where possible). */
+  manifests: string[];
+  files: DesiredFile[];
+  vectorStores: DesiredVectorStore[];
+  memberships: DesiredMembership[];
+  assistants: DesiredAssistant[];
+}
+
+export type FilePurpose = 'assistants' | 'batch' | 'fine-tune' | 'vision' | 'user_data' | 'evals';
+
+export interface DesiredFile {
+  address: Address;
+  name: string;
+  /** Absolute path with symlinks resolved; what gets uploaded. */
+  path: string;
+  /** Path relative to the manifest root, with `/` separators; what plans show. */
+  relativePath: string;
+  purpose: FilePurpose;
+  bytes: number;
+  mtimeMs: number;
+  protect: boolean;
+  /** `declared` under `files:`, or `glob` when a vector-store glob member brought it in. */
+  origin: 'declared' | 'glob';
+  source: SourceLocation;
+}
+
+export type ChunkingStrategy =
+  | { type: 'auto' }
+  | { type: 'static'; static: { max_chunk_size_tokens: number; chunk_overlap_tokens: number } };
+
+export interface ExpiresAfter {
+  anchor: 'last_active_at';
+  days: number;
+}
+
+export type AttributeValue = string | number | boolean;
+
+export interface DesiredVectorStore {
+  address: Address;
+  name: string;
+  /** The store's `name` field in the API (the manifest key when `name:` is not given). */
+  displayName: string;
+  chunking_strategy?: ChunkingStrategy;
+  expires_after?: ExpiresAfter;
+  metadata: Record<string, string>;
+  protect: boolean;
+  source: SourceLocation;
+}
+
+/** A file attached to a vector store. `file` is the name of a DesiredFile. */
+export interface DesiredMembership {
+  address: Address;
+  store: string;
+  file: string;
+  attributes?: Record<string, AttributeValue>;
+  source: SourceLocation;
+}
+
+export interface FunctionDefinition {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+  strict?: boolean;
+}
+
+/** Tools in the API's own shape; shared tools referenced by name are already inlined. */
+export type AssistantTool =
+  | { type: 'code_interpreter' }
+  | {
+      type: 'file_search';
+      file_search?: {
+        max_num_results?: number;
+        ranking_options?: { ranker?: 'auto' | 'default_2024_08_21'; score_threshold: number };
+      };
+    }
+  | { type: 'function'; function: FunctionDefinition };
+
+export type ResponseFormat =
+  | 'auto'
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean };
+    };
+
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+/**
+ * Tool resources by reference: `vector_stores` and `files` are names of managed resources (resolved
+ * to ids at apply time); `vector_store_ids` and `file_ids` are raw ids of unmanaged ones.
+ */
+export interface DesiredToolResources {
+  file_search?: { vector_stores: string[]; vector_store_ids: string[] };
+  code_interpreter?: { files: string[]; file_ids: string[] };
+}
+
+export interface DesiredAssistant {
+  address: Address;
+  name: string;
+  model: string;
+  /** The assistant's `name` field in the API; absent means none (the manifest key is not used). */
+  displayName?: string;
+  description?: string;
+  instructions?: string;
+  /** Where the instructions came from when read from a file (relative to the manifest root). */
+  instructionsFile?: string;
+  tools: AssistantTool[];
+  toolResources: DesiredToolResources;
+  temperature?: number;
+  top_p?: number;
+  response_format?: ResponseFormat;
+  reasoning_effort?: ReasoningEffort;
+  metadata: Record<string, string>;
+  protect: boolean;
+  source: SourceLocation;
+}

@@ -1,0 +1,61 @@
+/**
+ * File types by tool, as OpenAI documents them (the Assistants file-format table). A file attached
+ * to a vector store whose extension is not in FILE_SEARCH_EXTENSIONS ends `failed` with
+ * `unsupported_file` after upload, so validation rejects it before any upload.
+ */
+export const FILE_SEARCH_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.c',
+  '.cpp',
+  '.css',
+  '.docx',
+  '.go',
+  '.html',
+  '.java',
+  '.js',
+  '.json',
+  '.md',
+  '.pdf',
+  '.php',
+  '.pptx',
+  '.py',
+  '.rb',
+  '.tex',
+  '.ts',
+  '.txt',
+]);
+
+export const CODE_INTERPRETER_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.c',
+  '.cpp',
+  '.css',
+  '.csv',
+  '.docx',
+  '.gif',
+  '.html',
+  '.java',
+  '.jpeg',
+  '.jpg',
+  '.js',
+  '.json',
+  '.md',
+  '.pdf',
+  '.php',
+  '.png',
+  '.pptx',
+  '.py',
+  '.rb',
+  '.tar',
+  '.tex',
+  '.ts',
+  '.txt',
+  '.xlsx',
+  '.xml',
+  '.zip',
+]);
+
+/** The lower-cased extension of a file name, with its dot; '' when it has none. */
+export function extensionOf(fileName: string): string {
+  const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot).toLowerCase();
+}
