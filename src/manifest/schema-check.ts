@@ -132,7 +132,7 @@ const TYPE_WORDS: Record<string, string> = {
   string: 'a string',
   number: 'a number',
   integer: 'an integer',
-  boolean: 'true or false',
+  boolean: 'a boolean',
   object: 'a mapping',
   array: 'a list',
   null: 'null',

@@ -86,10 +86,11 @@ export class SourceDocument {
         const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(step));
         if (!pair) return found;
         if (at === 'key' && i === path.length - 1 && isNode(pair.key)) return pair.key;
-        // A key with no value (`name:`) has a null value node or none: point at the key then.
+        // A key with no value (`name:`) has no value node, or an empty one: point at the key then.
         node = pair.value;
-        const next =
-          isNode(pair.value) && pair.value.range ? pair.value : isNode(pair.key) ? pair.key : undefined;
+        const range = isNode(pair.value) ? pair.value.range : undefined;
+        const written = range !== undefined && range !== null && range[1] > range[0];
+        const next = written ? (pair.value as Node) : isNode(pair.key) ? pair.key : undefined;
         if (!next) return found;
         found = next;
       } else if (isSeq(node)) {
@@ -144,8 +145,12 @@ export function parseManifest(
   const diagnostics: Diagnostic[] = [];
   for (const doc of docs) {
     const source = new SourceDocument(file, text, doc, lines, undefined);
+    // Errors found at the end of input (an unclosed bracket or quote) point past the last line;
+    // point at the end of the last written line instead, where the fix goes.
+    const end = text.trimEnd().length;
     for (const problem of [...doc.errors, ...doc.warnings]) {
-      const location = source.span(problem.pos[0], problem.pos[1]);
+      const start = Math.min(problem.pos[0], end);
+      const location = source.span(start, Math.max(start, Math.min(problem.pos[1], end)));
       const duplicate = problem.code === 'DUPLICATE_KEY';
       diagnostics.push({
         severity: doc.errors.includes(problem as never) ? 'error' : 'warning',

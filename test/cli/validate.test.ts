@@ -1,0 +1,201 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { handleError } from '../../src/cli/handle-error.js';
+import { AssistantsError } from '../../src/errors/index.js';
+import { createStyle } from '../../src/render/style.js';
+import { runInProcess } from '../helpers/run-cli.js';
+import { workspace, yaml } from '../helpers/workspace.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const EXAMPLES = ['support-bot', 'data-analyst', 'function-calling', 'knowledge-base'];
+
+const broken = yaml`
+  version: 1
+  assistants:
+    bot:
+      model: gpt-4o
+      instruction: Be brief.
+      temperature: 7
+`;
+
+describe('assistants validate', () => {
+  it.each(EXAMPLES)('accepts examples/%s (exit 0)', async (example) => {
+    const run = await runInProcess(['validate', '-f', `examples/${example}`], { cwd: root });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Success! \d manifest files? valid \(stack "[a-z-]+"\): /);
+    expect(run.code).toBe(0);
+  });
+
+  it('prints every error as FILE:LINE:COL error[CODE]: message, with the line and a caret, and exits 1', async () => {
+    const dir = await workspace({ 'assistants.yaml': broken });
+    const run = await runInProcess(['validate'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      [
+        'assistants.yaml:5:5 error[UNKNOWN_KEY]: unknown key "instruction" in assistant "bot"; did you mean "instructions"?',
+        ' 5 |     instruction: Be brief.',
+        '   |     ^^^^^^^^^^^',
+        '  = hint: known keys: model, name, description, instructions, tools, tool_resources, temperature, top_p, response_format, reasoning_effort, metadata, protect',
+        '',
+        'assistants.yaml:6:18 error[OUT_OF_RANGE]: temperature of assistant "bot" is 7; it must be at most 2',
+        ' 6 |     temperature: 7',
+        '   |                  ^',
+        '',
+        'Validation failed: 2 errors, 0 warnings in 1 manifest file.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--format json prints the same findings as data on stdout', async () => {
+    const dir = await workspace({ 'assistants.yaml': broken });
+    const run = await runInProcess(['validate', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({
+      format_version: '1',
+      valid: false,
+      error_count: 2,
+      warning_count: 0,
+      summary: null,
+    });
+    expect(out.diagnostics[1]).toEqual({
+      severity: 'error',
+      code: 'OUT_OF_RANGE',
+      message: 'temperature of assistant "bot" is 7; it must be at most 2',
+      file: 'assistants.yaml',
+      line: 6,
+      column: 18,
+      end_line: 6,
+      end_column: 19,
+      source_line: '    temperature: 7',
+      hint: null,
+      related: [],
+    });
+    const json = await runInProcess(['validate', '--json'], { cwd: dir });
+    expect(json.stdout).toBe(run.stdout);
+  });
+
+  it('--format json on success lists the addresses', async () => {
+    const run = await runInProcess(['validate', '-f', 'examples/function-calling', '--format', 'json'], {
+      cwd: root,
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).summary).toEqual({
+      stack: 'order-desk',
+      files: 0,
+      vector_stores: 0,
+      vector_store_files: 0,
+      assistants: 1,
+      addresses: ['assistant.order-desk'],
+    });
+  });
+
+  it('prints warnings and still exits 0', async () => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        vector_stores:
+          kb: {}
+        assistants:
+          bot:
+            model: gpt-4o
+            tool_resources: { file_search: { vector_stores: [kb] } }
+      `,
+    });
+    const run = await runInProcess(['validate'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^assistants\.yaml:7:23 warning\[TOOL_RESOURCE_WITHOUT_TOOL\]: /);
+    expect(run.stdout).toMatch(/^Success! .* 1 warning\.\n$/);
+  });
+
+  it('reads assistants.yaml in the working folder by default, and says so when it is missing', async () => {
+    const dir = await workspace({});
+    const run = await runInProcess(['validate'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error[MANIFEST_NOT_FOUND]: no assistants.yaml in ');
+    expect(run.stderr).toContain('= hint: pass a manifest file or folder with -f PATH');
+  });
+
+  it('colours only terminals, and never with NO_COLOR or --no-color', async () => {
+    const dir = await workspace({ 'assistants.yaml': broken });
+    const ansi = '\u001b[';
+    expect((await runInProcess(['validate'], { cwd: dir, isTTY: true })).stderr).toContain(ansi);
+    expect((await runInProcess(['validate'], { cwd: dir, isTTY: false })).stderr).not.toContain(ansi);
+    expect(
+      (await runInProcess(['validate'], { cwd: dir, isTTY: true, env: { NO_COLOR: '1' } })).stderr,
+    ).not.toMatch(ansi);
+    expect((await runInProcess(['--no-color', 'validate'], { cwd: dir, isTTY: true })).stderr).not.toMatch(
+      ansi,
+    );
+  });
+
+  it('rejects unknown options and formats with exit 1', async () => {
+    const unknown = await runInProcess(['validate', '--frmat', 'json'], { cwd: root });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("error: unknown option '--frmat'");
+    const format = await runInProcess(['validate', '--format', 'yaml'], { cwd: root });
+    expect(format.code).toBe(1);
+    expect(format.stderr).toContain(
+      "option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, json.",
+    );
+  });
+
+  it('--help exits 0 and lists the command', async () => {
+    const run = await runInProcess(['--help'], { cwd: root });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('validate [options]');
+  });
+});
+
+describe('the top-level error handler', () => {
+  const capture = () => {
+    const out = { stdout: '', stderr: '' };
+    const io = {
+      stdout: (t: string) => {
+        out.stdout += t;
+      },
+      stderr: (t: string) => {
+        out.stderr += t;
+      },
+      env: {},
+      cwd: root,
+      isTTY: false,
+    };
+    return { out, io };
+  };
+
+  it('prints a defect without its stack, unless --debug', () => {
+    const { out, io } = capture();
+    const code = handleError(new TypeError('x is undefined'), io, {
+      debug: false,
+      json: false,
+      style: createStyle(false),
+    });
+    expect(code).toBe(1);
+    expect(out.stderr).toBe(
+      'error[INTERNAL]: internal error: x is undefined\n  = hint: this is a defect in assistants-iac; rerun with --debug for details and report it\n',
+    );
+    const debug = capture();
+    handleError(new TypeError('x is undefined'), debug.io, {
+      debug: true,
+      json: false,
+      style: createStyle(false),
+    });
+    expect(debug.out.stderr).toMatch(/TypeError: x is undefined\n\s+at /);
+  });
+
+  it('prints a user error with its code and location, as JSON when asked', () => {
+    const { out, io } = capture();
+    const error = new AssistantsError('FILE_NOT_FOUND', 'file "a.md" does not exist', {
+      location: { file: 'assistants.yaml', line: 3, column: 5 },
+    });
+    handleError(error, io, { debug: false, json: true, style: createStyle(false) });
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      error: true,
+      diagnostics: [{ code: 'FILE_NOT_FOUND', file: 'assistants.yaml', line: 3, column: 5 }],
+    });
+  });
+});

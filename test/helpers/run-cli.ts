@@ -1,0 +1,28 @@
+import { runCli } from '../../src/cli/program.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output: the same code path as the binary, minus the process. */
+export async function runInProcess(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string>; isTTY?: boolean },
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: options.env ?? {},
+    cwd: options.cwd,
+    isTTY: options.isTTY ?? false,
+  });
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { brief, check, onlyError } from '../../helpers/validate.js';
+import { yaml } from '../../helpers/workspace.js';
+
+describe('${env:...} interpolation', () => {
+  const manifest = yaml`
+    version: 1
+    assistants:
+      bot:
+        model: \${env:MODEL}
+        name: "Support (\${env:REGION:-eu})"
+        description: costs $\${env:NOT_EXPANDED}
+  `;
+
+  it('substitutes set variables and defaults, and $${ stays a literal ${', async () => {
+    const result = await check(manifest, {}, { env: { MODEL: 'gpt-4o-mini' } });
+    expect(result.errors).toEqual([]);
+    expect(result.value?.assistants[0]).toMatchObject({
+      model: 'gpt-4o-mini',
+      displayName: 'Support (eu)',
+      description: 'costs ${env:NOT_EXPANDED}',
+    });
+  });
+
+  it('an unset variable without a default is an error at the expression', async () => {
+    const result = await check(manifest);
+    const error = onlyError(result);
+    expect(brief(error)).toBe(
+      'assistants.yaml:4:12 ENV_UNSET environment variable MODEL is not set and "${env:MODEL}" gives no default',
+    );
+    expect(error.location).toMatchObject({ endLine: 4, endColumn: 24 });
+    expect(error.hint).toBe('set MODEL, or give a default: ${env:MODEL:-VALUE}');
+  });
+
+  it('an empty variable counts as set', async () => {
+    const result = await check('version: 1\nstack: "${env:STACK:-main}"\n', {}, { env: { STACK: '' } });
+    // The empty stack name then fails the schema: proof the empty value was used, not the default.
+    expect(onlyError(result).code).toBe('INVALID_VALUE');
+  });
+
+  it('any other ${...} is an error, with the escape in the hint', async () => {
+    const result = await check(
+      'version: 1\nassistants:\n  bot:\n    model: gpt-4o\n    instructions: "Hello ${user}"\n',
+    );
+    const error = onlyError(result);
+    expect(brief(error)).toBe(
+      'assistants.yaml:5:26 INVALID_INTERPOLATION "${user}" is not a supported expression; use ${env:NAME} or ${env:NAME:-default}',
+    );
+    expect(error.hint).toBe('write $${ for a literal ${');
+  });
+
+  it('variables in paths are substituted before the path is checked', async () => {
+    const result = await check(
+      'version: 1\nfiles:\n  doc:\n    path: ${env:DOCS}/a.md\n',
+      { 'docs/a.md': 'a' },
+      { env: { DOCS: 'docs' } },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.value?.files[0]?.relativePath).toBe('docs/a.md');
+  });
+});

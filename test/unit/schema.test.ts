@@ -1,0 +1,75 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { MANIFEST_SCHEMA_URL, manifestValidator } from '../../src/manifest/schema-check.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function loadSchema(): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(MANIFEST_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+}
+
+/** Every `properties` entry of every subschema, with its JSON pointer. */
+function properties(node: unknown, pointer = ''): { pointer: string; schema: Record<string, unknown> }[] {
+  if (node === null || typeof node !== 'object') return [];
+  const out: { pointer: string; schema: Record<string, unknown> }[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'properties' && value && typeof value === 'object') {
+      for (const [name, sub] of Object.entries(value))
+        out.push({ pointer: `${pointer}/properties/${name}`, schema: sub as Record<string, unknown> });
+    }
+    out.push(...properties(value, `${pointer}/${key}`));
+  }
+  return out;
+}
+
+describe('schema/manifest.schema.json', () => {
+  it('is JSON Schema 2020-12 that compiles in strict mode', async () => {
+    const schema = await loadSchema();
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(new Ajv2020().validateSchema(schema)).toBe(true);
+    expect(() => manifestValidator()).not.toThrow();
+  });
+
+  it('describes every field (editors show the descriptions)', async () => {
+    // Properties inside `if` are conditions that pick a branch, not fields.
+    const fields = properties(await loadSchema()).filter((f) => !f.pointer.includes('/if/'));
+    expect(fields.length).toBeGreaterThan(60);
+    const undocumented = fields.filter(({ schema }) => {
+      if (typeof schema.description === 'string' && schema.description.length > 0) return false;
+      // A field that only refers to a definition is described there.
+      const ref = schema.$ref;
+      return typeof ref !== 'string';
+    });
+    expect(undocumented.map((f) => f.pointer)).toEqual([]);
+  });
+
+  it('states the API limits it enforces', async () => {
+    const schema = JSON.stringify(await loadSchema());
+    for (const limit of [
+      '"maxLength":256',
+      '"maxLength":512',
+      '"maxLength":256000',
+      '"maxItems":128',
+      '"maximum":4096',
+    ]) {
+      expect(schema.replace(/\s/g, '')).toContain(limit);
+    }
+  });
+});
+
+describe('examples', () => {
+  it('each starts with the yaml-language-server $schema comment pointing at the schema', async () => {
+    const dir = path.join(root, 'examples');
+    const manifests = (await readdir(dir, { recursive: true })).filter((f) => /\.ya?ml$/.test(f));
+    expect(manifests.length).toBeGreaterThanOrEqual(5);
+    for (const manifest of manifests) {
+      const first = (await readFile(path.join(dir, manifest), 'utf8')).split('\n')[0] ?? '';
+      const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+      expect(match, manifest).not.toBeNull();
+      const target = path.resolve(dir, path.dirname(manifest), match?.[1] ?? '');
+      expect(target, manifest).toBe(path.join(root, 'schema/manifest.schema.json'));
+    }
+  });
+});
