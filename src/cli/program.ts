@@ -15,6 +15,16 @@ export interface CommandContext {
   style: () => Style;
 }
 
+/** Commander's output, with its usage errors in our `error[CODE]: message` form. */
+function output(io: Io) {
+  return {
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (text: string, write: (text: string) => void) =>
+      write(text.replace(/^error: /, 'error[USAGE]: ')),
+  };
+}
+
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /**
@@ -31,7 +41,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .option('--debug', 'show stack traces of internal errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput(output(io));
 
   const context: CommandContext = {
     io,
@@ -39,9 +49,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     json: false,
     style: () => createStyle(useColor(io, program.opts<{ color: boolean }>().color)),
   };
-  program.addCommand(
-    validateCommand(context).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }),
-  );
+  program.addCommand(validateCommand(context).exitOverride().configureOutput(output(io)));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -19,6 +19,9 @@ export interface PathProblem {
   hint?: string;
 }
 
+export const OUTSIDE_ROOT_HINT =
+  'a reviewed manifest must not upload files from elsewhere; pass --allow-outside-root if this is intended';
+
 /** True when `target` is `root` or lies below it. */
 export function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
@@ -42,7 +45,7 @@ export async function inspectFile(
   const outside = (resolved: string): PathProblem => ({
     code: 'PATH_OUTSIDE_ROOT',
     message: `path "${shown}" resolves to ${resolved}, outside the manifest root ${root}`,
-    hint: 'a reviewed manifest must not upload files from elsewhere; pass --allow-outside-root if this is intended',
+    hint: OUTSIDE_ROOT_HINT,
   });
   if (!allowOutsideRoot && !isInside(root, absolute)) return outside(absolute);
 
@@ -65,7 +68,15 @@ export async function inspectFile(
         : undefined,
     };
   }
-  const real = await realpath(absolute);
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (err) {
+    return {
+      code: 'FILE_NOT_FOUND',
+      message: `file "${shown}" cannot be resolved: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    };
+  }
   if (!allowOutsideRoot && !isInside(root, real)) return outside(real);
   if (info.size > LIMITS.fileBytes) {
     return {

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import {
   type Document,
   isAlias,
@@ -31,6 +32,11 @@ export class SourceDocument {
     /** The plain value of the document (mappings as objects); `${env:...}` not yet applied. */
     readonly value: unknown,
   ) {}
+
+  /** The folder of the manifest file: relative paths in the document resolve against it. */
+  get dir(): string {
+    return dirname(this.file.path);
+  }
 
   /** Where the value at `path` is, or its key when `at` is 'key'. Falls back to the nearest ancestor found. */
   locate(path: ValuePath, at: 'value' | 'key' = 'value'): SourceLocation {

@@ -1,26 +1,17 @@
 /**
- * Limits of the OpenAI API that the manifest is checked against (spec openai-openapi 2.3.0 and its
- * prose; see README "API limits"). The emulator enforces the same numbers, so both import them here.
+ * Limits of the OpenAI API that validation checks in code (spec openai-openapi 2.3.0 and its
+ * prose). Limits that a single field carries (lengths, ranges, counts of one list) live in
+ * schema/manifest.schema.json instead; a test keeps the two in agreement.
  */
 export const LIMITS = {
-  assistantName: 256,
-  assistantDescription: 512,
+  /** Characters of assistant instructions, also when read from a file. */
   instructions: 256_000,
-  toolsPerAssistant: 128,
+  /** Vector stores of file_search: managed names and raw ids together. */
   vectorStoresPerAssistant: 1,
+  /** Files of code_interpreter: managed names and raw ids together. */
   codeInterpreterFiles: 20,
+  /** Metadata pairs per object, of which the ownership stamp takes its share. */
   metadataPairs: 16,
-  metadataKey: 64,
-  metadataValue: 512,
-  attributePairs: 16,
-  attributeKey: 64,
-  attributeValue: 512,
-  chunkSizeMin: 100,
-  chunkSizeMax: 4096,
-  expiryDaysMin: 1,
-  expiryDaysMax: 365,
+  /** Bytes per uploaded file. */
   fileBytes: 512 * 1024 * 1024,
-  functionName: /^[a-zA-Z0-9_-]{1,64}$/,
-  maxNumResultsMin: 1,
-  maxNumResultsMax: 50,
 } as const;

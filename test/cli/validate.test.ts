@@ -135,7 +135,7 @@ describe('assistants validate', () => {
   it('rejects unknown options and formats with exit 1', async () => {
     const unknown = await runInProcess(['validate', '--frmat', 'json'], { cwd: root });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("error: unknown option '--frmat'");
+    expect(unknown.stderr).toContain("error[USAGE]: unknown option '--frmat'");
     const format = await runInProcess(['validate', '--format', 'yaml'], { cwd: root });
     expect(format.code).toBe(1);
     expect(format.stderr).toContain(
