@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorCode } from '../errors/index.js';
 import { LIMITS } from '../model/limits.js';
+import { isUpward } from './manifest-files.js';
 
 /** What validation knows of a referenced file: from stat and realpath only, never its content. */
 export interface FileFacts {
@@ -25,10 +26,10 @@ export const OUTSIDE_ROOT_HINT =
 /** True when `target` is `root` or lies below it. */
 export function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (!isUpward(rel) && !path.isAbsolute(rel));
 }
 
-function toPosix(p: string): string {
+export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 

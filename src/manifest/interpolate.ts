@@ -37,7 +37,7 @@ export function interpolate(
       if (!env_) {
         invalidPaths.push(path);
         diagnostics.push(
-          located(source, path, index, match.length, 'INVALID_INTERPOLATION', {
+          located(source, path, index, match, 'INVALID_INTERPOLATION', {
             message: `"${match}" is not a supported expression; use \${env:NAME} or \${env:NAME:-default}`,
             hint: 'write $${ for a literal ${',
           }),
@@ -50,7 +50,7 @@ export function interpolate(
       if (fallback !== undefined) return fallback;
       invalidPaths.push(path);
       diagnostics.push(
-        located(source, path, index, match.length, 'ENV_UNSET', {
+        located(source, path, index, match, 'ENV_UNSET', {
           message: `environment variable ${name} is not set and "${match}" gives no default`,
           hint: `set ${name}, or give a default: \${env:${name}:-VALUE}`,
         }),
@@ -65,10 +65,10 @@ function located(
   source: SourceDocument,
   path: ValuePath,
   index: number,
-  length: number,
+  match: string,
   code: 'ENV_UNSET' | 'INVALID_INTERPOLATION',
   text: { message: string; hint: string },
 ): Diagnostic {
-  const location = source.locateInString(path, index, length);
+  const location = source.locateInString(path, index, match);
   return { severity: 'error', code, ...text, location, excerpt: source.lineText(location.line) };
 }

@@ -10,20 +10,23 @@ export interface SchemaProblem {
 /**
  * Whether a JSON Schema written in a manifest (function parameters, a response schema) compiles:
  * first against the JSON Schema meta-schema, then by compiling it (which catches bad `$ref`s).
- * Unknown keywords are allowed, as the API allows them. Returns the first problem, or undefined.
+ * Unknown keywords are allowed, as the API allows them. A `$schema` naming another draft is set
+ * aside: the API does not read it, and most of what those drafts say compiles the same. Returns the
+ * first problem, or undefined.
  */
-export function compileProblem(schema: Record<string, unknown>): SchemaProblem | undefined {
+export function compileProblem(written: Record<string, unknown>): SchemaProblem | undefined {
+  const { $schema: _draft, ...schema } = written;
   // A fresh instance per schema: schemas may reuse an `$id`, which one shared instance rejects.
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false });
-  if (!ajv.validateSchema(schema)) {
-    const error = ajv.errors?.[0];
-    if (error) {
-      const allowed = error.params.allowedValues as unknown[] | undefined;
-      const detail = allowed ? `${error.message} (${allowed.map(String).join(', ')})` : error.message;
-      return { path: pointerPath(error.instancePath), message: `${error.instancePath || '/'} ${detail}` };
-    }
-  }
   try {
+    if (!ajv.validateSchema(schema)) {
+      const error = ajv.errors?.[0];
+      if (error) {
+        const allowed = error.params.allowedValues as unknown[] | undefined;
+        const detail = allowed ? `${error.message} (${allowed.map(String).join(', ')})` : error.message;
+        return { path: pointerPath(error.instancePath), message: `${error.instancePath || '/'} ${detail}` };
+      }
+    }
     ajv.compile(schema);
   } catch (err) {
     return { path: [], message: err instanceof Error ? err.message : String(err) };

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../errors/index.js';
 
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
-  /** Absolute path of the manifest file. */
+  /** Absolute path of the manifest file, symlinks resolved (so that it compares with `root`). */
   path: string;
   /** Absolute real path of the manifest root: the folder given to -f, or the folder of the file given. */
   root: string;
@@ -18,7 +18,12 @@ export const DEFAULT_MANIFEST = 'assistants.yaml';
 /** Shows `absolute` relative to `cwd` when it lies inside it, else as is. */
 export function displayPathOf(absolute: string, cwd: string): string {
   const rel = path.relative(cwd, absolute);
-  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel;
+  return rel === '' || isUpward(rel) || path.isAbsolute(rel) ? absolute : rel;
+}
+
+/** True for a relative path that climbs out of its base: `..` or `../x` (not `..data.md`). */
+export function isUpward(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`);
 }
 
 /**
@@ -39,7 +44,7 @@ export async function findManifestFiles(
     const real = await realpath(file);
     if (seen.has(real)) return;
     seen.add(real);
-    files.push({ path: file, root, displayPath: displayPathOf(file, cwd) });
+    files.push({ path: real, root, displayPath: displayPathOf(file, cwd) });
   };
 
   for (const arg of given) {

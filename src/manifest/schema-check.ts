@@ -26,6 +26,7 @@ export function manifestValidator(): ValidateFunction {
     allowUnionTypes: true,
   });
   ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-alternatives', schemaType: 'array' });
   compiled = ajv.compile(schema);
   return compiled;
 }
@@ -46,7 +47,10 @@ export function checkSchema(
 ): { diagnostics: Diagnostic[]; value: unknown } {
   const validate = manifestValidator();
   if (validate(value) && alsoRemove.length === 0) return { diagnostics: [], value };
-  const found = relevantErrors(validate.errors ?? []).map((error) => toDiagnostic(source, value, error));
+  // A value already reported (an unset ${env:...}) is not reported again for its shape.
+  const found = relevantErrors(validate.errors ?? [])
+    .filter((error) => !alsoRemove.some((p) => startsWith(pathOf(error.instancePath), p)))
+    .map((error) => toDiagnostic(source, value, error));
   let remaining = prune(value, [...alsoRemove, ...found.map((f) => f.removePath).filter(isDefined)]);
   // Each round removes at least one value, so this ends; the bound is a guard against defects.
   for (let round = 0; round < 64 && remaining !== undefined && !validate(remaining); round++) {
@@ -63,6 +67,10 @@ export function checkSchema(
 }
 
 const isDefined = <T>(x: T | undefined): x is T => x !== undefined;
+
+function startsWith(path: ValuePath, prefix: ValuePath): boolean {
+  return prefix.length <= path.length && prefix.every((step, i) => String(step) === String(path[i]));
+}
 
 /**
  * What to remove for an error: the offending value; for an unknown or badly named key, that key;
@@ -123,8 +131,10 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `a string (${show(value)})`;
-  if (typeof value === 'number')
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return `${String(value)}, which is not a finite number`;
     return Number.isInteger(value) ? `an integer (${value})` : `a number (${value})`;
+  }
   return `a ${typeof value} (${String(value)})`;
 }
 
@@ -180,15 +190,17 @@ function toDiagnostic(
       at = { path, key: path.length > 0 };
       break;
     }
-    case 'additionalProperties':
-    case 'unevaluatedProperties': {
+    case 'additionalProperties': {
       code = 'UNKNOWN_KEY';
-      const key = String(params.additionalProperty ?? params.unevaluatedProperty);
-      const known = Object.keys(
-        ((error.parentSchema as Record<string, unknown>)?.properties as object) ?? {},
-      );
+      const key = String(params.additionalProperty);
+      const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
+      const known = Object.keys((parent.properties as object) ?? {});
+      // Keys of a sibling shape: a {file: ...} member may have been meant as a {glob: ...} one.
+      const alternatives = Array.isArray(parent['x-alternatives'])
+        ? parent['x-alternatives'].map(String)
+        : [];
       const place = path.length === 0 ? 'at the top level' : `in ${describePath(path)}`;
-      message = `unknown key "${key}" ${place}${didYouMeanSuffix(key, known)}`;
+      message = `unknown key "${key}" ${place}${didYouMeanSuffix(key, [...known, ...alternatives])}`;
       hint = known.length > 0 ? `known keys: ${known.join(', ')}` : undefined;
       at = { path: [...path, key], key: true };
       break;

@@ -10,9 +10,10 @@ import {
   LineCounter,
   type Node,
   parseAllDocuments,
-  Scalar,
+  stringify,
+  visit,
 } from 'yaml';
-import type { Diagnostic, SourceLocation } from '../errors/index.js';
+import type { Diagnostic, ErrorCode, SourceLocation } from '../errors/index.js';
 import type { ManifestFile } from './manifest-files.js';
 
 /** A path into a manifest value: keys of mappings and indexes of sequences. */
@@ -31,6 +32,8 @@ export class SourceDocument {
     readonly lines: LineCounter,
     /** The plain value of the document (mappings as objects); `${env:...}` not yet applied. */
     readonly value: unknown,
+    /** True when the YAML has errors: the value may be partial and is not checked further. */
+    readonly broken = false,
   ) {}
 
   /** The folder of the manifest file: relative paths in the document resolve against it. */
@@ -112,85 +115,149 @@ export class SourceDocument {
   }
 
   /**
-   * The location of a substring of a string value, when the scalar is written on one line in plain
-   * or quoted style (so offsets in the value match offsets in the source); else the whole value.
+   * The location of the text `match`, which stands at `index` in the string value at `path`: found
+   * in the source of the scalar (block and quoted styles included) by counting earlier occurrences;
+   * the whole value when the source spells it differently (escapes, line folding).
    */
-  locateInString(path: ValuePath, index: number, length: number): SourceLocation {
+  locateInString(path: ValuePath, index: number, match: string): SourceLocation {
     const node = this.nodeAt(path);
     if (!isScalar(node) || !node.range || typeof node.value !== 'string') return this.locate(path);
+    let occurrence = 0;
+    for (let i = node.value.indexOf(match); i !== -1 && i < index; i = node.value.indexOf(match, i + 1))
+      occurrence++;
     const [start, end] = node.range;
-    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-    if (node.type !== Scalar.PLAIN && !quoted) return this.locate(path);
-    const inner = this.text.slice(quoted ? start + 1 : start, quoted ? end - 1 : end);
-    if (inner.includes('\n') || (quoted && inner !== node.value)) return this.locate(path);
-    const from = (quoted ? start + 1 : start) + index;
-    return this.span(from, from + length);
+    const source = this.text.slice(start, end);
+    let at = source.indexOf(match);
+    for (let k = 0; k < occurrence && at !== -1; k++) at = source.indexOf(match, at + 1);
+    if (at === -1) return this.locate(path);
+    return this.span(start + at, start + at + match.length);
   }
 }
 
+/** A mapping key as the plain value sees it: collection keys are stringified like yaml's toJS does. */
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
-  return undefined;
+  if (!isNode(key)) return undefined;
+  try {
+    // The same text yaml's toJS makes of a collection key.
+    return stringify(key, { flow: true }).trimEnd();
+  } catch {
+    // A collection key holding an unresolvable alias or merge cannot be stringified.
+    return undefined;
+  }
 }
 
-/** Parses a manifest file into its documents; YAML syntax errors and duplicate keys come back located. */
+/**
+ * Parses a manifest file into its documents; YAML syntax errors and duplicate keys come back
+ * located. A document with YAML errors is still returned, marked `broken`: its names count as
+ * defined (so other files do not report references to them as dangling), but nothing in it is
+ * checked further.
+ */
 export function parseManifest(
   file: ManifestFile,
-  text: string,
+  rawText: string,
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+  // A byte-order mark would shift every column of line 1 by one.
+  const text = rawText.replace(/^\uFEFF/, '');
   const lines = new LineCounter();
   const parsed = parseAllDocuments(text, {
     lineCounter: lines,
     prettyErrors: false,
     uniqueKeys: true,
     merge: true,
+    // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
+    // have no place in a manifest; unresolved, they are reported below.
+    resolveKnownTags: false,
+    // yaml would otherwise print its own warnings (e.g. about collection keys) to stderr.
+    logLevel: 'silent',
   });
   // parseAllDocuments returns an EmptyStream (an array-like with no documents) for empty input.
   const docs = Array.isArray(parsed) ? parsed : [];
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Errors found at the end of input (an unclosed bracket or quote) point past the last line;
+  // point at the end of the last written line instead, where the fix goes.
+  const end = text.trimEnd().length;
   for (const doc of docs) {
-    const source = new SourceDocument(file, text, doc, lines, undefined);
-    // Errors found at the end of input (an unclosed bracket or quote) point past the last line;
-    // point at the end of the last written line instead, where the fix goes.
-    const end = text.trimEnd().length;
-    for (const problem of [...doc.errors, ...doc.warnings]) {
-      const start = Math.min(problem.pos[0], end);
-      const location = source.span(start, Math.max(start, Math.min(problem.pos[1], end)));
-      const duplicate = problem.code === 'DUPLICATE_KEY';
-      diagnostics.push({
-        severity: doc.errors.includes(problem as never) ? 'error' : 'warning',
-        code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
-        message: duplicate ? duplicateKeyMessage(source, problem.pos[0]) : yamlMessage(problem.message),
-        location,
-        excerpt: source.lineText(location.line),
-      });
-    }
-    if (doc.errors.length > 0) continue;
-    // An empty document (a file of comments, or a trailing `---`) contributes nothing.
-    if (doc.contents === null) continue;
-    try {
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
-      documents.push(new SourceDocument(file, text, doc, lines, value));
-    } catch (err) {
-      // toJS throws on alias bombs ("Excessive alias count") and similar: report, don't crash.
-      const location = source.position(doc.range[0]);
+    const probe = new SourceDocument(file, text, doc, lines, undefined, true);
+    const report = (code: ErrorCode, message: string, from: number, to: number) => {
+      const start = Math.min(from, end);
+      const location = probe.span(start, Math.max(start, Math.min(to, end)));
       diagnostics.push({
         severity: 'error',
-        code: 'YAML_SYNTAX',
-        message: err instanceof Error ? err.message : String(err),
+        code,
+        message,
         location,
-        excerpt: source.lineText(location.line),
+        excerpt: probe.lineText(location.line),
       });
+    };
+    const reported = new Set<number>();
+    for (const problem of [...doc.errors, ...doc.warnings]) {
+      const [from, to] = problem.pos;
+      reported.add(from);
+      if (problem.code === 'DUPLICATE_KEY')
+        report('YAML_DUPLICATE_KEY', duplicateKeyMessage(doc, from), from, to);
+      else if (problem.code === 'TAG_RESOLVE_FAILED')
+        report(
+          'YAML_SYNTAX',
+          `${yamlMessage(problem.message)}; manifests use plain YAML without tags`,
+          from,
+          to,
+        );
+      else report('YAML_SYNTAX', yamlMessage(problem.message), from, to);
+    }
+    // Keys that differ in YAML but not once read (1 and "1", or collection keys) would silently
+    // overwrite each other.
+    let clashes = 0;
+    visit(doc, {
+      Map(_, map) {
+        const seen = new Set<string>();
+        for (const pair of map.items) {
+          // Merge keys (`<<`) are not data keys: yaml reads them as a symbol and merges them.
+          if (isScalar(pair.key) && typeof pair.key.value === 'symbol') continue;
+          const key = keyText(pair.key);
+          if (key === undefined) continue;
+          if (seen.has(key) && isNode(pair.key) && pair.key.range && !reported.has(pair.key.range[0])) {
+            clashes++;
+            report(
+              'YAML_DUPLICATE_KEY',
+              `key "${key}" appears twice in this mapping`,
+              pair.key.range[0],
+              pair.key.range[1],
+            );
+          }
+          seen.add(key);
+        }
+      },
+    });
+    // An empty document (a file of comments, `~`, or a trailing `---`) contributes nothing.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    const broken = doc.errors.length > 0 || doc.warnings.length > 0 || clashes > 0;
+    try {
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      documents.push(new SourceDocument(file, text, doc, lines, value, broken));
+    } catch (err) {
+      // toJS throws on alias bombs ("Excessive alias count") and similar: report, don't crash.
+      report('YAML_SYNTAX', err instanceof Error ? err.message : String(err), doc.range[0], doc.range[0]);
     }
   }
   return { documents, diagnostics };
 }
 
-function duplicateKeyMessage(source: SourceDocument, offset: number): string {
-  const rest = source.text.slice(offset);
-  const key = /^["']?([^"':\n]*)/.exec(rest)?.[1]?.trim();
-  return key ? `key "${key}" appears twice in this mapping` : 'a key appears twice in this mapping';
+/** yaml reports a duplicate at the repeated key; name that key. */
+function duplicateKeyMessage(doc: Document.Parsed, offset: number): string {
+  let key: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isNode(pair.key) && pair.key.range?.[0] === offset) {
+        key = keyText(pair.key);
+        return visit.BREAK;
+      }
+    },
+  });
+  return key !== undefined
+    ? `key "${key}" appears twice in this mapping`
+    : 'a key appears twice in this mapping';
 }
 
 /** yaml's messages end with a quoted excerpt after a colon; we print our own excerpt, so drop it. */

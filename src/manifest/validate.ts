@@ -53,6 +53,11 @@ export async function validateManifests(
     const parsed = parseManifest(file, text);
     diagnostics.push(...parsed.diagnostics);
     for (const doc of parsed.documents) {
+      // A document with YAML errors only lends its names (see parseManifest).
+      if (doc.broken) {
+        checked.push({ doc, written: doc.value, value: {} });
+        continue;
+      }
       const interpolated = interpolate(doc, doc.value, options.env);
       const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
       diagnostics.push(...interpolated.diagnostics, ...schema.diagnostics);

@@ -23,6 +23,7 @@ export type FilePurpose = 'assistants' | 'batch' | 'fine-tune' | 'vision' | 'use
 
 export interface DesiredFile {
   address: Address;
+  /** The key under `files:`; for a glob match, its path relative to the manifest file holding the glob. */
   name: string;
   /** Absolute path with symlinks resolved; what gets uploaded. */
   path: string;

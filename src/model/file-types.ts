@@ -1,12 +1,16 @@
 /**
- * File types by tool, as OpenAI documents them (the Assistants file-format table). A file attached
- * to a vector store whose extension is not in FILE_SEARCH_EXTENSIONS ends `failed` with
+ * File types by tool, as OpenAI documents them in its supported-files table. The Assistants guide
+ * that this project grew from lists a subset; .cs, .doc and .sh (and .pkl for code_interpreter)
+ * are in OpenAI's own table, so they are here too rather than rejected falsely. A file attached to
+ * a vector store whose extension is not in FILE_SEARCH_EXTENSIONS ends `failed` with
  * `unsupported_file` after upload, so validation rejects it before any upload.
  */
 export const FILE_SEARCH_EXTENSIONS: ReadonlySet<string> = new Set([
   '.c',
   '.cpp',
+  '.cs',
   '.css',
+  '.doc',
   '.docx',
   '.go',
   '.html',
@@ -19,6 +23,7 @@ export const FILE_SEARCH_EXTENSIONS: ReadonlySet<string> = new Set([
   '.pptx',
   '.py',
   '.rb',
+  '.sh',
   '.tex',
   '.ts',
   '.txt',
@@ -27,8 +32,10 @@ export const FILE_SEARCH_EXTENSIONS: ReadonlySet<string> = new Set([
 export const CODE_INTERPRETER_EXTENSIONS: ReadonlySet<string> = new Set([
   '.c',
   '.cpp',
+  '.cs',
   '.css',
   '.csv',
+  '.doc',
   '.docx',
   '.gif',
   '.html',
@@ -40,10 +47,12 @@ export const CODE_INTERPRETER_EXTENSIONS: ReadonlySet<string> = new Set([
   '.md',
   '.pdf',
   '.php',
+  '.pkl',
   '.png',
   '.pptx',
   '.py',
   '.rb',
+  '.sh',
   '.tar',
   '.tex',
   '.ts',

@@ -23,15 +23,11 @@ export function renderDiagnostic(d: Diagnostic, style: Style): string {
   if (d.location && d.excerpt !== undefined) {
     const number = String(d.location.line);
     const gutter = ' '.repeat(number.length);
-    const text = d.excerpt.replace(/\t/g, ' ');
-    const start = d.location.column - 1;
     const sameLine = d.location.endLine === undefined || d.location.endLine === d.location.line;
-    const end = sameLine && d.location.endColumn !== undefined ? d.location.endColumn - 1 : text.length;
-    const width = Math.max(1, Math.min(end, text.length) - start);
-    lines.push(`${style.dim(` ${number} |`)} ${text}`);
-    lines.push(
-      `${style.dim(` ${gutter} |`)} ${' '.repeat(Math.max(0, start))}${style.red('^'.repeat(width))}`,
-    );
+    const end = sameLine && d.location.endColumn !== undefined ? d.location.endColumn - 1 : undefined;
+    const view = excerptWindow(d.excerpt, d.location.column - 1, end);
+    lines.push(`${style.dim(` ${number} |`)} ${view.text}`);
+    lines.push(`${style.dim(` ${gutter} |`)} ${' '.repeat(view.start)}${style.red('^'.repeat(view.width))}`);
   }
   for (const related of d.related ?? []) {
     const l = related.location;
@@ -45,4 +41,29 @@ export function renderDiagnostic(d: Diagnostic, style: Style): string {
 export function countSummary(errors: number, warnings: number): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/** Columns of source shown around the mark, so a minified 300,000-character line prints as one line. */
+const WINDOW = 100;
+
+/**
+ * The part of a source line to print and where the carets go. Control characters become `·` so a
+ * stray carriage return or escape sequence cannot garble the terminal; long lines are cut to a
+ * window around the mark, with `…` where text is left out.
+ */
+export function excerptWindow(
+  line: string,
+  start: number,
+  end: number | undefined,
+): { text: string; start: number; width: number } {
+  const clean = line.replace(/\t/g, ' ').replace(/\p{Cc}/gu, '·');
+  const from = Math.max(0, Math.min(start, clean.length));
+  const to = Math.max(from + 1, Math.min(end ?? clean.length, clean.length));
+  if (clean.length <= WINDOW)
+    return { text: clean, start: from, width: Math.max(1, Math.min(to, clean.length) - from) };
+  const left = Math.max(0, from - 20);
+  const right = Math.min(clean.length, left + WINDOW);
+  const text = `${left > 0 ? '…' : ''}${clean.slice(left, right)}${right < clean.length ? '…' : ''}`;
+  const offset = left > 0 ? 1 : 0;
+  return { text, start: from - left + offset, width: Math.max(1, Math.min(to, right) - from) };
 }

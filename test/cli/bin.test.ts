@@ -43,6 +43,16 @@ describe('the assistants binary', () => {
     expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
   });
 
+  it('prints nothing of its own libraries: no parser warning on stderr for a collection key', async () => {
+    const dir = await workspace({
+      'assistants.yaml': 'version: 1\nassistants:\n  ? [x, y]\n  : { model: m }\n',
+    });
+    const result = await assistants(['validate'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('Warning');
+    expect(result.stderr).toMatch(/^assistants\.yaml:3:5 error\[INVALID_NAME\]: /);
+  });
+
   it('prints its version', async () => {
     const result = await assistants(['--version']);
     expect(result).toMatchObject({ code: 0, stdout: '0.1.0\n' });

@@ -7,6 +7,9 @@ import { isErrorCode } from '../../src/errors/index.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { createWorkspace } from '../helpers/workspace.js';
 
+/** Scales every numRuns below; set PROPERTY_RUNS=20 for a long local hunt. */
+const SCALE = Number(process.env.PROPERTY_RUNS ?? 1);
+
 /** A stack trace line: "    at fn (file.js:1:2)". */
 const STACK = /\n\s+at .+:\d+:\d+/;
 
@@ -117,6 +120,8 @@ const KEYS = [
   '__proto__',
   'constructor',
   '$ref',
+  '$schema',
+  '$id',
   'items',
 ];
 const WORDS = [
@@ -148,6 +153,10 @@ const WORDS = [
   '',
   '#/$defs/X',
   'docs/b.pdf',
+  'http://json-schema.org/draft-07/schema#',
+  '/**/*',
+  'docs/{a,b}.md',
+  '..data.md',
 ];
 
 const arbitraries = fc.letrec((tie) => ({
@@ -169,12 +178,12 @@ const arbitraries = fc.letrec((tie) => ({
 const manifestLike = arbitraries.object;
 const manifestValue = arbitraries.value;
 
-describe('validate never throws and always answers', () => {
+describe('validate never throws and always answers', { timeout: 60_000 * SCALE }, () => {
   it('on random text', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), (text) => assertWellBehaved(text)),
       {
-        numRuns: 150,
+        numRuns: 150 * SCALE,
       },
     );
   });
@@ -210,7 +219,7 @@ describe('validate never throws and always answers', () => {
         fc.array(token, { maxLength: 40 }).map((t) => t.join('')),
         (text) => assertWellBehaved(text),
       ),
-      { numRuns: 150 },
+      { numRuns: 150 * SCALE },
     );
   });
 
@@ -219,7 +228,7 @@ describe('validate never throws and always answers', () => {
       fc.asyncProperty(fc.anything({ maxDepth: 3 }), async (value) => {
         await assertWellBehaved(stringify(value, { aliasDuplicateObjects: false }) ?? '');
       }),
-      { numRuns: 100 },
+      { numRuns: 100 * SCALE },
     );
   });
 
@@ -229,7 +238,7 @@ describe('validate never throws and always answers', () => {
       fc.asyncProperty(document, async ({ version, rest }) => {
         await assertWellBehaved(stringify({ version, ...rest }, { aliasDuplicateObjects: false }));
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * SCALE },
     );
   });
 
@@ -253,7 +262,7 @@ describe('validate never throws and always answers', () => {
           await assertWellBehaved(stringify(doc, { aliasDuplicateObjects: false }), MUTATED[which]);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300 * SCALE },
     );
   });
 });

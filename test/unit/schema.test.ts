@@ -46,16 +46,33 @@ describe('schema/manifest.schema.json', () => {
   });
 
   it('states the API limits it enforces', async () => {
-    const schema = JSON.stringify(await loadSchema());
-    for (const limit of [
-      '"maxLength":256',
-      '"maxLength":512',
-      '"maxLength":256000',
-      '"maxItems":128',
-      '"maximum":4096',
-    ]) {
-      expect(schema.replace(/\s/g, '')).toContain(limit);
-    }
+    const schema = await loadSchema();
+    const at = (pointer: string) =>
+      pointer
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], schema);
+    const limits: Record<string, number> = {
+      '$defs/Assistant/properties/name/maxLength': 256,
+      '$defs/Assistant/properties/description/maxLength': 512,
+      '$defs/Instructions/then/maxLength': 256_000,
+      '$defs/Assistant/properties/tools/maxItems': 128,
+      '$defs/Assistant/properties/temperature/minimum': 0,
+      '$defs/Assistant/properties/temperature/maximum': 2,
+      '$defs/Assistant/properties/top_p/minimum': 0,
+      '$defs/Assistant/properties/top_p/maximum': 1,
+      '$defs/StaticChunking/properties/static/properties/max_chunk_size_tokens/minimum': 100,
+      '$defs/StaticChunking/properties/static/properties/max_chunk_size_tokens/maximum': 4096,
+      '$defs/ExpiresAfter/properties/days/minimum': 1,
+      '$defs/ExpiresAfter/properties/days/maximum': 365,
+      '$defs/Attributes/maxProperties': 16,
+      '$defs/Attributes/propertyNames/maxLength': 64,
+      '$defs/Attributes/additionalProperties/maxLength': 512,
+      '$defs/Metadata/propertyNames/maxLength': 64,
+      '$defs/Metadata/additionalProperties/maxLength': 512,
+      '$defs/ToolResources/properties/file_search/properties/vector_stores/maxItems': 1,
+      '$defs/FileSearchTool/properties/file_search/properties/max_num_results/maximum': 50,
+    };
+    expect(Object.fromEntries(Object.keys(limits).map((p) => [p, at(p)]))).toEqual(limits);
   });
 });
 

@@ -1,8 +1,15 @@
 import path from 'node:path';
-import { glob } from 'tinyglobby';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import type { SourceLocation } from '../../errors/index.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import { type FileFacts, inspectFile, isProblem, OUTSIDE_ROOT_HINT } from '../file-inspect.js';
+import {
+  type FileFacts,
+  inspectFile,
+  isInside,
+  isProblem,
+  OUTSIDE_ROOT_HINT,
+  toPosix,
+} from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import type { RuleContext } from './context.js';
@@ -19,8 +26,8 @@ export interface GlobMatch {
 
 /**
  * Expands every glob member into `facts.globs`. A match goes by its declared name when it is also
- * declared under `files:`, else by its path relative to the manifest root; a derived name that
- * another file already has is an error at the later member.
+ * declared under `files:`, else by its path relative to the manifest file's folder; a derived name
+ * that another file already has is an error at the later member.
  */
 export async function expandGlobMembers(
   ctx: RuleContext,
@@ -68,7 +75,9 @@ export async function expandGlobMembers(
               `a glob matches "${match.name}", a name already taken by another file`,
               {
                 related: [{ message: 'the name is first used here', location: first }],
-                hint: 'rename the file under files:, or narrow the glob',
+                hint: taken
+                  ? `rename the file "${match.name}" under files:, or narrow the glob`
+                  : 'two globs in different folders match files with the same relative path; declare one under files: with its own name',
               },
             ),
           );
@@ -90,6 +99,22 @@ async function expandGlob(
   ctx: RuleContext,
 ): Promise<GlobMatch[] | undefined> {
   const cwd = doc.dir;
+  // Refuse before walking: a glob rooted outside the manifest root (e.g. /**/*) would crawl the disk.
+  const base = path.resolve(cwd, staticBase(pattern));
+  if (!allowOutside && !isInside(doc.file.root, base)) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'PATH_OUTSIDE_ROOT',
+        `glob "${pattern}" searches ${base}, outside the manifest root ${doc.file.root}`,
+        {
+          hint: OUTSIDE_ROOT_HINT,
+        },
+      ),
+    );
+    return undefined;
+  }
   let found: string[];
   try {
     found = await glob(pattern, {
@@ -128,7 +153,9 @@ async function expandGlob(
   const matches: GlobMatch[] = [];
   const outside: string[] = [];
   for (const { file, result } of results) {
-    if (!isProblem(result)) matches.push({ name: result.relativePath, facts: result, declared: false });
+    // Named by the path as matched, relative to the manifest file: the same whichever -f reached it.
+    if (!isProblem(result))
+      matches.push({ name: toPosix(path.relative(cwd, file)), facts: result, declared: false });
     else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(path.relative(cwd, file));
     else
       ctx.report(
@@ -155,4 +182,15 @@ async function expandGlob(
     );
   }
   return matches;
+}
+
+/** The leading segments of a glob pattern that hold no wildcard: where a walk would start. */
+function staticBase(pattern: string): string {
+  const segments = pattern.split('/');
+  const fixed: string[] = [];
+  for (const segment of segments.slice(0, -1)) {
+    if (isDynamicPattern(segment)) break;
+    fixed.push(segment);
+  }
+  return fixed.length === 0 ? '.' : fixed.join('/') || '/';
 }
