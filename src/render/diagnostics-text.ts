@@ -39,8 +39,12 @@ export function renderDiagnostic(d: Diagnostic, style: Style): string {
 
 /** "2 errors, 1 warning" */
 export function countSummary(errors: number, warnings: number): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  return `${counted(errors, 'error')}, ${counted(warnings, 'warning')}`;
+}
+
+/** "1 file", "3 files". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Columns of source shown around the mark, so a minified 300,000-character line prints as one line. */
