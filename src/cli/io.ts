@@ -9,6 +9,11 @@ export interface Io {
   cwd: string;
   /** Whether stdout and stderr are terminals (colour and prompts depend on it). */
   isTTY: boolean;
+  /**
+   * Calls `handler` once on the first SIGINT or SIGTERM; returns a function that stops listening.
+   * Only long-running commands subscribe, so Ctrl-C ends the others as usual.
+   */
+  onStop: (handler: (signal: string) => void) => () => void;
 }
 
 export function processIo(): Io {
@@ -18,6 +23,17 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY && process.stderr.isTTY),
+    onStop: (handler) => {
+      const signals = ['SIGINT', 'SIGTERM'] as const;
+      const once = (signal: string) => {
+        for (const name of signals) process.off(name, once);
+        handler(signal);
+      };
+      for (const name of signals) process.on(name, once);
+      return () => {
+        for (const name of signals) process.off(name, once);
+      };
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { createStyle, type Style } from '../render/style.js';
+import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { handleError } from './handle-error.js';
 import { type Io, useColor } from './io.js';
@@ -49,7 +50,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     json: false,
     style: () => createStyle(useColor(io, program.opts<{ color: boolean }>().color)),
   };
-  program.addCommand(validateCommand(context).exitOverride().configureOutput(output(io)));
+  for (const command of [validateCommand(context), emulatorCommand(context)]) {
+    program.addCommand(command.exitOverride().configureOutput(output(io)));
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
+  // Emulator
+  EMULATOR_START_FAILED: 'the emulator could not listen on its address or read its --data folder',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',

@@ -163,6 +163,7 @@ describe('the top-level error handler', () => {
       env: {},
       cwd: root,
       isTTY: false,
+      onStop: () => () => {},
     };
     return { out, io };
   };

@@ -9,7 +9,7 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output: the same code path as the binary, minus the process. */
 export async function runInProcess(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string>; isTTY?: boolean },
+  options: { cwd: string; env?: Record<string, string>; isTTY?: boolean; stop?: AbortSignal },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -23,6 +23,12 @@ export async function runInProcess(
     env: options.env ?? {},
     cwd: options.cwd,
     isTTY: options.isTTY ?? false,
+    // `stop` stands in for SIGINT/SIGTERM: aborting it is what a signal does to the real process.
+    onStop: (handler) => {
+      const listener = () => handler('SIGTERM');
+      options.stop?.addEventListener('abort', listener, { once: true });
+      return () => options.stop?.removeEventListener('abort', listener);
+    },
   });
   return { code, stdout, stderr };
 }

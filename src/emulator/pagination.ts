@@ -1,0 +1,109 @@
+import { ApiError, invalidRequest, quoteList } from './api-error.js';
+
+export interface ListQuery {
+  limit: number;
+  order: 'asc' | 'desc';
+  after?: string;
+  before?: string;
+}
+
+/** How one list endpoint pages: `/files` allows 1..10,000 (default 10,000) and no `before`. */
+export interface ListRules {
+  defaultLimit: number;
+  maxLimit: number;
+  before: boolean;
+}
+
+export const STANDARD_LIST: ListRules = { defaultLimit: 20, maxLimit: 100, before: true };
+export const FILES_LIST: ListRules = { defaultLimit: 10_000, maxLimit: 10_000, before: false };
+
+function integerParam(name: string, raw: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(raw)) {
+    throw new ApiError(400, `Invalid type for '${name}': expected an integer, but got a string instead.`, {
+      param: name,
+      code: 'invalid_type',
+    });
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    const above = value > max;
+    throw new ApiError(
+      400,
+      `Invalid '${name}': integer ${above ? 'above maximum' : 'below minimum'} value. Expected a value ${above ? '<=' : '>='} ${above ? max : min}, but got ${value} instead.`,
+      { param: name, code: above ? 'integer_above_max_value' : 'integer_below_min_value' },
+    );
+  }
+  return value;
+}
+
+/** An enum query parameter (`order`, `filter`, `purpose`), checked as the API does. */
+export function enumParam<T extends string>(
+  query: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw invalidRequest(
+      `Invalid value: '${raw}'. Supported values are: ${quoteList(allowed)}.`,
+      name,
+      'invalid_value',
+    );
+  }
+  return raw as T;
+}
+
+/** Reads `limit`, `order`, `after`, `before` (limits from the spec's prose: 1..100, default 20). */
+export function parseListQuery(query: URLSearchParams, rules: ListRules = STANDARD_LIST): ListQuery {
+  const limitRaw = query.get('limit');
+  const limit = limitRaw === null ? rules.defaultLimit : integerParam('limit', limitRaw, 1, rules.maxLimit);
+  const order = enumParam(query, 'order', ['asc', 'desc'] as const) ?? 'desc';
+  const after = query.get('after') ?? undefined;
+  const before = rules.before ? (query.get('before') ?? undefined) : undefined;
+  return { limit, order, ...(after ? { after } : {}), ...(before ? { before } : {}) };
+}
+
+/**
+ * One page of `items` (any order) by `seq`. `after` X gives the items that follow X in the chosen
+ * order; `before` X the `limit` items just before X. A cursor may name a deleted object: its
+ * place is remembered in `cursorSeq`, so a walk survives deletes made during it.
+ */
+export function paginate<T extends { seq: number }>(
+  items: Iterable<T>,
+  query: ListQuery,
+  cursorSeq: ReadonlyMap<string, number>,
+): { page: T[]; hasMore: boolean } {
+  const sign = query.order === 'asc' ? 1 : -1;
+  let list = [...items].sort((a, b) => sign * (a.seq - b.seq));
+  const cursor = (name: 'after' | 'before', id: string) => {
+    const seq = cursorSeq.get(id);
+    if (seq === undefined)
+      throw invalidRequest(`Invalid '${name}': no object with id '${id}'.`, name, 'invalid_value');
+    return seq;
+  };
+  if (query.after !== undefined) {
+    const at = cursor('after', query.after);
+    list = list.filter((item) => sign * (item.seq - at) > 0);
+  }
+  if (query.before !== undefined) {
+    const at = cursor('before', query.before);
+    list = list.filter((item) => sign * (item.seq - at) < 0);
+    return { page: list.slice(Math.max(0, list.length - query.limit)), hasMore: list.length > query.limit };
+  }
+  return { page: list.slice(0, query.limit), hasMore: list.length > query.limit };
+}
+
+/**
+ * The list envelope. The spec types `first_id` and `last_id` as (non-null) strings; for an empty
+ * page there is no id to give, so they are empty strings (the spec is silent on empty lists).
+ */
+export function listBody<V extends { id: string }>(data: V[], hasMore: boolean) {
+  return {
+    object: 'list' as const,
+    data,
+    first_id: data[0]?.id ?? '',
+    last_id: data.at(-1)?.id ?? '',
+    has_more: hasMore,
+  };
+}

@@ -1,0 +1,19 @@
+import type { Route } from '../router.js';
+import { assistantRoutes } from './assistants.js';
+import { fileBatchRoutes } from './file-batches.js';
+import { fileRoutes } from './files.js';
+import { searchRoutes } from './search.js';
+import { vectorStoreFileRoutes } from './vector-store-files.js';
+import { vectorStoreRoutes } from './vector-stores.js';
+
+/** The 26 operations of the spec subset (`api/endpoints.md`), by resource. */
+export function allRoutes(): Route[] {
+  return [
+    ...assistantRoutes(),
+    ...fileRoutes(),
+    ...vectorStoreRoutes(),
+    ...fileBatchRoutes(),
+    ...vectorStoreFileRoutes(),
+    ...searchRoutes(),
+  ];
+}

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError, invalidUrl } from './api-error.js';
+import { BlobStore } from './blob-store.js';
+import { handleControl } from './control.js';
+import { EmulatorCore } from './core.js';
+import { readJsonObject, sendError, sendJson } from './http-io.js';
+import type { EmulatorConfig } from './knobs.js';
+import { Persistence } from './persistence.js';
+import { formatDuration, RateLimiter } from './rate-limiter.js';
+import { checkIdPrefixes, type RouteMatch, Router } from './router.js';
+import { allRoutes } from './routes/index.js';
+import { pollAfterMs } from './status-rules.js';
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** When set, only this key is accepted; otherwise any non-empty bearer key is. */
+  apiKey?: string;
+  /** Keep objects and file contents here across restarts. */
+  dataDir?: string;
+  config?: Partial<EmulatorConfig>;
+  /** Receives one line per `/v1` request (method, path, status, time); never the key. */
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** The base URL for the SDK and the CLI: `http://HOST:PORT/v1`. */
+  url: string;
+  port: number;
+  core: EmulatorCore;
+  close(): Promise<void>;
+}
+
+type Fault = 'none' | '500' | '503' | 'drop';
+
+/**
+ * Starts the emulator. Each `/v1` request goes through, in order: latency, auth, the sunset
+ * switch, routing, the beta header, the rate limit, fault injection, then its handler. Every
+ * failure is an `ApiError` rendered in the API's envelope.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const blobs = await BlobStore.open(options.dataDir);
+  const core = new EmulatorCore(blobs);
+  if (options.config) core.configure(options.config);
+  const persistence = options.dataDir ? new Persistence(options.dataDir, core) : undefined;
+  if (persistence) {
+    persistence.load();
+    core.onChange = () => persistence.scheduleSave();
+  }
+  const router = new Router(allRoutes());
+  const limiter = new RateLimiter();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Only reached if writing the response itself failed (client gone): nothing left to tell.
+      options.log?.(`internal error: ${(err as Error).message}`);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    if (url.pathname.startsWith('/_emulator/')) {
+      try {
+        sendJson(res, 200, await handleControl(core, req, url.pathname, () => limiter.reset()));
+      } catch (err) {
+        sendError(res, asApiError(err));
+      }
+      return;
+    }
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const path = url.pathname.startsWith('/v1/') ? url.pathname.slice(3) : undefined;
+    const match = path === undefined ? undefined : router.match(method, path);
+    const key = match?.key ?? `${method} (unmatched)`;
+    core.stats.total += 1;
+    core.stats.requests[key] = (core.stats.requests[key] ?? 0) + 1;
+    const headers: Record<string, string> = {
+      'x-request-id': `req_${randomBytes(16).toString('hex')}`,
+      'openai-version': '2020-10-01',
+    };
+    const finish = (status: number | 'dropped') => {
+      const label = String(status);
+      core.stats.statuses[label] = (core.stats.statuses[label] ?? 0) + 1;
+      options.log?.(`${method} ${url.pathname} ${label} ${Date.now() - started}ms`);
+    };
+
+    let fault: Fault = 'none';
+    try {
+      if (core.config.latency_ms > 0) await sleep(core.config.latency_ms);
+      checkAuth(req, options.apiKey);
+      const family = path?.split('/')[1];
+      if (family === 'assistants' && core.config.assistants === 'sunset')
+        throw invalidUrl(method, url.pathname);
+      if (!match || path === undefined) throw invalidUrl(method, url.pathname);
+      if (family === 'assistants') checkBeta(req);
+      rateLimit(match, headers);
+      fault = pickFault();
+      if (fault === '500') throw serverError(500);
+      if (fault === '503') throw serverError(503);
+      checkIdPrefixes(match.params);
+      core.sweep();
+      const reply = await match.route.handle({
+        core,
+        params: match.params,
+        query: url.searchParams,
+        req,
+        json: () => readJsonObject(req),
+      });
+      if (method !== 'GET') core.changed();
+      if (fault === 'drop') {
+        // The request was carried out but its answer is lost: the case that makes clients retry
+        // a create that already happened.
+        req.socket.destroy();
+        finish('dropped');
+        return;
+      }
+      if (family === 'vector_stores')
+        headers['openai-poll-after-ms'] = String(pollAfterMs(core.config.index_delay_ms));
+      const status = reply.status ?? 200;
+      if ('stream' in reply) {
+        res.writeHead(status, {
+          ...headers,
+          'content-type': reply.contentType,
+          ...(reply.length !== undefined ? { 'content-length': String(reply.length) } : {}),
+        });
+        reply.stream.pipe(res);
+      } else {
+        sendJson(res, status, reply.body, headers);
+      }
+      finish(status);
+    } catch (err) {
+      const error = asApiError(err, options.log);
+      if (fault === 'drop' && error.status < 500) {
+        req.socket.destroy();
+        finish('dropped');
+        return;
+      }
+      sendError(res, error, headers);
+      finish(error.status);
+    }
+  }
+
+  function rateLimit(match: RouteMatch, headers: Record<string, string>): void {
+    const decision = limiter.take(match.route.family, core.config.rate_limit_per_min, Date.now());
+    if (!decision) return;
+    headers['x-ratelimit-limit-requests'] = String(decision.limit);
+    headers['x-ratelimit-remaining-requests'] = String(decision.remaining);
+    headers['x-ratelimit-reset-requests'] = formatDuration(decision.resetMs);
+    if (decision.allowed) return;
+    throw new ApiError(
+      429,
+      `Rate limit reached for requests on ${match.route.family} per min (RPM): Limit ${decision.limit}. Please try again in ${formatDuration(decision.retryAfterMs)}.`,
+      {
+        type: 'requests',
+        code: 'rate_limit_exceeded',
+        headers: {
+          'retry-after-ms': String(decision.retryAfterMs),
+          'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
+        },
+      },
+    );
+  }
+
+  function pickFault(): Fault {
+    if (core.config.fault_rate <= 0) return 'none';
+    if (core.faultRandom.next() >= core.config.fault_rate) return 'none';
+    return (['500', '503', 'drop'] as const)[core.faultRandom.below(3)] ?? '500';
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closed = false;
+  return {
+    url: `http://${host}:${address.port}/v1`,
+    port: address.port,
+    core,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await done;
+      persistence?.save();
+      blobs.close();
+    },
+  };
+}
+
+function serverError(status: 500 | 503): ApiError {
+  const message =
+    status === 500
+      ? 'The server had an error while processing your request. Sorry about that!'
+      : 'The server is overloaded or not ready yet.';
+  return new ApiError(status, message, { type: 'server_error' });
+}
+
+function asApiError(err: unknown, log?: (line: string) => void): ApiError {
+  if (err instanceof ApiError) return err;
+  log?.(`internal error: ${(err as Error)?.stack ?? String(err)}`);
+  return new ApiError(500, 'The emulator failed to handle this request; this is a defect of the emulator.', {
+    type: 'server_error',
+  });
+}
+
+/** 401 as the API words it; the key itself is never echoed back or logged. */
+function checkAuth(req: IncomingMessage, expected: string | undefined): void {
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer (\S+)$/.exec(header);
+  if (!match) {
+    throw new ApiError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    );
+  }
+  if (expected !== undefined && match[1] !== expected) {
+    throw new ApiError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
+  }
+}
+
+/** The Assistants API answers only clients that opt into v2, as the live API did. */
+function checkBeta(req: IncomingMessage): void {
+  const beta = String(req.headers['openai-beta'] ?? '');
+  if (!/\bassistants=v2\b/.test(beta)) {
+    throw new ApiError(
+      400,
+      "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting the header 'OpenAI-Beta: assistants=v2'.",
+      { code: 'invalid_beta' },
+    );
+  }
+}

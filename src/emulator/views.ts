@@ -1,0 +1,125 @@
+import type { EmulatorCore } from './core.js';
+import type {
+  AssistantRecord,
+  BatchRecord,
+  FileRecord,
+  VectorStoreFileRecord,
+  VectorStoreRecord,
+} from './records.js';
+import { batchStatus, countStatuses, storeExpiresAt, storeStatus } from './status-rules.js';
+
+/**
+ * Records → the API's response objects, field for field as the spec's schemas (required fields
+ * always present, optional ones absent rather than null unless the spec allows null).
+ */
+
+export function fileView(file: FileRecord) {
+  return {
+    id: file.id,
+    object: 'file' as const,
+    bytes: file.bytes,
+    created_at: file.createdAt,
+    filename: file.filename,
+    purpose: file.purpose,
+    // `status` is deprecated but required; uploads are usable at once, as in the live API.
+    status: 'processed' as const,
+    ...(file.expiresAt !== undefined ? { expires_at: file.expiresAt } : {}),
+  };
+}
+
+export function storeView(core: EmulatorCore, store: VectorStoreRecord) {
+  const members = [...core.members(store.id).values()];
+  const statuses = members.map((member) => core.memberStatus(member));
+  const counts = countStatuses(statuses);
+  const usage = members.reduce(
+    (sum, member, index) =>
+      sum + (statuses[index] === 'completed' ? (core.data.files.get(member.id)?.bytes ?? 0) : 0),
+    0,
+  );
+  core.isExpired(store);
+  return {
+    id: store.id,
+    object: 'vector_store' as const,
+    created_at: store.createdAt,
+    name: store.name,
+    usage_bytes: usage,
+    file_counts: counts,
+    status: storeStatus(store, counts, core.clock.nowMs()),
+    ...(store.expiresAfter ? { expires_after: store.expiresAfter } : {}),
+    expires_at: storeExpiresAt(store),
+    last_active_at: Math.floor(store.lastActiveAtMs / 1000),
+    metadata: store.metadata,
+  };
+}
+
+export function memberView(core: EmulatorCore, member: VectorStoreFileRecord) {
+  const status = core.memberStatus(member);
+  return {
+    id: member.id,
+    object: 'vector_store.file' as const,
+    usage_bytes: status === 'completed' ? (core.data.files.get(member.id)?.bytes ?? 0) : 0,
+    created_at: member.createdAt,
+    vector_store_id: member.storeId,
+    status,
+    last_error: status === 'failed' ? member.failure : null,
+    // The API reports the resolved strategy: `auto` comes back as static 800/400.
+    chunking_strategy: { type: 'static' as const, static: member.chunking },
+    attributes: member.attributes,
+  };
+}
+
+/** The batch's files that are still attached (a detached file leaves the batch's counts). */
+export function batchMembers(core: EmulatorCore, batch: BatchRecord): VectorStoreFileRecord[] {
+  const members = core.members(batch.storeId);
+  return [...new Set(batch.fileIds)].flatMap((id) => {
+    const member = members.get(id);
+    return member ? [member] : [];
+  });
+}
+
+export function batchView(core: EmulatorCore, batch: BatchRecord) {
+  const counts = countStatuses(batchMembers(core, batch).map((member) => core.memberStatus(member)));
+  return {
+    id: batch.id,
+    // The spec's enum says `vector_store.files_batch`; its prose, its examples and the live API
+    // say `vector_store.file_batch`, so that is what we return (the vendored schema is patched).
+    object: 'vector_store.file_batch' as const,
+    created_at: batch.createdAt,
+    vector_store_id: batch.storeId,
+    status: batchStatus(batch, counts),
+    file_counts: counts,
+  };
+}
+
+/** Models whose API rejects sampling parameters (and accepts `reasoning_effort`). */
+export function isReasoningModel(model: string): boolean {
+  const base = model.startsWith('ft:') ? (model.split(':')[1] ?? '') : model;
+  return /^(o\d|gpt-5)/.test(base);
+}
+
+export function assistantView(assistant: AssistantRecord) {
+  const reasoning = isReasoningModel(assistant.model);
+  // A tool without resources is echoed with empty ones, as the live API does.
+  const resources = { ...assistant.toolResources };
+  const types = new Set(assistant.tools.map((tool) => tool.type));
+  if (types.has('code_interpreter') && !resources.code_interpreter)
+    resources.code_interpreter = { file_ids: [] };
+  if (types.has('file_search') && !resources.file_search) resources.file_search = { vector_store_ids: [] };
+  return {
+    id: assistant.id,
+    object: 'assistant' as const,
+    created_at: assistant.createdAt,
+    name: assistant.name,
+    description: assistant.description,
+    model: assistant.model,
+    instructions: assistant.instructions,
+    tools: assistant.tools,
+    tool_resources: resources,
+    metadata: assistant.metadata,
+    // Unset sampling parameters come back as the model's defaults (1.0), or null for models
+    // that do not take them: a client that diffs against its config must know this.
+    temperature: assistant.temperature ?? (reasoning ? null : 1),
+    top_p: assistant.topP ?? (reasoning ? null : 1),
+    response_format: assistant.responseFormat ?? 'auto',
+  };
+}

@@ -1,0 +1,114 @@
+import OpenAI from 'openai';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { operationOf, responseProblems } from './spec-oracle.js';
+
+export interface CheckedResponse {
+  method: string;
+  path: string;
+  status: number;
+  schema: string;
+  problems: string[];
+}
+
+/**
+ * A `fetch` for the SDK that validates every JSON response against the spec as it passes: 2xx
+ * bodies against the operation's schema, errors against `ErrorResponse`.
+ */
+export class ResponseChecker {
+  readonly seen: CheckedResponse[] = [];
+
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const response = await globalThis.fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    await this.check(method, url.pathname, response.clone());
+    return response;
+  };
+
+  async check(method: string, path: string, response: Response): Promise<void> {
+    const op = operationOf(method, path);
+    const schema = response.status >= 400 ? 'ErrorResponse' : op?.schema;
+    if (!schema) return;
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      this.seen.push({ method, path, status: response.status, schema, problems: [`not JSON: ${text.slice(0, 80)}`] });
+      return;
+    }
+    this.seen.push({ method, path, status: response.status, schema, problems: responseProblems(schema, body) });
+  }
+
+  /** Every response seen that broke the spec (should be none). */
+  failures(): CheckedResponse[] {
+    return this.seen.filter((entry) => entry.problems.length > 0);
+  }
+}
+
+export interface EmulatorFixture {
+  emulator: RunningEmulator;
+  client: OpenAI;
+  checker: ResponseChecker;
+  /** The origin (`http://127.0.0.1:PORT`), for control calls and raw requests. */
+  origin: string;
+  control: (path: string, body?: unknown) => Promise<Record<string, unknown>>;
+  /** A raw request to `/v1`, checked like the SDK's. */
+  raw: (method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
+  close: () => Promise<void>;
+}
+
+/** Starts an emulator (indexing instant unless asked) and an SDK client that checks every response. */
+export async function startFixture(
+  options: EmulatorOptions & { maxRetries?: number } = {},
+): Promise<EmulatorFixture> {
+  const emulator = await startEmulator({ ...options, config: { index_delay_ms: 0, ...options.config } });
+  const checker = new ResponseChecker();
+  const client = new OpenAI({
+    apiKey: options.apiKey ?? 'sk-emulator-test',
+    baseURL: emulator.url,
+    maxRetries: options.maxRetries ?? 0,
+    fetch: checker.fetch,
+  });
+  const origin = emulator.url.replace(/\/v1$/, '');
+  return {
+    emulator,
+    client,
+    checker,
+    origin,
+    control: async (path, body) => {
+      const response = await fetch(`${origin}/_emulator/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    },
+    raw: async (method, path, init = {}) => {
+      const response = await fetch(`${emulator.url}${path}`, {
+        method,
+        headers: { authorization: 'Bearer sk-emulator-test', ...init.headers },
+        ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+      });
+      await checker.check(method, new URL(`${emulator.url}${path}`).pathname, response.clone());
+      return response;
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** Polls `read` until `done` holds (indexing is real time in the emulator; no fixed sleeps). */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Uploads `content` as `name` through the SDK. */
+export async function upload(client: OpenAI, name: string, content: string, purpose: 'assistants' | 'user_data' = 'assistants') {
+  const { toFile } = await import('openai');
+  return client.files.create({ file: await toFile(Buffer.from(content), name), purpose });
+}
