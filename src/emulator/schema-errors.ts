@@ -51,7 +51,11 @@ const WRAPPERS = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else', 'not'
  * path, then a constraint over a bare type mismatch (a nullable field reports its string rule,
  * not "expected null"). Type and enum findings at one path are merged across union branches.
  */
-export function schemaErrorToApiError(errors: readonly ErrorObject[], body: unknown): ApiError | undefined {
+export function schemaErrorToApiError(
+  errors: readonly ErrorObject[],
+  body: unknown,
+  resolveRef: (ref: string) => unknown = () => undefined,
+): ApiError | undefined {
   const findings = errors.filter((error) => !WRAPPERS.has(error.keyword));
   if (findings.length === 0) return undefined;
   const depth = (error: ErrorObject) => error.instancePath.split('/').length;
@@ -90,10 +94,13 @@ export function schemaErrorToApiError(errors: readonly ErrorObject[], body: unkn
     case 'enum':
     case 'const':
     case 'discriminator': {
-      const allowed = here.flatMap((error) => {
-        const q = error.params as { allowedValues?: unknown[]; allowedValue?: unknown };
-        return q.allowedValues ?? (q.allowedValue === undefined ? [] : [q.allowedValue]);
-      });
+      const allowed =
+        chosen.keyword === 'discriminator'
+          ? discriminatorValues(chosen, resolveRef)
+          : here.flatMap((error) => {
+              const q = error.params as { allowedValues?: unknown[]; allowedValue?: unknown };
+              return q.allowedValues ?? (q.allowedValue === undefined ? [] : [q.allowedValue]);
+            });
       const shown = chosen.keyword === 'discriminator' ? String(p.tagValue ?? '') : String(value);
       const name = chosen.keyword === 'discriminator' ? paramOf(path, String(p.tag)) : param;
       const supported =
@@ -164,4 +171,16 @@ export function keyTooLong(param: string, limit: number, key: string): ApiError 
     `Invalid '${param}': key '${key}' too long. Expected a key with maximum length ${limit}, but got a key with length ${[...key].length} instead.`,
     { param, code: 'string_above_max_length' },
   );
+}
+
+/** The tags a discriminated `oneOf` accepts: each branch's enum (or const) of the tag property. */
+function discriminatorValues(error: ErrorObject, resolveRef: (ref: string) => unknown): unknown[] {
+  const tag = String((error.params as { tag?: string }).tag);
+  const branches = ((error.parentSchema as { oneOf?: { $ref?: string }[] } | undefined)?.oneOf ?? []).map(
+    (branch) => (branch.$ref ? resolveRef(branch.$ref) : branch),
+  ) as { properties?: Record<string, { enum?: unknown[]; const?: unknown }> }[];
+  return branches.flatMap((branch) => {
+    const property = branch?.properties?.[tag];
+    return property?.enum ?? (property && 'const' in property ? [property.const] : []);
+  });
 }

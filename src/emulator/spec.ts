@@ -42,8 +42,10 @@ function dispatchToolsByType(bundle: Bundle): void {
   }
 }
 
+let bundle: Bundle | undefined;
+
 function compileRequestValidators(): (name: RequestSchema) => ValidateFunction {
-  const bundle = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Bundle;
+  bundle = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Bundle;
   dispatchToolsByType(bundle);
   // verbose: errors carry their schema, so a limit on a `number` field is worded "decimal" even
   // when the value sent happens to be whole.
@@ -79,8 +81,7 @@ export function checkRequest(name: RequestSchema, body: unknown): void {
   validators ??= compileRequestValidators();
   const validate = validators(name);
   if (validate(body)) return;
-  throw (
-    schemaErrorToApiError((validate.errors ?? []) as ErrorObject[], body) ??
-    new ApiError(400, 'Invalid request.')
-  );
+  const errors = (validate.errors ?? []) as ErrorObject[];
+  const resolveRef = (ref: string) => bundle?.$defs[ref.replace('#/$defs/', '')];
+  throw schemaErrorToApiError(errors, body, resolveRef) ?? new ApiError(400, 'Invalid request.');
 }

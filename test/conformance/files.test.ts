@@ -1,41 +1,40 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorFixture, startFixture, upload } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { upload, useEmulator } from '../helpers/emulator.js';
 
-let fx: EmulatorFixture;
-beforeEach(async () => {
-  fx = await startFixture();
-});
-afterEach(async () => {
-  expect(fx.checker.failures()).toEqual([]);
-  await fx.close();
-});
+const fx = useEmulator();
 
 describe('files', () => {
   it('uploads, retrieves, lists by purpose, downloads and deletes', async () => {
-    const doc = await upload(fx.client, 'guide.md', '# Guide\nhello');
-    expect(doc).toMatchObject({ object: 'file', bytes: 13, filename: 'guide.md', purpose: 'assistants', status: 'processed' });
+    const doc = await upload(fx().client, 'guide.md', '# Guide\nhello');
+    expect(doc).toMatchObject({
+      object: 'file',
+      bytes: 13,
+      filename: 'guide.md',
+      purpose: 'assistants',
+      status: 'processed',
+    });
     expect(doc.id).toMatch(/^file-[A-Za-z0-9]{24}$/);
     expect(Number.isInteger(doc.created_at)).toBe(true);
     expect(Math.abs(doc.created_at - Date.now() / 1000)).toBeLessThan(5);
-    const data = await upload(fx.client, 'rows.csv', 'a,b\n1,2\n', 'user_data');
+    const data = await upload(fx().client, 'rows.csv', 'a,b\n1,2\n', 'user_data');
 
-    expect(await fx.client.files.retrieve(doc.id)).toEqual(doc);
-    const all = await fx.client.files.list();
+    expect(await fx().client.files.retrieve(doc.id)).toEqual(doc);
+    const all = await fx().client.files.list();
     expect(all.data.map((f) => f.id)).toEqual([data.id, doc.id]);
-    const mine = await fx.client.files.list({ purpose: 'user_data' });
+    const mine = await fx().client.files.list({ purpose: 'user_data' });
     expect(mine.data.map((f) => f.id)).toEqual([data.id]);
 
-    const content = await fx.client.files.content(data.id);
+    const content = await fx().client.files.content(data.id);
     expect(await content.text()).toBe('a,b\n1,2\n');
 
-    expect(await fx.client.files.delete(doc.id)).toEqual({ id: doc.id, object: 'file', deleted: true });
-    await expect(fx.client.files.retrieve(doc.id)).rejects.toMatchObject({ status: 404 });
-    expect(fx.checker.seen.length).toBeGreaterThanOrEqual(7);
+    expect(await fx().client.files.delete(doc.id)).toEqual({ id: doc.id, object: 'file', deleted: true });
+    await expect(fx().client.files.retrieve(doc.id)).rejects.toMatchObject({ status: 404 });
+    expect(fx().checker.seen.length).toBeGreaterThanOrEqual(7);
   });
 
   it('refuses to hand back the content of files uploaded for assistants, as the live API does', async () => {
-    const doc = await upload(fx.client, 'secret.txt', 'x');
-    await expect(fx.client.files.content(doc.id)).rejects.toMatchObject({
+    const doc = await upload(fx().client, 'secret.txt', 'x');
+    await expect(fx().client.files.content(doc.id)).rejects.toMatchObject({
       status: 400,
       error: { message: 'Not allowed to download files of purpose: assistants' },
     });
@@ -43,17 +42,17 @@ describe('files', () => {
 
   it('removes a file when its expires_after has passed on the emulator clock', async () => {
     const { toFile } = await import('openai');
-    const file = await fx.client.files.create({
+    const file = await fx().client.files.create({
       file: await toFile(Buffer.from('temp'), 'temp.txt'),
       purpose: 'user_data',
       expires_after: { anchor: 'created_at', seconds: 3600 },
     });
     expect(file.expires_at).toBe(file.created_at + 3600);
-    await fx.control('clock', { advance_seconds: 3599 });
-    expect((await fx.client.files.retrieve(file.id)).id).toBe(file.id);
-    await fx.control('clock', { advance_seconds: 2 });
-    await expect(fx.client.files.retrieve(file.id)).rejects.toMatchObject({ status: 404 });
-    expect((await fx.client.files.list()).data).toEqual([]);
+    await fx().control('clock', { advance_seconds: 3599 });
+    expect((await fx().client.files.retrieve(file.id)).id).toBe(file.id);
+    await fx().control('clock', { advance_seconds: 2 });
+    await expect(fx().client.files.retrieve(file.id)).rejects.toMatchObject({ status: 404 });
+    expect((await fx().client.files.list()).data).toEqual([]);
   });
 
   it('validates the multipart form as the API does', async () => {
@@ -64,13 +63,16 @@ describe('files', () => {
       return body;
     };
     const post = async (body: FormData) => {
-      const response = await fetch(`${fx.emulator.url}/files`, {
+      const response = await fetch(`${fx().emulator.url}/files`, {
         method: 'POST',
         headers: { authorization: 'Bearer k' },
         body,
       });
-      await fx.checker.check('POST', '/v1/files', response.clone());
-      return { status: response.status, error: ((await response.json()) as { error: Record<string, unknown> }).error };
+      await fx().checker.check('POST', '/v1/files', response.clone());
+      return {
+        status: response.status,
+        error: ((await response.json()) as { error: Record<string, unknown> }).error,
+      };
     };
     expect(await post(form({ purpose: 'assistants' }, false))).toMatchObject({
       status: 400,
@@ -86,11 +88,16 @@ describe('files', () => {
       error: { param: 'colour', code: 'unknown_parameter' },
     });
     expect(
-      await post(form({ purpose: 'user_data', 'expires_after[anchor]': 'created_at', 'expires_after[seconds]': '60' })),
-    ).toMatchObject({ status: 400, error: { param: 'expires_after.seconds', code: 'integer_below_min_value' } });
-    const json = await fx.raw('POST', '/files', { body: { purpose: 'assistants' } });
+      await post(
+        form({ purpose: 'user_data', 'expires_after[anchor]': 'created_at', 'expires_after[seconds]': '60' }),
+      ),
+    ).toMatchObject({
+      status: 400,
+      error: { param: 'expires_after.seconds', code: 'integer_below_min_value' },
+    });
+    const json = await fx().raw('POST', '/files', { body: { purpose: 'assistants' } });
     expect(json.status).toBe(400);
     // Nothing half-made is left behind by the refused uploads.
-    expect((await fx.client.files.list()).data).toEqual([]);
+    expect((await fx().client.files.list()).data).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { operationOf, responseProblems } from './spec-oracle.js';
 
@@ -34,10 +35,22 @@ export class ResponseChecker {
     try {
       body = JSON.parse(text);
     } catch {
-      this.seen.push({ method, path, status: response.status, schema, problems: [`not JSON: ${text.slice(0, 80)}`] });
+      this.seen.push({
+        method,
+        path,
+        status: response.status,
+        schema,
+        problems: [`not JSON: ${text.slice(0, 80)}`],
+      });
       return;
     }
-    this.seen.push({ method, path, status: response.status, schema, problems: responseProblems(schema, body) });
+    this.seen.push({
+      method,
+      path,
+      status: response.status,
+      schema,
+      problems: responseProblems(schema, body),
+    });
   }
 
   /** Every response seen that broke the spec (should be none). */
@@ -54,7 +67,11 @@ export interface EmulatorFixture {
   origin: string;
   control: (path: string, body?: unknown) => Promise<Record<string, unknown>>;
   /** A raw request to `/v1`, checked like the SDK's. */
-  raw: (method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
+  raw: (
+    method: string,
+    path: string,
+    init?: { body?: unknown; headers?: Record<string, string> },
+  ) => Promise<Response>;
   close: () => Promise<void>;
 }
 
@@ -87,7 +104,9 @@ export async function startFixture(
       const response = await fetch(`${emulator.url}${path}`, {
         method,
         headers: { authorization: 'Bearer sk-emulator-test', ...init.headers },
-        ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+        ...(init.body === undefined
+          ? {}
+          : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
       });
       await checker.check(method, new URL(`${emulator.url}${path}`).pathname, response.clone());
       return response;
@@ -97,18 +116,44 @@ export async function startFixture(
 }
 
 /** Polls `read` until `done` holds (indexing is real time in the emulator; no fixed sleeps). */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 /** Uploads `content` as `name` through the SDK. */
-export async function upload(client: OpenAI, name: string, content: string, purpose: 'assistants' | 'user_data' = 'assistants') {
+export async function upload(
+  client: OpenAI,
+  name: string,
+  content: string,
+  purpose: 'assistants' | 'user_data' = 'assistants',
+) {
   const { toFile } = await import('openai');
   return client.files.create({ file: await toFile(Buffer.from(content), name), purpose });
+}
+
+/**
+ * Gives each test of the calling file a fresh emulator and SDK client, and fails the test if any
+ * response broke the spec. Returns the current fixture.
+ */
+export function useEmulator(options: Parameters<typeof startFixture>[0] = {}): () => EmulatorFixture {
+  let current: EmulatorFixture | undefined;
+  beforeEach(async () => {
+    current = await startFixture(options);
+  });
+  afterEach(async () => {
+    expect(current?.checker.failures()).toEqual([]);
+    await current?.close();
+  });
+  return () => current as EmulatorFixture;
 }

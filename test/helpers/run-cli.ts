@@ -26,6 +26,10 @@ export async function runInProcess(
     // `stop` stands in for SIGINT/SIGTERM: aborting it is what a signal does to the real process.
     onStop: (handler) => {
       const listener = () => handler('SIGTERM');
+      if (options.stop?.aborted) {
+        queueMicrotask(listener);
+        return () => {};
+      }
       options.stop?.addEventListener('abort', listener, { once: true });
       return () => options.stop?.removeEventListener('abort', listener);
     },

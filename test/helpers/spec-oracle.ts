@@ -81,11 +81,14 @@ export function responseProblems(schema: string, body: unknown): string[] {
   const validate = schemaValidator(schema);
   const problems = validate(body)
     ? []
-    : (validate.errors ?? []).map((e) => `${schema}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
+    : (validate.errors ?? []).map(
+        (e) => `${schema}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`,
+      );
   const extras = (name: string, value: unknown, where: string) => {
     const declared = declaredProperties(name);
     if (!declared || value === null || typeof value !== 'object') return;
-    for (const key of Object.keys(value)) if (!declared.has(key)) problems.push(`${where}: undeclared field '${key}'`);
+    for (const key of Object.keys(value))
+      if (!declared.has(key)) problems.push(`${where}: undeclared field '${key}'`);
   };
   extras(schema, body, schema);
   const item = LIST_ITEMS[schema];

@@ -138,9 +138,9 @@ async function create(ctx: RouteContext) {
 /** Given fields replace, null clears; checks run on the result, so a stale temperature is caught. */
 async function modify(ctx: RouteContext) {
   const { core } = ctx;
-  const current = core.assistant(ctx.params.assistant_id as string);
   const body = (await ctx.json()) as AssistantBody;
   checkRequest('ModifyAssistantRequest', body);
+  const current = core.assistant(ctx.params.assistant_id as string);
   if (body.model !== undefined) checkModel(body.model);
   const metadata = body.metadata === undefined ? undefined : checkMetadata(body.metadata);
   const resources =

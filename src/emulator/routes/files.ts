@@ -33,7 +33,8 @@ function receiveMultipart(ctx: RouteContext, id: string): Promise<Upload> {
     try {
       parser = busboy({
         headers: ctx.req.headers,
-        limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 16, fieldSize: 64 * 1024 },
+        // busboy flags a part as truncated on reaching the limit, so a file of exactly 512 MB needs one byte more.
+        limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 16, fieldSize: 64 * 1024 },
       });
     } catch (err) {
       reject(invalidRequest(`Could not parse multipart form: ${(err as Error).message}`));

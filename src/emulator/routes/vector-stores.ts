@@ -64,10 +64,10 @@ function list(ctx: RouteContext) {
 
 /** name, expires_after (null removes it) and metadata (replaced whole); an expired store stays expired. */
 async function modify(ctx: RouteContext) {
-  const store = ctx.core.store(ctx.params.vector_store_id as string, 'vector_store_id');
   const body = (await ctx.json()) as NewStore;
   checkRequest('UpdateVectorStoreRequest', body);
   const metadata = body.metadata === undefined ? undefined : checkMetadata(body.metadata);
+  const store = ctx.core.store(ctx.params.vector_store_id as string, 'vector_store_id');
   ctx.core.isExpired(store);
   if (body.name !== undefined) store.name = body.name ?? '';
   if (metadata !== undefined) store.metadata = metadata;

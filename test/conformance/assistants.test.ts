@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { upload, useEmulator } from '../helpers/emulator.js';
+
+const fx = useEmulator();
+
+describe('assistants', () => {
+  it('creates with the server defaults a client must expect, retrieves, lists, deletes', async () => {
+    const { client } = fx();
+    const data = await upload(client, 'rows.csv', 'a\n1\n');
+    const assistant = await client.beta.assistants.create({
+      model: 'gpt-4o',
+      name: 'Support',
+      instructions: 'Be brief.',
+      tools: [
+        { type: 'file_search' },
+        { type: 'code_interpreter' },
+        { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } },
+      ],
+      tool_resources: { code_interpreter: { file_ids: [data.id] } },
+      metadata: { team: 'support' },
+    });
+    expect(assistant.id).toMatch(/^asst_[A-Za-z0-9]{24}$/);
+    expect(assistant).toMatchObject({
+      object: 'assistant',
+      name: 'Support',
+      description: null,
+      instructions: 'Be brief.',
+      temperature: 1,
+      top_p: 1,
+      response_format: 'auto',
+      tools: [
+        {
+          type: 'file_search',
+          file_search: { ranking_options: { ranker: 'default_2024_08_21', score_threshold: 0 } },
+        },
+        { type: 'code_interpreter' },
+        { type: 'function', function: { name: 'lookup', strict: false } },
+      ],
+      tool_resources: { code_interpreter: { file_ids: [data.id] }, file_search: { vector_store_ids: [] } },
+    });
+    expect(await client.beta.assistants.retrieve(assistant.id)).toEqual(assistant);
+    expect((await client.beta.assistants.list()).data.map((a) => a.id)).toEqual([assistant.id]);
+    expect(await client.beta.assistants.delete(assistant.id)).toEqual({
+      id: assistant.id,
+      object: 'assistant.deleted',
+      deleted: true,
+    });
+    await expect(client.beta.assistants.retrieve(assistant.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('creates a store through the tool_resources.file_search.vector_stores helper', async () => {
+    const { client } = fx();
+    const doc = await upload(client, 'faq.md', 'faq');
+    const assistant = await client.beta.assistants.create({
+      model: 'gpt-4.1-mini',
+      tools: [{ type: 'file_search' }],
+      tool_resources: {
+        file_search: { vector_stores: [{ file_ids: [doc.id], metadata: { via: 'helper' } }] },
+      },
+    });
+    const [storeId] = assistant.tool_resources?.file_search?.vector_store_ids ?? [];
+    expect(storeId).toMatch(/^vs_/);
+    const store = await client.vectorStores.retrieve(storeId as string);
+    expect(store).toMatchObject({ metadata: { via: 'helper' }, file_counts: { total: 1 } });
+  });
+
+  it('updates: given fields replace, null clears, and a stale temperature blocks a reasoning model', async () => {
+    const { client } = fx();
+    const assistant = await client.beta.assistants.create({ model: 'gpt-4o', temperature: 0.2, name: 'A' });
+    await expect(client.beta.assistants.update(assistant.id, { model: 'o3-mini' })).rejects.toMatchObject({
+      status: 400,
+      param: 'temperature',
+      code: 'unsupported_parameter',
+      error: { message: "Unsupported parameter: 'temperature' is not supported with this model." },
+    });
+    // The refused update changed nothing.
+    expect((await client.beta.assistants.retrieve(assistant.id)).model).toBe('gpt-4o');
+    const switched = await client.beta.assistants.update(assistant.id, {
+      model: 'o3-mini',
+      temperature: null,
+      reasoning_effort: 'high',
+      name: null,
+    });
+    expect(switched).toMatchObject({ model: 'o3-mini', temperature: null, top_p: null, name: null });
+    await expect(
+      client.beta.assistants.create({ model: 'gpt-4o', reasoning_effort: 'low' }),
+    ).rejects.toMatchObject({ status: 400, param: 'reasoning_effort' });
+  });
+
+  it('refuses an unknown model and references to missing files or stores', async () => {
+    const { client } = fx();
+    await expect(client.beta.assistants.create({ model: 'gpt-9-ultra' })).rejects.toMatchObject({
+      status: 400,
+      param: 'model',
+      code: 'model_not_found',
+    });
+    await expect(
+      client.beta.assistants.create({
+        model: 'gpt-4o',
+        tool_resources: { file_search: { vector_store_ids: ['vs_missing'] } },
+      }),
+    ).rejects.toMatchObject({ status: 404, param: 'tool_resources.file_search.vector_store_ids[0]' });
+    expect((await client.beta.assistants.list()).data).toEqual([]);
+  });
+
+  it('requires the OpenAI-Beta header, as the live Assistants API did', async () => {
+    const response = await fx().raw('GET', '/assistants');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'invalid_beta' } });
+  });
+});

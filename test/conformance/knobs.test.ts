@@ -1,0 +1,203 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EmulatorFixture, startFixture, upload } from '../helpers/emulator.js';
+import { OPERATIONS } from '../helpers/spec-oracle.js';
+
+let fx: EmulatorFixture;
+afterEach(async () => {
+  expect(fx.checker.failures()).toEqual([]);
+  await fx.close();
+});
+
+describe('rate limit', () => {
+  it('answers excess requests with 429 and the headers the SDK honours, so its retry succeeds', async () => {
+    // 120 per minute: a burst of 2, then one request every 500 ms.
+    fx = await startFixture({ config: { rate_limit_per_min: 120 }, maxRetries: 2 });
+    const ok = await fx.raw('GET', '/vector_stores');
+    expect(ok.headers.get('x-ratelimit-limit-requests')).toBe('120');
+    expect(ok.headers.get('x-ratelimit-remaining-requests')).toBe('1');
+    expect(ok.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+ms$/);
+    await fx.raw('GET', '/vector_stores');
+    const limited = await fx.raw('GET', '/vector_stores');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after-ms'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after-ms'))).toBeLessThanOrEqual(500);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(await limited.json()).toMatchObject({ error: { type: 'requests', code: 'rate_limit_exceeded' } });
+
+    // The SDK waits retry-after-ms and retries: every call succeeds.
+    const names = ['a', 'b', 'c'];
+    for (const name of names) expect((await fx.client.vectorStores.create({ name })).name).toBe(name);
+    const stats = await fx.control('stats');
+    expect((stats.statuses as Record<string, number>)['429']).toBeGreaterThanOrEqual(2);
+    expect((stats.requests as Record<string, number>)['POST /v1/vector_stores']).toBeGreaterThan(3);
+    // Families are limited separately: files were not touched by the store burst.
+    expect((await fx.raw('GET', '/files')).status).toBe(200);
+  });
+
+  it('without retries the SDK surfaces a RateLimitError', async () => {
+    fx = await startFixture({ config: { rate_limit_per_min: 60 } });
+    await fx.client.vectorStores.list();
+    await expect(fx.client.vectorStores.list()).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+  });
+});
+
+describe('faults', () => {
+  /** What 30 sequential requests met: a status, or "dropped". */
+  async function outcomes(f: EmulatorFixture): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      try {
+        seen.push(
+          String(
+            (await fetch(`${f.emulator.url}/vector_stores`, { headers: { authorization: 'Bearer k' } }))
+              .status,
+          ),
+        );
+      } catch {
+        seen.push('dropped');
+      }
+    }
+    return seen;
+  }
+
+  it('fail the configured share with 500, 503 or a dropped connection, the same way for the same seed', async () => {
+    fx = await startFixture({ config: { fault_rate: 0.5, seed: 42 } });
+    const first = await outcomes(fx);
+    expect(new Set(first)).toEqual(new Set(['200', '500', '503', 'dropped']));
+    const failed = first.filter((o) => o !== '200').length;
+    expect(failed).toBeGreaterThan(5);
+    expect(failed).toBeLessThan(25);
+    await fx.control('reset', {});
+    expect(await outcomes(fx)).toEqual(first);
+    await fx.control('config', { seed: 7 });
+    expect(await outcomes(fx)).not.toEqual(first);
+  });
+
+  it('a dropped connection loses the answer, not the work: the SDK retry makes a second object', async () => {
+    fx = await startFixture({ config: { fault_rate: 1, seed: 1 }, maxRetries: 0 });
+    // Find a seed position where the fault is a drop, then show the create happened anyway.
+    let dropped = false;
+    for (let i = 0; i < 12 && !dropped; i += 1) {
+      try {
+        await fx.client.vectorStores.create({ name: `try-${i}` });
+      } catch (err) {
+        dropped = err instanceof OpenAI.APIConnectionError;
+      }
+    }
+    expect(dropped).toBe(true);
+    await fx.control('config', { fault_rate: 0 });
+    expect((await fx.client.vectorStores.list()).data.length).toBeGreaterThan(0);
+  });
+
+  it('a seed makes ids reproducible', async () => {
+    fx = await startFixture({ config: { seed: 99 } });
+    const first = [(await fx.client.vectorStores.create({})).id, (await upload(fx.client, 'a.md', 'a')).id];
+    await fx.control('reset', {});
+    const again = [(await fx.client.vectorStores.create({})).id, (await upload(fx.client, 'a.md', 'a')).id];
+    expect(again).toEqual(first);
+  });
+});
+
+describe('sunset and control API', () => {
+  it('sunset answers /v1/assistants* with 404 while files and stores keep working', async () => {
+    fx = await startFixture();
+    const assistant = await fx.client.beta.assistants.create({ model: 'gpt-4o' });
+    expect(await fx.control('config', { assistants: 'sunset' })).toMatchObject({ assistants: 'sunset' });
+    await expect(fx.client.beta.assistants.list()).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(fx.client.beta.assistants.retrieve(assistant.id)).rejects.toMatchObject({
+      status: 404,
+      error: { message: `Invalid URL (GET /v1/assistants/${assistant.id})` },
+    });
+    expect((await fx.client.vectorStores.create({ name: 'still' })).name).toBe('still');
+  });
+
+  it('counts requests by method and route template', async () => {
+    fx = await startFixture();
+    const store = await fx.client.vectorStores.create({ name: 's' });
+    await fx.client.vectorStores.retrieve(store.id);
+    await fx.client.vectorStores.retrieve(store.id);
+    await fx.client.vectorStores.files.list(store.id);
+    await fx.raw('GET', '/nowhere');
+    expect(await fx.control('stats')).toMatchObject({
+      total: 5,
+      requests: {
+        'POST /v1/vector_stores': 1,
+        'GET /v1/vector_stores/{vector_store_id}': 2,
+        'GET /v1/vector_stores/{vector_store_id}/files': 1,
+        'GET (unmatched)': 1,
+      },
+      statuses: { '200': 4, '404': 1 },
+    });
+    expect((await fx.control('stats')).max_rss_bytes).toBeGreaterThan(0);
+  });
+
+  it('reset forgets objects, counts and the clock, and keeps the knobs', async () => {
+    fx = await startFixture({ config: { latency_ms: 1 } });
+    await fx.client.vectorStores.create({ name: 's' });
+    await fx.control('clock', { advance_seconds: 500 });
+    expect(await fx.control('reset', {})).toEqual({ reset: true });
+    expect((await fx.client.vectorStores.list()).data).toEqual([]);
+    expect(await fx.control('stats')).toMatchObject({ total: 1 });
+    expect((await fx.control('clock', { advance_seconds: 0 })).offset_seconds).toBe(0);
+    expect(await fx.control('config')).toMatchObject({ latency_ms: 1 });
+  });
+
+  it('refuses bad knobs and clock moves with a 400 that names them', async () => {
+    fx = await startFixture();
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${fx.origin}/_emulator/${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, ...((await response.json()) as { error: object }).error };
+    };
+    expect(await post('config', { fault_rate: 2 })).toMatchObject({ status: 400, param: 'fault_rate' });
+    expect(await post('config', { turbo: true })).toMatchObject({ status: 400, param: 'turbo' });
+    expect(await post('config', { assistants: 'off' })).toMatchObject({ status: 400, param: 'assistants' });
+    expect(await post('clock', { advance_seconds: -1 })).toMatchObject({
+      status: 400,
+      param: 'advance_seconds',
+    });
+    expect(await post('clock', { days: 1 })).toMatchObject({ status: 400, param: 'days' });
+  });
+});
+
+describe('coverage', () => {
+  it('serves all 26 operations, and every response matches the spec', async () => {
+    fx = await startFixture();
+    const { client } = fx;
+    const file = await upload(client, 'a.md', 'alpha beta');
+    const data = await upload(client, 'b.csv', 'x', 'user_data');
+    await client.files.list();
+    await client.files.retrieve(file.id);
+    await (await client.files.content(data.id)).text();
+    const store = await client.vectorStores.create({ name: 's' });
+    await client.vectorStores.list();
+    await client.vectorStores.retrieve(store.id);
+    await client.vectorStores.update(store.id, { name: 't' });
+    await client.vectorStores.files.create(store.id, { file_id: file.id });
+    await client.vectorStores.files.list(store.id);
+    await client.vectorStores.files.retrieve(file.id, { vector_store_id: store.id });
+    await client.vectorStores.files.update(file.id, { vector_store_id: store.id, attributes: { a: 1 } });
+    await client.vectorStores.files.content(file.id, { vector_store_id: store.id });
+    await client.vectorStores.search(store.id, { query: 'alpha' });
+    const batch = await client.vectorStores.fileBatches.create(store.id, { file_ids: [data.id] });
+    await client.vectorStores.fileBatches.retrieve(batch.id, { vector_store_id: store.id });
+    await client.vectorStores.fileBatches.listFiles(batch.id, { vector_store_id: store.id });
+    await client.vectorStores.fileBatches.cancel(batch.id, { vector_store_id: store.id });
+    await client.vectorStores.files.delete(file.id, { vector_store_id: store.id });
+    const assistant = await client.beta.assistants.create({ model: 'gpt-4o' });
+    await client.beta.assistants.list();
+    await client.beta.assistants.retrieve(assistant.id);
+    await client.beta.assistants.update(assistant.id, { name: 'x' });
+    await client.beta.assistants.delete(assistant.id);
+    await client.vectorStores.delete(store.id);
+    await client.files.delete(file.id);
+
+    const served = Object.keys((await fx.control('stats')).requests as object).sort();
+    expect(served).toEqual(OPERATIONS.map(([method, template]) => `${method} /v1${template}`).sort());
+    // 27 calls (two uploads); all but the binary download are JSON checked against the spec.
+    expect(fx.checker.seen.filter((s) => s.status === 200)).toHaveLength(26);
+  });
+});

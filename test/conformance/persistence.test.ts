@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EmulatorFixture, startFixture, upload } from '../helpers/emulator.js';
+
+let dataDir: string;
+const fixtures: EmulatorFixture[] = [];
+afterEach(async () => {
+  for (const fx of fixtures.splice(0)) {
+    expect(fx.checker.failures()).toEqual([]);
+    await fx.close();
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('--data DIR', () => {
+  it('keeps objects, file contents, the clock and id sequence across a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'emulator-data-'));
+    const first = await startFixture({ dataDir, config: { seed: 5 } });
+    fixtures.push(first);
+    const file = await upload(first.client, 'notes.md', 'kept', 'user_data');
+    const store = await first.client.vectorStores.create({
+      name: 'kept',
+      file_ids: [file.id],
+      expires_after: { anchor: 'last_active_at', days: 1 },
+    });
+    const assistant = await first.client.beta.assistants.create({ model: 'gpt-4o', name: 'kept' });
+    await first.control('clock', { advance_seconds: 2 * 86_400 });
+    await first.close();
+
+    const second = await startFixture({ dataDir });
+    fixtures.push(second);
+    expect(await second.client.vectorStores.retrieve(store.id)).toMatchObject({
+      name: 'kept',
+      status: 'expired',
+    });
+    expect((await second.client.beta.assistants.retrieve(assistant.id)).name).toBe('kept');
+    expect(await (await second.client.files.content(file.id)).text()).toBe('kept');
+    const next = await second.client.vectorStores.create({ name: 'new' });
+    expect([store.id, assistant.id, file.id]).not.toContain(next.id);
+    const pages = await second.client.vectorStores.list({ order: 'asc' });
+    expect(pages.data.map((s) => s.id)).toEqual([store.id, next.id]);
+  });
+
+  it('without --data, file contents live in a temp folder that close removes', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'emulator-none-'));
+    const fx = await startFixture();
+    await upload(fx.client, 'a.md', 'x');
+    const blobs = fx.emulator.core.blobs.dir;
+    expect(await readdir(blobs)).toHaveLength(1);
+    await fx.close();
+    await expect(readdir(blobs)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
