@@ -98,6 +98,7 @@ export function emulatorCommand(context: CommandContext): Command {
           ...(flags.apiKey ? { apiKey: flags.apiKey } : {}),
           ...(flags.data ? { dataDir: flags.data } : {}),
           ...(flags.logRequests ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
+          warn: (line: string) => io.stderr(`emulator: ${line}\n`),
         });
       } catch (err) {
         const reason =

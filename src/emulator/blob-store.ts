@@ -1,9 +1,10 @@
-import { createReadStream, createWriteStream, mkdirSync, type ReadStream, rmSync } from 'node:fs';
-import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream, mkdirSync, type ReadStream, rmSync } from 'node:fs';
+import { open as fsOpen, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ApiError } from './api-error.js';
 
 /**
  * Where uploaded file contents live: a temp folder removed on close, or `DIR/files` under
@@ -44,8 +45,12 @@ export class BlobStore {
     }
   }
 
-  read(id: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.pathOf(id), range);
+  /** Opens a blob for reading; opened before the answer starts, so a vanished blob is a clean 404. */
+  async open(id: string): Promise<ReadStream> {
+    const handle = await fsOpen(this.pathOf(id)).catch(() => {
+      throw new ApiError(404, `No such File object: ${id}`, { param: 'id' });
+    });
+    return handle.createReadStream();
   }
 
   async remove(id: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   emptyData,
   type FileRecord,
   type IndexingFailure,
+  memberCursor,
   type StaticChunking,
   type VectorStoreFileRecord,
   type VectorStoreRecord,
@@ -164,8 +165,7 @@ export class EmulatorCore {
   /**
    * Attaches a file to a store and starts indexing: done after the configured delay (plus its
    * per-MiB share); a file type that file_search cannot read ends `failed` (`unsupported_file`),
-   * an empty file `failed` (`invalid_file`). Attaching a file that is already there returns it
-   * unchanged, as the API does.
+   * an empty file `failed` (`invalid_file`).
    */
   attach(
     store: VectorStoreRecord,
@@ -178,13 +178,15 @@ export class EmulatorCore {
   ): VectorStoreFileRecord {
     const members = this.members(store.id);
     const existing = members.get(file.id);
-    if (existing) return existing;
+    // Attaching a file that is already there returns it unchanged; a batch that names it takes it
+    // over and indexes it again with the batch's settings, so the batch's counts include it.
+    if (existing && !options.batchId) return existing;
     const now = this.clock.nowMs();
     const perMb = (file.bytes / (1024 * 1024)) * this.config.index_delay_per_mb_ms;
     const member: VectorStoreFileRecord = {
       id: file.id,
       storeId: store.id,
-      seq: this.nextSeq(`${store.id}/${file.id}`),
+      seq: this.nextSeq(memberCursor(store.id, file.id)),
       createdAt: this.clock.nowSeconds(),
       readyAtMs: now + this.config.index_delay_ms + Math.ceil(perMb),
       failure: indexingFailure(file),
@@ -209,7 +211,10 @@ export class EmulatorCore {
   private sweepExpiredFiles(): void {
     const now = this.clock.nowSeconds();
     for (const file of this.data.files.values()) {
-      if (file.expiresAt !== undefined && file.expiresAt <= now) void this.deleteFile(file);
+      if (file.expiresAt !== undefined && file.expiresAt <= now) {
+        // The record goes at once; removing the content may finish later and may fail harmlessly.
+        this.deleteFile(file).catch(() => {});
+      }
     }
   }
 

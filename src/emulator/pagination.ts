@@ -67,17 +67,17 @@ export function parseListQuery(query: URLSearchParams, rules: ListRules = STANDA
 /**
  * One page of `items` (any order) by `seq`. `after` X gives the items that follow X in the chosen
  * order; `before` X the `limit` items just before X. A cursor may name a deleted object: its
- * place is remembered in `cursorSeq`, so a walk survives deletes made during it.
+ * place is remembered (`seqOf` finds it), so a walk survives deletes made during it.
  */
 export function paginate<T extends { seq: number }>(
   items: Iterable<T>,
   query: ListQuery,
-  cursorSeq: ReadonlyMap<string, number>,
+  seqOf: (id: string) => number | undefined,
 ): { page: T[]; hasMore: boolean } {
   const sign = query.order === 'asc' ? 1 : -1;
   let list = [...items].sort((a, b) => sign * (a.seq - b.seq));
   const cursor = (name: 'after' | 'before', id: string) => {
-    const seq = cursorSeq.get(id);
+    const seq = seqOf(id);
     if (seq === undefined)
       throw invalidRequest(`Invalid '${name}': no object with id '${id}'.`, name, 'invalid_value');
     return seq;
@@ -106,4 +106,9 @@ export function listBody<V extends { id: string }>(data: V[], hasMore: boolean) 
     last_id: data.at(-1)?.id ?? '',
     has_more: hasMore,
   };
+}
+
+/** Cursor lookup for objects with their own ids (files, stores, batches, assistants). */
+export function cursorOf(core: { data: { cursorSeq: ReadonlyMap<string, number> } }) {
+  return (id: string) => core.data.cursorSeq.get(id);
 }

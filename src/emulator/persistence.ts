@@ -17,6 +17,7 @@ export class Persistence {
   constructor(
     dataDir: string,
     private readonly core: EmulatorCore,
+    private readonly onError: (err: unknown) => void = () => {},
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.path = join(dataDir, 'state.json');
@@ -52,7 +53,13 @@ export class Persistence {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.save();
+      try {
+        this.save();
+      } catch (err) {
+        // A failed background save (disk full, folder gone) must not stop the server; the next
+        // change or the save on stop tries again.
+        this.onError(err);
+      }
     }, 50);
     this.timer.unref();
   }

@@ -108,6 +108,9 @@ export function emptyData(): EmulatorData {
   };
 }
 
+/** The cursor key of a store file (its id alone is the file's, which has its own place). */
+export const memberCursor = (storeId: string, fileId: string) => `${storeId}/${fileId}`;
+
 /** Takes the next `seq` and remembers it for `id` (for cursors). */
 export function allocateSeq(data: EmulatorData, id: string): number {
   const seq = data.nextSeq;

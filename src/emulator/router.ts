@@ -73,7 +73,7 @@ export class Router {
       if (!found) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1] ?? '');
+        params[name] = safeDecode(found[index + 1] ?? '');
       });
       return { route, params, key: `${method} /v1${route.template}` };
     }
@@ -91,5 +91,14 @@ export function checkIdPrefixes(params: Readonly<Record<string, string>>): void 
         code: 'invalid_value',
       });
     }
+  }
+}
+
+/** A path segment decoded; a malformed escape is kept as sent (it then names nothing: a 404). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

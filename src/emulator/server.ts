@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, invalidUrl } from './api-error.js';
 import { BlobStore } from './blob-store.js';
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   config?: Partial<EmulatorConfig>;
   /** Receives one line per `/v1` request (method, path, status, time); never the key. */
   log?: (line: string) => void;
+  /** Receives the emulator's own failures (a defect, a failed save); never the key. */
+  warn?: (line: string) => void;
 }
 
 export interface RunningEmulator {
@@ -46,7 +49,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const blobs = await BlobStore.open(options.dataDir);
   const core = new EmulatorCore(blobs);
   if (options.config) core.configure(options.config);
-  const persistence = options.dataDir ? new Persistence(options.dataDir, core) : undefined;
+  const persistence = options.dataDir
+    ? new Persistence(options.dataDir, core, (err) =>
+        options.warn?.(`could not save --data: ${(err as Error).message}`),
+      )
+    : undefined;
   if (persistence) {
     persistence.load();
     core.onChange = () => persistence.scheduleSave();
@@ -57,12 +64,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // Only reached if writing the response itself failed (client gone): nothing left to tell.
-      options.log?.(`internal error: ${(err as Error).message}`);
+      options.warn?.(`internal error: ${(err as Error).message}`);
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    } catch {
+      sendError(res, invalidUrl(req.method ?? 'GET', req.url ?? ''));
+      return;
+    }
     if (url.pathname.startsWith('/_emulator/')) {
       try {
         sendJson(res, 200, await handleControl(core, req, url.pathname, () => limiter.reset()));
@@ -127,13 +140,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           'content-type': reply.contentType,
           ...(reply.length !== undefined ? { 'content-length': String(reply.length) } : {}),
         });
-        reply.stream.pipe(res);
+        // A client that leaves mid-download ends the stream (and closes the file); nothing to report.
+        pipeline(reply.stream, res).catch(() => {});
       } else {
         sendJson(res, status, reply.body, headers);
       }
       finish(status);
     } catch (err) {
-      const error = asApiError(err, options.log);
+      const error = asApiError(err, options.warn);
       if (fault === 'drop' && error.status < 500) {
         req.socket.destroy();
         finish('dropped');

@@ -68,12 +68,15 @@ export function memberView(core: EmulatorCore, member: VectorStoreFileRecord) {
   };
 }
 
-/** The batch's files that are still attached (a detached file leaves the batch's counts). */
+/**
+ * The files this batch attached that are still attached through it: a file detached, or taken
+ * over by a later batch, leaves this batch's counts.
+ */
 export function batchMembers(core: EmulatorCore, batch: BatchRecord): VectorStoreFileRecord[] {
   const members = core.members(batch.storeId);
   return [...new Set(batch.fileIds)].flatMap((id) => {
     const member = members.get(id);
-    return member ? [member] : [];
+    return member?.batchId === batch.id ? [member] : [];
   });
 }
 

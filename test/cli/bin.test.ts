@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,8 @@ describe('the assistants binary', () => {
 
   it('prints its version', async () => {
     const result = await assistants(['--version']);
-    expect(result).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -1,6 +1,6 @@
 import { ApiError, invalidRequest } from '../api-error.js';
 import type { EmulatorCore } from '../core.js';
-import { listBody, paginate, parseListQuery } from '../pagination.js';
+import { cursorOf, listBody, paginate, parseListQuery } from '../pagination.js';
 import { checkMetadata } from '../prose-rules.js';
 import type { AssistantRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
@@ -127,7 +127,13 @@ async function create(ctx: RouteContext) {
   checkModelParameters(record);
   // The helper makes the store as POST /vector_stores would, and wires it in.
   for (const [index, request] of helperStores.entries()) {
-    const store = createStore(core, request, `tool_resources.file_search.vector_stores[${index}]`);
+    // The helper takes only what its spec lists (file_ids, chunking_strategy, metadata).
+    const { file_ids, chunking_strategy, metadata } = request;
+    const store = createStore(
+      core,
+      { file_ids, chunking_strategy, metadata },
+      `tool_resources.file_search.vector_stores[${index}]`,
+    );
     record.toolResources.file_search = { vector_store_ids: [store.id] };
   }
   record.seq = core.nextSeq(id);
@@ -168,7 +174,7 @@ async function modify(ctx: RouteContext) {
 
 function list(ctx: RouteContext) {
   const query = parseListQuery(ctx.query);
-  const { page, hasMore } = paginate(ctx.core.data.assistants.values(), query, ctx.core.data.cursorSeq);
+  const { page, hasMore } = paginate(ctx.core.data.assistants.values(), query, cursorOf(ctx.core));
   return { body: listBody(page.map(assistantView), hasMore) };
 }
 

@@ -56,11 +56,14 @@ async function create(ctx: RouteContext) {
     cancelled: false,
   };
   core.data.batches.set(id, batch);
+  // With `files`, "the global attributes or chunking_strategy will be ignored" (spec): each
+  // entry carries its own.
+  const byEntry = body.files !== undefined;
   for (const entry of entries) {
-    const own = entry.chunking ?? chunking;
+    const own = byEntry ? entry.chunking : chunking;
     core.attach(store, entry.file, {
       ...(own ? { chunking: own } : {}),
-      attributes: entry.attributes !== undefined ? entry.attributes : attributes,
+      attributes: byEntry ? entry.attributes : attributes,
       batchId: id,
     });
   }
@@ -98,7 +101,10 @@ export function fileBatchRoutes(): Route[] {
     {
       method: 'GET',
       template: `${base}/{batch_id}/files`,
-      handle: (ctx) => listMembers(ctx, batchMembers(ctx.core, batchOf(ctx))),
+      handle: (ctx) => {
+        const batch = batchOf(ctx);
+        return listMembers(ctx, batch.storeId, batchMembers(ctx.core, batch));
+      },
     },
   ];
 }

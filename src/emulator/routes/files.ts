@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { ApiError, invalidRequest } from '../api-error.js';
-import { FILES_LIST, listBody, paginate, parseListQuery } from '../pagination.js';
+import { cursorOf, FILES_LIST, listBody, paginate, parseListQuery } from '../pagination.js';
 import type { FileRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkRequest } from '../spec.js';
@@ -21,54 +22,54 @@ interface Upload {
  * Streams a multipart upload: the file part goes straight to disk under `id` while the form is
  * parsed, so memory use does not grow with the file. Fields are collected for validation.
  */
-function receiveMultipart(ctx: RouteContext, id: string): Promise<Upload> {
+async function receiveMultipart(ctx: RouteContext, id: string): Promise<Upload> {
   const type = ctx.req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) {
     throw invalidRequest(`Invalid Content-Type header (${type || 'none'}), expected multipart/form-data.`);
   }
-  return new Promise((resolve, reject) => {
-    const upload: Upload = { fields: {}, unknown: [] };
-    const pending: Promise<unknown>[] = [];
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: ctx.req.headers,
-        // busboy flags a part as truncated on reaching the limit, so a file of exactly 512 MB needs one byte more.
-        limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 16, fieldSize: 64 * 1024 },
-      });
-    } catch (err) {
-      reject(invalidRequest(`Could not parse multipart form: ${(err as Error).message}`));
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: ctx.req.headers,
+      // busboy flags a part as truncated on reaching the limit, so 512 MB exactly needs one byte more.
+      limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 16, fieldSize: 64 * 1024 },
+    });
+  } catch (err) {
+    throw invalidRequest(`Could not parse multipart form: ${(err as Error).message}`);
+  }
+  const upload: Upload = { fields: {}, unknown: [] };
+  const pending: Promise<unknown>[] = [];
+  parser.on('field', (name, value) => {
+    if (name === 'purpose' || name === 'expires_after[anchor]' || name === 'expires_after[seconds]') {
+      upload.fields[name] = value;
+    } else {
+      upload.unknown.push(name);
+    }
+  });
+  parser.on('file', (name, stream: Readable & { truncated?: boolean }, info) => {
+    if (name !== 'file') {
+      upload.unknown.push(name);
+      stream.resume();
       return;
     }
-    parser.on('field', (name, value) => {
-      if (name === 'purpose' || name === 'expires_after[anchor]' || name === 'expires_after[seconds]') {
-        upload.fields[name] = value;
-      } else {
-        upload.unknown.push(name);
-      }
-    });
-    parser.on('file', (name, stream: Readable & { truncated?: boolean }, info) => {
-      if (name !== 'file') {
-        upload.unknown.push(name);
-        stream.resume();
-        return;
-      }
-      const filename = basename(info.filename ?? 'file');
-      pending.push(
-        ctx.core.blobs.receive(id, stream).then((bytes) => {
-          upload.file = { filename, bytes, truncated: stream.truncated === true };
-        }),
-      );
-    });
-    parser.on('error', (err) =>
-      reject(invalidRequest(`Could not parse multipart form: ${(err as Error).message}`)),
+    const filename = basename(info.filename ?? 'file');
+    pending.push(
+      ctx.core.blobs.receive(id, stream).then((bytes) => {
+        upload.file = { filename, bytes, truncated: stream.truncated === true };
+      }),
     );
-    parser.on('close', () => {
-      Promise.all(pending).then(() => resolve(upload), reject);
-    });
-    ctx.req.on('aborted', () => reject(new Error('client went away')));
-    ctx.req.pipe(parser);
   });
+  try {
+    // A client that goes away mid-upload fails the pipeline, which destroys the file stream, so
+    // the partial content on disk is removed rather than left open.
+    await pipeline(ctx.req, parser);
+    await Promise.all(pending);
+  } catch (err) {
+    await Promise.allSettled(pending);
+    if (ctx.req.destroyed) throw invalidRequest('The upload was interrupted before it completed.');
+    throw invalidRequest(`Could not parse multipart form: ${(err as Error).message}`);
+  }
+  return upload;
 }
 
 /** The form as the JSON shape of `CreateFileRequest`, so the spec's schema checks it. */
@@ -114,14 +115,21 @@ async function createFile(ctx: RouteContext) {
   }
   const file = upload.file as NonNullable<Upload['file']>;
   const createdAt = core.clock.nowSeconds();
-  const seconds = Number(upload.fields['expires_after[seconds]']);
+  // "files with purpose=batch expire after 30 days" unless told otherwise (API prose).
+  const purpose = upload.fields.purpose as string;
+  const seconds =
+    upload.fields['expires_after[seconds]'] !== undefined
+      ? Number(upload.fields['expires_after[seconds]'])
+      : purpose === 'batch'
+        ? 30 * 86_400
+        : Number.NaN;
   const record: FileRecord = {
     id,
     seq: core.nextSeq(id),
     createdAt,
     bytes: file.bytes,
     filename: file.filename,
-    purpose: upload.fields.purpose as string,
+    purpose,
     ...(Number.isFinite(seconds) ? { expiresAt: createdAt + seconds } : {}),
   };
   core.data.files.set(id, record);
@@ -135,7 +143,7 @@ function listFiles(ctx: RouteContext) {
   const files = [...ctx.core.data.files.values()].filter(
     (file) => purpose === null || file.purpose === purpose,
   );
-  const { page, hasMore } = paginate(files, query, ctx.core.data.cursorSeq);
+  const { page, hasMore } = paginate(files, query, cursorOf(ctx.core));
   return { body: listBody(page.map(fileView), hasMore) };
 }
 
@@ -146,13 +154,13 @@ async function deleteFile(ctx: RouteContext) {
 }
 
 /** The live API refuses to hand back the content of files uploaded for assistants. */
-function downloadFile(ctx: RouteContext) {
+async function downloadFile(ctx: RouteContext) {
   const file = ctx.core.file(ctx.params.file_id as string);
   if (file.purpose === 'assistants') {
     throw invalidRequest(`Not allowed to download files of purpose: ${file.purpose}`, 'file_id');
   }
   return {
-    stream: ctx.core.blobs.read(file.id),
+    stream: await ctx.core.blobs.open(file.id),
     contentType: 'application/octet-stream',
     length: file.bytes,
   };

@@ -85,7 +85,6 @@ async function search(ctx: RouteContext) {
   checkRequest('VectorStoreSearchRequest', body);
   const store = core.store(ctx.params.vector_store_id as string, 'vector_store_id');
   core.requireActive(store);
-  core.touch(store);
   const queries = Array.isArray(body.query) ? (body.query as string[]) : [body.query as string];
   const terms = new Set(queries.flatMap(words));
   const max = (body.max_num_results as number | undefined) ?? 10;
@@ -125,6 +124,8 @@ async function search(ctx: RouteContext) {
     }
   }
   results.sort((a, b) => b.score - a.score || a.file_id.localeCompare(b.file_id));
+  // A search is use: it moves `last_active_at` (and so the expiry deadline), once it has succeeded.
+  core.touch(store);
   return {
     body: {
       object: 'vector_store.search_results.page',

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { enumParam, listBody, paginate, parseListQuery } from '../pagination.js';
 import { resolveChunking } from '../prose-rules.js';
-import type { VectorStoreFileRecord } from '../records.js';
+import { memberCursor, type VectorStoreFileRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkRequest } from '../spec.js';
 import type { FileStatus } from '../status-rules.js';
@@ -11,11 +11,13 @@ import { isTextFile, MAX_TEXT_BYTES } from './search.js';
 export const STATUS_FILTER: readonly FileStatus[] = ['in_progress', 'completed', 'failed', 'cancelled'];
 
 /** A page of store files, with the API's optional `filter` by status. */
-export function listMembers(ctx: RouteContext, members: Iterable<VectorStoreFileRecord>) {
+export function listMembers(ctx: RouteContext, storeId: string, members: Iterable<VectorStoreFileRecord>) {
   const query = parseListQuery(ctx.query);
   const filter = enumParam(ctx.query, 'filter', STATUS_FILTER);
   const chosen = [...members].filter((member) => !filter || ctx.core.memberStatus(member) === filter);
-  const { page, hasMore } = paginate(chosen, query, ctx.core.data.cursorSeq);
+  // A store file's place is kept under `store/file`: the same file has its own in every store.
+  const seqOf = (id: string) => ctx.core.data.cursorSeq.get(memberCursor(storeId, id));
+  const { page, hasMore } = paginate(chosen, query, seqOf);
   return {
     body: listBody(
       page.map((member) => memberView(ctx.core, member)),
@@ -81,7 +83,10 @@ export function vectorStoreFileRoutes(): Route[] {
     {
       method: 'GET',
       template: base,
-      handle: (ctx) => listMembers(ctx, ctx.core.members(storeOf(ctx).id).values()),
+      handle: (ctx) => {
+        const store = storeOf(ctx);
+        return listMembers(ctx, store.id, ctx.core.members(store.id).values());
+      },
     },
     { method: 'POST', template: base, handle: attach },
     {

@@ -1,5 +1,5 @@
 import type { EmulatorCore } from '../core.js';
-import { listBody, paginate, parseListQuery } from '../pagination.js';
+import { cursorOf, listBody, paginate, parseListQuery } from '../pagination.js';
 import { checkMetadata, resolveChunking } from '../prose-rules.js';
 import type { StaticChunking, VectorStoreRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
@@ -53,7 +53,7 @@ async function create(ctx: RouteContext) {
 
 function list(ctx: RouteContext) {
   const query = parseListQuery(ctx.query);
-  const { page, hasMore } = paginate(ctx.core.data.vectorStores.values(), query, ctx.core.data.cursorSeq);
+  const { page, hasMore } = paginate(ctx.core.data.vectorStores.values(), query, cursorOf(ctx.core));
   return {
     body: listBody(
       page.map((store) => storeView(ctx.core, store)),

@@ -13,7 +13,8 @@ import {
 } from '../../../src/emulator/status-rules.js';
 
 const items = Array.from({ length: 5 }, (_, i) => ({ id: `x${i + 1}`, seq: i + 1 }));
-const cursors = new Map(items.map((item) => [item.id, item.seq]));
+const seqs = new Map(items.map((item) => [item.id, item.seq]));
+const cursors = (id: string) => seqs.get(id);
 const ids = (page: { id: string }[]) => page.map((item) => item.id);
 
 describe('paginate', () => {
