@@ -47,6 +47,8 @@ export class EmulatorCore {
   /** Separate streams, so injecting faults does not shift the ids a seed gives. */
   idRandom = new SeededRandom(this.seed);
   faultRandom = new SeededRandom(this.seed ^ 0x5bd1e995);
+  /** The earliest `expires_at` of any file; -Infinity until first computed (also after a restore). */
+  private nextFileExpiry = Number.NEGATIVE_INFINITY;
   /** Called after every change, so `--data` can save. */
   onChange: () => void = () => {};
 
@@ -67,6 +69,7 @@ export class EmulatorCore {
   /** Forgets every object, the request counts and the clock offset; knobs stay as they are. */
   async reset(): Promise<void> {
     this.data = emptyData();
+    this.nextFileExpiry = Number.NEGATIVE_INFINITY;
     this.stats = emptyStats();
     this.clock.reset();
     this.reseed(this.config.seed ?? randomSeed());
@@ -89,7 +92,6 @@ export class EmulatorCore {
   // Lookups ------------------------------------------------------------------------------------
 
   file(id: string, param: string | null = null): FileRecord {
-    this.sweepExpiredFiles();
     const file = this.data.files.get(id);
     if (!file) throw new ApiError(404, `No such File object: ${id}`, { param: param ?? 'id' });
     return file;
@@ -207,20 +209,27 @@ export class EmulatorCore {
     await this.blobs.remove(file.id);
   }
 
-  /** Files uploaded with `expires_after` disappear once their time is up. */
-  private sweepExpiredFiles(): void {
+  /**
+   * Files uploaded with `expires_after` disappear once their time is up. Run once per request
+   * (by the server, before any handler): it only walks the files when the earliest deadline has
+   * passed, so requests stay O(1) however many files there are.
+   */
+  sweep(): void {
     const now = this.clock.nowSeconds();
+    if (now < this.nextFileExpiry) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const file of this.data.files.values()) {
-      if (file.expiresAt !== undefined && file.expiresAt <= now) {
-        // The record goes at once; removing the content may finish later and may fail harmlessly.
-        this.deleteFile(file).catch(() => {});
-      }
+      if (file.expiresAt === undefined) continue;
+      if (file.expiresAt > now) next = Math.min(next, file.expiresAt);
+      // The record goes at once; removing the content may finish later and may fail harmlessly.
+      else this.deleteFile(file).catch(() => {});
     }
+    this.nextFileExpiry = next;
   }
 
-  /** Runs the expired-file sweep before a request looks at files. */
-  sweep(): void {
-    this.sweepExpiredFiles();
+  /** Keeps the sweep's deadline when a file with `expires_after` is made. */
+  noteFileExpiry(expiresAt: number): void {
+    this.nextFileExpiry = Math.min(this.nextFileExpiry, expiresAt);
   }
 }
 

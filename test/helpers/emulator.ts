@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { operationOf, responseProblems } from './spec-oracle.js';
@@ -138,7 +138,6 @@ export async function upload(
   content: string,
   purpose: 'assistants' | 'user_data' = 'assistants',
 ) {
-  const { toFile } = await import('openai');
   return client.files.create({ file: await toFile(Buffer.from(content), name), purpose });
 }
 

@@ -133,13 +133,13 @@ async function createFile(ctx: RouteContext) {
     ...(Number.isFinite(seconds) ? { expiresAt: createdAt + seconds } : {}),
   };
   core.data.files.set(id, record);
+  if (record.expiresAt !== undefined) core.noteFileExpiry(record.expiresAt);
   return { body: fileView(record) };
 }
 
 function listFiles(ctx: RouteContext) {
   const query = parseListQuery(ctx.query, FILES_LIST);
   const purpose = ctx.query.get('purpose');
-  ctx.core.sweep();
   const files = [...ctx.core.data.files.values()].filter(
     (file) => purpose === null || file.purpose === purpose,
   );

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extensionOf } from '../../model/file-types.js';
+import { extensionOf, FILE_SEARCH_EXTENSIONS } from '../../model/file-types.js';
 import type { FileRecord, VectorStoreFileRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkRequest } from '../spec.js';
@@ -10,20 +10,12 @@ import { checkRequest } from '../spec.js';
  * it contains. Enough to test wiring, attribute filters and `last_active_at`; not a ranking model.
  */
 
-/** Formats read as text; others (PDF, Office) index but yield no searchable text here. */
-const TEXT_EXTENSIONS = new Set([
-  '.c',
-  '.cpp',
-  '.cs',
-  '.css',
-  '.go',
-  '.html',
-  '.java',
-  '.js',
-  '.json',
-  '.md',
-]);
-for (const extension of ['.php', '.py', '.rb', '.sh', '.tex', '.ts', '.txt']) TEXT_EXTENSIONS.add(extension);
+/** Formats read as text: the file_search types less the binary ones (PDF, Office), which index but
+ * yield no searchable text here. */
+const BINARY_EXTENSIONS = new Set(['.doc', '.docx', '.pdf', '.pptx']);
+const TEXT_EXTENSIONS = new Set(
+  [...FILE_SEARCH_EXTENSIONS].filter((extension) => !BINARY_EXTENSIONS.has(extension)),
+);
 
 /** Larger files are indexed but not searched, to keep the emulator's memory flat. */
 export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
