@@ -42,6 +42,24 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
   // Emulator
   EMULATOR_START_FAILED: 'the emulator could not listen on its address or read its --data folder',
+  // State
+  STATE_CORRUPT: 'the state file is not valid JSON or not a state document',
+  STATE_VERSION_UNSUPPORTED: 'the state file was written by a newer assistants-iac',
+  STATE_WRITE_FAILED: 'the state file could not be written',
+  STATE_LOCKED: 'another run holds the state lock',
+  LOCK_NOT_FOUND: 'force-unlock named a lock that is not held, or is held under another id',
+  STACK_MISMATCH: 'the state belongs to another stack than the manifests name',
+  RESOURCE_NOT_IN_STATE: 'an address that the state does not hold',
+  INVALID_ADDRESS: 'a string that is not a resource address',
+  // API
+  API_KEY_MISSING: 'OPENAI_API_KEY is not set and the command needs the API',
+  API_UNAUTHORIZED: 'the API refused the key (401 or 403)',
+  API_UNREACHABLE: 'the API could not be reached',
+  API_ERROR: 'the API answered with an error',
+  ASSISTANTS_SUNSET: 'the endpoint no longer serves the Assistants API',
+  // Plan
+  PROTECTED_RESOURCE: 'the plan would delete or replace a resource marked protect',
+  PLAN_FILE_UNWRITABLE: 'the saved plan file could not be written',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',

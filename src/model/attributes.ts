@@ -1,0 +1,104 @@
+import type { AssistantTool, AttributeValue, ExpiresAfter, FilePurpose, ResponseFormat } from './desired.js';
+
+/**
+ * Normalised attributes: one shape per resource kind for what the manifests want, what the state
+ * recorded at the last apply and what the API reports now, so that the three compare with plain deep
+ * equality. Server defaults are filled in (temperature 1, response_format "auto", auto chunking as
+ * static 800/400, ...), so an applied manifest compares equal to what the API echoes.
+ *
+ * `UNKNOWN` stands where only apply can know a value (the id of a store that is yet to be made).
+ */
+export const UNKNOWN: unique symbol = Symbol('known after apply');
+export type Unknown = typeof UNKNOWN;
+
+export function isUnknown(value: unknown): value is Unknown {
+  return value === UNKNOWN;
+}
+
+/** A file. `path` and `sha256` exist only in the manifests and the state: the API reports neither. */
+export interface FileAttributes {
+  /** Path relative to the manifest root, `/`-separated. */
+  path: string;
+  /** The name the API stores: the basename of `path`. */
+  filename: string;
+  purpose: FilePurpose;
+  bytes: number;
+  sha256: string;
+}
+
+/** A vector store. `metadata` includes the ownership stamp. */
+export interface VectorStoreAttributes {
+  name: string;
+  expires_after: ExpiresAfter | null;
+  metadata: Record<string, string>;
+}
+
+/** Static chunking, the form the API reports (auto is 800/400). */
+export interface StaticChunking {
+  max_chunk_size_tokens: number;
+  chunk_overlap_tokens: number;
+}
+
+/** A file attached to a vector store. The ids are those of the store and the file. */
+export interface MembershipAttributes {
+  vector_store_id: string | Unknown;
+  file_id: string | Unknown;
+  attributes: Record<string, AttributeValue>;
+  chunking_strategy: StaticChunking;
+}
+
+/** Tool resources by id, with empty lists dropped. */
+export interface AssistantToolResources {
+  code_interpreter?: { file_ids: (string | Unknown)[] };
+  file_search?: { vector_store_ids: (string | Unknown)[] };
+}
+
+/**
+ * An assistant. `reasoning_effort` is never echoed by the API, so only the manifests and the state
+ * know it; `metadata` includes the ownership stamp.
+ */
+export interface AssistantAttributes {
+  model: string;
+  name: string | null;
+  description: string | null;
+  instructions: string | null;
+  tools: AssistantTool[];
+  tool_resources: AssistantToolResources;
+  temperature: number | null;
+  top_p: number | null;
+  response_format: ResponseFormat;
+  reasoning_effort: string | null;
+  metadata: Record<string, string>;
+}
+
+export interface AttributesByKind {
+  file: FileAttributes;
+  vector_store: VectorStoreAttributes;
+  vector_store_file: MembershipAttributes;
+  assistant: AssistantAttributes;
+}
+
+export type Attributes = AttributesByKind[keyof AttributesByKind];
+
+/**
+ * The attributes the API reports for each kind. The others (a file's path and hash, an assistant's
+ * reasoning_effort) are known only from the state, so drift is looked for in these alone.
+ */
+export const REPORTED_ATTRIBUTES: { [K in keyof AttributesByKind]: readonly (keyof AttributesByKind[K])[] } =
+  {
+    file: ['filename', 'purpose', 'bytes'],
+    vector_store: ['name', 'expires_after', 'metadata'],
+    vector_store_file: ['vector_store_id', 'file_id', 'attributes', 'chunking_strategy'],
+    assistant: [
+      'model',
+      'name',
+      'description',
+      'instructions',
+      'tools',
+      'tool_resources',
+      'temperature',
+      'top_p',
+      'response_format',
+      'metadata',
+    ],
+  };

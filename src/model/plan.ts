@@ -1,0 +1,136 @@
+import type { Diagnostic, SourceLocation } from '../errors/index.js';
+import type { Address, ResourceKind } from './address.js';
+import type { Attributes } from './attributes.js';
+
+/**
+ * What apply will do to one resource. A closed set: renderers, the JSON plan and apply switch on it.
+ * `delete-create` and `create-delete` are the two orders of a replacement: a file with new content
+ * is uploaded before the old one goes (`create-delete`, shown `+/-`); an expired store is deleted
+ * first (`delete-create`, shown `-/+`).
+ */
+export type Action = 'no-op' | 'create' | 'update' | 'delete-create' | 'create-delete' | 'delete';
+
+/** The JSON plan's `actions` for each Action (fixed by the design, after Terraform's). */
+export const JSON_ACTIONS: Record<Action, readonly string[]> = {
+  'no-op': ['no-op'],
+  create: ['create'],
+  update: ['update'],
+  'delete-create': ['delete', 'create'],
+  'create-delete': ['create', 'delete'],
+  delete: ['delete'],
+};
+
+/**
+ * Why the planner chose an action. It explains; it never decides (apply reads `action` only).
+ * - `new`: in the manifests, never made.
+ * - `deleted_outside`: in the state, but the API no longer has it; made again.
+ * - `expired`: a vector store passed its `expires_after`; an expired store cannot be used.
+ * - `content_changed`: a file's bytes changed (sha256); files are immutable, so a new upload.
+ * - `cannot_update`: an attribute the API cannot change in place differs (see `replacePaths`).
+ * - `dependency_replaced`: a store or file this resource hangs on is replaced, so it is remade too.
+ * - `changed`: attributes differ and the API updates them in place.
+ * - `not_in_manifest`: in the state, no longer in the manifests.
+ * - `unchanged`: nothing to do.
+ */
+export type ActionReason =
+  | 'new'
+  | 'deleted_outside'
+  | 'expired'
+  | 'content_changed'
+  | 'cannot_update'
+  | 'dependency_replaced'
+  | 'changed'
+  | 'not_in_manifest'
+  | 'unchanged';
+
+/**
+ * One planned change. `before` and `after` by action:
+ * - create: before null; after the desired attributes.
+ * - update, delete-create, create-delete: before the resource as refreshed (what the API reports,
+ *   and the state for what it cannot report); after the desired attributes.
+ * - delete: before as refreshed; after null.
+ * - no-op: before and after equal.
+ * In `after`, UNKNOWN marks values only apply will know (ids of resources yet to be made).
+ */
+export interface Change {
+  address: Address;
+  kind: ResourceKind;
+  action: Action;
+  reason: ActionReason;
+  /** The remote id now; null for a create (the new id is known after apply). */
+  id: string | null;
+  before: Attributes | null;
+  after: Attributes | null;
+  /** Top-level attributes that differ between before and after, in attribute order. */
+  changedPaths: string[];
+  /** For replacements with reason `cannot_update` or `dependency_replaced`: what forces it. */
+  replacePaths: string[];
+  /** Addresses this resource needs to exist first (for a delete: what must go after it). */
+  dependencies: Address[];
+  /** The manifest entry that declared it; absent for resources that are only in the state. */
+  source?: SourceLocation;
+}
+
+/**
+ * A change made outside assistants-iac: the state's last-applied attributes (`before`) against what
+ * the API reports now (`after`, null when the resource is gone). Shown in its own section; the
+ * planned changes then bring the resource back to the manifests.
+ */
+export interface Drift {
+  address: Address;
+  kind: ResourceKind;
+  id: string;
+  action: 'update' | 'delete';
+  before: Attributes;
+  after: Attributes | null;
+  changedPaths: string[];
+}
+
+export const PLAN_FORMAT_VERSION = '1.0';
+
+/**
+ * The plan: everything a reviewer and apply need, as plain data. Renderers read it; `--json` prints
+ * it. `changes` is in apply order (dependencies first; deletes after what depends on them is gone)
+ * and includes no-ops, so the JSON lists every managed resource.
+ */
+export interface Plan {
+  formatVersion: string;
+  stack: string;
+  /** The state's lineage; for a stack not yet applied, the one its first apply will write. */
+  lineage: string;
+  /** The state serial the plan was made from (0 when there is no state yet). */
+  serial: number;
+  /** sha256 of the desired model (manifests, instructions and file hashes), see manifestDigest(). */
+  manifestDigest: string;
+  /** False with --refresh=false: the state stood in for the API. */
+  refreshed: boolean;
+  /** The --target addresses, empty when the whole stack is planned. */
+  targets: Address[];
+  changes: Change[];
+  drift: Drift[];
+  /** Problems that make the plan unusable (a protected resource to delete); apply refuses it. */
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/** Counts as Terraform does: a replacement is one to add and one to destroy. */
+export function summarizePlan(plan: Pick<Plan, 'changes'>): PlanSummary {
+  const summary = { add: 0, change: 0, destroy: 0 };
+  for (const { action } of plan.changes) {
+    if (action === 'create' || action === 'delete-create' || action === 'create-delete') summary.add += 1;
+    if (action === 'delete' || action === 'delete-create' || action === 'create-delete') summary.destroy += 1;
+    if (action === 'update') summary.change += 1;
+  }
+  return summary;
+}
+
+/** True when apply would do anything or drift was found (what --detailed-exitcode reports as 2). */
+export function planHasChanges(plan: Pick<Plan, 'changes' | 'drift'>): boolean {
+  return plan.drift.length > 0 || plan.changes.some((change) => change.action !== 'no-op');
+}

@@ -1,0 +1,65 @@
+import type { Address, ResourceKind } from '../model/address.js';
+import type { AttributesByKind } from '../model/attributes.js';
+
+/** The state format this version writes and reads; a newer one is refused, never rewritten. */
+export const STATE_FORMAT_VERSION = 1;
+
+/**
+ * The state: what assistants-iac made and what it last applied. It never holds the API key.
+ * `lineage` is fixed when the state is first written and tells one stack's history from another's;
+ * `serial` goes up by one on every write that changes content, so a saved plan can tell whether the
+ * state moved on.
+ */
+export interface StateDocument {
+  format_version: typeof STATE_FORMAT_VERSION;
+  lineage: string;
+  serial: number;
+  stack: string;
+  /** Keyed by address; written sorted by address so diffs of the file stay small. */
+  resources: Record<Address, StateResource>;
+  /** Operations started but not confirmed (journalled before each mutating call). */
+  pending: PendingOperation[];
+}
+
+/** One managed resource as last applied. */
+export type StateResource = {
+  [K in ResourceKind]: {
+    kind: K;
+    /** The remote id (for a membership, the file id; the store id is in its attributes). */
+    id: string;
+    /** The normalised attributes last applied (for files, with the content sha256). */
+    attributes: AttributesByKind[K];
+    /** Addresses this resource needed when it was made; deletes run in the reverse order. */
+    dependencies: Address[];
+    protect: boolean;
+  };
+}[ResourceKind];
+
+/**
+ * A mutating call journalled before it is made and removed once its answer is recorded. If the run
+ * dies in between, the next run resolves it from `match`: a stamped resource by its stamp, a file
+ * by filename and size, a membership by store and file.
+ */
+export interface PendingOperation {
+  /** A uuid, unique per operation. */
+  id: string;
+  address: Address;
+  kind: ResourceKind;
+  operation: 'create' | 'update' | 'delete';
+  /** ISO 8601 time the call was started. */
+  started_at: string;
+  /** The remote id when the operation works on an existing resource. */
+  resource_id?: string;
+  match?: {
+    filename?: string;
+    bytes?: number;
+    sha256?: string;
+    vector_store_id?: string;
+    file_id?: string;
+  };
+}
+
+/** An empty state for a stack that has not been applied yet. */
+export function emptyState(lineage: string, stack: string): StateDocument {
+  return { format_version: STATE_FORMAT_VERSION, lineage, serial: 0, stack, resources: {}, pending: [] };
+}
