@@ -1,3 +1,4 @@
+import { defaultSampling } from '../model/models.js';
 import type { EmulatorCore } from './core.js';
 import type {
   AssistantRecord,
@@ -94,14 +95,8 @@ export function batchView(core: EmulatorCore, batch: BatchRecord) {
   };
 }
 
-/** Models whose API rejects sampling parameters (and accepts `reasoning_effort`). */
-export function isReasoningModel(model: string): boolean {
-  const base = model.startsWith('ft:') ? (model.split(':')[1] ?? '') : model;
-  return /^(o\d|gpt-5)/.test(base);
-}
-
 export function assistantView(assistant: AssistantRecord) {
-  const reasoning = isReasoningModel(assistant.model);
+  const sampling = defaultSampling(assistant.model);
   // A tool without resources is echoed with empty ones, as the live API does.
   const resources = { ...assistant.toolResources };
   const types = new Set(assistant.tools.map((tool) => tool.type));
@@ -121,8 +116,8 @@ export function assistantView(assistant: AssistantRecord) {
     metadata: assistant.metadata,
     // Unset sampling parameters come back as the model's defaults (1.0), or null for models
     // that do not take them: a client that diffs against its config must know this.
-    temperature: assistant.temperature ?? (reasoning ? null : 1),
-    top_p: assistant.topP ?? (reasoning ? null : 1),
+    temperature: assistant.temperature ?? sampling,
+    top_p: assistant.topP ?? sampling,
     response_format: assistant.responseFormat ?? 'auto',
   };
 }

@@ -44,7 +44,8 @@ export interface MembershipAttributes {
   vector_store_id: string | Unknown;
   file_id: string | Unknown;
   attributes: Record<string, AttributeValue>;
-  chunking_strategy: StaticChunking;
+  /** null when the API reports `{type: "other"}` (files indexed before chunking was configurable). */
+  chunking_strategy: StaticChunking | null;
 }
 
 /** Tool resources by id, with empty lists dropped. */
@@ -79,6 +80,16 @@ export interface AttributesByKind {
 }
 
 export type Attributes = AttributesByKind[keyof AttributesByKind];
+
+/** The part of each kind's attributes that the API reports (REPORTED_ATTRIBUTES lists the keys). */
+export interface ReportedByKind {
+  file: Omit<FileAttributes, 'path' | 'sha256'>;
+  vector_store: VectorStoreAttributes;
+  vector_store_file: MembershipAttributes;
+  assistant: Omit<AssistantAttributes, 'reasoning_effort'>;
+}
+
+export type ReportedAttributes<K extends keyof AttributesByKind> = ReportedByKind[K];
 
 /**
  * The attributes the API reports for each kind. The others (a file's path and hash, an assistant's

@@ -1,3 +1,4 @@
+import { isReasoningModel } from '../../model/models.js';
 import { ApiError, invalidRequest } from '../api-error.js';
 import type { EmulatorCore } from '../core.js';
 import { cursorOf, listBody, paginate, parseListQuery } from '../pagination.js';
@@ -5,7 +6,7 @@ import { checkMetadata } from '../prose-rules.js';
 import type { AssistantRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
 import { checkRequest } from '../spec.js';
-import { assistantView, isReasoningModel } from '../views.js';
+import { assistantView } from '../views.js';
 import { createStore, type NewStore } from './vector-stores.js';
 
 /** Models the Assistants API serves: the spec's list, their dated and fine-tuned forms. */

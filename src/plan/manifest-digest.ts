@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { Desired } from '../model/desired.js';
+
+/**
+ * A digest of what the manifests ask for: the desired model with every file's content hash, minus
+ * what does not change the outcome (source positions, absolute paths, mtimes). Two checkouts of the
+ * same commit digest the same; a saved plan whose manifests moved on is caught by comparing it.
+ */
+export function manifestDigest(desired: Desired, hashes: ReadonlyMap<string, string>): string {
+  const model = {
+    stack: desired.stack,
+    files: desired.files.map((file) => ({
+      name: file.name,
+      path: file.relativePath,
+      purpose: file.purpose,
+      protect: file.protect,
+      sha256: hashes.get(file.name) ?? null,
+    })),
+    vectorStores: desired.vectorStores.map(({ source: _s, ...store }) => store),
+    memberships: desired.memberships.map(({ source: _s, ...member }) => member),
+    assistants: desired.assistants.map(({ source: _s, instructionsFile: _i, ...assistant }) => assistant),
+  };
+  return `sha256:${createHash('sha256').update(canonicalJson(model)).digest('hex')}`;
+}
+
+/** JSON with object keys sorted at every level, so equal values always give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

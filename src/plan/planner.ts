@@ -1,0 +1,287 @@
+import type { Diagnostic } from '../errors/index.js';
+import {
+  type Address,
+  fileAddress,
+  parseAddress,
+  type ResourceKind,
+  vectorStoreAddress,
+} from '../model/address.js';
+import { type Attributes, UNKNOWN } from '../model/attributes.js';
+import type { Desired } from '../model/desired.js';
+import { type Action, type Change, type Drift, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
+import type { LiveView } from '../provider/live-view.js';
+import type { StateDocument, StateResource } from '../state/state-document.js';
+import {
+  type Decision,
+  decideAssistant,
+  decideFile,
+  decideMembership,
+  decideStore,
+  isReplace,
+} from './decide.js';
+import {
+  desiredAssistantAttributes,
+  desiredFileAttributes,
+  desiredMembershipAttributes,
+  desiredStoreAttributes,
+  type IdOf,
+} from './desired-attributes.js';
+import { changedPaths, findDrift, type Observation, observe } from './observe.js';
+import { protectionErrors } from './protect.js';
+import { targetClosure } from './targets.js';
+
+/** Everything the planner needs, gathered beforehand (see gather-plan-inputs.ts). */
+export interface PlanInput {
+  desired: Desired;
+  /** Content sha256 of every desired file, by file name. */
+  hashes: ReadonlyMap<string, string>;
+  /** Undefined when nothing has been applied yet. */
+  state: StateDocument | undefined;
+  /** Undefined with --refresh=false: the state then stands in for the API. */
+  live: LiveView | undefined;
+  /** The state's lineage, or the one a first apply will write. */
+  lineage: string;
+  manifestDigest: string;
+  targets: readonly Address[];
+}
+
+/** Kinds in dependency order: each depends only on kinds before it. Deletes run in reverse. */
+const KIND_ORDER: readonly ResourceKind[] = ['file', 'vector_store', 'vector_store_file', 'assistant'];
+
+/** A desired resource, ready to be compared: its attributes and what it needs. */
+interface Wanted {
+  address: Address;
+  kind: ResourceKind;
+  after: Attributes;
+  dependencies: Address[];
+  protect: boolean;
+  source: Change['source'];
+  decide: (before: Attributes, observation: Observation) => Decision;
+}
+
+/**
+ * Desired × state × live → Plan. Pure and synchronous: no I/O, no clock, no randomness; the same
+ * inputs give the same plan. Never throws for a plan that cannot be carried out (a protected
+ * resource to delete): it returns the reasons in `errors`.
+ */
+export function makePlan(input: PlanInput): Plan {
+  const { desired, state, live } = input;
+  const resources: Record<Address, StateResource> = state?.resources ?? {};
+  const observations = new Map<Address, Observation>();
+  for (const [address, resource] of Object.entries(resources))
+    observations.set(address, observe(resource, live));
+
+  const planned = new Map<Address, Action>();
+  const idOf: IdOf = (address) => {
+    const action = planned.get(address);
+    const current = resources[address];
+    return current && action !== 'create' && !isReplace(action) ? current.id : UNKNOWN;
+  };
+
+  const changes: Change[] = [];
+  const wantedAddresses = new Set<Address>();
+  const dependencies = new Map<Address, Address[]>();
+  for (const kind of KIND_ORDER) {
+    for (const wanted of wantedOf(kind, input, idOf, planned)) {
+      const change = planOne(wanted, resources[wanted.address], observations.get(wanted.address));
+      planned.set(wanted.address, change.action);
+      wantedAddresses.add(wanted.address);
+      dependencies.set(wanted.address, wanted.dependencies);
+      changes.push(change);
+    }
+  }
+
+  // What the state holds and the manifests no longer want goes, dependents first.
+  for (const kind of [...KIND_ORDER].reverse()) {
+    for (const [address, resource] of sortedEntries(resources)) {
+      if (resource.kind !== kind || wantedAddresses.has(address)) continue;
+      dependencies.set(address, resource.dependencies);
+      const observation = observations.get(address);
+      // Already gone: the drift section says so and apply forgets it; nothing to delete.
+      if (observation?.status === 'gone') continue;
+      const before = observation?.status === 'present' ? observation.attributes : resource.attributes;
+      changes.push({
+        address,
+        kind,
+        action: 'delete',
+        reason: 'not_in_manifest',
+        id: resource.id,
+        before,
+        after: null,
+        changedPaths: changedPaths(before, null),
+        replacePaths: [],
+        dependencies: resource.dependencies,
+      });
+    }
+  }
+
+  const drift: Drift[] = [];
+  for (const [address, resource] of sortedEntries(resources)) {
+    const storeGone =
+      resource.kind === 'vector_store_file' &&
+      storeUnusable(resource.attributes.vector_store_id, resources, observations);
+    const found = findDrift(address, resource, observations.get(address) as Observation, storeGone);
+    if (found) drift.push(found);
+  }
+
+  const warnings: Diagnostic[] = [...indexingWarnings(desired, observations)];
+  let inScope = (_address: Address) => true;
+  if (input.targets.length > 0) {
+    const closure = targetClosure(input.targets, (address) => dependencies.get(address) ?? []);
+    inScope = (address) => closure.has(address);
+    for (const target of input.targets) {
+      if (!dependencies.has(target))
+        warnings.push({
+          severity: 'warning',
+          code: 'TARGET_NOT_FOUND',
+          message: `--target ${target}: neither the manifests nor the state hold this address`,
+        });
+    }
+  }
+  const scoped = changes.filter((change) => inScope(change.address));
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    stack: desired.stack,
+    lineage: input.lineage,
+    serial: state?.serial ?? 0,
+    manifestDigest: input.manifestDigest,
+    refreshed: live !== undefined,
+    targets: [...input.targets],
+    changes: scoped,
+    drift: drift.filter((entry) => inScope(entry.address)),
+    errors: protectionErrors(scoped, desired, resources),
+    warnings,
+  };
+}
+
+function planOne(wanted: Wanted, resource: StateResource | undefined, observation: Observation | undefined) {
+  const base = {
+    address: wanted.address,
+    kind: wanted.kind,
+    after: wanted.after,
+    dependencies: wanted.dependencies,
+    source: wanted.source,
+  };
+  if (!resource || !observation || observation.status === 'gone') {
+    return {
+      ...base,
+      action: 'create',
+      reason: resource ? 'deleted_outside' : 'new',
+      id: null,
+      before: null,
+      changedPaths: changedPaths(null, wanted.after),
+      replacePaths: [],
+    } satisfies Change;
+  }
+  const decision = wanted.decide(observation.attributes, observation);
+  return {
+    ...base,
+    ...decision,
+    id: resource.id,
+    before: observation.attributes,
+    changedPaths: changedPaths(observation.attributes, wanted.after),
+  } satisfies Change;
+}
+
+/** The desired resources of one kind, with attributes resolved against what is planned so far. */
+function wantedOf(
+  kind: ResourceKind,
+  input: PlanInput,
+  idOf: IdOf,
+  planned: ReadonlyMap<Address, Action>,
+): Wanted[] {
+  const { desired, lineage } = input;
+  switch (kind) {
+    case 'file':
+      return desired.files.map((file) => {
+        const after = desiredFileAttributes(file, input.hashes.get(file.name) ?? '');
+        return {
+          ...common(file, kind, []),
+          after,
+          decide: (before) => decideFile(before as typeof after, after),
+        };
+      });
+    case 'vector_store':
+      return desired.vectorStores.map((store) => {
+        const after = desiredStoreAttributes(store, lineage);
+        return {
+          ...common(store, kind, []),
+          after,
+          decide: (before, seen) =>
+            decideStore(before as typeof after, after, seen.status === 'present' && seen.expired),
+        };
+      });
+    case 'vector_store_file': {
+      const stores = new Map(desired.vectorStores.map((store) => [store.name, store]));
+      return desired.memberships.map((member) => {
+        const storeAt = vectorStoreAddress(member.store);
+        const fileAt = fileAddress(member.file);
+        const after = desiredMembershipAttributes(member, stores.get(member.store), idOf);
+        return {
+          ...common(member, kind, [fileAt, storeAt]),
+          protect: false,
+          after,
+          decide: (before) =>
+            decideMembership(before as typeof after, after, planned.get(storeAt), planned.get(fileAt)),
+        };
+      });
+    }
+    case 'assistant':
+      return desired.assistants.map((assistant) => {
+        const search = assistant.toolResources.file_search?.vector_stores ?? [];
+        const code = assistant.toolResources.code_interpreter?.files ?? [];
+        const after = desiredAssistantAttributes(assistant, lineage, idOf);
+        return {
+          ...common(assistant, kind, [...code.map(fileAddress), ...search.map(vectorStoreAddress)]),
+          after,
+          decide: (before) => decideAssistant(before as typeof after, after),
+        };
+      });
+  }
+}
+
+function common(
+  entry: { address: Address; source: Change['source']; protect?: boolean },
+  kind: ResourceKind,
+  dependencies: Address[],
+) {
+  return {
+    address: entry.address,
+    kind,
+    dependencies,
+    protect: entry.protect ?? false,
+    source: entry.source,
+  };
+}
+
+/** Whether the store with this id is gone or expired, which takes its members with it. */
+function storeUnusable(
+  storeId: unknown,
+  resources: Record<Address, StateResource>,
+  observations: ReadonlyMap<Address, Observation>,
+): boolean {
+  for (const [address, resource] of Object.entries(resources)) {
+    if (resource.kind !== 'vector_store' || resource.id !== storeId) continue;
+    const observation = observations.get(address);
+    return observation?.status === 'gone' || (observation?.status === 'present' && observation.expired);
+  }
+  return true;
+}
+
+function sortedEntries<T>(record: Record<Address, T>): [Address, T][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Files that failed to index stay attached but unsearchable: reviewers should see it. */
+function* indexingWarnings(desired: Desired, observations: ReadonlyMap<Address, Observation>) {
+  for (const member of desired.memberships) {
+    const observation = observations.get(member.address);
+    if (observation?.status !== 'present' || !observation.indexError) continue;
+    yield {
+      severity: 'warning',
+      code: 'INDEXING_FAILED',
+      message: `${member.file} failed to index in vector store ${member.store}: ${observation.indexError}`,
+      location: member.source,
+    } satisfies Diagnostic;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Diagnostic } from '../errors/index.js';
+import type { Address } from '../model/address.js';
+import type { Desired } from '../model/desired.js';
+import type { Change } from '../model/plan.js';
+import type { StateResource } from '../state/state-document.js';
+import { isReplace } from './decide.js';
+
+const REASONS: Partial<Record<Change['reason'], string>> = {
+  expired: 'it expired',
+  content_changed: 'its content changed',
+  cannot_update: 'an attribute that cannot be updated changed',
+  not_in_manifest: 'it is no longer in the manifests',
+};
+
+/**
+ * `protect: true` turns a delete or a replacement into a plan error. The manifests' setting wins
+ * for resources they still hold; for one they dropped, the state's (its last applied setting).
+ */
+export function protectionErrors(
+  changes: readonly Change[],
+  desired: Desired,
+  resources: Record<Address, StateResource>,
+): Diagnostic[] {
+  const declared = new Map<Address, boolean>();
+  for (const list of [desired.files, desired.vectorStores, desired.assistants])
+    for (const entry of list) declared.set(entry.address, entry.protect);
+  const errors: Diagnostic[] = [];
+  for (const change of changes) {
+    const destroys = change.action === 'delete' || isReplace(change.action);
+    if (!destroys) continue;
+    const protect = declared.get(change.address) ?? resources[change.address]?.protect ?? false;
+    if (!protect) continue;
+    const verb = change.action === 'delete' ? 'delete' : 'replace';
+    const why = REASONS[change.reason] ?? change.reason.replaceAll('_', ' ');
+    errors.push({
+      severity: 'error',
+      code: 'PROTECTED_RESOURCE',
+      message: `${change.address} (${change.id}) is protected, and the plan would ${verb} it because ${why}`,
+      ...(change.source ? { location: change.source } : {}),
+      hint: change.source
+        ? 'remove `protect: true` from it to allow this, or undo the change that forces it'
+        : `set \`protect: false\` on it and apply before removing it, or \`assistants state rm ${change.address}\` to stop managing it without deleting it`,
+    });
+  }
+  return errors;
+}

@@ -1,0 +1,70 @@
+import OpenAI from 'openai';
+import { AssistantsError } from '../errors/index.js';
+
+/** What a call was doing, for messages: `GET /vector_stores`. */
+export interface ApiOperation {
+  method: string;
+  path: string;
+}
+
+const SUNSET_HINT =
+  'OpenAI sunset the Assistants API on 2026-08-26; files and vector stores still work there. ' +
+  'Remove the assistants from the manifests (and from the state with `assistants state rm`), ' +
+  'or point --base-url / OPENAI_BASE_URL at a server that still serves Assistants v2, such as `assistants emulator`.';
+
+/**
+ * Removes anything that looks like an API key from a server's message: some servers quote a
+ * (partly masked) key back in 401 messages, and ours must never reach output or logs.
+ */
+export function redactSecrets(text: string, apiKey: string | undefined): string {
+  let out = apiKey && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
+  out = out.replace(/\bsk-[A-Za-z0-9_*.-]{3,}/g, 'sk-[redacted]');
+  return out;
+}
+
+/**
+ * Turns what the SDK throws into an AssistantsError that says which call failed and what to do.
+ * A 404 from the assistants list means the endpoint no longer serves Assistants: the sunset.
+ */
+export function toApiError(err: unknown, operation: ApiOperation, endpoint: string, apiKey?: string) {
+  if (err instanceof AssistantsError) return err;
+  const call = `${operation.method} ${operation.path}`;
+  if (err instanceof OpenAI.APIConnectionError) {
+    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    return new AssistantsError(
+      'API_UNREACHABLE',
+      `cannot reach the API at ${endpoint} (${call}): ${redactSecrets(cause, apiKey)}`,
+      { hint: 'check --base-url / OPENAI_BASE_URL and the network', cause: err },
+    );
+  }
+  if (err instanceof OpenAI.APIError) {
+    const detail = redactSecrets(apiMessage(err), apiKey);
+    if (err.status === 401 || err.status === 403) {
+      return new AssistantsError(
+        'API_UNAUTHORIZED',
+        `the API at ${endpoint} refused the key (${err.status}) on ${call}: ${detail}`,
+        { hint: 'check OPENAI_API_KEY (and the project it belongs to)', cause: err },
+      );
+    }
+    if (err.status === 404 && operation.path.startsWith('/assistants')) {
+      return new AssistantsError(
+        'ASSISTANTS_SUNSET',
+        `the endpoint ${endpoint} does not serve the Assistants API (${call} answered 404: ${detail})`,
+        { hint: SUNSET_HINT, cause: err },
+      );
+    }
+    return new AssistantsError('API_ERROR', `${call} failed with ${err.status ?? 'an error'}: ${detail}`, {
+      cause: err,
+    });
+  }
+  return new AssistantsError('INTERNAL', err instanceof Error ? err.message : String(err), {
+    kind: 'internal',
+    cause: err,
+  });
+}
+
+/** The server's own message when the body had one, else the SDK's. */
+function apiMessage(err: InstanceType<typeof OpenAI.APIError>): string {
+  const body = err.error as { message?: unknown } | undefined;
+  return typeof body?.message === 'string' ? body.message : err.message;
+}

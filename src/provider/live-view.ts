@@ -1,0 +1,58 @@
+import type { ReportedAttributes } from '../model/attributes.js';
+
+/**
+ * What the API reports now, normalised (see src/model/normalize.ts), keyed by remote id. Only
+ * resources the refresh looked for are here; absence from a map that was read means "gone".
+ */
+export interface LiveFile {
+  id: string;
+  attributes: ReportedAttributes<'file'>;
+}
+
+export type VectorStoreStatus = 'expired' | 'in_progress' | 'completed';
+
+export interface LiveVectorStore {
+  id: string;
+  attributes: ReportedAttributes<'vector_store'>;
+  status: VectorStoreStatus;
+}
+
+export type MemberStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed';
+
+export interface LiveMember {
+  /** The file id (a vector-store file's id is its file's id). */
+  id: string;
+  attributes: ReportedAttributes<'vector_store_file'>;
+  status: MemberStatus;
+  lastError: { code: string; message: string } | null;
+}
+
+export interface LiveAssistant {
+  id: string;
+  attributes: ReportedAttributes<'assistant'>;
+}
+
+export interface LiveView {
+  files: Map<string, LiveFile>;
+  vectorStores: Map<string, LiveVectorStore>;
+  /** Members by store id, for the stores whose files were listed. */
+  members: Map<string, Map<string, LiveMember>>;
+  assistants: Map<string, LiveAssistant>;
+}
+
+/** One page of a list endpoint, normalised. */
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+}
+
+/**
+ * The reads a refresh needs, as list pages. The SDK adapter implements it; refresh logic depends on
+ * this alone, so it can be driven by any server.
+ */
+export interface ApiReader {
+  listFiles(after?: string): Promise<Page<LiveFile>>;
+  listVectorStores(after?: string): Promise<Page<LiveVectorStore>>;
+  listVectorStoreFiles(storeId: string, after?: string): Promise<Page<LiveMember>>;
+  listAssistants(after?: string): Promise<Page<LiveAssistant>>;
+}

@@ -1,0 +1,30 @@
+import type { ApiClient } from './api-client.js';
+import { type ApiOperation, toApiError } from './api-errors.js';
+import { listAssistantsPage } from './assistants.js';
+import { listFilesPage } from './files.js';
+import type { ApiReader } from './live-view.js';
+import { listVectorStoreFilesPage } from './vector-store-files.js';
+import { listVectorStoresPage } from './vector-stores.js';
+
+/** The ApiReader over the official SDK; every failure comes out as an AssistantsError. */
+export function sdkReader(api: ApiClient): ApiReader {
+  const call = async <T>(operation: ApiOperation, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw toApiError(err, operation, api.endpoint, api.apiKey);
+    }
+  };
+  const { client } = api;
+  return {
+    listFiles: (after) => call({ method: 'GET', path: '/files' }, () => listFilesPage(client, after)),
+    listVectorStores: (after) =>
+      call({ method: 'GET', path: '/vector_stores' }, () => listVectorStoresPage(client, after)),
+    listVectorStoreFiles: (storeId, after) =>
+      call({ method: 'GET', path: `/vector_stores/${storeId}/files` }, () =>
+        listVectorStoreFilesPage(client, storeId, after),
+      ),
+    listAssistants: (after) =>
+      call({ method: 'GET', path: '/assistants' }, () => listAssistantsPage(client, after)),
+  };
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+interface Entry {
+  bytes: number;
+  mtime_ms: number;
+  sha256: string;
+}
+
+const CACHE_VERSION = 1;
+
+/**
+ * Content hashes of local files keyed by absolute path, size and mtime, so that planning an
+ * unchanged tree reads no file content. It is only a cache: a missing or unreadable one is
+ * rebuilt, never an error. Entries not looked up in a run are dropped when it is saved.
+ */
+export class HashCache {
+  private readonly used = new Map<string, Entry>();
+  private changed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly known: ReadonlyMap<string, Entry>,
+  ) {}
+
+  static async load(file: string): Promise<HashCache> {
+    let known = new Map<string, Entry>();
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: number; entries?: unknown };
+      if (parsed.version === CACHE_VERSION && parsed.entries && typeof parsed.entries === 'object')
+        known = new Map(Object.entries(parsed.entries as Record<string, Entry>));
+    } catch {
+      // Absent or damaged: start empty; the hashes are recomputed.
+    }
+    return new HashCache(file, known);
+  }
+
+  /** The cached hash if the file still has this size and mtime. */
+  get(filePath: string, bytes: number, mtimeMs: number): string | undefined {
+    const entry = this.known.get(filePath);
+    if (!entry || entry.bytes !== bytes || entry.mtime_ms !== mtimeMs || typeof entry.sha256 !== 'string')
+      return undefined;
+    this.used.set(filePath, entry);
+    return entry.sha256;
+  }
+
+  set(filePath: string, bytes: number, mtimeMs: number, sha256: string): void {
+    this.used.set(filePath, { bytes, mtime_ms: mtimeMs, sha256 });
+    this.changed = true;
+  }
+
+  /** Writes the cache (temp file + rename) when something was added or dropped. */
+  async save(): Promise<void> {
+    if (!this.changed && this.used.size === this.known.size) return;
+    const entries = Object.fromEntries([...this.used].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const temp = `${this.file}.${randomUUID()}.tmp`;
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFile(temp, `${JSON.stringify({ version: CACHE_VERSION, entries }, null, 2)}\n`);
+      await rename(temp, this.file);
+    } catch {
+      // A cache that cannot be written costs only time on the next run.
+      await rm(temp, { force: true });
+    }
+  }
+}
