@@ -1,0 +1,182 @@
+import { Command } from 'commander';
+import { stringify } from 'yaml';
+import { AssistantsError, type Diagnostic } from '../errors/index.js';
+import { didYouMeanSuffix } from '../manifest/suggest.js';
+import { type Address, parseAddress, type ResourceKind } from '../model/address.js';
+import { counted } from '../render/diagnostics-text.js';
+import type { StateDocument, StateResource } from '../state/state-document.js';
+import { withStateLock } from '../state/state-store.js';
+import { parseDuration } from './duration.js';
+import { EXIT } from './exit-codes.js';
+import { openStateStore } from './open-state.js';
+import type { CommandContext } from './program.js';
+
+const KINDS: readonly ResourceKind[] = ['file', 'vector_store', 'vector_store_file', 'assistant'];
+const ADDRESS_FORMS = 'file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME';
+
+/**
+ * `assistants state list | show ADDR | rm ADDR...`: read the state, and forget resources in it.
+ * Nothing here calls the API; `rm` is the only subcommand that writes, under the state lock.
+ */
+export function stateCommand(context: CommandContext): Command {
+  return new Command('state')
+    .description('inspect the state, or forget resources in it (never calls the API)')
+    .addCommand(listCommand(context))
+    .addCommand(showCommand(context))
+    .addCommand(rmCommand(context));
+}
+
+function listCommand(context: CommandContext): Command {
+  return new Command('list')
+    .description('addresses in the state, sorted; PREFIX narrows them (file, vector_store.kb, ...)')
+    .argument('[prefix]', 'a kind, or an address or its leading part, whole names only')
+    .option('--json', 'an array of {address, kind, id}')
+    .action(async (prefix: string | undefined, opts: { json?: boolean }) => {
+      context.json = opts.json === true;
+      if (prefix !== undefined) checkPrefix(prefix);
+      const doc = await openStateStore(context).read();
+      const entries = sortedResources(doc).filter(
+        ([address]) => prefix === undefined || matches(address, prefix),
+      );
+      const { io } = context;
+      if (context.json) {
+        const list = entries.map(([address, r]) => ({ address, kind: r.kind, id: r.id }));
+        io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      } else if (entries.length > 0) {
+        io.stdout(entries.map(([address]) => `${address}\n`).join(''));
+      }
+      context.exitCode = EXIT.OK;
+    });
+}
+
+function showCommand(context: CommandContext): Command {
+  return new Command('show')
+    .description('one resource as the state records it: id, kind, protect, dependencies, attributes')
+    .argument('<address>', `the resource's address (${ADDRESS_FORMS})`)
+    .option('--json', 'the resource as stored')
+    .action(async (address: string, opts: { json?: boolean }) => {
+      context.json = opts.json === true;
+      checkAddresses([address]);
+      const store = openStateStore(context);
+      const doc = await store.read();
+      checkPresent(doc, [address], store.location);
+      const resource = doc?.resources[address] as StateResource;
+      const { io } = context;
+      if (context.json) {
+        io.stdout(`${JSON.stringify(resource, null, 2)}\n`);
+      } else {
+        const { kind, id, protect, dependencies, attributes } = resource;
+        const body = stringify({ id, kind, protect, dependencies, attributes }, { lineWidth: 0 });
+        io.stdout(`${context.style().bold(`# ${address}`)}\n${body}`);
+      }
+      context.exitCode = EXIT.OK;
+    });
+}
+
+function rmCommand(context: CommandContext): Command {
+  return new Command('rm')
+    .description(
+      'forget resources: they stay in the API but are no longer managed (nothing is deleted). All or none are removed',
+    )
+    .argument('<addresses...>', 'addresses of the resources to forget')
+    .option('--lock-timeout <duration>', 'how long to wait for another run to release the state lock', '0s')
+    .action(async (args: string[], opts: { lockTimeout: string }) => {
+      const timeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
+      const addresses = [...new Set(args)];
+      checkAddresses(addresses);
+      const store = openStateStore(context);
+      // Fail fast, without waiting on the lock or creating the state folder; checked again under it.
+      checkPresent(await store.read(), addresses, store.location);
+      const after = await withStateLock(store, 'state rm', { timeoutMs }, async () => {
+        const doc = await store.read();
+        checkPresent(doc, addresses, store.location);
+        const current = doc as StateDocument;
+        const gone = new Set(addresses);
+        const resources = Object.fromEntries(Object.entries(current.resources).filter(([a]) => !gone.has(a)));
+        // A journal entry of a forgotten resource would adopt it back on the next run.
+        const pending = current.pending.filter((op) => !gone.has(op.address));
+        return store.write({ ...current, resources, pending });
+      });
+      const { io } = context;
+      io.stdout(addresses.map((a) => `Removed ${a}\n`).join(''));
+      io.stdout(
+        `Removed ${counted(addresses.length, 'resource')} from ${store.location}; nothing was deleted in the API.\n`,
+      );
+      for (const note of danglingDependencies(after, addresses)) io.stderr(`note: ${note}\n`);
+      context.exitCode = EXIT.OK;
+    });
+}
+
+function sortedResources(doc: StateDocument | undefined): [Address, StateResource][] {
+  return Object.entries(doc?.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A prefix is a kind (`file`), or a kind, a dot and the start of an address (`vector_store_file.kb`). */
+function checkPrefix(prefix: string): void {
+  if (KINDS.includes(prefix as ResourceKind) || KINDS.some((k) => prefix.startsWith(`${k}.`))) return;
+  throw new AssistantsError('INVALID_ADDRESS', `'${prefix}' is not an address or the start of one`, {
+    hint: `start with a kind: ${KINDS.join(', ')} (addresses are ${ADDRESS_FORMS})`,
+  });
+}
+
+/**
+ * Whole names only: `vector_store` lists stores but not memberships, `file.docs` lists `file.docs`
+ * and the glob files under `file.docs/...`, and `file.doc` lists neither.
+ */
+function matches(address: Address, prefix: string): boolean {
+  if (!address.startsWith(prefix)) return false;
+  if (address.length === prefix.length || prefix.endsWith('.') || prefix.endsWith('/')) return true;
+  const next = address[prefix.length];
+  return next === '.' || next === '/';
+}
+
+/** INVALID_ADDRESS listing every argument that is not an address (nothing is done then). */
+function checkAddresses(addresses: readonly string[]): void {
+  const invalid = addresses.filter((a) => parseAddress(a) === undefined);
+  if (invalid.length === 0) return;
+  const hint = `addresses are ${ADDRESS_FORMS}; \`assistants state list\` shows those in the state`;
+  throw oneOrMany(
+    'INVALID_ADDRESS',
+    invalid.map((a) => `'${a}' is not a resource address`),
+    hint,
+  );
+}
+
+/** RESOURCE_NOT_IN_STATE listing every address the state does not hold (nothing is done then). */
+function checkPresent(doc: StateDocument | undefined, addresses: readonly string[], location: string): void {
+  const held = Object.keys(doc?.resources ?? {});
+  const missing = addresses.filter((a) => !doc?.resources[a]);
+  if (missing.length === 0) return;
+  const where = doc ? location : `${location} (there is no state yet)`;
+  throw oneOrMany(
+    'RESOURCE_NOT_IN_STATE',
+    missing.map((a) => `${a} is not in ${where}${didYouMeanSuffix(a, held)}`),
+    doc ? '`assistants state list` shows the addresses in the state' : undefined,
+  );
+}
+
+function oneOrMany(
+  code: 'INVALID_ADDRESS' | 'RESOURCE_NOT_IN_STATE',
+  messages: string[],
+  hint: string | undefined,
+): AssistantsError {
+  const diagnostics: Diagnostic[] = messages.map((message, i) => ({
+    severity: 'error',
+    code,
+    message,
+    ...(hint && i === messages.length - 1 ? { hint } : {}),
+  }));
+  const first = messages[0] ?? code;
+  const summary = messages.length > 1 ? `${first} (and ${messages.length - 1} more)` : first;
+  return new AssistantsError(code, summary, { ...(hint ? { hint } : {}), diagnostics });
+}
+
+/** Resources left in the state that were made from one just forgotten: worth knowing, not an error. */
+function danglingDependencies(doc: StateDocument, removed: readonly string[]): string[] {
+  const gone = new Set(removed);
+  return sortedResources(doc).flatMap(([address, r]) =>
+    r.dependencies
+      .filter((d) => gone.has(d))
+      .map((d) => `${address} depends on ${d}, which is no longer in the state`),
+  );
+}

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { chmod, copyFile, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AssistantsError } from '../errors/index.js';
+import {
+  heldByDeadProcessHere,
+  lockedError,
+  lockNotFoundError,
+  newLockInfo,
+  parseLockInfo,
+  serializeLockInfo,
+} from './lock-info.js';
+import { parseState, planWrite } from './state-codec.js';
+import type { StateDocument } from './state-document.js';
+import {
+  DEFAULT_LOCK_POLL_MS,
+  type LockInfo,
+  type LockOptions,
+  type StateLock,
+  type StateStore,
+} from './state-store.js';
+
+const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/** What the lock file holds: nothing, a LockInfo, or text that is not one (half-written). */
+type LockFileContent = { state: 'absent' } | { state: 'held'; info: LockInfo } | { state: 'unreadable' };
+
+/**
+ * The state in a local file (by default `.assistants/state.json`), with the previous version kept as
+ * `<path>.backup` and the lock as `<path>.lock`.
+ *
+ * Writes are atomic: a temp file in the same folder, fsynced, renamed over the state, and the folder
+ * fsynced, so a crash leaves the old state or the new one, never half of one. Files are mode 0600.
+ * Reads never modify anything, not even a corrupt file. The lock file is created exclusively
+ * (`wx`); a lock left by a dead process of this host is reclaimed, any other is waited on.
+ */
+export class LocalStateStore implements StateStore {
+  readonly location: string;
+  readonly backupPath: string;
+  readonly lockPath: string;
+
+  /**
+   * @param file the state file's absolute path
+   * @param options.location how messages name it (default: the path itself)
+   */
+  constructor(
+    readonly file: string,
+    options: { location?: string } = {},
+  ) {
+    if (!path.isAbsolute(file)) {
+      throw new AssistantsError('INTERNAL', `LocalStateStore needs an absolute path, not ${file}`, {
+        kind: 'internal',
+      });
+    }
+    this.location = options.location ?? file;
+    this.backupPath = `${file}.backup`;
+    this.lockPath = `${file}.lock`;
+  }
+
+  async read(): Promise<StateDocument | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return undefined;
+      throw new AssistantsError(
+        'STATE_CORRUPT',
+        `${this.location} could not be read: ${(err as Error).message}`,
+        { hint: 'check that the path names a readable file', cause: err },
+      );
+    }
+    try {
+      return parseState(text, { file: this.location });
+    } catch (err) {
+      if (!(err instanceof AssistantsError) || err.code !== 'STATE_CORRUPT') throw err;
+      // Only now is it worth a look for the backup; parsing again gives the error with that advice.
+      return parseState(text, { file: this.location, hint: await this.corruptHint() });
+    }
+  }
+
+  /** Never "delete it": the state is the only record of what was made. */
+  private async corruptHint(): Promise<string> {
+    const backup = `${this.location}.backup`;
+    const exists = await stat(this.backupPath).then(
+      () => true,
+      () => false,
+    );
+    return exists
+      ? `the previous version is in ${backup}: compare the two, then fix ${this.location} by hand or copy the backup over it`
+      : `fix ${this.location} by hand; keep it: it is the only record of the resources assistants-iac made`;
+  }
+
+  async write(doc: StateDocument): Promise<StateDocument> {
+    const stored = await this.read();
+    const plan = planWrite(stored, doc, this.location);
+    if (!plan.changed) return plan.doc;
+    await this.replaceAtomically(plan.text);
+    return plan.doc;
+  }
+
+  private async replaceAtomically(text: string): Promise<void> {
+    const dir = path.dirname(this.file);
+    const temp = path.join(
+      dir,
+      `.${path.basename(this.file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`,
+    );
+    try {
+      await mkdir(dir, { recursive: true });
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.keepBackup();
+      await rename(temp, this.file);
+    } catch (err) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new AssistantsError(
+        'STATE_WRITE_FAILED',
+        `could not write ${this.location}: ${(err as Error).message}`,
+        {
+          hint: 'the state file was left as it was before this write; check the folder exists and is writable',
+          cause: err,
+        },
+      );
+    }
+    await syncFolder(dir);
+  }
+
+  /** Copies the current state (if any) to `.backup`, so the previous version survives a bad edit. */
+  private async keepBackup(): Promise<void> {
+    try {
+      await copyFile(this.file, this.backupPath);
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return;
+      throw err;
+    }
+    await chmod(this.backupPath, 0o600);
+  }
+
+  async lock(operation: string, options: LockOptions): Promise<StateLock> {
+    const info = newLockInfo(operation);
+    const pollMs = Math.max(1, options.pollMs ?? DEFAULT_LOCK_POLL_MS);
+    const started = Date.now();
+    const deadline = started + Math.max(0, options.timeoutMs);
+    await mkdir(path.dirname(this.lockPath), { recursive: true }).catch(() => undefined);
+    for (;;) {
+      if (await this.tryCreateLock(info)) return this.heldLock(info);
+      const current = await this.readLock();
+      if (current.state === 'absent') continue; // released between our two looks: try again now
+      if (current.state === 'held' && heldByDeadProcessHere(current.info)) {
+        await this.reclaim(current.info);
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw lockedError(
+          this.location,
+          current.state === 'held' ? current.info : undefined,
+          Date.now() - started,
+          `${this.location}.lock`,
+        );
+      }
+      await sleep(Math.min(pollMs, remaining));
+    }
+  }
+
+  /** Creates the lock file exclusively; false when it exists already. */
+  private async tryCreateLock(info: LockInfo): Promise<boolean> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(this.lockPath, 'wx', 0o600);
+    } catch (err) {
+      if (errno(err) === 'EEXIST') return false;
+      throw lockWriteFailed(this.location, err);
+    }
+    try {
+      await handle.writeFile(serializeLockInfo(info), 'utf8');
+      await handle.sync();
+      await handle.close();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await rm(this.lockPath, { force: true }).catch(() => undefined);
+      throw lockWriteFailed(this.location, err);
+    }
+    return true;
+  }
+
+  private async readLock(file = this.lockPath): Promise<LockFileContent> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return { state: 'absent' };
+      return { state: 'unreadable' };
+    }
+    const info = parseLockInfo(text);
+    return info ? { state: 'held', info } : { state: 'unreadable' };
+  }
+
+  /**
+   * Removes the lock of a dead holder. Another run may have reclaimed it and taken its own lock
+   * since we looked, so the lock is first moved aside and checked: if it is not the dead one, it is
+   * put back (with `link`, which refuses to overwrite a lock taken in the meantime).
+   */
+  private async reclaim(dead: LockInfo): Promise<void> {
+    const aside = `${this.lockPath}.${randomUUID().slice(0, 8)}.stale`;
+    try {
+      await rename(this.lockPath, aside);
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return;
+      throw lockWriteFailed(this.location, err);
+    }
+    const moved = await this.readLock(aside);
+    if (moved.state !== 'held' || moved.info.id !== dead.id) {
+      await link(aside, this.lockPath).catch(async (err) => {
+        // Filesystems without hard links: put it back by rename, the best that remains.
+        if (errno(err) !== 'EEXIST') await rename(aside, this.lockPath).catch(() => undefined);
+      });
+    }
+    await rm(aside, { force: true });
+  }
+
+  private heldLock(info: LockInfo): StateLock {
+    return {
+      info,
+      release: async () => {
+        const current = await this.readLock();
+        // Removed by force-unlock and maybe taken by another run since: that lock is not ours.
+        if (current.state !== 'held' || current.info.id !== info.id) return;
+        await rm(this.lockPath, { force: true }).catch((err) => {
+          throw lockWriteFailed(this.location, err);
+        });
+      },
+    };
+  }
+
+  async forceUnlock(id: string): Promise<void> {
+    const current = await this.readLock();
+    const lockFile = `${this.location}.lock`;
+    if (current.state === 'absent') throw lockNotFoundError(this.location, id, undefined, lockFile);
+    if (current.state === 'unreadable') throw lockNotFoundError(this.location, id, 'unreadable', lockFile);
+    if (current.info.id !== id) throw lockNotFoundError(this.location, id, current.info, lockFile);
+    await rm(this.lockPath, { force: true }).catch((err) => {
+      throw lockWriteFailed(this.location, err);
+    });
+  }
+}
+
+function lockWriteFailed(location: string, err: unknown): AssistantsError {
+  return new AssistantsError(
+    'STATE_WRITE_FAILED',
+    `could not update the lock of ${location}: ${(err as Error).message}`,
+    { hint: 'check that the state folder exists and is writable', cause: err },
+  );
+}
+
+/**
+ * Fsyncs a folder so that a rename in it survives a crash. Some platforms (Windows) cannot open a
+ * folder for syncing; the rename is done by then, so that is not worth failing the write for.
+ */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // see above
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

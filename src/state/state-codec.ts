@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { AssistantsError, type Diagnostic, type ErrorCode, type SourceLocation } from '../errors/index.js';
+import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from './json-position.js';
+import { describeSchemaError } from './schema-problems.js';
+import { STATE_FORMAT_VERSION, type StateDocument, type StateResource } from './state-document.js';
+
+/**
+ * Reading and writing the state document as text, with no I/O but loading the schema once: parse
+ * and check what a backend read, serialise what it is to write, and decide the serial of a write.
+ * Both backends share it, so the in-memory fake accepts and refuses exactly what the file backend
+ * does.
+ */
+
+/** Where the state schema lives: `schema/` at the package root, two folders above this module. */
+export const STATE_SCHEMA_URL = new URL('../../schema/state.schema.json', import.meta.url);
+
+/** At most this many schema problems are reported for one file; the rest are counted. */
+const MAX_PROBLEMS = 20;
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled state schema (compiled once per process). */
+export function stateValidator(): ValidateFunction {
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(STATE_SCHEMA_URL, 'utf8')) as object;
+  // strictRequired is off: `if: {properties: ...}` is the dispatch idiom. discriminator picks a
+  // tool's branch by its type, so an error inside a function tool is reported there.
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    discriminator: true,
+    // verbose: errors carry their parentSchema, which holds our `x-problem` wording for patterns.
+    verbose: true,
+  });
+  ajv.addKeyword({ keyword: 'x-problem', schemaType: 'string' });
+  // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
+  (addFormatsModule as unknown as (ajv: Ajv2020) => void)(ajv);
+  compiled = ajv.compile(schema);
+  return compiled;
+}
+
+/** How parse errors name the file, and what they advise. */
+export interface ParseStateOptions {
+  /** The file as shown in messages, e.g. `.assistants/state.json`. */
+  file: string;
+  /**
+   * Advice when the file is corrupt; the backend knows whether a backup exists. It must never
+   * suggest deleting the file: the state is the only record of what was made.
+   */
+  hint?: string;
+}
+
+/**
+ * Parses and checks a state document. Throws STATE_CORRUPT (located, one diagnostic per problem)
+ * when the text is not JSON or not a state document, and STATE_VERSION_UNSUPPORTED when a newer
+ * assistants-iac wrote it. Reading never changes the file: callers only read.
+ */
+export function parseState(text: string, options: ParseStateOptions): StateDocument {
+  // Editors on Windows may add a byte-order mark, which JSON.parse refuses; it carries no content.
+  // A space in its place keeps every offset, so locations match the file.
+  const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    const reported = /at position (\d+)/.exec((err as Error).message);
+    const offset = reported ? Number(reported[1]) : (jsonSyntaxErrorOffset(body) ?? body.length);
+    const detail = syntaxDetail((err as Error).message, body, offset);
+    const message = `${options.file} is not valid JSON: ${detail}`;
+    const hint = options.hint ?? DEFAULT_CORRUPT_HINT;
+    const found = diagnostic('STATE_CORRUPT', message, body, offset, options.file, hint);
+    throw new AssistantsError('STATE_CORRUPT', message, {
+      hint,
+      location: found.location,
+      diagnostics: [found],
+    });
+  }
+  checkVersion(value, body, options);
+  return checkShape(value, body, options);
+}
+
+/**
+ * JSON.parse's message without its position (the location says it). Where it gives no position it
+ * echoes the text instead, which may be long and hold line breaks: the word at the offset is named.
+ */
+function syntaxDetail(message: string, text: string, offset: number): string {
+  if (text.trim() === '') return 'the file is empty';
+  if (offset >= text.length) return 'the text ends too early';
+  if (!/ at position \d+/.test(message)) {
+    const word = /[^\s{}[\],:"]+/y;
+    word.lastIndex = offset;
+    return `unexpected ${JSON.stringify(word.exec(text)?.[0] ?? text.charAt(offset))}`;
+  }
+  const plain = message.replace(/ in JSON at position \d+.*$/s, '');
+  return plain.charAt(0).toLowerCase() + plain.slice(1);
+}
+
+function checkVersion(value: unknown, text: string, options: ParseStateOptions): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const version = (value as Record<string, unknown>).format_version;
+  if (typeof version !== 'number' || version <= STATE_FORMAT_VERSION) return;
+  const at = jsonValueOffset(text, ['format_version']) ?? 0;
+  const message = `${options.file} has state format_version ${version}; this assistants-iac reads format_version ${STATE_FORMAT_VERSION} only`;
+  const hint =
+    'a newer assistants-iac wrote it: upgrade to that version to use this state (the file was left as it is)';
+  throw new AssistantsError('STATE_VERSION_UNSUPPORTED', message, {
+    hint,
+    location: locate(text, at, options.file),
+    diagnostics: [diagnostic('STATE_VERSION_UNSUPPORTED', message, text, at, options.file, hint)],
+  });
+}
+
+function checkShape(value: unknown, text: string, options: ParseStateOptions): StateDocument {
+  const validate = stateValidator();
+  if (validate(value)) return value as StateDocument;
+  const hint = options.hint ?? DEFAULT_CORRUPT_HINT;
+  const all = (validate.errors ?? [])
+    // `if` failures only say which branch was taken; the branch's own errors follow them.
+    .filter((error) => error.keyword !== 'if')
+    .map((error) => {
+      const { path, at, message } = describeSchemaError(error, value);
+      const offset = jsonValueOffset(text, path, at) ?? 0;
+      return diagnostic('STATE_CORRUPT', message, text, offset, options.file);
+    });
+  const unique = all
+    .filter(
+      (d, i) => all.findIndex((o) => o.message === d.message && o.location?.line === d.location?.line) === i,
+    )
+    // Top to bottom, as a reader fixing the file goes.
+    .sort(
+      (a, b) =>
+        (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+        (a.location?.column ?? 0) - (b.location?.column ?? 0),
+    );
+  const shown = unique.slice(0, MAX_PROBLEMS);
+  const others = unique.length - 1;
+  const summary = `${options.file} is not a valid state document: ${shown[0]?.message ?? 'it does not match the schema'}${others > 0 ? ` (and ${others} more problem${others === 1 ? '' : 's'})` : ''}`;
+  if (unique.length > shown.length) {
+    const more = unique.length - shown.length;
+    shown.push({ severity: 'error', code: 'STATE_CORRUPT', message: `... and ${more} more problems` });
+  }
+  // The advice once, after the last problem, rather than under each of them.
+  const last = shown.at(-1);
+  if (last) last.hint = hint;
+  throw new AssistantsError('STATE_CORRUPT', summary, {
+    hint,
+    location: shown[0]?.location,
+    diagnostics: shown,
+  });
+}
+
+const DEFAULT_CORRUPT_HINT =
+  'fix the file by hand; keep it: it is the only record of the resources assistants-iac made';
+
+function locate(text: string, offset: number, file: string): SourceLocation {
+  return { file, ...lineColumn(text, offset) };
+}
+
+/** A located diagnostic with the line it points at, so the renderer can show it with a caret. */
+function diagnostic(
+  code: ErrorCode,
+  message: string,
+  text: string,
+  offset: number,
+  file: string,
+  hint?: string,
+): Diagnostic {
+  const location = locate(text, offset, file);
+  const excerpt = text.split('\n')[location.line - 1]?.replace(/\r$/, '');
+  return {
+    severity: 'error',
+    code,
+    message,
+    location,
+    ...(excerpt !== undefined ? { excerpt } : {}),
+    ...(hint !== undefined ? { hint } : {}),
+  };
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A resource with its fields in a fixed order: the short ones first, the attributes last. */
+function ordered(resource: StateResource): StateResource {
+  const { kind, id, protect, dependencies, attributes } = resource;
+  return { kind, id, protect, dependencies, attributes } as StateResource;
+}
+
+/**
+ * The text of a state document: resources sorted by address, fields in a fixed order, 2-space
+ * indent, a trailing newline. Throws (an internal STATE_WRITE_FAILED) rather than produce text that
+ * parseState would refuse: a value JSON cannot hold (an UNKNOWN id, say) must never reach the file.
+ */
+export function serializeState(doc: StateDocument, file = 'the state'): string {
+  const text = stateText(doc);
+  try {
+    parseState(text, { file });
+  } catch (err) {
+    if (!(err instanceof AssistantsError)) throw err;
+    throw new AssistantsError('STATE_WRITE_FAILED', `refusing to write ${file}: ${err.message}`, {
+      kind: 'internal',
+      cause: err,
+    });
+  }
+  return text;
+}
+
+/** The text of a document, unchecked. */
+function stateText(doc: StateDocument): string {
+  const resources: Record<string, StateResource> = {};
+  for (const address of Object.keys(doc.resources).sort(byCodeUnits)) {
+    const resource = doc.resources[address];
+    if (resource) resources[address] = ordered(resource);
+  }
+  const { format_version, lineage, serial, stack, pending } = doc;
+  return `${JSON.stringify({ format_version, lineage, serial, stack, resources, pending }, null, 2)}\n`;
+}
+
+/** Whether two documents hold the same content: everything but `serial` (key order aside). */
+export function sameContent(a: StateDocument, b: StateDocument): boolean {
+  return isDeepStrictEqual({ ...a, serial: 0 }, { ...b, serial: 0 });
+}
+
+/**
+ * What a write stores, by the serial rule: nothing when the content equals what is stored (the
+ * stored document is the result); otherwise `doc` with serial one above the stored one (1 for the
+ * first write). Writers never set serial themselves: whatever `doc.serial` holds is ignored.
+ * A document of another lineage than the stored one is refused: it would overwrite another stack's
+ * history, which happens only when the file was replaced during a run.
+ */
+export function planWrite(
+  stored: StateDocument | undefined,
+  doc: StateDocument,
+  file: string,
+): { changed: false; doc: StateDocument } | { changed: true; doc: StateDocument; text: string } {
+  if (stored && stored.lineage !== doc.lineage) {
+    throw new AssistantsError(
+      'STATE_WRITE_FAILED',
+      `${file} now has lineage ${stored.lineage}, but this run started from lineage ${doc.lineage}; not overwriting it`,
+      {
+        hint: 'the state file was replaced while this run was going; check which one is right before running again',
+      },
+    );
+  }
+  // Through JSON and back, so that absent and undefined fields compare equal, as they are stored.
+  // Unchecked here: what is stored passed the checks, so an equal document would pass them too.
+  const candidate = JSON.parse(stateText({ ...doc, serial: 0 })) as StateDocument;
+  if (stored && sameContent(stored, candidate)) return { changed: false, doc: stored };
+  const text = serializeState({ ...candidate, serial: (stored?.serial ?? 0) + 1 }, file);
+  return { changed: true, doc: JSON.parse(text) as StateDocument, text };
+}

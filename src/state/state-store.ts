@@ -1,0 +1,82 @@
+import type { StateDocument } from './state-document.js';
+
+/**
+ * Who holds a state lock. Written into the lock so that a run that finds it taken can say by whom,
+ * and so that a lock left by a dead process on this host can be recognised and reclaimed.
+ */
+export interface LockInfo {
+  /** A uuid, new for every lock; `assistants force-unlock ID` names it. */
+  id: string;
+  /** The command that took it: `apply`, `state rm`, ... */
+  operation: string;
+  /** `user@host` of the holder. */
+  who: string;
+  /** The holder's host name; a lock from another host is never reclaimed, only waited on. */
+  host: string;
+  pid: number;
+  /** ISO 8601 time the lock was taken. */
+  created: string;
+}
+
+/** A held lock. `release()` is idempotent and removes the lock only while it is still this one. */
+export interface StateLock {
+  readonly info: LockInfo;
+  release(): Promise<void>;
+}
+
+/**
+ * Where the state lives: small, so that a shared backend (PostgreSQL with advisory locks) fits
+ * behind it later. A fake beside the real one (MemoryStateStore) has the same semantics.
+ *
+ * - `read()` returns undefined when no state exists yet ("nothing managed"); a state that cannot
+ *   be read or checked is an error (STATE_CORRUPT, STATE_VERSION_UNSUPPORTED), never undefined.
+ * - `write()` follows the serial rule: when the content (everything but `serial`) equals what is
+ *   stored it writes nothing and returns the stored document; otherwise it stores the document with
+ *   serial one above the stored one (1 for a first write) and returns what it stored. Writers never
+ *   set serial. A document of another lineage than the stored one is refused. `write()` does not
+ *   take the lock: a run holds it around its whole read-change-write.
+ * - `lock()` takes the lock for `operation`, waiting up to `timeoutMs` (polling every `pollMs`)
+ *   while another holds it, then fails with STATE_LOCKED naming the holder.
+ * - `forceUnlock(id)` removes the lock when it carries `id`; otherwise LOCK_NOT_FOUND.
+ */
+export interface StateStore {
+  /** The state's place, as shown in messages (e.g. `.assistants/state.json`). */
+  readonly location: string;
+  read(): Promise<StateDocument | undefined>;
+  write(doc: StateDocument): Promise<StateDocument>;
+  lock(operation: string, options: LockOptions): Promise<StateLock>;
+  forceUnlock(id: string): Promise<void>;
+}
+
+export interface LockOptions {
+  /** How long to wait for another holder to let go; 0 tries once. */
+  timeoutMs: number;
+  /** How often to look again while waiting; default 250. */
+  pollMs?: number;
+}
+
+/** The default interval between two looks at a held lock. */
+export const DEFAULT_LOCK_POLL_MS = 250;
+
+/**
+ * Runs `work` holding the state lock and releases it however `work` ends. When `work` throws, its
+ * error is the one that surfaces, even if releasing fails too (the lock then stays, and the next
+ * run's STATE_LOCKED message says how to remove it).
+ */
+export async function withStateLock<T>(
+  store: StateStore,
+  operation: string,
+  options: LockOptions,
+  work: (lock: StateLock) => Promise<T>,
+): Promise<T> {
+  const lock = await store.lock(operation, options);
+  let result: T;
+  try {
+    result = await work(lock);
+  } catch (err) {
+    await lock.release().catch(() => undefined);
+    throw err;
+  }
+  await lock.release();
+  return result;
+}
