@@ -3,9 +3,22 @@ import { Command, CommanderError } from 'commander';
 import { createStyle, type Style } from '../render/style.js';
 import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { forceUnlockCommand } from './force-unlock-command.js';
 import { handleError } from './handle-error.js';
 import { type Io, useColor } from './io.js';
+import { outputCommand } from './output-command.js';
+import { planCommand } from './plan-command.js';
+import { stateCommand } from './state-command.js';
 import { validateCommand } from './validate-command.js';
+
+/** The global flags, as commander parses them (before any command's own). */
+export interface GlobalOptions {
+  /** The state file, relative to the working folder unless absolute. */
+  state: string;
+  baseUrl?: string;
+  color: boolean;
+  debug?: boolean;
+}
 
 /** What commands share: the process I/O, the global flags, and the exit code they set. */
 export interface CommandContext {
@@ -14,6 +27,8 @@ export interface CommandContext {
   /** Set by commands that print JSON, so errors are printed as JSON too. */
   json: boolean;
   style: () => Style;
+  /** The global flags; read them in an action, once commander has parsed them. */
+  globals: () => GlobalOptions;
 }
 
 /** Commander's output, with its usage errors in our `error[CODE]: message` form. */
@@ -49,9 +64,22 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     exitCode: EXIT.OK,
     json: false,
     style: () => createStyle(useColor(io, program.opts<{ color: boolean }>().color)),
+    globals: () => program.opts<GlobalOptions>(),
   };
-  for (const command of [validateCommand(context), emulatorCommand(context)]) {
-    program.addCommand(command.exitOverride().configureOutput(output(io)));
+  // addCommand does not pass settings down, so subcommands (state list, ...) get them here too.
+  const configure = (command: Command): Command => {
+    for (const sub of command.commands) configure(sub);
+    return command.exitOverride().configureOutput(output(io));
+  };
+  for (const command of [
+    validateCommand(context),
+    planCommand(context),
+    emulatorCommand(context),
+    stateCommand(context),
+    outputCommand(context),
+    forceUnlockCommand(context),
+  ]) {
+    program.addCommand(configure(command));
   }
 
   try {

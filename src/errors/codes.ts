@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   PROTECTED_RESOURCE: 'the plan would delete or replace a resource marked protect',
   PLAN_FILE_UNWRITABLE: 'the saved plan file could not be written',
   TARGET_NOT_FOUND: '(warning) a --target address that neither the manifests nor the state hold',
+  PENDING_OPERATIONS: '(warning) an earlier apply stopped with calls whose outcome is not recorded yet',
   INDEXING_FAILED: '(warning) a file failed to index in a vector store; its last_error says why',
   // Command line and internal
   USAGE: 'the command line is not valid',

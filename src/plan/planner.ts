@@ -1,11 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
-import {
-  type Address,
-  fileAddress,
-  parseAddress,
-  type ResourceKind,
-  vectorStoreAddress,
-} from '../model/address.js';
+import { type Address, fileAddress, type ResourceKind, vectorStoreAddress } from '../model/address.js';
 import { type Attributes, UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
 import { type Action, type Change, type Drift, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';

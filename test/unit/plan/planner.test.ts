@@ -14,7 +14,6 @@ import {
   member,
   planOf,
   resource,
-  state,
   store,
 } from '../../helpers/planner-builders.js';
 

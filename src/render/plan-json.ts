@@ -1,0 +1,136 @@
+import type { Address, ResourceKind } from '../model/address.js';
+import { isUnknown } from '../model/attributes.js';
+import {
+  type ActionReason,
+  JSON_ACTIONS,
+  type Plan,
+  type PlanSummary,
+  summarizePlan,
+} from '../model/plan.js';
+import { isPlainObject } from './format-value.js';
+import { diagnosticJson } from './validation-json.js';
+
+/** A JSON value as the plan holds it once UNKNOWN is taken out. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Where `after` holds values only apply will know, as Terraform's `after_unknown`: `true` at an
+ * unknown value, objects keeping only the keys that are or hold unknowns, arrays holding an unknown
+ * kept whole with `false` at known elements; `false` for a value with no unknown in it. For an
+ * object `after` the top level is always an object (`{}` when nothing is unknown), so that
+ * `after_unknown.id` can be read without a type check; for a null `after` it is `false`.
+ */
+export type UnknownMask = boolean | UnknownMask[] | { [key: string]: UnknownMask };
+
+export interface ResourceChangeJson {
+  address: Address;
+  kind: ResourceKind;
+  id: string | null;
+  action_reason: ActionReason;
+  change: {
+    actions: string[];
+    before: JsonValue;
+    after: JsonValue;
+    after_unknown: UnknownMask;
+    replace_paths: string[];
+  };
+  dependencies: Address[];
+}
+
+export interface ResourceDriftJson {
+  address: Address;
+  kind: ResourceKind;
+  id: string;
+  change: { actions: ['update'] | ['delete']; before: JsonValue; after: JsonValue };
+}
+
+/** The JSON plan (DESIGN §4), described by schema/plan.schema.json. */
+export interface PlanJson {
+  format_version: string;
+  stack: string;
+  lineage: string;
+  serial: number;
+  manifest_digest: string;
+  refreshed: boolean;
+  targets: Address[];
+  summary: PlanSummary;
+  resource_changes: ResourceChangeJson[];
+  resource_drift: ResourceDriftJson[];
+  errors: Record<string, unknown>[];
+  warnings: Record<string, unknown>[];
+}
+
+/**
+ * The plan as data for machines: every change in apply order, no-ops included (so the JSON lists
+ * every managed resource in scope), drift apart, counts as `summary`. UNKNOWN becomes `null` in
+ * `after`, with `after_unknown` saying where. Pure; the result is plain JSON.
+ */
+export function planToJson(plan: Plan): PlanJson {
+  return {
+    format_version: plan.formatVersion,
+    stack: plan.stack,
+    lineage: plan.lineage,
+    serial: plan.serial,
+    manifest_digest: plan.manifestDigest,
+    refreshed: plan.refreshed,
+    targets: [...plan.targets],
+    summary: summarizePlan(plan),
+    resource_changes: plan.changes.map((change) => ({
+      address: change.address,
+      kind: change.kind,
+      id: change.id,
+      action_reason: change.reason,
+      change: {
+        actions: [...JSON_ACTIONS[change.action]],
+        before: toJson(change.before),
+        after: toJson(change.after),
+        after_unknown: change.after === null ? false : unknownMask(change.after, true),
+        replace_paths: [...change.replacePaths],
+      },
+      dependencies: [...change.dependencies],
+    })),
+    resource_drift: plan.drift.map((drift) => ({
+      address: drift.address,
+      kind: drift.kind,
+      id: drift.id,
+      change: {
+        actions: drift.action === 'delete' ? ['delete'] : ['update'],
+        before: toJson(drift.before),
+        after: toJson(drift.after),
+      },
+    })),
+    errors: plan.errors.map(diagnosticJson),
+    warnings: plan.warnings.map(diagnosticJson),
+  };
+}
+
+/** planToJson as text: two-space indented, ending with a newline. */
+export function renderPlanJson(plan: Plan): string {
+  return `${JSON.stringify(planToJson(plan), null, 2)}\n`;
+}
+
+/** A copy with UNKNOWN (and undefined) as null; JSON.stringify would drop them from objects. */
+export function toJson(value: unknown): JsonValue {
+  if (value === null || value === undefined || isUnknown(value)) return null;
+  if (Array.isArray(value)) return value.map(toJson);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return String(value);
+}
+
+/** See UnknownMask. `top` keeps an object at the top level even when nothing in it is unknown. */
+export function unknownMask(value: unknown, top = false): UnknownMask {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => unknownMask(item));
+    return items.some((item) => item !== false) ? items : false;
+  }
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value)
+      .map(([key, item]) => [key, unknownMask(item)] as const)
+      .filter(([, mask]) => mask !== false);
+    return entries.length > 0 || top ? Object.fromEntries(entries) : false;
+  }
+  return false;
+}

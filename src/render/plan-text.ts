@@ -1,0 +1,80 @@
+import { type Plan, summarizePlan } from '../model/plan.js';
+import { ACTION_MARKERS, changeLines, driftLines, isListed, MARKER_MEANINGS } from './change-lines.js';
+import { linesToText, paintMarker } from './plan-lines.js';
+import type { Style } from './style.js';
+
+/**
+ * The plan for people, in Terraform's vocabulary: notes (no refresh, --target), the drift section,
+ * a legend of the symbols used, one block per listed change (no-ops are left out), and
+ * `Plan: N to add, N to change, N to destroy.` whenever something changes. Pure: returns the text
+ * (ending with a newline) and prints nothing. The plan's errors and warnings are not included: the
+ * caller prints them with the diagnostics renderer.
+ */
+export function renderPlanText(plan: Plan, style: Style): string {
+  const blocks: string[] = [];
+  if (!plan.refreshed) blocks.push(noRefreshNote(style));
+  if (plan.targets.length > 0) blocks.push(targetWarning(plan.targets, style));
+
+  const listed = plan.changes.filter(isListed);
+  if (plan.drift.length > 0) {
+    blocks.push(
+      style.bold('Note: Objects have changed outside assistants-iac'),
+      'assistants-iac detected the following changes made outside assistants-iac since the last apply:',
+      ...plan.drift.map((drift) => linesToText(driftLines(drift, style), style)),
+    );
+    if (listed.length > 0)
+      blocks.push('Unless you have made equivalent changes to your manifests, the plan below undoes them.');
+  }
+
+  if (listed.length === 0) {
+    blocks.push(noChanges(plan, style));
+    return `${blocks.join('\n\n')}\n`;
+  }
+
+  const used = Object.entries(ACTION_MARKERS).filter(([action]) => listed.some((c) => c.action === action));
+  blocks.push(
+    [
+      'Resource actions are indicated with the following symbols:',
+      ...used.map(
+        ([action, marker]) =>
+          `${' '.repeat(3 - marker.length)}${paintMarker(marker, style)} ${MARKER_MEANINGS[action as keyof typeof MARKER_MEANINGS]}`,
+      ),
+    ].join('\n'),
+    'assistants-iac will perform the following actions:',
+    ...listed.map((change) => linesToText(changeLines(change, plan, style), style)),
+    planSummaryLine(plan, style),
+  );
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** `Plan: 3 to add, 1 to change, 2 to destroy.` (a replacement counts one to add and one to destroy). */
+export function planSummaryLine(plan: Pick<Plan, 'changes'>, style: Style): string {
+  const { add, change, destroy } = summarizePlan(plan);
+  return `${style.bold('Plan:')} ${add} to add, ${change} to change, ${destroy} to destroy.`;
+}
+
+function noChanges(plan: Plan, style: Style): string {
+  const head = style.green(style.bold('No changes.'));
+  if (plan.drift.length > 0)
+    return `${head} The resources already match the manifests: apply changes nothing and only records the changes above in the state.`;
+  if (!plan.refreshed) return `${head} The state matches the manifests.`;
+  return `${head} The live resources match the manifests.`;
+}
+
+function noRefreshNote(style: Style): string {
+  return [
+    `${style.bold('Note:')} the API was not read (--refresh=false).`,
+    'This plan compares the manifests with the state alone: it cannot see changes made outside',
+    'assistants-iac, and apply may fail where the live resources differ from the state.',
+  ].join('\n');
+}
+
+function targetWarning(targets: readonly string[], style: Style): string {
+  return [
+    style.yellow(style.bold('Warning: Resource targeting is in effect')),
+    '',
+    `This plan covers only ${targets.join(', ')} (--target) and what ${targets.length === 1 ? 'it depends' : 'they depend'} on,`,
+    'so it may not show every change the manifests ask for. --target is meant for exceptional cases,',
+    'such as recovering from a mistake; run a full plan before relying on the result.',
+  ].join('\n');
+}

@@ -1,0 +1,354 @@
+import { describe, expect, it } from 'vitest';
+import type { Change } from '../../../src/model/plan.js';
+import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js';
+import {
+  assistantAttrs,
+  change,
+  drift,
+  examplePlan,
+  fileAttrs,
+  plan,
+  protectedError,
+  vectorStoreAttrs,
+} from '../../helpers/plan-builders.js';
+
+/**
+ * Checks that every fenced block closes with a fence like the one that opened it (CommonMark: a
+ * closing fence is at least as long as the opening one), and that `<details>` tags pair up.
+ */
+function expectBalanced(markdown: string): void {
+  let open: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const fence = /^(`{3,})(.*)$/.exec(line);
+    if (!fence) continue;
+    const [, ticks = '', info] = fence;
+    if (open === undefined) open = ticks;
+    else if (ticks.length >= open.length && info?.trim() === '') open = undefined;
+  }
+  expect(open, 'an open code fence').toBeUndefined();
+  expect(markdown.match(/<details>/g)?.length ?? 0).toBe(markdown.match(/<\/details>/g)?.length ?? 0);
+}
+
+/** An assistant update whose instructions change on every one of `lines` lines. */
+function bigChange(i: number, lines: number): Change {
+  const text = (word: string) =>
+    Array.from({ length: lines }, (_, n) => `${word} line ${n} of the instructions of assistant ${i}.`).join(
+      '\n',
+    );
+  return change({
+    address: `assistant.bot-${i}`,
+    before: assistantAttrs({ instructions: text('Old') }),
+    after: assistantAttrs({ instructions: text('New') }),
+  });
+}
+
+describe('renderPlanMarkdown', () => {
+  it('renders a mixed plan: summary, warning banner, drift, each change folded in a diff block', () => {
+    const markdown = renderPlanMarkdown(examplePlan());
+    expectBalanced(markdown);
+    expect(markdown).toMatchInlineSnapshot(`
+      "**Plan:** 6 to add, 1 to change, 4 to destroy (stack \`support\`).
+
+      > [!WARNING]
+      > This plan destroys or replaces 4 resources:
+      > - \`file.pricing\` must be replaced (content changed)
+      > - \`vector_store.kb\` must be replaced (expired)
+      > - \`vector_store_file.kb/pricing\` must be replaced (file.pricing and vector_store.kb are replaced)
+      > - \`vector_store.old\` will be destroyed (not in the manifests)
+
+      ### Changed outside assistants-iac
+
+      <details><summary>~ <code>assistant.support-bot</code> has changed</summary>
+
+      \`\`\`diff
+      !   assistant.support-bot (asst_support_bot)
+      !       temperature: 0.3 -> 0.9
+              (10 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      <details><summary>- <code>vector_store.archive</code> has been deleted</summary>
+
+      \`\`\`diff
+      -   vector_store.archive (vs_archive)
+      \`\`\`
+
+      </details>
+
+      ### Planned changes
+
+      <details><summary>+ <code>file.handbook</code> will be created</summary>
+
+      \`\`\`diff
+      +   file.handbook
+      +       path:     "docs/handbook.pdf"
+      +       filename: "handbook.pdf"
+      +       purpose:  "assistants"
+      +       bytes:    48213
+      +       sha256:   "600ac16c91ba…"
+      +       id:       (known after apply)
+      \`\`\`
+
+      </details>
+
+      <details><summary>+/- <code>file.pricing</code> must be replaced (content changed)</summary>
+
+      \`\`\`diff
+      +/- file.pricing (file-pricing)
+      !       bytes:  2048 -> 2310
+      !       sha256: "758036303e2b…" -> "8a6e99ff58af…" # forces replacement
+              (3 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      <details><summary>-/+ <code>vector_store.kb</code> must be replaced (expired)</summary>
+
+      \`\`\`diff
+      -/+ vector_store.kb (vs_kb)
+      \`\`\`
+
+      </details>
+
+      <details><summary>+ <code>vector_store.archive</code> will be created (deleted outside assistants-iac)</summary>
+
+      \`\`\`diff
+      +   vector_store.archive
+      +       name:          "Archive"
+      +       expires_after: null
+      +       metadata:      {}
+      +       id:            (known after apply)
+      \`\`\`
+
+      </details>
+
+      <details><summary>+ <code>vector_store_file.kb/handbook</code> will be created</summary>
+
+      \`\`\`diff
+      +   vector_store_file.kb/handbook
+      +       vector_store_id:   (known after apply)
+      +       file_id:           (known after apply)
+      +       attributes:        {"region":"eu"}
+      +       chunking_strategy: {"max_chunk_size_tokens":800,"chunk_overlap_tokens":400}
+      \`\`\`
+
+      </details>
+
+      <details><summary>-/+ <code>vector_store_file.kb/pricing</code> must be replaced (file.pricing and vector_store.kb are replaced)</summary>
+
+      \`\`\`diff
+      -/+ vector_store_file.kb/pricing (file-pricing)
+      !       vector_store_id: "vs_kb" -> (known after apply) # forces replacement
+      !       file_id:         "file-pricing" -> (known after apply)
+              (2 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      <details><summary>~ <code>assistant.support-bot</code> will be updated in-place</summary>
+
+      \`\`\`diff
+      !   assistant.support-bot (asst_support_bot)
+      !       instructions:
+                @@ -1,5 +1,5 @@
+                  You are the support assistant for Acme.
+                  Answer from the handbook.
+      -           Be brief.
+      +           Be thorough.
+                  Cite the page you used.
+                  Never promise refunds.
+      !       tools[2].function.parameters:
+      !           properties.reason.type: "string" -> "integer"
+      +           properties.urgent: {"type":"boolean"}
+      !       tool_resources.file_search.vector_store_ids:
+      !           [0]: "vs_kb" -> (known after apply)
+      !       temperature: 0.9 -> 0.3
+      !       metadata:
+      !           team: "support" -> "helpdesk"
+      +           tier: "gold"
+              (6 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      <details><summary>- <code>vector_store.old</code> will be destroyed (not in the manifests)</summary>
+
+      \`\`\`diff
+      -   vector_store.old (vs_old)
+      \`\`\`
+
+      </details>
+      "
+    `);
+  });
+
+  it('is one line when nothing changes', () => {
+    expect(renderPlanMarkdown(plan())).toBe(
+      '**Plan:** no changes. The live resources match the manifests (stack `support`).\n',
+    );
+    expect(renderPlanMarkdown(plan({ refreshed: false }))).toBe(
+      '**Plan:** no changes. The state matches the manifests (stack `support`).\n',
+    );
+  });
+
+  it('shows drift alone when only drift was found', () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        drift: [
+          drift({
+            address: 'vector_store.kb',
+            before: vectorStoreAttrs({ name: 'KB' }),
+            after: vectorStoreAttrs({ name: 'Knowledge base' }),
+          }),
+        ],
+      }),
+    );
+    expectBalanced(markdown);
+    expect(markdown).toMatchInlineSnapshot(`
+      "**Plan:** no changes; 1 resource changed outside assistants-iac (stack \`support\`).
+
+      ### Changed outside assistants-iac
+
+      <details><summary>~ <code>vector_store.kb</code> has changed</summary>
+
+      \`\`\`diff
+      !   vector_store.kb (vs_kb)
+      !       name: "KB" -> "Knowledge base"
+              (2 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      Apply changes nothing: it only records the changes above in the state.
+      "
+    `);
+  });
+
+  it('puts errors, --refresh=false and --target in alerts', () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        refreshed: false,
+        targets: ['assistant.bot'],
+        errors: [protectedError('file.pricing')],
+        changes: [
+          change({ address: 'file.pricing', action: 'create-delete', before: fileAttrs(), replacePaths: [] }),
+          change({
+            address: 'assistant.bot',
+            before: assistantAttrs(),
+            after: assistantAttrs({ top_p: 0.5 }),
+          }),
+        ],
+      }),
+    );
+    expectBalanced(markdown);
+    expect(markdown).toMatchInlineSnapshot(`
+      "**Plan:** 1 to add, 1 to change, 1 to destroy (stack \`support\`).
+
+      > [!CAUTION]
+      > This plan has 1 error, and apply refuses it:
+      > - \`PROTECTED_RESOURCE\` file.pricing is protected and the plan would replace it (assistants.yaml:3:3)
+
+      > [!WARNING]
+      > This plan destroys or replaces 1 resource:
+      > - \`file.pricing\` must be replaced (content changed)
+
+      > [!NOTE]
+      > The API was not read (\`--refresh=false\`): this plan compares the manifests with the state alone and cannot see changes made outside assistants-iac.
+
+      > [!IMPORTANT]
+      > Resource targeting is in effect: this plan covers only \`assistant.bot\` (\`--target\`) and what it depends on, so it may not show every change the manifests ask for.
+
+      ### Planned changes
+
+      <details><summary>+/- <code>file.pricing</code> must be replaced (content changed)</summary>
+
+      \`\`\`diff
+      +/- file.pricing (file-pricing)
+      \`\`\`
+
+      </details>
+
+      <details><summary>~ <code>assistant.bot</code> will be updated in-place</summary>
+
+      \`\`\`diff
+      !   assistant.bot (asst_bot)
+      !       top_p: 1 -> 0.5
+              (10 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+      "
+    `);
+  });
+
+  it('widens the fence when the content holds backticks, and escapes HTML in summaries', () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        changes: [
+          change({
+            address: 'assistant.bot',
+            before: assistantAttrs({ instructions: 'Answer in JSON:\n```json\n{}\n```\n' }),
+            after: assistantAttrs({ instructions: 'Answer in YAML:\n```yaml\n{}\n```\n' }),
+          }),
+          change({ address: 'file.docs/<b>.md', after: fileAttrs({ path: 'docs/<b>.md' }) }),
+          change({ address: 'file.docs/odd\nname.md', before: fileAttrs(), after: null }),
+        ],
+      }),
+    );
+    expect(markdown).toContain('<code>file.docs/odd\\u000aname.md</code>');
+    expect(markdown).toContain('> - `file.docs/odd\\u000aname.md` will be destroyed');
+    expectBalanced(markdown);
+    expect(markdown).toContain('````diff\n');
+    expect(markdown).toContain('<code>file.docs/&lt;b&gt;.md</code>');
+    // Inside the fenced block `<b>` is literal text; in the summary it would be markup.
+    expect(markdown).not.toMatch(/<summary>[^\n]*<b>/);
+  });
+
+  it('stays under 65,000 characters, cutting at a whole change and saying how many are left out', () => {
+    const changes = Array.from({ length: 60 }, (_, i) => bigChange(i, 40));
+    const markdown = renderPlanMarkdown(plan({ changes }));
+    expect(markdown.length).toBeLessThanOrEqual(65_000);
+    expectBalanced(markdown);
+    const shown = markdown.match(/<details>/g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(5);
+    expect(shown).toBeLessThan(60);
+    expect(markdown).toContain(
+      `> [!NOTE]\n> This comment is cut to stay within 65,000 characters: ${60 - shown} changes are not shown. Run \`assistants plan\` for the full plan.\n`,
+    );
+    // Whole changes only: the last one shown ends its diff as the full rendering does.
+    expect(markdown).toContain(`assistant.bot-${shown - 1}`);
+    expect(markdown).not.toContain(`assistant.bot-${shown}<`);
+    expect(markdown).toContain('+           New line 39 of the instructions of assistant 0.');
+    // The summary still counts every change.
+    expect(markdown.startsWith('**Plan:** 0 to add, 60 to change, 0 to destroy')).toBe(true);
+  });
+
+  it('honours maxChars, and shows a change too large for any comment in part', () => {
+    const changes = [bigChange(0, 2_000), bigChange(1, 3)];
+    const markdown = renderPlanMarkdown(plan({ changes }), { maxChars: 20_000 });
+    expect(markdown.length).toBeLessThanOrEqual(20_000);
+    expectBalanced(markdown);
+    expect(markdown).toMatch(/… \d+ more lines not shown\n```\n\n<\/details>/);
+    expect(markdown).toContain('1 change is not shown and one change is shown in part.');
+
+    const small = renderPlanMarkdown(plan({ changes: [bigChange(0, 3), bigChange(1, 3)] }), {
+      maxChars: 1_200,
+    });
+    expect(small.length).toBeLessThanOrEqual(1_200);
+    expectBalanced(small);
+    expect(small).toContain('characters: 1 change is not shown.');
+  });
+
+  it('caps the list of destroyed resources in the banner', () => {
+    const changes = Array.from({ length: 45 }, (_, i) =>
+      change({ address: `file.f${i}`, before: fileAttrs(), after: null }),
+    );
+    const markdown = renderPlanMarkdown(plan({ changes }));
+    expect(markdown).toContain('> This plan destroys or replaces 45 resources:');
+    expect(markdown).toContain(
+      '> - `file.f29` will be destroyed (not in the manifests)\n> - … and 15 more\n',
+    );
+    expect(markdown).not.toContain('> - `file.f30`');
+  });
+});
