@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../src/emulator/server.js';
+import { runInProcess } from '../test/helpers/run-cli.js';
+import { seedStack } from '../test/helpers/seed-stack.js';
+
+// Goal: planning an unchanged stack of 1,000 files in 10 stores with 10 assistants refreshes with
+// about 15 requests (list endpoints, not one GET per resource) and re-reads no file content.
+const [FILES, STORES, ASSISTANTS] = [1000, 10, 10];
+const KEY = 'sk-bench';
+let dir = '';
+let emulator: RunningEmulator;
+
+async function requests(): Promise<Record<string, number>> {
+  const origin = emulator.url.replace(/\/v1$/, '');
+  return ((await (await fetch(`${origin}/_emulator/stats`)).json()) as { requests: Record<string, number> })
+    .requests;
+}
+
+async function plan(): Promise<void> {
+  const run = await runInProcess(['plan', '--detailed-exitcode', '--base-url', emulator.url], {
+    cwd: dir,
+    env: { OPENAI_API_KEY: KEY },
+  });
+  if (run.code !== 0)
+    throw new Error(`plan of the seeded stack was not clean (${run.code}): ${run.stdout}${run.stderr}`);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'assistants-iac-bench-stack-'));
+  execFileSync(process.execPath, [
+    path.resolve(import.meta.dirname, 'make-stack.mjs'),
+    dir,
+    '--files',
+    String(FILES),
+    '--stores',
+    String(STORES),
+    '--assistants',
+    String(ASSISTANTS),
+  ]);
+  emulator = await startEmulator({ config: { index_delay_ms: 0 } });
+  const client = new OpenAI({ apiKey: KEY, baseURL: emulator.url, maxRetries: 0 });
+  await seedStack(client, { cwd: dir, concurrency: 16 });
+  await plan(); // fills the hash cache
+  const before = await requests();
+  await plan();
+  const after = await requests();
+  const made = Object.entries(after)
+    .map(([route, n]) => [route, n - (before[route] ?? 0)] as const)
+    .filter(([, n]) => n > 0);
+  const total = made.reduce((sum, [, n]) => sum + n, 0);
+  console.log(`refresh of ${FILES} files / ${STORES} stores / ${ASSISTANTS} assistants: ${total} requests`);
+  for (const [route, n] of made) console.log(`  ${n}  ${route}`);
+}, 300_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe(`plan, unchanged stack of ${FILES} files in ${STORES} stores, ${ASSISTANTS} assistants`, () => {
+  bench('plan --detailed-exitcode (in-process, against the emulator)', plan, {
+    iterations: 5,
+    warmupIterations: 1,
+  });
+});
