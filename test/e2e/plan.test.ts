@@ -373,6 +373,36 @@ describe('assistants plan against the emulator', () => {
     expect(bad.stderr).toContain('error[INVALID_ADDRESS]');
   });
 
+  it('refuses to replace a protected store: a located error, exit 1, no plan file', async () => {
+    const dir = await stackDir();
+    await writeFile(
+      path.join(dir, 'assistants.yaml'),
+      MANIFEST.replace('    expires_after:', '    protect: true\n    expires_after:'),
+    );
+    await seedStack(fx().client, { cwd: dir });
+    await fx().control('clock', { advance_seconds: 3 * 86_400 });
+    const run = await cli(dir, ['plan', '--detailed-exitcode', '-o', 'out.plan']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /assistants\.yaml:\d+:\d+ error\[PROTECTED_RESOURCE\]: vector_store\.kb \(vs_\w+\) is protected/,
+    );
+    await expect(readFile(path.join(dir, 'out.plan'))).rejects.toThrow();
+  });
+
+  it('colours output on a terminal, and not with NO_COLOR or --no-color', async () => {
+    const dir = await stackDir();
+    const base = ['plan', '--base-url', fx().emulator.url];
+    const env = { OPENAI_API_KEY: KEY };
+    const esc = String.fromCharCode(27);
+    const tty = await runInProcess(base, { cwd: dir, env, isTTY: true });
+    expect(tty.stdout).toContain(`${esc}[`);
+    const noColor = await runInProcess(base, { cwd: dir, env: { ...env, NO_COLOR: '1' }, isTTY: true });
+    expect(noColor.stdout).not.toContain(esc);
+    const flag = await runInProcess([...base, '--no-color'], { cwd: dir, env, isTTY: true });
+    expect(flag.stdout).not.toContain(esc);
+    expect(normalizeIds(flag.stdout)).toBe(normalizeIds(noColor.stdout));
+  });
+
   it('never prints the API key', async () => {
     const dir = await stackDir();
     const runs = [
@@ -382,4 +412,22 @@ describe('assistants plan against the emulator', () => {
     ];
     for (const run of runs) expect(run.stdout + run.stderr).not.toContain(KEY);
   });
+});
+
+describe('every example, applied by hand, plans clean against the emulator', () => {
+  const examples = ['data-analyst', 'function-calling', 'knowledge-base', 'support-bot'];
+  for (const name of examples) {
+    it(`examples/${name}`, async () => {
+      const cwd = path.resolve('examples', name);
+      const statePath = path.join(await workspace({}), 'state.json');
+      await seedStack(fx().client, { cwd, files: ['.'], statePath });
+      const run = await runInProcess(
+        ['plan', '-f', '.', '--state', statePath, '--detailed-exitcode', '--base-url', fx().emulator.url],
+        { cwd, env: { OPENAI_API_KEY: KEY } },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('No changes.');
+      expect(run.code).toBe(0);
+    });
+  }
 });
