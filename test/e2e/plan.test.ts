@@ -403,6 +403,35 @@ describe('assistants plan against the emulator', () => {
     expect(normalizeIds(flag.stdout)).toBe(normalizeIds(noColor.stdout));
   });
 
+  it('refuses a state of another stack, and warns about calls an earlier apply left unconfirmed', async () => {
+    const dir = await stackDir();
+    const { state } = await seedStack(fx().client, { cwd: dir });
+    const statePath = path.join(dir, '.assistants/state.json');
+    const pending = {
+      ...state,
+      pending: [
+        {
+          id: '7d0c8a8e-2d7e-4c55-9d55-0d3c1f6b1a01',
+          address: 'file.faq',
+          kind: 'file',
+          operation: 'create',
+          started_at: '2026-11-21T10:00:00.000Z',
+          match: { filename: 'faq.md', bytes: 49 },
+        },
+      ],
+    };
+    await writeFile(statePath, `${JSON.stringify(pending, null, 2)}\n`);
+    const warned = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('warning[PENDING_OPERATIONS]');
+
+    await writeFile(statePath, `${JSON.stringify({ ...state, stack: 'billing' }, null, 2)}\n`);
+    const other = await cli(dir, ['plan']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('error[STACK_MISMATCH]');
+    expect(other.stderr).toContain('"billing"');
+  });
+
   it('never prints the API key', async () => {
     const dir = await stackDir();
     const runs = [
