@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, realpath, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileAddress } from '../../../src/model/address.js';
+import type { DesiredFile } from '../../../src/model/desired.js';
+import { hashDesiredFiles } from '../../../src/plan/file-hashes.js';
+import { HashCache } from '../../../src/state/hash-cache.js';
+import { workspace } from '../../helpers/workspace.js';
+
+// A whole-second mtime survives utimes exactly, so a test can put a file's mtime back bit for bit.
+const MTIME = new Date('2025-01-02T03:04:05.000Z');
+const LATER = new Date('2025-06-07T08:09:10.000Z');
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A DesiredFile as the manifest loader builds it: real path, size and mtime from stat. */
+async function desiredFile(dir: string, rel: string): Promise<DesiredFile> {
+  const filePath = await realpath(path.join(dir, rel));
+  const info = await stat(filePath);
+  return {
+    address: fileAddress(rel),
+    name: rel,
+    path: filePath,
+    relativePath: rel,
+    purpose: 'assistants',
+    bytes: info.size,
+    mtimeMs: info.mtimeMs,
+    protect: false,
+    origin: 'declared',
+    source: { file: path.join(dir, 'assistants.yaml'), line: 1, column: 1 },
+  };
+}
+
+/** A workspace with these files, every mtime pinned to MTIME; returns it with the cache file's path. */
+async function tree(files: Record<string, string | { sparseBytes: number }>) {
+  const dir = await workspace(files);
+  for (const rel of Object.keys(files)) await utimes(path.join(dir, rel), MTIME, MTIME);
+  // In a folder that does not exist yet: saving must create it.
+  return { dir, cacheFile: path.join(dir, '.assistants', 'cache', 'hashes.json') };
+}
+
+async function run(dir: string, cacheFile: string, names: string[]) {
+  const files = await Promise.all(names.map((name) => desiredFile(dir, name)));
+  return hashDesiredFiles(files, await HashCache.load(cacheFile));
+}
+
+async function expectedHashes(dir: string, names: string[]) {
+  return new Map(
+    await Promise.all(
+      names.map(async (name) => [name, sha256(await readFile(path.join(dir, name)))] as const),
+    ),
+  );
+}
+
+async function cachedPaths(cacheFile: string): Promise<string[]> {
+  const parsed = JSON.parse(await readFile(cacheFile, 'utf8')) as { entries: Record<string, unknown> };
+  return Object.keys(parsed.entries);
+}
+
+const NAMES = ['docs/faq.md', 'docs/guide.md', 'big.bin'];
+const FILES = {
+  'docs/faq.md': '# FAQ\n',
+  'docs/guide.md': 'A guide.\n',
+  'big.bin': { sparseBytes: 3 * 1024 * 1024 },
+};
+
+describe('hashDesiredFiles with a hash cache', () => {
+  it('reads every file on the first run, hashing the bytes with sha256, keyed by name', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+
+    const { hashes, read } = await run(dir, cacheFile, NAMES);
+
+    expect(read).toBe(NAMES.length);
+    expect(hashes).toEqual(await expectedHashes(dir, NAMES));
+    expect(await cachedPaths(cacheFile)).toEqual(
+      (await Promise.all(NAMES.map((name) => realpath(path.join(dir, name))))).sort(),
+    );
+  });
+
+  it('reads none on a second run with a freshly loaded cache, and leaves the cache file alone', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    const first = await run(dir, cacheFile, NAMES);
+    const before = await stat(cacheFile);
+
+    const second = await run(dir, cacheFile, NAMES);
+
+    expect(second.read).toBe(0);
+    expect(second.hashes).toEqual(first.hashes);
+    // Nothing added or dropped: no rewrite (a rewrite renames a new file in, with a new inode).
+    expect((await stat(cacheFile)).ino).toBe(before.ino);
+  });
+
+  it('keeps the cached hash when content changes but size and mtime are restored: content is not re-read', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    const first = await run(dir, cacheFile, NAMES);
+    const faq = path.join(dir, 'docs/faq.md');
+    await writeFile(faq, '# QAF\n'); // same length
+    await utimes(faq, MTIME, MTIME);
+
+    const second = await run(dir, cacheFile, NAMES);
+
+    expect(second.read).toBe(0);
+    // The stale hash is the proof: had the file been read, this would be sha256('# QAF\n').
+    expect(second.hashes.get('docs/faq.md')).toBe(first.hashes.get('docs/faq.md'));
+    expect(second.hashes.get('docs/faq.md')).not.toBe(sha256(Buffer.from('# QAF\n')));
+  });
+
+  it('re-reads just the file whose size changed', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    const first = await run(dir, cacheFile, NAMES);
+    const guide = path.join(dir, 'docs/guide.md');
+    await writeFile(guide, 'A longer guide.\n');
+    await utimes(guide, MTIME, MTIME); // size alone differs
+
+    const second = await run(dir, cacheFile, NAMES);
+
+    expect(second.read).toBe(1);
+    expect(second.hashes.get('docs/guide.md')).toBe(sha256(Buffer.from('A longer guide.\n')));
+    expect(second.hashes.get('docs/faq.md')).toBe(first.hashes.get('docs/faq.md'));
+
+    // The new hash was cached in turn.
+    expect((await run(dir, cacheFile, NAMES)).read).toBe(0);
+  });
+
+  it('re-reads just the file whose mtime changed', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    const first = await run(dir, cacheFile, NAMES);
+    const faq = path.join(dir, 'docs/faq.md');
+    await writeFile(faq, '# QAF\n'); // same size: only the mtime can tell
+    await utimes(faq, LATER, LATER);
+
+    const second = await run(dir, cacheFile, NAMES);
+
+    expect(second.read).toBe(1);
+    expect(second.hashes.get('docs/faq.md')).toBe(sha256(Buffer.from('# QAF\n')));
+    expect(second.hashes.get('docs/guide.md')).toBe(first.hashes.get('docs/guide.md'));
+  });
+
+  it.each([
+    ['not JSON', '{"version": 1, "entries": {'],
+    ['another version', JSON.stringify({ version: 99, entries: {} })],
+    ['entries of the wrong type', JSON.stringify({ version: 1, entries: 'oops' })],
+  ])('ignores a cache file that is %s, rebuilds it, and raises nothing', async (_label, content) => {
+    const { dir, cacheFile } = await tree(FILES);
+    await mkdir(path.dirname(cacheFile), { recursive: true });
+    await writeFile(cacheFile, content);
+
+    const { hashes, read } = await run(dir, cacheFile, NAMES);
+
+    expect(read).toBe(NAMES.length);
+    expect(hashes).toEqual(await expectedHashes(dir, NAMES));
+    expect(await cachedPaths(cacheFile)).toHaveLength(NAMES.length);
+  });
+
+  it('does not trust an entry whose hash is not a string', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    await run(dir, cacheFile, NAMES);
+    const faqPath = await realpath(path.join(dir, 'docs/faq.md'));
+    const parsed = JSON.parse(await readFile(cacheFile, 'utf8'));
+    parsed.entries[faqPath].sha256 = null;
+    await writeFile(cacheFile, JSON.stringify(parsed));
+
+    const { hashes, read } = await run(dir, cacheFile, NAMES);
+
+    expect(read).toBe(1);
+    expect(hashes.get('docs/faq.md')).toBe(sha256(Buffer.from('# FAQ\n')));
+  });
+
+  it('drops the entries of files no longer desired when it saves', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    await run(dir, cacheFile, NAMES);
+
+    const second = await run(dir, cacheFile, ['docs/faq.md', 'big.bin']);
+
+    expect(second.read).toBe(0);
+    expect(await cachedPaths(cacheFile)).toEqual(
+      [await realpath(path.join(dir, 'big.bin')), await realpath(path.join(dir, 'docs/faq.md'))].sort(),
+    );
+  });
+});
