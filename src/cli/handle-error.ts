@@ -1,4 +1,5 @@
 import { toAssistantsError } from '../errors/index.js';
+import { redactSecrets } from '../errors/redact.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import type { Style } from '../render/style.js';
 import { diagnosticJson } from '../render/validation-json.js';
@@ -33,8 +34,10 @@ export function handleError(
     io.stderr(renderDiagnostics(diagnostics, options.style));
   }
   if (options.debug) {
+    // A server's message can quote the key back (masked or not): the stack is redacted too.
     const cause = error.cause ?? error;
-    io.stderr(`${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+    const text = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    io.stderr(`${redactSecrets(text, io.env.OPENAI_API_KEY)}\n`);
   }
   return EXIT.ERROR;
 }

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
+import { redactSecrets } from '../errors/redact.js';
 
 /** What a call was doing, for messages: `GET /vector_stores`. */
 export interface ApiOperation {
@@ -13,16 +14,6 @@ const SUNSET_HINT =
   'or point --base-url / OPENAI_BASE_URL at a server that still serves Assistants v2, such as `assistants emulator`.';
 
 /**
- * Removes anything that looks like an API key from a server's message: some servers quote a
- * (partly masked) key back in 401 messages, and ours must never reach output or logs.
- */
-export function redactSecrets(text: string, apiKey: string | undefined): string {
-  let out = apiKey && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
-  out = out.replace(/\bsk-[A-Za-z0-9_*.-]{3,}/g, 'sk-[redacted]');
-  return out;
-}
-
-/**
  * Turns what the SDK throws into an AssistantsError that says which call failed and what to do.
  * A 404 from the assistants list means the endpoint no longer serves Assistants: the sunset.
  */
@@ -30,7 +21,7 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
   if (err instanceof AssistantsError) return err;
   const call = `${operation.method} ${operation.path}`;
   if (err instanceof OpenAI.APIConnectionError) {
-    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    const cause = deepestMessage(err);
     return new AssistantsError(
       'API_UNREACHABLE',
       `cannot reach the API at ${endpoint} (${call}): ${redactSecrets(cause, apiKey)}`,
@@ -67,4 +58,15 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
 function apiMessage(err: InstanceType<typeof OpenAI.APIError>): string {
   const body = err.error as { message?: unknown } | undefined;
   return typeof body?.message === 'string' ? body.message : err.message;
+}
+
+/** fetch wraps the reason ("connect ECONNREFUSED ...") in "fetch failed": report the innermost. */
+function deepestMessage(err: Error): string {
+  let current: unknown = err;
+  let message = err.message;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    message = current.message;
+    current = current.cause;
+  }
+  return message;
 }
