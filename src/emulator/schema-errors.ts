@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { pointerPath, valueAt } from '../model/json-pointer.js';
 import { ApiError, quoteList } from './api-error.js';
 
 /** `/tools/0/function/name` → `tools[0].function.name`, the API's way of naming a parameter. */
@@ -34,15 +35,6 @@ function typeOfValue(value: unknown): string {
   return typeof value;
 }
 
-function valueAt(root: unknown, instancePath: string): unknown {
-  let node = root;
-  for (const raw of instancePath.split('/').slice(1)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return node;
-}
-
 const WRAPPERS = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else', 'not', 'propertyNames']);
 
 /**
@@ -64,7 +56,7 @@ export function schemaErrorToApiError(
   const chosen = here.find((error) => error.keyword !== 'type') ?? (here[0] as ErrorObject);
   const path = chosen.instancePath;
   const param = paramOf(path);
-  const value = valueAt(body, path);
+  const value = valueAt(body, pointerPath(path));
   const p = chosen.params as Record<string, unknown>;
 
   switch (chosen.keyword) {

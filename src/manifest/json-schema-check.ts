@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { pointerPath } from '../model/json-pointer.js';
 import type { ValuePath } from './source-document.js';
 
 /** A problem inside a user-supplied JSON Schema, at a path relative to the schema's root. */
@@ -24,7 +25,7 @@ export function compileProblem(written: Record<string, unknown>): SchemaProblem 
       if (error) {
         const allowed = error.params.allowedValues as unknown[] | undefined;
         const detail = allowed ? `${error.message} (${allowed.map(String).join(', ')})` : error.message;
-        return { path: pointerPath(error.instancePath), message: `${error.instancePath || '/'} ${detail}` };
+        return { path: stepsOf(error.instancePath), message: `${error.instancePath || '/'} ${detail}` };
       }
     }
     ajv.compile(schema);
@@ -34,13 +35,9 @@ export function compileProblem(written: Record<string, unknown>): SchemaProblem 
   return undefined;
 }
 
-function pointerPath(pointer: string): ValuePath {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+/** The steps of a JSON pointer, with array indexes as numbers (as source documents locate them). */
+function stepsOf(pointer: string): ValuePath {
+  return pointerPath(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 const SUBSCHEMA_MAPS = ['properties', '$defs', 'definitions', 'patternProperties'] as const;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { schemaAnnotation, show } from '../errors/ajv-words.js';
 import type { Diagnostic, ErrorCode } from '../errors/index.js';
+import { pointerPath, valueAt } from '../model/json-pointer.js';
 import { describeField, describePath } from './describe.js';
 import { prune } from './prune.js';
 import type { SourceDocument, ValuePath } from './source-document.js';
@@ -49,7 +51,7 @@ export function checkSchema(
   if (validate(value) && alsoRemove.length === 0) return { diagnostics: [], value };
   // A value already reported (an unset ${env:...}) is not reported again for its shape.
   const found = relevantErrors(validate.errors ?? [])
-    .filter((error) => !alsoRemove.some((p) => startsWith(pathOf(error.instancePath), p)))
+    .filter((error) => !alsoRemove.some((p) => startsWith(pointerPath(error.instancePath), p)))
     .map((error) => toDiagnostic(source, value, error));
   let remaining = prune(value, [...alsoRemove, ...found.map((f) => f.removePath).filter(isDefined)]);
   // Each round removes at least one value, so this ends; the bound is a guard against defects.
@@ -57,7 +59,7 @@ export function checkSchema(
     const current = remaining;
     // Holes left by earlier rounds read as `undefined` items to ajv; they are gone already.
     const paths = (validate.errors ?? [])
-      .filter((e) => valueAt(current, pathOf(e.instancePath)) !== undefined)
+      .filter((e) => valueAt(current, pointerPath(e.instancePath)) !== undefined)
       .map(removalPath)
       .filter(isDefined);
     if (paths.length === 0) break;
@@ -79,7 +81,7 @@ function startsWith(path: ValuePath, prefix: ValuePath): boolean {
  */
 function removalPath(error: ErrorObject): ValuePath | undefined {
   if (error.keyword === 'if' || error.keyword === 'propertyNames') return undefined;
-  const path = pathOf(error.instancePath);
+  const path = pointerPath(error.instancePath);
   if (error.propertyName !== undefined) return [...path, error.propertyName];
   if (error.keyword === 'additionalProperties') return [...path, String(error.params.additionalProperty)];
   if (error.keyword === 'required') return path.length === 0 ? undefined : path;
@@ -101,29 +103,6 @@ function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
     seen.add(key);
     return true;
   });
-}
-
-function pathOf(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function valueAt(root: unknown, path: readonly string[]): unknown {
-  let node = root;
-  for (const step of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[step];
-  }
-  return node;
-}
-
-function hintOf(error: ErrorObject): string | undefined {
-  const parent = error.parentSchema as Record<string, unknown> | undefined;
-  const hint = parent?.['x-hint'];
-  return typeof hint === 'string' ? hint : undefined;
 }
 
 function typeName(value: unknown): string {
@@ -153,25 +132,19 @@ function expectedTypes(type: unknown): string {
   return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : (list[0] ?? 'valid');
 }
 
-/** A value shown inside a message: JSON, cut short. */
-export function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** One ajv error as a diagnostic, and what to remove from the value because of it. */
 function toDiagnostic(
   source: SourceDocument,
   root: unknown,
   error: ErrorObject,
 ): { diagnostic: Diagnostic; removePath: ValuePath | undefined } {
-  const path = pathOf(error.instancePath);
+  const path = pointerPath(error.instancePath);
   const value = valueAt(root, path);
   const where = describeField(path);
   const params = error.params as Record<string, unknown>;
   let code: ErrorCode = 'INVALID_VALUE';
   let message: string;
-  let hint = hintOf(error);
+  let hint = schemaAnnotation(error, 'x-hint');
   let at: { path: ValuePath; key: boolean } = { path, key: false };
 
   switch (error.keyword) {

@@ -1,4 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { schemaAnnotation, show } from '../errors/ajv-words.js';
+import { pointerPath, valueAt } from '../model/json-pointer.js';
 
 /** Wording of state schema errors: paths as JavaScript writes them, types and values in words. */
 
@@ -60,14 +62,6 @@ export function describeSchemaError(
   }
 }
 
-function pointerPath(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 /** `resources["file.a"].attributes.bytes`: the path as JavaScript would write it. */
 function showPath(path: readonly string[]): string {
   return path
@@ -77,15 +71,6 @@ function showPath(path: readonly string[]): string {
       return `[${JSON.stringify(step)}]`;
     })
     .join('');
-}
-
-function valueAt(root: unknown, path: readonly string[]): unknown {
-  let node = root;
-  for (const step of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[step];
-  }
-  return node;
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -107,11 +92,5 @@ function typeName(value: unknown): string {
 
 /** What a failed pattern means: the schema says it in `x-problem`. */
 function patternProblem(error: ErrorObject): string {
-  const problem = (error.parentSchema as Record<string, unknown> | undefined)?.['x-problem'];
-  return typeof problem === 'string' ? problem : `does not match ${String(error.params.pattern)}`;
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return schemaAnnotation(error, 'x-problem') ?? `does not match ${String(error.params.pattern)}`;
 }

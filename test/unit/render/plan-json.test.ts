@@ -18,6 +18,7 @@ import {
   TEST_LINEAGE,
   vectorStoreAttrs,
 } from '../../helpers/plan-builders.js';
+import { expectEveryFieldDescribed } from '../../helpers/schema-properties.js';
 
 const SCHEMA_URL = new URL('../../../schema/plan.schema.json', import.meta.url);
 const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
@@ -36,19 +37,6 @@ function expectValid(value: unknown): void {
   expect(ok ? [] : validate.errors).toEqual([]);
 }
 
-/** Every `properties` entry of every subschema, with its JSON pointer. */
-function properties(node: unknown, pointer = ''): { pointer: string; schema: Record<string, unknown> }[] {
-  if (node === null || typeof node !== 'object') return [];
-  const out: { pointer: string; schema: Record<string, unknown> }[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'properties' && value && typeof value === 'object')
-      for (const [name, sub] of Object.entries(value))
-        out.push({ pointer: `${pointer}/properties/${name}`, schema: sub as Record<string, unknown> });
-    out.push(...properties(value, `${pointer}/${key}`));
-  }
-  return out;
-}
-
 describe('schema/plan.schema.json', () => {
   it('is JSON Schema 2020-12 that compiles in strict mode', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
@@ -57,13 +45,7 @@ describe('schema/plan.schema.json', () => {
 
   it('describes every field', () => {
     // Properties inside `if`/`then` narrow fields described elsewhere.
-    const fields = properties(schema).filter((f) => !/\/(if|then)\//.test(f.pointer));
-    expect(fields.length).toBeGreaterThan(30);
-    const undocumented = fields.filter(
-      ({ schema: s }) =>
-        !(typeof s.description === 'string' && s.description.length > 0) && typeof s.$ref !== 'string',
-    );
-    expect(undocumented.map((f) => f.pointer)).toEqual([]);
+    expectEveryFieldDescribed(schema, { skip: /\/(if|then)\//, moreThan: 30 });
   });
 });
 

@@ -2,11 +2,11 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AssistantsError } from '../../../src/errors/index.js';
 import { LocalStateStore } from '../../../src/state/local-backend.js';
 import { serializeState } from '../../../src/state/state-codec.js';
 import type { LockInfo } from '../../../src/state/state-store.js';
 import { deadPid, liveProcess } from '../../helpers/processes.js';
+import { rejection } from '../../helpers/rejection.js';
 import { sampleState, stateText } from '../../helpers/state-fixtures.js';
 import { workspace } from '../../helpers/workspace.js';
 
@@ -14,16 +14,6 @@ async function storeIn(files: Record<string, string> = {}) {
   const dir = await workspace(files);
   const file = path.join(dir, '.assistants/state.json');
   return { dir, file, store: new LocalStateStore(file, { location: '.assistants/state.json' }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AssistantsError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AssistantsError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 function lockText(info: Partial<LockInfo>): string {

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AssistantsError } from '../../../src/errors/index.js';
 import { UNKNOWN } from '../../../src/model/attributes.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
 import type { StateDocument } from '../../../src/state/state-document.js';
+import { rejection } from '../../helpers/rejection.js';
 import { sampleState } from '../../helpers/state-fixtures.js';
 
 // The StateStore contract itself (serial rule, lineage, lock wait and fail, force-unlock) runs
 // against this fake and the file backend alike in store-contract.test.ts; these are its extras.
-
-async function rejection(promise: Promise<unknown>): Promise<AssistantsError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AssistantsError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('MemoryStateStore', () => {
   it('starts from an initial document, keeping its serial', async () => {

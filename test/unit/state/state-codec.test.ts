@@ -12,6 +12,7 @@ import {
   stateValidator,
 } from '../../../src/state/state-codec.js';
 import { emptyState, type StateDocument } from '../../../src/state/state-document.js';
+import { expectEveryFieldDescribed } from '../../helpers/schema-properties.js';
 import { LINEAGE, sampleState, stateText } from '../../helpers/state-fixtures.js';
 
 const FILE = '.assistants/state.json';
@@ -277,20 +278,6 @@ describe('schema/state.schema.json', () => {
     return JSON.parse(await readFile(STATE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
   }
 
-  /** Every `properties` entry of every subschema, with its JSON pointer. */
-  function properties(node: unknown, pointer = ''): { pointer: string; schema: Record<string, unknown> }[] {
-    if (node === null || typeof node !== 'object') return [];
-    const out: { pointer: string; schema: Record<string, unknown> }[] = [];
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'properties' && value && typeof value === 'object') {
-        for (const [name, sub] of Object.entries(value))
-          out.push({ pointer: `${pointer}/properties/${name}`, schema: sub as Record<string, unknown> });
-      }
-      out.push(...properties(value, `${pointer}/${key}`));
-    }
-    return out;
-  }
-
   it('is JSON Schema 2020-12 that compiles in strict mode', async () => {
     const schema = await loadSchema();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
@@ -302,13 +289,6 @@ describe('schema/state.schema.json', () => {
 
   it('describes every field', async () => {
     // Properties inside `if` and `then` are conditions and refinements of a field described elsewhere.
-    const fields = properties(await loadSchema()).filter((f) => !/\/(if|then)\//.test(f.pointer));
-    expect(fields.length).toBeGreaterThan(50);
-    const undocumented = fields.filter(
-      ({ schema }) =>
-        !(typeof schema.description === 'string' && schema.description.length > 0) &&
-        typeof schema.$ref !== 'string',
-    );
-    expect(undocumented.map((f) => f.pointer)).toEqual([]);
+    expectEveryFieldDescribed(await loadSchema(), { skip: /\/(if|then)\//, moreThan: 50 });
   });
 });

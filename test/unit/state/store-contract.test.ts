@@ -5,6 +5,7 @@ import { LocalStateStore } from '../../../src/state/local-backend.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
 import { emptyState } from '../../../src/state/state-document.js';
 import { type StateStore, withStateLock } from '../../../src/state/state-store.js';
+import { rejection } from '../../helpers/rejection.js';
 import { LINEAGE, sampleState } from '../../helpers/state-fixtures.js';
 import { workspace } from '../../helpers/workspace.js';
 
@@ -19,16 +20,6 @@ const backends: [string, () => Promise<StateStore>][] = [
   ],
   ['MemoryStateStore', async () => new MemoryStateStore()],
 ];
-
-async function rejection(promise: Promise<unknown>): Promise<AssistantsError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AssistantsError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.each(backends)('%s (StateStore contract)', (_name, open) => {
   it('reads undefined before the first write', async () => {
