@@ -11,6 +11,8 @@ import { seedStack } from '../test/helpers/seed-stack.js';
 // Goal: planning an unchanged stack of 1,000 files in 10 stores with 10 assistants refreshes with
 // about 15 requests (list endpoints, not one GET per resource) and re-reads no file content.
 const [FILES, STORES, ASSISTANTS] = [1000, 10, 10];
+/** The goal above, enforced: the run fails when a refresh needs more. */
+const MAX_REQUESTS = 15;
 const KEY = 'sk-bench';
 let dir = '';
 let emulator: RunningEmulator;
@@ -55,6 +57,10 @@ beforeAll(async () => {
   const total = made.reduce((sum, [, n]) => sum + n, 0);
   console.log(`refresh of ${FILES} files / ${STORES} stores / ${ASSISTANTS} assistants: ${total} requests`);
   for (const [route, n] of made) console.log(`  ${n}  ${route}`);
+  if (total > MAX_REQUESTS)
+    throw new Error(
+      `refresh made ${total} requests, more than the goal of ${MAX_REQUESTS}: a list walk or a per-resource GET crept in`,
+    );
 }, 300_000);
 
 afterAll(async () => {

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   ENV_UNSET: '${env:NAME} names an unset variable and gives no default',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the syntax itself
   INVALID_INTERPOLATION: 'a ${...} expression that is not ${env:NAME} or ${env:NAME:-default}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the syntax itself
+  SECRET_IN_MANIFEST: 'an ${env:...} that would copy a secret into plans and the state',
   // Merging and references
   DUPLICATE_NAME: 'a resource name is defined twice',
   STACK_CONFLICT: 'manifest files name different stacks',
@@ -40,6 +42,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
+  FILE_UNREADABLE: 'a file to upload could not be read',
   // Emulator
   EMULATOR_START_FAILED: 'the emulator could not listen on its address or read its --data folder',
   // State
@@ -62,6 +65,8 @@ export const ERROR_CODES = {
   PLAN_FILE_UNWRITABLE: 'the saved plan file could not be written',
   TARGET_NOT_FOUND: '(warning) a --target address that neither the manifests nor the state hold',
   PENDING_OPERATIONS: '(warning) an earlier apply stopped with calls whose outcome is not recorded yet',
+  UNMANAGED_MEMBERS: '(warning) a managed vector store holds files attached outside assistants-iac',
+  MANAGED_ID_BY_VALUE: '(warning) a raw id in the manifests names a managed resource the plan removes',
   INDEXING_FAILED: '(warning) a file failed to index in a vector store; its last_error says why',
   // Command line and internal
   USAGE: 'the command line is not valid',

@@ -6,9 +6,21 @@ const EXPRESSION = /\$\$\{|\$\{([^}]*)\}/g;
 const ENV = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
 /**
+ * Names of variables that hold secrets by convention. Whatever a manifest string becomes is printed
+ * in plans and written to the state, so copying one of these there would leak it.
+ */
+const SECRET_NAME = /(^|_)(API_KEY|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|PRIVATE_KEY|TOKEN|PASSWORD)$/;
+
+/** True for OPENAI_API_KEY and any name ending in _API_KEY, _SECRET, _TOKEN, _PASSWORD (and kin). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.toUpperCase());
+}
+
+/**
  * Substitutes `${env:NAME}` and `${env:NAME:-default}` in every string value of a document (keys are
- * left alone). An unset variable without a default, and any other `${...}`, is a located error; the
- * value is then left as written so later checks still run.
+ * left alone). An unset variable without a default, a variable that holds a secret (see
+ * isSecretName; refused whether set or not, and its value never appears in the message), and any
+ * other `${...}` are located errors; the value is then left as written so later checks still run.
  */
 export function interpolate(
   source: SourceDocument,
@@ -44,8 +56,18 @@ export function interpolate(
         );
         return match;
       }
-      const [, name, fallback] = env_;
-      const set = env[name as string];
+      const [, name = '', fallback] = env_;
+      if (isSecretName(name)) {
+        invalidPaths.push(path);
+        diagnostics.push(
+          located(source, path, index, match, 'SECRET_IN_MANIFEST', {
+            message: `"${match}" would copy environment variable ${name}, a secret, into plans and the state, which show and store it in the clear`,
+            hint: `keep secrets out of manifests; if ${name} holds no secret, pass the value in a variable whose name does not end in _API_KEY, _SECRET, _TOKEN or _PASSWORD`,
+          }),
+        );
+        return match;
+      }
+      const set = env[name];
       if (set !== undefined) return set;
       if (fallback !== undefined) return fallback;
       invalidPaths.push(path);
@@ -66,7 +88,7 @@ function located(
   path: ValuePath,
   index: number,
   match: string,
-  code: 'ENV_UNSET' | 'INVALID_INTERPOLATION',
+  code: 'ENV_UNSET' | 'INVALID_INTERPOLATION' | 'SECRET_IN_MANIFEST',
   text: { message: string; hint: string },
 ): Diagnostic {
   const location = source.locateInString(path, index, match);

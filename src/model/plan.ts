@@ -7,8 +7,18 @@ import type { Attributes } from './attributes.js';
  * `delete-create` and `create-delete` are the two orders of a replacement: a file with new content
  * is uploaded before the old one goes (`create-delete`, shown `+/-`); an expired store is deleted
  * first (`delete-create`, shown `-/+`).
+ *
+ * Order within a plan: `changes` lists every create, update and the create half of `create-delete`
+ * in dependency order (files, stores, memberships, assistants), then deletes in reverse. The delete
+ * half of a `create-delete` runs only after everything that depends on the resource has been
+ * re-pointed, i.e. in the delete phase, in reverse dependency order, as Terraform does.
  */
 export type Action = 'no-op' | 'create' | 'update' | 'delete-create' | 'create-delete' | 'delete';
+
+/** True for both orders of replacement. */
+export function isReplace(action: Action | undefined): boolean {
+  return action === 'delete-create' || action === 'create-delete';
+}
 
 /** The JSON plan's `actions` for each Action (fixed by the design, after Terraform's). */
 export const JSON_ACTIONS: Record<Action, readonly string[]> = {
@@ -63,7 +73,10 @@ export interface Change {
   after: Attributes | null;
   /** Top-level attributes that differ between before and after, in attribute order. */
   changedPaths: string[];
-  /** For replacements with reason `cannot_update` or `dependency_replaced`: what forces it. */
+  /**
+   * For replacements: the attributes that force it (`sha256`, `purpose`, `chunking_strategy`, or
+   * the id of a replaced store or file); empty otherwise. Expiry forces a replacement with none.
+   */
   replacePaths: string[];
   /** Addresses this resource needs to exist first (for a delete: what must go after it). */
   dependencies: Address[];
@@ -90,8 +103,9 @@ export const PLAN_FORMAT_VERSION = '1.0';
 
 /**
  * The plan: everything a reviewer and apply need, as plain data. Renderers read it; `--json` prints
- * it. `changes` is in apply order (dependencies first; deletes after what depends on them is gone)
- * and includes no-ops, so the JSON lists every managed resource.
+ * it. `changes` is in apply order (see Action) and includes no-ops, so the JSON lists every managed
+ * resource. A store's members that go with it (the store is deleted or replaced) are not listed
+ * as deletes of their own: deleting a store detaches its files.
  */
 export interface Plan {
   formatVersion: string;

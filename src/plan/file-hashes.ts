@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { AssistantsError } from '../errors/index.js';
 import type { DesiredFile } from '../model/desired.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { HashCache } from '../state/hash-cache.js';
@@ -15,6 +16,10 @@ export async function sha256File(filePath: string): Promise<string> {
 /**
  * The content hash of every desired file, by name: from the cache when path, size and mtime match,
  * else read (a few at a time). Returns how many were read, for tests and benchmarks.
+ *
+ * A file that vanished or became unreadable since validation is a user error located at its
+ * manifest entry (FILE_NOT_FOUND or FILE_UNREADABLE), never an internal one; every such file is
+ * reported at once, after the others are hashed and cached.
  */
 export async function hashDesiredFiles(
   files: readonly DesiredFile[],
@@ -22,14 +27,53 @@ export async function hashDesiredFiles(
   concurrency = 8,
 ): Promise<{ hashes: Map<string, string>; read: number }> {
   let read = 0;
+  const failures: AssistantsError[] = [];
   const hashes = await mapLimit(files, concurrency, async (file) => {
     const cached = cache.get(file.path, file.bytes, file.mtimeMs);
     if (cached) return cached;
     read += 1;
-    const sha256 = await sha256File(file.path);
+    let sha256: string;
+    try {
+      sha256 = await sha256File(file.path);
+    } catch (err) {
+      failures.push(readError(file, err));
+      return undefined;
+    }
     cache.set(file.path, file.bytes, file.mtimeMs, sha256);
     return sha256;
   });
   await cache.save();
+  const [first] = failures.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  if (first) {
+    if (failures.length === 1) throw first;
+    throw new AssistantsError(first.code, first.message, {
+      location: first.location,
+      cause: first.cause,
+      diagnostics: failures.flatMap((failure) => failure.toDiagnostics()),
+    });
+  }
   return { hashes: new Map(files.map((file, index) => [file.name, hashes[index] as string])), read };
+}
+
+/** What a failed read of a desired file means to the user, at the manifest entry that names it. */
+function readError(file: DesiredFile, err: unknown): AssistantsError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const shown = file.relativePath;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new AssistantsError(
+      'FILE_NOT_FOUND',
+      `file "${shown}" no longer exists (looked for ${file.path}); it was removed or moved after the manifests were read`,
+      {
+        location: file.source,
+        hint: 'restore the file, or remove it from the manifests, then plan again',
+        cause: err,
+      },
+    );
+  }
+  const reason = code ?? (err instanceof Error ? err.message : String(err));
+  return new AssistantsError('FILE_UNREADABLE', `file "${shown}" could not be read to hash it: ${reason}`, {
+    location: file.source,
+    hint: 'check that the file is readable by this user, then plan again',
+    cause: err,
+  });
 }

@@ -14,7 +14,13 @@ import type { StateResource } from '../state/state-document.js';
 export type Observation =
   | { status: 'assumed'; attributes: Attributes }
   | { status: 'gone' }
-  | { status: 'present'; attributes: Attributes; expired: boolean; indexError?: string };
+  | {
+      status: 'present';
+      attributes: Attributes;
+      expired: boolean;
+      /** For a membership whose indexing failed or was cancelled: why, for a warning. */
+      indexError?: string;
+    };
 
 /** The live counterpart of a state resource, found by id. */
 export function observe(resource: StateResource, live: LiveView | undefined): Observation {
@@ -42,10 +48,13 @@ export function observe(resource: StateResource, live: LiveView | undefined): Ob
       if (!members && live.vectorStores.has(storeId))
         return { status: 'assumed', attributes: resource.attributes };
       const member = members?.get(resource.id);
-      const failed = member?.status === 'failed';
-      return overlay(member?.attributes, {
-        ...(failed ? { indexError: member?.lastError?.message ?? 'failed' } : {}),
-      });
+      const indexError =
+        member?.status === 'failed'
+          ? (member.lastError?.message ?? 'indexing failed')
+          : member?.status === 'cancelled'
+            ? 'indexing was cancelled'
+            : undefined;
+      return overlay(member?.attributes, indexError ? { indexError } : {});
     }
     case 'assistant':
       return overlay(live.assistants.get(resource.id)?.attributes);

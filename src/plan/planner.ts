@@ -1,18 +1,24 @@
 import type { Diagnostic } from '../errors/index.js';
-import { type Address, fileAddress, type ResourceKind, vectorStoreAddress } from '../model/address.js';
+import {
+  type Address,
+  fileAddress,
+  parseAddress,
+  type ResourceKind,
+  vectorStoreAddress,
+} from '../model/address.js';
 import { type Attributes, UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
-import { type Action, type Change, type Drift, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
+import {
+  type Action,
+  type Change,
+  type Drift,
+  isReplace,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+} from '../model/plan.js';
 import type { LiveView } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
-import {
-  type Decision,
-  decideAssistant,
-  decideFile,
-  decideMembership,
-  decideStore,
-  isReplace,
-} from './decide.js';
+import { type Decision, decideAssistant, decideFile, decideMembership, decideStore } from './decide.js';
 import {
   desiredAssistantAttributes,
   desiredFileAttributes,
@@ -21,10 +27,11 @@ import {
   type IdOf,
 } from './desired-attributes.js';
 import { changedPaths, findDrift, type Observation, observe } from './observe.js';
+import { planWarnings } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
-import { targetClosure } from './targets.js';
+import { targetScope } from './targets.js';
 
-/** Everything the planner needs, gathered beforehand (see gather-plan-inputs.ts). */
+/** Everything the planner needs, gathered beforehand (see prepare-plan.ts). */
 export interface PlanInput {
   desired: Desired;
   /** Content sha256 of every desired file, by file name. */
@@ -48,7 +55,6 @@ interface Wanted {
   kind: ResourceKind;
   after: Attributes;
   dependencies: Address[];
-  protect: boolean;
   source: Change['source'];
   decide: (before: Attributes, observation: Observation) => Decision;
 }
@@ -74,57 +80,37 @@ export function makePlan(input: PlanInput): Plan {
 
   const changes: Change[] = [];
   const wantedAddresses = new Set<Address>();
-  const dependencies = new Map<Address, Address[]>();
   for (const kind of KIND_ORDER) {
     for (const wanted of wantedOf(kind, input, idOf, planned)) {
       const change = planOne(wanted, resources[wanted.address], observations.get(wanted.address));
       planned.set(wanted.address, change.action);
       wantedAddresses.add(wanted.address);
-      dependencies.set(wanted.address, wanted.dependencies);
       changes.push(change);
     }
   }
 
-  // What the state holds and the manifests no longer want goes, dependents first.
-  for (const kind of [...KIND_ORDER].reverse()) {
-    for (const [address, resource] of sortedEntries(resources)) {
-      if (resource.kind !== kind || wantedAddresses.has(address)) continue;
-      dependencies.set(address, resource.dependencies);
-      const observation = observations.get(address);
-      // Already gone: the drift section says so and apply forgets it; nothing to delete.
-      if (observation?.status === 'gone') continue;
-      const before = observation?.status === 'present' ? observation.attributes : resource.attributes;
-      changes.push({
-        address,
-        kind,
-        action: 'delete',
-        reason: 'not_in_manifest',
-        id: resource.id,
-        before,
-        after: null,
-        changedPaths: changedPaths(before, null),
-        replacePaths: [],
-        dependencies: resource.dependencies,
-      });
-    }
-  }
+  changes.push(...plannedDeletes(resources, observations, wantedAddresses, planned));
 
   const drift: Drift[] = [];
+  const storeStatus = storeObservationsById(resources, observations);
   for (const [address, resource] of sortedEntries(resources)) {
     const storeGone =
       resource.kind === 'vector_store_file' &&
-      storeUnusable(resource.attributes.vector_store_id, resources, observations);
+      storeUnusable(storeStatus.get(resource.attributes.vector_store_id));
     const found = findDrift(address, resource, observations.get(address) as Observation, storeGone);
     if (found) drift.push(found);
   }
 
-  const warnings: Diagnostic[] = [...indexingWarnings(desired, observations)];
+  const warnings: Diagnostic[] = [];
+  let scoped = changes;
   let inScope = (_address: Address) => true;
   if (input.targets.length > 0) {
-    const closure = targetClosure(input.targets, (address) => dependencies.get(address) ?? []);
-    inScope = (address) => closure.has(address);
+    const scope = targetScope(input.targets, changes);
+    inScope = (address) => scope.has(address);
+    scoped = changes.filter((change) => inScope(change.address));
+    const known = new Set([...wantedAddresses, ...Object.keys(resources)]);
     for (const target of input.targets) {
-      if (!dependencies.has(target))
+      if (!known.has(target))
         warnings.push({
           severity: 'warning',
           code: 'TARGET_NOT_FOUND',
@@ -132,7 +118,7 @@ export function makePlan(input: PlanInput): Plan {
         });
     }
   }
-  const scoped = changes.filter((change) => inScope(change.address));
+  warnings.push(...planWarnings({ desired, resources, observations, live, changes: scoped }));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: desired.stack,
@@ -213,7 +199,6 @@ function wantedOf(
         const after = desiredMembershipAttributes(member, stores.get(member.store), idOf);
         return {
           ...common(member, kind, [fileAt, storeAt]),
-          protect: false,
           after,
           decide: (before) =>
             decideMembership(before as typeof after, after, planned.get(storeAt), planned.get(fileAt)),
@@ -235,47 +220,73 @@ function wantedOf(
 }
 
 function common(
-  entry: { address: Address; source: Change['source']; protect?: boolean },
+  entry: { address: Address; source: Change['source'] },
   kind: ResourceKind,
   dependencies: Address[],
 ) {
-  return {
-    address: entry.address,
-    kind,
-    dependencies,
-    protect: entry.protect ?? false,
-    source: entry.source,
-  };
+  return { address: entry.address, kind, dependencies, source: entry.source };
 }
 
-/** Whether the store with this id is gone or expired, which takes its members with it. */
-function storeUnusable(
-  storeId: unknown,
+/** The observation of each state store, by its id. */
+function storeObservationsById(
   resources: Record<Address, StateResource>,
   observations: ReadonlyMap<Address, Observation>,
-): boolean {
+): Map<unknown, Observation | undefined> {
+  const byId = new Map<unknown, Observation | undefined>();
+  for (const [address, resource] of Object.entries(resources))
+    if (resource.kind === 'vector_store') byId.set(resource.id, observations.get(address));
+  return byId;
+}
+
+/** A store gone or expired takes its members with it (a store the state lacks counts as gone). */
+function storeUnusable(observation: Observation | undefined): boolean {
+  return (
+    !observation || observation.status === 'gone' || (observation.status === 'present' && observation.expired)
+  );
+}
+
+/**
+ * What the state holds and the manifests no longer want goes, dependents first. Not listed: what is
+ * already gone (the drift section says so; apply forgets it), and members of a store that is itself
+ * deleted or replaced (deleting the store detaches them; one call instead of one per file).
+ */
+function plannedDeletes(
+  resources: Record<Address, StateResource>,
+  observations: ReadonlyMap<Address, Observation>,
+  wanted: ReadonlySet<Address>,
+  planned: ReadonlyMap<Address, Action>,
+): Change[] {
+  const storesGoing = new Set<Address>();
   for (const [address, resource] of Object.entries(resources)) {
-    if (resource.kind !== 'vector_store' || resource.id !== storeId) continue;
-    const observation = observations.get(address);
-    return observation?.status === 'gone' || (observation?.status === 'present' && observation.expired);
+    if (resource.kind !== 'vector_store') continue;
+    if (!wanted.has(address) || isReplace(planned.get(address))) storesGoing.add(address);
   }
-  return true;
+  const deletes: Change[] = [];
+  for (const kind of [...KIND_ORDER].reverse()) {
+    for (const [address, resource] of sortedEntries(resources)) {
+      if (resource.kind !== kind || wanted.has(address)) continue;
+      const observation = observations.get(address);
+      if (observation?.status === 'gone') continue;
+      const store = parseAddress(address)?.store;
+      if (kind === 'vector_store_file' && store && storesGoing.has(vectorStoreAddress(store))) continue;
+      const before = observation?.status === 'present' ? observation.attributes : resource.attributes;
+      deletes.push({
+        address,
+        kind,
+        action: 'delete',
+        reason: 'not_in_manifest',
+        id: resource.id,
+        before,
+        after: null,
+        changedPaths: changedPaths(before, null),
+        replacePaths: [],
+        dependencies: resource.dependencies,
+      });
+    }
+  }
+  return deletes;
 }
 
 function sortedEntries<T>(record: Record<Address, T>): [Address, T][] {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** Files that failed to index stay attached but unsearchable: reviewers should see it. */
-function* indexingWarnings(desired: Desired, observations: ReadonlyMap<Address, Observation>) {
-  for (const member of desired.memberships) {
-    const observation = observations.get(member.address);
-    if (observation?.status !== 'present' || !observation.indexError) continue;
-    yield {
-      severity: 'warning',
-      code: 'INDEXING_FAILED',
-      message: `${member.file} failed to index in vector store ${member.store}: ${observation.indexError}`,
-      location: member.source,
-    } satisfies Diagnostic;
-  }
 }

@@ -35,8 +35,6 @@ export interface PreparedPlan {
   state: StateDocument | undefined;
   /** Validation warnings and notes about the state, for the CLI to print. */
   warnings: Diagnostic[];
-  /** Files whose content was read to hash them (0 when the cache covered every file). */
-  filesHashed: number;
 }
 
 /**
@@ -69,10 +67,7 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
         { hint: 'use --state to point at the state of this stack' },
       );
     }
-    const { hashes, read } = await hashDesiredFiles(
-      desired.files,
-      await HashCache.load(options.hashCacheFile),
-    );
+    const { hashes } = await hashDesiredFiles(desired.files, await HashCache.load(options.hashCacheFile));
     const live = options.refresh
       ? await refresh(options.reader(), {
           fileIds: idsOf(state, 'file'),
@@ -95,7 +90,6 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
       desired,
       state,
       warnings: [...validation.warnings, ...stateNotes(state)],
-      filesHashed: read,
     };
   } finally {
     await lock.release();

@@ -1,9 +1,8 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
-import type { Change } from '../model/plan.js';
+import { type Change, isReplace } from '../model/plan.js';
 import type { StateResource } from '../state/state-document.js';
-import { isReplace } from './decide.js';
 
 const REASONS: Partial<Record<Change['reason'], string>> = {
   expired: 'it expired',

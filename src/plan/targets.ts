@@ -1,19 +1,33 @@
 import type { Address } from '../model/address.js';
+import { type Change, isReplace } from '../model/plan.js';
 
 /**
- * The addresses a --target plan covers: the targets and, transitively, what they depend on (a
- * targeted assistant brings its stores and their files), as Terraform's -target does.
+ * The addresses a --target plan covers. Starting from the targets it adds, until nothing changes:
+ * - what each needs (a targeted assistant brings its stores and files), as Terraform's -target does;
+ * - the members of a store the plan makes or remakes, so that no store is made empty;
+ * - everything that depends on a resource the plan deletes or replaces, so that no store or
+ *   assistant is left pointing at a file or store that is gone.
  */
-export function targetClosure(
-  targets: readonly Address[],
-  dependenciesOf: (address: Address) => readonly Address[],
-): Set<Address> {
-  const closure = new Set<Address>();
+export function targetScope(targets: readonly Address[], changes: readonly Change[]): Set<Address> {
+  const byAddress = new Map(changes.map((change) => [change.address, change]));
+  const dependents = new Map<Address, Address[]>();
+  for (const change of changes)
+    for (const needed of change.dependencies)
+      dependents.set(needed, [...(dependents.get(needed) ?? []), change.address]);
+
+  const scope = new Set<Address>();
   const queue = [...targets];
   for (let address = queue.pop(); address !== undefined; address = queue.pop()) {
-    if (closure.has(address)) continue;
-    closure.add(address);
-    queue.push(...dependenciesOf(address));
+    if (scope.has(address)) continue;
+    scope.add(address);
+    const change = byAddress.get(address);
+    if (!change) continue;
+    queue.push(...change.dependencies);
+    const users = dependents.get(address) ?? [];
+    // A replaced store's users include its members, so it is not remade empty either.
+    if (change.action === 'delete' || isReplace(change.action)) queue.push(...users);
+    else if (change.kind === 'vector_store' && change.action === 'create')
+      queue.push(...users.filter((user) => byAddress.get(user)?.kind === 'vector_store_file'));
   }
-  return closure;
+  return scope;
 }

@@ -8,14 +8,20 @@ export interface ApiOperation {
   path: string;
 }
 
+/** A wrong base URL (most often one without `/v1`) answers 404 on every path, /assistants included. */
+const CHECK_BASE_URL = 'check that --base-url / OPENAI_BASE_URL is right (it usually ends in `/v1`)';
+
 const SUNSET_HINT =
-  'OpenAI sunset the Assistants API on 2026-08-26; files and vector stores still work there. ' +
+  `if this endpoint should serve Assistants, ${CHECK_BASE_URL}. ` +
+  'Otherwise: OpenAI sunset the Assistants API on 2026-08-26; files and vector stores still work there. ' +
   'Remove the assistants from the manifests (and from the state with `assistants state rm`), ' +
   'or point --base-url / OPENAI_BASE_URL at a server that still serves Assistants v2, such as `assistants emulator`.';
 
 /**
  * Turns what the SDK throws into an AssistantsError that says which call failed and what to do.
- * A 404 from the assistants list means the endpoint no longer serves Assistants: the sunset.
+ * A 404 from the assistants list means the endpoint no longer serves Assistants (the sunset) or
+ * the base URL is wrong; a 404 from another list (`GET /files`, `GET /vector_stores`) can only mean
+ * a wrong base URL, since those lists exist on every endpoint.
  */
 export function toApiError(err: unknown, operation: ApiOperation, endpoint: string, apiKey?: string) {
   if (err instanceof AssistantsError) return err;
@@ -40,9 +46,16 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
     if (err.status === 404 && operation.path.startsWith('/assistants')) {
       return new AssistantsError(
         'ASSISTANTS_SUNSET',
-        `the endpoint ${endpoint} does not serve the Assistants API (${call} answered 404: ${detail})`,
+        `the endpoint ${endpoint} does not serve the Assistants API (${call} answered 404: ${detail}); ` +
+          `if it should, ${CHECK_BASE_URL}`,
         { hint: SUNSET_HINT, cause: err },
       );
+    }
+    if (err.status === 404 && isListCall(operation)) {
+      return new AssistantsError('API_ERROR', `${call} failed with 404 at ${endpoint}: ${detail}`, {
+        hint: `the API always serves this list, so the endpoint is likely wrong: ${CHECK_BASE_URL}`,
+        cause: err,
+      });
     }
     return new AssistantsError('API_ERROR', `${call} failed with ${err.status ?? 'an error'}: ${detail}`, {
       cause: err,
@@ -52,6 +65,11 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
     kind: 'internal',
     cause: err,
   });
+}
+
+/** A read of a whole collection (`GET /files`), as opposed to one resource or a store's files. */
+function isListCall(operation: ApiOperation): boolean {
+  return operation.method === 'GET' && /^\/[a-z_]+$/.test(operation.path);
 }
 
 /** The server's own message when the body had one, else the SDK's. */

@@ -53,6 +53,10 @@ export interface Page<T> {
 export interface ApiReader {
   listFiles(after?: string): Promise<Page<LiveFile>>;
   listVectorStores(after?: string): Promise<Page<LiveVectorStore>>;
-  listVectorStoreFiles(storeId: string, after?: string): Promise<Page<LiveMember>>;
+  /**
+   * One page of a store's files, or `undefined` when the store does not exist (the API answered
+   * 404): it was deleted after the store list was read, and the refresh then treats it as gone.
+   */
+  listVectorStoreFiles(storeId: string, after?: string): Promise<Page<LiveMember> | undefined>;
   listAssistants(after?: string): Promise<Page<LiveAssistant>>;
 }

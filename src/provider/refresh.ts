@@ -1,5 +1,5 @@
 import { mapLimit } from './concurrency.js';
-import type { ApiReader, LiveView, Page } from './live-view.js';
+import type { ApiReader, LiveMember, LiveView, Page } from './live-view.js';
 
 /** What to look for: the ids the state holds, and whether to read assistants at all. */
 export interface RefreshRequest {
@@ -19,6 +19,8 @@ export interface RefreshRequest {
  * Reads live state with list endpoints: one page of files (10,000 per page), the store and
  * assistant lists until every wanted id is seen, and each live store's files. A stack of 1,000 files
  * in 10 stores with 10 assistants costs 13 requests instead of one GET per resource. Read-only.
+ * A store whose files list answers 404 was deleted after the store list was read: it is left out
+ * of both `vectorStores` and `members`, i.e. gone.
  */
 export async function refresh(reader: ApiReader, request: RefreshRequest): Promise<LiveView> {
   const [files, vectorStores, assistants] = await Promise.all([
@@ -33,10 +35,33 @@ export async function refresh(reader: ApiReader, request: RefreshRequest): Promi
   // An expired store is replaced whole, so its files are not worth a request.
   const stores = [...vectorStores.values()].filter((store) => store.status !== 'expired');
   const lists = await mapLimit(stores, request.concurrency ?? 4, (store) =>
-    collect((after) => reader.listVectorStoreFiles(store.id, after)),
+    collectOrGone((after) => reader.listVectorStoreFiles(store.id, after)),
   );
-  const members = new Map(stores.map((store, index) => [store.id, lists[index] ?? new Map()]));
+  const members = new Map<string, Map<string, LiveMember>>();
+  for (const [index, store] of stores.entries()) {
+    const list = lists[index];
+    // Deleted between the store list and its files list: gone, as if the store list had missed it.
+    if (list === undefined) vectorStores.delete(store.id);
+    else members.set(store.id, list);
+  }
   return { files, vectorStores, members, assistants };
+}
+
+/** collect() over a list that answers `undefined` when its parent is gone, on any page. */
+async function collectOrGone<T extends { id: string }>(
+  list: (after?: string) => Promise<Page<T> | undefined>,
+): Promise<Map<string, T> | undefined> {
+  const gone = Symbol('gone');
+  try {
+    return await collect(async (after) => {
+      const page = await list(after);
+      if (page === undefined) throw gone;
+      return page;
+    });
+  } catch (err) {
+    if (err === gone) return undefined;
+    throw err;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import type { ApiClient } from './api-client.js';
 import { type ApiOperation, toApiError } from './api-errors.js';
 import { listAssistantsPage } from './assistants.js';
@@ -6,7 +7,10 @@ import type { ApiReader } from './live-view.js';
 import { listVectorStoreFilesPage } from './vector-store-files.js';
 import { listVectorStoresPage } from './vector-stores.js';
 
-/** The ApiReader over the official SDK; every failure comes out as an AssistantsError. */
+/**
+ * The ApiReader over the official SDK; every failure comes out as an AssistantsError, except a 404
+ * on a store's files, which means the store was deleted since the store list was read.
+ */
 export function sdkReader(api: ApiClient): ApiReader {
   const call = async <T>(operation: ApiOperation, run: () => Promise<T>): Promise<T> => {
     try {
@@ -21,9 +25,14 @@ export function sdkReader(api: ApiClient): ApiReader {
     listVectorStores: (after) =>
       call({ method: 'GET', path: '/vector_stores' }, () => listVectorStoresPage(client, after)),
     listVectorStoreFiles: (storeId, after) =>
-      call({ method: 'GET', path: `/vector_stores/${storeId}/files` }, () =>
-        listVectorStoreFilesPage(client, storeId, after),
-      ),
+      call({ method: 'GET', path: `/vector_stores/${storeId}/files` }, async () => {
+        try {
+          return await listVectorStoreFilesPage(client, storeId, after);
+        } catch (err) {
+          if (err instanceof OpenAI.NotFoundError) return undefined;
+          throw err;
+        }
+      }),
     listAssistants: (after) =>
       call({ method: 'GET', path: '/assistants' }, () => listAssistantsPage(client, after)),
   };

@@ -1,6 +1,6 @@
 import type { Address, ResourceKind } from '../model/address.js';
 import { type Attributes, UNKNOWN } from '../model/attributes.js';
-import type { Action, Change, Drift, Plan } from '../model/plan.js';
+import { type Action, type Change, type Drift, isReplace, type Plan } from '../model/plan.js';
 import { type AttributeEntry, changedEntries, createdEntries, entriesToLines } from './attribute-lines.js';
 import { escapeControls } from './format-value.js';
 import type { Marker, PlanLine } from './plan-lines.js';
@@ -23,8 +23,6 @@ export const MARKER_MEANINGS: Record<Exclude<Action, 'no-op'>, string> = {
   'create-delete': 'create replacement and then destroy',
   delete: 'destroy',
 };
-
-const REPLACEMENTS: ReadonlySet<Action> = new Set(['delete-create', 'create-delete']);
 
 /** True for the changes a plan lists: everything but no-ops. */
 export function isListed(change: Change): change is Change & { action: Exclude<Action, 'no-op'> } {
@@ -62,7 +60,7 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
         : 'cannot be updated in place';
     case 'dependency_replaced': {
       const remade = plan.changes.filter(
-        (c) => change.dependencies.includes(c.address) && REPLACEMENTS.has(c.action),
+        (c) => change.dependencies.includes(c.address) && isReplace(c.action),
       );
       if (remade.length === 0) return 'a dependency is replaced';
       return `${listWords(remade.map((c) => c.address))} ${remade.length === 1 ? 'is' : 'are'} replaced`;

@@ -15,6 +15,9 @@ export const DEFAULT_MAX_CHARS = 65_000;
 /** Addresses listed by name in a banner before the rest are counted, so a banner stays short. */
 const BANNER_ITEMS = 30;
 
+/** Longest diagnostic message shown in a banner, in characters. */
+const MESSAGE_CHARS = 300;
+
 /** Room kept for the note that says what was left out. */
 const NOTE_ROOM = 400;
 
@@ -25,20 +28,28 @@ const PLAIN = createStyle(false);
 
 /**
  * The plan as a pull-request comment (GitHub-flavoured Markdown). In order: the summary line with
- * the stack; alerts (errors, which make apply refuse the plan; destroyed or replaced resources;
- * --refresh=false; --target); the drift; then each listed change folded in `<details>`, its
- * uncoloured text rendering inside a ```diff block whose signs sit in the first column so GitHub
- * colours them. Never longer than `maxChars` (default 65,000): changes are left out whole, from the
- * end, and a note says how many and to run `assistants plan`; one change too large for any comment
- * is shown cut, with its block closed. Fences are widened past any backticks in the content.
- * A plan with no changes and no drift is one line.
+ * the stack; alerts (errors, which make apply refuse the plan; warnings, each with its code and
+ * FILE:LINE:COL where located; destroyed or replaced resources; --refresh=false; --target); the
+ * drift; then each listed change folded in `<details>`, its uncoloured text rendering inside a
+ * ```diff block whose signs sit in the first column so GitHub colours them. Never longer than
+ * `maxChars` (default 65,000): changes are left out whole, from the end, and a note says how many
+ * and to run `assistants plan`; one change too large for any comment is shown cut, with its block
+ * closed. Banners list at most BANNER_ITEMS entries of at most MESSAGE_CHARS each, so the head stays
+ * small. Fences are widened past any backticks in the content. A plan with no changes, drift,
+ * errors or warnings is one line.
  */
 export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const listed = plan.changes.filter(isListed);
   const stack = `stack ${codeSpan(plan.stack)}`;
-  if (listed.length === 0 && plan.drift.length === 0 && plan.errors.length === 0)
-    return `**Plan:** no changes. The ${plan.refreshed ? 'live resources match' : 'state matches'} the manifests (${stack}).\n`;
+  const inSync = `**Plan:** no changes. The ${plan.refreshed ? 'live resources match' : 'state matches'} the manifests (${stack}).`;
+  if (
+    listed.length === 0 &&
+    plan.drift.length === 0 &&
+    plan.errors.length === 0 &&
+    plan.warnings.length === 0
+  )
+    return `${inSync}\n`;
 
   const { add, change, destroy } = summarizePlan(plan);
   const summary =
@@ -46,7 +57,9 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
       ? `**Plan:** ${add} to add, ${change} to change, ${destroy} to destroy (${stack}).`
       : plan.drift.length > 0
         ? `**Plan:** no changes; ${counted(plan.drift.length, 'resource')} changed outside assistants-iac (${stack}).`
-        : `**Plan:** no changes (${stack}).`;
+        : plan.errors.length > 0
+          ? `**Plan:** no changes (${stack}).`
+          : inSync;
   const head = [summary, ...alerts(plan, listed)];
 
   const sections: Section[] = [];
@@ -177,6 +190,13 @@ function alerts(plan: Plan, listed: readonly Change[]): string[] {
         ...capped(plan.errors.map(diagnosticItem)),
       ]),
     );
+  if (plan.warnings.length > 0)
+    out.push(
+      alert('WARNING', [
+        `This plan has ${counted(plan.warnings.length, 'warning')}:`,
+        ...capped(plan.warnings.map(diagnosticItem)),
+      ]),
+    );
   const lost = listed.filter((c) => LOSSY.has(c.action));
   if (lost.length > 0)
     out.push(
@@ -216,9 +236,16 @@ function capped(items: string[]): string[] {
   return [...items.slice(0, BANNER_ITEMS), `- … and ${items.length - BANNER_ITEMS} more`];
 }
 
+/**
+ * `- CODE message (FILE:LINE:COL)` on one line. A message longer than MESSAGE_CHARS (one quoting a
+ * server's last_error, say) is cut, so that a banner of BANNER_ITEMS stays a small part of the
+ * comment's budget.
+ */
 function diagnosticItem(d: Diagnostic): string {
   const where = d.location ? ` (${d.location.file}:${d.location.line}:${d.location.column})` : '';
-  return `- ${codeSpan(d.code)} ${escapeHtml(d.message.replace(/\s+/g, ' '))}${escapeHtml(where)}`;
+  const message = d.message.replace(/\s+/g, ' ');
+  const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS - 1)}…` : message;
+  return `- ${codeSpan(d.code)} ${escapeHtml(shown)}${escapeHtml(where)}`;
 }
 
 function counted(n: number, noun: string): string {

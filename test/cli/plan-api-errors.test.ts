@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/server.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
@@ -88,5 +89,30 @@ describe('plan: API failures reach the user as located, secret-free errors', () 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error[API_UNREACHABLE]');
     expect(run.stderr).toContain('ECONNREFUSED');
+  });
+
+  it('a base URL without /v1 is not blamed on the sunset alone: the error says to check the base URL', async () => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        assistants:
+          bot: { model: gpt-4o }
+      `,
+    });
+    const emulator = await startEmulator({});
+    try {
+      const origin = emulator.url.replace(/\/v1$/, '');
+      const run = await runInProcess(['plan', '--base-url', origin], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: KEY, OPENAI_MAX_RETRIES: '0' },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('error[ASSISTANTS_SUNSET]');
+      expect(run.stderr).toContain('check that --base-url / OPENAI_BASE_URL is right');
+      expect(run.stderr).toContain('`/v1`');
+      expect(run.stderr).not.toContain(KEY);
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -87,6 +87,24 @@ describe('assistants', () => {
     ).rejects.toMatchObject({ status: 400, param: 'reasoning_effort' });
   });
 
+  it('takes temperature on the gpt-5 chat variants, which are not reasoning models', async () => {
+    const { client } = fx();
+    for (const model of ['gpt-5-chat-latest', 'gpt-5.1-chat-latest']) {
+      const bare = await client.beta.assistants.create({ model });
+      expect(bare).toMatchObject({ model, temperature: 1, top_p: 1 });
+      const tuned = await client.beta.assistants.create({ model, temperature: 0.3, top_p: 0.9 });
+      expect(tuned).toMatchObject({ model, temperature: 0.3, top_p: 0.9 });
+      await expect(client.beta.assistants.create({ model, reasoning_effort: 'low' })).rejects.toMatchObject({
+        status: 400,
+        param: 'reasoning_effort',
+      });
+    }
+    await expect(client.beta.assistants.create({ model: 'gpt-5', temperature: 0.3 })).rejects.toMatchObject({
+      status: 400,
+      param: 'temperature',
+    });
+  });
+
   it('refuses an unknown model and references to missing files or stores', async () => {
     const { client } = fx();
     await expect(client.beta.assistants.create({ model: 'gpt-9-ultra' })).rejects.toMatchObject({

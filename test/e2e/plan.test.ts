@@ -361,12 +361,15 @@ describe('assistants plan against the emulator', () => {
 
   it('plans only the targets and what they need', async () => {
     const dir = await stackDir();
+    // The store is new, so all its members come along: no store is made empty.
     const run = await cli(dir, ['plan', '--json', '--target', 'vector_store_file.kb/faq']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).resource_changes.map((c: { address: string }) => c.address)).toEqual([
       'file.faq',
+      'file.prices',
       'vector_store.kb',
       'vector_store_file.kb/faq',
+      'vector_store_file.kb/prices',
     ]);
     const bad = await cli(dir, ['plan', '--target', 'bucket.x']);
     expect(bad.code).toBe(1);

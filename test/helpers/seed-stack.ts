@@ -71,16 +71,14 @@ export async function seedStack(
     });
     const members = desired.memberships.filter((m) => m.store === store.name);
     const entries = members.map((m) => desiredMembershipAttributes(m, store, idOf));
-    for (let start = 0; start < entries.length; start += 2000) {
-      const slice = entries.slice(start, start + 2000);
+    // Only what the manifest sets is sent: the server fills its own defaults (auto chunking), and
+    // the plan must see them as no change.
+    for (let start = 0; start < members.length; start += 2000) {
       const batch = await client.vectorStores.fileBatches.create(made.id, {
-        files: slice.map((entry) => ({
-          file_id: String(entry.file_id),
-          attributes: entry.attributes,
-          chunking_strategy: {
-            type: 'static',
-            static: entry.chunking_strategy ?? { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 },
-          },
+        files: members.slice(start, start + 2000).map((m) => ({
+          file_id: idOf(fileAddress(m.file)),
+          ...(m.attributes ? { attributes: m.attributes } : {}),
+          ...(store.chunking_strategy ? { chunking_strategy: store.chunking_strategy } : {}),
         })),
       });
       await waitFor(
@@ -102,14 +100,24 @@ export async function seedStack(
 
   for (const assistant of desired.assistants) {
     const attributes = desiredAssistantAttributes(assistant, doc.lineage, idOf);
-    const { reasoning_effort, tool_resources, ...rest } = attributes;
-    const made = await client.beta.assistants.create({
-      ...rest,
-      tool_resources: tool_resources as OpenAI.Beta.AssistantCreateParams.ToolResources,
-      ...(reasoning_effort ? { reasoning_effort: reasoning_effort as OpenAI.ReasoningEffort } : {}),
-    } as OpenAI.Beta.AssistantCreateParams);
     const search = assistant.toolResources.file_search?.vector_stores ?? [];
     const code = assistant.toolResources.code_interpreter?.files ?? [];
+    // The request holds only what the manifest sets, as the user wrote it (tools not normalised).
+    const made = await client.beta.assistants.create({
+      model: assistant.model,
+      ...(assistant.displayName !== undefined ? { name: assistant.displayName } : {}),
+      ...(assistant.description !== undefined ? { description: assistant.description } : {}),
+      ...(assistant.instructions !== undefined ? { instructions: assistant.instructions } : {}),
+      ...(assistant.tools.length > 0 ? { tools: assistant.tools } : {}),
+      ...(Object.keys(attributes.tool_resources).length > 0
+        ? { tool_resources: attributes.tool_resources as OpenAI.Beta.AssistantCreateParams.ToolResources }
+        : {}),
+      ...(assistant.temperature !== undefined ? { temperature: assistant.temperature } : {}),
+      ...(assistant.top_p !== undefined ? { top_p: assistant.top_p } : {}),
+      ...(assistant.response_format !== undefined ? { response_format: assistant.response_format } : {}),
+      ...(assistant.reasoning_effort !== undefined ? { reasoning_effort: assistant.reasoning_effort } : {}),
+      metadata: attributes.metadata,
+    } as OpenAI.Beta.AssistantCreateParams);
     put(assistant.address, {
       kind: 'assistant',
       id: made.id,

@@ -10,6 +10,7 @@ import {
 } from '../../src/model/address.js';
 import { extensionOf } from '../../src/model/file-types.js';
 import { LIMITS } from '../../src/model/limits.js';
+import { defaultSampling, isReasoningModel } from '../../src/model/models.js';
 import { STAMP_KEY_PREFIX, STAMP_KEYS } from '../../src/model/stamp.js';
 
 describe('addresses', () => {
@@ -58,5 +59,37 @@ describe('model constants', () => {
     expect(extensionOf('docs/Report.PDF')).toBe('.pdf');
     expect(extensionOf('docs.v2/README')).toBe('');
     expect(extensionOf('.env')).toBe('');
+  });
+});
+
+describe('isReasoningModel', () => {
+  it.each([
+    'o1',
+    'o3-mini',
+    'o4-mini-2025-04-16',
+    'gpt-5',
+    'gpt-5-mini',
+    'gpt-5-nano',
+    'gpt-5.1',
+    'gpt-5-2025-08-07',
+    'ft:o4-mini-2025-04-16:acme::abc123',
+    'ft:gpt-5-mini:acme:support:abc123',
+  ])('%s is a reasoning model: no sampling parameters', (model) => {
+    expect(isReasoningModel(model)).toBe(true);
+    expect(defaultSampling(model)).toBeNull();
+  });
+
+  it.each([
+    'gpt-4o',
+    'gpt-4.1-mini',
+    'gpt-3.5-turbo',
+    // The chat variants of gpt-5 are not reasoning models: they take temperature and top_p.
+    'gpt-5-chat-latest',
+    'gpt-5.1-chat-latest',
+    'gpt-5-chat',
+    'ft:gpt-5-chat-latest:acme::abc123',
+  ])('%s is not a reasoning model: temperature and top_p default to 1', (model) => {
+    expect(isReasoningModel(model)).toBe(false);
+    expect(defaultSampling(model)).toBe(1);
   });
 });

@@ -58,4 +58,50 @@ describe('${env:...} interpolation', () => {
     expect(result.errors).toEqual([]);
     expect(result.value?.files[0]?.relativePath).toBe('docs/a.md');
   });
+
+  describe('secrets', () => {
+    const SECRET = 'sk-proj-secret-value-1234567890';
+
+    it('refuses ${env:OPENAI_API_KEY} with a located error naming the variable, never its value', async () => {
+      const result = await check(
+        'version: 1\nassistants:\n  bot:\n    model: gpt-4o\n    instructions: "Key: ${env:OPENAI_API_KEY}"\n',
+        {},
+        { env: { OPENAI_API_KEY: SECRET } },
+      );
+      const error = onlyError(result);
+      expect(brief(error)).toBe(
+        'assistants.yaml:5:25 SECRET_IN_MANIFEST "${env:OPENAI_API_KEY}" would copy environment variable OPENAI_API_KEY, a secret, into plans and the state, which show and store it in the clear',
+      );
+      expect(error.location).toMatchObject({ endLine: 5, endColumn: 46 });
+      expect(JSON.stringify(result)).not.toContain(SECRET);
+    });
+
+    it.each([
+      'GITHUB_TOKEN',
+      'DB_PASSWORD',
+      'STRIPE_SECRET',
+      'ANTHROPIC_API_KEY',
+      'AWS_SECRET_ACCESS_KEY',
+      'TOKEN',
+      'my_api_key',
+    ])('refuses %s, set or not, with a default or without', async (name) => {
+      for (const expression of [`\${env:${name}}`, `\${env:${name}:-fallback}`]) {
+        for (const env of [{}, { [name]: SECRET }]) {
+          const result = await check(`version: 1\nstack: "${expression}"\n`, {}, { env });
+          const error = onlyError(result);
+          expect(error.code).toBe('SECRET_IN_MANIFEST');
+          expect(error.message).toContain(name);
+          expect(JSON.stringify(result)).not.toContain(SECRET);
+        }
+      }
+    });
+
+    it('lets through names that only contain a secret-like word', async () => {
+      for (const name of ['MAX_TOKENS', 'TOKENIZER', 'API_KEY_ID', 'PASSWORD_POLICY_URL', 'MYTOKEN']) {
+        const result = await check(`version: 1\nstack: "\${env:${name}}"\n`, {}, { env: { [name]: 'main' } });
+        expect(result.errors, name).toEqual([]);
+        expect(result.value?.stack, name).toBe('main');
+      }
+    });
+  });
 });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileAddress } from '../../../src/model/address.js';
 import type { DesiredFile } from '../../../src/model/desired.js';
 import { hashDesiredFiles } from '../../../src/plan/file-hashes.js';
 import { HashCache } from '../../../src/state/hash-cache.js';
+import { rejection } from '../../helpers/rejection.js';
 import { workspace } from '../../helpers/workspace.js';
 
 // A whole-second mtime survives utimes exactly, so a test can put a file's mtime back bit for bit.
@@ -177,5 +178,51 @@ describe('hashDesiredFiles with a hash cache', () => {
     expect(await cachedPaths(cacheFile)).toEqual(
       [await realpath(path.join(dir, 'big.bin')), await realpath(path.join(dir, 'docs/faq.md'))].sort(),
     );
+  });
+});
+
+describe('hashDesiredFiles when a file changed on disk since validation', () => {
+  it('a file removed since validation is FILE_NOT_FOUND at its manifest entry, naming its path', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    const files = await Promise.all(NAMES.map((name) => desiredFile(dir, name)));
+    await rm(path.join(dir, 'docs/guide.md'));
+
+    const error = await rejection(hashDesiredFiles(files, await HashCache.load(cacheFile)));
+
+    expect(error.code).toBe('FILE_NOT_FOUND');
+    expect(error.kind).toBe('user');
+    expect(error.message).toContain('"docs/guide.md"');
+    expect(error.location).toEqual(files[1]?.source);
+    expect(error.toDiagnostics()).toHaveLength(1);
+    // The others were hashed and cached all the same: the next plan need not read them again.
+    expect(await cachedPaths(cacheFile)).toEqual(
+      [files[2]?.path, files[0]?.path].map((p) => p as string).sort(),
+    );
+  });
+
+  it('a file that cannot be read is FILE_UNREADABLE with the reason; every failure is reported at once', async () => {
+    const { dir, cacheFile } = await tree(FILES);
+    const files = await Promise.all(NAMES.map((name) => desiredFile(dir, name)));
+    // A folder where the file was: reading it fails with EISDIR (unlike chmod, this holds even as root).
+    await rm(path.join(dir, 'docs/faq.md'));
+    await mkdir(path.join(dir, 'docs/faq.md'));
+    await rm(path.join(dir, 'big.bin'));
+
+    const error = await rejection(hashDesiredFiles(files, await HashCache.load(cacheFile)));
+
+    expect(error.kind).toBe('user');
+    const found = error
+      .toDiagnostics()
+      .map((d) => ({ code: d.code, message: d.message, location: d.location }));
+    expect(found).toHaveLength(2);
+    expect(found).toContainEqual({
+      code: 'FILE_UNREADABLE',
+      message: 'file "docs/faq.md" could not be read to hash it: EISDIR',
+      location: files[0]?.source,
+    });
+    expect(found).toContainEqual(
+      expect.objectContaining({ code: 'FILE_NOT_FOUND', location: files[2]?.source }),
+    );
+    expect(found.find((d) => d.code === 'FILE_NOT_FOUND')?.message).toContain('"big.bin"');
   });
 });

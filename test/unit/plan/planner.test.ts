@@ -13,7 +13,6 @@ import {
   liveFromState,
   member,
   planOf,
-  resource,
   store,
 } from '../../helpers/planner-builders.js';
 
@@ -211,7 +210,7 @@ describe('planner: replacements', () => {
     });
   });
 
-  it('replaces a file whose purpose or name changed; a moved file with the same name only updates', () => {
+  it('replaces a file whose purpose or name changed; a moved file with the same name is no change', () => {
     const d = desired({ files: [file('a', { relativePath: 'a/data.csv' }), file('b')] });
     const s = appliedState(d);
     const moved = desired({
@@ -219,7 +218,7 @@ describe('planner: replacements', () => {
     });
     const plan = planOf({ desired: moved, state: s, live: liveFromState(s) });
     expect(actions(plan)).toEqual({
-      'file.a': 'update (changed)',
+      'file.a': 'no-op (unchanged)',
       'file.b': 'create-delete (cannot_update)',
     });
     expect(plan.changes[1]?.replacePaths).toEqual(['purpose']);
@@ -285,11 +284,10 @@ describe('planner: deletes and protect', () => {
     const d = stack();
     const s = appliedState(d);
     const plan = planOf({ desired: desired({ files: [file('extra')] }), state: s, live: liveFromState(s) });
+    // The store's members go with the store: no call per file.
     expect(plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual([
       'create file.extra',
       'delete assistant.bot',
-      'delete vector_store_file.kb/faq',
-      'delete vector_store_file.kb/guide',
       'delete vector_store.kb',
       'delete file.faq',
       'delete file.guide',
@@ -398,7 +396,18 @@ describe('planner: clearing fields', () => {
 
 describe('planner: targets', () => {
   it('keeps the targets and what they depend on, and warns about unknown targets', () => {
-    const plan = planOf({ desired: stack(), targets: ['vector_store_file.kb/faq', 'assistant.nope'] });
+    const d = stack();
+    const s = appliedState(d);
+    const changed = desired({
+      ...d,
+      memberships: [member('kb', 'faq', { attributes: { lang: 'de' } }), member('kb', 'guide')],
+    });
+    const plan = planOf({
+      desired: changed,
+      state: s,
+      live: liveFromState(s),
+      targets: ['vector_store_file.kb/faq', 'assistant.nope'],
+    });
     expect(plan.changes.map((c) => c.address)).toEqual([
       'file.faq',
       'vector_store.kb',
@@ -426,6 +435,111 @@ describe('planner: purity', () => {
     const second = planOf({ desired: d, state: s, live });
     expect(second).toEqual(first);
     expect(s).toEqual(snapshot);
-    expect(resource('file', 'x', first.changes[0]?.after as never).id).toBe('x');
+  });
+});
+
+describe('planner: findings of review', () => {
+  it('re-attaches a member whose file is made anew (state rm, or gone but still listed)', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const live = liveFromState(s);
+    const { 'file.faq': _forgotten, ...rest } = s.resources;
+    const plan = planOf({ desired: d, state: { ...s, resources: rest }, live });
+    expect(actions(plan)).toMatchObject({
+      'file.faq': 'create (new)',
+      'vector_store_file.kb/faq': 'create-delete (dependency_replaced)',
+    });
+    expect(plan.changes.find((c) => c.address === 'vector_store_file.kb/faq')?.replacePaths).toEqual([
+      'file_id',
+    ]);
+  });
+
+  it('moves members whose store is made anew after a state rm', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const { 'vector_store.kb': _forgotten, ...rest } = s.resources;
+    const plan = planOf({ desired: d, state: { ...s, resources: rest }, live: liveFromState(s) });
+    expect(actions(plan)).toMatchObject({
+      'vector_store.kb': 'create (new)',
+      'vector_store_file.kb/faq': 'delete-create (dependency_replaced)',
+    });
+  });
+
+  it('does not detach, one by one, the members of a store that is replaced or deleted', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const live = liveFromState(s);
+    const kb = live.vectorStores.get('vs_kb');
+    if (kb) kb.status = 'expired';
+    live.members.delete('vs_kb');
+    const fewer = desired({ ...d, memberships: [member('kb', 'faq', { attributes: { lang: 'en' } })] });
+    const plan = planOf({ desired: fewer, state: s, live });
+    expect(plan.changes.find((c) => c.address === 'vector_store_file.kb/guide')).toBeUndefined();
+    expect(actions(plan)['vector_store.kb']).toBe('delete-create (expired)');
+  });
+
+  it('widens a target to what must change with it: users of a replaced file, members of a store', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const replaced = planOf({
+      desired: d,
+      state: s,
+      live: liveFromState(s),
+      hashes: hashesOf(d, { guide: 'sha-guide-v2' }),
+      targets: ['file.guide'],
+    });
+    // The file's users come along (and what they need); the store is kept, so not all its members.
+    expect(Object.keys(actions(replaced)).sort()).toEqual([
+      'assistant.bot',
+      'file.guide',
+      'vector_store.kb',
+      'vector_store_file.kb/guide',
+    ]);
+    const fresh = planOf({ desired: stack(), targets: ['assistant.bot'] });
+    expect(fresh.changes.map((c) => c.address)).toEqual([
+      'file.faq',
+      'file.guide',
+      'vector_store.kb',
+      'vector_store_file.kb/faq',
+      'vector_store_file.kb/guide',
+      'assistant.bot',
+    ]);
+  });
+
+  it('warns about cancelled indexing, files attached by hand, and raw ids of resources it removes', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const live = liveFromState(s);
+    const guide = live.members.get('vs_kb')?.get('file-guide');
+    if (guide) guide.status = 'cancelled';
+    live.members.get('vs_kb')?.set('file-byhand', {
+      id: 'file-byhand',
+      attributes: {
+        vector_store_id: 'vs_kb',
+        file_id: 'file-byhand',
+        attributes: {},
+        chunking_strategy: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 },
+      },
+      status: 'completed',
+      lastError: null,
+    });
+    const next = desired({
+      ...d,
+      assistants: [
+        assistant('bot', {
+          tools: [{ type: 'code_interpreter' }],
+          toolResources: { code_interpreter: { files: [], file_ids: ['file-faq'] } },
+        }),
+      ],
+      vectorStores: [store('kb', { chunking_strategy: { type: 'auto' } })],
+      memberships: [member('kb', 'guide')],
+      files: [file('guide')],
+    });
+    const plan = planOf({ desired: next, state: s, live });
+    expect(plan.warnings.map((w) => `${w.code}: ${w.message}`)).toEqual([
+      'INDEXING_FAILED: guide failed to index in vector store kb: indexing was cancelled',
+      'UNMANAGED_MEMBERS: vector_store.kb (vs_kb) holds 1 file(s) attached outside assistants-iac (file-byhand); they are left as they are',
+      'MANAGED_ID_BY_VALUE: assistant.bot names file-faq by id, which is file.faq, and this plan deletes or replaces it; name it by reference instead',
+    ]);
   });
 });

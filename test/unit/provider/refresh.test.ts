@@ -1,7 +1,9 @@
 import nock from 'nock';
+import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AssistantsError } from '../../../src/errors/index.js';
 import { type ApiClient, createApiClient } from '../../../src/provider/api-client.js';
+import { toApiError } from '../../../src/provider/api-errors.js';
 import { mapLimit } from '../../../src/provider/concurrency.js';
 import { type RefreshRequest, refresh } from '../../../src/provider/refresh.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
@@ -231,6 +233,55 @@ describe('refresh: walking lists by cursor', () => {
     expect(api.isDone()).toBe(true);
     // A request for vs_expired's files would have had no interceptor.
     expect(unmatched).toEqual([]);
+  });
+
+  it('drops a store whose files list answers 404 (deleted after the store list): gone, not an error', async () => {
+    const api = nock(ORIGIN)
+      .get('/v1/vector_stores')
+      .query({ limit: '100' })
+      .reply(200, list([rawStore('vs_kept'), rawStore('vs_deleted'), rawStore('vs_deleted_later')]))
+      .get('/v1/vector_stores/vs_kept/files')
+      .query({ limit: '100' })
+      .reply(200, list([rawMember('file-a', 'vs_kept')]))
+      .get('/v1/vector_stores/vs_deleted/files')
+      .query({ limit: '100' })
+      .reply(404, {
+        error: { message: 'No vector store found with id vs_deleted.', type: 'invalid_request_error' },
+      })
+      // Gone between two pages of its own files list: gone as well, the first page forgotten.
+      .get('/v1/vector_stores/vs_deleted_later/files')
+      .query({ limit: '100' })
+      .reply(200, list([rawMember('file-b', 'vs_deleted_later')], true))
+      .get('/v1/vector_stores/vs_deleted_later/files')
+      .query({ limit: '100', after: 'file-b' })
+      .reply(404, { error: { message: 'No vector store found with id vs_deleted_later.' } });
+
+    const view = await refresh(
+      sdkReader(client()),
+      request({ vectorStoreIds: new Set(['vs_kept', 'vs_deleted', 'vs_deleted_later']) }),
+    );
+
+    expect([...view.vectorStores.keys()]).toEqual(['vs_kept']);
+    expect([...view.members.keys()]).toEqual(['vs_kept']);
+    expect([...(view.members.get('vs_kept')?.keys() ?? [])]).toEqual(['file-a']);
+    expect(api.isDone()).toBe(true);
+    expect(unmatched).toEqual([]);
+  });
+
+  it("a store's files call answers undefined on 404, and still throws on other failures", async () => {
+    nock(ORIGIN)
+      .get('/v1/vector_stores/vs_gone/files')
+      .query(true)
+      .reply(404, { error: { message: 'No vector store found' } })
+      .get('/v1/vector_stores/vs_broken/files')
+      .query(true)
+      .reply(500, { error: { message: 'boom' } });
+    const reader = sdkReader(client());
+
+    expect(await reader.listVectorStoreFiles('vs_gone')).toBeUndefined();
+    const error = await rejection(reader.listVectorStoreFiles('vs_broken'));
+    expect(error.code).toBe('API_ERROR');
+    expect(error.message).toContain('GET /vector_stores/vs_broken/files');
   });
 
   it('treats an empty page that claims has_more as the end (no cursor to follow)', async () => {
@@ -588,15 +639,69 @@ describe('sdkReader: errors', () => {
     expectNoKey(error);
   });
 
-  it('a 404 on another list is a plain API_ERROR, not the sunset', async () => {
+  it('the sunset error also points at a wrong base URL, the other cause of a 404 on /assistants', async () => {
+    // A base URL without /v1: every path answers 404, /assistants included.
     nock(ORIGIN)
-      .get('/v1/vector_stores')
+      .get('/assistants')
       .query(true)
       .reply(404, { error: { message: 'Not found' } });
+    const api = createApiClient({ baseUrl: ORIGIN, env: { OPENAI_API_KEY: KEY }, maxRetries: 0 });
 
-    const error = await rejection(sdkReader(client()).listVectorStores());
+    const error = await rejection(sdkReader(api).listAssistants());
+
+    expect(error.code).toBe('ASSISTANTS_SUNSET');
+    for (const text of [error.message, error.hint ?? '']) {
+      expect(text).toContain('--base-url / OPENAI_BASE_URL is right');
+      expect(text).toContain('`/v1`');
+    }
+    expect(error.hint).toContain('if this endpoint should serve Assistants');
+    expect(error.hint).toContain('Remove the assistants');
+    expectNoKey(error);
+  });
+
+  it.each([
+    ['files', '/files', { limit: '10000', order: 'desc' }, (api: ApiClient) => sdkReader(api).listFiles()],
+    [
+      'vector_stores',
+      '/vector_stores',
+      { limit: '100' },
+      (api: ApiClient) => sdkReader(api).listVectorStores(),
+    ],
+  ])(
+    'a 404 on GET /%s is API_ERROR with a hint to check the base URL, not the sunset',
+    async (_label, route, query, read) => {
+      nock(ORIGIN)
+        .get(route)
+        .query(query)
+        .reply(404, { error: { message: 'Not found' } });
+      const api = createApiClient({ baseUrl: ORIGIN, env: { OPENAI_API_KEY: KEY }, maxRetries: 0 });
+
+      const error = await rejection(read(api));
+
+      expect(error.code).toBe('API_ERROR');
+      expect(error.message).toContain(`GET ${route}`);
+      expect(error.message).toContain('404');
+      expect(error.message).toContain(ORIGIN);
+      expect(error.hint).toContain('--base-url / OPENAI_BASE_URL is right');
+      expect(error.hint).toContain('`/v1`');
+      expectNoKey(error);
+      expect(unmatched).toEqual([]);
+    },
+  );
+
+  it('a 404 on one resource (not a list) is a plain API_ERROR without the base-URL hint', () => {
+    const notFound = new OpenAI.NotFoundError(
+      404,
+      { message: 'No vector store found' },
+      undefined,
+      new Headers(),
+    );
+
+    const error = toApiError(notFound, { method: 'GET', path: '/vector_stores/vs_9' }, BASE_URL, KEY);
 
     expect(error.code).toBe('API_ERROR');
+    expect(error.message).toBe('GET /vector_stores/vs_9 failed with 404: No vector store found');
+    expect(error.hint).toBeUndefined();
   });
 
   it('a 500 becomes API_ERROR naming the call and the status', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../../src/errors/index.js';
 import type { Change } from '../../../src/model/plan.js';
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js';
 import {
@@ -27,6 +28,17 @@ function expectBalanced(markdown: string): void {
   }
   expect(open, 'an open code fence').toBeUndefined();
   expect(markdown.match(/<details>/g)?.length ?? 0).toBe(markdown.match(/<\/details>/g)?.length ?? 0);
+}
+
+/** A plan warning, located in assistants.yaml unless `location: undefined` is given. */
+function warning(init: Partial<Diagnostic> = {}): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'INDEXING_FAILED',
+    message: 'docs/scan.pdf failed to index in vector_store.kb: unsupported_file (the file has no text)',
+    location: { file: 'assistants.yaml', line: 12, column: 9 },
+    ...init,
+  };
 }
 
 /** An assistant update whose instructions change on every one of `lines` lines. */
@@ -190,6 +202,90 @@ describe('renderPlanMarkdown', () => {
     expect(renderPlanMarkdown(plan({ refreshed: false }))).toBe(
       '**Plan:** no changes. The state matches the manifests (stack `support`).\n',
     );
+  });
+
+  it('is no longer one line when a plan without changes has warnings: they follow the summary', () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        warnings: [
+          warning(),
+          warning({
+            code: 'TARGET_NOT_FOUND',
+            message: '--target assistant.gone: neither the manifests nor the state hold it',
+            location: undefined,
+          }),
+        ],
+      }),
+    );
+    expectBalanced(markdown);
+    expect(markdown).toMatchInlineSnapshot(`
+      "**Plan:** no changes. The live resources match the manifests (stack \`support\`).
+
+      > [!WARNING]
+      > This plan has 2 warnings:
+      > - \`INDEXING_FAILED\` docs/scan.pdf failed to index in vector_store.kb: unsupported_file (the file has no text) (assistants.yaml:12:9)
+      > - \`TARGET_NOT_FOUND\` --target assistant.gone: neither the manifests nor the state hold it
+      "
+    `);
+  });
+
+  it('lists warnings after errors and before the destroy banner, escaped and on one line each', () => {
+    const markdown = renderPlanMarkdown(
+      plan({
+        errors: [protectedError('file.pricing')],
+        warnings: [
+          warning({
+            code: 'PENDING_OPERATIONS',
+            message: 'an earlier apply stopped during\n  create of <file.new>',
+            location: undefined,
+          }),
+        ],
+        changes: [change({ address: 'file.pricing', before: fileAttrs(), after: null })],
+      }),
+    );
+    expectBalanced(markdown);
+    expect(markdown.split('\n\n').slice(0, 4)).toMatchInlineSnapshot(`
+      [
+        "**Plan:** 0 to add, 0 to change, 1 to destroy (stack \`support\`).",
+        "> [!CAUTION]
+      > This plan has 1 error, and apply refuses it:
+      > - \`PROTECTED_RESOURCE\` file.pricing is protected and the plan would replace it (assistants.yaml:3:3)",
+        "> [!WARNING]
+      > This plan has 1 warning:
+      > - \`PENDING_OPERATIONS\` an earlier apply stopped during create of &lt;file.new&gt;",
+        "> [!WARNING]
+      > This plan destroys or replaces 1 resource:
+      > - \`file.pricing\` will be destroyed (not in the manifests)",
+      ]
+    `);
+  });
+
+  it('keeps within maxChars with many long warnings: the banner is capped and long messages cut', () => {
+    const warnings = Array.from({ length: 45 }, (_, i) =>
+      warning({
+        message: `w${i} ${'x'.repeat(2_000)}`,
+        location: { file: 'kb.yaml', line: i + 1, column: 3 },
+      }),
+    );
+    const changes = Array.from({ length: 60 }, (_, i) => bigChange(i, 40));
+    const markdown = renderPlanMarkdown(plan({ changes, warnings }));
+    expect(markdown.length).toBeLessThanOrEqual(65_000);
+    expectBalanced(markdown);
+    expect(markdown).toContain('> This plan has 45 warnings:');
+    expect(markdown).toContain('> - … and 15 more\n');
+    expect(markdown).not.toContain('w30 ');
+    // Each message is cut to 300 characters, its location kept.
+    expect(markdown).toContain(`> - \`INDEXING_FAILED\` w0 ${'x'.repeat(296)}… (kb.yaml:1:3)\n`);
+    const shown = markdown.match(/<details>/g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(5);
+    expect(markdown).toContain(
+      `This comment is cut to stay within 65,000 characters: ${60 - shown} changes are not shown.`,
+    );
+
+    // A comment too small for even the warnings still honours maxChars.
+    const tiny = renderPlanMarkdown(plan({ warnings }), { maxChars: 2_000 });
+    expect(tiny.length).toBeLessThanOrEqual(2_000);
+    expect(tiny.startsWith('**Plan:** no changes.')).toBe(true);
   });
 
   it('shows drift alone when only drift was found', () => {

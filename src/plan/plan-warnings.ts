@@ -1,0 +1,85 @@
+import type { Diagnostic } from '../errors/index.js';
+import type { Address } from '../model/address.js';
+import type { Desired } from '../model/desired.js';
+import { type Change, isReplace } from '../model/plan.js';
+import type { LiveView } from '../provider/live-view.js';
+import type { StateResource } from '../state/state-document.js';
+import type { Observation } from './observe.js';
+
+interface WarningInput {
+  desired: Desired;
+  resources: Record<Address, StateResource>;
+  observations: ReadonlyMap<Address, Observation>;
+  live: LiveView | undefined;
+  changes: readonly Change[];
+}
+
+/**
+ * What a reviewer should know that is not a change: files that failed to index, files someone
+ * attached to a managed store by hand (left alone: nothing unmanaged is ever removed), and raw ids
+ * in the manifests that name a managed resource this plan deletes or replaces.
+ */
+export function planWarnings(input: WarningInput): Diagnostic[] {
+  return [...indexing(input), ...unmanagedMembers(input), ...rawIdsOfGoingResources(input)];
+}
+
+function* indexing({ desired, observations }: WarningInput): Generator<Diagnostic> {
+  for (const member of desired.memberships) {
+    const observation = observations.get(member.address);
+    if (observation?.status !== 'present' || !observation.indexError) continue;
+    yield {
+      severity: 'warning',
+      code: 'INDEXING_FAILED',
+      message: `${member.file} failed to index in vector store ${member.store}: ${observation.indexError}`,
+      location: member.source,
+    };
+  }
+}
+
+function* unmanagedMembers({ resources, live }: WarningInput): Generator<Diagnostic> {
+  if (!live) return;
+  const managed = new Map<unknown, Set<string>>();
+  for (const resource of Object.values(resources)) {
+    if (resource.kind !== 'vector_store_file') continue;
+    const storeId = resource.attributes.vector_store_id;
+    managed.set(storeId, (managed.get(storeId) ?? new Set()).add(resource.id));
+  }
+  for (const [address, resource] of Object.entries(resources)) {
+    if (resource.kind !== 'vector_store') continue;
+    const members = live.members.get(resource.id);
+    const foreign = [...(members?.keys() ?? [])].filter((id) => !managed.get(resource.id)?.has(id)).sort();
+    if (foreign.length === 0) continue;
+    const shown =
+      foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+    yield {
+      severity: 'warning',
+      code: 'UNMANAGED_MEMBERS',
+      message: `${address} (${resource.id}) holds ${foreign.length} file(s) attached outside assistants-iac (${shown}); they are left as they are`,
+    };
+  }
+}
+
+function* rawIdsOfGoingResources({ desired, resources, changes }: WarningInput): Generator<Diagnostic> {
+  const going = new Map<string, Address>();
+  for (const change of changes) {
+    const resource = resources[change.address];
+    if (resource && (change.action === 'delete' || isReplace(change.action)))
+      going.set(resource.id, change.address);
+  }
+  for (const assistant of desired.assistants) {
+    const raw = [
+      ...(assistant.toolResources.file_search?.vector_store_ids ?? []),
+      ...(assistant.toolResources.code_interpreter?.file_ids ?? []),
+    ];
+    for (const id of raw) {
+      const address = going.get(id);
+      if (!address) continue;
+      yield {
+        severity: 'warning',
+        code: 'MANAGED_ID_BY_VALUE',
+        message: `${assistant.address} names ${id} by id, which is ${address}, and this plan deletes or replaces it; name it by reference instead`,
+        location: assistant.source,
+      };
+    }
+  }
+}
