@@ -67,7 +67,16 @@ export const ERROR_CODES = {
   PENDING_OPERATIONS: '(warning) an earlier apply stopped with calls whose outcome is not recorded yet',
   UNMANAGED_MEMBERS: '(warning) a managed vector store holds files attached outside assistants-iac',
   MANAGED_ID_BY_VALUE: '(warning) a raw id in the manifests names a managed resource the plan removes',
-  INDEXING_FAILED: '(warning) a file failed to index in a vector store; its last_error says why',
+  INDEXING_FAILED: 'a file failed to index in a vector store (a warning in plans); last_error says why',
+  // Apply
+  APPROVAL_REQUIRED: 'apply or destroy without --auto-approve where no one can answer the prompt',
+  APPLY_CANCELLED: 'the prompt was answered with something other than yes',
+  PLAN_STALE: 'a saved plan whose state or manifests moved on since it was made',
+  PLAN_FILE_INVALID: 'a saved plan file that cannot be read or was not written by assistants-iac',
+  WAIT_TIMEOUT: 'vector-store indexing did not finish within --wait-timeout',
+  APPLY_INTERRUPTED: 'apply stopped on SIGINT or SIGTERM after finishing the calls in flight',
+  APPLY_FAILED: 'one or more resources could not be created, changed or deleted',
+  FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',

@@ -1,0 +1,72 @@
+import type { StaticChunking } from '../model/attributes.js';
+import type { AttributeValue, ExpiresAfter, FilePurpose } from '../model/desired.js';
+
+/** A vector store as apply sends it; `expires_after: null` clears an expiry. */
+export interface VectorStoreBody {
+  name: string;
+  metadata: Record<string, string>;
+  expires_after: ExpiresAfter | null;
+}
+
+/** One file of a file batch, with its own attributes and its store's chunking. */
+export interface BatchFile {
+  file_id: string;
+  attributes: Record<string, AttributeValue>;
+  chunking_strategy: StaticChunking;
+}
+
+export interface BatchStatus {
+  status: 'in_progress' | 'completed' | 'cancelled' | 'failed';
+  counts: { in_progress: number; completed: number; failed: number; cancelled: number; total: number };
+  /** The server's `openai-poll-after-ms` hint, when it sent one. */
+  pollAfterMs?: number;
+}
+
+/** An assistant request body: every field present, null clears (see desired-attributes.ts). */
+export interface AssistantBody {
+  model: string;
+  name: string | null;
+  description: string | null;
+  instructions: string | null;
+  tools: unknown[];
+  tool_resources: {
+    code_interpreter?: { file_ids: string[] };
+    file_search?: { vector_store_ids: string[] };
+  };
+  temperature: number | null;
+  top_p: number | null;
+  response_format: unknown;
+  /** Sent only when set: non-reasoning models refuse it. */
+  reasoning_effort?: string;
+  metadata: Record<string, string>;
+}
+
+/**
+ * The mutating calls apply makes, on normalised inputs. Implementations stream uploads from disk,
+ * pace requests, survive 429s and transient failures, and never make a resource twice: a create
+ * whose answer was lost is found again (a file by name, size and time; a store or assistant by its
+ * ownership stamp) before it is retried. Deletes of something already gone succeed.
+ */
+export interface ApiWriter {
+  uploadFile(request: {
+    path: string;
+    filename: string;
+    purpose: FilePurpose;
+    bytes: number;
+  }): Promise<{ id: string }>;
+  deleteFile(id: string): Promise<void>;
+  createVectorStore(body: VectorStoreBody): Promise<{ id: string }>;
+  updateVectorStore(id: string, body: VectorStoreBody): Promise<void>;
+  deleteVectorStore(id: string): Promise<void>;
+  createFileBatch(storeId: string, files: BatchFile[]): Promise<{ id: string }>;
+  retrieveFileBatch(storeId: string, batchId: string): Promise<BatchStatus>;
+  updateVectorStoreFile(
+    storeId: string,
+    fileId: string,
+    attributes: Record<string, AttributeValue>,
+  ): Promise<void>;
+  deleteVectorStoreFile(storeId: string, fileId: string): Promise<void>;
+  createAssistant(body: AssistantBody): Promise<{ id: string }>;
+  updateAssistant(id: string, body: AssistantBody): Promise<void>;
+  deleteAssistant(id: string): Promise<void>;
+}
