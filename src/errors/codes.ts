@@ -67,7 +67,7 @@ export const ERROR_CODES = {
   PENDING_OPERATIONS: '(warning) an earlier apply stopped with calls whose outcome is not recorded yet',
   UNMANAGED_MEMBERS: '(warning) a managed vector store holds files attached outside assistants-iac',
   MANAGED_ID_BY_VALUE: '(warning) a raw id in the manifests names a managed resource the plan removes',
-  INDEXING_FAILED: 'a file failed to index in a vector store (a warning in plans); last_error says why',
+  INDEXING_FAILED: 'a file failed to index in a store (a warning in plans); last_error says why',
   // Apply
   APPROVAL_REQUIRED: 'apply or destroy without --auto-approve where no one can answer the prompt',
   APPLY_CANCELLED: 'the prompt was answered with something other than yes',
