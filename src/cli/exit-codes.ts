@@ -6,6 +6,8 @@ export const EXIT = {
   ERROR: 1,
   /** With --detailed-exitcode: the plan has changes (drift counts). */
   CHANGES: 2,
+  /** apply stopped by SIGINT/SIGTERM after saving what was done (128 + SIGINT, as shells report). */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { createStyle, type Style } from '../render/style.js';
+import { applyCommand, destroyCommand } from './apply-command.js';
 import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { forceUnlockCommand } from './force-unlock-command.js';
@@ -74,6 +75,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   for (const command of [
     validateCommand(context),
     planCommand(context),
+    applyCommand(context),
+    destroyCommand(context),
     emulatorCommand(context),
     stateCommand(context),
     outputCommand(context),

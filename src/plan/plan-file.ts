@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 
@@ -21,4 +21,45 @@ export async function writePlanFile(file: string, json: string): Promise<void> {
       { cause: err },
     );
   }
+}
+
+/** What apply checks of a saved plan before it acts. */
+export interface SavedPlan {
+  lineage: string;
+  serial: number;
+  manifest_digest: string;
+  /** Address → the JSON actions, e.g. `delete,create`; no-ops left out. */
+  actions: Map<string, string>;
+}
+
+/** Reads a saved plan; anything that is not one of ours is PLAN_FILE_INVALID. */
+export async function readPlanFile(file: string): Promise<SavedPlan> {
+  let parsed: {
+    lineage?: unknown;
+    serial?: unknown;
+    manifest_digest?: unknown;
+    resource_changes?: { address?: unknown; change?: { actions?: unknown } }[];
+  };
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? 'it is not JSON' : ((err as NodeJS.ErrnoException).code ?? String(err));
+    throw new AssistantsError('PLAN_FILE_INVALID', `cannot read the saved plan ${file}: ${reason}`, { cause: err });
+  }
+  const changes = parsed.resource_changes;
+  if (
+    typeof parsed.lineage !== 'string' ||
+    typeof parsed.serial !== 'number' ||
+    typeof parsed.manifest_digest !== 'string' ||
+    !Array.isArray(changes)
+  ) {
+    throw new AssistantsError('PLAN_FILE_INVALID', `${file} is not a plan saved by \`assistants plan -o\``);
+  }
+  const actions = new Map<string, string>();
+  for (const entry of changes) {
+    const list = entry.change?.actions;
+    if (typeof entry.address !== 'string' || !Array.isArray(list)) continue;
+    if (list.join(',') !== 'no-op') actions.set(entry.address, list.join(','));
+  }
+  return { lineage: parsed.lineage, serial: parsed.serial, manifest_digest: parsed.manifest_digest, actions };
 }

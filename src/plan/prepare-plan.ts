@@ -4,7 +4,7 @@ import { validateManifests } from '../manifest/validate.js';
 import { type Address, parseAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import type { Plan } from '../model/plan.js';
-import type { ApiReader } from '../provider/live-view.js';
+import type { ApiReader, LiveView } from '../provider/live-view.js';
 import { refresh } from '../provider/refresh.js';
 import { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
@@ -13,12 +13,15 @@ import { hashDesiredFiles } from './file-hashes.js';
 import { manifestDigest } from './manifest-digest.js';
 import { makePlan } from './planner.js';
 
-export interface PreparePlanOptions {
+export interface ManifestOptions {
   /** The -f arguments. */
   files: readonly string[];
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   allowOutsideRoot: boolean;
+}
+
+export interface PreparePlanOptions extends ManifestOptions {
   store: StateStore;
   lockTimeoutMs: number;
   /** false: plan against the state alone, with no API call (and no key needed). */
@@ -38,12 +41,29 @@ export interface PreparedPlan {
 }
 
 /**
- * The one async step before planning: validate the manifests, hold the state lock while reading
- * the state, hash the files, read the API, then call the pure planner. Read-only towards the API
- * and the state; the only write is the local hash cache.
+ * `plan`'s one async step: validate the manifests, hold the state lock while reading the state,
+ * hash the files, read the API, then call the pure planner. Read-only towards the API and the
+ * state; the only write is the local hash cache. `apply` runs the same steps (see src/cli).
  */
 export async function preparePlan(options: PreparePlanOptions): Promise<PreparedPlan> {
   const targets = parseTargets(options.targets);
+  const { desired, warnings } = await loadDesired(options);
+  const lock = await options.store.lock('plan', { timeoutMs: options.lockTimeoutMs });
+  try {
+    const state = await readStateFor(options.store, desired);
+    const hashes = await hashFiles(desired, options.hashCacheFile);
+    const live = options.refresh ? await refreshFor(options.reader(), state, desired) : undefined;
+    const plan = planFor({ desired, hashes, state, live, targets });
+    return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The desired model, or a thrown error carrying every diagnostic (nothing else is read then). */
+export async function loadDesired(
+  options: ManifestOptions,
+): Promise<{ desired: Desired; warnings: Diagnostic[] }> {
   const validation = await validateManifests(options.files, {
     cwd: options.cwd,
     env: options.env,
@@ -56,47 +76,56 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
       diagnostics: [...validation.errors, ...validation.warnings],
     });
   }
-
-  const lock = await options.store.lock('plan', { timeoutMs: options.lockTimeoutMs });
-  try {
-    const state = await options.store.read();
-    if (state && state.stack !== desired.stack) {
-      throw new AssistantsError(
-        'STACK_MISMATCH',
-        `the state at ${options.store.location} belongs to stack "${state.stack}", the manifests to "${desired.stack}"`,
-        { hint: 'use --state to point at the state of this stack' },
-      );
-    }
-    const { hashes } = await hashDesiredFiles(desired.files, await HashCache.load(options.hashCacheFile));
-    const live = options.refresh
-      ? await refresh(options.reader(), {
-          fileIds: idsOf(state, 'file'),
-          vectorStoreIds: idsOf(state, 'vector_store'),
-          assistantIds: idsOf(state, 'assistant'),
-          probeAssistants: desired.assistants.length > 0,
-        })
-      : undefined;
-    const plan = makePlan({
-      desired,
-      hashes,
-      state,
-      live,
-      lineage: state?.lineage ?? randomUUID(),
-      manifestDigest: manifestDigest(desired, hashes),
-      targets,
-    });
-    return {
-      plan,
-      desired,
-      state,
-      warnings: [...validation.warnings, ...stateNotes(state)],
-    };
-  } finally {
-    await lock.release();
-  }
+  return { desired, warnings: validation.warnings };
 }
 
-function parseTargets(targets: readonly string[]): Address[] {
+/** The state, refused when it belongs to another stack. Call with the lock held. */
+export async function readStateFor(store: StateStore, desired: Desired): Promise<StateDocument | undefined> {
+  const state = await store.read();
+  if (state && state.stack !== desired.stack) {
+    throw new AssistantsError(
+      'STACK_MISMATCH',
+      `the state at ${store.location} belongs to stack "${state.stack}", the manifests to "${desired.stack}"`,
+      { hint: 'use --state to point at the state of this stack' },
+    );
+  }
+  return state;
+}
+
+export async function hashFiles(desired: Desired, cacheFile: string): Promise<Map<string, string>> {
+  return (await hashDesiredFiles(desired.files, await HashCache.load(cacheFile))).hashes;
+}
+
+/** Reads what the state holds from the API (and probes for assistants when the manifests want some). */
+export function refreshFor(
+  reader: ApiReader,
+  state: StateDocument | undefined,
+  desired: Desired,
+): Promise<LiveView> {
+  return refresh(reader, {
+    fileIds: idsOf(state, 'file'),
+    vectorStoreIds: idsOf(state, 'vector_store'),
+    assistantIds: idsOf(state, 'assistant'),
+    probeAssistants: desired.assistants.length > 0,
+  });
+}
+
+/** The pure planner with its digest and lineage filled in. */
+export function planFor(input: {
+  desired: Desired;
+  hashes: ReadonlyMap<string, string>;
+  state: StateDocument | undefined;
+  live: LiveView | undefined;
+  targets: readonly Address[];
+}): Plan {
+  return makePlan({
+    ...input,
+    lineage: input.state?.lineage ?? randomUUID(),
+    manifestDigest: manifestDigest(input.desired, input.hashes),
+  });
+}
+
+export function parseTargets(targets: readonly string[]): Address[] {
   for (const target of targets) {
     if (!parseAddress(target)) {
       throw new AssistantsError('INVALID_ADDRESS', `--target ${target} is not a resource address`, {
@@ -115,7 +144,7 @@ function idsOf(state: StateDocument | undefined, kind: string): Set<string> {
   );
 }
 
-function stateNotes(state: StateDocument | undefined): Diagnostic[] {
+export function stateNotes(state: StateDocument | undefined): Diagnostic[] {
   const pending = state?.pending.length ?? 0;
   if (pending === 0) return [];
   return [

@@ -13,6 +13,7 @@ import { LIST_PAGE_SIZE } from './vector-stores.js';
 export function liveAssistant(assistant: OpenAI.Beta.Assistants.Assistant): LiveAssistant {
   return {
     id: assistant.id,
+    createdAt: assistant.created_at,
     attributes: {
       model: assistant.model,
       name: assistant.name ?? null,

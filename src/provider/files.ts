@@ -9,6 +9,7 @@ export const FILES_PAGE_SIZE = 10_000;
 export function liveFile(file: OpenAI.Files.FileObject): LiveFile {
   return {
     id: file.id,
+    createdAt: file.created_at,
     attributes: { filename: file.filename, purpose: file.purpose as FilePurpose, bytes: file.bytes },
   };
 }

@@ -6,6 +6,8 @@ import type { ReportedAttributes } from '../model/attributes.js';
  */
 export interface LiveFile {
   id: string;
+  /** Unix seconds; lets a resumed run tell what it made from older look-alikes. */
+  createdAt: number;
   attributes: ReportedAttributes<'file'>;
 }
 
@@ -13,6 +15,7 @@ export type VectorStoreStatus = 'expired' | 'in_progress' | 'completed';
 
 export interface LiveVectorStore {
   id: string;
+  createdAt: number;
   attributes: ReportedAttributes<'vector_store'>;
   status: VectorStoreStatus;
 }
@@ -29,6 +32,7 @@ export interface LiveMember {
 
 export interface LiveAssistant {
   id: string;
+  createdAt: number;
   attributes: ReportedAttributes<'assistant'>;
 }
 

@@ -8,6 +8,7 @@ export const LIST_PAGE_SIZE = 100;
 export function liveVectorStore(store: OpenAI.VectorStores.VectorStore): LiveVectorStore {
   return {
     id: store.id,
+    createdAt: store.created_at,
     attributes: {
       name: store.name ?? '',
       expires_after: store.expires_after

@@ -189,10 +189,11 @@ export function liveFromState(s: StateDocument): LiveView {
   for (const r of Object.values(s.resources)) {
     if (r.kind === 'file') {
       const { path: _p, sha256: _h, ...reported } = r.attributes;
-      live.files.set(r.id, { id: r.id, attributes: reported });
+      live.files.set(r.id, { id: r.id, createdAt: 1, attributes: reported });
     } else if (r.kind === 'vector_store') {
       live.vectorStores.set(r.id, {
         id: r.id,
+        createdAt: 1,
         attributes: structuredClone(r.attributes),
         status: 'completed',
       });
@@ -209,7 +210,7 @@ export function liveFromState(s: StateDocument): LiveView {
       });
     } else {
       const { reasoning_effort: _r, ...reported } = r.attributes;
-      live.assistants.set(r.id, { id: r.id, attributes: structuredClone(reported) });
+      live.assistants.set(r.id, { id: r.id, createdAt: 1, attributes: structuredClone(reported) });
     }
   }
   return live;

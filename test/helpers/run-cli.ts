@@ -9,7 +9,7 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output: the same code path as the binary, minus the process. */
 export async function runInProcess(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string>; isTTY?: boolean; stop?: AbortSignal },
+  options: { cwd: string; env?: Record<string, string>; isTTY?: boolean; stop?: AbortSignal; answer?: string },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -23,6 +23,8 @@ export async function runInProcess(
     env: options.env ?? {},
     cwd: options.cwd,
     isTTY: options.isTTY ?? false,
+    // `answer` stands in for a person at the terminal; without it stdin is not a terminal.
+    ...(options.answer !== undefined ? { prompt: async () => options.answer as string } : {}),
     // `stop` stands in for SIGINT/SIGTERM: aborting it is what a signal does to the real process.
     onStop: (handler) => {
       const listener = () => handler('SIGTERM');

@@ -1,0 +1,86 @@
+import { AssistantsError } from '../errors/index.js';
+import { fileAddress, vectorStoreAddress } from '../model/address.js';
+import type { AssistantAttributes } from '../model/attributes.js';
+import type { Change } from '../model/plan.js';
+import { desiredAssistantAttributes } from '../plan/desired-attributes.js';
+import type { AssistantBody } from '../provider/api-writer.js';
+import type { ApplyRun } from './apply-run.js';
+import { journalled } from './journal.js';
+
+/** The request body: every field, nulls included (they clear), reasoning_effort only when set. */
+export function assistantBody(attributes: AssistantAttributes): AssistantBody {
+  const { reasoning_effort, tool_resources, ...rest } = attributes;
+  return {
+    ...rest,
+    tool_resources: tool_resources as AssistantBody['tool_resources'],
+    ...(reasoning_effort ? { reasoning_effort } : {}),
+  };
+}
+
+/** Creates and updates assistants, wired to the ids the files and stores have now. */
+export async function createAssistants(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const assistants = new Map(run.input.desired.assistants.map((a) => [a.address, a]));
+  const work = changes.filter(
+    (c) => c.kind === 'assistant' && (c.action === 'create' || c.action === 'update'),
+  );
+  const { recorder, writer } = run.input;
+  await run.each(work, async (change) => {
+    const assistant = assistants.get(change.address);
+    if (!assistant) return;
+    await run.step(change, 'create', async () => {
+      const attributes = desiredAssistantAttributes(assistant, run.state.lineage, (address) => {
+        const id = run.idOf(address);
+        if (!id) throw new AssistantsError('APPLY_FAILED', `${address} has no id: it was not made`);
+        return id;
+      });
+      const search = assistant.toolResources.file_search?.vector_stores ?? [];
+      const code = assistant.toolResources.code_interpreter?.files ?? [];
+      const dependencies = [...code.map(fileAddress), ...search.map(vectorStoreAddress)];
+      const current = run.resource(change.address);
+      const record = (id: string) => (doc: typeof run.state) => {
+        doc.resources[change.address] = {
+          kind: 'assistant',
+          id,
+          attributes,
+          dependencies,
+          protect: assistant.protect,
+        };
+      };
+      if (current && change.action === 'update') {
+        await journalled(
+          recorder,
+          [{ address: change.address, kind: 'assistant', operation: 'update', resource_id: current.id }],
+          () => writer.updateAssistant(current.id, assistantBody(attributes)),
+          record(current.id),
+        );
+        return current.id;
+      }
+      const made = await journalled(
+        recorder,
+        [{ address: change.address, kind: 'assistant', operation: 'create' }],
+        () => writer.createAssistant(assistantBody(attributes)),
+        (doc, result) => record(result.id)(doc),
+      );
+      return made.id;
+    });
+  });
+}
+
+export async function deleteAssistants(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const deletes = changes.filter((c) => c.kind === 'assistant' && c.action === 'delete');
+  await run.each(deletes, async (change) => {
+    const resource = run.resource(change.address);
+    if (!resource) return;
+    await run.step(change, 'delete', async () => {
+      await journalled(
+        run.input.recorder,
+        [{ address: change.address, kind: 'assistant', operation: 'delete', resource_id: resource.id }],
+        () => run.input.writer.deleteAssistant(resource.id),
+        (doc) => {
+          delete doc.resources[change.address];
+        },
+      );
+      return undefined;
+    });
+  });
+}

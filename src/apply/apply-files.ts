@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { Change } from '../model/plan.js';
+import { desiredFileAttributes } from '../plan/desired-attributes.js';
+import type { StateDocument } from '../state/state-document.js';
+import type { ApplyRun } from './apply-run.js';
+import { journalled } from './journal.js';
+
+/**
+ * Uploads new files and new versions of changed ones. A replaced file's old id stays in the
+ * journal as a pending delete (the "deposed" object) until the delete phase removes it, after
+ * stores and assistants have moved to the new one.
+ */
+export async function createFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const files = new Map(run.input.desired.files.map((file) => [file.address, file]));
+  const uploads = changes.filter(
+    (c) => c.kind === 'file' && (c.action === 'create' || c.action === 'create-delete'),
+  );
+  await run.each(uploads, async (change) => {
+    const file = files.get(change.address);
+    if (!file) return;
+    await run.step(change, 'create', async () => {
+      const attributes = desiredFileAttributes(file, run.input.hashes.get(file.name) ?? '');
+      const old = run.resource(change.address);
+      const made = await journalled(
+        run.input.recorder,
+        [
+          {
+            address: change.address,
+            kind: 'file',
+            operation: 'create',
+            match: { filename: attributes.filename, bytes: attributes.bytes, sha256: attributes.sha256 },
+          },
+        ],
+        () =>
+          run.input.writer.uploadFile({
+            path: file.path,
+            filename: attributes.filename,
+            purpose: file.purpose,
+            bytes: attributes.bytes,
+          }),
+        (doc, result) => {
+          if (old && change.action === 'create-delete') depose(doc, change.address, old.id);
+          doc.resources[change.address] = {
+            kind: 'file',
+            id: result.id,
+            attributes,
+            dependencies: [],
+            protect: file.protect,
+          };
+        },
+      );
+      if (old && change.action === 'create-delete')
+        run.deposed.push({ address: change.address, kind: 'file', id: old.id });
+      return made.id;
+    });
+  });
+}
+
+/** Records the old id of a replaced resource as a pending delete, so that no crash leaks it. */
+export function depose(doc: StateDocument, address: string, id: string, storeId?: string): void {
+  doc.pending.push({
+    id: randomUUID(),
+    address,
+    kind: storeId ? 'vector_store_file' : 'file',
+    operation: 'delete',
+    started_at: new Date().toISOString(),
+    resource_id: id,
+    ...(storeId ? { match: { vector_store_id: storeId, file_id: id } } : {}),
+  });
+}
+
+/** Drops the pending delete of a deposed object once it is gone (a file and its attachment share an id). */
+export function undepose(doc: StateDocument, id: string, kind: 'file' | 'vector_store_file'): void {
+  doc.pending = doc.pending.filter(
+    (op) => !(op.operation === 'delete' && op.kind === kind && op.resource_id === id),
+  );
+}
+
+/** True when a managed store or assistant still uses the file with this id. */
+export function fileInUse(doc: StateDocument, id: string): string | undefined {
+  for (const [address, resource] of Object.entries(doc.resources)) {
+    if (resource.kind === 'vector_store_file' && resource.id === id) return address;
+    if (
+      resource.kind === 'assistant' &&
+      resource.attributes.tool_resources.code_interpreter?.file_ids.includes(id)
+    )
+      return address;
+  }
+  return undefined;
+}
+
+/**
+ * Deletes files that left the manifests, then the old versions of replaced ones; a file that a
+ * managed store or assistant still uses is left in place with a warning.
+ */
+export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const deletes = changes.filter((c) => c.kind === 'file' && c.action === 'delete');
+  await run.each(deletes, async (change) => {
+    const resource = run.resource(change.address);
+    if (!resource) return;
+    const user = fileInUse(run.state, resource.id);
+    if (user) {
+      run.warnings.push({
+        severity: 'warning',
+        code: 'FILE_IN_USE',
+        message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
+      });
+      return;
+    }
+    await run.step(change, 'delete', async () => {
+      await journalled(
+        run.input.recorder,
+        [{ address: change.address, kind: 'file', operation: 'delete', resource_id: resource.id }],
+        () => run.input.writer.deleteFile(resource.id),
+        (doc) => {
+          delete doc.resources[change.address];
+        },
+      );
+      return undefined;
+    });
+  });
+  await run.each(
+    run.deposed.filter((d) => d.kind === 'file'),
+    async (old) => {
+      const change = run.changeOf(old.address);
+      if (!change || fileInUse(run.state, old.id)) return;
+      await run.step(change, 'delete', async () => {
+        await run.input.writer.deleteFile(old.id);
+        await run.input.recorder.mutate((doc) => undepose(doc, old.id, 'file'));
+        run.countDeposedDone();
+        return undefined;
+      });
+    },
+  );
+}

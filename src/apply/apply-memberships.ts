@@ -1,0 +1,296 @@
+import { AssistantsError, type Diagnostic } from '../errors/index.js';
+import { fileAddress, parseAddress, vectorStoreAddress } from '../model/address.js';
+import type { MembershipAttributes } from '../model/attributes.js';
+import type { Change } from '../model/plan.js';
+import { desiredMembershipAttributes } from '../plan/desired-attributes.js';
+import type { BatchStatus } from '../provider/api-writer.js';
+import { depose, undepose } from './apply-files.js';
+import type { ApplyRun } from './apply-run.js';
+import { journalled } from './journal.js';
+import { waitForBatch } from './wait-indexing.js';
+
+/** The API takes up to 2,000 files per batch. */
+export const BATCH_LIMIT = 2000;
+
+const ATTACHES = new Set(['create', 'create-delete', 'delete-create']);
+
+/**
+ * Attaches files to their stores with file batches (one call per store, not one per file), updates
+ * attributes in place, re-attaches files whose chunking changed, and waits until every attached
+ * file is indexed. Files that fail to index are reported by name; the rest goes on.
+ */
+export async function createMemberships(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const byStore = new Map<string, Change[]>();
+  for (const change of changes) {
+    if (change.kind !== 'vector_store_file' || change.action === 'delete' || change.action === 'no-op')
+      continue;
+    const store = parseAddress(change.address)?.store as string;
+    byStore.set(store, [...(byStore.get(store) ?? []), change]);
+  }
+  await run.each([...byStore], async ([store, storeChanges]) => {
+    await updateAttributes(
+      run,
+      storeChanges.filter((c) => c.action === 'update'),
+    );
+    await attach(
+      run,
+      store,
+      storeChanges.filter((c) => ATTACHES.has(c.action)),
+    );
+  });
+}
+
+async function updateAttributes(run: ApplyRun, updates: Change[]): Promise<void> {
+  const members = new Map(run.input.desired.memberships.map((m) => [m.address, m]));
+  await run.each(updates, async (change) => {
+    const current = run.resource(change.address);
+    const member = members.get(change.address);
+    if (!current || current.kind !== 'vector_store_file' || !member) return;
+    await run.step(change, 'create', async () => {
+      const storeId = String(current.attributes.vector_store_id);
+      const attributes = { ...(member.attributes ?? {}) };
+      await journalled(
+        run.input.recorder,
+        [
+          {
+            address: change.address,
+            kind: 'vector_store_file',
+            operation: 'update',
+            resource_id: current.id,
+          },
+        ],
+        () => run.input.writer.updateVectorStoreFile(storeId, current.id, attributes),
+        (doc) => {
+          doc.resources[change.address] = { ...current, attributes: { ...current.attributes, attributes } };
+        },
+      );
+      return current.id;
+    });
+  });
+}
+
+async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Promise<void> {
+  if (attaches.length === 0 || run.stopped) return;
+  const { desired, recorder, writer, sink } = run.input;
+  const storeAt = vectorStoreAddress(storeName);
+  const store = desired.vectorStores.find((s) => s.address === storeAt);
+  const members = new Map(desired.memberships.map((m) => [m.address, m]));
+  const ready = attaches.filter((change) => {
+    const blocker = change.dependencies.find((address) => run.failed.has(address) || !run.idOf(address));
+    if (blocker) run.fail(change, new Error(`skipped: ${blocker} was not made`));
+    return !blocker;
+  });
+
+  // Chunking cannot change on an attached file: detach it first (a replaced store took its own).
+  for (const change of ready) {
+    const current = run.resource(change.address);
+    if (change.action !== 'delete-create' || current?.kind !== 'vector_store_file') continue;
+    const oldStore = String(current.attributes.vector_store_id);
+    await journalled(
+      recorder,
+      [{ address: change.address, kind: 'vector_store_file', operation: 'delete', resource_id: current.id }],
+      () => writer.deleteVectorStoreFile(oldStore, current.id),
+      (doc) => {
+        delete doc.resources[change.address];
+      },
+    );
+  }
+
+  const storeId = run.idOf(storeAt) as string;
+  for (let start = 0; start < ready.length && !run.stopped; start += BATCH_LIMIT) {
+    const slice = ready.slice(start, start + BATCH_LIMIT);
+    for (const change of slice)
+      sink({
+        type: 'resource-start',
+        address: change.address,
+        kind: change.kind,
+        action: change.action,
+        phase: 'create',
+      });
+    const entries = slice.map((change) => {
+      const member = members.get(change.address);
+      if (!member)
+        throw new AssistantsError('INTERNAL', `no desired membership ${change.address}`, {
+          kind: 'internal',
+        });
+      return { change, attributes: desiredMembershipAttributes(member, store, (a) => run.idOf(a) ?? '') };
+    });
+    let batchId: string;
+    try {
+      const batch = await journalled(
+        recorder,
+        entries.map(({ change, attributes }) => ({
+          address: change.address,
+          kind: 'vector_store_file' as const,
+          operation: 'create' as const,
+          match: { vector_store_id: storeId, file_id: String(attributes.file_id) },
+        })),
+        () =>
+          writer.createFileBatch(
+            storeId,
+            entries.map(({ attributes }) => ({
+              file_id: String(attributes.file_id),
+              attributes: attributes.attributes,
+              chunking_strategy: attributes.chunking_strategy ?? {
+                max_chunk_size_tokens: 800,
+                chunk_overlap_tokens: 400,
+              },
+            })),
+          ),
+        (doc) => {
+          for (const { change, attributes } of entries) {
+            const old = doc.resources[change.address];
+            if (
+              old?.kind === 'vector_store_file' &&
+              change.action === 'create-delete' &&
+              old.id !== attributes.file_id
+            ) {
+              depose(doc, change.address, old.id, String(old.attributes.vector_store_id));
+              run.deposed.push({
+                address: change.address,
+                kind: 'vector_store_file',
+                id: old.id,
+                storeId: String(old.attributes.vector_store_id),
+              });
+            }
+            doc.resources[change.address] = {
+              kind: 'vector_store_file',
+              id: String(attributes.file_id),
+              attributes: attributes as MembershipAttributes,
+              dependencies: [fileAddress(parseAddress(change.address)?.file as string), storeAt],
+              protect: false,
+            };
+          }
+        },
+      );
+      batchId = batch.id;
+    } catch (err) {
+      for (const change of slice) run.fail(change, err);
+      continue;
+    }
+    if (run.input.options.wait) await waitAndReport(run, storeAt, storeId, batchId, entries);
+    for (const { change } of entries) {
+      if (run.failed.has(change.address)) continue;
+      sink({
+        type: 'resource-done',
+        address: change.address,
+        kind: change.kind,
+        action: change.action,
+        phase: 'create',
+        id: run.idOf(change.address),
+      });
+      if (change.action === 'update') run.counts.changed += 1;
+      else run.counts.added += 1;
+      if (change.action === 'delete-create') run.counts.destroyed += 1;
+    }
+  }
+}
+
+/** Polls the batch; then names every file of it that failed, with the API's `last_error`. */
+async function waitAndReport(
+  run: ApplyRun,
+  storeAt: string,
+  storeId: string,
+  batchId: string,
+  entries: { change: Change; attributes: MembershipAttributes }[],
+): Promise<void> {
+  const { writer, reader, sink, options } = run.input;
+  let last: BatchStatus | undefined;
+  try {
+    last = await waitForBatch(
+      writer,
+      storeId,
+      batchId,
+      (status) => {
+        sink({ type: 'indexing', address: storeAt, ...pick(status) });
+      },
+      { timeoutMs: options.waitTimeoutMs, stop: options.stop, now: options.now, sleep: options.sleep },
+    );
+  } catch (err) {
+    for (const { change } of entries) run.fail(change, err);
+    return;
+  }
+  if (!last) return;
+  sink({ type: 'indexing-done', address: storeAt, ...pick(last) });
+  if (last.counts.failed + last.counts.cancelled === 0) return;
+  const byFile = new Map(entries.map((e) => [String(e.attributes.file_id), e.change]));
+  let after: string | undefined;
+  for (;;) {
+    const page = await reader.listVectorStoreFiles(storeId, after);
+    if (!page) return;
+    for (const member of page.data) {
+      const change = byFile.get(member.id);
+      if (!change || (member.status !== 'failed' && member.status !== 'cancelled')) continue;
+      const code = member.lastError?.code ?? member.status;
+      const message = member.lastError?.message ?? `indexing ${member.status}`;
+      sink({ type: 'file-failed', store: storeAt, file: change.address, code, message });
+      const diagnostic: Diagnostic = {
+        severity: 'error',
+        code: 'INDEXING_FAILED',
+        message: `${change.address}: the file failed to index (${code}: ${message})`,
+        ...(change.source ? { location: change.source } : {}),
+      };
+      run.failed.add(change.address);
+      run.errors.push(diagnostic);
+      sink({
+        type: 'resource-failed',
+        address: change.address,
+        kind: change.kind,
+        action: change.action,
+        error: diagnostic,
+      });
+    }
+    const lastMember = page.data.at(-1);
+    if (!page.hasMore || !lastMember) return;
+    after = lastMember.id;
+  }
+}
+
+function pick(status: BatchStatus) {
+  return {
+    completed: status.counts.completed,
+    failed: status.counts.failed + status.counts.cancelled,
+    total: status.counts.total,
+  };
+}
+
+/** Detaches members that left the manifests, then the old attachments of replaced files. */
+export async function deleteMemberships(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const deletes = changes.filter((c) => c.kind === 'vector_store_file' && c.action === 'delete');
+  await run.each(deletes, async (change) => {
+    const resource = run.resource(change.address);
+    if (resource?.kind !== 'vector_store_file') return;
+    await run.step(change, 'delete', async () => {
+      await journalled(
+        run.input.recorder,
+        [
+          {
+            address: change.address,
+            kind: 'vector_store_file',
+            operation: 'delete',
+            resource_id: resource.id,
+          },
+        ],
+        () =>
+          run.input.writer.deleteVectorStoreFile(String(resource.attributes.vector_store_id), resource.id),
+        (doc) => {
+          delete doc.resources[change.address];
+        },
+      );
+      return undefined;
+    });
+  });
+  await run.each(
+    run.deposed.filter((d) => d.kind === 'vector_store_file'),
+    async (old) => {
+      const change = run.changeOf(old.address);
+      if (!change || run.stopped) return;
+      await run.step(change, 'delete', async () => {
+        await run.input.writer.deleteVectorStoreFile(old.storeId as string, old.id);
+        await run.input.recorder.mutate((doc) => undepose(doc, old.id, 'vector_store_file'));
+        run.countDeposedDone();
+        return undefined;
+      });
+    },
+  );
+}

@@ -1,0 +1,159 @@
+import { type AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
+import type { Address } from '../model/address.js';
+import type { Desired } from '../model/desired.js';
+import type { Change, Plan } from '../model/plan.js';
+import type { ApiWriter } from '../provider/api-writer.js';
+import { mapLimit } from '../provider/concurrency.js';
+import type { ApiReader } from '../provider/live-view.js';
+import type { StateResource } from '../state/state-document.js';
+import type { ApplyCounts, ApplyEventSink } from './events.js';
+import type { StateRecorder } from './state-recorder.js';
+
+export interface ApplyOptions {
+  /** Calls in flight at once (--parallelism). */
+  parallelism: number;
+  /** Wait for vector-store indexing (false with --no-wait). */
+  wait: boolean;
+  waitTimeoutMs: number;
+  /** Aborted on SIGINT/SIGTERM: no new call starts; those in flight finish and are recorded. */
+  stop: AbortSignal;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ApplyInput {
+  plan: Plan;
+  desired: Desired;
+  /** Content sha256 of every desired file, by name (as planned). */
+  hashes: ReadonlyMap<string, string>;
+  recorder: StateRecorder;
+  writer: ApiWriter;
+  reader: ApiReader;
+  sink: ApplyEventSink;
+  options: ApplyOptions;
+}
+
+/** The old half of a `create-delete`: removed in the delete phase, once its users moved on. */
+export interface Deposed {
+  address: Address;
+  kind: 'file' | 'vector_store_file';
+  id: string;
+  /** For a membership: its store. */
+  storeId?: string;
+}
+
+/**
+ * One apply in progress: the inputs, what has been done, what failed. The per-kind steps
+ * (apply-files.ts, ...) go through `step`, which skips work whose dependencies failed, stops
+ * starting work once `stop` is aborted, and turns errors into diagnostics instead of throwing.
+ */
+export class ApplyRun {
+  readonly counts: ApplyCounts = { added: 0, changed: 0, destroyed: 0 };
+  readonly errors: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+  readonly failed = new Set<Address>();
+  readonly deposed: Deposed[] = [];
+
+  constructor(readonly input: ApplyInput) {}
+
+  get state() {
+    return this.input.recorder.doc;
+  }
+
+  get stopped(): boolean {
+    return this.input.options.stop.aborted;
+  }
+
+  /** The id a resource has now (after this run's creates), if any. */
+  idOf(address: Address): string | undefined {
+    return this.state.resources[address]?.id;
+  }
+
+  resource(address: Address): StateResource | undefined {
+    return this.state.resources[address];
+  }
+
+  /** Runs `work` over `items`, `parallelism` at a time. */
+  async each<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+    await mapLimit(items, this.input.options.parallelism, work);
+  }
+
+  /** The planned change of an address (deposed objects are removed under their address's change). */
+  changeOf(address: Address): Change | undefined {
+    return this.input.plan.changes.find((change) => change.address === address);
+  }
+
+  /**
+   * One resource's work in one phase, with its events. Returns false when it was skipped (a
+   * dependency failed, or apply is stopping) or failed.
+   */
+  async step(change: Change, phase: 'create' | 'delete', work: () => Promise<string | undefined>) {
+    const { sink } = this.input;
+    if (this.stopped) return false;
+    const blocker = change.dependencies.find((address) => this.failed.has(address));
+    if (phase === 'create' && blocker) {
+      this.fail(change, new Error(`skipped: ${blocker} failed`));
+      return false;
+    }
+    sink({
+      type: 'resource-start',
+      address: change.address,
+      kind: change.kind,
+      action: change.action,
+      phase,
+    });
+    try {
+      const id = await work();
+      sink({
+        type: 'resource-done',
+        address: change.address,
+        kind: change.kind,
+        action: change.action,
+        phase,
+        ...(id ? { id } : {}),
+      });
+      this.count(change, phase);
+      return true;
+    } catch (err) {
+      this.fail(change, err);
+      return false;
+    }
+  }
+
+  fail(change: Change, err: unknown): void {
+    const error: AssistantsError = toAssistantsError(err);
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      code: error.kind === 'internal' ? 'APPLY_FAILED' : error.code,
+      message: `${change.address}: ${error.message}`,
+      ...(error.hint ? { hint: error.hint } : {}),
+      ...(change.source ? { location: change.source } : {}),
+    };
+    this.failed.add(change.address);
+    this.errors.push(diagnostic);
+    this.input.sink({
+      type: 'resource-failed',
+      address: change.address,
+      kind: change.kind,
+      action: change.action,
+      error: diagnostic,
+    });
+  }
+
+  private count(change: Change, phase: 'create' | 'delete'): void {
+    const { action } = change;
+    if (action === 'update') this.counts.changed += 1;
+    else if (action === 'create') this.counts.added += 1;
+    else if (action === 'delete') this.counts.destroyed += 1;
+    else if (action === 'delete-create') {
+      // Both halves happen in the create phase: the old one is gone when the new one is made.
+      this.counts.added += 1;
+      this.counts.destroyed += 1;
+    } else if (action === 'create-delete' && phase === 'create') this.counts.added += 1;
+  }
+
+  /** The delete half of a `create-delete`, done in the delete phase. */
+  countDeposedDone(): void {
+    this.counts.destroyed += 1;
+  }
+}

@@ -1,0 +1,91 @@
+import type { Change } from '../model/plan.js';
+import { desiredStoreAttributes } from '../plan/desired-attributes.js';
+import type { StateDocument } from '../state/state-document.js';
+import type { ApplyRun } from './apply-run.js';
+import { journalled } from './journal.js';
+
+/** Forgets a store and the memberships that went with it (deleting a store detaches its files). */
+function forgetStore(doc: StateDocument, address: string, storeId: string): void {
+  delete doc.resources[address];
+  for (const [key, resource] of Object.entries(doc.resources))
+    if (resource.kind === 'vector_store_file' && resource.attributes.vector_store_id === storeId)
+      delete doc.resources[key];
+}
+
+/**
+ * Creates and updates vector stores with the ownership stamp in their metadata. An expired store is
+ * deleted and made again (it cannot be revived); its members are attached to the new one next.
+ */
+export async function createStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const stores = new Map(run.input.desired.vectorStores.map((store) => [store.address, store]));
+  const work = changes.filter(
+    (c) =>
+      c.kind === 'vector_store' &&
+      (c.action === 'create' || c.action === 'update' || c.action === 'delete-create'),
+  );
+  const { recorder, writer } = run.input;
+  await run.each(work, async (change) => {
+    const store = stores.get(change.address);
+    if (!store) return;
+    await run.step(change, 'create', async () => {
+      const attributes = desiredStoreAttributes(store, run.state.lineage);
+      const current = run.resource(change.address);
+      if (current && change.action === 'update') {
+        await journalled(
+          recorder,
+          [{ address: change.address, kind: 'vector_store', operation: 'update', resource_id: current.id }],
+          () => writer.updateVectorStore(current.id, attributes),
+          (doc) => {
+            doc.resources[change.address] = {
+              ...current,
+              attributes,
+              protect: store.protect,
+            } as typeof current;
+          },
+        );
+        return current.id;
+      }
+      if (current && change.action === 'delete-create') {
+        await journalled(
+          recorder,
+          [{ address: change.address, kind: 'vector_store', operation: 'delete', resource_id: current.id }],
+          () => writer.deleteVectorStore(current.id),
+          (doc) => forgetStore(doc, change.address, current.id),
+        );
+      }
+      const made = await journalled(
+        recorder,
+        [{ address: change.address, kind: 'vector_store', operation: 'create' }],
+        () => writer.createVectorStore(attributes),
+        (doc, result) => {
+          doc.resources[change.address] = {
+            kind: 'vector_store',
+            id: result.id,
+            attributes,
+            dependencies: [],
+            protect: store.protect,
+          };
+        },
+      );
+      return made.id;
+    });
+  });
+}
+
+/** Deletes stores that left the manifests (their files' attachments go with them). */
+export async function deleteStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
+  const deletes = changes.filter((c) => c.kind === 'vector_store' && c.action === 'delete');
+  await run.each(deletes, async (change) => {
+    const resource = run.resource(change.address);
+    if (!resource) return;
+    await run.step(change, 'delete', async () => {
+      await journalled(
+        run.input.recorder,
+        [{ address: change.address, kind: 'vector_store', operation: 'delete', resource_id: resource.id }],
+        () => run.input.writer.deleteVectorStore(resource.id),
+        (doc) => forgetStore(doc, change.address, resource.id),
+      );
+      return undefined;
+    });
+  });
+}

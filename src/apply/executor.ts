@@ -1,0 +1,85 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Diagnostic } from '../errors/index.js';
+import type { FileAttributes } from '../model/attributes.js';
+import { createAssistants, deleteAssistants } from './apply-assistants.js';
+import { createFiles, deleteFiles } from './apply-files.js';
+import { createMemberships, deleteMemberships } from './apply-memberships.js';
+import { type ApplyInput, ApplyRun } from './apply-run.js';
+import { createStores, deleteStores } from './apply-stores.js';
+import type { ApplyCounts } from './events.js';
+
+export interface ApplyOutcome {
+  counts: ApplyCounts;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  /** True when a stop signal ended the run early. */
+  interrupted: boolean;
+}
+
+/**
+ * Carries out a plan: creates and updates in dependency order (files, stores, memberships with
+ * indexing, assistants), then deletes in reverse, including the old halves of replacements once
+ * everything that used them has moved on. Every mutating call is journalled and recorded in the
+ * state as it completes. A failed resource fails what depends on it; the rest goes on. Never
+ * throws for a failed call: the outcome lists the errors.
+ */
+export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
+  const run = new ApplyRun(input);
+  const { changes } = input.plan;
+  input.sink({ type: 'apply-start', changes: changes.filter((c) => c.action !== 'no-op').length });
+  await forgetGone(run);
+  await createFiles(run, changes);
+  await createStores(run, changes);
+  await createMemberships(run, changes);
+  await createAssistants(run, changes);
+  await deleteAssistants(run, changes);
+  await deleteMemberships(run, changes);
+  await deleteStores(run, changes);
+  await deleteFiles(run, changes);
+  await recordUnchanged(run);
+  const interrupted = run.stopped;
+  input.sink({ type: 'apply-done', counts: run.counts, failed: run.errors.length, interrupted });
+  return { counts: run.counts, errors: run.errors, warnings: run.warnings, interrupted };
+}
+
+/** What the refresh found deleted outside and the manifests no longer want is forgotten. */
+async function forgetGone(run: ApplyRun): Promise<void> {
+  const wanted = new Set(run.input.plan.changes.map((c) => c.address));
+  const gone = run.input.plan.drift.filter((d) => d.action === 'delete' && !wanted.has(d.address));
+  if (gone.length === 0) return;
+  await run.input.recorder.mutate((doc) => {
+    for (const entry of gone)
+      if (doc.resources[entry.address]?.id === entry.id) delete doc.resources[entry.address];
+  });
+}
+
+/**
+ * Settings that need no call are recorded as they are now: `protect`, and the path of a file moved
+ * to another folder with the same name and bytes.
+ */
+async function recordUnchanged(run: ApplyRun): Promise<void> {
+  const { desired } = run.input;
+  const protect = new Map(
+    [...desired.files, ...desired.vectorStores, ...desired.assistants].map((r) => [r.address, r.protect]),
+  );
+  const paths = new Map(desired.files.map((f) => [f.address, f.relativePath]));
+  const updates: [string, (doc: typeof run.state) => void][] = [];
+  for (const [address, resource] of Object.entries(run.state.resources)) {
+    const wantedProtect = protect.get(address);
+    if (wantedProtect !== undefined && wantedProtect !== resource.protect)
+      updates.push([
+        address,
+        (doc) => Object.assign(doc.resources[address] ?? {}, { protect: wantedProtect }),
+      ]);
+    const path = paths.get(address);
+    if (resource.kind === 'file' && path !== undefined && path !== resource.attributes.path) {
+      const attributes: FileAttributes = { ...resource.attributes, path };
+      if (!isDeepStrictEqual(attributes, resource.attributes))
+        updates.push([address, (doc) => Object.assign(doc.resources[address] ?? {}, { attributes })]);
+    }
+  }
+  if (updates.length === 0 || run.stopped) return;
+  await run.input.recorder.mutate((doc) => {
+    for (const [, update] of updates) update(doc);
+  });
+}

@@ -1,0 +1,195 @@
+import type { Address } from '../model/address.js';
+import type { Desired } from '../model/desired.js';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
+import {
+  desiredAssistantAttributes,
+  desiredFileAttributes,
+  desiredStoreAttributes,
+} from '../plan/desired-attributes.js';
+import type { ApiWriter } from '../provider/api-writer.js';
+import type { ApiReader } from '../provider/live-view.js';
+import type { PendingOperation, StateDocument } from '../state/state-document.js';
+import { fileInUse } from './apply-files.js';
+import type { StateRecorder } from './state-recorder.js';
+
+/** Seconds of clock skew allowed between this machine and the API when matching by time. */
+const SKEW_SECONDS = 5;
+
+export interface JournalOutcome {
+  /** Addresses whose interrupted create was found and taken into the state. */
+  adopted: Address[];
+  /** Ids of resources an interrupted run made or left behind, now deleted. */
+  cleaned: string[];
+}
+
+/**
+ * Settles the calls an interrupted run left in the journal, before anything is planned:
+ * - a create whose answer was lost is looked for (a stamped store or assistant by its stamp, a
+ *   file by name and size, made after the call started): one match is adopted if the manifests
+ *   still want it, and every other match is deleted, so a crash neither duplicates nor leaks;
+ * - the old half of a replacement (a pending delete of an id the state no longer holds) is
+ *   deleted, unless something managed still uses it;
+ * - updates, attaches and deletes of resources still in the state are dropped: the plan redoes them.
+ */
+export async function resolveJournal(
+  recorder: StateRecorder,
+  desired: Desired,
+  hashes: ReadonlyMap<string, string>,
+  reader: ApiReader,
+  writer: ApiWriter,
+): Promise<JournalOutcome> {
+  const outcome: JournalOutcome = { adopted: [], cleaned: [] };
+  const pending = [...recorder.doc.pending];
+  if (pending.length === 0) return outcome;
+  const resolved = new Set<string>();
+  const lists = lazyLists(reader);
+  const claimed = new Set(Object.values(recorder.doc.resources).map((r) => r.id));
+
+  for (const op of pending) {
+    const startedAt = Date.parse(op.started_at) / 1000 - SKEW_SECONDS;
+    if (
+      op.operation === 'create' &&
+      (op.kind === 'file' || op.kind === 'vector_store' || op.kind === 'assistant')
+    ) {
+      const candidates = (await lists[op.kind]())
+        .filter(
+          (item) => !claimed.has(item.id) && item.createdAt >= startedAt && matches(op, item, recorder.doc),
+        )
+        .sort((a, b) => b.createdAt - a.createdAt);
+      const keep = adoptable(op, desired, hashes) ? candidates[0] : undefined;
+      if (keep) {
+        claimed.add(keep.id);
+        await recorder.mutate((doc) => adopt(doc, op, keep.id, desired, hashes));
+        outcome.adopted.push(op.address);
+      }
+      for (const extra of candidates.filter((c) => c !== keep)) {
+        await remove(writer, op.kind, extra.id);
+        claimed.add(extra.id);
+        outcome.cleaned.push(extra.id);
+      }
+    } else if (
+      op.operation === 'delete' &&
+      op.resource_id &&
+      recorder.doc.resources[op.address]?.id !== op.resource_id
+    ) {
+      if (op.kind === 'file' && fileInUse(recorder.doc, op.resource_id)) continue;
+      await remove(writer, op.kind, op.resource_id, op.match?.vector_store_id);
+      outcome.cleaned.push(op.resource_id);
+    }
+    resolved.add(op.id);
+  }
+  await recorder.mutate((doc) => {
+    doc.pending = doc.pending.filter((op) => !resolved.has(op.id));
+  });
+  return outcome;
+}
+
+type Listed = {
+  id: string;
+  createdAt: number;
+  filename?: string;
+  bytes?: number;
+  metadata?: Record<string, string>;
+};
+
+/** The newest page of each list, read at most once. */
+function lazyLists(reader: ApiReader) {
+  const cache = new Map<string, Promise<Listed[]>>();
+  const once = (key: string, load: () => Promise<Listed[]>) => {
+    if (!cache.has(key)) cache.set(key, load());
+    return cache.get(key) as Promise<Listed[]>;
+  };
+  return {
+    file: () =>
+      once('file', async () =>
+        (await reader.listFiles()).data.map((f) => ({ id: f.id, createdAt: f.createdAt, ...f.attributes })),
+      ),
+    vector_store: () =>
+      once('vector_store', async () =>
+        (await reader.listVectorStores()).data.map((s) => ({
+          id: s.id,
+          createdAt: s.createdAt,
+          metadata: s.attributes.metadata,
+        })),
+      ),
+    assistant: () =>
+      once('assistant', async () =>
+        (await reader.listAssistants()).data.map((a) => ({
+          id: a.id,
+          createdAt: a.createdAt,
+          metadata: a.attributes.metadata,
+        })),
+      ),
+  };
+}
+
+function matches(op: PendingOperation, item: Listed, doc: StateDocument): boolean {
+  if (op.kind === 'file') return item.filename === op.match?.filename && item.bytes === op.match?.bytes;
+  return (
+    item.metadata?.[STAMP_LINEAGE_KEY] === doc.lineage && item.metadata?.[STAMP_ADDRESS_KEY] === op.address
+  );
+}
+
+/** Adopt only what the manifests still want as it is (a file with the same content). */
+function adoptable(op: PendingOperation, desired: Desired, hashes: ReadonlyMap<string, string>): boolean {
+  if (op.kind === 'file') {
+    const file = desired.files.find((f) => f.address === op.address);
+    return file !== undefined && hashes.get(file.name) === op.match?.sha256;
+  }
+  const list = op.kind === 'vector_store' ? desired.vectorStores : desired.assistants;
+  return list.some((r) => r.address === op.address);
+}
+
+function adopt(
+  doc: StateDocument,
+  op: PendingOperation,
+  id: string,
+  desired: Desired,
+  hashes: ReadonlyMap<string, string>,
+) {
+  if (op.kind === 'file') {
+    const file = desired.files.find((f) => f.address === op.address);
+    if (!file) return;
+    const attributes = desiredFileAttributes(file, hashes.get(file.name) ?? '');
+    doc.resources[op.address] = { kind: 'file', id, attributes, dependencies: [], protect: file.protect };
+  } else if (op.kind === 'vector_store') {
+    const store = desired.vectorStores.find((s) => s.address === op.address);
+    if (!store) return;
+    const attributes = desiredStoreAttributes(store, doc.lineage);
+    doc.resources[op.address] = {
+      kind: 'vector_store',
+      id,
+      attributes,
+      dependencies: [],
+      protect: store.protect,
+    };
+  } else if (op.kind === 'assistant') {
+    const assistant = desired.assistants.find((a) => a.address === op.address);
+    if (!assistant) return;
+    // Its tool resources may not match what is recorded: the plan compares with the live object.
+    const attributes = desiredAssistantAttributes(
+      assistant,
+      doc.lineage,
+      (address) => doc.resources[address]?.id ?? '',
+    );
+    doc.resources[op.address] = {
+      kind: 'assistant',
+      id,
+      attributes,
+      dependencies: [],
+      protect: assistant.protect,
+    };
+  }
+}
+
+async function remove(
+  writer: ApiWriter,
+  kind: PendingOperation['kind'],
+  id: string,
+  storeId?: string,
+): Promise<void> {
+  if (kind === 'file') await writer.deleteFile(id);
+  else if (kind === 'vector_store') await writer.deleteVectorStore(id);
+  else if (kind === 'assistant') await writer.deleteAssistant(id);
+  else if (storeId) await writer.deleteVectorStoreFile(storeId, id);
+}

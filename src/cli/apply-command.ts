@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { type ApplyFlags, runApplyFlow } from './apply-flow.js';
+import type { CommandContext } from './program.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The flags apply and destroy share. */
+export function withApplyOptions(command: Command): Command {
+  return command
+    .option(
+      '-f, --file <path>',
+      'manifest file or folder (repeatable; default: assistants.yaml)',
+      collect,
+      [],
+    )
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--parallelism <n>', 'calls in flight at once', '8')
+    .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
+    .option('--no-wait', 'do not wait for indexing to finish')
+    .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
+    .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root');
+}
+
+/**
+ * `assistants apply [PLANFILE]`: make the account match the manifests. Without a plan file it
+ * plans, shows the plan and asks (or needs --auto-approve); with one, it applies that plan if
+ * nothing moved on since.
+ */
+export function applyCommand(context: CommandContext): Command {
+  return withApplyOptions(
+    new Command('apply')
+      .description(
+        'make the API match the manifests: upload, attach and wait for indexing, wire assistants, clean up',
+      )
+      .argument('[planfile]', 'a plan saved with `assistants plan -o`'),
+  )
+    .option('--target <address>', 'apply only this resource and what it needs (repeatable)', collect, [])
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      await runApplyFlow(context, flags, { destroy: false, ...(planFile ? { planFile } : {}) });
+    });
+}
+
+/** `assistants destroy`: delete everything the state holds, after showing the plan and asking. */
+export function destroyCommand(context: CommandContext): Command {
+  return withApplyOptions(
+    new Command('destroy').description('delete every resource of the stack that the state holds'),
+  ).action(async (flags: ApplyFlags) => {
+    await runApplyFlow(context, { ...flags, target: [] }, { destroy: true });
+  });
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { executePlan } from '../apply/executor.js';
+import { resolveJournal } from '../apply/resolve-journal.js';
+import { StateRecorder } from '../apply/state-recorder.js';
+import { AssistantsError, type Diagnostic } from '../errors/index.js';
+import type { Desired } from '../model/desired.js';
+import { type Plan, planHasChanges } from '../model/plan.js';
+import { readPlanFile, type SavedPlan } from '../plan/plan-file.js';
+import {
+  hashFiles,
+  loadDesired,
+  parseTargets,
+  planFor,
+  readStateFor,
+  refreshFor,
+} from '../plan/prepare-plan.js';
+import { createApiClient } from '../provider/api-client.js';
+import { sdkReader } from '../provider/sdk-reader.js';
+import { sdkWriter } from '../provider/sdk-writer.js';
+import { createApplyProgress, progressMode } from '../render/apply-progress.js';
+import { renderDiagnostics } from '../render/diagnostics-text.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { emptyState, type StateDocument } from '../state/state-document.js';
+import { parseDuration } from './duration.js';
+import { EXIT } from './exit-codes.js';
+import { openStateStore } from './open-state.js';
+import type { CommandContext } from './program.js';
+
+export interface ApplyFlags {
+  file: string[];
+  autoApprove?: boolean;
+  parallelism: string;
+  waitTimeout: string;
+  wait: boolean;
+  lockTimeout: string;
+  target: string[];
+  allowOutsideRoot?: boolean;
+}
+
+/**
+ * apply and destroy: lock the state, settle what an interrupted run left, plan against the API,
+ * show the plan and ask (or check the saved plan), then carry it out with progress, saving the state
+ * after every call. The lock is held from the first read to the last write.
+ */
+export async function runApplyFlow(
+  context: CommandContext,
+  flags: ApplyFlags,
+  mode: { destroy: boolean; planFile?: string },
+): Promise<void> {
+  const { io } = context;
+  const globals = context.globals();
+  const parallelism = Number(flags.parallelism);
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64)
+    throw new AssistantsError(
+      'USAGE',
+      `--parallelism must be a whole number from 1 to 64, not ${flags.parallelism}`,
+    );
+  const waitTimeoutMs = parseDuration(flags.waitTimeout, '--wait-timeout');
+  const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
+  const targets = parseTargets(flags.target);
+  const saved = mode.planFile ? await readPlanFile(path.resolve(io.cwd, mode.planFile)) : undefined;
+  const store = openStateStore(context);
+  const loaded = mode.destroy
+    ? undefined
+    : await loadDesired({
+        files: flags.file,
+        cwd: io.cwd,
+        env: io.env,
+        allowOutsideRoot: flags.allowOutsideRoot === true,
+      });
+
+  const api = createApiClient({ baseUrl: globals.baseUrl, env: io.env });
+  const reader = sdkReader(api);
+  const writer = sdkWriter(api);
+  const lock = await store.lock(mode.destroy ? 'destroy' : 'apply', { timeoutMs: lockTimeoutMs });
+  try {
+    const existing = loaded ? await readStateFor(store, loaded.desired) : await store.read();
+    if (mode.destroy && !existing) {
+      io.stdout('No state: nothing to destroy.\n');
+      return;
+    }
+    const desired: Desired = loaded?.desired ?? emptyDesired(existing?.stack ?? 'default');
+    const doc: StateDocument = existing ?? emptyState(saved?.lineage ?? randomUUID(), desired.stack);
+    const recorder = new StateRecorder(store, doc);
+    const hashes = await hashFiles(desired, `${path.resolve(io.cwd, globals.state)}.hashes.json`);
+    const unsettled = doc.pending.length;
+    if (unsettled > 0) {
+      const settled = await resolveJournal(recorder, desired, hashes, reader, writer);
+      io.stderr(
+        `Settled ${unsettled} call(s) an earlier run left unconfirmed: adopted ${settled.adopted.length}, cleaned up ${settled.cleaned.length}.\n`,
+      );
+    }
+    const live = await refreshFor(reader, doc, desired);
+    const plan = planFor({ desired, hashes, state: doc, live, targets });
+    const warnings: Diagnostic[] = [...(loaded?.warnings ?? []), ...plan.warnings];
+    const style = context.style();
+
+    if (saved) checkSavedPlan(saved, plan, existing !== undefined, mode.planFile as string);
+    else io.stdout(renderPlanText(plan, style));
+    if (plan.errors.length > 0) {
+      io.stderr(renderDiagnostics([...plan.errors, ...warnings], style));
+      context.exitCode = EXIT.ERROR;
+      return;
+    }
+    if (warnings.length > 0) io.stderr(renderDiagnostics(warnings, style));
+    if (!planHasChanges(plan)) return;
+    if (!saved && !flags.autoApprove) await approve(context, mode.destroy);
+
+    const stop = new AbortController();
+    const progress = createApplyProgress(io, { style, mode: progressMode(io) });
+    const unsubscribe = io.onStop((signal) => {
+      progress.sink({ type: 'stopping', signal });
+      stop.abort();
+    });
+    let outcome: Awaited<ReturnType<typeof executePlan>>;
+    try {
+      outcome = await executePlan({
+        plan,
+        desired,
+        hashes,
+        recorder,
+        writer,
+        reader,
+        sink: progress.sink,
+        options: { parallelism, wait: flags.wait, waitTimeoutMs, stop: stop.signal },
+      });
+    } finally {
+      unsubscribe();
+      await progress.finish();
+    }
+    const notes = [...outcome.errors, ...outcome.warnings];
+    if (notes.length > 0) io.stderr(renderDiagnostics(notes, style));
+    if (outcome.interrupted) {
+      io.stderr(
+        renderDiagnostics(
+          [
+            {
+              severity: 'error',
+              code: 'APPLY_INTERRUPTED',
+              message:
+                'stopped before the end; what was done is saved in the state. Run apply again to finish.',
+            },
+          ],
+          style,
+        ),
+      );
+      context.exitCode = EXIT.INTERRUPTED;
+    } else context.exitCode = outcome.errors.length > 0 ? EXIT.ERROR : EXIT.OK;
+  } finally {
+    await lock.release();
+  }
+}
+
+function emptyDesired(stack: string): Desired {
+  return { stack, manifests: [], files: [], vectorStores: [], memberships: [], assistants: [] };
+}
+
+/** A saved plan is applied only as made: same lineage, same serial, same manifests, same changes. */
+function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolean, file: string): void {
+  const stale = (what: string) =>
+    new AssistantsError('PLAN_STALE', `Saved plan is stale: ${what} since ${file} was made`, {
+      hint: 'run `assistants plan -o FILE` again, review it, and apply the new file',
+    });
+  if (stateExists && saved.lineage !== plan.lineage)
+    throw stale('the state belongs to another lineage (another stack)');
+  if (saved.serial !== plan.serial)
+    throw stale(`the state moved on (serial ${saved.serial} → ${plan.serial})`);
+  if (saved.manifest_digest !== plan.manifestDigest)
+    throw stale('the manifests or the files they name changed');
+  const now = new Map(plan.changes.filter((c) => c.action !== 'no-op').map((c) => [c.address, c.action]));
+  const differs = [...new Set([...now.keys(), ...saved.actions.keys()])].filter(
+    (address) => (now.get(address)?.replace('-', ',') ?? '') !== (saved.actions.get(address) ?? ''),
+  );
+  if (differs.length > 0) throw stale(`the live resources changed (${differs.slice(0, 3).join(', ')})`);
+}
+
+async function approve(context: CommandContext, destroy: boolean): Promise<void> {
+  const { io } = context;
+  if (!io.prompt) {
+    throw new AssistantsError(
+      'APPROVAL_REQUIRED',
+      `${destroy ? 'destroy' : 'apply'} needs approval, and stdin is not a terminal`,
+      { hint: 'review the plan above, then run again with --auto-approve (or apply a saved plan file)' },
+    );
+  }
+  const answer = await io.prompt(
+    `\nDo you really want to ${destroy ? 'destroy every resource in this stack' : 'perform these actions'}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
+  );
+  if (answer.trim() !== 'yes')
+    throw new AssistantsError('APPLY_CANCELLED', `${destroy ? 'Destroy' : 'Apply'} cancelled.`);
+}
