@@ -1,0 +1,168 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../helpers/emulator.js';
+import { runInProcess } from '../helpers/run-cli.js';
+import { workspace } from '../helpers/workspace.js';
+
+const KEY = 'sk-e2e-apply-key';
+// Latency and a real indexing delay: apply must wait for indexing, not just fire and forget.
+const fx = useEmulator({ config: { latency_ms: 5, index_delay_ms: 150 } });
+
+function cli(cwd: string, args: string[], extra: { answer?: string; isTTY?: boolean } = {}) {
+  return runInProcess([...args, '--base-url', fx().emulator.url], {
+    cwd,
+    env: { OPENAI_API_KEY: KEY, CI: 'true' },
+    ...extra,
+  });
+}
+
+/** A copy of an example in a temp folder, so tests can edit it. */
+async function example(name: string): Promise<string> {
+  const dir = await workspace({});
+  await cp(path.resolve('examples', name), dir, { recursive: true });
+  return dir;
+}
+
+async function planJson(dir: string) {
+  const run = await cli(dir, ['plan', '-f', '.', '--json']);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as {
+    summary: { add: number; change: number; destroy: number };
+    resource_changes: { address: string; change: { actions: string[] } }[];
+  };
+}
+
+function changed(plan: Awaited<ReturnType<typeof planJson>>) {
+  return Object.fromEntries(
+    plan.resource_changes
+      .filter((c) => c.change.actions.join() !== 'no-op')
+      .map((c) => [c.address, c.change.actions.join(',')]),
+  );
+}
+
+async function state(dir: string) {
+  return JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+    resources: Record<string, { id: string }>;
+    pending: unknown[];
+  };
+}
+
+describe('assistants apply against the emulator', () => {
+  for (const name of ['data-analyst', 'function-calling', 'knowledge-base', 'support-bot']) {
+    it(`applies examples/${name}, after which a plan shows no changes`, async () => {
+      const dir = await example(name);
+      const applied = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      expect(applied.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
+      const again = await cli(dir, ['plan', '-f', '.', '--detailed-exitcode']);
+      expect(again.stdout).toContain('No changes.');
+      expect(again.code).toBe(0);
+      expect((await state(dir)).pending).toEqual([]);
+    });
+  }
+
+  it('follows edits: instructions update in place; a changed document replaces that file only', async () => {
+    const dir = await example('support-bot');
+    expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
+    const before = await state(dir);
+
+    const prompt = path.join(dir, 'prompts/support.md');
+    await writeFile(prompt, `${await readFile(prompt, 'utf8')}\nAlways greet the customer by name.\n`);
+    expect(changed(await planJson(dir))).toEqual({ 'assistant.support-bot': 'update' });
+    const edited = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
+    expect(edited.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+
+    const faq = path.join(dir, 'docs/faq.md');
+    await writeFile(faq, `${await readFile(faq, 'utf8')}\n## New question\n\nA new answer.\n`);
+    expect(changed(await planJson(dir))).toEqual({
+      'file.docs/faq.md': 'create,delete',
+      'vector_store_file.support-kb/docs/faq.md': 'create,delete',
+    });
+    const replaced = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toContain('Apply complete! Resources: 2 added, 0 changed, 2 destroyed.');
+
+    const after = await state(dir);
+    const oldFaq = before.resources['file.docs/faq.md']?.id as string;
+    const newFaq = after.resources['file.docs/faq.md']?.id as string;
+    expect(newFaq).not.toBe(oldFaq);
+    await expect(fx().client.files.retrieve(oldFaq)).rejects.toMatchObject({ status: 404 });
+    // Every other file kept its id.
+    for (const [address, resource] of Object.entries(before.resources))
+      if (address.startsWith('file.') && address !== 'file.docs/faq.md')
+        expect(after.resources[address]?.id).toBe(resource.id);
+    // The store was re-indexed and the assistant points at it, complete.
+    const storeId = after.resources['vector_store.support-kb']?.id as string;
+    const store = await fx().client.vectorStores.retrieve(storeId);
+    expect(store.status).toBe('completed');
+    expect(store.file_counts).toMatchObject({ completed: 6, in_progress: 0, failed: 0, total: 6 });
+    const members = await fx().client.vectorStores.files.list(storeId, { limit: 100 });
+    expect(members.data.map((m) => m.id)).toContain(newFaq);
+    expect(members.data.map((m) => m.id)).not.toContain(oldFaq);
+    const bot = await fx().client.beta.assistants.retrieve(
+      after.resources['assistant.support-bot']?.id as string,
+    );
+    expect(bot.tool_resources?.file_search?.vector_store_ids).toEqual([storeId]);
+    expect((await cli(dir, ['plan', '-f', '.', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('destroys a removed store and the files only it used; destroy leaves nothing the stack made', async () => {
+    const dir = await example('knowledge-base');
+    expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
+    const manifest = path.join(dir, 'vector-stores.yaml');
+    const text = await readFile(manifest, 'utf8');
+    // The release notes go, store and files: nothing else uses those files.
+    const withoutNotes = text.slice(0, text.indexOf('  release-notes:'));
+    await writeFile(
+      manifest,
+      withoutNotes.slice(0, withoutNotes.indexOf('files:')) +
+        withoutNotes.slice(withoutNotes.indexOf('vector_stores:')),
+    );
+    const plan = changed(await planJson(dir));
+    expect(plan).toEqual({
+      'file.release-2-3': 'delete',
+      'file.release-2-4': 'delete',
+      'vector_store.release-notes': 'delete',
+    });
+    const removed = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 3 destroyed.');
+    expect((await fx().client.vectorStores.list()).data.map((s) => s.name)).toEqual(['Engineering handbook']);
+
+    const destroyed = await cli(dir, ['destroy', '--auto-approve']);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stdout).toContain('destroyed.');
+    expect((await fx().client.vectorStores.list()).data).toEqual([]);
+    expect((await fx().client.files.list()).data).toEqual([]);
+    expect((await state(dir)).resources).toEqual({});
+  });
+
+  it('asks before applying on a terminal, and refuses without --auto-approve elsewhere', async () => {
+    const dir = await example('function-calling');
+    const refused = await cli(dir, ['apply', '-f', '.']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error[APPROVAL_REQUIRED]');
+    const declined = await cli(dir, ['apply', '-f', '.'], { answer: 'no' });
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain('error[APPLY_CANCELLED]');
+    expect((await fx().client.beta.assistants.list()).data).toEqual([]);
+    const approved = await cli(dir, ['apply', '-f', '.'], { answer: 'yes' });
+    expect(approved.code).toBe(0);
+    expect((await fx().client.beta.assistants.list()).data).toHaveLength(1);
+  });
+
+  it('applies a saved plan, and refuses it once the state or the manifests moved on', async () => {
+    const dir = await example('function-calling');
+    expect((await cli(dir, ['plan', '-f', '.', '-o', 'first.plan'])).code).toBe(0);
+    expect((await cli(dir, ['plan', '-f', '.', '-o', 'second.plan'])).code).toBe(0);
+    const first = await cli(dir, ['apply', '-f', '.', 'first.plan']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Apply complete! Resources: 1 added');
+    const second = await cli(dir, ['apply', '-f', '.', 'second.plan']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('error[PLAN_STALE]: Saved plan is stale');
+    expect((await fx().client.beta.assistants.list()).data).toHaveLength(1);
+  });
+});
