@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run demo`: runs the CLI on every example stack against the bundled emulator, which listens
-// on 127.0.0.1 only: no API key and no network needed. Each example is validated, then planned
-// against its own throwaway state file.
+// `npm run demo`: the main job, end to end, against the bundled emulator, which listens on
+// 127.0.0.1 only: no API key and no network needed. For each example stack: validate, plan, apply
+// (uploads, attaches, waits for indexing, wires assistants), plan again (no changes: exit 0 under
+// --detailed-exitcode), and print the ids apps would use. Each gets a throwaway state file.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ const url = await new Promise((resolve, reject) => {
 console.log(`emulator listening on ${url}\n`);
 
 // The key only has to be present: the emulator accepts any bearer key.
-const env = { ...process.env, OPENAI_API_KEY: 'sk-demo-local', NO_COLOR: process.env.NO_COLOR ?? '' };
+const env = { ...process.env, OPENAI_API_KEY: 'sk-demo-local', CI: 'true' };
 let failed = 0;
 const run = (args) => {
   console.log(`$ assistants ${args.join(' ')}`);
@@ -39,8 +40,12 @@ try {
   for (const name of readdirSync(examples).sort()) {
     const folder = join(examples, name);
     if (!statSync(folder).isDirectory()) continue;
+    const common = ['-f', `examples/${name}`, '--state', join(stateDir, `${name}.json`), '--base-url', url];
     run(['validate', '-f', `examples/${name}`]);
-    run(['plan', '-f', `examples/${name}`, '--state', join(stateDir, `${name}.json`), '--base-url', url]);
+    run(['plan', ...common]);
+    run(['apply', ...common, '--auto-approve']);
+    run(['plan', ...common, '--detailed-exitcode']);
+    run(['output', '--state', join(stateDir, `${name}.json`)]);
   }
 } finally {
   emulator.kill('SIGTERM');
