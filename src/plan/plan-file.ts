@@ -43,8 +43,11 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    const reason = err instanceof SyntaxError ? 'it is not JSON' : ((err as NodeJS.ErrnoException).code ?? String(err));
-    throw new AssistantsError('PLAN_FILE_INVALID', `cannot read the saved plan ${file}: ${reason}`, { cause: err });
+    const reason =
+      err instanceof SyntaxError ? 'it is not JSON' : ((err as NodeJS.ErrnoException).code ?? String(err));
+    throw new AssistantsError('PLAN_FILE_INVALID', `cannot read the saved plan ${file}: ${reason}`, {
+      cause: err,
+    });
   }
   const changes = parsed.resource_changes;
   if (

@@ -9,7 +9,13 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output: the same code path as the binary, minus the process. */
 export async function runInProcess(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string>; isTTY?: boolean; stop?: AbortSignal; answer?: string },
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    isTTY?: boolean;
+    stop?: AbortSignal;
+    answer?: string;
+  },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';

@@ -1,0 +1,41 @@
+import type { ApplyEventSink } from '../apply/events.js';
+import type { Io } from '../cli/io.js';
+import { createLineProgress } from './apply-progress-lines.js';
+import { createTaskProgress } from './apply-progress-tasks.js';
+import type { Style } from './style.js';
+
+export { INDEXING_LINE_INTERVAL_MS } from './apply-progress-lines.js';
+export { type ApplyOutcome, applySummaryLine } from './apply-words.js';
+
+/** `tty`: a live listr2 task list; `plain`: timestamped lines for logs. */
+export type ProgressMode = 'tty' | 'plain';
+
+/** A listener for apply's events: give `sink` to the executor, then await `finish` before printing more. */
+export interface ApplyProgress {
+  sink: ApplyEventSink;
+  /**
+   * Resolves once everything is written, ending with the summary line of `apply-done` (if one came).
+   * Call it after the executor returns or throws: in `tty` mode it ends the live list (tasks still
+   * open are marked as not finished) and nothing else may write to stdout until it resolves.
+   */
+  finish(): Promise<void>;
+}
+
+/** `tty` when stdout and stderr are terminals and CI is not `true` (any case) or `1`; else `plain`. */
+export function progressMode(io: Io): ProgressMode {
+  const ci = io.env.CI?.toLowerCase();
+  return io.isTTY && ci !== 'true' && ci !== '1' ? 'tty' : 'plain';
+}
+
+/**
+ * Renders apply progress on `io.stdout` (errors are not shown in full here: the CLI prints them as
+ * diagnostics on stderr). `mode` comes from progressMode; `now` stamps the plain lines and times the
+ * indexing throttle (default: the system clock).
+ */
+export function createApplyProgress(
+  io: Io,
+  options: { style: Style; mode: ProgressMode; now?: () => Date },
+): ApplyProgress {
+  if (options.mode === 'tty') return createTaskProgress(io, { style: options.style });
+  return createLineProgress(io, { style: options.style, now: options.now ?? (() => new Date()) });
+}

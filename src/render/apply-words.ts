@@ -1,0 +1,80 @@
+import type { ApplyCounts } from '../apply/events.js';
+import { type Action, isReplace } from '../model/plan.js';
+import type { Style } from './style.js';
+
+/**
+ * The words both apply progress views use, so that the CI log and the terminal say the same thing.
+ * `doing` while the call runs ("creating"), `done` once it succeeded ("created"), `verb` after
+ * "FAILED to" ("create").
+ */
+export interface ActionWords {
+  doing: string;
+  done: string;
+  verb: string;
+}
+
+/**
+ * Words for one resource event. A replacement runs as two halves, told apart by `phase`: the create
+ * half makes the replacement, the delete half destroys the old object. `phase` is undefined when not
+ * known (a failure reported without a start), which reads as the replacement as a whole.
+ */
+export function actionWords(action: Action, phase: 'create' | 'delete' | undefined): ActionWords {
+  if (isReplace(action)) {
+    if (phase === 'create')
+      return { doing: 'creating replacement', done: 'created replacement', verb: 'create replacement' };
+    if (phase === 'delete') return { doing: 'destroying old', done: 'destroyed old', verb: 'destroy old' };
+    return { doing: 'replacing', done: 'replaced', verb: 'replace' };
+  }
+  switch (action) {
+    case 'create':
+      return { doing: 'creating', done: 'created', verb: 'create' };
+    case 'update':
+      return { doing: 'modifying', done: 'modified', verb: 'modify' };
+    case 'delete':
+      return { doing: 'destroying', done: 'destroyed', verb: 'destroy' };
+    default:
+      return { doing: 'reading', done: 'unchanged', verb: 'read' };
+  }
+}
+
+/** `FAILED to create: API_ERROR: message`; only the first line of the message (the rest is on stderr). */
+export function failureText(verb: string, code: string, message: string): string {
+  return `FAILED to ${verb}: ${code}: ${firstLine(message)}`;
+}
+
+/**
+ * `34/40 files` with ` (1 failed)` when some failed, `word` in between when given (`34/40 files
+ * indexed (1 failed)`); completed counts the indexed files only.
+ */
+export function fileCounts(
+  counts: { completed: number; failed: number; total: number },
+  word?: string,
+): string {
+  const failed = counts.failed > 0 ? ` (${counts.failed} failed)` : '';
+  return `${counts.completed}/${counts.total} files${word === undefined ? '' : ` ${word}`}${failed}`;
+}
+
+/** How an apply (or destroy) ended; `interrupted` wins over `failed` when both hold. */
+export interface ApplyOutcome {
+  failed: number;
+  interrupted: boolean;
+}
+
+/**
+ * The last line of apply: `Apply complete! Resources: 1 added, 0 changed, 2 destroyed.`, or
+ * `Apply interrupted. Resources so far: ...` after SIGINT/SIGTERM, or `Apply finished with errors.
+ * Resources: ...` when resources failed. No trailing newline.
+ */
+export function applySummaryLine(counts: ApplyCounts, outcome: ApplyOutcome, style: Style): string {
+  const resources = `${counts.added} added, ${counts.changed} changed, ${counts.destroyed} destroyed.`;
+  if (outcome.interrupted)
+    return `${style.bold(style.yellow('Apply interrupted.'))} Resources so far: ${resources}`;
+  if (outcome.failed > 0)
+    return `${style.bold(style.red('Apply finished with errors.'))} Resources: ${resources}`;
+  return `${style.bold(style.green('Apply complete!'))} Resources: ${resources}`;
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : `${text.slice(0, newline)} ...`;
+}
