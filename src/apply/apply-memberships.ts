@@ -45,7 +45,7 @@ async function updateAttributes(run: ApplyRun, updates: Change[]): Promise<void>
   await run.each(updates, async (change) => {
     const current = run.resource(change.address);
     const member = members.get(change.address);
-    if (!current || current.kind !== 'vector_store_file' || !member) return;
+    if (current?.kind !== 'vector_store_file' || !member) return;
     await run.step(change, 'create', async () => {
       const storeId = String(current.attributes.vector_store_id);
       const attributes = { ...(member.attributes ?? {}) };
