@@ -17,6 +17,8 @@ export interface ApplyOptions {
   waitTimeoutMs: number;
   /** Aborted on SIGINT/SIGTERM: no new call starts; those in flight finish and are recorded. */
   stop: AbortSignal;
+  /** `destroy` words its summary differently. */
+  destroy?: boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }

@@ -44,6 +44,13 @@ export type ApplyEvent =
   | { type: 'indexing-done'; address: Address; completed: number; failed: number; total: number }
   | { type: 'file-failed'; store: Address; file: Address; code: string; message: string }
   | { type: 'stopping'; signal: string }
-  | { type: 'apply-done'; counts: ApplyCounts; failed: number; interrupted: boolean };
+  | {
+      type: 'apply-done';
+      counts: ApplyCounts;
+      failed: number;
+      interrupted: boolean;
+      /** True for `destroy`, whose summary reads `Destroy complete! Resources: N destroyed.` */
+      destroy?: boolean;
+    };
 
 export type ApplyEventSink = (event: ApplyEvent) => void;

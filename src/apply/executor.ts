@@ -38,7 +38,13 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   await deleteFiles(run, changes);
   await recordUnchanged(run);
   const interrupted = run.stopped;
-  input.sink({ type: 'apply-done', counts: run.counts, failed: run.errors.length, interrupted });
+  input.sink({
+    type: 'apply-done',
+    counts: run.counts,
+    failed: run.errors.length,
+    interrupted,
+    ...(input.options.destroy ? { destroy: true } : {}),
+  });
   return { counts: run.counts, errors: run.errors, warnings: run.warnings, interrupted };
 }
 

@@ -123,7 +123,7 @@ export async function runApplyFlow(
         writer,
         reader,
         sink: progress.sink,
-        options: { parallelism, wait: flags.wait, waitTimeoutMs, stop: stop.signal },
+        options: { parallelism, wait: flags.wait, waitTimeoutMs, stop: stop.signal, destroy: mode.destroy },
       });
     } finally {
       unsubscribe();

@@ -58,6 +58,8 @@ export function fileCounts(
 export interface ApplyOutcome {
   failed: number;
   interrupted: boolean;
+  /** destroy: `Destroy complete! Resources: N destroyed.` */
+  destroy?: boolean;
 }
 
 /**
@@ -66,12 +68,15 @@ export interface ApplyOutcome {
  * Resources: ...` when resources failed. No trailing newline.
  */
 export function applySummaryLine(counts: ApplyCounts, outcome: ApplyOutcome, style: Style): string {
-  const resources = `${counts.added} added, ${counts.changed} changed, ${counts.destroyed} destroyed.`;
+  const verb = outcome.destroy ? 'Destroy' : 'Apply';
+  const resources = outcome.destroy
+    ? `${counts.destroyed} destroyed.`
+    : `${counts.added} added, ${counts.changed} changed, ${counts.destroyed} destroyed.`;
   if (outcome.interrupted)
-    return `${style.bold(style.yellow('Apply interrupted.'))} Resources so far: ${resources}`;
+    return `${style.bold(style.yellow(`${verb} interrupted.`))} Resources so far: ${resources}`;
   if (outcome.failed > 0)
-    return `${style.bold(style.red('Apply finished with errors.'))} Resources: ${resources}`;
-  return `${style.bold(style.green('Apply complete!'))} Resources: ${resources}`;
+    return `${style.bold(style.red(`${verb} finished with errors.`))} Resources: ${resources}`;
+  return `${style.bold(style.green(`${verb} complete!`))} Resources: ${resources}`;
 }
 
 function firstLine(text: string): string {

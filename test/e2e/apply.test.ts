@@ -133,7 +133,7 @@ describe('assistants apply against the emulator', () => {
 
     const destroyed = await cli(dir, ['destroy', '--auto-approve']);
     expect(destroyed.code).toBe(0);
-    expect(destroyed.stdout).toContain('destroyed.');
+    expect(destroyed.stdout).toContain('Destroy complete! Resources: 5 destroyed.');
     expect((await fx().client.vectorStores.list()).data).toEqual([]);
     expect((await fx().client.files.list()).data).toEqual([]);
     expect((await state(dir)).resources).toEqual({});
