@@ -471,11 +471,13 @@ describe('refresh: normalising what the API reports', () => {
 
     expect(view.files.get('file-a')).toEqual({
       id: 'file-a',
+      createdAt: 1_700_000_000,
       attributes: { filename: 'faq.md', purpose: 'assistants', bytes: 1234 },
     });
 
     expect(view.vectorStores.get('vs_unnamed')).toEqual({
       id: 'vs_unnamed',
+      createdAt: 1_700_000_000,
       attributes: { name: '', expires_after: null, metadata: {} },
       status: 'completed',
     });
@@ -516,6 +518,7 @@ describe('refresh: normalising what the API reports', () => {
 
     expect(view.assistants.get('asst_gpt')).toEqual({
       id: 'asst_gpt',
+      createdAt: 1_700_000_000,
       attributes: {
         model: 'gpt-4o',
         name: null,

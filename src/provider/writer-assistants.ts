@@ -1,0 +1,63 @@
+import type OpenAI from 'openai';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
+import type { ApiWriter, AssistantBody } from './api-writer.js';
+import { createOnce, NO_SDK_RETRIES, send, sendDelete, type WriterContext } from './writer-retry.js';
+
+/**
+ * Assistants. Bodies go as given (a null clears its field); `reasoning_effort` only when set, since
+ * non-reasoning models refuse it. A lost create is found again by its ownership stamp.
+ */
+export function assistantWriter(
+  ctx: WriterContext,
+): Pick<ApiWriter, 'createAssistant' | 'updateAssistant' | 'deleteAssistant'> {
+  const assistants = ctx.api.client.beta.assistants;
+  return {
+    createAssistant(body) {
+      const lineage = body.metadata[STAMP_LINEAGE_KEY];
+      const address = body.metadata[STAMP_ADDRESS_KEY];
+      return createOnce(
+        ctx,
+        'assistants',
+        { method: 'POST', path: '/assistants' },
+        () => assistants.create(requestBody(body), NO_SDK_RETRIES),
+        // An unstamped assistant cannot be told apart from others: it is retried without a lookup.
+        lineage === undefined || address === undefined
+          ? undefined
+          : {
+              key: `assistant\u0000${lineage}\u0000${address}`,
+              operation: { method: 'GET', path: '/assistants' },
+              list: (after, limit) =>
+                assistants.list({ order: 'desc', limit, ...(after ? { after } : {}) }, NO_SDK_RETRIES),
+              matches: (assistant) => {
+                const metadata = assistant.metadata as Record<string, string> | null;
+                return metadata?.[STAMP_LINEAGE_KEY] === lineage && metadata?.[STAMP_ADDRESS_KEY] === address;
+              },
+            },
+      );
+    },
+
+    async updateAssistant(id, body) {
+      await send(ctx, 'assistants', { method: 'POST', path: `/assistants/${id}` }, () =>
+        assistants.update(id, requestBody(body) as OpenAI.Beta.AssistantUpdateParams, NO_SDK_RETRIES),
+      );
+    },
+
+    deleteAssistant: (id) =>
+      sendDelete(ctx, 'assistants', { method: 'DELETE', path: `/assistants/${id}` }, () =>
+        assistants.delete(id, NO_SDK_RETRIES),
+      ),
+  };
+}
+
+/**
+ * Every field of the body, nulls included; `reasoning_effort` only when present. The body is
+ * normalised and validated already; the SDK's narrower types (tools, response_format) are not
+ * re-checked here.
+ */
+function requestBody(body: AssistantBody): OpenAI.Beta.AssistantCreateParams {
+  const { reasoning_effort, ...rest } = body;
+  return {
+    ...rest,
+    ...(reasoning_effort === undefined ? {} : { reasoning_effort }),
+  } as unknown as OpenAI.Beta.AssistantCreateParams;
+}

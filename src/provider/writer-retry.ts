@@ -1,0 +1,244 @@
+import OpenAI from 'openai';
+import type { ApiClient } from './api-client.js';
+import { type ApiOperation, toApiError } from './api-errors.js';
+import type { Pacer, RouteFamily } from './pacer.js';
+
+/**
+ * What every writer call shares: the client, the pacer, the retry budget, the clock, and the ids
+ * that creates have handed out (so a lost create is never matched to another call's resource).
+ */
+export interface WriterContext {
+  api: ApiClient;
+  pacer: Pacer;
+  /** Retries after the first attempt. */
+  retries: number;
+  sleep: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** 0 <= x < 1, for jitter. */
+  random: () => number;
+  claimed: Set<string>;
+  /** Creates that could be mistaken for one another run one at a time (see `createOnce`). */
+  locks: Map<string, Promise<unknown>>;
+}
+
+/**
+ * Request options for every writer call: the SDK must not retry on its own, because its retry of a
+ * POST whose answer was lost makes the resource twice. `send` retries instead.
+ */
+export const NO_SDK_RETRIES = { maxRetries: 0 } as const;
+
+/** Exponential backoff: 0.5 s, doubling, at most 8 s (less up to a quarter of jitter). */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 8_000;
+/** A server's retry-after is honoured up to this long; longer asks are cut to it. */
+const RETRY_AFTER_MAX_MS = 60_000;
+/** Slack on `created_at` (whole seconds, and clocks that differ a little) when finding a lost create. */
+const CREATED_SLACK_SECONDS = 2;
+/** Newest-first pages read at most when finding a lost create. */
+const LOOKUP_PAGE_SIZE = 100;
+const LOOKUP_MAX_PAGES = 10;
+
+/** Connection errors, 408, 409, 429 and 5xx; the server's `x-should-retry` overrides. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof OpenAI.APIUserAbortError) return false;
+  if (err instanceof OpenAI.APIConnectionError) return true;
+  if (!(err instanceof OpenAI.APIError) || err.status === undefined) return false;
+  const hint = err.headers?.get('x-should-retry');
+  if (hint === 'true') return true;
+  if (hint === 'false') return false;
+  return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+}
+
+function isRateLimit(err: unknown): boolean {
+  return err instanceof OpenAI.APIError && err.status === 429;
+}
+
+/**
+ * How long to wait before retry number `attempt + 1`: `retry-after-ms`, else `retry-after`
+ * (seconds or an HTTP date), else 0.5 s × 2^attempt capped at 8 s, less up to 25 % of jitter.
+ */
+export function retryDelayMs(
+  err: unknown,
+  attempt: number,
+  random: () => number,
+  nowMs = Date.now(),
+): number {
+  const headers = err instanceof OpenAI.APIError ? err.headers : undefined;
+  const fromServer = retryAfterMs(headers, nowMs);
+  if (fromServer !== undefined) return Math.min(fromServer, RETRY_AFTER_MAX_MS);
+  const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return backoff * (1 - random() * 0.25);
+}
+
+function retryAfterMs(headers: Headers | undefined, nowMs: number): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms) {
+    const value = Number.parseFloat(ms);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const after = headers?.get('retry-after');
+  if (after) {
+    const seconds = Number.parseFloat(after);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(after);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  return undefined;
+}
+
+/**
+ * Makes one API call through the pacer, retrying what `isRetryable` allows up to `ctx.retries`
+ * times. A 429 also backs the pacer's family off. When `recover` is given (creates), and an attempt
+ * failed in a way that may have done the work (anything retryable but a 429), `recover` looks for
+ * what that attempt made before the next attempt, and once more before giving up; what it finds
+ * is the answer. Failures come out through `toApiError`.
+ */
+export async function send<T>(
+  ctx: WriterContext,
+  family: RouteFamily,
+  operation: ApiOperation,
+  run: () => Promise<T>,
+  recover?: () => Promise<T | undefined>,
+): Promise<T> {
+  let mayExist = false;
+  for (let attempt = 0; ; attempt++) {
+    await ctx.pacer.take(family);
+    try {
+      return await run();
+    } catch (err) {
+      const retryable = isRetryable(err);
+      // Only an attempt that may have done the work is looked for before the next one: a lookup
+      // after a 429 would spend the one request the wait made room for, and the create would then
+      // meet the limit again, retry after retry.
+      const mayHaveWorked = retryable && !isRateLimit(err);
+      if (mayHaveWorked) mayExist = true;
+      const last = !retryable || attempt >= ctx.retries;
+      const failure = () => toApiError(err, operation, ctx.api.endpoint, ctx.api.apiKey);
+      if (last) {
+        if (mayExist && recover) {
+          // The last look: a failed lookup must not hide why the call itself failed.
+          const found = await recover().catch(() => undefined);
+          if (found !== undefined) return found;
+        }
+        throw failure();
+      }
+      const wait = retryDelayMs(err, attempt, ctx.random, ctx.now());
+      if (isRateLimit(err)) ctx.pacer.backOff(family, wait);
+      await ctx.sleep(wait);
+      if (mayHaveWorked && recover) {
+        const found = await recover();
+        if (found !== undefined) return found;
+      }
+    }
+  }
+}
+
+/** `send` for a delete: a 404 means the thing is already gone, which is what was asked. */
+export async function sendDelete(
+  ctx: WriterContext,
+  family: RouteFamily,
+  operation: ApiOperation,
+  run: () => Promise<unknown>,
+): Promise<void> {
+  await send(ctx, family, operation, async () => {
+    try {
+      await run();
+    } catch (err) {
+      if (!(err instanceof OpenAI.NotFoundError)) throw err;
+    }
+  });
+}
+
+/** A list item that `createOnce` can match: lists are read newest first, `created_at` in unix seconds. */
+export interface Created {
+  id: string;
+  created_at: number;
+}
+
+/** One newest-first page of a list. */
+export type ListRecent<I extends Created> = (
+  after: string | undefined,
+  limit: number,
+) => Promise<{ data: I[]; has_more: boolean }>;
+
+/** How `createOnce` finds a create whose answer was lost. */
+export interface LostCreateLookup<I extends Created> {
+  /**
+   * What `matches` can tell apart: creates with the same key run one at a time, so one call's
+   * lookup cannot take what another is about to be answered with.
+   */
+  key: string;
+  /** The list call, for messages. */
+  operation: ApiOperation;
+  list: ListRecent<I>;
+  matches: (item: I) => boolean;
+}
+
+/**
+ * A create that never makes its resource twice. Before a retry, and once more before giving up,
+ * it looks for what a lost attempt made: an item of `lookup.list` made at or after the start of
+ * the first attempt (less 2 s of slack) that `lookup.matches` and that no other create of this
+ * writer handed out. Without a lookup it retries blindly.
+ */
+export async function createOnce<I extends Created>(
+  ctx: WriterContext,
+  family: RouteFamily,
+  operation: ApiOperation,
+  make: () => Promise<{ id: string }>,
+  lookup: LostCreateLookup<I> | undefined,
+): Promise<{ id: string }> {
+  const run = async () => {
+    const since = Math.floor(ctx.now() / 1000) - CREATED_SLACK_SECONDS;
+    const recover = lookup
+      ? async () => {
+          const id = await findRecent(ctx, family, lookup, since);
+          return id === undefined ? undefined : { id };
+        }
+      : undefined;
+    const { id } = await send(ctx, family, operation, make, recover);
+    ctx.claimed.add(id);
+    return { id };
+  };
+  return lookup ? exclusive(ctx.locks, lookup.key, run) : run();
+}
+
+/** The newest unclaimed match made at or after `since`, reading pages while they are that recent. */
+async function findRecent<I extends Created>(
+  ctx: WriterContext,
+  family: RouteFamily,
+  lookup: LostCreateLookup<I>,
+  since: number,
+): Promise<string | undefined> {
+  let after: string | undefined;
+  for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+    const { data, has_more } = await send(ctx, family, lookup.operation, () =>
+      lookup.list(after, LOOKUP_PAGE_SIZE),
+    );
+    for (const item of data) {
+      if (item.created_at < since) return undefined;
+      if (!ctx.claimed.has(item.id) && lookup.matches(item)) return item.id;
+    }
+    const last = data.at(-1);
+    if (!has_more || !last) return undefined;
+    after = last.id;
+  }
+  return undefined;
+}
+
+/** Runs `work` after every earlier call with the same key has settled. */
+async function exclusive<T>(
+  locks: Map<string, Promise<unknown>>,
+  key: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const previous = locks.get(key) ?? Promise.resolve();
+  const current = previous.then(work);
+  const tail = current.catch(() => undefined);
+  locks.set(key, tail);
+  try {
+    return await current;
+  } finally {
+    if (locks.get(key) === tail) locks.delete(key);
+  }
+}

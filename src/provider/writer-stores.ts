@@ -1,0 +1,138 @@
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
+import type { ApiWriter, BatchStatus } from './api-writer.js';
+import { createOnce, NO_SDK_RETRIES, send, sendDelete, type WriterContext } from './writer-retry.js';
+
+type StoreWriter = Pick<
+  ApiWriter,
+  | 'createVectorStore'
+  | 'updateVectorStore'
+  | 'deleteVectorStore'
+  | 'createFileBatch'
+  | 'retrieveFileBatch'
+  | 'updateVectorStoreFile'
+  | 'deleteVectorStoreFile'
+>;
+
+/**
+ * Vector stores, their file batches and their files. A lost store create is found again by its
+ * ownership stamp; a batch is simply sent again (attaching an attached file is accepted, and the
+ * latest batch takes it over); updates and deletes are idempotent.
+ */
+export function storeWriter(ctx: WriterContext): StoreWriter {
+  const { client } = ctx.api;
+  return {
+    createVectorStore(body) {
+      const lineage = body.metadata[STAMP_LINEAGE_KEY];
+      const address = body.metadata[STAMP_ADDRESS_KEY];
+      return createOnce(
+        ctx,
+        'vector_stores',
+        { method: 'POST', path: '/vector_stores' },
+        () =>
+          client.vectorStores.create(
+            {
+              name: body.name,
+              metadata: body.metadata,
+              ...(body.expires_after ? { expires_after: body.expires_after } : {}),
+            },
+            NO_SDK_RETRIES,
+          ),
+        // An unstamped store cannot be told apart from others: it is retried without a lookup.
+        lineage === undefined || address === undefined
+          ? undefined
+          : {
+              key: `vector_store\u0000${lineage}\u0000${address}`,
+              operation: { method: 'GET', path: '/vector_stores' },
+              list: (after, limit) =>
+                client.vectorStores.list(
+                  { order: 'desc', limit, ...(after ? { after } : {}) },
+                  NO_SDK_RETRIES,
+                ),
+              matches: (store) =>
+                store.metadata?.[STAMP_LINEAGE_KEY] === lineage &&
+                store.metadata?.[STAMP_ADDRESS_KEY] === address,
+            },
+      );
+    },
+
+    async updateVectorStore(id, body) {
+      await send(ctx, 'vector_stores', { method: 'POST', path: `/vector_stores/${id}` }, () =>
+        client.vectorStores.update(
+          id,
+          { name: body.name, metadata: body.metadata, expires_after: body.expires_after },
+          NO_SDK_RETRIES,
+        ),
+      );
+    },
+
+    deleteVectorStore: (id) =>
+      sendDelete(ctx, 'vector_stores', { method: 'DELETE', path: `/vector_stores/${id}` }, () =>
+        client.vectorStores.delete(id, NO_SDK_RETRIES),
+      ),
+
+    async createFileBatch(storeId, files) {
+      const batch = await send(
+        ctx,
+        'vector_stores',
+        { method: 'POST', path: `/vector_stores/${storeId}/file_batches` },
+        () =>
+          client.vectorStores.fileBatches.create(
+            storeId,
+            {
+              files: files.map((file) => ({
+                file_id: file.file_id,
+                attributes: file.attributes,
+                chunking_strategy: { type: 'static', static: { ...file.chunking_strategy } },
+              })),
+            },
+            NO_SDK_RETRIES,
+          ),
+      );
+      return { id: batch.id };
+    },
+
+    retrieveFileBatch: (storeId, batchId) =>
+      send(
+        ctx,
+        'vector_stores',
+        { method: 'GET', path: `/vector_stores/${storeId}/file_batches/${batchId}` },
+        async (): Promise<BatchStatus> => {
+          const { data, response } = await client.vectorStores.fileBatches
+            .retrieve(batchId, { vector_store_id: storeId }, NO_SDK_RETRIES)
+            .withResponse();
+          const pollAfterMs = pollAfter(response.headers.get('openai-poll-after-ms'));
+          const { in_progress, completed, failed, cancelled, total } = data.file_counts;
+          return {
+            status: data.status,
+            counts: { in_progress, completed, failed, cancelled, total },
+            ...(pollAfterMs === undefined ? {} : { pollAfterMs }),
+          };
+        },
+      ),
+
+    async updateVectorStoreFile(storeId, fileId, attributes) {
+      await send(
+        ctx,
+        'vector_stores',
+        { method: 'POST', path: `/vector_stores/${storeId}/files/${fileId}` },
+        () =>
+          client.vectorStores.files.update(fileId, { vector_store_id: storeId, attributes }, NO_SDK_RETRIES),
+      );
+    },
+
+    deleteVectorStoreFile: (storeId, fileId) =>
+      sendDelete(
+        ctx,
+        'vector_stores',
+        { method: 'DELETE', path: `/vector_stores/${storeId}/files/${fileId}` },
+        () => client.vectorStores.files.delete(fileId, { vector_store_id: storeId }, NO_SDK_RETRIES),
+      ),
+  };
+}
+
+/** The `openai-poll-after-ms` header as a number of milliseconds, when it is one. */
+function pollAfter(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const value = Number(header);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}

@@ -1,0 +1,200 @@
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../src/provider/api-client.js';
+import type { ApiWriter } from '../../src/provider/api-writer.js';
+import { mapLimit } from '../../src/provider/concurrency.js';
+import { Pacer } from '../../src/provider/pacer.js';
+import { type SdkWriterOptions, sdkWriter } from '../../src/provider/sdk-writer.js';
+import { type EmulatorFixture, startFixture } from '../helpers/emulator.js';
+
+const LINEAGE = '0c7d3c1e-1111-4222-8333-444455556666';
+const COUNT = 20;
+
+let dir: string;
+let fx: EmulatorFixture | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'assistants-iac-writer-conf-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+function writerFor(fixture: EmulatorFixture, options: SdkWriterOptions = {}): ApiWriter {
+  const api = createApiClient({ baseUrl: fixture.emulator.url, env: { OPENAI_API_KEY: 'sk-emulator-test' } });
+  return sdkWriter(api, options);
+}
+
+/**
+ * Twenty files whose names and sizes come in pairs (`doc-0.md` twice, with different content of the
+ * same length): the hardest case for finding a lost upload, since the list cannot tell a pair apart.
+ */
+async function localFiles() {
+  return Promise.all(
+    Array.from({ length: COUNT }, async (_, i) => {
+      const content = `content of upload number ${String(i).padStart(3, '0')}\n`;
+      const file = path.join(dir, `${i}.md`);
+      await writeFile(file, content);
+      return {
+        path: file,
+        filename: `doc-${i % (COUNT / 2)}.md`,
+        purpose: 'user_data' as const,
+        bytes: content.length,
+        content,
+      };
+    }),
+  );
+}
+
+/** Makes 20 stamped stores and 20 uploads at once; returns the ids the writer answered. */
+async function makeAll(writer: ApiWriter) {
+  const files = await localFiles();
+  const [stores, uploads] = await Promise.all([
+    mapLimit(
+      Array.from({ length: COUNT }, (_, i) => i),
+      8,
+      (i) =>
+        writer.createVectorStore({
+          name: `store ${i}`,
+          metadata: { assistants_iac_lineage: LINEAGE, assistants_iac_address: `vector_store.s${i}` },
+          expires_after: null,
+        }),
+    ),
+    mapLimit(files, 8, (file) => writer.uploadFile(file)),
+  ]);
+  return { files, stores: stores.map((s) => s.id), uploads: uploads.map((u) => u.id) };
+}
+
+/** Checks, with faults off, that the emulator holds exactly what the writer answered, each file with its content. */
+async function expectExactly(fixture: EmulatorFixture, made: Awaited<ReturnType<typeof makeAll>>) {
+  await fixture.control('config', { fault_rate: 0, rate_limit_per_min: 0 });
+  const stores = (await fixture.client.vectorStores.list({ limit: 100 })).data;
+  const files = (await fixture.client.files.list()).data;
+
+  expect(new Set(made.stores).size).toBe(COUNT);
+  expect(new Set(made.uploads).size).toBe(COUNT);
+  expect(stores.map((s) => s.id).sort()).toEqual([...made.stores].sort());
+  expect(files.map((f) => f.id).sort()).toEqual([...made.uploads].sort());
+  // Each store answered for the address it was made for.
+  for (const [i, id] of made.stores.entries()) {
+    const store = stores.find((s) => s.id === id);
+    expect(store?.metadata).toMatchObject({ assistants_iac_address: `vector_store.s${i}` });
+  }
+  // Each upload answered with the file holding its own content, not its same-named twin's.
+  for (const [i, id] of made.uploads.entries()) {
+    const response = await fixture.client.files.content(id);
+    expect(await response.text()).toBe(made.files[i]?.content);
+  }
+}
+
+async function statuses(fixture: EmulatorFixture): Promise<Record<string, number>> {
+  return (await fixture.control('stats')).statuses as Record<string, number>;
+}
+
+describe('sdkWriter against the emulator: faults never make a resource twice', () => {
+  it('20 stamped stores and 20 uploads under fault_rate 0.3 end as exactly 20 and 20', async () => {
+    fx = await startFixture({ config: { fault_rate: 0.3, seed: 11 } });
+    // Backoff shortened a hundredfold; the retry budget raised so that no call runs out at 0.3.
+    const writer = writerFor(fx, { sleep: (ms) => delay(ms / 100), retries: 12 });
+
+    const made = await makeAll(writer);
+
+    const seen = await statuses(fx);
+    expect(seen.dropped ?? 0).toBeGreaterThan(0);
+    expect((seen['500'] ?? 0) + (seen['503'] ?? 0)).toBeGreaterThan(0);
+    await expectExactly(fx, made);
+  });
+
+  it('the same under a rate limit the pacer is set to exceed: 429s are waited out', async () => {
+    // 600/min holds 10 requests per family at once; the pacer lets 50/s through, so 429s come.
+    fx = await startFixture({ config: { fault_rate: 0.3, seed: 5, rate_limit_per_min: 600 } });
+    const writer = writerFor(fx, {
+      pacer: new Pacer({ perSecond: 50, burst: 50 }),
+      // 429 waits are the server's (about 100 ms); other backoff shortened tenfold.
+      sleep: (ms) => delay(ms >= 500 ? ms / 10 : ms),
+      retries: 12,
+    });
+
+    const made = await makeAll(writer);
+
+    expect((await statuses(fx))['429'] ?? 0).toBeGreaterThan(0);
+    await expectExactly(fx, made);
+  });
+
+  it('with the default pacer and a limit above its rates, sees no 429 at all', async () => {
+    fx = await startFixture({ config: { rate_limit_per_min: 1500 } });
+    const writer = writerFor(fx);
+
+    const made = await makeAll(writer);
+
+    expect((await statuses(fx))['429'] ?? 0).toBe(0);
+    await expectExactly(fx, made);
+  });
+});
+
+describe('sdkWriter: uploads stream from disk', () => {
+  it('uploads a 64 MiB file without holding it in memory', async () => {
+    fx = await startFixture();
+    const writer = writerFor(fx);
+    const file = path.join(dir, 'large.txt');
+    const handle = await open(file, 'w');
+    await handle.truncate(64 * 1024 * 1024);
+    await handle.close();
+
+    // A small upload first, so that loading and warming up the code paths (both sides) is not counted.
+    const small = path.join(dir, 'small.txt');
+    await writeFile(small, 'warm-up');
+    await writer.uploadFile({ path: small, filename: 'small.txt', purpose: 'assistants', bytes: 7 });
+
+    // Young garbage is collected while sampling (a minor GC is cheap), so that what is measured is
+    // what is held, not 64 KiB chunks that await collection.
+    const gc = exposeGc();
+    gc();
+    const before = process.memoryUsage();
+    let peak = before.rss;
+    let peakBuffers = before.arrayBuffers;
+    const sampler = setInterval(() => {
+      gc({ type: 'minor' });
+      const now = process.memoryUsage();
+      peak = Math.max(peak, now.rss);
+      peakBuffers = Math.max(peakBuffers, now.arrayBuffers);
+    }, 5);
+    try {
+      const { id } = await writer.uploadFile({
+        path: file,
+        filename: 'large.txt',
+        purpose: 'assistants',
+        bytes: 64 * 1024 * 1024,
+      });
+      const now = process.memoryUsage();
+      peak = Math.max(peak, now.rss);
+      peakBuffers = Math.max(peakBuffers, now.arrayBuffers);
+      expect((await fx.client.files.retrieve(id)).bytes).toBe(64 * 1024 * 1024);
+    } finally {
+      clearInterval(sampler);
+    }
+
+    // The emulator runs in this process too and streams to disk as well; 64 MiB buffered anywhere
+    // would show. The RSS bound is loose on purpose (allocator and JIT noise).
+    expect(peak - before.rss).toBeLessThan(40 * 1024 * 1024);
+    // Buffers alive at once: the precise sign of holding the body (a fetch that tees it holds 64 MiB).
+    expect(peakBuffers - before.arrayBuffers).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+/** The V8 `gc()` function, without starting node with --expose-gc. */
+function exposeGc(): (options?: { type: 'minor' | 'major' }) => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+}

@@ -1,0 +1,97 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../../src/provider/api-client.js';
+import { Pacer } from '../../../src/provider/pacer.js';
+import { sdkWriter } from '../../../src/provider/sdk-writer.js';
+
+// A create that may have happened (5xx, dropped connection) is looked for before the next attempt;
+// an attempt refused with a 429 did nothing, so no lookup follows it. Before this held, a lookup
+// after every retry spent the one request a rate limit's wait made room for, the create met the
+// limit again, and under `rate_limit_per_min` it ran out of retries (seen with the emulator at
+// fault_rate 0.1, rate_limit_per_min 120: GET /vector_stores, POST 429, GET, POST 429, ...).
+
+const ORIGIN = 'http://127.0.0.1:9';
+const NOW_MS = 1_700_000_100_000;
+const NOW_S = NOW_MS / 1000;
+const LINEAGE = '6f1c0a6e-0000-4000-8000-000000000002';
+const STAMP = { assistants_iac_lineage: LINEAGE, assistants_iac_address: 'vector_store.docs' };
+
+const unmatched: string[] = [];
+const onNoMatch = (req: { method?: string; href?: string; path?: string }) =>
+  unmatched.push(`${req.method ?? '?'} ${String(req.href ?? req.path)}`);
+
+beforeEach(() => {
+  nock.disableNetConnect();
+  nock.emitter.on('no match', onNoMatch);
+});
+
+afterEach(() => {
+  nock.emitter.removeListener('no match', onNoMatch);
+  nock.cleanAll();
+  nock.enableNetConnect();
+  unmatched.length = 0;
+});
+
+function writer(retries = 6) {
+  const clock = { now: () => NOW_MS, sleep: async () => {} };
+  return sdkWriter(
+    createApiClient({ baseUrl: `${ORIGIN}/v1`, env: { OPENAI_API_KEY: 'sk-test' }, maxRetries: 2 }),
+    { pacer: new Pacer({ perSecond: 1000, burst: 1000 }, clock), ...clock, random: () => 0, retries },
+  );
+}
+
+const body = { name: 'docs', metadata: STAMP, expires_after: null };
+const store = (id: string) => ({
+  id,
+  object: 'vector_store',
+  created_at: NOW_S,
+  name: 'docs',
+  usage_bytes: 0,
+  file_counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0 },
+  status: 'completed',
+  expires_at: null,
+  last_active_at: NOW_S,
+  metadata: STAMP,
+});
+const list = (data: unknown[]) => ({ object: 'list', data, first_id: '', last_id: '', has_more: false });
+const error = (message: string) => ({ error: { message, type: 'server_error', param: null, code: null } });
+
+describe('sdkWriter create: lookups and 429s', () => {
+  it('does not look again after a 429 that follows a lost attempt: the retry goes straight out', async () => {
+    const api = nock(ORIGIN)
+      .post('/v1/vector_stores')
+      .reply(503, error('Service unavailable'))
+      .get('/v1/vector_stores')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([]))
+      .post('/v1/vector_stores')
+      .reply(429, error('Rate limit reached'), { 'retry-after-ms': '10' })
+      .post('/v1/vector_stores')
+      .reply(429, error('Rate limit reached'), { 'retry-after-ms': '10' })
+      .post('/v1/vector_stores')
+      .reply(200, store('vs_made'));
+
+    expect(await writer().createVectorStore(body)).toEqual({ id: 'vs_made' });
+    expect(unmatched).toEqual([]);
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('still looks once more before giving up when an earlier attempt may have made it', async () => {
+    const api = nock(ORIGIN)
+      .post('/v1/vector_stores')
+      .replyWithError({ code: 'ECONNRESET' })
+      .get('/v1/vector_stores')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([]))
+      .post('/v1/vector_stores')
+      .reply(429, error('Rate limit reached'), { 'retry-after-ms': '10' })
+      // The last attempt was refused; the first may have landed late: one last look finds it.
+      .get('/v1/vector_stores')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([store('vs_late')]));
+
+    expect(await writer(1).createVectorStore(body)).toEqual({ id: 'vs_late' });
+    expect(unmatched).toEqual([]);
+    expect(api.isDone()).toBe(true);
+  });
+});
