@@ -9,7 +9,9 @@ import type { StateStore } from '../state/state-store.js';
  */
 export class StateRecorder {
   private writing: Promise<void> | undefined;
-  private dirty = false;
+  /** Changes made so far, and how many of them the last finished write held. */
+  private changes = 0;
+  private written = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -19,22 +21,28 @@ export class StateRecorder {
   /** Applies `change` to the document now and resolves when it has been written. */
   async mutate(change: (doc: StateDocument) => void): Promise<void> {
     change(this.doc);
-    this.dirty = true;
-    await this.flush();
+    this.changes += 1;
+    await this.flush(this.changes);
   }
 
-  private async flush(): Promise<void> {
-    while (this.dirty) {
+  /**
+   * Returns once a write that holds change number `mine` has finished. Counting, not a dirty flag:
+   * another caller may start the write that holds this change, and returning before it ends would
+   * let a journalled call go out before its entry is on disk.
+   */
+  private async flush(mine: number): Promise<void> {
+    while (this.written < mine) {
       if (this.writing) {
         await this.writing;
         continue;
       }
-      this.dirty = false;
+      const upTo = this.changes;
       const snapshot = structuredClone(this.doc);
       this.writing = this.store
         .write(snapshot)
         .then((written) => {
           this.doc.serial = written.serial;
+          this.written = upTo;
         })
         .finally(() => {
           this.writing = undefined;

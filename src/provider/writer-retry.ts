@@ -87,6 +87,9 @@ function retryAfterMs(headers: Headers | undefined, nowMs: number): number | und
   return undefined;
 }
 
+/** How many 429s one call may wait out before it gives up. */
+export const RATE_LIMIT_RETRIES = 30;
+
 /**
  * Makes one API call through the pacer, retrying what `isRetryable` allows up to `ctx.retries`
  * times. A 429 also backs the pacer's family off. When `recover` is given (creates), and an attempt
@@ -102,18 +105,23 @@ export async function send<T>(
   recover?: () => Promise<T | undefined>,
 ): Promise<T> {
   let mayExist = false;
-  for (let attempt = 0; ; attempt++) {
+  // 429s have their own, larger budget: a rate limit says "later", not "broken", and a long apply
+  // against a tight limit must not run out of retries while it waits its turn.
+  let failures = 0;
+  let limited = 0;
+  for (;;) {
     await ctx.pacer.take(family);
     try {
       return await run();
     } catch (err) {
       const retryable = isRetryable(err);
+      const rateLimited = isRateLimit(err);
       // Only an attempt that may have done the work is looked for before the next one: a lookup
       // after a 429 would spend the one request the wait made room for, and the create would then
       // meet the limit again, retry after retry.
-      const mayHaveWorked = retryable && !isRateLimit(err);
+      const mayHaveWorked = retryable && !rateLimited;
       if (mayHaveWorked) mayExist = true;
-      const last = !retryable || attempt >= ctx.retries;
+      const last = !retryable || (rateLimited ? limited >= RATE_LIMIT_RETRIES : failures >= ctx.retries);
       const failure = () => toApiError(err, operation, ctx.api.endpoint, ctx.api.apiKey);
       if (last) {
         if (mayExist && recover) {
@@ -123,8 +131,11 @@ export async function send<T>(
         }
         throw failure();
       }
-      const wait = retryDelayMs(err, attempt, ctx.random, ctx.now());
-      if (isRateLimit(err)) ctx.pacer.backOff(family, wait);
+      const wait = retryDelayMs(err, rateLimited ? Math.min(limited, 4) : failures, ctx.random, ctx.now());
+      if (rateLimited) {
+        limited += 1;
+        ctx.pacer.backOff(family, wait);
+      } else failures += 1;
       await ctx.sleep(wait);
       if (mayHaveWorked && recover) {
         const found = await recover();

@@ -63,7 +63,13 @@ describe('indexing waits', () => {
   it('gives up with WAIT_TIMEOUT at the deadline, and stops quietly when asked to', async () => {
     let now = 0;
     const { writer } = fakeBatches([{ status: 'in_progress', counts: counts(3, 0) }]);
-    const options = { timeoutMs: 2000, now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const options = {
+      timeoutMs: 2000,
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
     await expect(waitForBatch(writer, 'vs_1', 'vsfb_1', () => {}, options)).rejects.toMatchObject({
       code: 'WAIT_TIMEOUT',
     });

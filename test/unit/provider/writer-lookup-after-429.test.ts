@@ -84,13 +84,25 @@ describe('sdkWriter create: lookups and 429s', () => {
       .query({ order: 'desc', limit: '100' })
       .reply(200, list([]))
       .post('/v1/vector_stores')
-      .reply(429, error('Rate limit reached'), { 'retry-after-ms': '10' })
-      // The last attempt was refused; the first may have landed late: one last look finds it.
+      .reply(500, error('The server had an error'))
+      // The last attempt failed; the first may have landed late: one last look finds it.
       .get('/v1/vector_stores')
       .query({ order: 'desc', limit: '100' })
       .reply(200, list([store('vs_late')]));
 
     expect(await writer(1).createVectorStore(body)).toEqual({ id: 'vs_late' });
+    expect(unmatched).toEqual([]);
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('waits out 429s without spending the retries kept for failures', async () => {
+    const api = nock(ORIGIN)
+      .post('/v1/vector_stores')
+      .times(3)
+      .reply(429, error('Rate limit reached'), { 'retry-after-ms': '5' })
+      .post('/v1/vector_stores')
+      .reply(200, store('vs_after_wait'));
+    expect(await writer(0).createVectorStore(body)).toEqual({ id: 'vs_after_wait' });
     expect(unmatched).toEqual([]);
     expect(api.isDone()).toBe(true);
   });
