@@ -39,7 +39,8 @@ const run = (args) => {
 try {
   for (const name of readdirSync(examples).sort()) {
     const folder = join(examples, name);
-    if (!statSync(folder).isDirectory()) continue;
+    // examples/ci holds a CI workflow, not a stack.
+    if (!statSync(folder).isDirectory() || name === 'ci') continue;
     const common = ['-f', `examples/${name}`, '--state', join(stateDir, `${name}.json`), '--base-url', url];
     run(['validate', '-f', `examples/${name}`]);
     run(['plan', ...common]);
