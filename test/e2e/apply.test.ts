@@ -108,6 +108,28 @@ describe('assistants apply against the emulator', () => {
     expect((await cli(dir, ['plan', '-f', '.', '--detailed-exitcode'])).code).toBe(0);
   });
 
+  it('replaces an expired store, re-attaches its files and re-points the assistant', async () => {
+    const dir = await example('support-bot');
+    expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
+    const before = await state(dir);
+    await fx().control('clock', { advance_seconds: 31 * 86_400 });
+    const plan = changed(await planJson(dir));
+    expect(plan['vector_store.support-kb']).toBe('delete,create');
+    expect(plan['assistant.support-bot']).toBe('update');
+    const applied = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
+    expect(applied.code).toBe(0);
+    const after = await state(dir);
+    const storeId = after.resources['vector_store.support-kb']?.id as string;
+    expect(storeId).not.toBe(before.resources['vector_store.support-kb']?.id);
+    const store = await fx().client.vectorStores.retrieve(storeId);
+    expect(store).toMatchObject({ status: 'completed', file_counts: { completed: 6, total: 6 } });
+    const bot = await fx().client.beta.assistants.retrieve(
+      after.resources['assistant.support-bot']?.id as string,
+    );
+    expect(bot.tool_resources?.file_search?.vector_store_ids).toEqual([storeId]);
+    expect((await cli(dir, ['plan', '-f', '.', '--detailed-exitcode'])).code).toBe(0);
+  });
+
   it('destroys a removed store and the files only it used; destroy leaves nothing the stack made', async () => {
     const dir = await example('knowledge-base');
     expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
