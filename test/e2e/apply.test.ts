@@ -130,6 +130,46 @@ describe('assistants apply against the emulator', () => {
     expect((await cli(dir, ['plan', '-f', '.', '--detailed-exitcode'])).code).toBe(0);
   });
 
+  it('names a file that fails to index, finishes the rest, and exits 1', async () => {
+    const dir = await workspace({
+      'assistants.yaml': [
+        'version: 1',
+        'vector_stores:',
+        '  kb:',
+        '    files:',
+        '      - glob: docs/*.md',
+        'assistants:',
+        '  bot:',
+        '    model: gpt-4o',
+        '    tools: [{ type: file_search }]',
+        '    tool_resources: { file_search: { vector_stores: [kb] } }',
+        '',
+      ].join('\n'),
+      'docs/good.md': '# Good\n\nIndexed fine.\n',
+      'docs/empty.md': '',
+    });
+    const run = await cli(dir, ['apply', '--auto-approve']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'error[INDEXING_FAILED]: vector_store_file.kb/docs/empty.md: the file failed to index (invalid_file',
+    );
+    expect(run.stdout).toContain('Apply finished with errors.');
+    // The rest was done: the assistant exists and the good file is indexed.
+    const doc = await state(dir);
+    expect(doc.resources['assistant.bot']).toBeDefined();
+    const members = await fx().client.vectorStores.files.list(doc.resources['vector_store.kb']?.id as string);
+    expect(members.data.map((m) => m.status).sort()).toEqual(['completed', 'failed']);
+  });
+
+  it('does not wait for indexing with --no-wait', async () => {
+    const dir = await example('knowledge-base');
+    const run = await cli(dir, ['apply', '-f', '.', '--auto-approve', '--no-wait']);
+    expect(run.code).toBe(0);
+    const stats = (await fx().control('stats')) as { requests: Record<string, number> };
+    expect(stats.requests['POST /v1/vector_stores/{vector_store_id}/file_batches']).toBe(2);
+    expect(stats.requests['GET /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}']).toBeUndefined();
+  });
+
   it('destroys a removed store and the files only it used; destroy leaves nothing the stack made', async () => {
     const dir = await example('knowledge-base');
     expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
