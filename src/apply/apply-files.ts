@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Change } from '../model/plan.js';
 import { desiredFileAttributes } from '../plan/desired-attributes.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
+import { depose, deposedChange, undepose } from './deposed.js';
 import { journalled } from './journal.js';
 
 /**
@@ -39,7 +39,8 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
             bytes: attributes.bytes,
           }),
         (doc, result) => {
-          if (old && change.action === 'create-delete') depose(doc, change.address, old.id);
+          if (old && change.action === 'create-delete')
+            run.deposed.push(depose(doc, change.address, 'file', old.id));
           doc.resources[change.address] = {
             kind: 'file',
             id: result.id,
@@ -49,31 +50,9 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
           };
         },
       );
-      if (old && change.action === 'create-delete')
-        run.deposed.push({ address: change.address, kind: 'file', id: old.id });
       return made.id;
     });
   });
-}
-
-/** Records the old id of a replaced resource as a pending delete, so that no crash leaks it. */
-export function depose(doc: StateDocument, address: string, id: string, storeId?: string): void {
-  doc.pending.push({
-    id: randomUUID(),
-    address,
-    kind: storeId ? 'vector_store_file' : 'file',
-    operation: 'delete',
-    started_at: new Date().toISOString(),
-    resource_id: id,
-    ...(storeId ? { match: { vector_store_id: storeId, file_id: id } } : {}),
-  });
-}
-
-/** Drops the pending delete of a deposed object once it is gone (a file and its attachment share an id). */
-export function undepose(doc: StateDocument, id: string, kind: 'file' | 'vector_store_file'): void {
-  doc.pending = doc.pending.filter(
-    (op) => !(op.operation === 'delete' && op.kind === kind && op.resource_id === id),
-  );
 }
 
 /** True when a managed store or assistant still uses the file with this id. */
@@ -122,14 +101,22 @@ export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Pr
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {
-      const change = run.changeOf(old.address);
-      if (!change || fileInUse(run.state, old.id)) return;
-      await run.step(change, 'delete', async () => {
+      // Kept while anything uses it, or while its replacement did not make it into every store.
+      if (fileInUse(run.state, old.id) || replacementFailed(run, old.address)) return;
+      await run.step(deposedChange(old, run.input.plan.changes), 'delete', async () => {
         await run.input.writer.deleteFile(old.id);
-        await run.input.recorder.mutate((doc) => undepose(doc, old.id, 'file'));
+        await run.input.recorder.mutate((doc) => undepose(doc, old));
         run.countDeposedDone();
         return undefined;
       });
     },
+  );
+}
+
+/** True when an attachment of the file at `address` failed this run (to attach or to index). */
+function replacementFailed(run: ApplyRun, address: string): boolean {
+  return run.input.plan.changes.some(
+    (change) =>
+      run.failed.has(change.address) && (change.address === address || change.dependencies.includes(address)),
   );
 }

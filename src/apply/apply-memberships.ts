@@ -4,8 +4,8 @@ import type { MembershipAttributes } from '../model/attributes.js';
 import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
-import { depose, undepose } from './apply-files.js';
 import type { ApplyRun } from './apply-run.js';
+import { depose, deposedChange, undepose } from './deposed.js';
 import { journalled } from './journal.js';
 import { waitForBatch } from './wait-indexing.js';
 
@@ -82,23 +82,38 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
   });
 
   // Chunking cannot change on an attached file: detach it first (a replaced store took its own).
+  const attachable: Change[] = [];
   for (const change of ready) {
     const current = run.resource(change.address);
-    if (change.action !== 'delete-create' || current?.kind !== 'vector_store_file') continue;
-    const oldStore = String(current.attributes.vector_store_id);
-    await journalled(
-      recorder,
-      [{ address: change.address, kind: 'vector_store_file', operation: 'delete', resource_id: current.id }],
-      () => writer.deleteVectorStoreFile(oldStore, current.id),
-      (doc) => {
-        delete doc.resources[change.address];
-      },
-    );
+    if (change.action === 'delete-create' && current?.kind === 'vector_store_file') {
+      const oldStore = String(current.attributes.vector_store_id);
+      try {
+        await journalled(
+          recorder,
+          [
+            {
+              address: change.address,
+              kind: 'vector_store_file',
+              operation: 'delete',
+              resource_id: current.id,
+            },
+          ],
+          () => writer.deleteVectorStoreFile(oldStore, current.id),
+          (doc) => {
+            delete doc.resources[change.address];
+          },
+        );
+      } catch (err) {
+        run.fail(change, err);
+        continue;
+      }
+    }
+    attachable.push(change);
   }
 
   const storeId = run.idOf(storeAt) as string;
-  for (let start = 0; start < ready.length && !run.stopped; start += BATCH_LIMIT) {
-    const slice = ready.slice(start, start + BATCH_LIMIT);
+  for (let start = 0; start < attachable.length && !run.stopped; start += BATCH_LIMIT) {
+    const slice = attachable.slice(start, start + BATCH_LIMIT);
     for (const change of slice)
       sink({
         type: 'resource-start',
@@ -145,13 +160,15 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
               change.action === 'create-delete' &&
               old.id !== attributes.file_id
             ) {
-              depose(doc, change.address, old.id, String(old.attributes.vector_store_id));
-              run.deposed.push({
-                address: change.address,
-                kind: 'vector_store_file',
-                id: old.id,
-                storeId: String(old.attributes.vector_store_id),
-              });
+              run.deposed.push(
+                depose(
+                  doc,
+                  change.address,
+                  'vector_store_file',
+                  old.id,
+                  String(old.attributes.vector_store_id),
+                ),
+              );
             }
             doc.resources[change.address] = {
               kind: 'vector_store_file',
@@ -216,7 +233,11 @@ async function waitAndReport(
   const byFile = new Map(entries.map((e) => [String(e.attributes.file_id), e.change]));
   let after: string | undefined;
   for (;;) {
-    const page = await reader.listVectorStoreFiles(storeId, after);
+    const page = await reader.listVectorStoreFiles(storeId, after).catch((err: unknown) => {
+      // The counts already say some failed; without the list they cannot be named one by one.
+      for (const { change } of entries) run.fail(change, err);
+      return undefined;
+    });
     if (!page) return;
     for (const member of page.data) {
       const change = byFile.get(member.id);
@@ -283,11 +304,11 @@ export async function deleteMemberships(run: ApplyRun, changes: readonly Change[
   await run.each(
     run.deposed.filter((d) => d.kind === 'vector_store_file'),
     async (old) => {
-      const change = run.changeOf(old.address);
-      if (!change || run.stopped) return;
-      await run.step(change, 'delete', async () => {
+      // The old attachment stays until its replacement is attached and indexed.
+      if (run.stopped || run.failed.has(old.address)) return;
+      await run.step(deposedChange(old, run.input.plan.changes), 'delete', async () => {
         await run.input.writer.deleteVectorStoreFile(old.storeId as string, old.id);
-        await run.input.recorder.mutate((doc) => undepose(doc, old.id, 'vector_store_file'));
+        await run.input.recorder.mutate((doc) => undepose(doc, old));
         run.countDeposedDone();
         return undefined;
       });

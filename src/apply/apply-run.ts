@@ -6,6 +6,7 @@ import type { ApiWriter } from '../provider/api-writer.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
+import type { Deposed } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import type { StateRecorder } from './state-recorder.js';
 
@@ -33,15 +34,6 @@ export interface ApplyInput {
   reader: ApiReader;
   sink: ApplyEventSink;
   options: ApplyOptions;
-}
-
-/** The old half of a `create-delete`: removed in the delete phase, once its users moved on. */
-export interface Deposed {
-  address: Address;
-  kind: 'file' | 'vector_store_file';
-  id: string;
-  /** For a membership: its store. */
-  storeId?: string;
 }
 
 /**

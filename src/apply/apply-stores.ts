@@ -72,12 +72,33 @@ export async function createStores(run: ApplyRun, changes: readonly Change[]): P
   });
 }
 
+/** The managed assistant that searches the store with this id, if any. */
+function storeInUse(doc: StateDocument, id: string): string | undefined {
+  for (const [address, resource] of Object.entries(doc.resources))
+    if (
+      resource.kind === 'assistant' &&
+      resource.attributes.tool_resources.file_search?.vector_store_ids.includes(id)
+    )
+      return address;
+  return undefined;
+}
+
 /** Deletes stores that left the manifests (their files' attachments go with them). */
 export async function deleteStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const deletes = changes.filter((c) => c.kind === 'vector_store' && c.action === 'delete');
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (!resource) return;
+    // An assistant whose update failed may still search it: keep it until that is resolved.
+    const user = storeInUse(run.state, resource.id);
+    if (user) {
+      run.warnings.push({
+        severity: 'warning',
+        code: 'STORE_IN_USE',
+        message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
+      });
+      return;
+    }
     await run.step(change, 'delete', async () => {
       await journalled(
         run.input.recorder,

@@ -1,12 +1,13 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Diagnostic } from '../errors/index.js';
-import type { FileAttributes } from '../model/attributes.js';
+import type { Desired } from '../model/desired.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
 import { type ApplyInput, ApplyRun } from './apply-run.js';
 import { createStores, deleteStores } from './apply-stores.js';
+import { leftoverDeposed } from './deposed.js';
 import type { ApplyCounts } from './events.js';
+import type { StateRecorder } from './state-recorder.js';
 
 export interface ApplyOutcome {
   counts: ApplyCounts;
@@ -28,6 +29,7 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   const { changes } = input.plan;
   input.sink({ type: 'apply-start', changes: changes.filter((c) => c.action !== 'no-op').length });
   await forgetGone(run);
+  run.deposed.push(...leftoverDeposed(run.state));
   await createFiles(run, changes);
   await createStores(run, changes);
   await createMemberships(run, changes);
@@ -36,7 +38,7 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   await deleteMemberships(run, changes);
   await deleteStores(run, changes);
   await deleteFiles(run, changes);
-  await recordUnchanged(run);
+  if (!run.stopped) await recordSettings(input.recorder, input.desired);
   const interrupted = run.stopped;
   input.sink({
     type: 'apply-done',
@@ -61,31 +63,31 @@ async function forgetGone(run: ApplyRun): Promise<void> {
 
 /**
  * Settings that need no call are recorded as they are now: `protect`, and the path of a file moved
- * to another folder with the same name and bytes.
+ * to another folder with the same name and bytes. Apply calls this even when the plan has nothing
+ * for the API to do, so that `protect: true` guards a later destroy.
  */
-async function recordUnchanged(run: ApplyRun): Promise<void> {
-  const { desired } = run.input;
+export async function recordSettings(recorder: StateRecorder, desired: Desired): Promise<void> {
   const protect = new Map(
     [...desired.files, ...desired.vectorStores, ...desired.assistants].map((r) => [r.address, r.protect]),
   );
   const paths = new Map(desired.files.map((f) => [f.address, f.relativePath]));
-  const updates: [string, (doc: typeof run.state) => void][] = [];
-  for (const [address, resource] of Object.entries(run.state.resources)) {
-    const wantedProtect = protect.get(address);
-    if (wantedProtect !== undefined && wantedProtect !== resource.protect)
-      updates.push([
-        address,
-        (doc) => Object.assign(doc.resources[address] ?? {}, { protect: wantedProtect }),
-      ]);
+  const stale = Object.entries(recorder.doc.resources).filter(([address, resource]) => {
+    const wanted = protect.get(address);
     const path = paths.get(address);
-    if (resource.kind === 'file' && path !== undefined && path !== resource.attributes.path) {
-      const attributes: FileAttributes = { ...resource.attributes, path };
-      if (!isDeepStrictEqual(attributes, resource.attributes))
-        updates.push([address, (doc) => Object.assign(doc.resources[address] ?? {}, { attributes })]);
+    return (
+      (wanted !== undefined && wanted !== resource.protect) ||
+      (resource.kind === 'file' && path !== undefined && path !== resource.attributes.path)
+    );
+  });
+  if (stale.length === 0) return;
+  await recorder.mutate((doc) => {
+    for (const [address] of stale) {
+      const resource = doc.resources[address];
+      if (!resource) continue;
+      resource.protect = protect.get(address) ?? resource.protect;
+      const path = paths.get(address);
+      if (resource.kind === 'file' && path !== undefined)
+        resource.attributes = { ...resource.attributes, path };
     }
-  }
-  if (updates.length === 0 || run.stopped) return;
-  await run.input.recorder.mutate((doc) => {
-    for (const [, update] of updates) update(doc);
   });
 }

@@ -9,11 +9,12 @@ import {
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { PendingOperation, StateDocument } from '../state/state-document.js';
-import { fileInUse } from './apply-files.js';
 import type { StateRecorder } from './state-recorder.js';
 
 /** Seconds of clock skew allowed between this machine and the API when matching by time. */
 const SKEW_SECONDS = 5;
+/** How long after its start a lost create can have landed (the SDK's request timeout is 10 min). */
+const WINDOW_SECONDS = 600 + 2 * SKEW_SECONDS;
 
 export interface JournalOutcome {
   /** Addresses whose interrupted create was found and taken into the state. */
@@ -24,11 +25,12 @@ export interface JournalOutcome {
 
 /**
  * Settles the calls an interrupted run left in the journal, before anything is planned:
- * - a create whose answer was lost is looked for (a stamped store or assistant by its stamp, a
- *   file by name and size, made after the call started): one match is adopted if the manifests
- *   still want it, and every other match is deleted, so a crash neither duplicates nor leaks;
- * - the old half of a replacement (a pending delete of an id the state no longer holds) is
- *   deleted, unless something managed still uses it;
+ * - a create whose answer was lost is looked for among what was made in the call's window: a
+ *   store or assistant by its stamp (the newest match is adopted if the manifests still want it;
+ *   the other matches are ours too, and deleted), a file by name and size (adopted only when
+ *   exactly one matches, and never deleted on such a match: it may belong to someone else);
+ * - the old half of a replacement (a pending delete of an id the state no longer holds) is left
+ *   for the executor, which removes it once nothing uses it;
  * - updates, attaches and deletes of resources still in the state are dropped: the plan redoes them.
  */
 export async function resolveJournal(
@@ -53,28 +55,43 @@ export async function resolveJournal(
     ) {
       const candidates = (await lists[op.kind]())
         .filter(
-          (item) => !claimed.has(item.id) && item.createdAt >= startedAt && matches(op, item, recorder.doc),
+          (item) =>
+            !claimed.has(item.id) &&
+            item.createdAt >= startedAt &&
+            item.createdAt <= startedAt + WINDOW_SECONDS &&
+            matches(op, item, recorder.doc),
         )
         .sort((a, b) => b.createdAt - a.createdAt);
-      const keep = adoptable(op, desired, hashes) ? candidates[0] : undefined;
-      if (keep) {
-        claimed.add(keep.id);
-        await recorder.mutate((doc) => adopt(doc, op, keep.id, desired, hashes));
-        outcome.adopted.push(op.address);
-      }
-      for (const extra of candidates.filter((c) => c !== keep)) {
-        await remove(writer, op.kind, extra.id);
-        claimed.add(extra.id);
-        outcome.cleaned.push(extra.id);
+      if (op.kind === 'file') {
+        // Files carry no stamp: a name and a size in the call's window is a strong hint, not proof.
+        // Adopt only a single match, and never delete on such a match: it may be someone else's.
+        const only = candidates.length === 1 ? candidates[0] : undefined;
+        if (only && adoptable(op, desired, hashes)) {
+          claimed.add(only.id);
+          await recorder.mutate((doc) => adopt(doc, op, only.id, desired, hashes));
+          outcome.adopted.push(op.address);
+        }
+      } else {
+        // A stamp names this stack's lineage and address: every match is ours.
+        const keep = adoptable(op, desired, hashes) ? candidates[0] : undefined;
+        if (keep) {
+          claimed.add(keep.id);
+          await recorder.mutate((doc) => adopt(doc, op, keep.id, desired, hashes));
+          outcome.adopted.push(op.address);
+        }
+        for (const extra of candidates.filter((c) => c !== keep)) {
+          await remove(writer, op.kind, extra.id);
+          claimed.add(extra.id);
+          outcome.cleaned.push(extra.id);
+        }
       }
     } else if (
       op.operation === 'delete' &&
       op.resource_id &&
       recorder.doc.resources[op.address]?.id !== op.resource_id
     ) {
-      if (op.kind === 'file' && fileInUse(recorder.doc, op.resource_id)) continue;
-      await remove(writer, op.kind, op.resource_id, op.match?.vector_store_id);
-      outcome.cleaned.push(op.resource_id);
+      // The old half of a replacement: apply removes it once nothing uses it (see deposed.ts).
+      continue;
     }
     resolved.add(op.id);
   }

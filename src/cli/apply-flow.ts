@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { executePlan } from '../apply/executor.js';
+import { executePlan, recordSettings } from '../apply/executor.js';
 import { resolveJournal } from '../apply/resolve-journal.js';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
@@ -58,8 +58,14 @@ export async function runApplyFlow(
     );
   const waitTimeoutMs = parseDuration(flags.waitTimeout, '--wait-timeout');
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
-  const targets = parseTargets(flags.target);
   const saved = mode.planFile ? await readPlanFile(path.resolve(io.cwd, mode.planFile)) : undefined;
+  // A saved plan is applied with the targets it was made with.
+  if (saved && flags.target.length > 0 && flags.target.join() !== saved.targets.join())
+    throw new AssistantsError(
+      'USAGE',
+      `${mode.planFile} was made for --target ${saved.targets.join(', ') || '(all)'}; do not give other targets`,
+    );
+  const targets = parseTargets(saved ? saved.targets : flags.target);
   const store = openStateStore(context);
   const loaded = mode.destroy
     ? undefined
@@ -104,7 +110,11 @@ export async function runApplyFlow(
       return;
     }
     if (warnings.length > 0) io.stderr(renderDiagnostics(warnings, style));
-    if (!planHasChanges(plan)) return;
+    if (!planHasChanges(plan)) {
+      // Nothing for the API; settings kept only in the state (protect, a moved path) still count.
+      if (!mode.destroy) await recordSettings(recorder, desired);
+      return;
+    }
     if (!saved && !flags.autoApprove) await approve(context, mode.destroy);
 
     const stop = new AbortController();

@@ -35,6 +35,9 @@ export function processIo(): Io {
             const rl = createInterface({ input: process.stdin, output: process.stderr });
             try {
               return await rl.question(question);
+            } catch {
+              // Ctrl-C or end of input at the prompt: no answer, which is not "yes".
+              return '';
             } finally {
               rl.close();
             }

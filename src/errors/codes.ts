@@ -76,6 +76,7 @@ export const ERROR_CODES = {
   WAIT_TIMEOUT: 'vector-store indexing did not finish within --wait-timeout',
   APPLY_INTERRUPTED: 'apply stopped on SIGINT or SIGTERM after finishing the calls in flight',
   APPLY_FAILED: 'one or more resources could not be created, changed or deleted',
+  STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
   // Command line and internal
   USAGE: 'the command line is not valid',

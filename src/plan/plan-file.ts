@@ -30,6 +30,8 @@ export interface SavedPlan {
   manifest_digest: string;
   /** Address → the JSON actions, e.g. `delete,create`; no-ops left out. */
   actions: Map<string, string>;
+  /** The --target addresses it was made with (empty: the whole stack). */
+  targets: string[];
 }
 
 /** Reads a saved plan; anything that is not one of ours is PLAN_FILE_INVALID. */
@@ -39,6 +41,7 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
     serial?: unknown;
     manifest_digest?: unknown;
     resource_changes?: { address?: unknown; change?: { actions?: unknown } }[];
+    targets?: unknown;
   };
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
@@ -64,5 +67,14 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
     if (typeof entry.address !== 'string' || !Array.isArray(list)) continue;
     if (list.join(',') !== 'no-op') actions.set(entry.address, list.join(','));
   }
-  return { lineage: parsed.lineage, serial: parsed.serial, manifest_digest: parsed.manifest_digest, actions };
+  const targets = Array.isArray(parsed.targets)
+    ? parsed.targets.filter((t): t is string => typeof t === 'string')
+    : [];
+  return {
+    lineage: parsed.lineage,
+    serial: parsed.serial,
+    manifest_digest: parsed.manifest_digest,
+    actions,
+    targets,
+  };
 }

@@ -170,6 +170,63 @@ describe('assistants apply against the emulator', () => {
     expect(stats.requests['GET /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}']).toBeUndefined();
   });
 
+  it('records protect even when nothing else changes, so destroy refuses the resource', async () => {
+    const dir = await example('function-calling');
+    expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
+    const manifest = path.join(dir, 'assistants.yaml');
+    const text = await readFile(manifest, 'utf8');
+    await writeFile(manifest, text.replace(/^ {4}model: /m, '    protect: true\n    model: '));
+    const settled = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
+    expect(settled.code).toBe(0);
+    expect(settled.stdout).toContain('No changes.');
+    const destroy = await cli(dir, ['destroy', '--auto-approve']);
+    expect(destroy.code).toBe(1);
+    expect(destroy.stderr).toContain('error[PROTECTED_RESOURCE]');
+    expect((await fx().client.beta.assistants.list()).data).toHaveLength(1);
+  });
+
+  it('keeps the old version of a file whose replacement failed to index, and a store still in use', async () => {
+    const manifest = (store: string, model: string) =>
+      [
+        'version: 1',
+        'vector_stores:',
+        `  ${store}:`,
+        '    files:',
+        '      - glob: docs/*.md',
+        'assistants:',
+        '  bot:',
+        `    model: ${model}`,
+        '    tools: [{ type: file_search }]',
+        `    tool_resources: { file_search: { vector_stores: [${store}] } }`,
+        '',
+      ].join('\n');
+    const dir = await workspace({
+      'assistants.yaml': manifest('kb', 'gpt-4o'),
+      'docs/a.md': '# A\n\nFirst.\n',
+      'docs/b.md': '# B\n\nSecond.\n',
+    });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const first = await state(dir);
+    const oldB = first.resources['file.docs/b.md']?.id as string;
+    const storeId = first.resources['vector_store.kb']?.id as string;
+
+    await writeFile(path.join(dir, 'docs/b.md'), '');
+    const failed = await cli(dir, ['apply', '--auto-approve']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('error[INDEXING_FAILED]');
+    // The old version is still there and still attached, so search keeps working.
+    expect((await fx().client.files.retrieve(oldB)).id).toBe(oldB);
+    const members = await fx().client.vectorStores.files.list(storeId);
+    expect(members.data.map((m) => m.id)).toContain(oldB);
+
+    await writeFile(path.join(dir, 'docs/b.md'), '# B\n\nSecond, again.\n');
+    await writeFile(path.join(dir, 'assistants.yaml'), manifest('kb2', 'no-such-model'));
+    const moved = await cli(dir, ['apply', '--auto-approve']);
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain('warning[STORE_IN_USE]');
+    expect((await fx().client.vectorStores.retrieve(storeId)).id).toBe(storeId);
+  });
+
   it('destroys a removed store and the files only it used; destroy leaves nothing the stack made', async () => {
     const dir = await example('knowledge-base');
     expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
