@@ -115,7 +115,7 @@ export async function runApplyFlow(
       if (!mode.destroy) await recordSettings(recorder, desired);
       return;
     }
-    if (!saved && !flags.autoApprove) await approve(context, mode.destroy);
+    if (!saved && !flags.autoApprove) await approve(context, mode.destroy ? 'destroy' : 'apply');
 
     const stop = new AbortController();
     const progress = createApplyProgress(io, { style, mode: progressMode(io) });
@@ -185,18 +185,23 @@ function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolean, file
   if (differs.length > 0) throw stale(`the live resources changed (${differs.slice(0, 3).join(', ')})`);
 }
 
-async function approve(context: CommandContext, destroy: boolean): Promise<void> {
+const QUESTIONS = {
+  apply: ['apply', 'perform these actions'],
+  destroy: ['destroy', 'destroy every resource in this stack'],
+  gc: ['gc', 'delete these resources'],
+} as const;
+
+/** Asks for `yes` on a terminal; refuses where no one can answer. */
+export async function approve(context: CommandContext, command: keyof typeof QUESTIONS): Promise<void> {
   const { io } = context;
+  const [name, question] = QUESTIONS[command];
   if (!io.prompt) {
-    throw new AssistantsError(
-      'APPROVAL_REQUIRED',
-      `${destroy ? 'destroy' : 'apply'} needs approval, and stdin is not a terminal`,
-      { hint: 'review the plan above, then run again with --auto-approve (or apply a saved plan file)' },
-    );
+    throw new AssistantsError('APPROVAL_REQUIRED', `${name} needs approval, and stdin is not a terminal`, {
+      hint: 'review the plan above, then run again with --auto-approve (or apply a saved plan file)',
+    });
   }
   const answer = await io.prompt(
-    `\nDo you really want to ${destroy ? 'destroy every resource in this stack' : 'perform these actions'}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
+    `\nDo you really want to ${question}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
   );
-  if (answer.trim() !== 'yes')
-    throw new AssistantsError('APPLY_CANCELLED', `${destroy ? 'Destroy' : 'Apply'} cancelled.`);
+  if (answer.trim() !== 'yes') throw new AssistantsError('APPLY_CANCELLED', `${name} cancelled.`);
 }

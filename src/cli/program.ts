@@ -5,6 +5,7 @@ import { applyCommand, destroyCommand } from './apply-command.js';
 import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { forceUnlockCommand } from './force-unlock-command.js';
+import { gcCommand } from './gc-command.js';
 import { handleError } from './handle-error.js';
 import { type Io, useColor } from './io.js';
 import { outputCommand } from './output-command.js';
@@ -77,6 +78,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     planCommand(context),
     applyCommand(context),
     destroyCommand(context),
+    gcCommand(context),
     emulatorCommand(context),
     stateCommand(context),
     outputCommand(context),

@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   APPLY_INTERRUPTED: 'apply stopped on SIGINT or SIGTERM after finishing the calls in flight',
   APPLY_FAILED: 'one or more resources could not be created, changed or deleted',
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
+  FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
   // Command line and internal
   USAGE: 'the command line is not valid',

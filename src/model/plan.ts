@@ -40,6 +40,9 @@ export const JSON_ACTIONS: Record<Action, readonly string[]> = {
  * - `dependency_replaced`: a store or file this resource hangs on is replaced, so it is remade too.
  * - `changed`: attributes differ and the API updates them in place.
  * - `not_in_manifest`: in the state, no longer in the manifests.
+ * - `leaked` (gc): stamped with this state's lineage but absent from it (a run killed between the
+ *   create and the state write).
+ * - `unused` (gc): a file that only expired stores used.
  * - `unchanged`: nothing to do.
  */
 export type ActionReason =
@@ -51,6 +54,8 @@ export type ActionReason =
   | 'dependency_replaced'
   | 'changed'
   | 'not_in_manifest'
+  | 'leaked'
+  | 'unused'
   | 'unchanged';
 
 /**

@@ -1,5 +1,14 @@
+import { AssistantsError } from '../errors/index.js';
 import { mapLimit } from './concurrency.js';
-import type { ApiReader, LiveMember, LiveView, Page } from './live-view.js';
+import type {
+  ApiReader,
+  LiveAssistant,
+  LiveFile,
+  LiveMember,
+  LiveVectorStore,
+  LiveView,
+  Page,
+} from './live-view.js';
 
 /** What to look for: the ids the state holds, and whether to read assistants at all. */
 export interface RefreshRequest {
@@ -81,4 +90,28 @@ async function collect<T extends { id: string }>(
     if (!page.hasMore || !last || (wanted && found.size === wanted.size)) return found;
     after = last.id;
   }
+}
+
+/** Everything the account holds of each kind (for `gc`): every page of each list. */
+export interface AccountView {
+  files: Map<string, LiveFile>;
+  vectorStores: Map<string, LiveVectorStore>;
+  /** Undefined when the endpoint no longer serves assistants. */
+  assistants: Map<string, LiveAssistant> | undefined;
+}
+
+/**
+ * Reads whole lists rather than the state's ids: what gc looks for (leaks, foreign expired stores)
+ * is by definition not in the state. An endpoint without assistants is not an error here.
+ */
+export async function readAccount(reader: ApiReader): Promise<AccountView> {
+  const [files, vectorStores, assistants] = await Promise.all([
+    collect((after) => reader.listFiles(after)),
+    collect((after) => reader.listVectorStores(after)),
+    collect((after) => reader.listAssistants(after)).catch((err: unknown) => {
+      if (err instanceof AssistantsError && err.code === 'ASSISTANTS_SUNSET') return undefined;
+      throw err;
+    }),
+  ]);
+  return { files, vectorStores, assistants };
 }

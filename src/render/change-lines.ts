@@ -67,6 +67,10 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
     }
     case 'not_in_manifest':
       return 'not in the manifests';
+    case 'leaked':
+      return 'leaked: stamped by this stack, absent from its state';
+    case 'unused':
+      return 'only expired stores used it';
     case 'new':
     case 'changed':
     case 'unchanged':

@@ -1,0 +1,82 @@
+import { type Diagnostic, toAssistantsError } from '../errors/index.js';
+import type { Change } from '../model/plan.js';
+import type { ApiWriter } from '../provider/api-writer.js';
+import type { StateDocument } from '../state/state-document.js';
+import type { ApplyCounts, ApplyEventSink } from './events.js';
+import { journalled } from './journal.js';
+import type { StateRecorder } from './state-recorder.js';
+
+/**
+ * Carries out a gc plan: each delete journalled, and the state updated after it (an expired store
+ * takes its memberships out of the state with it). A leaked resource was never in the state, so
+ * only the API changes. One at a time, in the plan's order (assistants, stores, files).
+ */
+export async function deleteGarbage(
+  changes: readonly Change[],
+  recorder: StateRecorder,
+  writer: ApiWriter,
+  sink: ApplyEventSink,
+  stop: AbortSignal,
+): Promise<{ counts: ApplyCounts; errors: Diagnostic[] }> {
+  const counts: ApplyCounts = { added: 0, changed: 0, destroyed: 0 };
+  const errors: Diagnostic[] = [];
+  sink({ type: 'apply-start', changes: changes.length });
+  for (const change of changes) {
+    if (stop.aborted) break;
+    const id = change.id as string;
+    sink({
+      type: 'resource-start',
+      address: change.address,
+      kind: change.kind,
+      action: 'delete',
+      phase: 'delete',
+    });
+    try {
+      await journalled(
+        recorder,
+        [{ address: change.address, kind: change.kind, operation: 'delete', resource_id: id }],
+        () => remove(writer, change.kind, id),
+        (doc) => forget(doc, change.address, id),
+      );
+      counts.destroyed += 1;
+      sink({
+        type: 'resource-done',
+        address: change.address,
+        kind: change.kind,
+        action: 'delete',
+        phase: 'delete',
+        id,
+      });
+    } catch (err) {
+      const error = toAssistantsError(err);
+      const diagnostic: Diagnostic = {
+        severity: 'error',
+        code: error.code,
+        message: `${change.address}: ${error.message}`,
+      };
+      errors.push(diagnostic);
+      sink({
+        type: 'resource-failed',
+        address: change.address,
+        kind: change.kind,
+        action: 'delete',
+        error: diagnostic,
+      });
+    }
+  }
+  sink({ type: 'apply-done', counts, failed: errors.length, interrupted: stop.aborted, destroy: true });
+  return { counts, errors };
+}
+
+function remove(writer: ApiWriter, kind: Change['kind'], id: string): Promise<void> {
+  if (kind === 'file') return writer.deleteFile(id);
+  if (kind === 'vector_store') return writer.deleteVectorStore(id);
+  return writer.deleteAssistant(id);
+}
+
+function forget(doc: StateDocument, address: string, id: string): void {
+  if (doc.resources[address]?.id === id) delete doc.resources[address];
+  for (const [key, resource] of Object.entries(doc.resources))
+    if (resource.kind === 'vector_store_file' && resource.attributes.vector_store_id === id)
+      delete doc.resources[key];
+}

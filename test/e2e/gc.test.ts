@@ -1,0 +1,106 @@
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../helpers/emulator.js';
+import { runInProcess } from '../helpers/run-cli.js';
+import { workspace } from '../helpers/workspace.js';
+
+const KEY = 'sk-e2e-gc-key';
+const fx = useEmulator();
+
+function cli(cwd: string, args: string[]) {
+  return runInProcess([...args, '--base-url', fx().emulator.url], {
+    cwd,
+    env: { OPENAI_API_KEY: KEY, CI: 'true' },
+  });
+}
+
+async function appliedKnowledgeBase() {
+  const dir = await workspace({});
+  await cp(path.resolve('examples/knowledge-base'), dir, { recursive: true });
+  expect((await cli(dir, ['apply', '-f', '.', '--auto-approve'])).code).toBe(0);
+  return dir;
+}
+
+async function state(dir: string) {
+  return JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+    lineage: string;
+    resources: Record<string, { id: string }>;
+  };
+}
+
+describe('assistants gc against the emulator', () => {
+  it('deletes exactly the expired stores of this state and the files only they used', async () => {
+    const dir = await appliedKnowledgeBase();
+    const before = await state(dir);
+    const { client } = fx();
+    const foreignExpiring = await client.vectorStores.create({
+      name: 'someone else, expiring',
+      expires_after: { anchor: 'last_active_at', days: 1 },
+    });
+    const foreignLive = await client.vectorStores.create({ name: 'someone else, live' });
+    await fx().control('clock', { advance_seconds: 91 * 86_400 });
+
+    const dry = await cli(dir, ['gc', '--expired', '--detailed-exitcode', '--json']);
+    expect(dry.code).toBe(1); // no terminal and no --auto-approve: refused after showing the plan
+    // The plan, then the refusal as JSON too (stdout holds both documents, one after the other).
+    const plan = JSON.parse(dry.stdout.slice(0, dry.stdout.indexOf('\n}\n') + 2)) as {
+      resource_changes: { address: string; action_reason: string }[];
+    };
+    expect(plan.resource_changes.map((c) => `${c.address} ${c.action_reason}`)).toEqual([
+      'vector_store.release-notes expired',
+      'file.release-2-3 unused',
+      'file.release-2-4 unused',
+    ]);
+
+    const run = await cli(dir, ['gc', '--expired', '--auto-approve']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Destroy complete! Resources: 3 destroyed.');
+    const storeIds = (await client.vectorStores.list({ limit: 100 })).data.map((s) => s.id).sort();
+    expect(storeIds).toEqual(
+      [before.resources['vector_store.engineering-handbook']?.id, foreignExpiring.id, foreignLive.id].sort(),
+    );
+    for (const name of ['file.release-2-3', 'file.release-2-4'])
+      await expect(client.files.retrieve(before.resources[name]?.id as string)).rejects.toMatchObject({
+        status: 404,
+      });
+    const after = await state(dir);
+    expect(Object.keys(after.resources).filter((a) => a.includes('release'))).toEqual([]);
+    expect(after.resources['vector_store.engineering-handbook']).toBeDefined();
+
+    // --all-expired takes the foreign expired store too, and says so; never the live one.
+    const all = await cli(dir, ['gc', '--expired', '--all-expired', '--auto-approve']);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain('warning[FOREIGN_EXPIRED_STORE]');
+    const left = (await client.vectorStores.list({ limit: 100 })).data.map((s) => s.id).sort();
+    expect(left).toEqual([before.resources['vector_store.engineering-handbook']?.id, foreignLive.id].sort());
+  });
+
+  it('finds and removes a store and an assistant a killed run made but never recorded', async () => {
+    const dir = await appliedKnowledgeBase();
+    const { lineage } = await state(dir);
+    const stamp = (address: string) => ({ assistants_iac_lineage: lineage, assistants_iac_address: address });
+    const { client } = fx();
+    // What a run killed between the create and the state write leaves: stamped, absent from state.
+    const leakedStore = await client.vectorStores.create({
+      name: 'Release notes',
+      metadata: stamp('vector_store.release-notes'),
+    });
+    const leakedBot = await client.beta.assistants.create({
+      model: 'gpt-4o',
+      metadata: stamp('assistant.bot'),
+    });
+    const unstamped = await client.vectorStores.create({ name: 'not ours' });
+
+    const run = await cli(dir, ['gc', '--leaked', '--auto-approve']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('leaked');
+    await expect(client.vectorStores.retrieve(leakedStore.id)).rejects.toMatchObject({ status: 404 });
+    await expect(client.beta.assistants.retrieve(leakedBot.id)).rejects.toMatchObject({ status: 404 });
+    expect((await client.vectorStores.retrieve(unstamped.id)).id).toBe(unstamped.id);
+    expect((await cli(dir, ['plan', '-f', '.', '--detailed-exitcode'])).code).toBe(0);
+    const again = await cli(dir, ['gc', '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to collect.');
+  });
+});
