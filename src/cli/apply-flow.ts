@@ -18,7 +18,6 @@ import {
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
-import { createApplyProgress, progressMode } from '../render/apply-progress.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
@@ -26,6 +25,7 @@ import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { withProgress } from './with-progress.js';
 
 export interface ApplyFlags {
   file: string[];
@@ -117,28 +117,18 @@ export async function runApplyFlow(
     }
     if (!saved && !flags.autoApprove) await approve(context, mode.destroy ? 'destroy' : 'apply');
 
-    const stop = new AbortController();
-    const progress = createApplyProgress(io, { style, mode: progressMode(io) });
-    const unsubscribe = io.onStop((signal) => {
-      progress.sink({ type: 'stopping', signal });
-      stop.abort();
-    });
-    let outcome: Awaited<ReturnType<typeof executePlan>>;
-    try {
-      outcome = await executePlan({
+    const { result: outcome } = await withProgress(io, style, (sink, stop) =>
+      executePlan({
         plan,
         desired,
         hashes,
         recorder,
         writer,
         reader,
-        sink: progress.sink,
-        options: { parallelism, wait: flags.wait, waitTimeoutMs, stop: stop.signal, destroy: mode.destroy },
-      });
-    } finally {
-      unsubscribe();
-      await progress.finish();
-    }
+        sink,
+        options: { parallelism, wait: flags.wait, waitTimeoutMs, stop, destroy: mode.destroy },
+      }),
+    );
     const notes = [...outcome.errors, ...outcome.warnings];
     if (notes.length > 0) io.stderr(renderDiagnostics(notes, style));
     if (outcome.interrupted) {

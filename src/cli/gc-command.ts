@@ -8,7 +8,6 @@ import { createApiClient } from '../provider/api-client.js';
 import { readAccount } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
-import { createApplyProgress, progressMode } from '../render/apply-progress.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
@@ -18,6 +17,7 @@ import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { withProgress } from './with-progress.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -88,22 +88,12 @@ export function gcCommand(context: CommandContext): Command {
         if (!planHasChanges(plan)) return;
         if (!flags.autoApprove) await approve(context, 'gc');
 
-        const stop = new AbortController();
         const recorder = new StateRecorder(store, state);
-        const progress = createApplyProgress(io, { style, mode: progressMode(io) });
-        const unsubscribe = io.onStop((signal) => {
-          progress.sink({ type: 'stopping', signal });
-          stop.abort();
-        });
-        let outcome: Awaited<ReturnType<typeof deleteGarbage>>;
-        try {
-          outcome = await deleteGarbage(plan.changes, recorder, sdkWriter(api), progress.sink, stop.signal);
-        } finally {
-          unsubscribe();
-          await progress.finish();
-        }
+        const { result: outcome, interrupted } = await withProgress(io, style, (sink, stop) =>
+          deleteGarbage(plan.changes, recorder, sdkWriter(api), sink, stop),
+        );
         if (outcome.errors.length > 0) io.stderr(renderDiagnostics(outcome.errors, style));
-        context.exitCode = stop.signal.aborted
+        context.exitCode = interrupted
           ? EXIT.INTERRUPTED
           : outcome.errors.length > 0
             ? EXIT.ERROR

@@ -1,0 +1,29 @@
+import type { ApplyEventSink } from '../apply/events.js';
+import { createApplyProgress, progressMode } from '../render/apply-progress.js';
+import type { Style } from '../render/style.js';
+import type { Io } from './io.js';
+
+/**
+ * Runs work that emits apply events with progress on screen and SIGINT/SIGTERM turned into a stop
+ * signal (no new calls; those in flight finish). The progress is finished, and the signal handler
+ * removed, before this returns or throws.
+ */
+export async function withProgress<T>(
+  io: Io,
+  style: Style,
+  work: (sink: ApplyEventSink, stop: AbortSignal) => Promise<T>,
+): Promise<{ result: T; interrupted: boolean }> {
+  const stop = new AbortController();
+  const progress = createApplyProgress(io, { style, mode: progressMode(io) });
+  const unsubscribe = io.onStop((signal) => {
+    progress.sink({ type: 'stopping', signal });
+    stop.abort();
+  });
+  try {
+    const result = await work(progress.sink, stop.signal);
+    return { result, interrupted: stop.signal.aborted };
+  } finally {
+    unsubscribe();
+    await progress.finish();
+  }
+}
