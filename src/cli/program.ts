@@ -7,6 +7,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { forceUnlockCommand } from './force-unlock-command.js';
 import { gcCommand } from './gc-command.js';
 import { handleError } from './handle-error.js';
+import { importCommand } from './import-command.js';
 import { type Io, useColor } from './io.js';
 import { outputCommand } from './output-command.js';
 import { planCommand } from './plan-command.js';
@@ -79,6 +80,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     applyCommand(context),
     destroyCommand(context),
     gcCommand(context),
+    importCommand(context),
     emulatorCommand(context),
     stateCommand(context),
     outputCommand(context),

@@ -79,6 +79,9 @@ export const ERROR_CODES = {
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
+  // Import
+  ALREADY_MANAGED: 'import of an address the state already holds',
+  OWNED_ELSEWHERE: 'import of a resource stamped by another state (use --force to take it over)',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',

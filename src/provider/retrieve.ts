@@ -1,0 +1,49 @@
+import type { ResourceKind } from '../model/address.js';
+import type { ApiClient } from './api-client.js';
+import { toApiError } from './api-errors.js';
+import { liveAssistant } from './assistants.js';
+import { liveFile } from './files.js';
+import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from './live-view.js';
+import { liveMember } from './vector-store-files.js';
+import { liveVectorStore } from './vector-stores.js';
+
+export type LiveResource =
+  | { kind: 'file'; live: LiveFile }
+  | { kind: 'vector_store'; live: LiveVectorStore }
+  | { kind: 'vector_store_file'; live: LiveMember }
+  | { kind: 'assistant'; live: LiveAssistant };
+
+/** One resource by id, normalised (for `import`); a membership also needs its store's id. */
+export async function retrieveResource(
+  api: ApiClient,
+  kind: ResourceKind,
+  id: string,
+  storeId?: string,
+): Promise<LiveResource> {
+  const { client } = api;
+  const path = {
+    file: `/files/${id}`,
+    vector_store: `/vector_stores/${id}`,
+    vector_store_file: `/vector_stores/${storeId}/files/${id}`,
+    assistant: `/assistants/${id}`,
+  }[kind];
+  try {
+    switch (kind) {
+      case 'file':
+        return { kind, live: liveFile(await client.files.retrieve(id)) };
+      case 'vector_store':
+        return { kind, live: liveVectorStore(await client.vectorStores.retrieve(id)) };
+      case 'vector_store_file':
+        return {
+          kind,
+          live: liveMember(
+            await client.vectorStores.files.retrieve(id, { vector_store_id: storeId as string }),
+          ),
+        };
+      case 'assistant':
+        return { kind, live: liveAssistant(await client.beta.assistants.retrieve(id)) };
+    }
+  } catch (err) {
+    throw toApiError(err, { method: 'GET', path }, api.endpoint, api.apiKey);
+  }
+}
