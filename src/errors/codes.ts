@@ -67,6 +67,7 @@ export const ERROR_CODES = {
   PENDING_OPERATIONS: '(warning) an earlier apply stopped with calls whose outcome is not recorded yet',
   UNMANAGED_MEMBERS: '(warning) a managed vector store holds files attached outside assistants-iac',
   MANAGED_ID_BY_VALUE: '(warning) a raw id in the manifests names a managed resource the plan removes',
+  STORE_EXPIRES_SOON: '(warning) a store an assistant relies on expires within 7 days unless used',
   INDEXING_FAILED: 'a file failed to index in a store (a warning in plans); last_error says why',
   // Apply
   APPROVAL_REQUIRED: 'apply or destroy without --auto-approve where no one can answer the prompt',

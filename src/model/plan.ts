@@ -104,7 +104,21 @@ export interface Drift {
   changedPaths: string[];
 }
 
-export const PLAN_FORMAT_VERSION = '1.0';
+export const PLAN_FORMAT_VERSION = '1.1';
+
+/**
+ * A managed vector store with `expires_after`: when it will expire unless used (any use of a
+ * `last_active_at` store resets the clock), and the assistants that search it.
+ */
+export interface StoreExpiry {
+  address: Address;
+  id: string;
+  /** Unix seconds. */
+  expiresAt: number;
+  /** Seconds from the plan's reading of the clock; negative once expired. */
+  secondsLeft: number;
+  usedBy: Address[];
+}
 
 /**
  * The plan: everything a reviewer and apply need, as plain data. Renderers read it; `--json` prints
@@ -127,6 +141,8 @@ export interface Plan {
   targets: Address[];
   changes: Change[];
   drift: Drift[];
+  /** Managed stores that expire, soonest first (empty without a refresh). */
+  expiries: StoreExpiry[];
   /** Problems that make the plan unusable (a protected resource to delete); apply refuses it. */
   errors: Diagnostic[];
   warnings: Diagnostic[];

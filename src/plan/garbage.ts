@@ -88,6 +88,7 @@ export function collectGarbage(
     targets: [],
     changes,
     drift: [],
+    expiries: [],
     errors: [],
     warnings,
   };

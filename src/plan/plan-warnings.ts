@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
-import { type Change, isReplace } from '../model/plan.js';
+import { type Change, isReplace, type StoreExpiry } from '../model/plan.js';
 import type { LiveView } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
 import type { Observation } from './observe.js';
@@ -12,6 +12,32 @@ interface WarningInput {
   observations: ReadonlyMap<Address, Observation>;
   live: LiveView | undefined;
   changes: readonly Change[];
+  now?: number;
+}
+
+/** A store used by an assistant and expiring sooner than this gets a warning. */
+export const EXPIRY_WARNING_SECONDS = 7 * 86_400;
+
+/** Managed stores with an expiry the API reports, soonest first, with the assistants using them. */
+export function storeExpiries(
+  desired: Desired,
+  resources: Record<Address, StateResource>,
+  live: LiveView | undefined,
+  now: number | undefined,
+): StoreExpiry[] {
+  if (!live || now === undefined) return [];
+  const expiries: StoreExpiry[] = [];
+  for (const [address, resource] of Object.entries(resources)) {
+    if (resource.kind !== 'vector_store') continue;
+    const expiresAt = live.vectorStores.get(resource.id)?.expiresAt;
+    if (expiresAt === null || expiresAt === undefined) continue;
+    const name = address.slice('vector_store.'.length);
+    const usedBy = desired.assistants
+      .filter((a) => a.toolResources.file_search?.vector_stores.includes(name))
+      .map((a) => a.address);
+    expiries.push({ address, id: resource.id, expiresAt, secondsLeft: expiresAt - now, usedBy });
+  }
+  return expiries.sort((a, b) => a.expiresAt - b.expiresAt);
 }
 
 /**
@@ -20,7 +46,24 @@ interface WarningInput {
  * in the manifests that name a managed resource this plan deletes or replaces.
  */
 export function planWarnings(input: WarningInput): Diagnostic[] {
-  return [...indexing(input), ...unmanagedMembers(input), ...rawIdsOfGoingResources(input)];
+  return [
+    ...indexing(input),
+    ...unmanagedMembers(input),
+    ...rawIdsOfGoingResources(input),
+    ...expiringSoon(input),
+  ];
+}
+
+function* expiringSoon({ desired, resources, live, now }: WarningInput): Generator<Diagnostic> {
+  for (const expiry of storeExpiries(desired, resources, live, now)) {
+    if (expiry.usedBy.length === 0 || expiry.secondsLeft <= 0 || expiry.secondsLeft > EXPIRY_WARNING_SECONDS)
+      continue;
+    yield {
+      severity: 'warning',
+      code: 'STORE_EXPIRES_SOON',
+      message: `${expiry.address} expires in ${Math.ceil(expiry.secondsLeft / 86_400)} day(s) unless used, and ${expiry.usedBy.join(', ')} rely on it; any search resets the clock (anchor last_active_at), or raise expires_after.days`,
+    };
+  }
 }
 
 function* indexing({ desired, observations }: WarningInput): Generator<Diagnostic> {

@@ -27,7 +27,7 @@ import {
   type IdOf,
 } from './desired-attributes.js';
 import { changedPaths, findDrift, type Observation, observe } from './observe.js';
-import { planWarnings } from './plan-warnings.js';
+import { planWarnings, storeExpiries } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
 import { targetScope } from './targets.js';
 
@@ -44,6 +44,8 @@ export interface PlanInput {
   lineage: string;
   manifestDigest: string;
   targets: readonly Address[];
+  /** Unix seconds of the reading of the clock, for time to expiry (the planner has no clock). */
+  now?: number;
 }
 
 /** Kinds in dependency order: each depends only on kinds before it. Deletes run in reverse. */
@@ -118,7 +120,7 @@ export function makePlan(input: PlanInput): Plan {
         });
     }
   }
-  warnings.push(...planWarnings({ desired, resources, observations, live, changes: scoped }));
+  warnings.push(...planWarnings({ desired, resources, observations, live, changes: scoped, now: input.now }));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: desired.stack,
@@ -129,6 +131,7 @@ export function makePlan(input: PlanInput): Plan {
     targets: [...input.targets],
     changes: scoped,
     drift: drift.filter((entry) => inScope(entry.address)),
+    expiries: storeExpiries(desired, resources, live, input.now),
     errors: protectionErrors(scoped, desired, resources),
     warnings,
   };

@@ -120,6 +120,7 @@ export function planFor(input: {
 }): Plan {
   return makePlan({
     ...input,
+    now: Math.floor(Date.now() / 1000),
     lineage: input.state?.lineage ?? randomUUID(),
     manifestDigest: manifestDigest(input.desired, input.hashes),
   });

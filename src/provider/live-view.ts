@@ -16,6 +16,8 @@ export type VectorStoreStatus = 'expired' | 'in_progress' | 'completed';
 export interface LiveVectorStore {
   id: string;
   createdAt: number;
+  /** Unix seconds when it expires unless used again (`expires_after` moves it), else null. */
+  expiresAt: number | null;
   attributes: ReportedAttributes<'vector_store'>;
   status: VectorStoreStatus;
 }

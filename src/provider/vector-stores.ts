@@ -9,6 +9,7 @@ export function liveVectorStore(store: OpenAI.VectorStores.VectorStore): LiveVec
   return {
     id: store.id,
     createdAt: store.created_at,
+    expiresAt: store.expires_at ?? null,
     attributes: {
       name: store.name ?? '',
       expires_after: store.expires_after

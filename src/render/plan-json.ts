@@ -56,6 +56,13 @@ export interface PlanJson {
   summary: PlanSummary;
   resource_changes: ResourceChangeJson[];
   resource_drift: ResourceDriftJson[];
+  store_expiry: {
+    address: Address;
+    id: string;
+    expires_at: number;
+    seconds_left: number;
+    used_by: Address[];
+  }[];
   errors: Record<string, unknown>[];
   warnings: Record<string, unknown>[];
 }
@@ -98,6 +105,13 @@ export function planToJson(plan: Plan): PlanJson {
         before: toJson(drift.before),
         after: toJson(drift.after),
       },
+    })),
+    store_expiry: plan.expiries.map((e) => ({
+      address: e.address,
+      id: e.id,
+      expires_at: e.expiresAt,
+      seconds_left: e.secondsLeft,
+      used_by: [...e.usedBy],
     })),
     errors: plan.errors.map(diagnosticJson),
     warnings: plan.warnings.map(diagnosticJson),

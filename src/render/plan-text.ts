@@ -28,6 +28,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
 
   if (listed.length === 0) {
     blocks.push(noChanges(plan, style));
+    if (plan.expiries.length > 0) blocks.push(expiryBlock(plan, style));
     return `${blocks.join('\n\n')}\n`;
   }
 
@@ -44,7 +45,23 @@ export function renderPlanText(plan: Plan, style: Style): string {
     ...listed.map((change) => linesToText(changeLines(change, plan, style), style)),
     planSummaryLine(plan, style),
   );
+  if (plan.expiries.length > 0) blocks.push(expiryBlock(plan, style));
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** When each expiring store goes unless used, and who relies on it. */
+function expiryBlock(plan: Plan, style: Style): string {
+  const lines = plan.expiries.map((e) => {
+    const when =
+      e.secondsLeft <= 0
+        ? style.red('has expired')
+        : e.secondsLeft < 86_400
+          ? style.yellow(`expires in ${Math.ceil(e.secondsLeft / 3600)} hour(s)`)
+          : `expires in ${Math.ceil(e.secondsLeft / 86_400)} day(s)`;
+    const users = e.usedBy.length > 0 ? `; used by ${e.usedBy.join(', ')}` : '';
+    return `  ${style.bold(e.address)} ${when} unless used${users}`;
+  });
+  return ['Vector stores with expires_after (any use resets the clock):', ...lines].join('\n');
 }
 
 /** `Plan: 3 to add, 1 to change, 2 to destroy.` (a replacement counts one to add and one to destroy). */

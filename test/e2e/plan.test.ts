@@ -96,8 +96,12 @@ describe('assistants plan against the emulator', () => {
     await seedStack(fx().client, { cwd: dir });
     const before = await stats();
     const run = await cli(dir, ['plan', '--detailed-exitcode']);
-    expect(run.stderr).toBe('');
+    // The store expires in 2 days and the assistant relies on it: said, but not a change.
+    expect(run.stderr).toBe(
+      'warning[STORE_EXPIRES_SOON]: vector_store.kb expires in 2 day(s) unless used, and assistant.bot rely on it; any search resets the clock (anchor last_active_at), or raise expires_after.days\n',
+    );
     expect(run.stdout).toContain('No changes.');
+    expect(run.stdout).toContain('vector_store.kb expires in 2 day(s) unless used; used by assistant.bot');
     expect(run.code).toBe(0);
     const made = delta(before.requests, (await stats()).requests);
     expect(made).toEqual({
@@ -215,11 +219,18 @@ describe('assistants plan against the emulator', () => {
               (9 unchanged attributes hidden)
 
       Plan: 2 to add, 1 to change, 2 to destroy.
+
+      Vector stores with expires_after (any use resets the clock):
+        vector_store.kb expires in 2 day(s) unless used; used by assistant.bot
       "
     `);
     const markdown = await cli(dir, ['plan', '--format', 'markdown']);
     expect(normalizeIds(markdown.stdout)).toMatchInlineSnapshot(`
       "**Plan:** 2 to add, 1 to change, 2 to destroy (stack \`support\`).
+
+      > [!WARNING]
+      > This plan has 1 warning:
+      > - \`STORE_EXPIRES_SOON\` vector_store.kb expires in 2 day(s) unless used, and assistant.bot rely on it; any search resets the clock (anchor last_active_at), or raise expires_after.days
 
       > [!WARNING]
       > This plan destroys or replaces 2 resources:

@@ -167,6 +167,7 @@ export function plan(init: Partial<Plan> = {}): Plan {
     targets: [],
     changes: [],
     drift: [],
+    expiries: [],
     errors: [],
     warnings: [],
     ...init,

@@ -194,6 +194,7 @@ export function liveFromState(s: StateDocument): LiveView {
       live.vectorStores.set(r.id, {
         id: r.id,
         createdAt: 1,
+        expiresAt: null,
         attributes: structuredClone(r.attributes),
         status: 'completed',
       });

@@ -478,6 +478,7 @@ describe('refresh: normalising what the API reports', () => {
     expect(view.vectorStores.get('vs_unnamed')).toEqual({
       id: 'vs_unnamed',
       createdAt: 1_700_000_000,
+      expiresAt: null,
       attributes: { name: '', expires_after: null, metadata: {} },
       status: 'completed',
     });

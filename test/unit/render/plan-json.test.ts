@@ -80,11 +80,12 @@ describe('planToJson', () => {
       'summary',
       'resource_changes',
       'resource_drift',
+      'store_expiry',
       'errors',
       'warnings',
     ]);
     expect(json).toMatchObject({
-      format_version: '1.0',
+      format_version: '1.1',
       stack: 'support',
       lineage: TEST_LINEAGE,
       serial: 4,
@@ -231,7 +232,7 @@ describe('planToJson', () => {
     const p = plan({ changes: [change({ address: 'assistant.bot', after: assistantAttrs() })] });
     const text = renderPlanJson(p);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text).toContain('\n  "format_version": "1.0",\n');
+    expect(text).toContain('\n  "format_version": "1.1",\n');
     expect(JSON.parse(text)).toEqual(planToJson(p));
   });
 
