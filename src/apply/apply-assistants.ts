@@ -71,16 +71,6 @@ export async function deleteAssistants(run: ApplyRun, changes: readonly Change[]
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (!resource) return;
-    await run.step(change, 'delete', async () => {
-      await journalled(
-        run.input.recorder,
-        [{ address: change.address, kind: 'assistant', operation: 'delete', resource_id: resource.id }],
-        () => run.input.writer.deleteAssistant(resource.id),
-        (doc) => {
-          delete doc.resources[change.address];
-        },
-      );
-      return undefined;
-    });
+    await run.deleteManaged(change, resource);
   });
 }

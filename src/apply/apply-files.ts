@@ -2,7 +2,7 @@ import type { Change } from '../model/plan.js';
 import { desiredFileAttributes } from '../plan/desired-attributes.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
-import { depose, deposedChange, undepose } from './deposed.js';
+import { depose } from './deposed.js';
 import { journalled } from './journal.js';
 
 /**
@@ -86,29 +86,14 @@ export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Pr
       });
       return;
     }
-    await run.step(change, 'delete', async () => {
-      await journalled(
-        run.input.recorder,
-        [{ address: change.address, kind: 'file', operation: 'delete', resource_id: resource.id }],
-        () => run.input.writer.deleteFile(resource.id),
-        (doc) => {
-          delete doc.resources[change.address];
-        },
-      );
-      return undefined;
-    });
+    await run.deleteManaged(change, resource);
   });
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {
       // Kept while anything uses it, or while its replacement did not make it into every store.
       if (fileInUse(run.state, old.id) || replacementFailed(run, old.address)) return;
-      await run.step(deposedChange(old, run.input.plan.changes), 'delete', async () => {
-        await run.input.writer.deleteFile(old.id);
-        await run.input.recorder.mutate((doc) => undepose(doc, old));
-        run.countDeposedDone();
-        return undefined;
-      });
+      await run.deleteDeposed(old);
     },
   );
 }

@@ -5,7 +5,7 @@ import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
-import { depose, deposedChange, undepose } from './deposed.js';
+import { depose } from './deposed.js';
 import { journalled } from './journal.js';
 import { waitForBatch } from './wait-indexing.js';
 
@@ -281,37 +281,14 @@ export async function deleteMemberships(run: ApplyRun, changes: readonly Change[
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (resource?.kind !== 'vector_store_file') return;
-    await run.step(change, 'delete', async () => {
-      await journalled(
-        run.input.recorder,
-        [
-          {
-            address: change.address,
-            kind: 'vector_store_file',
-            operation: 'delete',
-            resource_id: resource.id,
-          },
-        ],
-        () =>
-          run.input.writer.deleteVectorStoreFile(String(resource.attributes.vector_store_id), resource.id),
-        (doc) => {
-          delete doc.resources[change.address];
-        },
-      );
-      return undefined;
-    });
+    await run.deleteManaged(change, resource);
   });
   await run.each(
     run.deposed.filter((d) => d.kind === 'vector_store_file'),
     async (old) => {
       // The old attachment stays until its replacement is attached and indexed.
       if (run.stopped || run.failed.has(old.address)) return;
-      await run.step(deposedChange(old, run.input.plan.changes), 'delete', async () => {
-        await run.input.writer.deleteVectorStoreFile(old.storeId as string, old.id);
-        await run.input.recorder.mutate((doc) => undepose(doc, old));
-        run.countDeposedDone();
-        return undefined;
-      });
+      await run.deleteDeposed(old);
     },
   );
 }

@@ -6,8 +6,10 @@ import type { ApiWriter } from '../provider/api-writer.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
-import type { Deposed } from './deposed.js';
+import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
+import { journalled } from './journal.js';
+import { deleteRemote, forgetResource, storeIdOf } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
 export interface ApplyOptions {
@@ -114,6 +116,19 @@ export class ApplyRun {
     }
   }
 
+  /** The delete phase of a managed resource: journalled, then forgotten (see remove.ts). */
+  deleteManaged(change: Change, resource: StateResource): Promise<boolean> {
+    return this.step(change, 'delete', async () => {
+      await journalled(
+        this.input.recorder,
+        [{ address: change.address, kind: resource.kind, operation: 'delete', resource_id: resource.id }],
+        () => deleteRemote(this.input.writer, resource.kind, resource.id, storeIdOf(resource)),
+        (doc) => forgetResource(doc, change.address, resource.kind, resource.id),
+      );
+      return undefined;
+    });
+  }
+
   fail(change: Change, err: unknown): void {
     const error: AssistantsError = toAssistantsError(err);
     const diagnostic: Diagnostic = {
@@ -146,8 +161,13 @@ export class ApplyRun {
     } else if (action === 'create-delete' && phase === 'create') this.counts.added += 1;
   }
 
-  /** The delete half of a `create-delete`, done in the delete phase. */
-  countDeposedDone(): void {
-    this.counts.destroyed += 1;
+  /** The old half of a `create-delete`, removed in the delete phase; its journal entry goes with it. */
+  deleteDeposed(old: Deposed): Promise<boolean> {
+    return this.step(deposedChange(old, this.input.plan.changes), 'delete', async () => {
+      await deleteRemote(this.input.writer, old.kind, old.id, old.storeId);
+      await this.input.recorder.mutate((doc) => undepose(doc, old));
+      this.counts.destroyed += 1;
+      return undefined;
+    });
   }
 }

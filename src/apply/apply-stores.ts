@@ -3,14 +3,7 @@ import { desiredStoreAttributes } from '../plan/desired-attributes.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { journalled } from './journal.js';
-
-/** Forgets a store and the memberships that went with it (deleting a store detaches its files). */
-function forgetStore(doc: StateDocument, address: string, storeId: string): void {
-  delete doc.resources[address];
-  for (const [key, resource] of Object.entries(doc.resources))
-    if (resource.kind === 'vector_store_file' && resource.attributes.vector_store_id === storeId)
-      delete doc.resources[key];
-}
+import { forgetResource } from './remove.js';
 
 /**
  * Creates and updates vector stores with the ownership stamp in their metadata. An expired store is
@@ -50,7 +43,7 @@ export async function createStores(run: ApplyRun, changes: readonly Change[]): P
           recorder,
           [{ address: change.address, kind: 'vector_store', operation: 'delete', resource_id: current.id }],
           () => writer.deleteVectorStore(current.id),
-          (doc) => forgetStore(doc, change.address, current.id),
+          (doc) => forgetResource(doc, change.address, 'vector_store', current.id),
         );
       }
       const made = await journalled(
@@ -99,14 +92,6 @@ export async function deleteStores(run: ApplyRun, changes: readonly Change[]): P
       });
       return;
     }
-    await run.step(change, 'delete', async () => {
-      await journalled(
-        run.input.recorder,
-        [{ address: change.address, kind: 'vector_store', operation: 'delete', resource_id: resource.id }],
-        () => run.input.writer.deleteVectorStore(resource.id),
-        (doc) => forgetStore(doc, change.address, resource.id),
-      );
-      return undefined;
-    });
+    await run.deleteManaged(change, resource);
   });
 }

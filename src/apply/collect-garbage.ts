@@ -1,9 +1,9 @@
 import { type Diagnostic, toAssistantsError } from '../errors/index.js';
 import type { Change } from '../model/plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
-import type { StateDocument } from '../state/state-document.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import { journalled } from './journal.js';
+import { deleteRemote, forgetResource } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
 /**
@@ -35,8 +35,8 @@ export async function deleteGarbage(
       await journalled(
         recorder,
         [{ address: change.address, kind: change.kind, operation: 'delete', resource_id: id }],
-        () => remove(writer, change.kind, id),
-        (doc) => forget(doc, change.address, id),
+        () => deleteRemote(writer, change.kind, id),
+        (doc) => forgetResource(doc, change.address, change.kind, id),
       );
       counts.destroyed += 1;
       sink({
@@ -66,17 +66,4 @@ export async function deleteGarbage(
   }
   sink({ type: 'apply-done', counts, failed: errors.length, interrupted: stop.aborted, destroy: true });
   return { counts, errors };
-}
-
-function remove(writer: ApiWriter, kind: Change['kind'], id: string): Promise<void> {
-  if (kind === 'file') return writer.deleteFile(id);
-  if (kind === 'vector_store') return writer.deleteVectorStore(id);
-  return writer.deleteAssistant(id);
-}
-
-function forget(doc: StateDocument, address: string, id: string): void {
-  if (doc.resources[address]?.id === id) delete doc.resources[address];
-  for (const [key, resource] of Object.entries(doc.resources))
-    if (resource.kind === 'vector_store_file' && resource.attributes.vector_store_id === id)
-      delete doc.resources[key];
 }

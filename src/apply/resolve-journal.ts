@@ -9,6 +9,7 @@ import {
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { PendingOperation, StateDocument } from '../state/state-document.js';
+import { deleteRemote } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
 /** Seconds of clock skew allowed between this machine and the API when matching by time. */
@@ -80,7 +81,7 @@ export async function resolveJournal(
           outcome.adopted.push(op.address);
         }
         for (const extra of candidates.filter((c) => c !== keep)) {
-          await remove(writer, op.kind, extra.id);
+          await deleteRemote(writer, op.kind, extra.id);
           claimed.add(extra.id);
           outcome.cleaned.push(extra.id);
         }
@@ -197,16 +198,4 @@ function adopt(
       protect: assistant.protect,
     };
   }
-}
-
-async function remove(
-  writer: ApiWriter,
-  kind: PendingOperation['kind'],
-  id: string,
-  storeId?: string,
-): Promise<void> {
-  if (kind === 'file') await writer.deleteFile(id);
-  else if (kind === 'vector_store') await writer.deleteVectorStore(id);
-  else if (kind === 'assistant') await writer.deleteAssistant(id);
-  else if (storeId) await writer.deleteVectorStoreFile(storeId, id);
 }

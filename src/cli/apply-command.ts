@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { type ApplyFlags, runApplyFlow } from './apply-flow.js';
+import { collect } from './options.js';
 import type { CommandContext } from './program.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The flags apply and destroy share. */
 export function withApplyOptions(command: Command): Command {

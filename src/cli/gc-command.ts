@@ -16,10 +16,9 @@ import { approve } from './apply-flow.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
+import { collect } from './options.js';
 import type { CommandContext } from './program.js';
 import { withProgress } from './with-progress.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface GcFlags {
   file: string[];

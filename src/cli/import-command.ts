@@ -11,9 +11,8 @@ import { retrieveResource } from '../provider/retrieve.js';
 import { emptyState } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { openStateStore } from './open-state.js';
+import { collect } from './options.js';
 import type { CommandContext } from './program.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * `assistants import ADDRESS ID`: take an existing resource under an address the manifests define,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { parseAddress } from '../model/address.js';
+import { compareCodeUnits } from '../model/order.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
@@ -22,7 +23,7 @@ export function outputCommand(context: CommandContext): Command {
       const doc = await openStateStore(context).read();
       const entries = Object.entries(doc?.resources ?? {})
         .filter(([, r]) => r.kind !== 'vector_store_file')
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        .sort(([a], [b]) => compareCodeUnits(a, b));
       const { io } = context;
       if (context.json) {
         const out: Record<(typeof GROUPS)[keyof typeof GROUPS], Record<string, string>> = {

@@ -12,9 +12,8 @@ import { renderPlanText } from '../render/plan-text.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
+import { collect } from './options.js';
 import type { CommandContext } from './program.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 function parseBoolean(value: string): boolean {
   if (value === 'true') return true;

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { didYouMeanSuffix } from '../manifest/suggest.js';
 import { type Address, parseAddress, type ResourceKind } from '../model/address.js';
+import { sortedEntries } from '../model/order.js';
 import { counted } from '../render/diagnostics-text.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { withStateLock } from '../state/state-store.js';
@@ -108,7 +109,7 @@ function rmCommand(context: CommandContext): Command {
 }
 
 function sortedResources(doc: StateDocument | undefined): [Address, StateResource][] {
-  return Object.entries(doc?.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sortedEntries(doc?.resources ?? {});
 }
 
 /** A prefix is a kind (`file`), or a kind, a dot and the start of an address (`vector_store_file.kb`). */

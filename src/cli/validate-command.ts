@@ -3,9 +3,8 @@ import { validateManifests } from '../manifest/validate.js';
 import { renderValidationJson } from '../render/validation-json.js';
 import { renderValidationText } from '../render/validation-text.js';
 import { EXIT } from './exit-codes.js';
+import { collect } from './options.js';
 import type { CommandContext } from './program.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `assistants validate [-f PATH]...`: offline checks of the manifests; exit 1 on any error. */
 export function validateCommand(context: CommandContext): Command {

@@ -8,12 +8,12 @@ import type {
   DesiredToolResources,
   DesiredVectorStore,
 } from '../model/desired.js';
+import { compareCodeUnits } from '../model/order.js';
 import type { MergedManifest } from './merge.js';
 import { resolveTools } from './resolve-tools.js';
 import type { DiskFacts } from './rules/disk.js';
 
-const byAddress = <T extends { address: string }>(a: T, b: T) =>
-  a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+const byAddress = <T extends { address: string }>(a: T, b: T) => compareCodeUnits(a.address, b.address);
 
 /**
  * The desired model from a merged manifest that passed every rule, and the facts the disk rules

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address, ResourceKind } from '../model/address.js';
+import { compareCodeUnits } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { AccountView } from '../provider/refresh.js';
@@ -75,9 +76,7 @@ export function collectGarbage(
   }
 
   const rank: Record<ResourceKind, number> = { assistant: 0, vector_store_file: 1, vector_store: 2, file: 3 };
-  changes.sort(
-    (a, b) => rank[a.kind] - rank[b.kind] || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0),
-  );
+  changes.sort((a, b) => rank[a.kind] - rank[b.kind] || compareCodeUnits(a.address, b.address));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: state.stack,

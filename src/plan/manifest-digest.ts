@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Desired } from '../model/desired.js';
+import { sortedEntries } from '../model/order.js';
 
 /**
  * A digest of what the manifests ask for: the desired model with every file's content hash, minus
@@ -27,7 +28,7 @@ export function manifestDigest(desired: Desired, hashes: ReadonlyMap<string, str
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(sortedEntries(v as Record<string, unknown>))
       : v,
   );
 }

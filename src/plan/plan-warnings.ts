@@ -12,7 +12,7 @@ interface WarningInput {
   observations: ReadonlyMap<Address, Observation>;
   live: LiveView | undefined;
   changes: readonly Change[];
-  now?: number;
+  expiries: readonly StoreExpiry[];
 }
 
 /** A store used by an assistant and expiring sooner than this gets a warning. */
@@ -54,8 +54,8 @@ export function planWarnings(input: WarningInput): Diagnostic[] {
   ];
 }
 
-function* expiringSoon({ desired, resources, live, now }: WarningInput): Generator<Diagnostic> {
-  for (const expiry of storeExpiries(desired, resources, live, now)) {
+function* expiringSoon({ expiries }: WarningInput): Generator<Diagnostic> {
+  for (const expiry of expiries) {
     if (expiry.usedBy.length === 0 || expiry.secondsLeft <= 0 || expiry.secondsLeft > EXPIRY_WARNING_SECONDS)
       continue;
     yield {

@@ -8,6 +8,7 @@ import {
 } from '../model/address.js';
 import { type Attributes, UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
+import { sortedEntries } from '../model/order.js';
 import {
   type Action,
   type Change,
@@ -120,7 +121,8 @@ export function makePlan(input: PlanInput): Plan {
         });
     }
   }
-  warnings.push(...planWarnings({ desired, resources, observations, live, changes: scoped, now: input.now }));
+  const expiries = storeExpiries(desired, resources, live, input.now);
+  warnings.push(...planWarnings({ desired, resources, observations, live, changes: scoped, expiries }));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: desired.stack,
@@ -131,7 +133,7 @@ export function makePlan(input: PlanInput): Plan {
     targets: [...input.targets],
     changes: scoped,
     drift: drift.filter((entry) => inScope(entry.address)),
-    expiries: storeExpiries(desired, resources, live, input.now),
+    expiries,
     errors: protectionErrors(scoped, desired, resources),
     warnings,
   };
@@ -288,8 +290,4 @@ function plannedDeletes(
     }
   }
   return deletes;
-}
-
-function sortedEntries<T>(record: Record<Address, T>): [Address, T][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

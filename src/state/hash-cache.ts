@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compareCodeUnits } from '../model/order.js';
 
 interface Entry {
   bytes: number;
@@ -53,7 +54,7 @@ export class HashCache {
   /** Writes the cache (temp file + rename) when something was added or dropped. */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.known.size) return;
-    const entries = Object.fromEntries([...this.used].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const entries = Object.fromEntries([...this.used].sort(([a], [b]) => compareCodeUnits(a, b)));
     const temp = `${this.file}.${randomUUID()}.tmp`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true });

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { AssistantsError, type Diagnostic, type ErrorCode, type SourceLocation } from '../errors/index.js';
+import { compareCodeUnits } from '../model/order.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from './json-position.js';
 import { describeSchemaError } from './schema-problems.js';
 import { STATE_FORMAT_VERSION, type StateDocument, type StateResource } from './state-document.js';
@@ -182,8 +183,6 @@ function diagnostic(
   };
 }
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** A resource with its fields in a fixed order: the short ones first, the attributes last. */
 function ordered(resource: StateResource): StateResource {
   const { kind, id, protect, dependencies, attributes } = resource;
@@ -212,7 +211,7 @@ export function serializeState(doc: StateDocument, file = 'the state'): string {
 /** The text of a document, unchecked. */
 function stateText(doc: StateDocument): string {
   const resources: Record<string, StateResource> = {};
-  for (const address of Object.keys(doc.resources).sort(byCodeUnits)) {
+  for (const address of Object.keys(doc.resources).sort(compareCodeUnits)) {
     const resource = doc.resources[address];
     if (resource) resources[address] = ordered(resource);
   }
