@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../src/emulator/server.js';
+import { makeStack } from '../test/helpers/make-stack.js';
 import { runInProcess } from '../test/helpers/run-cli.js';
 
 // Goal: applying a new stack of 1,000 files in 10 stores with 10 assistants attaches the files with
@@ -37,16 +37,7 @@ async function applyNothing(): Promise<void> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'assistants-iac-bench-apply-'));
-  execFileSync(process.execPath, [
-    path.resolve(import.meta.dirname, 'make-stack.mjs'),
-    dir,
-    '--files',
-    String(FILES),
-    '--stores',
-    String(STORES),
-    '--assistants',
-    String(ASSISTANTS),
-  ]);
+  makeStack(dir, { files: FILES, stores: STORES, assistants: ASSISTANTS });
   emulator = await startEmulator({ config: { index_delay_ms: 0 } });
 
   const started = Date.now();

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../src/emulator/server.js';
+import { makeStack, requestDelta } from '../test/helpers/make-stack.js';
 import { runInProcess } from '../test/helpers/run-cli.js';
 import { seedStack } from '../test/helpers/seed-stack.js';
 
@@ -34,16 +34,7 @@ async function plan(): Promise<void> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'assistants-iac-bench-stack-'));
-  execFileSync(process.execPath, [
-    path.resolve(import.meta.dirname, 'make-stack.mjs'),
-    dir,
-    '--files',
-    String(FILES),
-    '--stores',
-    String(STORES),
-    '--assistants',
-    String(ASSISTANTS),
-  ]);
+  makeStack(dir, { files: FILES, stores: STORES, assistants: ASSISTANTS });
   emulator = await startEmulator({ config: { index_delay_ms: 0 } });
   const client = new OpenAI({ apiKey: KEY, baseURL: emulator.url, maxRetries: 0 });
   await seedStack(client, { cwd: dir, concurrency: 16 });
@@ -51,9 +42,7 @@ beforeAll(async () => {
   const before = await requests();
   await plan();
   const after = await requests();
-  const made = Object.entries(after)
-    .map(([route, n]) => [route, n - (before[route] ?? 0)] as const)
-    .filter(([, n]) => n > 0);
+  const made = Object.entries(requestDelta(before, after));
   const total = made.reduce((sum, [, n]) => sum + n, 0);
   console.log(`refresh of ${FILES} files / ${STORES} stores / ${ASSISTANTS} assistants: ${total} requests`);
   for (const [route, n] of made) console.log(`  ${n}  ${route}`);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,6 @@ import {
   afterRequests,
   applyArgs,
   expectConverged,
-  REPO,
   readState,
   runCliProcess,
   spawnCli,
@@ -16,6 +14,7 @@ import {
   type Target,
 } from '../helpers/apply-process.js';
 import { startFixture } from '../helpers/emulator.js';
+import { makeStack } from '../helpers/make-stack.js';
 
 // `assistants apply` killed part-way, by the kernel (SIGKILL: nothing saved past the last write) or
 // politely (SIGTERM: calls in flight finish, exit 130), and then run again, must end exactly where
@@ -35,16 +34,7 @@ let manifests = '';
 beforeAll(async () => {
   stackDir = await mkdtemp(path.join(tmpdir(), 'assistants-iac-interrupt-stack-'));
   manifests = path.join(stackDir, 'stack');
-  execFileSync(process.execPath, [
-    path.join(REPO, 'bench/make-stack.mjs'),
-    manifests,
-    '--files',
-    String(FILES),
-    '--stores',
-    String(STORES),
-    '--assistants',
-    String(ASSISTANTS),
-  ]);
+  makeStack(manifests, { files: FILES, stores: STORES, assistants: ASSISTANTS });
 });
 
 afterAll(async () => {

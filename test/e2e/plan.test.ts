@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../helpers/emulator.js';
+import { requestDelta } from '../helpers/make-stack.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { seedStack } from '../helpers/seed-stack.js';
 import { workspace, yaml } from '../helpers/workspace.js';
@@ -63,15 +64,6 @@ async function stats() {
   return (await fx().control('stats')) as { total: number; requests: Record<string, number> };
 }
 
-/** Requests made between two stats readings, by route. */
-function delta(before: Record<string, number>, after: Record<string, number>) {
-  return Object.fromEntries(
-    Object.entries(after)
-      .map(([route, n]) => [route, n - (before[route] ?? 0)] as const)
-      .filter(([, n]) => n > 0),
-  );
-}
-
 /** Ids and the lineage vary per run: replace them so output can be compared as text. */
 function normalizeIds(text: string): string {
   return text
@@ -103,7 +95,7 @@ describe('assistants plan against the emulator', () => {
     expect(run.stdout).toContain('No changes.');
     expect(run.stdout).toContain('vector_store.kb expires in 2 day(s) unless used; used by assistant.bot');
     expect(run.code).toBe(0);
-    const made = delta(before.requests, (await stats()).requests);
+    const made = requestDelta(before.requests, (await stats()).requests);
     expect(made).toEqual({
       'GET /v1/files': 1,
       'GET /v1/vector_stores': 1,
@@ -176,7 +168,7 @@ describe('assistants plan against the emulator', () => {
       const run = await cli(dir, args);
       expect(run.code).toBe(0);
     }
-    const routes = Object.keys(delta(before.requests, (await stats()).requests));
+    const routes = Object.keys(requestDelta(before.requests, (await stats()).requests));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.filter((route) => !route.startsWith('GET '))).toEqual([]);
   });

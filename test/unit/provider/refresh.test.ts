@@ -1,34 +1,19 @@
 import nock from 'nock';
 import OpenAI from 'openai';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AssistantsError } from '../../../src/errors/index.js';
 import { type ApiClient, createApiClient } from '../../../src/provider/api-client.js';
 import { toApiError } from '../../../src/provider/api-errors.js';
 import { mapLimit } from '../../../src/provider/concurrency.js';
 import { type RefreshRequest, refresh } from '../../../src/provider/refresh.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
+import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 
-// Port 9 (discard) on loopback: if nock ever let a request through, it would fail, not reach a server.
-const ORIGIN = 'http://127.0.0.1:9';
-const BASE_URL = `${ORIGIN}/v1`;
+const ORIGIN = NOCK_ORIGIN;
+const BASE_URL = NOCK_BASE_URL;
 const KEY = 'sk-test-1234567890abcdef';
 
-/** Requests nock saw but no interceptor matched: each one is a request refresh should not have made. */
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; href?: string; path?: string }) =>
-  unmatched.push(`${req.method ?? '?'} ${String(req.href ?? req.path)}`);
-
-beforeEach(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', onNoMatch);
-});
-
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.cleanAll();
-  nock.enableNetConnect();
-  unmatched.length = 0;
-});
+const unmatched = useNock();
 
 function client(): ApiClient {
   // maxRetries 0: a 500 or a refused connection must surface at once, with one request to mock.

@@ -1,8 +1,9 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/provider/api-client.js';
 import { Pacer } from '../../../src/provider/pacer.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
+import { NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 
 // A create that may have happened (5xx, dropped connection) is looked for before the next attempt;
 // an attempt refused with a 429 did nothing, so no lookup follows it. Before this held, a lookup
@@ -10,27 +11,13 @@ import { sdkWriter } from '../../../src/provider/sdk-writer.js';
 // limit again, and under `rate_limit_per_min` it ran out of retries (seen with the emulator at
 // fault_rate 0.1, rate_limit_per_min 120: GET /vector_stores, POST 429, GET, POST 429, ...).
 
-const ORIGIN = 'http://127.0.0.1:9';
+const ORIGIN = NOCK_ORIGIN;
 const NOW_MS = 1_700_000_100_000;
 const NOW_S = NOW_MS / 1000;
 const LINEAGE = '6f1c0a6e-0000-4000-8000-000000000002';
 const STAMP = { assistants_iac_lineage: LINEAGE, assistants_iac_address: 'vector_store.docs' };
 
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; href?: string; path?: string }) =>
-  unmatched.push(`${req.method ?? '?'} ${String(req.href ?? req.path)}`);
-
-beforeEach(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', onNoMatch);
-});
-
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.cleanAll();
-  nock.enableNetConnect();
-  unmatched.length = 0;
-});
+const unmatched = useNock();
 
 function writer(retries = 6) {
   const clock = { now: () => NOW_MS, sleep: async () => {} };

@@ -2,26 +2,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient } from '../../../src/provider/api-client.js';
 import type { AssistantBody, VectorStoreBody } from '../../../src/provider/api-writer.js';
 import { Pacer } from '../../../src/provider/pacer.js';
 import { type SdkWriterOptions, sdkWriter } from '../../../src/provider/sdk-writer.js';
+import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 import { rejection } from '../../helpers/rejection.js';
 
-// Port 9 (discard) on loopback: if nock ever let a request through, it would fail, not reach a server.
-const ORIGIN = 'http://127.0.0.1:9';
-const BASE_URL = `${ORIGIN}/v1`;
+const ORIGIN = NOCK_ORIGIN;
+const BASE_URL = NOCK_BASE_URL;
 const KEY = 'sk-test-1234567890abcdef';
 /** The writer's clock: creates start at this second. */
 const NOW_MS = 1_700_000_100_000;
 const NOW_S = NOW_MS / 1000;
 const LINEAGE = '6f1c0a6e-0000-4000-8000-000000000001';
 
-/** Requests nock saw but no interceptor matched: each one is a request the writer should not have made. */
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; href?: string; path?: string }) =>
-  unmatched.push(`${req.method ?? '?'} ${String(req.href ?? req.path)}`);
+const unmatched = useNock();
 
 let dir: string;
 
@@ -31,18 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', onNoMatch);
-});
-
-afterEach(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.cleanAll();
-  nock.enableNetConnect();
-  unmatched.length = 0;
 });
 
 function client(): ApiClient {

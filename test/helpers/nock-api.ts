@@ -1,0 +1,28 @@
+import nock from 'nock';
+import { afterEach, beforeEach } from 'vitest';
+
+/** Port 9 (discard) on loopback: if nock ever let a request through, it would fail, not reach a server. */
+export const NOCK_ORIGIN = 'http://127.0.0.1:9';
+export const NOCK_BASE_URL = `${NOCK_ORIGIN}/v1`;
+
+/**
+ * Blocks the network for each test of the calling file and records every request nock saw but no
+ * interceptor matched (each one is a request the code under test should not have made). Returns
+ * that list; it is emptied after each test.
+ */
+export function useNock(): string[] {
+  const unmatched: string[] = [];
+  const onNoMatch = (req: { method?: string; href?: string; path?: string }) =>
+    unmatched.push(`${req.method ?? '?'} ${String(req.href ?? req.path)}`);
+  beforeEach(() => {
+    nock.disableNetConnect();
+    nock.emitter.on('no match', onNoMatch);
+  });
+  afterEach(() => {
+    nock.emitter.removeListener('no match', onNoMatch);
+    nock.cleanAll();
+    nock.enableNetConnect();
+    unmatched.length = 0;
+  });
+  return unmatched;
+}
