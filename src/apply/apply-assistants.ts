@@ -1,8 +1,7 @@
 import { AssistantsError } from '../errors/index.js';
-import { fileAddress, vectorStoreAddress } from '../model/address.js';
 import type { AssistantAttributes } from '../model/attributes.js';
 import type { Change } from '../model/plan.js';
-import { desiredAssistantAttributes } from '../plan/desired-attributes.js';
+import { assistantDependencies, desiredAssistantAttributes } from '../plan/desired-attributes.js';
 import type { AssistantBody } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
 import { journalled } from './journal.js';
@@ -33,9 +32,7 @@ export async function createAssistants(run: ApplyRun, changes: readonly Change[]
         if (!id) throw new AssistantsError('APPLY_FAILED', `${address} has no id: it was not made`);
         return id;
       });
-      const search = assistant.toolResources.file_search?.vector_stores ?? [];
-      const code = assistant.toolResources.code_interpreter?.files ?? [];
-      const dependencies = [...code.map(fileAddress), ...search.map(vectorStoreAddress)];
+      const dependencies = assistantDependencies(assistant);
       const current = run.resource(change.address);
       const record = (id: string) => (doc: typeof run.state) => {
         doc.resources[change.address] = {

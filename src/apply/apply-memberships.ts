@@ -1,8 +1,8 @@
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
-import { fileAddress, parseAddress, vectorStoreAddress } from '../model/address.js';
+import { parseAddress, vectorStoreAddress } from '../model/address.js';
 import type { MembershipAttributes } from '../model/attributes.js';
 import type { Change } from '../model/plan.js';
-import { desiredMembershipAttributes } from '../plan/desired-attributes.js';
+import { desiredMembershipAttributes, membershipDependencies } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
 import { depose } from './deposed.js';
@@ -128,7 +128,11 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
         throw new AssistantsError('INTERNAL', `no desired membership ${change.address}`, {
           kind: 'internal',
         });
-      return { change, attributes: desiredMembershipAttributes(member, store, (a) => run.idOf(a) ?? '') };
+      return {
+        change,
+        member,
+        attributes: desiredMembershipAttributes(member, store, (a) => run.idOf(a) ?? ''),
+      };
     });
     let batchId: string;
     try {
@@ -153,7 +157,7 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
             })),
           ),
         (doc) => {
-          for (const { change, attributes } of entries) {
+          for (const { change, member, attributes } of entries) {
             const old = doc.resources[change.address];
             if (
               old?.kind === 'vector_store_file' &&
@@ -174,7 +178,7 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
               kind: 'vector_store_file',
               id: String(attributes.file_id),
               attributes: attributes as MembershipAttributes,
-              dependencies: [fileAddress(parseAddress(change.address)?.file as string), storeAt],
+              dependencies: membershipDependencies(member),
               protect: false,
             };
           }

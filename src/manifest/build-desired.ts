@@ -63,16 +63,21 @@ export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests:
     (value.files ?? []).forEach((member, index) => {
       const source = entry.doc.locate([...entry.path, 'files', index]);
       const attributes = typeof member === 'object' ? member.attributes : undefined;
-      const add = (file: string) =>
+      const add = (file: string, byId = false) =>
         memberships.push({
           address: membershipAddress(name, file),
           store: name,
           file,
+          ...(byId ? { fileId: file } : {}),
           ...(attributes ? { attributes } : {}),
           source,
         });
       if (typeof member === 'string') {
         add(member);
+        return;
+      }
+      if ('file_id' in member) {
+        add(member.file_id, true);
         return;
       }
       if ('file' in member) {

@@ -20,7 +20,8 @@ export interface RawFile {
 export type RawMember =
   | string
   | { file: string; attributes?: Record<string, AttributeValue> }
-  | { glob: string; attributes?: Record<string, AttributeValue> };
+  | { glob: string; attributes?: Record<string, AttributeValue> }
+  | { file_id: string; attributes?: Record<string, AttributeValue> };
 
 export interface RawVectorStore {
   name?: string;

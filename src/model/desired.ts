@@ -61,11 +61,17 @@ export interface DesiredVectorStore {
   source: SourceLocation;
 }
 
-/** A file attached to a vector store. `file` is the name of a DesiredFile. */
+/**
+ * A file attached to a vector store. `file` is the name of a DesiredFile, or, for a file that is not
+ * managed (`file_id:` in the manifest), its id; then `fileId` holds the same id. Either way the
+ * address is `vector_store_file.STORE/FILE`.
+ */
 export interface DesiredMembership {
   address: Address;
   store: string;
   file: string;
+  /** Set for a file attached by id: nothing uploads or deletes it, only the attachment is managed. */
+  fileId?: string;
   attributes?: Record<string, AttributeValue>;
   source: SourceLocation;
 }

@@ -50,6 +50,19 @@ export function desiredStoreAttributes(store: DesiredVectorStore, lineage: strin
   };
 }
 
+/** What a membership needs first: its store, and its file unless the file is attached by id. */
+export function membershipDependencies(member: DesiredMembership): Address[] {
+  const store = vectorStoreAddress(member.store);
+  return member.fileId === undefined ? [fileAddress(member.file), store] : [store];
+}
+
+/** What an assistant needs first: the managed files and stores its tool resources name. */
+export function assistantDependencies(assistant: DesiredAssistant): Address[] {
+  const search = assistant.toolResources.file_search?.vector_stores ?? [];
+  const code = assistant.toolResources.code_interpreter?.files ?? [];
+  return [...code.map(fileAddress), ...search.map(vectorStoreAddress)];
+}
+
 /** Files are attached with their store's chunking, so the store's setting is each member's. */
 export function desiredMembershipAttributes(
   member: DesiredMembership,
@@ -58,7 +71,7 @@ export function desiredMembershipAttributes(
 ): MembershipAttributes {
   return {
     vector_store_id: idOf(vectorStoreAddress(member.store)),
-    file_id: idOf(fileAddress(member.file)),
+    file_id: member.fileId ?? idOf(fileAddress(member.file)),
     attributes: { ...(member.attributes ?? {}) },
     chunking_strategy: normalizeChunking(store?.chunking_strategy),
   };

@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
-import { type Address, fileAddress, type ParsedAddress, vectorStoreAddress } from '../model/address.js';
+import type { Address, ParsedAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { LiveResource } from '../provider/retrieve.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
-import { desiredFileAttributes } from './desired-attributes.js';
+import {
+  assistantDependencies,
+  desiredFileAttributes,
+  membershipDependencies,
+} from './desired-attributes.js';
 
 /** A sha256 that no content has: recorded for an imported file whose bytes are not the local file's. */
 export const UNKNOWN_SHA256 = '0'.repeat(64);
@@ -89,7 +93,7 @@ export function importResource(
           kind: 'vector_store_file',
           id,
           attributes: found.live.attributes,
-          dependencies: [fileAddress(member.file), vectorStoreAddress(member.store)],
+          dependencies: membershipDependencies(member),
           protect: false,
         },
         notes: [],
@@ -98,14 +102,12 @@ export function importResource(
     case 'assistant': {
       const assistant = desired.assistants.find((a) => a.address === parsed.address);
       if (!assistant) throw notDeclared(parsed.address);
-      const search = assistant.toolResources.file_search?.vector_stores ?? [];
-      const code = assistant.toolResources.code_interpreter?.files ?? [];
       return {
         resource: {
           kind: 'assistant',
           id,
           attributes: { ...found.live.attributes, reasoning_effort: null },
-          dependencies: [...code.map(fileAddress), ...search.map(vectorStoreAddress)],
+          dependencies: assistantDependencies(assistant),
           protect: assistant.protect,
         },
         notes: [],

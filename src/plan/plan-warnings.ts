@@ -109,6 +109,16 @@ function* rawIdsOfGoingResources({ desired, resources, changes }: WarningInput):
     if (resource && (change.action === 'delete' || isReplace(change.action)))
       going.set(resource.id, change.address);
   }
+  for (const member of desired.memberships) {
+    const address = member.fileId === undefined ? undefined : going.get(member.fileId);
+    if (!address) continue;
+    yield {
+      severity: 'warning',
+      code: 'MANAGED_ID_BY_VALUE',
+      message: `${member.address} attaches ${member.fileId} by id, which is ${address}, and this plan deletes or replaces it; name the file instead`,
+      location: member.source,
+    };
+  }
   for (const assistant of desired.assistants) {
     const raw = [
       ...(assistant.toolResources.file_search?.vector_store_ids ?? []),

@@ -21,11 +21,13 @@ import type { LiveView } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Decision, decideAssistant, decideFile, decideMembership, decideStore } from './decide.js';
 import {
+  assistantDependencies,
   desiredAssistantAttributes,
   desiredFileAttributes,
   desiredMembershipAttributes,
   desiredStoreAttributes,
   type IdOf,
+  membershipDependencies,
 } from './desired-attributes.js';
 import { changedPaths, findDrift, type Observation, observe } from './observe.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
@@ -200,23 +202,26 @@ function wantedOf(
       const stores = new Map(desired.vectorStores.map((store) => [store.name, store]));
       return desired.memberships.map((member) => {
         const storeAt = vectorStoreAddress(member.store);
-        const fileAt = fileAddress(member.file);
+        const fileAt = member.fileId === undefined ? fileAddress(member.file) : undefined;
         const after = desiredMembershipAttributes(member, stores.get(member.store), idOf);
         return {
-          ...common(member, kind, [fileAt, storeAt]),
+          ...common(member, kind, membershipDependencies(member)),
           after,
           decide: (before) =>
-            decideMembership(before as typeof after, after, planned.get(storeAt), planned.get(fileAt)),
+            decideMembership(
+              before as typeof after,
+              after,
+              planned.get(storeAt),
+              fileAt === undefined ? undefined : planned.get(fileAt),
+            ),
         };
       });
     }
     case 'assistant':
       return desired.assistants.map((assistant) => {
-        const search = assistant.toolResources.file_search?.vector_stores ?? [];
-        const code = assistant.toolResources.code_interpreter?.files ?? [];
         const after = desiredAssistantAttributes(assistant, lineage, idOf);
         return {
-          ...common(assistant, kind, [...code.map(fileAddress), ...search.map(vectorStoreAddress)]),
+          ...common(assistant, kind, assistantDependencies(assistant)),
           after,
           decide: (before) => decideAssistant(before as typeof after, after),
         };

@@ -19,6 +19,7 @@ import {
   desiredFileAttributes,
   desiredMembershipAttributes,
   desiredStoreAttributes,
+  membershipDependencies,
 } from '../../src/plan/desired-attributes.js';
 import { makePlan, type PlanInput } from '../../src/plan/planner.js';
 import type { LiveView } from '../../src/provider/live-view.js';
@@ -170,9 +171,9 @@ export function appliedState(d: Desired, hashes = hashesOf(d), lineage = LINEAGE
   for (const m of d.memberships)
     resources[m.address] = resource(
       'vector_store_file',
-      idFor(fileAddress(m.file)),
+      m.fileId ?? idFor(fileAddress(m.file)),
       desiredMembershipAttributes(m, stores.get(m.store), idFor),
-      { dependencies: [fileAddress(m.file), vectorStoreAddress(m.store)] },
+      { dependencies: membershipDependencies(m) },
     );
   for (const a of d.assistants)
     resources[a.address] = resource(

@@ -54,6 +54,11 @@ export function checkStoreMembers(ctx: RuleContext, facts: DiskFacts): void {
         }
         return;
       }
+      // A file attached by id is not on disk: only a second listing of it can be checked here.
+      if (typeof member === 'object' && 'file_id' in member) {
+        duplicate(member.file_id, [...memberPath, 'file_id']);
+        return;
+      }
       const name = typeof member === 'string' ? member : member.file;
       const at = typeof member === 'string' ? memberPath : [...memberPath, 'file'];
       if (duplicate(name, at)) return;

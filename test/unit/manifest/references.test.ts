@@ -177,3 +177,48 @@ describe('merging', () => {
     ]);
   });
 });
+
+describe('members attached by id', () => {
+  it('takes a {file_id: ID} member as a file that is not managed', async () => {
+    const result = await check(yaml`
+      version: 1
+      vector_stores:
+        kb:
+          files:
+            - file_id: file-abc123
+              attributes: { region: eu }
+    `);
+    expect(result.errors).toEqual([]);
+    expect(result.value?.files).toEqual([]);
+    expect(result.value?.memberships).toEqual([
+      expect.objectContaining({
+        address: 'vector_store_file.kb/file-abc123',
+        file: 'file-abc123',
+        fileId: 'file-abc123',
+        attributes: { region: 'eu' },
+      }),
+    ]);
+  });
+
+  it('reports the same id listed twice in one store, and a misspelt key with the forms a member takes', async () => {
+    const twice = await check(yaml`
+      version: 1
+      vector_stores:
+        kb:
+          files:
+            - file_id: file-abc123
+            - file_id: file-abc123
+    `);
+    expect(brief(onlyError(twice))).toBe(
+      'assistants.yaml:6:18 DUPLICATE_MEMBER vector store "kb" lists file "file-abc123" twice',
+    );
+    const misspelt = await check(yaml`
+      version: 1
+      vector_stores:
+        kb:
+          files:
+            - fileid: file-abc123
+    `);
+    expect(onlyError(misspelt).hint).toMatch(/\{file_id: ID\}/);
+  });
+});

@@ -261,6 +261,26 @@ describe('planner: membership', () => {
     expect(actions(plan2)['vector_store_file.kb/faq']).toBe('update (changed)');
   });
 
+  it('attaches a file by id without managing it: no file dependency, the raw id, never a file delete', () => {
+    const byId = member('kb', 'file-outside', { fileId: 'file-outside', attributes: { lang: 'fr' } });
+    const d = desired({ ...stack(), memberships: [...stack().memberships, byId] });
+    const fresh = planOf({ desired: d });
+    const change = fresh.changes.find((c) => c.address === 'vector_store_file.kb/file-outside');
+    expect(change?.action).toBe('create');
+    expect(change?.dependencies).toEqual(['vector_store.kb']);
+    expect(change?.after).toMatchObject({ vector_store_id: UNKNOWN, file_id: 'file-outside' });
+
+    const s = appliedState(d);
+    expect(planHasChanges(planOf({ desired: d, state: s, live: liveFromState(s) }))).toBe(false);
+    const dropped = planOf({ desired: stack(), state: s, live: liveFromState(s) });
+    expect(actions(dropped)).toMatchObject({
+      'vector_store_file.kb/file-outside': 'delete (not_in_manifest)',
+    });
+    expect(dropped.changes.filter((c) => c.action === 'delete').map((c) => c.address)).toEqual([
+      'vector_store_file.kb/file-outside',
+    ]);
+  });
+
   it('warns about files that failed to index', () => {
     const d = stack();
     const s = appliedState(d);
