@@ -219,6 +219,17 @@ describe('members attached by id', () => {
           files:
             - fileid: file-abc123
     `);
-    expect(onlyError(misspelt).hint).toMatch(/\{file_id: ID\}/);
+    expect(misspelt.errors.map((e) => [e.code, e.message, e.hint])).toEqual([
+      [
+        'MISSING_FIELD',
+        'files[0] of vector store "kb" is missing the required field "file"',
+        'a member is a file name, {file: NAME}, {glob: PATTERN} or {file_id: ID}',
+      ],
+      [
+        'UNKNOWN_KEY',
+        'unknown key "fileid" in files[0] of vector store "kb"; did you mean "file_id"?',
+        expect.any(String),
+      ],
+    ]);
   });
 });

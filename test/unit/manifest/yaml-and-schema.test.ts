@@ -186,7 +186,9 @@ describe('schema', () => {
       'assistants.yaml:5:9 MISSING_FIELD files[0] of vector store "kb" is missing the required field "file"',
       'assistants.yaml:5:9 UNKNOWN_KEY unknown key "path" in files[0] of vector store "kb"',
     ]);
-    expect(result.errors[0]?.hint).toBe('a member is a file name, {file: NAME} or {glob: PATTERN}');
+    expect(result.errors[0]?.hint).toBe(
+      'a member is a file name, {file: NAME}, {glob: PATTERN} or {file_id: ID}',
+    );
   });
 
   it('reports every schema error of a document at once and still runs the semantic rules on the rest', async () => {
