@@ -10,20 +10,36 @@ import { createApiClient } from '../provider/api-client.js';
 import { retrieveResource } from '../provider/retrieve.js';
 import { emptyState } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
+import { generateFromAccount } from './generate-flow.js';
 import { openStateStore } from './open-state.js';
 import { collect } from './options.js';
 import type { CommandContext } from './program.js';
 
+interface ImportFlags {
+  file: string[];
+  force?: boolean;
+  lockTimeout: string;
+  allowOutsideRoot?: boolean;
+  generate?: string;
+  stack?: string;
+}
+
 /**
  * `assistants import ADDRESS ID`: take an existing resource under an address the manifests define,
  * without re-creating it. Only the state changes; the next plan shows how the live resource
- * differs from the manifests, and apply brings it in line (and stamps it).
+ * differs from the manifests, and apply brings it in line (and stamps it). With `--generate DIR`,
+ * manifests and a new state for the whole account instead (see generate-flow.ts).
  */
 export function importCommand(context: CommandContext): Command {
   return new Command('import')
     .description('adopt an existing resource into the state under an address the manifests define')
-    .argument('<address>', 'file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME')
-    .argument('<id>', "the resource's id (for a membership: the file's id)")
+    .argument('[address]', 'file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME')
+    .argument('[id]', "the resource's id (for a membership: the file's id)")
+    .option(
+      '--generate <dir>',
+      'instead: write DIR/assistants.yaml and a new state for everything in the account no other state owns',
+    )
+    .option('--stack <name>', 'with --generate: the stack name (default: the folder name)')
     .option(
       '-f, --file <path>',
       'manifest file or folder (repeatable; default: assistants.yaml)',
@@ -33,68 +49,74 @@ export function importCommand(context: CommandContext): Command {
     .option('--force', 'take a resource that another state has stamped as its own')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock', '0s')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
-    .action(
-      async (
-        address: string,
-        id: string,
-        flags: { file: string[]; force?: boolean; lockTimeout: string; allowOutsideRoot?: boolean },
-      ) => {
-        const { io } = context;
-        const parsed = parseAddress(address);
-        if (!parsed) throw new AssistantsError('INVALID_ADDRESS', `${address} is not a resource address`);
-        const { desired } = await loadDesired({
-          files: flags.file,
-          cwd: io.cwd,
-          env: io.env,
-          allowOutsideRoot: flags.allowOutsideRoot === true,
-        });
-        const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-        const store = openStateStore(context);
-        const lock = await store.lock('import', {
-          timeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
-        });
-        try {
-          const state = (await readStateFor(store, desired)) ?? emptyState(randomUUID(), desired.stack);
-          if (state.resources[address])
-            throw new AssistantsError(
-              'ALREADY_MANAGED',
-              `${address} is already managed as ${state.resources[address]?.id}`,
-              {
-                hint: `\`assistants state rm ${address}\` first to take another resource under it`,
-              },
-            );
-          let storeId: string | undefined;
-          if (parsed.kind === 'vector_store_file') {
-            storeId = state.resources[`vector_store.${parsed.store}`]?.id;
-            if (!storeId)
-              throw new AssistantsError(
-                'RESOURCE_NOT_IN_STATE',
-                `import vector_store.${parsed.store} before its files`,
-              );
-          }
-          const found = await retrieveResource(api, parsed.kind, id, storeId);
-          const hashes = await hashFiles(
-            desired,
-            `${path.resolve(io.cwd, context.globals().state)}.hashes.json`,
-          );
-          const { resource, notes } = importResource(
-            { ...parsed, address },
-            found,
-            desired,
-            hashes,
-            state,
-            flags.force === true,
-          );
-          await new StateRecorder(store, state).mutate((doc) => {
-            doc.resources[address] = resource;
+    .action(async (address: string | undefined, id: string | undefined, flags: ImportFlags) => {
+      const { io } = context;
+      if (flags.generate !== undefined) {
+        if (address !== undefined || flags.file.length > 0 || flags.force)
+          throw new AssistantsError('USAGE', '--generate takes no address, id, -f or --force', {
+            hint: 'assistants import --generate DIR [--stack NAME]',
           });
-          for (const note of notes) io.stderr(`note: ${note}\n`);
-          io.stdout(
-            `Import successful: ${address} is ${id}. Run \`assistants plan\` to see how it differs from the manifests.\n`,
+        await generateFromAccount(context, flags.generate, flags);
+        return;
+      }
+      if (address === undefined || id === undefined)
+        throw new AssistantsError('USAGE', 'import needs an address and an id, or --generate DIR', {
+          hint: 'assistants import vector_store.kb vs_abc123, or assistants import --generate DIR',
+        });
+      const parsed = parseAddress(address);
+      if (!parsed) throw new AssistantsError('INVALID_ADDRESS', `${address} is not a resource address`);
+      const { desired } = await loadDesired({
+        files: flags.file,
+        cwd: io.cwd,
+        env: io.env,
+        allowOutsideRoot: flags.allowOutsideRoot === true,
+      });
+      const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
+      const store = openStateStore(context);
+      const lock = await store.lock('import', {
+        timeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
+      });
+      try {
+        const state = (await readStateFor(store, desired)) ?? emptyState(randomUUID(), desired.stack);
+        if (state.resources[address])
+          throw new AssistantsError(
+            'ALREADY_MANAGED',
+            `${address} is already managed as ${state.resources[address]?.id}`,
+            {
+              hint: `\`assistants state rm ${address}\` first to take another resource under it`,
+            },
           );
-        } finally {
-          await lock.release();
+        let storeId: string | undefined;
+        if (parsed.kind === 'vector_store_file') {
+          storeId = state.resources[`vector_store.${parsed.store}`]?.id;
+          if (!storeId)
+            throw new AssistantsError(
+              'RESOURCE_NOT_IN_STATE',
+              `import vector_store.${parsed.store} before its files`,
+            );
         }
-      },
-    );
+        const found = await retrieveResource(api, parsed.kind, id, storeId);
+        const hashes = await hashFiles(
+          desired,
+          `${path.resolve(io.cwd, context.globals().state)}.hashes.json`,
+        );
+        const { resource, notes } = importResource(
+          { ...parsed, address },
+          found,
+          desired,
+          hashes,
+          state,
+          flags.force === true,
+        );
+        await new StateRecorder(store, state).mutate((doc) => {
+          doc.resources[address] = resource;
+        });
+        for (const note of notes) io.stderr(`note: ${note}\n`);
+        io.stdout(
+          `Import successful: ${address} is ${id}. Run \`assistants plan\` to see how it differs from the manifests.\n`,
+        );
+      } finally {
+        await lock.release();
+      }
+    });
 }

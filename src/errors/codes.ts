@@ -83,6 +83,10 @@ export const ERROR_CODES = {
   // Import
   ALREADY_MANAGED: 'import of an address the state already holds',
   OWNED_ELSEWHERE: 'import of a resource stamped by another state (use --force to take it over)',
+  GENERATE_TARGET_NOT_EMPTY: 'import --generate into a folder that already holds manifests',
+  STATE_NOT_EMPTY: 'import --generate with a state that already holds resources',
+  GENERATED_MANIFEST_INVALID: 'a live value that the manifests do not accept stops import --generate',
+  STAMP_FAILED: 'import --generate could not stamp some adopted resources (the next apply does)',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',

@@ -57,6 +57,8 @@ export interface ApiWriter {
   deleteFile(id: string): Promise<void>;
   createVectorStore(body: VectorStoreBody): Promise<{ id: string }>;
   updateVectorStore(id: string, body: VectorStoreBody): Promise<void>;
+  /** Sets a store's metadata alone (generate stamps what it adopts this way; other fields stay). */
+  updateVectorStoreMetadata(id: string, metadata: Record<string, string>): Promise<void>;
   deleteVectorStore(id: string): Promise<void>;
   createFileBatch(storeId: string, files: BatchFile[]): Promise<{ id: string }>;
   retrieveFileBatch(storeId: string, batchId: string): Promise<BatchStatus>;
@@ -68,5 +70,7 @@ export interface ApiWriter {
   deleteVectorStoreFile(storeId: string, fileId: string): Promise<void>;
   createAssistant(body: AssistantBody): Promise<{ id: string }>;
   updateAssistant(id: string, body: AssistantBody): Promise<void>;
+  /** Sets an assistant's metadata alone. */
+  updateAssistantMetadata(id: string, metadata: Record<string, string>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
 }

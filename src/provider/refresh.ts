@@ -43,17 +43,31 @@ export async function refresh(reader: ApiReader, request: RefreshRequest): Promi
   ]);
   // An expired store is replaced whole, so its files are not worth a request.
   const stores = [...vectorStores.values()].filter((store) => store.status !== 'expired');
-  const lists = await mapLimit(stores, request.concurrency ?? 4, (store) =>
+  const members = await readMembers(reader, stores, vectorStores, request.concurrency);
+  return { files, vectorStores, members, assistants };
+}
+
+/**
+ * Every file of each of `stores`, `concurrency` stores at a time (default 4). A store whose files
+ * list answers 404 was deleted after the store list was read: it is taken out of `known` (gone, as
+ * if the store list had missed it) and has no entry in the result.
+ */
+export async function readMembers(
+  reader: ApiReader,
+  stores: readonly LiveVectorStore[],
+  known: Map<string, LiveVectorStore>,
+  concurrency = 4,
+): Promise<Map<string, Map<string, LiveMember>>> {
+  const lists = await mapLimit(stores, concurrency, (store) =>
     collectOrGone((after) => reader.listVectorStoreFiles(store.id, after)),
   );
   const members = new Map<string, Map<string, LiveMember>>();
   for (const [index, store] of stores.entries()) {
     const list = lists[index];
-    // Deleted between the store list and its files list: gone, as if the store list had missed it.
-    if (list === undefined) vectorStores.delete(store.id);
+    if (list === undefined) known.delete(store.id);
     else members.set(store.id, list);
   }
-  return { files, vectorStores, members, assistants };
+  return members;
 }
 
 /** collect() over a list that answers `undefined` when its parent is gone, on any page. */

@@ -9,7 +9,7 @@ import { createOnce, NO_SDK_RETRIES, send, sendDelete, type WriterContext } from
  */
 export function assistantWriter(
   ctx: WriterContext,
-): Pick<ApiWriter, 'createAssistant' | 'updateAssistant' | 'deleteAssistant'> {
+): Pick<ApiWriter, 'createAssistant' | 'updateAssistant' | 'updateAssistantMetadata' | 'deleteAssistant'> {
   const assistants = ctx.api.client.beta.assistants;
   return {
     createAssistant(body) {
@@ -39,6 +39,12 @@ export function assistantWriter(
     async updateAssistant(id, body) {
       await send(ctx, 'assistants', { method: 'POST', path: `/assistants/${id}` }, () =>
         assistants.update(id, requestBody(body) as OpenAI.Beta.AssistantUpdateParams, NO_SDK_RETRIES),
+      );
+    },
+
+    async updateAssistantMetadata(id, metadata) {
+      await send(ctx, 'assistants', { method: 'POST', path: `/assistants/${id}` }, () =>
+        assistants.update(id, { metadata }, NO_SDK_RETRIES),
       );
     },
 

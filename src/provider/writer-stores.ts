@@ -6,6 +6,7 @@ type StoreWriter = Pick<
   ApiWriter,
   | 'createVectorStore'
   | 'updateVectorStore'
+  | 'updateVectorStoreMetadata'
   | 'deleteVectorStore'
   | 'createFileBatch'
   | 'retrieveFileBatch'
@@ -62,6 +63,12 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
           { name: body.name, metadata: body.metadata, expires_after: body.expires_after },
           NO_SDK_RETRIES,
         ),
+      );
+    },
+
+    async updateVectorStoreMetadata(id, metadata) {
+      await send(ctx, 'vector_stores', { method: 'POST', path: `/vector_stores/${id}` }, () =>
+        client.vectorStores.update(id, { metadata }, NO_SDK_RETRIES),
       );
     },
 

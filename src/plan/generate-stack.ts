@@ -1,0 +1,330 @@
+import type { RawAssistant, RawMember, RawVectorStore } from '../manifest/manifest-types.js';
+import { type Address, assistantAddress, membershipAddress, vectorStoreAddress } from '../model/address.js';
+import type { AssistantAttributes, StaticChunking } from '../model/attributes.js';
+import type { AssistantTool, ChunkingStrategy } from '../model/desired.js';
+import { defaultSampling } from '../model/models.js';
+import { AUTO_CHUNKING, DEFAULT_RANKER } from '../model/normalize.js';
+import { compareCodeUnits } from '../model/order.js';
+import { STAMP_ADDRESS_KEY, STAMP_KEY_PREFIX, STAMP_LINEAGE_KEY } from '../model/stamp.js';
+import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../provider/live-view.js';
+import type { StateResource } from '../state/state-document.js';
+import { stamped } from './desired-attributes.js';
+import { resourceKey } from './resource-keys.js';
+
+/** What generate reads: whole lists, and the files of each store it adopts. */
+export interface AccountSnapshot {
+  files: ReadonlyMap<string, LiveFile>;
+  vectorStores: ReadonlyMap<string, LiveVectorStore>;
+  /** Files of the adoptable stores (see adoptableStores), by store id. */
+  members: ReadonlyMap<string, ReadonlyMap<string, LiveMember>>;
+  /** Undefined when the endpoint no longer serves assistants. */
+  assistants: ReadonlyMap<string, LiveAssistant> | undefined;
+}
+
+/** A manifest in the format users write, as plain data. */
+export interface GeneratedManifest {
+  version: 1;
+  stack: string;
+  vector_stores?: Record<string, RawVectorStore>;
+  assistants?: Record<string, RawAssistant>;
+}
+
+export interface SkippedResource {
+  kind: 'vector_store' | 'assistant';
+  id: string;
+  name: string | null;
+  /** `owned_elsewhere`: another state's stamp; `expired`: an expired store cannot be used again. */
+  reason: 'owned_elsewhere' | 'expired';
+  owner?: { lineage: string; address: string | undefined };
+}
+
+export interface GeneratedStack {
+  /** Strings are escaped for `${...}` interpolation: the manifest reads back as the live values. */
+  manifest: GeneratedManifest;
+  /** The filename of each file attached by id, for comments beside the ids. */
+  filenames: Map<string, string>;
+  /** The state entries that make the manifest plan clean once the stamps are written. */
+  resources: Record<Address, StateResource>;
+  /** The stamp to write into each adopted store's and assistant's metadata, by id. */
+  stamps: { kind: 'vector_store' | 'assistant'; id: string; metadata: Record<string, string> }[];
+  skipped: SkippedResource[];
+  /** What will not plan clean, and why. */
+  warnings: string[];
+}
+
+/** Why a store or assistant is not adopted, or undefined when it is. */
+export function skipReason(
+  resource: { status?: string; attributes: { metadata: Record<string, string> } },
+  lineage: string,
+): SkippedResource['reason'] | undefined {
+  const owner = resource.attributes.metadata[STAMP_LINEAGE_KEY];
+  if (owner !== undefined && owner !== lineage) return 'owned_elsewhere';
+  if (resource.status === 'expired') return 'expired';
+  return undefined;
+}
+
+/** The stores generate adopts, oldest first: only their files need to be read. */
+export function adoptableStores(
+  stores: ReadonlyMap<string, LiveVectorStore>,
+  lineage: string,
+): LiveVectorStore[] {
+  return byAge(stores.values()).filter((store) => skipReason(store, lineage) === undefined);
+}
+
+/**
+ * Manifests and state for everything in the account that no other state owns (pure). Stores keep
+ * their files as members by id, since the API does not hand back the content of files uploaded
+ * for assistants; assistants refer to adopted stores by name and to anything else by id. Keys come
+ * from names, oldest resource first, so that a re-run names things the same way.
+ */
+export function generateStack(
+  account: AccountSnapshot,
+  options: { stack: string; lineage: string },
+): GeneratedStack {
+  const { lineage } = options;
+  const out: GeneratedStack = {
+    manifest: { version: 1, stack: options.stack },
+    filenames: new Map(),
+    resources: {},
+    stamps: [],
+    skipped: [],
+    warnings: [],
+  };
+  const storeKeys = new Map<string, string>();
+  const taken = new Set<string>();
+  const vectorStores: Record<string, RawVectorStore> = {};
+  for (const store of byAge(account.vectorStores.values())) {
+    const reason = skipReason(store, lineage);
+    if (reason) {
+      out.skipped.push(skipped('vector_store', store.id, store.attributes.name || null, reason, store));
+      continue;
+    }
+    const key = resourceKey(store.attributes.name, store.id, taken);
+    storeKeys.set(store.id, key);
+    vectorStores[key] = adoptStore(store, key, account, out, lineage);
+  }
+
+  const assistants: Record<string, RawAssistant> = {};
+  const assistantKeys = new Set<string>();
+  for (const assistant of byAge(account.assistants?.values() ?? [])) {
+    const reason = skipReason(assistant, lineage);
+    if (reason) {
+      out.skipped.push(skipped('assistant', assistant.id, assistant.attributes.name, reason, assistant));
+      continue;
+    }
+    const key = resourceKey(assistant.attributes.name, assistant.id, assistantKeys);
+    assistants[key] = adoptAssistant(assistant, key, storeKeys, out, lineage);
+  }
+
+  if (Object.keys(vectorStores).length > 0) out.manifest.vector_stores = vectorStores;
+  if (Object.keys(assistants).length > 0) out.manifest.assistants = assistants;
+  out.manifest = escapeInterpolation(out.manifest) as GeneratedManifest;
+  return out;
+}
+
+function adoptStore(
+  store: LiveVectorStore,
+  key: string,
+  account: AccountSnapshot,
+  out: GeneratedStack,
+  lineage: string,
+): RawVectorStore {
+  const address = vectorStoreAddress(key);
+  const { name, expires_after } = store.attributes;
+  const metadata = userMetadata(store.attributes.metadata);
+  const members = [...(account.members.get(store.id)?.values() ?? [])].sort((a, b) =>
+    compareCodeUnits(filenameOf(a.id, account) + a.id, filenameOf(b.id, account) + b.id),
+  );
+  const chunking = chooseChunking(members.map((m) => m.attributes.chunking_strategy));
+  if (chunking.others > 0)
+    out.warnings.push(
+      `${address}: ${chunking.others} of its ${members.length} files were attached with other chunking than the most common one, which the manifest sets; the next plan attaches them again with it`,
+    );
+  if (name === '')
+    out.warnings.push(
+      `${address} (${store.id}) has no name; the manifest names it "${key}", which apply sets`,
+    );
+
+  const files: RawMember[] = members.map((member) => {
+    const filename = account.files.get(member.id)?.attributes.filename;
+    if (filename !== undefined) out.filenames.set(member.id, filename);
+    out.resources[membershipAddress(key, member.id)] = {
+      kind: 'vector_store_file',
+      id: member.id,
+      attributes: structuredClone(member.attributes),
+      dependencies: [address],
+      protect: false,
+    };
+    const attributes = member.attributes.attributes;
+    return { file_id: member.id, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
+  });
+
+  const stampedMetadata = stamped(metadata, lineage, address);
+  out.resources[address] = {
+    kind: 'vector_store',
+    id: store.id,
+    attributes: { name, expires_after, metadata: stampedMetadata },
+    dependencies: [],
+    protect: false,
+  };
+  out.stamps.push({ kind: 'vector_store', id: store.id, metadata: stampedMetadata });
+  return {
+    ...(name !== key && name !== '' ? { name } : {}),
+    ...(files.length > 0 ? { files } : {}),
+    ...(chunking.strategy ? { chunking_strategy: chunking.strategy } : {}),
+    ...(expires_after ? { expires_after: { anchor: expires_after.anchor, days: expires_after.days } } : {}),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
+}
+
+function adoptAssistant(
+  assistant: LiveAssistant,
+  key: string,
+  storeKeys: ReadonlyMap<string, string>,
+  out: GeneratedStack,
+  lineage: string,
+): RawAssistant {
+  const address = assistantAddress(key);
+  const live = assistant.attributes;
+  const metadata = userMetadata(live.metadata);
+  const storeIds = live.tool_resources.file_search?.vector_store_ids ?? [];
+  const fileIds = live.tool_resources.code_interpreter?.file_ids ?? [];
+  const managedStores = storeIds.flatMap((id) => {
+    const storeKey = storeKeys.get(String(id));
+    return storeKey === undefined ? [] : [storeKey];
+  });
+  const rawStores = storeIds.map(String).filter((id) => !storeKeys.has(id));
+  const stampedMetadata = stamped(metadata, lineage, address);
+  const attributes: AssistantAttributes = {
+    ...structuredClone(live),
+    metadata: stampedMetadata,
+    reasoning_effort: null,
+  };
+  out.resources[address] = {
+    kind: 'assistant',
+    id: assistant.id,
+    attributes,
+    dependencies: managedStores.map(vectorStoreAddress),
+    protect: false,
+  };
+  out.stamps.push({ kind: 'assistant', id: assistant.id, metadata: stampedMetadata });
+
+  const toolResources: RawAssistant['tool_resources'] = {};
+  if (storeIds.length > 0)
+    toolResources.file_search = {
+      ...(managedStores.length > 0 ? { vector_stores: managedStores } : {}),
+      ...(rawStores.length > 0 ? { vector_store_ids: rawStores } : {}),
+    };
+  if (fileIds.length > 0) toolResources.code_interpreter = { file_ids: fileIds.map(String) };
+  const sampling = defaultSampling(live.model);
+  return {
+    model: live.model,
+    ...(live.name !== null ? { name: live.name } : {}),
+    ...(live.description !== null ? { description: live.description } : {}),
+    ...(live.instructions !== null ? { instructions: live.instructions } : {}),
+    ...(live.tools.length > 0 ? { tools: live.tools.map(briefTool) } : {}),
+    ...(Object.keys(toolResources).length > 0 ? { tool_resources: toolResources } : {}),
+    ...(live.temperature !== sampling && live.temperature !== null ? { temperature: live.temperature } : {}),
+    ...(live.top_p !== sampling && live.top_p !== null ? { top_p: live.top_p } : {}),
+    ...(live.response_format !== 'auto' ? { response_format: live.response_format } : {}),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
+}
+
+/** A tool without the values the server fills in by default (see normalizeTool). */
+function briefTool(tool: AssistantTool): AssistantTool {
+  if (tool.type === 'file_search') {
+    const options = tool.file_search ?? {};
+    const ranking = options.ranking_options;
+    const defaultRanking =
+      !ranking || ((ranking.ranker ?? DEFAULT_RANKER) === DEFAULT_RANKER && ranking.score_threshold === 0);
+    const brief = {
+      ...(options.max_num_results !== undefined ? { max_num_results: options.max_num_results } : {}),
+      ...(defaultRanking ? {} : { ranking_options: ranking }),
+    };
+    return Object.keys(brief).length > 0
+      ? { type: 'file_search', file_search: brief }
+      : { type: 'file_search' };
+  }
+  if (tool.type === 'function') {
+    const { strict, ...rest } = tool.function;
+    return { type: 'function', function: { ...rest, ...(strict === true ? { strict } : {}) } };
+  }
+  return { type: tool.type };
+}
+
+/**
+ * One chunking setting for a store: the manifest has one per store, and the API reports one per
+ * file. The most common setting wins (`auto`, i.e. 800/400, is left out); files attached before
+ * chunking could be chosen report none and cannot be matched.
+ */
+function chooseChunking(settings: (StaticChunking | null)[]): {
+  strategy: ChunkingStrategy | undefined;
+  others: number;
+} {
+  const counts = new Map<string, { setting: StaticChunking; count: number }>();
+  for (const setting of settings) {
+    if (setting === null) continue;
+    const id = `${setting.max_chunk_size_tokens}/${setting.chunk_overlap_tokens}`;
+    const entry = counts.get(id) ?? { setting, count: 0 };
+    entry.count += 1;
+    counts.set(id, entry);
+  }
+  const best = [...counts.values()].sort(
+    (a, b) =>
+      b.count - a.count ||
+      a.setting.max_chunk_size_tokens - b.setting.max_chunk_size_tokens ||
+      a.setting.chunk_overlap_tokens - b.setting.chunk_overlap_tokens,
+  )[0];
+  const chosen = best?.setting ?? AUTO_CHUNKING;
+  const others = settings.length - (best?.count ?? 0);
+  const isAuto =
+    chosen.max_chunk_size_tokens === AUTO_CHUNKING.max_chunk_size_tokens &&
+    chosen.chunk_overlap_tokens === AUTO_CHUNKING.chunk_overlap_tokens;
+  return {
+    strategy: isAuto ? undefined : { type: 'static', static: { ...chosen } },
+    others,
+  };
+}
+
+/** Metadata without the ownership stamp, which the manifests never carry. */
+function userMetadata(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).filter(([k]) => !k.startsWith(STAMP_KEY_PREFIX)));
+}
+
+function filenameOf(id: string, account: AccountSnapshot): string {
+  return account.files.get(id)?.attributes.filename ?? '';
+}
+
+function skipped(
+  kind: SkippedResource['kind'],
+  id: string,
+  name: string | null,
+  reason: SkippedResource['reason'],
+  resource: { attributes: { metadata: Record<string, string> } },
+): SkippedResource {
+  const { metadata } = resource.attributes;
+  return {
+    kind,
+    id,
+    name,
+    reason,
+    ...(reason === 'owned_elsewhere'
+      ? { owner: { lineage: metadata[STAMP_LINEAGE_KEY] as string, address: metadata[STAMP_ADDRESS_KEY] } }
+      : {}),
+  };
+}
+
+function byAge<T extends { id: string; createdAt: number }>(items: Iterable<T>): T[] {
+  return [...items].sort((a, b) => a.createdAt - b.createdAt || compareCodeUnits(a.id, b.id));
+}
+
+/** Every `${` in a string value written as `$${`, so interpolation gives back the live text. */
+function escapeInterpolation(value: unknown): unknown {
+  // A function, since `$$` in a replacement string stands for one `$`.
+  if (typeof value === 'string') return value.replaceAll('${', () => '$${');
+  if (Array.isArray(value)) return value.map(escapeInterpolation);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeInterpolation(v)]));
+  return value;
+}

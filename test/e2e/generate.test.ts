@@ -1,0 +1,175 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { upload, useEmulator, waitFor } from '../helpers/emulator.js';
+import { runInProcess } from '../helpers/run-cli.js';
+import { workspace } from '../helpers/workspace.js';
+
+const KEY = 'sk-e2e-generate-key';
+const fx = useEmulator();
+const FOREIGN = {
+  assistants_iac_lineage: '11111111-2222-4333-8444-555555555555',
+  assistants_iac_address: 'vector_store.theirs',
+};
+
+function cli(cwd: string, args: string[]) {
+  return runInProcess([...args, '--base-url', fx().emulator.url], {
+    cwd,
+    env: { OPENAI_API_KEY: KEY, CI: 'true' },
+  });
+}
+
+/**
+ * An account made by hand through the SDK: 3 stores (auto, 600/200 and 1000/100 chunking; one with
+ * an expiry; metadata), 20 files with attributes, 2 assistants (file_search on one store, a
+ * function tool, code_interpreter files, instructions that hold a `${...}`), and one store and one
+ * assistant stamped by another state.
+ */
+async function populate(client: OpenAI) {
+  const chunking = [
+    undefined,
+    { max_chunk_size_tokens: 600, chunk_overlap_tokens: 200 },
+    { max_chunk_size_tokens: 1000, chunk_overlap_tokens: 100 },
+  ];
+  const stores = [
+    await client.vectorStores.create({ name: 'Support KB', metadata: { team: 'support' } }),
+    await client.vectorStores.create({
+      name: 'Release notes',
+      expires_after: { anchor: 'last_active_at', days: 30 },
+    }),
+    await client.vectorStores.create({ name: 'Support KB', metadata: { team: 'legal' } }),
+  ];
+  const files = [];
+  for (let i = 0; i < 20; i += 1)
+    files.push(await upload(client, `doc-${i}.md`, `# Doc ${i}\n\nText ${i}.\n`));
+  for (const [s, store] of stores.entries()) {
+    const mine = files.filter((_, i) => i % 3 === s);
+    const strategy = chunking[s];
+    await client.vectorStores.fileBatches.create(store.id, {
+      files: mine.map((file, i) => ({
+        file_id: file.id,
+        attributes: { section: `s${s}`, rank: i, public: i % 2 === 0 },
+        ...(strategy ? { chunking_strategy: { type: 'static', static: strategy } } : {}),
+      })),
+    });
+  }
+  await client.vectorStores.create({ name: 'Theirs', metadata: FOREIGN });
+  await client.beta.assistants.create({
+    model: 'gpt-4o',
+    name: 'Support Bot',
+    instructions: 'Answer from the docs.\nKeep ${placeholders} as they are.\n',
+    temperature: 0.4,
+    tools: [
+      { type: 'file_search', file_search: { max_num_results: 5 } },
+      {
+        type: 'function',
+        function: {
+          name: 'escalate',
+          description: 'Hand over to a person',
+          parameters: {
+            type: 'object',
+            properties: { reason: { type: 'string' } },
+            required: ['reason'],
+            additionalProperties: false,
+          },
+          strict: true,
+        },
+      },
+    ],
+    tool_resources: { file_search: { vector_store_ids: [stores[0]?.id as string] } },
+    metadata: { owner: 'support' },
+  });
+  await client.beta.assistants.create({
+    model: 'gpt-4o-mini',
+    tools: [{ type: 'code_interpreter' }],
+    tool_resources: { code_interpreter: { file_ids: [files[0]?.id as string, files[1]?.id as string] } },
+    response_format: { type: 'json_object' },
+  });
+  await client.beta.assistants.create({ model: 'gpt-4o', name: 'Theirs', metadata: FOREIGN });
+  for (const store of stores)
+    await waitFor(
+      () => client.vectorStores.retrieve(store.id),
+      (s) => s.file_counts.in_progress === 0,
+    );
+  return { stores, files };
+}
+
+describe('assistants import --generate against the emulator', () => {
+  it('writes manifests and a state for a hand-made account that validate and plan clean', async () => {
+    const { client } = fx();
+    const { stores } = await populate(client);
+    const dir = await workspace({});
+
+    const run = await cli(dir, ['import', '--generate', 'infra']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'Generated infra/assistants.yaml: 3 vector store(s) with 20 file(s) attached by id, 2 assistant(s).',
+    );
+    expect(run.stdout).toMatch(/vector_store vs_\w+ "Theirs": owned by another state \(lineage 11111111-/);
+    expect(run.stdout).toMatch(/assistant asst_\w+ "Theirs": owned by another state/);
+    expect(run.stdout).not.toContain('will not plan clean');
+
+    const manifest = await readFile(path.join(dir, 'infra/assistants.yaml'), 'utf8');
+    expect(manifest).toContain('stack: infra');
+    expect(manifest).toMatch(/ {2}support-kb:\n {4}name: Support KB\n/);
+    expect(manifest).toMatch(/ {2}support-kb-2:\n {4}name: Support KB\n/);
+    expect(manifest).toMatch(
+      /- file_id: file-\w+ # doc-0\.md\n {8}attributes: \{ section: s0, rank: 0, public: true \}/,
+    );
+    expect(manifest).toContain(
+      'chunking_strategy:\n      type: static\n      static:\n        max_chunk_size_tokens: 600',
+    );
+    expect(manifest).toContain('Keep $${placeholders} as they are.');
+    expect(manifest).not.toContain('Theirs');
+    expect(manifest).not.toContain('assistants_iac_');
+
+    const validate = await cli(dir, ['validate', '-f', 'infra']);
+    expect(validate.code).toBe(0);
+    const plan = await cli(dir, ['plan', '-f', 'infra', '--detailed-exitcode']);
+    expect(plan.stdout).toContain('No changes.');
+    expect(plan.code).toBe(0);
+
+    // Adopted resources carry this state's stamp; the foreign store keeps its owner's.
+    const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8'));
+    const kb = await client.vectorStores.retrieve(stores[0]?.id as string);
+    expect(kb.metadata).toEqual({
+      team: 'support',
+      assistants_iac_lineage: state.lineage,
+      assistants_iac_address: 'vector_store.support-kb',
+    });
+    const theirs = (await client.vectorStores.list()).data.find((s) => s.name === 'Theirs');
+    expect(theirs?.metadata).toEqual(FOREIGN);
+
+    // The generated stack is a working one: a changed attribute is one in-place update.
+    await writeFile(
+      path.join(dir, 'infra/assistants.yaml'),
+      manifest.replace('{ section: s0, rank: 0, public: true }', '{ section: s0, rank: 0, public: false }'),
+    );
+    const edited = await cli(dir, ['apply', '-f', 'infra', '--auto-approve']);
+    expect(edited.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+    expect((await cli(dir, ['plan', '-f', 'infra', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('refuses a folder that holds manifests and a state that holds resources, writing nothing', async () => {
+    const { client } = fx();
+    await client.vectorStores.create({ name: 'KB' });
+    const dir = await workspace({ 'infra/old.yaml': 'version: 1\n' });
+    const full = await cli(dir, ['import', '--generate', 'infra']);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toContain(
+      'error[GENERATE_TARGET_NOT_EMPTY]: infra already holds manifests (old.yaml)',
+    );
+
+    expect((await cli(dir, ['import', '--generate', 'first'])).code).toBe(0);
+    const again = await cli(dir, ['import', '--generate', 'second']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('error[STATE_NOT_EMPTY]');
+    await expect(readFile(path.join(dir, 'second/assistants.yaml'))).rejects.toThrow(/ENOENT/);
+
+    const usage = await cli(dir, ['import', 'vector_store.kb']);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toContain('error[USAGE]: import needs an address and an id, or --generate DIR');
+  });
+});
