@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError } from '../errors/index.js';
 import {
   adoptableStores,
+  downloadsFor,
   type GeneratedStack,
   generateStack,
   type SkippedResource,
@@ -14,6 +14,7 @@ import { loadDesired } from '../plan/prepare-plan.js';
 import { RESOURCE_NAME, slug } from '../plan/resource-keys.js';
 import { createApiClient } from '../provider/api-client.js';
 import { mapLimit } from '../provider/concurrency.js';
+import { type Downloaded, downloadFiles } from '../provider/download-files.js';
 import { readAccount, readMembers } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
@@ -33,10 +34,11 @@ export const GENERATED_MANIFEST = 'assistants.yaml';
 
 /**
  * `assistants import --generate DIR`: adopt what the account holds into a new stack. Reads every
- * store (with its files) and assistant, writes DIR/assistants.yaml and a state that plans clean,
- * then stamps each adopted store and assistant (its metadata gains the two ownership keys; the
- * only write to the API). The manifest is validated before anything is written; the state is
- * written before the stamps, so an interrupted run leaves stamps its own state explains.
+ * store (with its files) and assistant; downloads the files whose content the API hands back;
+ * writes DIR/assistants.yaml and a state that plans clean; then stamps each adopted store and
+ * assistant (its metadata gains the two ownership keys; the only write to the API). Everything is
+ * staged and validated before it is moved into DIR; the state is written before the stamps, so
+ * an interrupted run leaves stamps its own state explains.
  */
 export async function generateFromAccount(context: CommandContext, dir: string, flags: GenerateFlags) {
   const { io } = context;
@@ -79,15 +81,26 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
       adoptableStores(account.vectorStores, lineage),
       account.vectorStores,
     );
-    const generated = generateStack({ ...account, members }, { stack, lineage });
-    const yaml = renderManifestYaml(generated, new Date().toISOString().slice(0, 10));
-    await checkValid(yaml, dir);
-
-    await mkdir(target, { recursive: true });
+    const snapshot = { ...account, members };
+    // Everything is made in a hidden folder beside DIR and moved in only once it validates.
+    await mkdir(path.dirname(target), { recursive: true });
+    const stage = await mkdtemp(path.join(path.dirname(target), `.${path.basename(target)}.generate-`));
+    let generated: GeneratedStack;
+    try {
+      const requests = downloadsFor(snapshot, lineage);
+      const fetched = await downloadFiles(reader, requests, stage);
+      const downloaded = new Map(
+        requests.map((r) => [r.id, { relativePath: r.relativePath, ...(fetched.get(r.id) as Downloaded) }]),
+      );
+      generated = generateStack(snapshot, { stack, lineage, downloaded });
+      const yaml = renderManifestYaml(generated, new Date().toISOString().slice(0, 10));
+      await writeFile(path.join(stage, GENERATED_MANIFEST), yaml);
+      await checkValid(stage, dir);
+      await moveInto(stage, target, dir);
+    } finally {
+      await rm(stage, { recursive: true, force: true });
+    }
     const file = path.join(target, GENERATED_MANIFEST);
-    const temp = path.join(target, `.${GENERATED_MANIFEST}.${process.pid}.tmp`);
-    await writeFile(temp, yaml, { flag: 'wx' });
-    await rename(temp, file);
 
     await new StateRecorder(store, emptyState(lineage, stack)).mutate((doc) => {
       Object.assign(doc.resources, generated.resources);
@@ -108,12 +121,10 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
   }
 }
 
-/** Generated text must validate before any of it is written: checked in a scratch folder. */
-async function checkValid(yaml: string, dir: string): Promise<void> {
-  const scratch = await mkdtemp(path.join(tmpdir(), 'assistants-generate-'));
+/** What was generated must validate before any of it is written (diagnostics name staged paths). */
+async function checkValid(stage: string, dir: string): Promise<void> {
   try {
-    await writeFile(path.join(scratch, GENERATED_MANIFEST), yaml);
-    await loadDesired({ files: [scratch], cwd: scratch, env: {}, allowOutsideRoot: false });
+    await loadDesired({ files: [stage], cwd: stage, env: {}, allowOutsideRoot: false });
   } catch (err) {
     if (!(err instanceof AssistantsError)) throw err;
     const message = `the manifest generated for ${dir} does not validate (the lines above are from the generated text), so nothing was written`;
@@ -126,9 +137,26 @@ async function checkValid(yaml: string, dir: string): Promise<void> {
         { severity: 'error', code: 'GENERATED_MANIFEST_INVALID', message, hint },
       ],
     });
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Moves the staged folder's entries into `target`, after checking that none of them is there. */
+async function moveInto(stage: string, target: string, dir: string): Promise<void> {
+  const entries = await readdir(stage);
+  const present = await readdir(target).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (present === undefined) {
+    await rename(stage, target);
+    return;
+  }
+  const clash = entries.filter((entry) => present.includes(entry));
+  if (clash.length > 0)
+    throw new AssistantsError('GENERATE_TARGET_NOT_EMPTY', `${dir} already holds ${clash.join(', ')}`, {
+      hint: 'generate into a new or empty folder',
+    });
+  for (const entry of entries) await rename(path.join(stage, entry), path.join(target, entry));
 }
 
 /** Manifest files under `dir` (what `-f DIR` would read), relative to it; none when it is absent. */
@@ -163,11 +191,19 @@ async function writeStamps(api: ReturnType<typeof createApiClient>, generated: G
 function summary(generated: GeneratedStack, file: string, stateLocation: string): string {
   const stores = Object.keys(generated.manifest.vector_stores ?? {}).length;
   const assistants = Object.keys(generated.manifest.assistants ?? {}).length;
-  const members = Object.values(generated.resources).filter((r) => r.kind === 'vector_store_file').length;
+  const members = Object.values(generated.resources).filter((r) => r.kind === 'vector_store_file');
+  const byId = members.filter((r) => r.dependencies.length === 1).length;
+  const downloaded = Object.keys(generated.manifest.files ?? {}).length;
   const lines = [
-    `Generated ${file}: ${stores} vector store(s) with ${members} file(s) attached by id, ${assistants} assistant(s).`,
+    `Generated ${file}: ${stores} vector store(s) with ${members.length} file(s), ${byId} of them attached by id; ${assistants} assistant(s).`,
     `State written to ${stateLocation}; adopted stores and assistants are stamped as this stack's.`,
   ];
+  if (downloaded > 0)
+    lines.splice(
+      1,
+      0,
+      `Downloaded ${downloaded} file(s) whose content the API hands back into ${path.join(path.dirname(file), 'files')}; they are managed from there.`,
+    );
   if (generated.skipped.length > 0) {
     lines.push('', `Skipped ${generated.skipped.length}:`);
     for (const s of generated.skipped) lines.push(`  ${skippedLine(s)}`);

@@ -1,11 +1,19 @@
-import type { RawAssistant, RawMember, RawVectorStore } from '../manifest/manifest-types.js';
-import { type Address, assistantAddress, membershipAddress, vectorStoreAddress } from '../model/address.js';
+import type { RawAssistant, RawFile, RawMember, RawVectorStore } from '../manifest/manifest-types.js';
+import {
+  type Address,
+  assistantAddress,
+  fileAddress,
+  membershipAddress,
+  vectorStoreAddress,
+} from '../model/address.js';
 import type { AssistantAttributes, StaticChunking } from '../model/attributes.js';
-import type { AssistantTool, ChunkingStrategy } from '../model/desired.js';
+import type { AssistantTool, ChunkingStrategy, FilePurpose } from '../model/desired.js';
+import { extensionOf, FILE_SEARCH_EXTENSIONS } from '../model/file-types.js';
 import { defaultSampling } from '../model/models.js';
 import { AUTO_CHUNKING, DEFAULT_RANKER } from '../model/normalize.js';
 import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_KEY_PREFIX, STAMP_LINEAGE_KEY } from '../model/stamp.js';
+import type { DownloadRequest } from '../provider/download-files.js';
 import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
 import { stamped } from './desired-attributes.js';
@@ -21,10 +29,19 @@ export interface AccountSnapshot {
   assistants: ReadonlyMap<string, LiveAssistant> | undefined;
 }
 
+/** A file generate downloaded into the manifest folder, to be managed like any declared file. */
+export interface DownloadedFile {
+  /** Relative to the manifest folder, `/`-separated (see downloadsFor). */
+  relativePath: string;
+  bytes: number;
+  sha256: string;
+}
+
 /** A manifest in the format users write, as plain data. */
 export interface GeneratedManifest {
   version: 1;
   stack: string;
+  files?: Record<string, RawFile>;
   vector_stores?: Record<string, RawVectorStore>;
   assistants?: Record<string, RawAssistant>;
 }
@@ -71,6 +88,54 @@ export function adoptableStores(
   return byAge(stores.values()).filter((store) => skipReason(store, lineage) === undefined);
 }
 
+/** What the manifests accept as a file's purpose, but for `assistants`, whose content the API keeps. */
+const DOWNLOADABLE: ReadonlySet<string> = new Set<FilePurpose>([
+  'batch',
+  'fine-tune',
+  'vision',
+  'user_data',
+  'evals',
+]);
+
+/**
+ * The files generate can manage rather than list by id: used by a store or assistant it adopts,
+ * of a purpose whose content the API hands back, named with a plain file name, and (for store
+ * members) of a type file_search reads. Each goes to `files/NAME`, or `files/ID/NAME` when two
+ * share a name.
+ */
+export function downloadsFor(account: AccountSnapshot, lineage: string): DownloadRequest[] {
+  const searched = new Set<string>();
+  const used = new Set<string>();
+  for (const store of adoptableStores(account.vectorStores, lineage))
+    for (const id of account.members.get(store.id)?.keys() ?? []) {
+      used.add(id);
+      searched.add(id);
+    }
+  for (const assistant of account.assistants?.values() ?? [])
+    if (skipReason(assistant, lineage) === undefined)
+      for (const id of assistant.attributes.tool_resources.code_interpreter?.file_ids ?? [])
+        used.add(String(id));
+  const files = [...used].sort(compareCodeUnits).flatMap((id) => {
+    const file = account.files.get(id);
+    if (!file || !DOWNLOADABLE.has(file.attributes.purpose) || !plainFileName(file.attributes.filename))
+      return [];
+    if (searched.has(id) && !FILE_SEARCH_EXTENSIONS.has(extensionOf(file.attributes.filename))) return [];
+    return [{ id, filename: file.attributes.filename }];
+  });
+  const counts = new Map<string, number>();
+  for (const { filename } of files) counts.set(filename, (counts.get(filename) ?? 0) + 1);
+  return files.map(({ id, filename }) => ({
+    id,
+    relativePath: (counts.get(filename) ?? 0) > 1 ? `files/${id}/${filename}` : `files/${filename}`,
+  }));
+}
+
+/** A name that is safe as one path segment: no separator, not hidden, no control character. */
+function plainFileName(name: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+  return name.length > 0 && name.length <= 255 && !name.startsWith('.') && !/[/\\\u0000-\u001f]/.test(name);
+}
+
 /**
  * Manifests and state for everything in the account that no other state owns (pure). Stores keep
  * their files as members by id, since the API does not hand back the content of files uploaded
@@ -79,9 +144,10 @@ export function adoptableStores(
  */
 export function generateStack(
   account: AccountSnapshot,
-  options: { stack: string; lineage: string },
+  options: { stack: string; lineage: string; downloaded?: ReadonlyMap<string, DownloadedFile> },
 ): GeneratedStack {
   const { lineage } = options;
+  const files = managedFiles(account, options.downloaded ?? new Map());
   const out: GeneratedStack = {
     manifest: { version: 1, stack: options.stack },
     filenames: new Map(),
@@ -101,7 +167,7 @@ export function generateStack(
     }
     const key = resourceKey(store.attributes.name, store.id, taken);
     storeKeys.set(store.id, key);
-    vectorStores[key] = adoptStore(store, key, account, out, lineage);
+    vectorStores[key] = adoptStore(store, key, account, files, out, lineage);
   }
 
   const assistants: Record<string, RawAssistant> = {};
@@ -113,19 +179,62 @@ export function generateStack(
       continue;
     }
     const key = resourceKey(assistant.attributes.name, assistant.id, assistantKeys);
-    assistants[key] = adoptAssistant(assistant, key, storeKeys, out, lineage);
+    assistants[key] = adoptAssistant(assistant, key, storeKeys, files, out, lineage);
   }
 
+  if (files.size > 0) {
+    out.manifest.files = {};
+    for (const [id, file] of files) {
+      out.manifest.files[file.key] = { path: file.relativePath, purpose: file.purpose };
+      out.resources[fileAddress(file.key)] = {
+        kind: 'file',
+        id,
+        attributes: {
+          path: file.relativePath,
+          filename: file.filename,
+          purpose: file.purpose,
+          bytes: file.bytes,
+          sha256: file.sha256,
+        },
+        dependencies: [],
+        protect: false,
+      };
+    }
+  }
   if (Object.keys(vectorStores).length > 0) out.manifest.vector_stores = vectorStores;
   if (Object.keys(assistants).length > 0) out.manifest.assistants = assistants;
   out.manifest = escapeInterpolation(out.manifest) as GeneratedManifest;
   return out;
 }
 
+interface ManagedFile extends DownloadedFile {
+  key: string;
+  filename: string;
+  purpose: FilePurpose;
+}
+
+/** The downloaded files with their manifest keys, by id, in the order of their paths. */
+function managedFiles(
+  account: AccountSnapshot,
+  downloaded: ReadonlyMap<string, DownloadedFile>,
+): Map<string, ManagedFile> {
+  const taken = new Set<string>();
+  const files = new Map<string, ManagedFile>();
+  const ordered = [...downloaded].sort(([, a], [, b]) => compareCodeUnits(a.relativePath, b.relativePath));
+  for (const [id, file] of ordered) {
+    const live = account.files.get(id);
+    if (!live) continue;
+    const { filename, purpose } = live.attributes;
+    files.set(id, { ...file, key: resourceKey(filename, id, taken), filename, purpose });
+  }
+  return files;
+}
+
 function adoptStore(
   store: LiveVectorStore,
   key: string,
   account: AccountSnapshot,
+  managed: ReadonlyMap<string, ManagedFile>,
   out: GeneratedStack,
   lineage: string,
 ): RawVectorStore {
@@ -146,17 +255,19 @@ function adoptStore(
     );
 
   const files: RawMember[] = members.map((member) => {
+    const file = managed.get(member.id);
     const filename = account.files.get(member.id)?.attributes.filename;
-    if (filename !== undefined) out.filenames.set(member.id, filename);
-    out.resources[membershipAddress(key, member.id)] = {
+    if (filename !== undefined && !file) out.filenames.set(member.id, filename);
+    out.resources[membershipAddress(key, file?.key ?? member.id)] = {
       kind: 'vector_store_file',
       id: member.id,
       attributes: structuredClone(member.attributes),
-      dependencies: [address],
+      dependencies: file ? [fileAddress(file.key), address] : [address],
       protect: false,
     };
     const attributes = member.attributes.attributes;
-    return { file_id: member.id, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
+    const withAttributes = Object.keys(attributes).length > 0 ? { attributes } : {};
+    return file ? { file: file.key, ...withAttributes } : { file_id: member.id, ...withAttributes };
   });
 
   const stampedMetadata = stamped(metadata, lineage, address);
@@ -181,6 +292,7 @@ function adoptAssistant(
   assistant: LiveAssistant,
   key: string,
   storeKeys: ReadonlyMap<string, string>,
+  managed: ReadonlyMap<string, ManagedFile>,
   out: GeneratedStack,
   lineage: string,
 ): RawAssistant {
@@ -188,7 +300,13 @@ function adoptAssistant(
   const live = assistant.attributes;
   const metadata = userMetadata(live.metadata);
   const storeIds = live.tool_resources.file_search?.vector_store_ids ?? [];
-  const fileIds = live.tool_resources.code_interpreter?.file_ids ?? [];
+  const fileIds = (live.tool_resources.code_interpreter?.file_ids ?? []).map(String);
+  // Managed files are sent before raw ids: named only when that keeps the API's order.
+  const firstRaw = fileIds.findIndex((id) => !managed.has(id));
+  const byName = firstRaw === -1 ? fileIds : fileIds.slice(0, firstRaw);
+  const named = fileIds.slice(byName.length).some((id) => managed.has(id)) ? [] : byName;
+  const namedFiles = named.map((id) => managed.get(id)?.key as string);
+  const rawFiles = fileIds.slice(named.length);
   const managedStores = storeIds.flatMap((id) => {
     const storeKey = storeKeys.get(String(id));
     return storeKey === undefined ? [] : [storeKey];
@@ -204,7 +322,7 @@ function adoptAssistant(
     kind: 'assistant',
     id: assistant.id,
     attributes,
-    dependencies: managedStores.map(vectorStoreAddress),
+    dependencies: [...namedFiles.map(fileAddress), ...managedStores.map(vectorStoreAddress)],
     protect: false,
   };
   out.stamps.push({ kind: 'assistant', id: assistant.id, metadata: stampedMetadata });
@@ -215,7 +333,11 @@ function adoptAssistant(
       ...(managedStores.length > 0 ? { vector_stores: managedStores } : {}),
       ...(rawStores.length > 0 ? { vector_store_ids: rawStores } : {}),
     };
-  if (fileIds.length > 0) toolResources.code_interpreter = { file_ids: fileIds.map(String) };
+  if (fileIds.length > 0)
+    toolResources.code_interpreter = {
+      ...(namedFiles.length > 0 ? { files: namedFiles } : {}),
+      ...(rawFiles.length > 0 ? { file_ids: rawFiles } : {}),
+    };
   const sampling = defaultSampling(live.model);
   return {
     model: live.model,

@@ -53,8 +53,8 @@ export interface Page<T> {
 }
 
 /**
- * The reads a refresh needs, as list pages. The SDK adapter implements it; refresh logic depends on
- * this alone, so it can be driven by any server.
+ * The reads that plan, gc and import need: list pages, and a file's content. The SDK adapter
+ * implements it; refresh logic depends on this alone, so it can be driven by any server.
  */
 export interface ApiReader {
   listFiles(after?: string): Promise<Page<LiveFile>>;
@@ -65,4 +65,6 @@ export interface ApiReader {
    */
   listVectorStoreFiles(storeId: string, after?: string): Promise<Page<LiveMember> | undefined>;
   listAssistants(after?: string): Promise<Page<LiveAssistant>>;
+  /** A file's content as a stream (the API refuses it for files uploaded for assistants). */
+  downloadFile(id: string): Promise<ReadableStream<Uint8Array>>;
 }

@@ -35,5 +35,11 @@ export function sdkReader(api: ApiClient): ApiReader {
       }),
     listAssistants: (after) =>
       call({ method: 'GET', path: '/assistants' }, () => listAssistantsPage(client, after)),
+    downloadFile: (id) =>
+      call({ method: 'GET', path: `/files/${id}/content` }, async () => {
+        const response = await client.files.content(id);
+        if (!response.body) throw new Error('the answer has no body');
+        return response.body as ReadableStream<Uint8Array>;
+      }),
   };
 }

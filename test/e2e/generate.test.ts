@@ -105,7 +105,7 @@ describe('assistants import --generate against the emulator', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      'Generated infra/assistants.yaml: 3 vector store(s) with 20 file(s) attached by id, 2 assistant(s).',
+      'Generated infra/assistants.yaml: 3 vector store(s) with 20 file(s), 20 of them attached by id; 2 assistant(s).',
     );
     expect(run.stdout).toMatch(/vector_store vs_\w+ "Theirs": owned by another state \(lineage 11111111-/);
     expect(run.stdout).toMatch(/assistant asst_\w+ "Theirs": owned by another state/);
@@ -133,11 +133,16 @@ describe('assistants import --generate against the emulator', () => {
 
     // Adopted resources carry this state's stamp; the foreign store keeps its owner's.
     const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8'));
+    // Two stores share the name "Support KB": one is support-kb, the other support-kb-2.
     const kb = await client.vectorStores.retrieve(stores[0]?.id as string);
+    const [kbAddress] = Object.entries(state.resources as Record<string, { id: string }>).find(
+      ([, r]) => r.id === kb.id,
+    ) ?? [''];
+    expect(kbAddress).toMatch(/^vector_store\.support-kb(-2)?$/);
     expect(kb.metadata).toEqual({
       team: 'support',
       assistants_iac_lineage: state.lineage,
-      assistants_iac_address: 'vector_store.support-kb',
+      assistants_iac_address: kbAddress,
     });
     const theirs = (await client.vectorStores.list()).data.find((s) => s.name === 'Theirs');
     expect(theirs?.metadata).toEqual(FOREIGN);
@@ -150,6 +155,55 @@ describe('assistants import --generate against the emulator', () => {
     const edited = await cli(dir, ['apply', '-f', 'infra', '--auto-approve']);
     expect(edited.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
     expect((await cli(dir, ['plan', '-f', 'infra', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('downloads the files whose content the API hands back and manages them from the folder', async () => {
+    const { client } = fx();
+    const notesA = await upload(client, 'notes.md', '# Notes A\n', 'user_data');
+    const notesB = await upload(client, 'notes.md', '# Notes B, longer\n', 'user_data');
+    const kept = await upload(client, 'kept.md', '# Uploaded for assistants\n');
+    const table = await upload(client, 'table.csv', 'a,b\n1,2\n', 'user_data');
+    const store = await client.vectorStores.create({ name: 'Notes' });
+    await client.vectorStores.fileBatches.create(store.id, {
+      file_ids: [notesA.id, notesB.id, kept.id],
+    });
+    await client.beta.assistants.create({
+      model: 'gpt-4o',
+      name: 'Analyst',
+      tools: [{ type: 'code_interpreter' }],
+      tool_resources: { code_interpreter: { file_ids: [table.id, kept.id] } },
+    });
+    await waitFor(
+      () => client.vectorStores.retrieve(store.id),
+      (s) => s.file_counts.in_progress === 0,
+    );
+    const dir = await workspace({});
+
+    const run = await cli(dir, ['import', '--generate', 'infra']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      '1 vector store(s) with 3 file(s), 1 of them attached by id; 1 assistant(s).',
+    );
+    expect(run.stdout).toContain('Downloaded 3 file(s) whose content the API hands back into infra/files');
+    expect(await readFile(path.join(dir, `infra/files/${notesA.id}/notes.md`), 'utf8')).toBe('# Notes A\n');
+    expect(await readFile(path.join(dir, `infra/files/${notesB.id}/notes.md`), 'utf8')).toBe(
+      '# Notes B, longer\n',
+    );
+    expect(await readFile(path.join(dir, 'infra/files/table.csv'), 'utf8')).toBe('a,b\n1,2\n');
+    const manifest = await readFile(path.join(dir, 'infra/assistants.yaml'), 'utf8');
+    expect(manifest).toContain('  table.csv:\n    path: files/table.csv\n    purpose: user_data\n');
+    expect(manifest).toMatch(
+      /code_interpreter:\n {8}files:\n {10}- table\.csv\n {8}file_ids:\n {10}- file-\w+\n/,
+    );
+    expect(manifest).toMatch(/- file: notes\.md\n/);
+    expect(manifest).toMatch(/- file_id: file-\w+ # kept\.md/);
+
+    expect((await cli(dir, ['plan', '-f', 'infra', '--detailed-exitcode'])).code).toBe(0);
+    // Managed now: new content in the folder is a new upload, and the old file goes.
+    await writeFile(path.join(dir, 'infra/files/table.csv'), 'a,b\n1,2\n3,4\n');
+    const applied = await cli(dir, ['apply', '-f', 'infra', '--auto-approve']);
+    expect(applied.stdout).toContain('Apply complete! Resources: 1 added, 1 changed, 1 destroyed.');
+    await expect(client.files.retrieve(table.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('refuses a folder that holds manifests and a state that holds resources, writing nothing', async () => {

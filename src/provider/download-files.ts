@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { mapLimit } from './concurrency.js';
+import type { ApiReader } from './live-view.js';
+
+export interface DownloadRequest {
+  id: string;
+  /** Where to write it, relative to `root`, `/`-separated. */
+  relativePath: string;
+}
+
+export interface Downloaded {
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Streams each file's content to `root/relativePath` (never held whole in memory), hashing it on
+ * the way, `concurrency` at a time (default 4). A file that exists already is an error: nothing
+ * is overwritten.
+ */
+export async function downloadFiles(
+  reader: ApiReader,
+  requests: readonly DownloadRequest[],
+  root: string,
+  concurrency = 4,
+): Promise<Map<string, Downloaded>> {
+  const results = await mapLimit(requests, concurrency, async (request) => {
+    const target = path.join(root, ...request.relativePath.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const body = await reader.downloadFile(request.id);
+    await pipeline(
+      Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+      tap,
+      createWriteStream(target, { flags: 'wx' }),
+    );
+    return [request.id, { bytes, sha256: hash.digest('hex') }] as const;
+  });
+  return new Map(results);
+}
