@@ -27,6 +27,13 @@ export interface PacerClock {
 }
 
 /**
+ * `always`: every family is paced from the first request. `after-429`: a family goes at full
+ * speed (bounded by the caller's parallelism) until the server first answers it with 429, and is
+ * paced from then on: no waiting where the server allows more, the documented rate where it does not.
+ */
+export type PacerEngagement = 'always' | 'after-429';
+
+/**
  * A client-side limiter, one token bucket per route family, so that 429s are rare. `take` resolves
  * when a request may go; callers are served in the order they asked (each reserves the next slot,
  * so concurrent callers never oversubscribe the bucket). `backOff` after a 429 empties the bucket
@@ -43,12 +50,16 @@ export class Pacer {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly rates: Record<RouteFamily, PacerRate>;
+  private readonly engagement: PacerEngagement;
+  /** With `after-429`: the families a 429 has engaged. */
+  private readonly engaged = new Set<RouteFamily>();
 
   /**
    * `rate` given applies to every family; without it, DEFAULT_PACER_RATES. `clock` is injectable
-   * for tests: `now` in milliseconds, `sleep` waits that long.
+   * for tests: `now` in milliseconds, `sleep` waits that long. `engagement`: see PacerEngagement.
    */
-  constructor(rate?: Partial<PacerRate>, clock: PacerClock = {}) {
+  constructor(rate?: Partial<PacerRate>, clock: PacerClock = {}, engagement: PacerEngagement = 'always') {
+    this.engagement = engagement;
     this.now = clock.now ?? Date.now;
     this.sleep = clock.sleep ?? ((ms) => delay(ms));
     const pick = (family: RouteFamily): PacerRate => {
@@ -83,6 +94,7 @@ export class Pacer {
    * then the sustained rate), however full it was.
    */
   backOff(family: RouteFamily, ms: number): void {
+    this.engaged.add(family);
     const { tolerance } = this.shape(family);
     const until = this.now() + Math.max(0, ms);
     // With tat = until + tolerance, the next slot opens at `until` and the one after an interval on.
@@ -96,13 +108,19 @@ export class Pacer {
 
   /** The milliseconds a request of `family` asked for now would wait (without reserving it). */
   waitFor(family: RouteFamily): number {
+    if (!this.paces(family)) return 0;
     const { tolerance } = this.shape(family);
     const now = this.now();
     const tat = Math.max(this.tat.get(family) ?? now, now);
     return Math.max(0, tat - tolerance - now);
   }
 
+  private paces(family: RouteFamily): boolean {
+    return this.engagement === 'always' || this.engaged.has(family);
+  }
+
   private reserve(family: RouteFamily): number {
+    if (!this.paces(family)) return 0;
     const { interval, tolerance } = this.shape(family);
     const now = this.now();
     const tat = Math.max(this.tat.get(family) ?? now, now);

@@ -11,7 +11,10 @@ import { storeWriter } from './writer-stores.js';
 export const DEFAULT_WRITER_RETRIES = 6;
 
 export interface SdkWriterOptions {
-  /** Paces requests per route family; default a Pacer with DEFAULT_PACER_RATES on this clock. */
+  /**
+   * Paces requests per route family. Default: DEFAULT_PACER_RATES on this clock, engaged for a
+   * family by its first 429 (a server that allows more is not waited on).
+   */
   pacer?: Pacer;
   /** Retries after the first attempt (default 6). */
   retries?: number;
@@ -38,7 +41,7 @@ export function sdkWriter(api: ApiClient, options: SdkWriterOptions = {}): ApiWr
   const now = options.now ?? Date.now;
   const ctx: WriterContext = {
     api,
-    pacer: options.pacer ?? new Pacer(undefined, { now, sleep }),
+    pacer: options.pacer ?? new Pacer(undefined, { now, sleep }, 'after-429'),
     retries: options.retries ?? DEFAULT_WRITER_RETRIES,
     sleep,
     now,

@@ -99,6 +99,22 @@ describe('Pacer: rate', () => {
     expect(pacer.waitFor('files')).toBe(1000 / DEFAULT_PACER_RATES.files.perSecond);
   });
 
+  it('with after-429, lets a family through unpaced until its first 429, then paces it', async () => {
+    const clock = fakeClock();
+    const pacer = new Pacer({ perSecond: 10, burst: 1 }, clock, 'after-429');
+    const early = startTakes(pacer, clock, 'files', 3);
+    await clock.advance(0);
+    expect(early).toEqual([0, 0, 0]); // a bucket of 1 at 10/s would have spread them 100 ms apart
+    expect(pacer.waitFor('files')).toBe(0);
+
+    pacer.backOff('files', 500);
+    expect(pacer.waitFor('files')).toBe(500);
+    expect(pacer.waitFor('assistants')).toBe(0); // another family stays unpaced
+    const wentAt = startTakes(pacer, clock, 'files', 3);
+    await clock.advance(2000);
+    expect(wentAt).toEqual([500, 600, 700]);
+  });
+
   it('refuses a rate of zero', () => {
     expect(() => new Pacer({ perSecond: 0 })).toThrow(RangeError);
   });
