@@ -1,6 +1,7 @@
 import type { Change } from '../model/plan.js';
 import { desiredFileAttributes } from '../plan/desired-attributes.js';
 import type { StateDocument } from '../state/state-document.js';
+import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
 import { depose } from './deposed.js';
 import { journalled } from './journal.js';
@@ -91,9 +92,17 @@ export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Pr
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {
-      // Kept while anything uses it, or while its replacement did not make it into every store.
-      if (fileInUse(run.state, old.id) || replacementFailed(run, old.address)) return;
-      await run.deleteDeposed(old);
+      const attachments = run.deposed.filter((d) => d.kind === 'vector_store_file' && d.id === old.id);
+      // Kept while anything uses it, or while its replacement did not make it into every store;
+      // then its old attachments (left for this delete, see deleteMemberships) go one by one.
+      if (fileInUse(run.state, old.id) || replacementFailed(run, old.address)) {
+        for (const attachment of attachments) await detachDeposed(run, attachment);
+        return;
+      }
+      // Deleting a file removes it from every store: its old attachments need no call.
+      const kept = attachments.filter((a) => run.stopped || run.failed.has(a.address));
+      if (kept.length > 0) return;
+      await run.deleteDeposed(old, attachments);
     },
   );
 }

@@ -5,7 +5,7 @@ import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes, membershipDependencies } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
-import { depose } from './deposed.js';
+import { type Deposed, depose } from './deposed.js';
 import { journalled } from './journal.js';
 import { waitForBatch } from './wait-indexing.js';
 
@@ -287,12 +287,17 @@ export async function deleteMemberships(run: ApplyRun, changes: readonly Change[
     if (resource?.kind !== 'vector_store_file') return;
     await run.deleteManaged(change, resource);
   });
+  // The old attachment stays until its replacement is attached and indexed. One of an old file
+  // that goes too is left to the file's delete (see deleteFiles), which detaches it everywhere.
+  const oldFiles = new Set(run.deposed.filter((d) => d.kind === 'file').map((d) => d.id));
   await run.each(
-    run.deposed.filter((d) => d.kind === 'vector_store_file'),
-    async (old) => {
-      // The old attachment stays until its replacement is attached and indexed.
-      if (run.stopped || run.failed.has(old.address)) return;
-      await run.deleteDeposed(old);
-    },
+    run.deposed.filter((d) => d.kind === 'vector_store_file' && !oldFiles.has(d.id)),
+    (old) => detachDeposed(run, old),
   );
+}
+
+/** Removes an old attachment, unless its replacement failed or apply is stopping. */
+export async function detachDeposed(run: ApplyRun, old: Deposed): Promise<void> {
+  if (run.stopped || run.failed.has(old.address)) return;
+  await run.deleteDeposed(old);
 }

@@ -161,13 +161,25 @@ export class ApplyRun {
     } else if (action === 'create-delete' && phase === 'create') this.counts.added += 1;
   }
 
-  /** The old half of a `create-delete`, removed in the delete phase; its journal entry goes with it. */
-  deleteDeposed(old: Deposed): Promise<boolean> {
-    return this.step(deposedChange(old, this.input.plan.changes), 'delete', async () => {
+  /**
+   * The old half of a `create-delete`, removed in the delete phase; its journal entry goes with it.
+   * `along`: old attachments of this (old) file, which deleting the file removes from their
+   * stores, so they need no call of their own: they are reported and dropped with it.
+   */
+  async deleteDeposed(old: Deposed, along: readonly Deposed[] = []): Promise<boolean> {
+    const deleted = await this.step(deposedChange(old, this.input.plan.changes), 'delete', async () => {
       await deleteRemote(this.input.writer, old.kind, old.id, old.storeId);
       await this.input.recorder.mutate((doc) => undepose(doc, old));
       this.counts.destroyed += 1;
       return undefined;
     });
+    if (!deleted) return false;
+    for (const attachment of along)
+      await this.step(deposedChange(attachment, this.input.plan.changes), 'delete', async () => {
+        await this.input.recorder.mutate((doc) => undepose(doc, attachment));
+        this.counts.destroyed += 1;
+        return undefined;
+      });
+    return true;
   }
 }

@@ -2,6 +2,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../helpers/emulator.js';
+import { requestDelta } from '../helpers/make-stack.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
 
@@ -80,9 +81,15 @@ describe('assistants apply against the emulator', () => {
       'file.docs/faq.md': 'create,delete',
       'vector_store_file.support-kb/docs/faq.md': 'create,delete',
     });
+    const stats = () => fx().control('stats') as Promise<{ requests: Record<string, number> }>;
+    const beforeReplace = (await stats()).requests;
     const replaced = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
     expect(replaced.code).toBe(0);
     expect(replaced.stdout).toContain('Apply complete! Resources: 2 added, 0 changed, 2 destroyed.');
+    // Deleting the old file removes it from the store: its old attachment needs no call of its own.
+    const delta = requestDelta(beforeReplace, (await stats()).requests);
+    expect(delta).toMatchObject({ 'POST /v1/files': 1, 'DELETE /v1/files/{file_id}': 1 });
+    expect(delta['DELETE /v1/vector_stores/{vector_store_id}/files/{file_id}']).toBeUndefined();
 
     const after = await state(dir);
     const oldFaq = before.resources['file.docs/faq.md']?.id as string;
