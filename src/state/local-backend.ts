@@ -11,7 +11,7 @@ import {
   parseLockInfo,
   serializeLockInfo,
 } from './lock-info.js';
-import { parseState, planWrite } from './state-codec.js';
+import { contentText, parseState, planWrite, type StoredVersion, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -22,6 +22,26 @@ import {
 } from './state-store.js';
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/** What tells one version of a file from another without reading it. */
+interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeNs: bigint;
+}
+
+async function fileStamp(file: string): Promise<FileStamp | undefined> {
+  try {
+    const info = await stat(file, { bigint: true });
+    return { ino: Number(info.ino), size: Number(info.size), mtimeNs: info.mtimeNs };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}
 
 /** What the lock file holds: nothing, a LockInfo, or text that is not one (half-written). */
 type LockFileContent = { state: 'absent' } | { state: 'held'; info: LockInfo } | { state: 'unreadable' };
@@ -39,6 +59,9 @@ export class LocalStateStore implements StateStore {
   readonly location: string;
   readonly backupPath: string;
   readonly lockPath: string;
+  /** The version this store last wrote, and the file it made (see storedNow). */
+  private last: (StoredVersion & { stamp: FileStamp | undefined }) | undefined;
+  private backedUp = false;
 
   /**
    * @param file the state file's absolute path
@@ -92,11 +115,32 @@ export class LocalStateStore implements StateStore {
   }
 
   async write(doc: StateDocument): Promise<StateDocument> {
-    const stored = await this.read();
-    const plan = planWrite(stored, doc, this.location);
-    if (!plan.changed) return plan.doc;
+    // Read now (the caller may change `doc` once this returns): its content and its lineage.
+    const content = contentText(doc);
+    const plan = planWrite(await this.storedNow(), { ...doc }, this.location, content);
+    if (!plan.changed) return (await this.read()) as StateDocument;
     await this.replaceAtomically(plan.text);
+    this.last = {
+      lineage: plan.doc.lineage,
+      serial: plan.doc.serial,
+      content,
+      stamp: await fileStamp(this.file),
+    };
     return plan.doc;
+  }
+
+  /**
+   * What the file holds now: the version this store last wrote, while the file is still that one
+   * (same inode, size and mtime), else read and checked again. Apply writes after every step;
+   * reading back what it has just written would cost more than the write.
+   */
+  private async storedNow(): Promise<StoredVersion | undefined> {
+    if (this.last?.stamp) {
+      const stamp = await fileStamp(this.file);
+      if (stamp && sameStamp(stamp, this.last.stamp)) return this.last;
+    }
+    const doc = await this.read();
+    return doc ? storedVersion(doc) : undefined;
   }
 
   private async replaceAtomically(text: string): Promise<void> {
@@ -114,7 +158,7 @@ export class LocalStateStore implements StateStore {
       } finally {
         await handle.close();
       }
-      await this.keepBackup();
+      if (!this.backedUp) this.backedUp = await this.keepBackup();
       await rename(temp, this.file);
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
@@ -130,15 +174,20 @@ export class LocalStateStore implements StateStore {
     await syncFolder(dir);
   }
 
-  /** Copies the current state (if any) to `.backup`, so the previous version survives a bad edit. */
-  private async keepBackup(): Promise<void> {
+  /**
+   * Copies the current state (if any) to `.backup` before the first write of this store that
+   * replaces one, so the version a run started from survives a bad run or a bad edit; true when
+   * there was one to copy.
+   */
+  private async keepBackup(): Promise<boolean> {
     try {
       await copyFile(this.file, this.backupPath);
     } catch (err) {
-      if (errno(err) === 'ENOENT') return;
+      if (errno(err) === 'ENOENT') return false;
       throw err;
     }
     await chmod(this.backupPath, 0o600);
+    return true;
   }
 
   async lock(operation: string, options: LockOptions): Promise<StateLock> {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockedError, lockNotFoundError, newLockInfo } from './lock-info.js';
-import { parseState, planWrite, serializeState } from './state-codec.js';
+import { contentText, parseState, planWrite, serializeState, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -51,8 +51,10 @@ export class MemoryStateStore implements StateStore {
   }
 
   async write(doc: StateDocument): Promise<StateDocument> {
-    const plan = planWrite(await this.read(), doc, this.location);
-    if (!plan.changed) return plan.doc;
+    const content = contentText(doc);
+    const stored = await this.read();
+    const plan = planWrite(stored && storedVersion(stored), { ...doc }, this.location, content);
+    if (!plan.changed) return stored as StateDocument;
     this.text = plan.text;
     this.written.push(structuredClone(plan.doc));
     return plan.doc;

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { AssistantsError, type Diagnostic, type ErrorCode, type SourceLocation } from '../errors/index.js';
@@ -196,8 +195,14 @@ function ordered(resource: StateResource): StateResource {
  */
 export function serializeState(doc: StateDocument, file = 'the state'): string {
   const text = stateText(doc);
+  checkedParse(text, file);
+  return text;
+}
+
+/** `text` read back with every check of a read; a failure is an internal STATE_WRITE_FAILED. */
+function checkedParse(text: string, file: string): StateDocument {
   try {
-    parseState(text, { file });
+    return parseState(text, { file });
   } catch (err) {
     if (!(err instanceof AssistantsError)) throw err;
     throw new AssistantsError('STATE_WRITE_FAILED', `refusing to write ${file}: ${err.message}`, {
@@ -205,7 +210,6 @@ export function serializeState(doc: StateDocument, file = 'the state'): string {
       cause: err,
     });
   }
-  return text;
 }
 
 /** The text of a document, unchecked. */
@@ -219,23 +223,40 @@ function stateText(doc: StateDocument): string {
   return `${JSON.stringify({ format_version, lineage, serial, stack, resources, pending }, null, 2)}\n`;
 }
 
-/** Whether two documents hold the same content: everything but `serial` (key order aside). */
-export function sameContent(a: StateDocument, b: StateDocument): boolean {
-  return isDeepStrictEqual({ ...a, serial: 0 }, { ...b, serial: 0 });
+/**
+ * What a document holds, as text: its text with serial 0. Two documents hold the same content
+ * when their content texts are equal (top-level and resource key order, and undefined fields, do
+ * not count). Reads `doc` at once: the caller may change it as soon as this returns.
+ */
+export function contentText(doc: StateDocument): string {
+  return stateText({ ...doc, serial: 0 });
+}
+
+/** What a write needs to know of the stored version: its lineage, serial and content text. */
+export interface StoredVersion {
+  lineage: string;
+  serial: number;
+  content: string;
+}
+
+export function storedVersion(doc: StateDocument): StoredVersion {
+  return { lineage: doc.lineage, serial: doc.serial, content: contentText(doc) };
 }
 
 /**
- * What a write stores, by the serial rule: nothing when the content equals what is stored (the
- * stored document is the result); otherwise `doc` with serial one above the stored one (1 for the
- * first write). Writers never set serial themselves: whatever `doc.serial` holds is ignored.
- * A document of another lineage than the stored one is refused: it would overwrite another stack's
- * history, which happens only when the file was replaced during a run.
+ * What a write stores, by the serial rule: nothing when the content equals what is stored;
+ * otherwise `doc` with serial one above the stored one (1 for the first write), as text and as
+ * a document (checked as a read checks it; it shares `doc`'s objects). Writers never set serial
+ * themselves: whatever `doc.serial` holds is ignored. A document of another lineage than the
+ * stored one is refused: it would overwrite another stack's history, which happens only when the
+ * file was replaced during a run. `content`: contentText(doc), where the caller has it already.
  */
 export function planWrite(
-  stored: StateDocument | undefined,
+  stored: StoredVersion | undefined,
   doc: StateDocument,
   file: string,
-): { changed: false; doc: StateDocument } | { changed: true; doc: StateDocument; text: string } {
+  content = contentText(doc),
+): { changed: false } | { changed: true; doc: StateDocument; text: string } {
   if (stored && stored.lineage !== doc.lineage) {
     throw new AssistantsError(
       'STATE_WRITE_FAILED',
@@ -245,10 +266,15 @@ export function planWrite(
       },
     );
   }
-  // Through JSON and back, so that absent and undefined fields compare equal, as they are stored.
-  // Unchecked here: what is stored passed the checks, so an equal document would pass them too.
-  const candidate = JSON.parse(stateText({ ...doc, serial: 0 })) as StateDocument;
-  if (stored && sameContent(stored, candidate)) return { changed: false, doc: stored };
-  const text = serializeState({ ...candidate, serial: (stored?.serial ?? 0) + 1 }, file);
-  return { changed: true, doc: JSON.parse(text) as StateDocument, text };
+  // Compared as text, the way it is stored: one serialisation per write, not a deep comparison.
+  if (stored && content === stored.content) return { changed: false };
+  const serial = (stored?.serial ?? 0) + 1;
+  // The content text has `"serial": 0,` as its third key; JSON escapes quotes inside strings, so
+  // the first occurrence is that key.
+  const text = content.replace('"serial": 0,', `"serial": ${serial},`);
+  const written = { ...doc, serial };
+  // The schema, on the document itself: no parse of the text on every write. What JSON would drop
+  // (an UNKNOWN id) fails it; only then is the text read back, for the located message.
+  if (!stateValidator()(written)) return { changed: true, doc: checkedParse(text, file), text };
+  return { changed: true, doc: written, text };
 }

@@ -34,7 +34,8 @@ export interface StateLock {
  *   stored it writes nothing and returns the stored document; otherwise it stores the document with
  *   serial one above the stored one (1 for a first write) and returns what it stored. Writers never
  *   set serial. A document of another lineage than the stored one is refused. `write()` does not
- *   take the lock: a run holds it around its whole read-change-write.
+ *   take the lock: a run holds it around its whole read-change-write. It reads `doc` when it is
+ *   called: the caller may change it again as soon as the call returns (before it resolves).
  * - `lock()` takes the lock for `operation`, waiting up to `timeoutMs` (polling every `pollMs`)
  *   while another holds it, then fails with STATE_LOCKED naming the holder.
  * - `forceUnlock(id)` removes the lock when it carries `id`; otherwise LOCK_NOT_FOUND.
