@@ -4,7 +4,7 @@ import type { StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
 import { depose } from './deposed.js';
-import { journalled } from './journal.js';
+import { dropUnsent, journalAhead, journalledAhead } from './journal.js';
 
 /**
  * Uploads new files and new versions of changed ones. A replaced file's old id stays in the
@@ -13,47 +13,57 @@ import { journalled } from './journal.js';
  */
 export async function createFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const files = new Map(run.input.desired.files.map((file) => [file.address, file]));
-  const uploads = changes.filter(
-    (c) => c.kind === 'file' && (c.action === 'create' || c.action === 'create-delete'),
-  );
-  await run.each(uploads, async (change) => {
+  const uploads = changes.flatMap((change) => {
     const file = files.get(change.address);
-    if (!file) return;
-    await run.step(change, 'create', async () => {
-      const attributes = desiredFileAttributes(file, run.input.hashes.get(file.name) ?? '');
-      const old = run.resource(change.address);
-      const made = await journalled(
-        run.input.recorder,
-        [
-          {
-            address: change.address,
-            kind: 'file',
-            operation: 'create',
-            match: { filename: attributes.filename, bytes: attributes.bytes, sha256: attributes.sha256 },
-          },
-        ],
-        () =>
-          run.input.writer.uploadFile({
-            path: file.path,
-            filename: attributes.filename,
-            purpose: file.purpose,
-            bytes: attributes.bytes,
-          }),
-        (doc, result) => {
-          if (old && change.action === 'create-delete')
-            run.deposed.push(depose(doc, change.address, 'file', old.id));
-          doc.resources[change.address] = {
-            kind: 'file',
-            id: result.id,
-            attributes,
-            dependencies: [],
-            protect: file.protect,
-          };
-        },
-      );
-      return made.id;
-    });
+    if (change.kind !== 'file' || !file || (change.action !== 'create' && change.action !== 'create-delete'))
+      return [];
+    return [{ change, file, attributes: desiredFileAttributes(file, run.input.hashes.get(file.name) ?? '') }];
   });
+  if (uploads.length === 0 || run.stopped) return;
+  // One journal write for every upload of the phase, rather than one before each.
+  const ids = await journalAhead(
+    run.input.recorder,
+    uploads.map(({ change, attributes }) => ({
+      address: change.address,
+      kind: 'file',
+      operation: 'create',
+      match: { filename: attributes.filename, bytes: attributes.bytes, sha256: attributes.sha256 },
+    })),
+  );
+  const unsent = new Set(ids);
+  await run.each(
+    uploads.map((upload, index) => ({ ...upload, id: ids[index] as string })),
+    async ({ change, file, attributes, id }) => {
+      await run.step(change, 'create', async () => {
+        const old = run.resource(change.address);
+        unsent.delete(id);
+        const made = await journalledAhead(
+          run.input.recorder,
+          id,
+          () =>
+            run.input.writer.uploadFile({
+              path: file.path,
+              filename: attributes.filename,
+              purpose: file.purpose,
+              bytes: attributes.bytes,
+            }),
+          (doc, result) => {
+            if (old && change.action === 'create-delete')
+              run.deposed.push(depose(doc, change.address, 'file', old.id));
+            doc.resources[change.address] = {
+              kind: 'file',
+              id: result.id,
+              attributes,
+              dependencies: [],
+              protect: file.protect,
+            };
+          },
+        );
+        return made.id;
+      });
+    },
+  );
+  dropUnsent(run.input.recorder, unsent);
 }
 
 /** True when a managed store or assistant still uses the file with this id. */

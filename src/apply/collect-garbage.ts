@@ -64,6 +64,7 @@ export async function deleteGarbage(
       });
     }
   }
+  await recorder.settled();
   sink({ type: 'apply-done', counts, failed: errors.length, interrupted: stop.aborted, destroy: true });
   return { counts, errors };
 }

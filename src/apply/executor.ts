@@ -39,6 +39,7 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   await deleteStores(run, changes);
   await deleteFiles(run, changes);
   if (!run.stopped) await recordSettings(input.recorder, input.desired);
+  await input.recorder.settled();
   const interrupted = run.stopped;
   input.sink({
     type: 'apply-done',

@@ -7,6 +7,9 @@ import type { StateStore } from '../state/state-store.js';
  * one, and `mutate` resolves only once its change is on disk, so a journal entry is durable before
  * the call it guards is made.
  */
+/** How long `record` lets results gather before it writes them. */
+export const RECORD_DELAY_MS = 200;
+
 export class StateRecorder {
   private writing: Promise<void> | undefined;
   /** Changes made so far, and how many of them the last finished write held. */
@@ -18,11 +21,42 @@ export class StateRecorder {
     readonly doc: StateDocument,
   ) {}
 
+  /** A write started by `record` that failed: thrown by `settled`. */
+  private failure: { error: unknown } | undefined;
+  /** The write `record` has scheduled, if any. */
+  private timer: NodeJS.Timeout | undefined;
+
   /** Applies `change` to the document now and resolves when it has been written. */
   async mutate(change: (doc: StateDocument) => void): Promise<void> {
     change(this.doc);
     this.changes += 1;
     await this.flush(this.changes);
+  }
+
+  /**
+   * Applies `change` now and has it written without waiting for the write: for results whose
+   * journal entry is on disk already, so that a crash before this write loses nothing (the next
+   * run settles the entry). Call `settled` before the run ends.
+   */
+  record(change: (doc: StateDocument) => void): void {
+    change(this.doc);
+    this.changes += 1;
+    // Written a little later, with whatever else comes meanwhile: a thousand results in a few
+    // writes rather than a thousand (each write serialises the whole state).
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush(this.changes).catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+    }, RECORD_DELAY_MS);
+  }
+
+  /** Resolves once every change so far is written; throws the first failed write of `record`. */
+  async settled(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush(this.changes);
+    if (this.failure) throw this.failure.error;
   }
 
   /**
@@ -37,9 +71,9 @@ export class StateRecorder {
         continue;
       }
       const upTo = this.changes;
-      const snapshot = structuredClone(this.doc);
+      // No copy: a store reads the document when write() is called (see StateStore.write).
       this.writing = this.store
-        .write(snapshot)
+        .write(this.doc)
         .then((written) => {
           this.doc.serial = written.serial;
           this.written = upTo;

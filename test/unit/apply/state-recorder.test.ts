@@ -46,3 +46,35 @@ describe('StateRecorder.mutate', () => {
     }
   });
 });
+
+describe('StateRecorder.record and settled', () => {
+  const entry = (id: string) => ({
+    id,
+    address: `assistant.${id}`,
+    kind: 'assistant' as const,
+    operation: 'create' as const,
+    started_at: new Date(0).toISOString(),
+  });
+
+  it('changes the document at once, writes later, and settled waits for every write', async () => {
+    const store = new SlowStore();
+    const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
+    recorder.record((doc) => doc.pending.push(entry('a')));
+    recorder.record((doc) => doc.pending.push(entry('b')));
+    expect(recorder.doc.pending.map((op) => op.id)).toEqual(['a', 'b']);
+    expect((await store.read())?.pending ?? []).toEqual([]); // the first write is still in flight
+    await recorder.settled();
+    expect((await store.read())?.pending.map((op) => op.id)).toEqual(['a', 'b']);
+  });
+
+  it('reports a write that failed in the background when the run settles', async () => {
+    class FailingStore extends MemoryStateStore {
+      override async write(): Promise<StateDocument> {
+        throw new Error('disk full');
+      }
+    }
+    const recorder = new StateRecorder(new FailingStore(), emptyState(LINEAGE, 'default'));
+    recorder.record((doc) => doc.pending.push(entry('a')));
+    await expect(recorder.settled()).rejects.toThrow('disk full');
+  });
+});

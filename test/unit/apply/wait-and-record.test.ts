@@ -114,7 +114,7 @@ describe('state recorder and journal', () => {
     await lock.release();
   });
 
-  it('journals before the call and records after; a refused call takes its entry, a lost one keeps it', async () => {
+  it('journals before the call and records after (written by settled); a refused call takes its entry, a lost one keeps it', async () => {
     const store = new MemoryStateStore();
     const lock = await store.lock('apply', { timeoutMs: 0 });
     const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
@@ -130,6 +130,9 @@ describe('state recorder and journal', () => {
       () => {},
     );
     expect(pendingDuringCall).toBe(1);
+    // The result is in the document at once, and on disk once the run settles.
+    expect(recorder.doc.pending).toEqual([]);
+    await recorder.settled();
     expect((await store.read())?.pending).toEqual([]);
 
     await expect(
@@ -140,6 +143,7 @@ describe('state recorder and journal', () => {
         () => {},
       ),
     ).rejects.toThrow('no');
+    await recorder.settled();
     expect((await store.read())?.pending).toEqual([]);
 
     await expect(
@@ -150,6 +154,7 @@ describe('state recorder and journal', () => {
         () => {},
       ),
     ).rejects.toThrow('lost');
+    await recorder.settled();
     expect((await store.read())?.pending).toMatchObject([
       { address: 'vector_store.kb', operation: 'create' },
     ]);
