@@ -1,15 +1,32 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { open } from 'node:fs/promises';
 import { AssistantsError } from '../errors/index.js';
 import type { DesiredFile } from '../model/desired.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { HashCache } from '../state/hash-cache.js';
 
-/** Streams a file through sha256: memory stays flat whatever the size (up to 512 MB uploads). */
+/** The most a hash read holds at once. */
+const HASH_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Reads a file through sha256 into one buffer of at most 1 MiB, used again for every read: memory
+ * stays flat whatever the size (up to 512 MB uploads), and a thousand small files do not each
+ * allocate a stream's 64 KiB chunks (freed memory the process keeps).
+ */
 export async function sha256File(filePath: string): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(filePath), hash);
+  const handle = await open(filePath, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(size, HASH_CHUNK_BYTES)));
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 

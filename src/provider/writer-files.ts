@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { toStreamingFile } from 'openai';
 import { AssistantsError } from '../errors/index.js';
 import type { ApiWriter } from './api-writer.js';
@@ -44,6 +44,9 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
  * unread branch then holds every byte sent until the request is collected (the whole file). A
  * streamed body could not be sent again after a redirect anyway.
  */
+/** The largest chunk an upload reads from disk at once (the stream default). */
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
 const UPLOAD_OPTIONS = { ...NO_SDK_RETRIES, fetchOptions: { redirect: 'error' } } as const;
 
 /** One attempt: opens the file (so a missing file is a file error, not a network one) and streams it. */
@@ -55,7 +58,13 @@ async function upload(
 ): Promise<{ id: string }> {
   const handle = await openForUpload(path);
   try {
-    const stream = handle.createReadStream({ autoClose: true });
+    // Chunks no bigger than the file: a stream's default 64 KiB per read, for a thousand small
+    // files, is memory the process keeps after it is freed.
+    const { size } = await handle.stat();
+    const stream = handle.createReadStream({
+      autoClose: true,
+      highWaterMark: Math.max(1, Math.min(size, STREAM_CHUNK_BYTES)),
+    });
     // The request reads the stream and sees its errors; this only keeps a late one (after the
     // request gave up on the stream) from being an unhandled 'error' event.
     stream.on('error', () => {});
@@ -69,11 +78,12 @@ async function upload(
 }
 
 async function sizeOf(path: string): Promise<number> {
-  const handle = await openForUpload(path);
   try {
-    return (await handle.stat()).size;
-  } finally {
-    await handle.close();
+    return (await stat(path)).size;
+  } catch {
+    // Opening says why it cannot be read (missing, or not allowed), as an upload would.
+    await (await openForUpload(path)).close();
+    throw new AssistantsError('FILE_UNREADABLE', `cannot read ${path} to upload it`);
   }
 }
 
