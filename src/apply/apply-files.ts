@@ -85,6 +85,7 @@ export function fileInUse(doc: StateDocument, id: string): string | undefined {
  */
 export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const deletes = changes.filter((c) => c.kind === 'file' && c.action === 'delete');
+  await run.journalDeletes(deletes);
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (!resource) return;
@@ -99,6 +100,7 @@ export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Pr
     }
     await run.deleteManaged(change, resource);
   });
+  run.endDeletes();
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {

@@ -5,10 +5,10 @@ import type { Change, Plan } from '../model/plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { ApiReader } from '../provider/live-view.js';
-import type { StateResource } from '../state/state-document.js';
+import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
-import { journalled } from './journal.js';
+import { dropUnsent, type JournalEntry, journalAhead, journalled, journalledAhead } from './journal.js';
 import { deleteRemote, forgetResource, storeIdOf } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
@@ -49,6 +49,8 @@ export class ApplyRun {
   readonly warnings: Diagnostic[] = [];
   readonly failed = new Set<Address>();
   readonly deposed: Deposed[] = [];
+  /** Deletes journalled ahead by `journalDeletes`, by address: the journal entry's id. */
+  private readonly aheadDeletes = new Map<Address, string>();
 
   constructor(readonly input: ApplyInput) {}
 
@@ -116,15 +118,38 @@ export class ApplyRun {
     }
   }
 
+  /**
+   * Journals the deletes of a phase in one write, before the first goes out (see journalAhead):
+   * `deleteManaged` then makes each without a write of its own. Call `endDeletes` after the phase.
+   */
+  async journalDeletes(changes: readonly Change[]): Promise<void> {
+    const doomed = changes.flatMap((change) => {
+      const resource = this.resource(change.address);
+      return resource ? [{ change, resource }] : [];
+    });
+    if (doomed.length === 0 || this.stopped) return;
+    const ids = await journalAhead(
+      this.input.recorder,
+      doomed.map(({ change, resource }) => deleteEntry(change, resource)),
+    );
+    doomed.forEach(({ change }, index) => this.aheadDeletes.set(change.address, ids[index] as string));
+  }
+
+  /** Drops the journal entries of deletes that were journalled ahead but not made (kept in use). */
+  endDeletes(): void {
+    dropUnsent(this.input.recorder, new Set(this.aheadDeletes.values()));
+    this.aheadDeletes.clear();
+  }
+
   /** The delete phase of a managed resource: journalled, then forgotten (see remove.ts). */
   deleteManaged(change: Change, resource: StateResource): Promise<boolean> {
+    const ahead = this.aheadDeletes.get(change.address);
+    this.aheadDeletes.delete(change.address);
+    const call = () => deleteRemote(this.input.writer, resource.kind, resource.id, storeIdOf(resource));
+    const forget = (doc: StateDocument) => forgetResource(doc, change.address, resource.kind, resource.id);
     return this.step(change, 'delete', async () => {
-      await journalled(
-        this.input.recorder,
-        [{ address: change.address, kind: resource.kind, operation: 'delete', resource_id: resource.id }],
-        () => deleteRemote(this.input.writer, resource.kind, resource.id, storeIdOf(resource)),
-        (doc) => forgetResource(doc, change.address, resource.kind, resource.id),
-      );
+      if (ahead) await journalledAhead(this.input.recorder, ahead, call, forget);
+      else await journalled(this.input.recorder, [deleteEntry(change, resource)], call, forget);
       return undefined;
     });
   }
@@ -182,4 +207,8 @@ export class ApplyRun {
       });
     return true;
   }
+}
+
+function deleteEntry(change: Change, resource: StateResource): JournalEntry {
+  return { address: change.address, kind: resource.kind, operation: 'delete', resource_id: resource.id };
 }
