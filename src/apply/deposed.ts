@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Address } from '../model/address.js';
 import type { Change } from '../model/plan.js';
 import type { StateDocument } from '../state/state-document.js';
+import { removePending } from './journal.js';
 
 /**
  * The old half of a `create-delete` (a replaced file, or a file's old attachment): kept in the
@@ -40,7 +41,7 @@ export function depose(
 
 /** Drops the journal entry of a deposed object once it is gone. */
 export function undepose(doc: StateDocument, deposed: Deposed): void {
-  doc.pending = doc.pending.filter((op) => op.id !== deposed.pendingId);
+  removePending(doc, [deposed.pendingId]);
 }
 
 /**

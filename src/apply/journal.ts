@@ -66,9 +66,7 @@ async function settle<T>(
   call: () => Promise<T>,
   record: (doc: StateDocument, result: T) => void,
 ): Promise<T> {
-  const unjournal = (doc: StateDocument) => {
-    doc.pending = doc.pending.filter((op) => !ids.includes(op.id));
-  };
+  const unjournal = (doc: StateDocument) => removePending(doc, ids);
   let result: T;
   try {
     result = await call();
@@ -83,4 +81,15 @@ async function settle<T>(
     unjournal(doc);
   });
   return result;
+}
+
+/**
+ * Takes entries out of the journal in place: a phase journalled ahead holds thousands, and a new
+ * array per finished call would be thousands of arrays of thousands (the process keeps the memory).
+ */
+export function removePending(doc: StateDocument, ids: readonly string[]): void {
+  for (const id of ids) {
+    const index = doc.pending.findIndex((op) => op.id === id);
+    if (index >= 0) doc.pending.splice(index, 1);
+  }
 }

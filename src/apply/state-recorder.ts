@@ -8,7 +8,7 @@ import type { StateStore } from '../state/state-store.js';
  * the call it guards is made.
  */
 /** How long `record` lets results gather before it writes them. */
-export const RECORD_DELAY_MS = 200;
+export const RECORD_DELAY_MS = 1000;
 
 export class StateRecorder {
   private writing: Promise<void> | undefined;
