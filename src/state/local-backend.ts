@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +12,7 @@ import {
   parseLockInfo,
   serializeLockInfo,
 } from './lock-info.js';
-import { contentText, parseState, planWrite, type StoredVersion, storedVersion } from './state-codec.js';
+import { parseState, planWrite, prepareWrite, type StoredVersion, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -32,11 +33,14 @@ interface FileStamp {
 
 async function fileStamp(file: string): Promise<FileStamp | undefined> {
   try {
-    const info = await stat(file, { bigint: true });
-    return { ino: Number(info.ino), size: Number(info.size), mtimeNs: info.mtimeNs };
+    return toStamp(await stat(file, { bigint: true }));
   } catch {
     return undefined;
   }
+}
+
+function toStamp(info: BigIntStats): FileStamp {
+  return { ino: Number(info.ino), size: Number(info.size), mtimeNs: info.mtimeNs };
 }
 
 function sameStamp(a: FileStamp, b: FileStamp): boolean {
@@ -60,7 +64,7 @@ export class LocalStateStore implements StateStore {
   readonly backupPath: string;
   readonly lockPath: string;
   /** The version this store last wrote, and the file it made (see storedNow). */
-  private last: (StoredVersion & { stamp: FileStamp | undefined }) | undefined;
+  private last: (StoredVersion & { stamp: FileStamp }) | undefined;
   private backedUp = false;
 
   /**
@@ -110,22 +114,18 @@ export class LocalStateStore implements StateStore {
       () => false,
     );
     return exists
-      ? `the previous version is in ${backup}: compare the two, then fix ${this.location} by hand or copy the backup over it`
+      ? `the version the last run started from is in ${backup}: compare the two and fix ${this.location} by hand (copying the backup over it forgets what that run made, which then stays in the account unmanaged)`
       : `fix ${this.location} by hand; keep it: it is the only record of the resources assistants-iac made`;
   }
 
   async write(doc: StateDocument): Promise<StateDocument> {
-    // Read now (the caller may change `doc` once this returns): its content and its lineage.
-    const content = contentText(doc);
-    const plan = planWrite(await this.storedNow(), { ...doc }, this.location, content);
+    // Read now: the caller may change `doc` once this returns.
+    const prepared = prepareWrite(doc);
+    const { content } = prepared;
+    const plan = planWrite(await this.storedNow(), prepared, this.location);
     if (!plan.changed) return (await this.read()) as StateDocument;
-    await this.replaceAtomically(plan.text);
-    this.last = {
-      lineage: plan.doc.lineage,
-      serial: plan.doc.serial,
-      content,
-      stamp: await fileStamp(this.file),
-    };
+    const stamp = await this.replaceAtomically(plan.text);
+    this.last = { lineage: plan.doc.lineage, serial: plan.doc.serial, content, stamp };
     return plan.doc;
   }
 
@@ -135,7 +135,7 @@ export class LocalStateStore implements StateStore {
    * reading back what it has just written would cost more than the write.
    */
   private async storedNow(): Promise<StoredVersion | undefined> {
-    if (this.last?.stamp) {
+    if (this.last) {
       const stamp = await fileStamp(this.file);
       if (stamp && sameStamp(stamp, this.last.stamp)) return this.last;
     }
@@ -143,7 +143,8 @@ export class LocalStateStore implements StateStore {
     return doc ? storedVersion(doc) : undefined;
   }
 
-  private async replaceAtomically(text: string): Promise<void> {
+  /** Writes `text` as the state; returns the stamp of the file it made (read before the rename). */
+  private async replaceAtomically(text: string): Promise<FileStamp> {
     const dir = path.dirname(this.file);
     const temp = path.join(
       dir,
@@ -152,14 +153,20 @@ export class LocalStateStore implements StateStore {
     try {
       await mkdir(dir, { recursive: true });
       const handle = await open(temp, 'wx', 0o600);
+      let stamp: FileStamp;
       try {
         await handle.writeFile(text, 'utf8');
         await handle.sync();
+        // From the file written, not from the path after the rename (which keeps inode and
+        // mtime): a file put there in between is then not taken for ours.
+        stamp = toStamp(await handle.stat({ bigint: true }));
       } finally {
         await handle.close();
       }
       if (!this.backedUp) this.backedUp = await this.keepBackup();
       await rename(temp, this.file);
+      await syncFolder(dir);
+      return stamp;
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
       throw new AssistantsError(
@@ -171,7 +178,6 @@ export class LocalStateStore implements StateStore {
         },
       );
     }
-    await syncFolder(dir);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockedError, lockNotFoundError, newLockInfo } from './lock-info.js';
-import { contentText, parseState, planWrite, serializeState, storedVersion } from './state-codec.js';
+import { parseState, planWrite, prepareWrite, serializeState, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -51,12 +51,12 @@ export class MemoryStateStore implements StateStore {
   }
 
   async write(doc: StateDocument): Promise<StateDocument> {
-    const content = contentText(doc);
+    const prepared = prepareWrite(doc);
     const stored = await this.read();
-    const plan = planWrite(stored && storedVersion(stored), { ...doc }, this.location, content);
+    const plan = planWrite(stored && storedVersion(stored), prepared, this.location);
     if (!plan.changed) return stored as StateDocument;
     this.text = plan.text;
-    this.written.push(structuredClone(plan.doc));
+    this.written.push(JSON.parse(plan.text) as StateDocument);
     return plan.doc;
   }
 

@@ -249,14 +249,14 @@ export function storedVersion(doc: StateDocument): StoredVersion {
  * a document (checked as a read checks it; it shares `doc`'s objects). Writers never set serial
  * themselves: whatever `doc.serial` holds is ignored. A document of another lineage than the
  * stored one is refused: it would overwrite another stack's history, which happens only when the
- * file was replaced during a run. `content`: contentText(doc), where the caller has it already.
+ * file was replaced during a run. `write`: the document, or what prepareWrite read of it.
  */
 export function planWrite(
   stored: StoredVersion | undefined,
-  doc: StateDocument,
+  write: StateDocument | PreparedWrite,
   file: string,
-  content = contentText(doc),
 ): { changed: false } | { changed: true; doc: StateDocument; text: string } {
+  const { doc, content, valid } = 'content' in write ? write : prepareWrite(write);
   if (stored && stored.lineage !== doc.lineage) {
     throw new AssistantsError(
       'STATE_WRITE_FAILED',
@@ -272,9 +272,28 @@ export function planWrite(
   // The content text has `"serial": 0,` as its third key; JSON escapes quotes inside strings, so
   // the first occurrence is that key.
   const text = content.replace('"serial": 0,', `"serial": ${serial},`);
-  const written = { ...doc, serial };
-  // The schema, on the document itself: no parse of the text on every write. What JSON would drop
-  // (an UNKNOWN id) fails it; only then is the text read back, for the located message.
-  if (!stateValidator()(written)) return { changed: true, doc: checkedParse(text, file), text };
-  return { changed: true, doc: written, text };
+  // What JSON would drop (an UNKNOWN id) failed the schema: the text read back gives the message.
+  if (!valid) return { changed: true, doc: checkedParse(text, file), text };
+  return { changed: true, doc: { ...doc, serial }, text };
+}
+
+/** A document as a write takes it, all read at once (see prepareWrite). */
+export interface PreparedWrite {
+  /** A shallow copy: the objects under it are the caller's. */
+  doc: StateDocument;
+  content: string;
+  /** Whether it passed the schema (checked on the document, not on a parse of its text). */
+  valid: boolean;
+}
+
+/**
+ * Everything a write needs from `doc`, read now: the caller may change the document as soon as
+ * this returns, while the write goes on (see StateStore.write).
+ */
+export function prepareWrite(doc: StateDocument): PreparedWrite {
+  return {
+    doc: { ...doc },
+    content: contentText(doc),
+    valid: stateValidator()({ ...doc, serial: Math.max(1, doc.serial) }),
+  };
 }

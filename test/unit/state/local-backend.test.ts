@@ -101,7 +101,7 @@ describe('LocalStateStore reads', () => {
     const error = await rejection(store.read());
     expect(error.code).toBe('STATE_CORRUPT');
     expect(error.location).toMatchObject({ file: '.assistants/state.json', line: 3 });
-    expect(error.hint).toContain('the previous version is in .assistants/state.json.backup');
+    expect(error.hint).toContain('the version the last run started from is in .assistants/state.json.backup');
     expect(error.hint).not.toMatch(/delete|remove/i);
     expect(Buffer.compare(await readFile(file), corrupt)).toBe(0);
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
