@@ -65,7 +65,7 @@ export async function createAssistants(run: ApplyRun, changes: readonly Change[]
 
 export async function deleteAssistants(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const deletes = changes.filter((c) => c.kind === 'assistant' && c.action === 'delete');
-  await run.journalDeletes(deletes);
+  run.journalDeletes(deletes);
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (!resource) return;

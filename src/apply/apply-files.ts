@@ -4,7 +4,7 @@ import type { StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
 import { depose } from './deposed.js';
-import { dropUnsent, journalAhead, journalledAhead } from './journal.js';
+import { JournalAhead, journalledAhead } from './journal.js';
 
 /**
  * Uploads new files and new versions of changed ones. A replaced file's old id stays in the
@@ -19,27 +19,25 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
       return [];
     return [{ change, file, attributes: desiredFileAttributes(file, run.input.hashes.get(file.name) ?? '') }];
   });
-  if (uploads.length === 0 || run.stopped) return;
-  // One journal write for every upload of the phase, rather than one before each.
-  const ids = await journalAhead(
+  if (uploads.length === 0) return;
+  const journal = new JournalAhead(
     run.input.recorder,
     uploads.map(({ change, attributes }) => ({
       address: change.address,
-      kind: 'file',
-      operation: 'create',
+      kind: 'file' as const,
+      operation: 'create' as const,
       match: { filename: attributes.filename, bytes: attributes.bytes, sha256: attributes.sha256 },
     })),
   );
-  const unsent = new Set(ids);
   await run.each(
-    uploads.map((upload, index) => ({ ...upload, id: ids[index] as string })),
-    async ({ change, file, attributes, id }) => {
+    uploads.map((upload, index) => ({ ...upload, index })),
+    async ({ change, file, attributes, index }) => {
       await run.step(change, 'create', async () => {
         const old = run.resource(change.address);
-        unsent.delete(id);
+        const replacing = Boolean(old && change.action === 'create-delete');
         const made = await journalledAhead(
           run.input.recorder,
-          id,
+          await journal.take(index),
           () =>
             run.input.writer.uploadFile({
               path: file.path,
@@ -48,8 +46,7 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
               bytes: attributes.bytes,
             }),
           (doc, result) => {
-            if (old && change.action === 'create-delete')
-              run.deposed.push(depose(doc, change.address, 'file', old.id));
+            if (old && replacing) run.deposed.push(depose(doc, change.address, 'file', old.id));
             doc.resources[change.address] = {
               kind: 'file',
               id: result.id,
@@ -58,12 +55,14 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
               protect: file.protect,
             };
           },
+          // The old id is in no journal entry: its depose must be on disk before anything else.
+          replacing,
         );
         return made.id;
       });
     },
   );
-  dropUnsent(run.input.recorder, unsent);
+  journal.end();
 }
 
 /** True when a managed store or assistant still uses the file with this id. */
@@ -85,7 +84,7 @@ export function fileInUse(doc: StateDocument, id: string): string | undefined {
  */
 export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const deletes = changes.filter((c) => c.kind === 'file' && c.action === 'delete');
-  await run.journalDeletes(deletes);
+  run.journalDeletes(deletes);
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (!resource) return;

@@ -282,7 +282,7 @@ function pick(status: BatchStatus) {
 /** Detaches members that left the manifests, then the old attachments of replaced files. */
 export async function deleteMemberships(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const deletes = changes.filter((c) => c.kind === 'vector_store_file' && c.action === 'delete');
-  await run.journalDeletes(deletes);
+  run.journalDeletes(deletes);
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (resource?.kind !== 'vector_store_file') return;

@@ -8,7 +8,7 @@ import type { ApiReader } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
-import { dropUnsent, type JournalEntry, journalAhead, journalled, journalledAhead } from './journal.js';
+import { JournalAhead, type JournalEntry, journalled, journalledAhead } from './journal.js';
 import { deleteRemote, forgetResource, storeIdOf } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
@@ -49,8 +49,9 @@ export class ApplyRun {
   readonly warnings: Diagnostic[] = [];
   readonly failed = new Set<Address>();
   readonly deposed: Deposed[] = [];
-  /** Deletes journalled ahead by `journalDeletes`, by address: the journal entry's id. */
-  private readonly aheadDeletes = new Map<Address, string>();
+  /** The deletes `journalDeletes` journals ahead, and each one's place among them. */
+  private deletesAhead: JournalAhead | undefined;
+  private aheadIndex = new Map<Address, number>();
 
   constructor(readonly input: ApplyInput) {}
 
@@ -119,36 +120,37 @@ export class ApplyRun {
   }
 
   /**
-   * Journals the deletes of a phase in one write, before the first goes out (see journalAhead):
-   * `deleteManaged` then makes each without a write of its own. Call `endDeletes` after the phase.
+   * Journals the deletes of a phase ahead, in groups (see JournalAhead): `deleteManaged` then makes
+   * each without a write of its own. Call `endDeletes` after the phase.
    */
-  async journalDeletes(changes: readonly Change[]): Promise<void> {
+  journalDeletes(changes: readonly Change[]): void {
     const doomed = changes.flatMap((change) => {
       const resource = this.resource(change.address);
       return resource ? [{ change, resource }] : [];
     });
-    if (doomed.length === 0 || this.stopped) return;
-    const ids = await journalAhead(
+    this.deletesAhead = new JournalAhead(
       this.input.recorder,
       doomed.map(({ change, resource }) => deleteEntry(change, resource)),
     );
-    doomed.forEach(({ change }, index) => this.aheadDeletes.set(change.address, ids[index] as string));
+    this.aheadIndex = new Map(doomed.map(({ change }, index) => [change.address, index]));
   }
 
-  /** Drops the journal entries of deletes that were journalled ahead but not made (kept in use). */
+  /** Drops the journal entries of deletes journalled ahead but not made (kept in use, or stopped). */
   endDeletes(): void {
-    dropUnsent(this.input.recorder, new Set(this.aheadDeletes.values()));
-    this.aheadDeletes.clear();
+    this.deletesAhead?.end();
+    this.deletesAhead = undefined;
+    this.aheadIndex.clear();
   }
 
   /** The delete phase of a managed resource: journalled, then forgotten (see remove.ts). */
   deleteManaged(change: Change, resource: StateResource): Promise<boolean> {
-    const ahead = this.aheadDeletes.get(change.address);
-    this.aheadDeletes.delete(change.address);
     const call = () => deleteRemote(this.input.writer, resource.kind, resource.id, storeIdOf(resource));
     const forget = (doc: StateDocument) => forgetResource(doc, change.address, resource.kind, resource.id);
     return this.step(change, 'delete', async () => {
-      if (ahead) await journalledAhead(this.input.recorder, ahead, call, forget);
+      const index = this.aheadIndex.get(change.address);
+      const ahead = this.deletesAhead;
+      if (ahead && index !== undefined)
+        await journalledAhead(this.input.recorder, await ahead.take(index), call, forget);
       else await journalled(this.input.recorder, [deleteEntry(change, resource)], call, forget);
       return undefined;
     });
@@ -198,7 +200,12 @@ export class ApplyRun {
       this.counts.destroyed += 1;
       return undefined;
     });
-    if (!deleted) return false;
+    if (!deleted) {
+      // The file stays: its old attachments must go one by one, as when it is kept in use.
+      for (const attachment of along)
+        if (!this.stopped && !this.failed.has(attachment.address)) await this.deleteDeposed(attachment);
+      return false;
+    }
     for (const attachment of along)
       await this.step(deposedChange(attachment, this.input.plan.changes), 'delete', async () => {
         await this.input.recorder.mutate((doc) => undepose(doc, attachment));

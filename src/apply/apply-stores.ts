@@ -79,7 +79,7 @@ function storeInUse(doc: StateDocument, id: string): string | undefined {
 /** Deletes stores that left the manifests (their files' attachments go with them). */
 export async function deleteStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const deletes = changes.filter((c) => c.kind === 'vector_store' && c.action === 'delete');
-  await run.journalDeletes(deletes);
+  run.journalDeletes(deletes);
   await run.each(deletes, async (change) => {
     const resource = run.resource(change.address);
     if (!resource) return;

@@ -28,17 +28,23 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   const run = new ApplyRun(input);
   const { changes } = input.plan;
   input.sink({ type: 'apply-start', changes: changes.filter((c) => c.action !== 'no-op').length });
-  await forgetGone(run);
-  run.deposed.push(...leftoverDeposed(run.state));
-  await createFiles(run, changes);
-  await createStores(run, changes);
-  await createMemberships(run, changes);
-  await createAssistants(run, changes);
-  await deleteAssistants(run, changes);
-  await deleteMemberships(run, changes);
-  await deleteStores(run, changes);
-  await deleteFiles(run, changes);
-  if (!run.stopped) await recordSettings(input.recorder, input.desired);
+  try {
+    await forgetGone(run);
+    run.deposed.push(...leftoverDeposed(run.state));
+    await createFiles(run, changes);
+    await createStores(run, changes);
+    await createMemberships(run, changes);
+    await createAssistants(run, changes);
+    await deleteAssistants(run, changes);
+    await deleteMemberships(run, changes);
+    await deleteStores(run, changes);
+    await deleteFiles(run, changes);
+    if (!run.stopped) await recordSettings(input.recorder, input.desired);
+  } catch (err) {
+    // Results recorded so far are written before the error goes up (and the lock is released).
+    await input.recorder.settled().catch(() => {});
+    throw err;
+  }
   await input.recorder.settled();
   const interrupted = run.stopped;
   input.sink({

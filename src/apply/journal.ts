@@ -7,9 +7,8 @@ export type JournalEntry = Omit<PendingOperation, 'id' | 'started_at'>;
 
 /**
  * Runs one mutating call under the journal: the entry is written before the call, and removed in
- * the same write that records the call's result (a write this does not wait for: see
- * StateRecorder.record; the run calls `settled` before it ends). If the run dies in between, the
- * next run finds the entry and resolves it (see resolve-journal.ts). A call that fails for sure
+ * the same write that records the call's result. If the run dies in between, the next run finds
+ * the entry and resolves it (see resolve-journal.ts). A call that fails for sure
  * (the API said no) takes its entry with it; one whose outcome is unknown (the connection broke)
  * leaves it.
  */
@@ -21,7 +20,7 @@ export async function journalled<T>(
   now: () => Date = () => new Date(),
 ): Promise<T> {
   const ids = await journalAhead(recorder, entries, now);
-  return settle(recorder, ids, call, record);
+  return settle(recorder, ids, call, record, true);
 }
 
 /**
@@ -45,19 +44,64 @@ export async function journalAhead(
   return ids;
 }
 
-/** One call whose entry `journalAhead` wrote: as `journalled`, without a write before the call. */
+/**
+ * One call whose entry `journalAhead` wrote: as `journalled`, without a write before the call, and
+ * with its result written within a second rather than waited for (see StateRecorder.record): the
+ * entry on disk covers a crash meanwhile. `durable`: wait for the result's write all the same, for
+ * a result the entry alone cannot restore (the old id a replacement deposes).
+ */
 export function journalledAhead<T>(
   recorder: StateRecorder,
   id: string,
   call: () => Promise<T>,
   record: (doc: StateDocument, result: T) => void,
+  durable = false,
 ): Promise<T> {
-  return settle(recorder, [id], call, record);
+  return settle(recorder, [id], call, record, durable);
 }
 
-/** Drops the entries of calls that were journalled ahead but never made. */
-export function dropUnsent(recorder: StateRecorder, ids: ReadonlySet<string>): void {
-  if (ids.size > 0) recorder.record((doc) => (doc.pending = doc.pending.filter((op) => !ids.has(op.id))));
+/** Calls journalled ahead per group: at most this many entries share one start time. */
+export const AHEAD_GROUP = 100;
+
+/**
+ * The entries of a phase's calls, journalled ahead in groups of AHEAD_GROUP, each group in one
+ * write just before the first of its calls goes out: a thousand uploads wait for ten journal
+ * writes, and each entry's start time stays close to its call's (a lost create is looked for in
+ * a window from there, see resolve-journal.ts). `end` drops the entries of calls never made.
+ */
+export class JournalAhead {
+  private readonly groups = new Map<number, Promise<string[]>>();
+  private readonly written = new Set<string>();
+
+  constructor(
+    private readonly recorder: StateRecorder,
+    private readonly entries: readonly JournalEntry[],
+  ) {}
+
+  /** The journal entry id of call `index`, once its group is on disk; the call is then made. */
+  async take(index: number): Promise<string> {
+    const group = Math.floor(index / AHEAD_GROUP);
+    let ids = this.groups.get(group);
+    if (!ids) {
+      const start = group * AHEAD_GROUP;
+      ids = journalAhead(this.recorder, this.entries.slice(start, start + AHEAD_GROUP)).then((made) => {
+        for (const id of made) this.written.add(id);
+        return made;
+      });
+      this.groups.set(group, ids);
+    }
+    const id = (await ids)[index % AHEAD_GROUP] as string;
+    this.written.delete(id);
+    return id;
+  }
+
+  /** Drops the entries written for calls that were not made (the run stopped, or they were skipped). */
+  end(): void {
+    const unsent = new Set(this.written);
+    this.written.clear();
+    if (unsent.size > 0)
+      this.recorder.record((doc) => (doc.pending = doc.pending.filter((op) => !unsent.has(op.id))));
+  }
 }
 
 async function settle<T>(
@@ -65,6 +109,7 @@ async function settle<T>(
   ids: readonly string[],
   call: () => Promise<T>,
   record: (doc: StateDocument, result: T) => void,
+  durable: boolean,
 ): Promise<T> {
   const unjournal = (doc: StateDocument) => removePending(doc, ids);
   let result: T;
@@ -75,11 +120,12 @@ async function settle<T>(
     if (!unknownOutcome) recorder.record(unjournal);
     throw err;
   }
-  // Not waited for: the entry on disk already covers a crash before this write lands.
-  recorder.record((doc) => {
+  const done = (doc: StateDocument) => {
     record(doc, result);
     unjournal(doc);
-  });
+  };
+  if (durable) await recorder.mutate(done);
+  else recorder.record(done);
   return result;
 }
 

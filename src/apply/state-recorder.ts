@@ -1,14 +1,16 @@
 import type { StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
 
-/**
- * The state as apply changes it: one document in memory, persisted after every change. Writes are
- * serialised and coalesced: changes made while a write is in flight go out together in the next
- * one, and `mutate` resolves only once its change is on disk, so a journal entry is durable before
- * the call it guards is made.
- */
 /** How long `record` lets results gather before it writes them. */
 export const RECORD_DELAY_MS = 1000;
+
+/**
+ * The state as apply changes it: one document in memory, persisted as it changes. Writes are
+ * serialised and coalesced: changes made while a write is in flight go out together in the next
+ * one. `mutate` resolves only once its change is on disk, so a journal entry is durable before the
+ * call it guards is made; `record` writes within RECORD_DELAY_MS without waiting, for results a
+ * durable journal entry already covers. `settled` must run before the lock is released.
+ */
 
 export class StateRecorder {
   private writing: Promise<void> | undefined;
@@ -21,8 +23,6 @@ export class StateRecorder {
     readonly doc: StateDocument,
   ) {}
 
-  /** A write started by `record` that failed: thrown by `settled`. */
-  private failure: { error: unknown } | undefined;
   /** The write `record` has scheduled, if any. */
   private timer: NodeJS.Timeout | undefined;
 
@@ -45,18 +45,16 @@ export class StateRecorder {
     // writes rather than a thousand (each write serialises the whole state).
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.flush(this.changes).catch((error: unknown) => {
-        this.failure ??= { error };
-      });
+      // A failed write here is tried again by the next one, and at the latest by `settled`.
+      this.flush(this.changes).catch(() => {});
     }, RECORD_DELAY_MS);
   }
 
-  /** Resolves once every change so far is written; throws the first failed write of `record`. */
+  /** Resolves once every change so far is written (writing what is still to write). */
   async settled(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush(this.changes);
-    if (this.failure) throw this.failure.error;
   }
 
   /**

@@ -80,6 +80,7 @@ export async function runApplyFlow(
   const reader = sdkReader(api);
   const writer = sdkWriter(api);
   const lock = await store.lock(mode.destroy ? 'destroy' : 'apply', { timeoutMs: lockTimeoutMs });
+  let recorder: StateRecorder | undefined;
   try {
     const existing = loaded ? await readStateFor(store, loaded.desired) : await store.read();
     if (mode.destroy && !existing) {
@@ -88,11 +89,12 @@ export async function runApplyFlow(
     }
     const desired: Desired = loaded?.desired ?? emptyDesired(existing?.stack ?? 'default');
     const doc: StateDocument = existing ?? emptyState(saved?.lineage ?? randomUUID(), desired.stack);
-    const recorder = new StateRecorder(store, doc);
+    const active = new StateRecorder(store, doc);
+    recorder = active;
     const hashes = await hashFiles(desired, `${path.resolve(io.cwd, globals.state)}.hashes.json`);
     const unsettled = doc.pending.length;
     if (unsettled > 0) {
-      const settled = await resolveJournal(recorder, desired, hashes, reader, writer);
+      const settled = await resolveJournal(active, desired, hashes, reader, writer);
       io.stderr(
         `Settled ${unsettled} call(s) an earlier run left unconfirmed: adopted ${settled.adopted.length}, cleaned up ${settled.cleaned.length}.\n`,
       );
@@ -112,7 +114,7 @@ export async function runApplyFlow(
     if (warnings.length > 0) io.stderr(renderDiagnostics(warnings, style));
     if (!planHasChanges(plan)) {
       // Nothing for the API; settings kept only in the state (protect, a moved path) still count.
-      if (!mode.destroy) await recordSettings(recorder, desired);
+      if (!mode.destroy) await recordSettings(active, desired);
       return;
     }
     if (!saved && !flags.autoApprove) await approve(context, mode.destroy ? 'destroy' : 'apply');
@@ -122,7 +124,7 @@ export async function runApplyFlow(
         plan,
         desired,
         hashes,
-        recorder,
+        recorder: active,
         writer,
         reader,
         sink,
@@ -148,6 +150,8 @@ export async function runApplyFlow(
       context.exitCode = EXIT.INTERRUPTED;
     } else context.exitCode = outcome.errors.length > 0 ? EXIT.ERROR : EXIT.OK;
   } finally {
+    // Whatever ended the run, what it recorded is written while the lock is still held.
+    await recorder?.settled().catch(() => {});
     await lock.release();
   }
 }

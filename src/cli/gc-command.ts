@@ -72,6 +72,7 @@ export function gcCommand(context: CommandContext): Command {
           : undefined;
       const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
       const lock = await store.lock('gc', { timeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout') });
+      let recorder: StateRecorder | undefined;
       try {
         const state = desired ? await readStateFor(store, desired) : await store.read();
         if (!state) {
@@ -87,9 +88,10 @@ export function gcCommand(context: CommandContext): Command {
         if (!planHasChanges(plan)) return;
         if (!flags.autoApprove) await approve(context, 'gc');
 
-        const recorder = new StateRecorder(store, state);
+        recorder = new StateRecorder(store, state);
+        const active = recorder;
         const { result: outcome, interrupted } = await withProgress(io, style, (sink, stop) =>
-          deleteGarbage(plan.changes, recorder, sdkWriter(api), sink, stop),
+          deleteGarbage(plan.changes, active, sdkWriter(api), sink, stop),
         );
         if (outcome.errors.length > 0) io.stderr(renderDiagnostics(outcome.errors, style));
         context.exitCode = interrupted
@@ -100,6 +102,7 @@ export function gcCommand(context: CommandContext): Command {
               ? EXIT.CHANGES
               : EXIT.OK;
       } finally {
+        await recorder?.settled().catch(() => {});
         await lock.release();
       }
     });

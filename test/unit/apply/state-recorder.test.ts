@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AHEAD_GROUP, JournalAhead } from '../../../src/apply/journal.js';
 import { StateRecorder } from '../../../src/apply/state-recorder.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
 import { emptyState, type StateDocument } from '../../../src/state/state-document.js';
@@ -67,14 +68,47 @@ describe('StateRecorder.record and settled', () => {
     expect((await store.read())?.pending.map((op) => op.id)).toEqual(['a', 'b']);
   });
 
-  it('reports a write that failed in the background when the run settles', async () => {
-    class FailingStore extends MemoryStateStore {
-      override async write(): Promise<StateDocument> {
-        throw new Error('disk full');
+  it('fails settled when the write fails, and writes the changes at the next try', async () => {
+    let failures = 1;
+    class FlakyStore extends MemoryStateStore {
+      override async write(doc: StateDocument): Promise<StateDocument> {
+        if (failures-- > 0) throw new Error('disk full');
+        return super.write(doc);
       }
     }
-    const recorder = new StateRecorder(new FailingStore(), emptyState(LINEAGE, 'default'));
+    const store = new FlakyStore();
+    const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
     recorder.record((doc) => doc.pending.push(entry('a')));
     await expect(recorder.settled()).rejects.toThrow('disk full');
+    await recorder.settled();
+    expect((await store.read())?.pending.map((op) => op.id)).toEqual(['a']);
+  });
+});
+
+describe('JournalAhead', () => {
+  const entry = (n: number) => ({
+    address: `file.f${n}`,
+    kind: 'file' as const,
+    operation: 'create' as const,
+  });
+
+  it('journals calls in groups, each just before its first call, and drops what was not sent', async () => {
+    const store = new MemoryStateStore();
+    const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
+    const journal = new JournalAhead(
+      recorder,
+      Array.from({ length: AHEAD_GROUP * 2 + 5 }, (_, n) => entry(n)),
+    );
+
+    const first = await journal.take(0);
+    expect(store.history).toHaveLength(1); // one write for the first group, none for the others yet
+    expect((await store.read())?.pending).toHaveLength(AHEAD_GROUP);
+    await journal.take(AHEAD_GROUP * 2 + 1); // the third group: its own write
+    expect(store.history).toHaveLength(2);
+    expect(recorder.doc.pending.find((op) => op.id === first)?.address).toBe('file.f0');
+
+    journal.end(); // every entry written but not taken goes
+    await recorder.settled();
+    expect((await store.read())?.pending.map((op) => op.address).sort()).toEqual(['file.f0', 'file.f201']);
   });
 });
