@@ -14,11 +14,12 @@ import { loadDesired } from '../plan/prepare-plan.js';
 import { RESOURCE_NAME, slug } from '../plan/resource-keys.js';
 import { createApiClient } from '../provider/api-client.js';
 import { mapLimit } from '../provider/concurrency.js';
-import { type Downloaded, downloadFiles } from '../provider/download-files.js';
+import { downloadFiles } from '../provider/download-files.js';
 import { readAccount, readMembers } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderManifestYaml } from '../render/manifest-yaml.js';
+import { serializeState } from '../state/state-codec.js';
 import { emptyState } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { openStateStore } from './open-state.js';
@@ -64,10 +65,11 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
   try {
     const state = await store.read();
     const held = Object.keys(state?.resources ?? {}).length;
-    if (state && held > 0)
+    // Unsettled journal entries count too: they are how an interrupted apply finds what it made.
+    if (state && (held > 0 || state.pending.length > 0))
       throw new AssistantsError(
         'STATE_NOT_EMPTY',
-        `the state at ${store.location} already holds ${held} resource(s) of stack "${state.stack}"`,
+        `the state at ${store.location} already holds ${held} resource(s) and ${state.pending.length} unsettled call(s) of stack "${state.stack}"`,
         {
           hint: 'generate starts a new stack: pass --state with a new path, or adopt single resources with `assistants import ADDRESS ID`',
         },
@@ -89,22 +91,34 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
     try {
       const requests = downloadsFor(snapshot, lineage);
       const fetched = await downloadFiles(reader, requests, stage);
+      // A file that could not be fetched is listed by id instead.
       const downloaded = new Map(
-        requests.map((r) => [r.id, { relativePath: r.relativePath, ...(fetched.get(r.id) as Downloaded) }]),
+        requests.flatMap((r) => {
+          const got = fetched.get(r.id);
+          return got ? [[r.id, { relativePath: r.relativePath, ...got }] as const] : [];
+        }),
       );
       generated = generateStack(snapshot, { stack, lineage, downloaded });
       const yaml = renderManifestYaml(generated, new Date().toISOString().slice(0, 10));
       await writeFile(path.join(stage, GENERATED_MANIFEST), yaml);
       await checkValid(stage, dir);
-      await moveInto(stage, target, dir);
+      const doc = { ...emptyState(lineage, stack), resources: generated.resources };
+      // The state is checked before anything moves, and written before the stamps; a failed
+      // write takes the moved manifest back out, so DIR never holds manifests without a state.
+      serializeState(doc, store.location);
+      const moved = await moveInto(stage, target, dir);
+      try {
+        await new StateRecorder(store, emptyState(lineage, stack)).mutate((next) => {
+          Object.assign(next.resources, generated.resources);
+        });
+      } catch (err) {
+        for (const entry of moved) await rm(entry, { recursive: true, force: true });
+        throw err;
+      }
     } finally {
       await rm(stage, { recursive: true, force: true });
     }
     const file = path.join(target, GENERATED_MANIFEST);
-
-    await new StateRecorder(store, emptyState(lineage, stack)).mutate((doc) => {
-      Object.assign(doc.resources, generated.resources);
-    });
     const failed = await writeStamps(api, generated);
 
     io.stdout(summary(generated, path.relative(io.cwd, file) || file, store.location));
@@ -140,16 +154,21 @@ async function checkValid(stage: string, dir: string): Promise<void> {
   }
 }
 
-/** Moves the staged folder's entries into `target`, after checking that none of them is there. */
-async function moveInto(stage: string, target: string, dir: string): Promise<void> {
+/**
+ * Moves the staged folder's entries into `target`, after checking that none of them is there;
+ * returns what it put there (to take back out if what follows fails).
+ */
+async function moveInto(stage: string, target: string, dir: string): Promise<string[]> {
   const entries = await readdir(stage);
   const present = await readdir(target).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
   });
   if (present === undefined) {
-    await rename(stage, target);
-    return;
+    // Made here rather than renamed from the stage, which mkdtemp made private.
+    await mkdir(target);
+    for (const entry of entries) await rename(path.join(stage, entry), path.join(target, entry));
+    return [target];
   }
   const clash = entries.filter((entry) => present.includes(entry));
   if (clash.length > 0)
@@ -157,6 +176,7 @@ async function moveInto(stage: string, target: string, dir: string): Promise<voi
       hint: 'generate into a new or empty folder',
     });
   for (const entry of entries) await rename(path.join(stage, entry), path.join(target, entry));
+  return entries.map((entry) => path.join(target, entry));
 }
 
 /** Manifest files under `dir` (what `-f DIR` would read), relative to it; none when it is absent. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -20,8 +20,8 @@ export interface Downloaded {
 
 /**
  * Streams each file's content to `root/relativePath` (never held whole in memory), hashing it on
- * the way, `concurrency` at a time (default 4). A file that exists already is an error: nothing
- * is overwritten.
+ * the way, `concurrency` at a time (default 4). Nothing is overwritten. A file that cannot be
+ * fetched or written is left out of the result (and off the disk): the caller lists it by id.
  */
 export async function downloadFiles(
   reader: ApiReader,
@@ -31,23 +31,35 @@ export async function downloadFiles(
 ): Promise<Map<string, Downloaded>> {
   const results = await mapLimit(requests, concurrency, async (request) => {
     const target = path.join(root, ...request.relativePath.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const body = await reader.downloadFile(request.id);
-    await pipeline(
-      Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
-      tap,
-      createWriteStream(target, { flags: 'wx' }),
-    );
-    return [request.id, { bytes, sha256: hash.digest('hex') }] as const;
+    try {
+      return await downloadOne(reader, request.id, target);
+    } catch (err) {
+      // What this wrote in part goes; a file that was there already (EEXIST) is not ours to remove.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(target, { force: true }).catch(() => {});
+      return undefined;
+    }
   });
-  return new Map(results);
+  return new Map(
+    results.flatMap((result, index) => (result ? [[requests[index]?.id as string, result] as const] : [])),
+  );
+}
+
+async function downloadOne(reader: ApiReader, id: string, target: string): Promise<Downloaded> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const body = await reader.downloadFile(id);
+  await pipeline(
+    Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+    tap,
+    createWriteStream(target, { flags: 'wx' }),
+  );
+  return { bytes, sha256: hash.digest('hex') };
 }

@@ -222,6 +222,29 @@ describe('assistants import --generate against the emulator', () => {
     expect(again.stderr).toContain('error[STATE_NOT_EMPTY]');
     await expect(readFile(path.join(dir, 'second/assistants.yaml'))).rejects.toThrow(/ENOENT/);
 
+    // A state with no resources but unsettled journal entries belongs to an interrupted apply.
+    const interrupted = await workspace({
+      '.assistants/state.json': `${JSON.stringify({
+        format_version: 1,
+        lineage: '22222222-2222-4222-8222-222222222222',
+        serial: 3,
+        stack: 'x',
+        resources: {},
+        pending: [
+          {
+            id: 'op-1',
+            address: 'file.faq',
+            kind: 'file',
+            operation: 'create',
+            started_at: '2026-11-20T10:00:00.000Z',
+          },
+        ],
+      })}\n`,
+    });
+    const unsettled = await cli(interrupted, ['import', '--generate', 'infra']);
+    expect(unsettled.code).toBe(1);
+    expect(unsettled.stderr).toContain('0 resource(s) and 1 unsettled call(s)');
+
     const usage = await cli(dir, ['import', 'vector_store.kb']);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('error[USAGE]: import needs an address and an id, or --generate DIR');

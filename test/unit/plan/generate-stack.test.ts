@@ -250,5 +250,15 @@ describe('generateStack', () => {
       { id: 'file-c', relativePath: 'files/file-c/notes.md' },
       { id: 'file-f', relativePath: 'files/data.bin' },
     ]);
+    // A name that differs only in case shares a folder entry on some systems; a .yaml would be read
+    // as a manifest; a name Windows refuses, or an id that is not a plain name, stays listed by id.
+    add('file-c', 'NOTES.md', 'user_data');
+    add('file-b', 'notes.md', 'user_data');
+    add('file-f', 'config.yaml', 'user_data');
+    add('file-e', 'con.md', 'user_data');
+    expect(downloadsFor(snapshot, LINEAGE)).toEqual([
+      { id: 'file-b', relativePath: 'files/file-b/notes.md' },
+      { id: 'file-c', relativePath: 'files/file-c/NOTES.md' },
+    ]);
   });
 });
