@@ -1,7 +1,13 @@
 import type OpenAI from 'openai';
-import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiWriter, AssistantBody } from './api-writer.js';
-import { createOnce, NO_SDK_RETRIES, send, sendDelete, type WriterContext } from './writer-retry.js';
+import {
+  createOnce,
+  NO_SDK_RETRIES,
+  send,
+  sendDelete,
+  stampLookup,
+  type WriterContext,
+} from './writer-retry.js';
 
 /**
  * Assistants. Bodies go as given (a null clears its field); `reasoning_effort` only when set, since
@@ -13,26 +19,14 @@ export function assistantWriter(
   const assistants = ctx.api.client.beta.assistants;
   return {
     createAssistant(body) {
-      const lineage = body.metadata[STAMP_LINEAGE_KEY];
-      const address = body.metadata[STAMP_ADDRESS_KEY];
       return createOnce(
         ctx,
         'assistants',
         { method: 'POST', path: '/assistants' },
         () => assistants.create(requestBody(body), NO_SDK_RETRIES),
-        // An unstamped assistant cannot be told apart from others: it is retried without a lookup.
-        lineage === undefined || address === undefined
-          ? undefined
-          : {
-              key: `assistant\u0000${lineage}\u0000${address}`,
-              operation: { method: 'GET', path: '/assistants' },
-              list: (after, limit) =>
-                assistants.list({ order: 'desc', limit, ...(after ? { after } : {}) }, NO_SDK_RETRIES),
-              matches: (assistant) => {
-                const metadata = assistant.metadata as Record<string, string> | null;
-                return metadata?.[STAMP_LINEAGE_KEY] === lineage && metadata?.[STAMP_ADDRESS_KEY] === address;
-              },
-            },
+        stampLookup('assistant', body.metadata, { method: 'GET', path: '/assistants' }, (after, limit) =>
+          assistants.list({ order: 'desc', limit, ...(after ? { after } : {}) }, NO_SDK_RETRIES),
+        ),
       );
     },
 

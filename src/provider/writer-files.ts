@@ -20,7 +20,7 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
         ctx,
         'files',
         { method: 'POST', path: '/files' },
-        () => upload(ctx, path, filename, purpose),
+        () => upload(ctx, path, filename, purpose, bytes),
         {
           key: `file\u0000${purpose}\u0000${bytes}\u0000${filename}`,
           operation: { method: 'GET', path: '/files' },
@@ -55,15 +55,15 @@ async function upload(
   path: string,
   filename: string,
   purpose: Parameters<ApiWriter['uploadFile']>[0]['purpose'],
+  bytes: number,
 ): Promise<{ id: string }> {
   const handle = await openForUpload(path);
   try {
-    // Chunks no bigger than the file: a stream's default 64 KiB per read, for a thousand small
-    // files, is memory the process keeps after it is freed.
-    const { size } = await handle.stat();
+    // Chunks no bigger than the file (its size as uploadFile read it): a stream's default 64 KiB
+    // per read, for a thousand small files, is memory the process keeps after it is freed.
     const stream = handle.createReadStream({
       autoClose: true,
-      highWaterMark: Math.max(1, Math.min(size, STREAM_CHUNK_BYTES)),
+      highWaterMark: Math.max(1, Math.min(bytes, STREAM_CHUNK_BYTES)),
     });
     // The request reads the stream and sees its errors; this only keeps a late one (after the
     // request gave up on the stream) from being an unhandled 'error' event.

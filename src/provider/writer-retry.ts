@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
 import { type ApiOperation, toApiError } from './api-errors.js';
 import type { Pacer, RouteFamily } from './pacer.js';
@@ -184,6 +185,30 @@ export interface LostCreateLookup<I extends Created> {
   operation: ApiOperation;
   list: ListRecent<I>;
   matches: (item: I) => boolean;
+}
+
+/**
+ * The lookup of a store or assistant by its ownership stamp (lineage and address), or undefined
+ * for an unstamped one, which cannot be told apart from others and is retried without a lookup.
+ */
+export function stampLookup<I extends Created & { metadata: unknown }>(
+  kind: 'vector_store' | 'assistant',
+  metadata: Record<string, string>,
+  operation: ApiOperation,
+  list: ListRecent<I>,
+): LostCreateLookup<I> | undefined {
+  const lineage = metadata[STAMP_LINEAGE_KEY];
+  const address = metadata[STAMP_ADDRESS_KEY];
+  if (lineage === undefined || address === undefined) return undefined;
+  return {
+    key: `${kind}\u0000${lineage}\u0000${address}`,
+    operation,
+    list,
+    matches: (item) => {
+      const stamp = item.metadata as Record<string, string> | null;
+      return stamp?.[STAMP_LINEAGE_KEY] === lineage && stamp?.[STAMP_ADDRESS_KEY] === address;
+    },
+  };
 }
 
 /**

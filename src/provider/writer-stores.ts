@@ -1,6 +1,12 @@
-import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiWriter, BatchStatus } from './api-writer.js';
-import { createOnce, NO_SDK_RETRIES, send, sendDelete, type WriterContext } from './writer-retry.js';
+import {
+  createOnce,
+  NO_SDK_RETRIES,
+  send,
+  sendDelete,
+  stampLookup,
+  type WriterContext,
+} from './writer-retry.js';
 
 type StoreWriter = Pick<
   ApiWriter,
@@ -23,8 +29,6 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
   const { client } = ctx.api;
   return {
     createVectorStore(body) {
-      const lineage = body.metadata[STAMP_LINEAGE_KEY];
-      const address = body.metadata[STAMP_ADDRESS_KEY];
       return createOnce(
         ctx,
         'vector_stores',
@@ -38,21 +42,13 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
             },
             NO_SDK_RETRIES,
           ),
-        // An unstamped store cannot be told apart from others: it is retried without a lookup.
-        lineage === undefined || address === undefined
-          ? undefined
-          : {
-              key: `vector_store\u0000${lineage}\u0000${address}`,
-              operation: { method: 'GET', path: '/vector_stores' },
-              list: (after, limit) =>
-                client.vectorStores.list(
-                  { order: 'desc', limit, ...(after ? { after } : {}) },
-                  NO_SDK_RETRIES,
-                ),
-              matches: (store) =>
-                store.metadata?.[STAMP_LINEAGE_KEY] === lineage &&
-                store.metadata?.[STAMP_ADDRESS_KEY] === address,
-            },
+        stampLookup(
+          'vector_store',
+          body.metadata,
+          { method: 'GET', path: '/vector_stores' },
+          (after, limit) =>
+            client.vectorStores.list({ order: 'desc', limit, ...(after ? { after } : {}) }, NO_SDK_RETRIES),
+        ),
       );
     },
 
