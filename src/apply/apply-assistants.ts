@@ -64,12 +64,5 @@ export async function createAssistants(run: ApplyRun, changes: readonly Change[]
 }
 
 export async function deleteAssistants(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  const deletes = changes.filter((c) => c.kind === 'assistant' && c.action === 'delete');
-  run.journalDeletes(deletes);
-  await run.each(deletes, async (change) => {
-    const resource = run.resource(change.address);
-    if (!resource) return;
-    await run.deleteManaged(change, resource);
-  });
-  run.endDeletes();
+  await run.deleteKind(changes, 'assistant');
 }

@@ -83,23 +83,7 @@ export function fileInUse(doc: StateDocument, id: string): string | undefined {
  * managed store or assistant still uses is left in place with a warning.
  */
 export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  const deletes = changes.filter((c) => c.kind === 'file' && c.action === 'delete');
-  run.journalDeletes(deletes);
-  await run.each(deletes, async (change) => {
-    const resource = run.resource(change.address);
-    if (!resource) return;
-    const user = fileInUse(run.state, resource.id);
-    if (user) {
-      run.warnings.push({
-        severity: 'warning',
-        code: 'FILE_IN_USE',
-        message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
-      });
-      return;
-    }
-    await run.deleteManaged(change, resource);
-  });
-  run.endDeletes();
+  await run.deleteKind(changes, 'file', { code: 'FILE_IN_USE', user: fileInUse });
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {

@@ -281,14 +281,7 @@ function pick(status: BatchStatus) {
 
 /** Detaches members that left the manifests, then the old attachments of replaced files. */
 export async function deleteMemberships(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  const deletes = changes.filter((c) => c.kind === 'vector_store_file' && c.action === 'delete');
-  run.journalDeletes(deletes);
-  await run.each(deletes, async (change) => {
-    const resource = run.resource(change.address);
-    if (resource?.kind !== 'vector_store_file') return;
-    await run.deleteManaged(change, resource);
-  });
-  run.endDeletes();
+  await run.deleteKind(changes, 'vector_store_file');
   // The old attachment stays until its replacement is attached and indexed. One of an old file
   // that goes too is left to the file's delete (see deleteFiles), which detaches it everywhere.
   const oldFiles = new Set(run.deposed.filter((d) => d.kind === 'file').map((d) => d.id));

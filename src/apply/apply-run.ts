@@ -1,5 +1,5 @@
 import { type AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
-import type { Address } from '../model/address.js';
+import type { Address, ResourceKind } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import type { Change, Plan } from '../model/plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
@@ -49,9 +49,6 @@ export class ApplyRun {
   readonly warnings: Diagnostic[] = [];
   readonly failed = new Set<Address>();
   readonly deposed: Deposed[] = [];
-  /** The deletes `journalDeletes` journals ahead, and each one's place among them. */
-  private deletesAhead: JournalAhead | undefined;
-  private aheadIndex = new Map<Address, number>();
 
   constructor(readonly input: ApplyInput) {}
 
@@ -120,37 +117,58 @@ export class ApplyRun {
   }
 
   /**
-   * Journals the deletes of a phase ahead, in groups (see JournalAhead): `deleteManaged` then makes
-   * each without a write of its own. Call `endDeletes` after the phase.
+   * The delete phase of one kind: every planned delete of it, journalled ahead in groups (see
+   * JournalAhead), `parallelism` at a time. With `keep`, a resource that something managed still
+   * uses (`keep.user`) is left in place with a `keep.code` warning.
    */
-  journalDeletes(changes: readonly Change[]): void {
+  async deleteKind(
+    changes: readonly Change[],
+    kind: ResourceKind,
+    keep?: {
+      code: 'FILE_IN_USE' | 'STORE_IN_USE';
+      user: (doc: StateDocument, id: string) => string | undefined;
+    },
+  ): Promise<void> {
     const doomed = changes.flatMap((change) => {
-      const resource = this.resource(change.address);
+      const resource = change.kind === kind && change.action === 'delete' && this.resource(change.address);
       return resource ? [{ change, resource }] : [];
     });
-    this.deletesAhead = new JournalAhead(
+    if (doomed.length === 0) return;
+    const journal = new JournalAhead(
       this.input.recorder,
       doomed.map(({ change, resource }) => deleteEntry(change, resource)),
     );
-    this.aheadIndex = new Map(doomed.map(({ change }, index) => [change.address, index]));
+    await this.each(
+      doomed.map((entry, index) => ({ ...entry, index })),
+      async ({ change, resource, index }) => {
+        const user = keep?.user(this.state, resource.id);
+        if (keep && user) {
+          this.warnings.push({
+            severity: 'warning',
+            code: keep.code,
+            message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
+          });
+          return;
+        }
+        await this.deleteManaged(change, resource, () => journal.take(index));
+      },
+    );
+    journal.end();
   }
 
-  /** Drops the journal entries of deletes journalled ahead but not made (kept in use, or stopped). */
-  endDeletes(): void {
-    this.deletesAhead?.end();
-    this.deletesAhead = undefined;
-    this.aheadIndex.clear();
-  }
-
-  /** The delete phase of a managed resource: journalled, then forgotten (see remove.ts). */
-  deleteManaged(change: Change, resource: StateResource): Promise<boolean> {
+  /**
+   * The delete phase of a managed resource: journalled (ahead, when `journalId` gives the entry's
+   * id), then forgotten (see remove.ts).
+   */
+  deleteManaged(
+    change: Change,
+    resource: StateResource,
+    journalId?: () => Promise<string>,
+  ): Promise<boolean> {
     const call = () => deleteRemote(this.input.writer, resource.kind, resource.id, storeIdOf(resource));
     const forget = (doc: StateDocument) => forgetResource(doc, change.address, resource.kind, resource.id);
     return this.step(change, 'delete', async () => {
-      const index = this.aheadIndex.get(change.address);
-      const ahead = this.deletesAhead;
-      if (ahead && index !== undefined)
-        await journalledAhead(this.input.recorder, await ahead.take(index), call, forget);
+      if (journalId) await journalledAhead(this.input.recorder, await journalId(), call, forget);
       else await journalled(this.input.recorder, [deleteEntry(change, resource)], call, forget);
       return undefined;
     });

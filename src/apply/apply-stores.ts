@@ -78,22 +78,6 @@ function storeInUse(doc: StateDocument, id: string): string | undefined {
 
 /** Deletes stores that left the manifests (their files' attachments go with them). */
 export async function deleteStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  const deletes = changes.filter((c) => c.kind === 'vector_store' && c.action === 'delete');
-  run.journalDeletes(deletes);
-  await run.each(deletes, async (change) => {
-    const resource = run.resource(change.address);
-    if (!resource) return;
-    // An assistant whose update failed may still search it: keep it until that is resolved.
-    const user = storeInUse(run.state, resource.id);
-    if (user) {
-      run.warnings.push({
-        severity: 'warning',
-        code: 'STORE_IN_USE',
-        message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
-      });
-      return;
-    }
-    await run.deleteManaged(change, resource);
-  });
-  run.endDeletes();
+  // An assistant whose update failed may still search it: keep it until that is resolved.
+  await run.deleteKind(changes, 'vector_store', { code: 'STORE_IN_USE', user: storeInUse });
 }
