@@ -70,17 +70,16 @@ async function runSize(size) {
   );
   const ours = await scenarios(size, shape, oursTool);
   const baseline = await scenarios(size, shape, baselineTool);
-  const stack = await makeStack(shape); // the bounds are the same for both runs
+  // Both tools ran on copies of one stack: its bounds are theirs.
   const bounds = floors({
-    stack: stack.spec,
+    stack: ours.spec,
     latencyMs: EMULATOR.latencyMs,
     parallelism: PARALLELISM,
     indexDelayMs: EMULATOR.indexDelayMs,
     indexDelayPerMbMs: EMULATOR.indexDelayPerMbMs,
-    changed: changedFiles(stack.spec),
+    changed: changedFiles(ours.spec),
   });
-  await rm(stack.dir, { recursive: true, force: true });
-  return { size, shape, bounds, tools: { 'assistants-iac': ours, 'SDK script': baseline } };
+  return { size, shape, bounds, tools: { 'assistants-iac': ours.figures, 'SDK script': baseline.figures } };
 }
 
 /** A fresh emulator and a fresh copy of the stack, then the six scenarios with one tool. */
@@ -119,7 +118,7 @@ async function scenarios(size, shape, tool) {
   } finally {
     await rm(stack.dir, { recursive: true, force: true });
   }
-  return out;
+  return { figures: out, spec: stack.spec };
 }
 
 /** One small file from each store in turn, CHANGED in all: what scenarios 4 and 5 edit. */

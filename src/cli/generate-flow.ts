@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError } from '../errors/index.js';
 import {
   adoptableStores,
@@ -108,9 +107,7 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
       serializeState(doc, store.location);
       const moved = await moveInto(stage, target, dir);
       try {
-        await new StateRecorder(store, emptyState(lineage, stack)).mutate((next) => {
-          Object.assign(next.resources, generated.resources);
-        });
+        await store.write(doc);
       } catch (err) {
         for (const entry of moved) await rm(entry, { recursive: true, force: true });
         throw err;
