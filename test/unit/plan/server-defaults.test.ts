@@ -6,6 +6,7 @@ import { liveFile } from '../../../src/provider/files.js';
 import type { LiveView } from '../../../src/provider/live-view.js';
 import { liveMember } from '../../../src/provider/vector-store-files.js';
 import { liveVectorStore } from '../../../src/provider/vector-stores.js';
+import { apiFile, apiMember, apiStore } from '../../helpers/api-objects.js';
 import {
   appliedState,
   assistant,
@@ -26,40 +27,27 @@ const stamp = (address: string) => ({ assistants_iac_lineage: LINEAGE, assistant
  */
 function echoes(extra: Partial<LiveView> = {}): LiveView {
   const live = emptyLive();
-  const f = liveFile({
-    id: 'file-doc',
-    object: 'file',
-    bytes: 100,
-    created_at: 1,
-    filename: 'doc.md',
-    purpose: 'assistants',
-    status: 'processed',
-  } as OpenAI.Files.FileObject);
+  const f = liveFile(
+    apiFile('file-doc', { bytes: 100, created_at: 1, filename: 'doc.md' }) as OpenAI.Files.FileObject,
+  );
   live.files.set(f.id, f);
-  const s = liveVectorStore({
-    id: 'vs_kb',
-    object: 'vector_store',
-    created_at: 1,
-    name: 'kb',
-    usage_bytes: 100,
-    file_counts: { in_progress: 0, completed: 1, failed: 0, cancelled: 0, total: 1 },
-    status: 'completed',
-    expires_at: null,
-    last_active_at: 1,
-    metadata: stamp('vector_store.kb'),
-  } as OpenAI.VectorStores.VectorStore);
+  const s = liveVectorStore(
+    apiStore('vs_kb', {
+      created_at: 1,
+      name: 'kb',
+      usage_bytes: 100,
+      file_counts: { in_progress: 0, completed: 1, failed: 0, cancelled: 0, total: 1 },
+      last_active_at: 1,
+      metadata: stamp('vector_store.kb'),
+    }) as OpenAI.VectorStores.VectorStore,
+  );
   live.vectorStores.set(s.id, s);
-  const m = liveMember({
-    id: 'file-doc',
-    object: 'vector_store.file',
-    usage_bytes: 100,
-    created_at: 1,
-    vector_store_id: 'vs_kb',
-    status: 'completed',
-    last_error: null,
-    chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } },
-    attributes: {},
-  } as OpenAI.VectorStores.VectorStoreFile);
+  const m = liveMember(
+    apiMember('file-doc', 'vs_kb', {
+      usage_bytes: 100,
+      created_at: 1,
+    }) as OpenAI.VectorStores.VectorStoreFile,
+  );
   live.members.set('vs_kb', new Map([[m.id, m]]));
   for (const [id, model, extraFields] of [
     ['asst_chat', 'gpt-4o', { temperature: 1, top_p: 1 }],

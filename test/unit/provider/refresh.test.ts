@@ -7,6 +7,7 @@ import { toApiError } from '../../../src/provider/api-errors.js';
 import { mapLimit } from '../../../src/provider/concurrency.js';
 import { type RefreshRequest, refresh } from '../../../src/provider/refresh.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
+import { apiAssistant, apiFile, apiList, apiMember, apiStore } from '../../helpers/api-objects.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 
 const ORIGIN = NOCK_ORIGIN;
@@ -30,79 +31,11 @@ function request(overrides: Partial<RefreshRequest> = {}): RefreshRequest {
   };
 }
 
-/** A list response as the API shapes it: ids of the ends, has_more. */
-function list<T extends { id: string }>(data: T[], hasMore = false) {
-  return {
-    object: 'list',
-    data,
-    first_id: data[0]?.id ?? null,
-    last_id: data.at(-1)?.id ?? null,
-    has_more: hasMore,
-  };
-}
-
-function rawFile(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'file',
-    bytes: 42,
-    created_at: 1_700_000_000,
-    filename: `${id}.md`,
-    purpose: 'assistants',
-    status: 'processed',
-    ...overrides,
-  };
-}
-
-function rawStore(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'vector_store',
-    created_at: 1_700_000_000,
-    name: id,
-    usage_bytes: 0,
-    file_counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0 },
-    status: 'completed',
-    expires_at: null,
-    last_active_at: 1_700_000_000,
-    metadata: {},
-    ...overrides,
-  };
-}
-
-function rawMember(id: string, storeId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'vector_store.file',
-    usage_bytes: 10,
-    created_at: 1_700_000_000,
-    vector_store_id: storeId,
-    status: 'completed',
-    last_error: null,
-    chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } },
-    attributes: {},
-    ...overrides,
-  };
-}
-
-function rawAssistant(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'assistant',
-    created_at: 1_700_000_000,
-    name: id,
-    description: null,
-    model: 'gpt-4o',
-    instructions: null,
-    tools: [],
-    tool_resources: {},
-    metadata: {},
-    temperature: 1,
-    top_p: 1,
-    response_format: 'auto',
-    ...overrides,
-  };
-}
+const list = apiList;
+const rawFile = apiFile;
+const rawStore = apiStore;
+const rawMember = apiMember;
+const rawAssistant = apiAssistant;
 
 const storeIds = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => `vs_${String(from + i).padStart(3, '0')}`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/provider/api-client.js';
 import { Pacer } from '../../../src/provider/pacer.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
+import { apiList, apiStore } from '../../helpers/api-objects.js';
 import { NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 
 // A create that may have happened (5xx, dropped connection) is looked for before the next attempt;
@@ -28,19 +29,9 @@ function writer(retries = 6) {
 }
 
 const body = { name: 'docs', metadata: STAMP, expires_after: null };
-const store = (id: string) => ({
-  id,
-  object: 'vector_store',
-  created_at: NOW_S,
-  name: 'docs',
-  usage_bytes: 0,
-  file_counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0 },
-  status: 'completed',
-  expires_at: null,
-  last_active_at: NOW_S,
-  metadata: STAMP,
-});
-const list = (data: unknown[]) => ({ object: 'list', data, first_id: '', last_id: '', has_more: false });
+const store = (id: string) =>
+  apiStore(id, { created_at: NOW_S, last_active_at: NOW_S, name: 'docs', metadata: STAMP });
+const list = apiList;
 const error = (message: string) => ({ error: { message, type: 'server_error', param: null, code: null } });
 
 describe('sdkWriter create: lookups and 429s', () => {

@@ -7,6 +7,7 @@ import { type ApiClient, createApiClient } from '../../../src/provider/api-clien
 import type { AssistantBody, VectorStoreBody } from '../../../src/provider/api-writer.js';
 import { Pacer } from '../../../src/provider/pacer.js';
 import { type SdkWriterOptions, sdkWriter } from '../../../src/provider/sdk-writer.js';
+import { apiAssistant, apiFile, apiList, apiStore } from '../../helpers/api-objects.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 import { rejection } from '../../helpers/rejection.js';
 
@@ -60,62 +61,18 @@ function writer(options: SdkWriterOptions = {}) {
   return { api, sleeps, pacerSleeps, pacer };
 }
 
-function list<T extends { id: string }>(data: T[], hasMore = false) {
-  return {
-    object: 'list',
-    data,
-    first_id: data[0]?.id ?? '',
-    last_id: data.at(-1)?.id ?? '',
-    has_more: hasMore,
-  };
-}
+const list = apiList;
 
 function rawFile(id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'file',
-    bytes: 11,
-    created_at: NOW_S,
-    filename: 'notes.md',
-    purpose: 'assistants',
-    status: 'processed',
-    ...overrides,
-  };
+  return apiFile(id, { bytes: 11, created_at: NOW_S, filename: 'notes.md', ...overrides });
 }
 
 function rawStore(id: string, metadata: Record<string, string>, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'vector_store',
-    created_at: NOW_S,
-    name: 'docs',
-    usage_bytes: 0,
-    file_counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0 },
-    status: 'completed',
-    expires_at: null,
-    last_active_at: NOW_S,
-    metadata,
-    ...overrides,
-  };
+  return apiStore(id, { created_at: NOW_S, last_active_at: NOW_S, name: 'docs', metadata, ...overrides });
 }
 
 function rawAssistant(id: string, metadata: Record<string, string>, overrides: Record<string, unknown> = {}) {
-  return {
-    id,
-    object: 'assistant',
-    created_at: NOW_S,
-    name: 'helper',
-    description: null,
-    model: 'gpt-4o',
-    instructions: null,
-    tools: [],
-    tool_resources: {},
-    metadata,
-    temperature: 1,
-    top_p: 1,
-    response_format: 'auto',
-    ...overrides,
-  };
+  return apiAssistant(id, { created_at: NOW_S, name: 'helper', metadata, ...overrides });
 }
 
 const stamp = (address: string) => ({
