@@ -46,7 +46,10 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
               bytes: attributes.bytes,
             }),
           (doc, result) => {
-            if (old && replacing) run.deposed.push(depose(doc, change.address, 'file', old.id));
+            if (old?.kind === 'file' && replacing) {
+              const { filename, bytes } = old.attributes;
+              run.deposed.push(depose(doc, change.address, 'file', old.id, { expect: { filename, bytes } }));
+            }
             doc.resources[change.address] = {
               kind: 'file',
               id: result.id,

@@ -165,13 +165,9 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
               old.id !== attributes.file_id
             ) {
               run.deposed.push(
-                depose(
-                  doc,
-                  change.address,
-                  'vector_store_file',
-                  old.id,
-                  String(old.attributes.vector_store_id),
-                ),
+                depose(doc, change.address, 'vector_store_file', old.id, {
+                  storeId: String(old.attributes.vector_store_id),
+                }),
               );
             }
             doc.resources[change.address] = {
@@ -257,6 +253,11 @@ async function waitAndReport(
       };
       run.failed.add(change.address);
       run.errors.push(diagnostic);
+      // Attached, but not usable: the state says so, and the next plan attaches it again.
+      run.input.recorder.record((doc) => {
+        const held = doc.resources[change.address];
+        if (held?.kind === 'vector_store_file' && held.id === member.id) held.failed = { code, message };
+      });
       sink({
         type: 'resource-failed',
         address: change.address,

@@ -2,9 +2,10 @@ import { type AssistantsError, type Diagnostic, toAssistantsError } from '../err
 import type { Address, ResourceKind } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import type { Change, Plan } from '../model/plan.js';
+import { fileProblem } from '../plan/ownership.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import { mapLimit } from '../provider/concurrency.js';
-import type { ApiReader } from '../provider/live-view.js';
+import type { ApiReader, LiveView } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
@@ -34,6 +35,11 @@ export interface ApplyInput {
   recorder: StateRecorder;
   writer: ApiWriter;
   reader: ApiReader;
+  /**
+   * What the refresh read (the state's resources and the journal's pending deletes), to check that
+   * an old file left by a replacement is still the one this stack uploaded before it is deleted.
+   */
+  live?: LiveView;
   sink: ApplyEventSink;
   options: ApplyOptions;
 }
@@ -174,6 +180,10 @@ export class ApplyRun {
     });
   }
 
+  private deposedDoubt(old: Deposed) {
+    return deposedDoubtOf(old, this.state, this.input.live);
+  }
+
   fail(change: Change, err: unknown): void {
     const error: AssistantsError = toAssistantsError(err);
     const diagnostic: Diagnostic = {
@@ -212,6 +222,22 @@ export class ApplyRun {
    * stores, so they need no call of their own: they are reported and dropped with it.
    */
   async deleteDeposed(old: Deposed, along: readonly Deposed[] = []): Promise<boolean> {
+    const doubt = this.deposedDoubt(old);
+    if (doubt) {
+      // Not provably this stack's: left in place, and the journal entry that named it dropped.
+      const change = deposedChange(old, this.input.plan.changes);
+      const diagnostic: Diagnostic = {
+        severity: doubt.code === 'PENDING_UNVERIFIED' ? 'warning' : 'error',
+        code: doubt.code,
+        message: `${change.address} (${old.id}), the old half of a replacement, ${doubt.message}; it is left in place`,
+      };
+      if (diagnostic.severity === 'error') this.errors.push(diagnostic);
+      else this.warnings.push(diagnostic);
+      await this.input.recorder.mutate((doc) => {
+        for (const entry of [old, ...along]) undepose(doc, entry);
+      });
+      return false;
+    }
     const deleted = await this.step(deposedChange(old, this.input.plan.changes), 'delete', async () => {
       await deleteRemote(this.input.writer, old.kind, old.id, old.storeId);
       await this.input.recorder.mutate((doc) => undepose(doc, old));
@@ -232,6 +258,35 @@ export class ApplyRun {
       });
     return true;
   }
+}
+
+/** Why an old half of a replacement cannot be shown to be this stack's, if it cannot. */
+export function deposedDoubtOf(
+  old: Deposed,
+  state: StateDocument,
+  live: LiveView | undefined,
+): { code: 'FILE_IDENTITY_MISMATCH' | 'PENDING_UNVERIFIED'; message: string } | undefined {
+  if (old.kind === 'vector_store_file') {
+    const ours = Object.values(state.resources).some(
+      (r) => r.kind === 'vector_store' && r.id === old.storeId,
+    );
+    return ours
+      ? undefined
+      : {
+          code: 'PENDING_UNVERIFIED',
+          message: `is attached to ${old.storeId}, which is not a store of this state (any more)`,
+        };
+  }
+  if (!live) return undefined;
+  const found = live.files.get(old.id);
+  if (!found) return undefined;
+  if (!old.expect)
+    return {
+      code: 'PENDING_UNVERIFIED',
+      message:
+        "is named by a journal entry that does not record its name and size, so it cannot be checked to be this stack's",
+    };
+  return fileProblem(old.expect, found.attributes);
 }
 
 function deleteEntry(change: Change, resource: StateResource): JournalEntry {

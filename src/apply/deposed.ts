@@ -15,6 +15,11 @@ export interface Deposed {
   id: string;
   /** For an attachment: its store. */
   storeId?: string;
+  /**
+   * For a file: the name and size the state recorded for it. Files carry no stamp, so this is
+   * how the delete is checked to hit the file this stack uploaded (see ApplyRun.deleteDeposed).
+   */
+  expect?: { filename: string; bytes: number };
   pendingId: string;
 }
 
@@ -24,8 +29,9 @@ export function depose(
   address: Address,
   kind: Deposed['kind'],
   id: string,
-  storeId?: string,
+  along: { storeId?: string; expect?: { filename: string; bytes: number } } = {},
 ): Deposed {
+  const { storeId, expect } = along;
   const pendingId = randomUUID();
   doc.pending.push({
     id: pendingId,
@@ -35,8 +41,9 @@ export function depose(
     started_at: new Date().toISOString(),
     resource_id: id,
     ...(storeId ? { match: { vector_store_id: storeId, file_id: id } } : {}),
+    ...(expect ? { match: { filename: expect.filename, bytes: expect.bytes } } : {}),
   });
-  return { address, kind, id, pendingId, ...(storeId ? { storeId } : {}) };
+  return { address, kind, id, pendingId, ...(storeId ? { storeId } : {}), ...(expect ? { expect } : {}) };
 }
 
 /** Drops the journal entry of a deposed object once it is gone. */
@@ -56,6 +63,8 @@ export function leftoverDeposed(doc: StateDocument): Deposed[] {
     if (doc.resources[op.address]?.id === op.resource_id) return [];
     const storeId = op.match?.vector_store_id;
     if (op.kind === 'vector_store_file' && !storeId) return [];
+    const { filename, bytes } = op.match ?? {};
+    const expect = filename !== undefined && bytes !== undefined ? { filename, bytes } : undefined;
     return [
       {
         address: op.address,
@@ -63,6 +72,7 @@ export function leftoverDeposed(doc: StateDocument): Deposed[] {
         id: op.resource_id,
         pendingId: op.id,
         ...(storeId ? { storeId } : {}),
+        ...(expect ? { expect } : {}),
       },
     ];
   });

@@ -5,8 +5,8 @@ import { resolveJournal } from '../apply/resolve-journal.js';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
-import { type Plan, planHasChanges } from '../model/plan.js';
-import { readPlanFile, type SavedPlan } from '../plan/plan-file.js';
+import { planHasChanges } from '../model/plan.js';
+import { readPlanFile } from '../plan/plan-file.js';
 import {
   hashFiles,
   loadDesired,
@@ -15,7 +15,9 @@ import {
   readStateFor,
   refreshFor,
 } from '../plan/prepare-plan.js';
+import { checkSavedPlan, checkUnclaimedLineage } from '../plan/saved-plan.js';
 import { createApiClient } from '../provider/api-client.js';
+import { readAccount } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
@@ -58,7 +60,9 @@ export async function runApplyFlow(
     );
   const waitTimeoutMs = parseDuration(flags.waitTimeout, '--wait-timeout');
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
-  const saved = mode.planFile ? await readPlanFile(path.resolve(io.cwd, mode.planFile)) : undefined;
+  const saved = mode.planFile
+    ? await readPlanFile(path.resolve(io.cwd, mode.planFile), mode.planFile)
+    : undefined;
   // A saved plan is applied with the targets it was made with.
   if (saved && flags.target.length > 0 && flags.target.join() !== saved.targets.join())
     throw new AssistantsError(
@@ -88,7 +92,12 @@ export async function runApplyFlow(
       return;
     }
     const desired: Desired = loaded?.desired ?? emptyDesired(existing?.stack ?? 'default');
-    const doc: StateDocument = existing ?? emptyState(saved?.lineage ?? randomUUID(), desired.stack);
+    // Lineage is born in a state. A plan made against no state proposes one; it becomes this new
+    // state's only if no other state took it first (see checkUnclaimedLineage).
+    if (saved && !existing && saved.serial === 0)
+      checkUnclaimedLineage(saved, await readAccount(reader), mode.planFile as string);
+    const lineage = saved && !existing && saved.serial === 0 ? saved.lineage : randomUUID();
+    const doc: StateDocument = existing ?? emptyState(lineage, desired.stack);
     const active = new StateRecorder(store, doc);
     recorder = active;
     const hashes = await hashFiles(desired, `${path.resolve(io.cwd, globals.state)}.hashes.json`);
@@ -127,6 +136,7 @@ export async function runApplyFlow(
         recorder: active,
         writer,
         reader,
+        live,
         sink,
         options: { parallelism, wait: flags.wait, waitTimeoutMs, stop, destroy: mode.destroy },
       }),
@@ -158,25 +168,6 @@ export async function runApplyFlow(
 
 function emptyDesired(stack: string): Desired {
   return { stack, manifests: [], files: [], vectorStores: [], memberships: [], assistants: [] };
-}
-
-/** A saved plan is applied only as made: same lineage, same serial, same manifests, same changes. */
-function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolean, file: string): void {
-  const stale = (what: string) =>
-    new AssistantsError('PLAN_STALE', `Saved plan is stale: ${what} since ${file} was made`, {
-      hint: 'run `assistants plan -o FILE` again, review it, and apply the new file',
-    });
-  if (stateExists && saved.lineage !== plan.lineage)
-    throw stale('the state belongs to another lineage (another stack)');
-  if (saved.serial !== plan.serial)
-    throw stale(`the state moved on (serial ${saved.serial} → ${plan.serial})`);
-  if (saved.manifest_digest !== plan.manifestDigest)
-    throw stale('the manifests or the files they name changed');
-  const now = new Map(plan.changes.filter((c) => c.action !== 'no-op').map((c) => [c.address, c.action]));
-  const differs = [...new Set([...now.keys(), ...saved.actions.keys()])].filter(
-    (address) => (now.get(address)?.replace('-', ',') ?? '') !== (saved.actions.get(address) ?? ''),
-  );
-  if (differs.length > 0) throw stale(`the live resources changed (${differs.slice(0, 3).join(', ')})`);
 }
 
 const QUESTIONS = {

@@ -84,7 +84,13 @@ export function gcCommand(context: CommandContext): Command {
         if (format === 'json') io.stdout(renderPlanJson(plan));
         else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
         else io.stdout(plan.changes.length === 0 ? 'Nothing to collect.\n' : renderPlanText(plan, style));
-        if (format !== 'json' && plan.warnings.length > 0) io.stderr(renderDiagnostics(plan.warnings, style));
+        if (format !== 'json' && plan.errors.length + plan.warnings.length > 0)
+          io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));
+        if (plan.errors.length > 0) {
+          // Nothing is collected while the state names something that is not this stack's.
+          context.exitCode = EXIT.ERROR;
+          return;
+        }
         if (!planHasChanges(plan)) return;
         if (!flags.autoApprove) await approve(context, 'gc');
 

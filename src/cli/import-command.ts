@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Command } from 'commander';
 import { StateRecorder } from '../apply/state-recorder.js';
-import { AssistantsError } from '../errors/index.js';
+import { AssistantsError, toAssistantsError } from '../errors/index.js';
 import { parseAddress } from '../model/address.js';
+import { stamped } from '../plan/desired-attributes.js';
 import { importResource } from '../plan/import-resource.js';
+import { ownedBy } from '../plan/ownership.js';
 import { hashFiles, loadDesired, readStateFor } from '../plan/prepare-plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { retrieveResource } from '../provider/retrieve.js';
+import { sdkWriter } from '../provider/sdk-writer.js';
+import { remember } from '../state/forget-resources.js';
 import { emptyState } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
@@ -108,9 +112,45 @@ export function importCommand(context: CommandContext): Command {
           state,
           flags.force === true,
         );
-        await new StateRecorder(store, state).mutate((doc) => {
+        const recorder = new StateRecorder(store, state);
+        await recorder.mutate((doc) => {
           doc.resources[address] = resource;
+          remember(doc, new Set([id]));
         });
+        // A stamp that names another state or address is rewritten now, with the consent --force
+        // gave (or, for this state's own stamp under another address, plainly): plans refuse to
+        // change a store or assistant whose stamp is not this state's for its address.
+        if (resource.kind === 'vector_store' || resource.kind === 'assistant') {
+          const metadata = resource.attributes.metadata;
+          if (!ownedBy(metadata, state.lineage, address)) {
+            const restamped = stamped(metadata, state.lineage, address);
+            try {
+              const writer = sdkWriter(api);
+              if (resource.kind === 'vector_store') await writer.updateVectorStoreMetadata(id, restamped);
+              else await writer.updateAssistantMetadata(id, restamped);
+            } catch (err) {
+              // Not taken after all: the state must not hold what it cannot stamp.
+              await recorder.mutate((doc) => {
+                delete doc.resources[address];
+              });
+              const error = toAssistantsError(err);
+              throw new AssistantsError(
+                'STAMP_FAILED',
+                `could not stamp ${id} as ${address}: ${error.message}`,
+                {
+                  hint: 'nothing was imported; run the import again',
+                  cause: err,
+                },
+              );
+            }
+            await recorder.mutate((doc) => {
+              const held = doc.resources[address];
+              if (held?.kind === 'vector_store' || held?.kind === 'assistant')
+                held.attributes = { ...held.attributes, metadata: restamped } as typeof held.attributes;
+            });
+            io.stderr(`note: ${id} now carries this state's ownership stamp for ${address}\n`);
+          }
+        }
         for (const note of notes) io.stderr(`note: ${note}\n`);
         io.stdout(
           `Import successful: ${address} is ${id}. Run \`assistants plan\` to see how it differs from the manifests.\n`,

@@ -6,7 +6,7 @@ import { preparePlan } from '../plan/prepare-plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
-import { renderPlanJson } from '../render/plan-json.js';
+import { renderPlanJson, renderSavedPlan } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { parseDuration } from './duration.js';
@@ -94,7 +94,7 @@ export function planCommand(context: CommandContext): Command {
       }
       if (flags.out) {
         const out = path.resolve(io.cwd, flags.out);
-        await writePlanFile(out, renderPlanJson(plan));
+        await writePlanFile(out, renderSavedPlan(plan, new Date()));
         if (format === 'text')
           io.stdout(`\nSaved the plan to ${flags.out}; apply it with: assistants apply ${flags.out}\n`);
       }

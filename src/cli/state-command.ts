@@ -1,11 +1,17 @@
 import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { AssistantsError, type Diagnostic } from '../errors/index.js';
+import { StateRecorder } from '../apply/state-recorder.js';
+import { AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
 import { didYouMeanSuffix } from '../manifest/suggest.js';
 import { type Address, parseAddress, type ResourceKind } from '../model/address.js';
 import { sortedEntries } from '../model/order.js';
+import { ownedBy } from '../plan/ownership.js';
+import { createApiClient } from '../provider/api-client.js';
+import { sdkWriter } from '../provider/sdk-writer.js';
+import { removeStamp, type UnstampOutcome } from '../provider/unstamp.js';
 import { counted } from '../render/diagnostics-text.js';
-import type { StateDocument, StateResource } from '../state/state-document.js';
+import { forgetResources, remember } from '../state/forget-resources.js';
+import type { ForgottenResource, StateDocument, StateResource } from '../state/state-document.js';
 import { withStateLock } from '../state/state-store.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
@@ -79,33 +85,109 @@ function rmCommand(context: CommandContext): Command {
     .description(
       'forget resources: they stay in the API but are no longer managed (nothing is deleted). All or none are removed',
     )
-    .argument('<addresses...>', 'addresses of the resources to forget')
+    .argument('<addresses...>', 'addresses of the resources to forget (a store takes its memberships along)')
     .option('--lock-timeout <duration>', 'how long to wait for another run to release the state lock', '0s')
-    .action(async (args: string[], opts: { lockTimeout: string }) => {
+    .option(
+      '--keep-stamps',
+      'do not call the API to take the ownership stamp off forgotten stores and assistants (the state records them instead)',
+    )
+    .action(async (args: string[], opts: { lockTimeout: string; keepStamps?: boolean }) => {
       const timeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
       const addresses = [...new Set(args)];
       checkAddresses(addresses);
       const store = openStateStore(context);
       // Fail fast, without waiting on the lock or creating the state folder; checked again under it.
       checkPresent(await store.read(), addresses, store.location);
-      const after = await withStateLock(store, 'state rm', { timeoutMs }, async () => {
-        const doc = await store.read();
-        checkPresent(doc, addresses, store.location);
-        const current = doc as StateDocument;
-        const gone = new Set(addresses);
-        const resources = Object.fromEntries(Object.entries(current.resources).filter(([a]) => !gone.has(a)));
-        // A journal entry of a forgotten resource would adopt it back on the next run.
-        const pending = current.pending.filter((op) => !gone.has(op.address));
-        return store.write({ ...current, resources, pending });
-      });
       const { io } = context;
-      io.stdout(addresses.map((a) => `Removed ${a}\n`).join(''));
-      io.stdout(
-        `Removed ${counted(addresses.length, 'resource')} from ${store.location}; nothing was deleted in the API.\n`,
+      const { forgetting, after, stamps } = await withStateLock(
+        store,
+        'state rm',
+        { timeoutMs },
+        async () => {
+          const doc = await store.read();
+          checkPresent(doc, addresses, store.location);
+          const forgetting = forgetResources(doc as StateDocument, addresses, new Date().toISOString());
+          // One write forgets them all and records the stamped ones, before any call is made.
+          const recorder = new StateRecorder(store, await store.write(forgetting.doc));
+          const stamps = await takeStamps(context, forgetting.stamped, recorder.doc.lineage, opts.keepStamps);
+          const settled = new Set(stamps.filter((s) => s.outcome !== 'recorded').map((s) => s.id));
+          if (settled.size > 0) await recorder.mutate((d) => remember(d, settled));
+          await recorder.settled();
+          return { forgetting, after: recorder.doc, stamps };
+        },
       );
-      for (const note of danglingDependencies(after, addresses)) io.stderr(`note: ${note}\n`);
+      const along = new Set(forgetting.along);
+      io.stdout(
+        forgetting.removed
+          .map((a) => `Removed ${a}${along.has(a) ? ` (with its store ${storeOf(a)})` : ''}\n`)
+          .join(''),
+      );
+      io.stdout(
+        `Removed ${counted(forgetting.removed.length, 'resource')} from ${store.location}; nothing was deleted in the API.\n`,
+      );
+      for (const stamp of stamps) io.stdout(`${stamp.address} (${stamp.id}): ${stamp.words}\n`);
+      for (const note of danglingDependencies(after, forgetting.removed)) io.stderr(`note: ${note}\n`);
       context.exitCode = EXIT.OK;
     });
+}
+
+interface StampResult {
+  address: string;
+  id: string;
+  /** `recorded`: the stamp stays, and the state's `forgotten` list keeps the id from gc. */
+  outcome: UnstampOutcome | 'recorded';
+  words: string;
+}
+
+/**
+ * Takes this state's stamp off each forgotten store and assistant, so that nothing marks it as
+ * this stack's any more (gc, import elsewhere). Where the API cannot be asked (no key, --keep-stamps,
+ * an error), the stamp stays and the state's record of the id keeps gc away from it.
+ */
+async function takeStamps(
+  context: CommandContext,
+  stamped: readonly ForgottenResource[],
+  lineage: string,
+  keep: boolean | undefined,
+): Promise<StampResult[]> {
+  if (stamped.length === 0) return [];
+  const recorded = (f: ForgottenResource, why: string): StampResult => ({
+    address: f.address,
+    id: f.id,
+    outcome: 'recorded',
+    words: `its ownership stamp stays (${why}); the state records it as forgotten, so gc leaves it alone`,
+  });
+  const { io } = context;
+  if (keep) return stamped.map((f) => recorded(f, '--keep-stamps'));
+  if (!io.env.OPENAI_API_KEY) return stamped.map((f) => recorded(f, 'OPENAI_API_KEY is not set'));
+  const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
+  const writer = sdkWriter(api, { retries: 2 });
+  const results: StampResult[] = [];
+  for (const f of stamped) {
+    try {
+      const outcome = await removeStamp(api, writer, f.kind, f.id, (metadata) =>
+        ownedBy(metadata, lineage, f.address),
+      );
+      results.push({
+        address: f.address,
+        id: f.id,
+        outcome,
+        words: {
+          removed: "ownership stamp removed: it is no longer marked as this stack's",
+          gone: 'the API no longer has it',
+          kept: 'its stamp does not name this state and address, so it was left exactly as it is',
+        }[outcome],
+      });
+    } catch (err) {
+      results.push(recorded(f, `the API call failed: ${toAssistantsError(err).code}`));
+    }
+  }
+  return results;
+}
+
+/** `vector_store.STORE` of a membership address. */
+function storeOf(address: string): string {
+  return `vector_store.${parseAddress(address)?.store ?? ''}`;
 }
 
 function sortedResources(doc: StateDocument | undefined): [Address, StateResource][] {

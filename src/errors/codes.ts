@@ -80,9 +80,14 @@ export const ERROR_CODES = {
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
+  PENDING_UNVERIFIED:
+    "(warning) a journalled delete that cannot be checked to hit this stack's object (no name and size recorded, or a store not in the state): left in place",
   // Import
   ALREADY_MANAGED: 'import of an address the state already holds',
-  OWNED_ELSEWHERE: 'import of a resource stamped by another state (use --force to take it over)',
+  OWNED_ELSEWHERE:
+    'a resource stamped by another state or address: import refuses it without --force; plan, apply, destroy, gc and state rm never change it',
+  FILE_IDENTITY_MISMATCH:
+    'a file id in the state whose live name or size is not what the state recorded: it is not the file this stack uploaded',
   GENERATE_TARGET_NOT_EMPTY: 'import --generate into a folder that already holds manifests',
   STATE_NOT_EMPTY: 'import --generate with a state that already holds resources',
   GENERATED_MANIFEST_INVALID: 'a live value that the manifests do not accept stops import --generate',

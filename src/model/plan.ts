@@ -40,6 +40,8 @@ export const JSON_ACTIONS: Record<Action, readonly string[]> = {
  * - `dependency_replaced`: a store or file this resource hangs on is replaced, so it is remade too.
  * - `changed`: attributes differ and the API updates them in place.
  * - `not_in_manifest`: in the state, no longer in the manifests.
+ * - `index_failed`: a file attached to a store failed to index (or its indexing was cancelled):
+ *   it is detached and attached again.
  * - `leaked` (gc): stamped with this state's lineage but absent from it (a run killed between the
  *   create and the state write).
  * - `unused` (gc): a file that only expired stores used.
@@ -54,6 +56,7 @@ export type ActionReason =
   | 'dependency_replaced'
   | 'changed'
   | 'not_in_manifest'
+  | 'index_failed'
   | 'leaked'
   | 'unused'
   | 'unchanged';

@@ -1,10 +1,10 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address, ResourceKind } from '../model/address.js';
-import { compareCodeUnits } from '../model/order.js';
+import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
-import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { AccountView } from '../provider/refresh.js';
 import type { StateDocument } from '../state/state-document.js';
+import { fileProblem, ownershipError, stampOf, stampProblem } from './ownership.js';
 
 export interface GarbageOptions {
   /** Expired stores of this state, and files only they used. */
@@ -29,34 +29,56 @@ export function collectGarbage(
 ): Plan {
   const changes: Change[] = [];
   const warnings: Diagnostic[] = [];
+  const errors: Diagnostic[] = [];
   const stateIds = new Set(Object.values(state.resources).map((r) => r.id));
+  const forgotten = new Set((state.forgotten ?? []).map((f) => f.id));
+  const referenced = referencedIds(state, account);
   const expiredStores = new Set<string>();
+  const keep = (address: Address, id: string, why: string) =>
+    warnings.push({
+      severity: 'warning',
+      code: address.startsWith('file.') ? 'FILE_IN_USE' : 'STORE_IN_USE',
+      message: `${address} (${id}) is left in place: ${why}`,
+    });
 
   if (options.expired) {
-    for (const [address, resource] of Object.entries(state.resources)) {
-      if (resource.kind !== 'vector_store' || account.vectorStores.get(resource.id)?.status !== 'expired')
+    for (const [address, resource] of sortedEntries(state.resources)) {
+      const live = resource.kind === 'vector_store' ? account.vectorStores.get(resource.id) : undefined;
+      if (live?.status !== 'expired') continue;
+      const problem = stampProblem(live.attributes.metadata, state.lineage, address);
+      if (problem) {
+        errors.push(ownershipError(address, resource.id, problem, 'delete'));
         continue;
+      }
       expiredStores.add(resource.id);
       changes.push(deletion(address, 'vector_store', resource.id, 'expired', resource.attributes));
     }
-    for (const [address, resource] of Object.entries(state.resources)) {
-      if (resource.kind !== 'file' || !account.files.has(resource.id)) continue;
-      if (onlyExpiredUse(state, resource.id, expiredStores))
-        changes.push(deletion(address, 'file', resource.id, 'unused', resource.attributes));
+    for (const [address, resource] of sortedEntries(state.resources)) {
+      if (resource.kind !== 'file') continue;
+      const live = account.files.get(resource.id);
+      if (!live || !onlyExpiredUse(state, resource.id, expiredStores)) continue;
+      const user = referenced.get(resource.id);
+      if (user) keep(address, resource.id, `${user} still uses it`);
+      else {
+        const problem = fileProblem(resource.attributes, live.attributes);
+        if (problem) errors.push(ownershipError(address, resource.id, problem, 'delete'));
+        else changes.push(deletion(address, 'file', resource.id, 'unused', resource.attributes));
+      }
     }
   }
 
   if (options.leaked) {
-    const ours = (metadata: Record<string, string>) => metadata[STAMP_LINEAGE_KEY] === state.lineage;
-    for (const store of account.vectorStores.values()) {
-      if (stateIds.has(store.id) || !ours(store.attributes.metadata)) continue;
-      const address = store.attributes.metadata[STAMP_ADDRESS_KEY] ?? `vector_store.${store.id}`;
-      changes.push(deletion(address, 'vector_store', store.id, 'leaked', store.attributes));
-    }
-    for (const assistant of account.assistants?.values() ?? []) {
-      if (stateIds.has(assistant.id) || !ours(assistant.attributes.metadata)) continue;
-      const address = assistant.attributes.metadata[STAMP_ADDRESS_KEY] ?? `assistant.${assistant.id}`;
-      changes.push(deletion(address, 'assistant', assistant.id, 'leaked', assistant.attributes));
+    const leaked = [
+      ...[...account.vectorStores.values()].map((store) => ({ kind: 'vector_store' as const, found: store })),
+      ...[...(account.assistants?.values() ?? [])].map((a) => ({ kind: 'assistant' as const, found: a })),
+    ];
+    for (const { kind, found } of leaked) {
+      const stamp = stampOf(found.attributes.metadata);
+      if (stateIds.has(found.id) || stamp?.lineage !== state.lineage || forgotten.has(found.id)) continue;
+      const address = stamp.address ?? `${kind}.${found.id}`;
+      const user = referenced.get(found.id);
+      if (user) keep(address, found.id, `it carries this state's stamp but ${user} uses it`);
+      else changes.push(deletion(address, kind, found.id, 'leaked', found.attributes));
     }
   }
 
@@ -64,9 +86,13 @@ export function collectGarbage(
     const taken = new Set(changes.map((c) => c.id));
     for (const store of account.vectorStores.values()) {
       if (store.status !== 'expired' || taken.has(store.id) || stateIds.has(store.id)) continue;
-      changes.push(
-        deletion(`vector_store.${store.id}`, 'vector_store', store.id, 'expired', store.attributes),
-      );
+      const address = `vector_store.${store.id}`;
+      const user = referenced.get(store.id);
+      if (user) {
+        keep(address, store.id, `it is expired, but ${user} still names it`);
+        continue;
+      }
+      changes.push(deletion(address, 'vector_store', store.id, 'expired', store.attributes));
       warnings.push({
         severity: 'warning',
         code: 'FOREIGN_EXPIRED_STORE',
@@ -88,9 +114,30 @@ export function collectGarbage(
     changes,
     drift: [],
     expiries: [],
-    errors: [],
+    errors,
     warnings,
   };
+}
+
+/**
+ * Ids that a managed resource points at, with the first one that does: the stores and files in
+ * the tool resources of every managed assistant, as the state recorded them and as the API reports
+ * them now (a change made outside counts too). gc never deletes one of these.
+ */
+function referencedIds(state: StateDocument, account: AccountView): Map<string, Address> {
+  const users = new Map<string, Address>();
+  for (const [address, resource] of sortedEntries(state.resources)) {
+    if (resource.kind !== 'assistant') continue;
+    const live = account.assistants?.get(resource.id)?.attributes.tool_resources;
+    for (const resources of [resource.attributes.tool_resources, live]) {
+      const ids = [
+        ...(resources?.file_search?.vector_store_ids ?? []),
+        ...(resources?.code_interpreter?.file_ids ?? []),
+      ];
+      for (const id of ids) if (typeof id === 'string' && !users.has(id)) users.set(id, address);
+    }
+  }
+  return users;
 }
 
 /** A file used by at least one expired store of this state, and by nothing else managed. */

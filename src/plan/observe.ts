@@ -61,6 +61,16 @@ export function observe(resource: StateResource, live: LiveView | undefined): Ob
   }
 }
 
+/**
+ * Why a membership is not usable, if it is not: what the API reports now (a failed or cancelled
+ * indexing), else, where the API was not read, what the last apply recorded.
+ */
+export function indexFailure(resource: StateResource, observation: Observation): string | undefined {
+  if (observation.status === 'present') return observation.indexError;
+  if (observation.status === 'assumed') return resource.failed?.message;
+  return undefined;
+}
+
 /** Top-level keys of `after` whose values differ from `before`'s, in `after`'s key order. */
 export function changedPaths(
   before: object | null,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
+import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from '../state/json-position.js';
 
 /**
  * Writes a saved plan (`plan -o FILE`): the JSON plan, which records the lineage, serial and
@@ -32,49 +34,152 @@ export interface SavedPlan {
   actions: Map<string, string>;
   /** The --target addresses it was made with (empty: the whole stack). */
   targets: string[];
+  /** Unix seconds when `plan -o` wrote it; absent in files written before it was recorded. */
+  savedAt?: number;
+  /** Name and size of every file the plan uploads (to tell whether it was applied elsewhere). */
+  fileCreates: { filename: string; bytes: number }[];
 }
 
-/** Reads a saved plan; anything that is not one of ours is PLAN_FILE_INVALID. */
-export async function readPlanFile(file: string): Promise<SavedPlan> {
-  let parsed: {
-    lineage?: unknown;
-    serial?: unknown;
-    manifest_digest?: unknown;
-    resource_changes?: { address?: unknown; change?: { actions?: unknown } }[];
-    targets?: unknown;
-  };
+/** The largest saved plan read: a plan of 100,000 resources is far below it. */
+const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a saved plan. Anything that is not one of ours is PLAN_FILE_INVALID, located where the
+ * file goes wrong (line and column); a path that is not a regular file is refused before it is
+ * opened (a FIFO would block the read forever).
+ */
+export async function readPlanFile(file: string, shown = file): Promise<SavedPlan> {
+  const text = await readPlanText(file, shown);
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    const reason =
-      err instanceof SyntaxError ? 'it is not JSON' : ((err as NodeJS.ErrnoException).code ?? String(err));
-    throw new AssistantsError('PLAN_FILE_INVALID', `cannot read the saved plan ${file}: ${reason}`, {
-      cause: err,
-    });
+    parsed = JSON.parse(text);
+  } catch {
+    const offset = jsonSyntaxErrorOffset(text) ?? 0;
+    throw invalid(shown, text, [], 'it is not JSON', offset);
   }
-  const changes = parsed.resource_changes;
-  if (
-    typeof parsed.lineage !== 'string' ||
-    typeof parsed.serial !== 'number' ||
-    typeof parsed.manifest_digest !== 'string' ||
-    !Array.isArray(changes)
-  ) {
-    throw new AssistantsError('PLAN_FILE_INVALID', `${file} is not a plan saved by \`assistants plan -o\``);
-  }
-  const actions = new Map<string, string>();
-  for (const entry of changes) {
-    const list = entry.change?.actions;
-    if (typeof entry.address !== 'string' || !Array.isArray(list)) continue;
-    if (list.join(',') !== 'no-op') actions.set(entry.address, list.join(','));
-  }
-  const targets = Array.isArray(parsed.targets)
-    ? parsed.targets.filter((t): t is string => typeof t === 'string')
-    : [];
-  return {
-    lineage: parsed.lineage,
-    serial: parsed.serial,
-    manifest_digest: parsed.manifest_digest,
-    actions,
-    targets,
+  const root = asObject(parsed);
+  if (!root) throw invalid(shown, text, [], 'it is not a plan saved by `assistants plan -o`');
+  const need = (key: string, type: 'string' | 'number', check?: (v: unknown) => boolean) => {
+    const value = root[key];
+    if (typeof value !== type || (check && !check(value)))
+      throw invalid(
+        shown,
+        text,
+        value === undefined ? [] : [key],
+        `"${key}" is missing or not a ${type === 'number' ? 'whole number' : type}`,
+      );
+    return value;
   };
+  const lineage = need('lineage', 'string') as string;
+  const serial = need('serial', 'number', (v) => Number.isInteger(v) && (v as number) >= 0) as number;
+  const manifestDigest = need('manifest_digest', 'string') as string;
+  const changes = root.resource_changes;
+  if (!Array.isArray(changes))
+    throw invalid(
+      shown,
+      text,
+      changes === undefined ? [] : ['resource_changes'],
+      '"resource_changes" is missing or not a list',
+    );
+  const actions = new Map<string, string>();
+  const fileCreates: SavedPlan['fileCreates'] = [];
+  for (const [index, raw] of changes.entries()) {
+    const at = ['resource_changes', String(index)];
+    const entry = asObject(raw);
+    const change = asObject(entry?.change);
+    const list = change?.actions;
+    if (
+      !entry ||
+      typeof entry.address !== 'string' ||
+      !change ||
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((a) => typeof a === 'string')
+    )
+      throw invalid(
+        shown,
+        text,
+        at,
+        `resource_changes[${index}] is not a change (an object with an address and a list of actions)`,
+      );
+    const joined = list.join(',');
+    if (joined !== 'no-op') actions.set(entry.address, joined);
+    const after = asObject(change.after);
+    if (entry.kind === 'file' && list.includes('create') && after) {
+      if (typeof after.filename === 'string' && typeof after.bytes === 'number')
+        fileCreates.push({ filename: after.filename, bytes: after.bytes });
+    }
+  }
+  const targets = root.targets;
+  if (targets !== undefined && (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')))
+    throw invalid(shown, text, ['targets'], '"targets" is not a list of addresses');
+  const savedAt = typeof root.timestamp === 'string' ? Date.parse(root.timestamp) / 1000 : Number.NaN;
+  return {
+    lineage,
+    serial,
+    manifest_digest: manifestDigest,
+    actions,
+    targets: (targets as string[] | undefined) ?? [],
+    fileCreates,
+    ...(Number.isFinite(savedAt) ? { savedAt: Math.floor(savedAt) } : {}),
+  };
+}
+
+/** The text of a saved plan: a regular file of sensible size, or PLAN_FILE_INVALID. */
+async function readPlanText(file: string, shown: string): Promise<string> {
+  const refuse = (reason: string, cause?: unknown) =>
+    new AssistantsError('PLAN_FILE_INVALID', `cannot read the saved plan ${shown}: ${reason}`, {
+      location: { file: shown, line: 1, column: 1 },
+      ...(cause === undefined ? {} : { cause }),
+    });
+  const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
+    throw refuse(err.code === 'ENOENT' ? 'there is no such file' : (err.code ?? String(err)), err);
+  });
+  if (!info.isFile()) throw refuse(info.isDirectory() ? 'it is a folder' : 'it is not a regular file');
+  if (info.size > MAX_PLAN_BYTES) throw refuse(`it is ${info.size} bytes, more than a saved plan can be`);
+  // O_NONBLOCK: should the path turn into a FIFO after the stat, the open does not wait for a writer.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((err) => {
+    throw refuse((err as NodeJS.ErrnoException).code ?? String(err), err);
+  });
+  try {
+    if (!(await handle.stat()).isFile()) throw refuse('it is not a regular file');
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** PLAN_FILE_INVALID at `path` (or at `offset`) in the file, with the line it points at. */
+function invalid(
+  shown: string,
+  text: string,
+  path: string[],
+  reason: string,
+  offset?: number,
+): AssistantsError {
+  const at = offset ?? jsonValueOffset(text, path) ?? 0;
+  const location = { file: shown, ...lineColumn(text, at) };
+  const message = `${shown} is not a usable saved plan: ${reason}`;
+  const hint = 'make the plan again with `assistants plan -o FILE`; saved plans are not meant to be edited';
+  const excerpt = text.split('\n')[location.line - 1]?.replace(/\r$/, '');
+  return new AssistantsError('PLAN_FILE_INVALID', message, {
+    location,
+    hint,
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'PLAN_FILE_INVALID',
+        message,
+        location,
+        hint,
+        ...(excerpt !== undefined && excerpt.length <= 500 ? { excerpt } : {}),
+      },
+    ],
+  });
 }

@@ -4,7 +4,7 @@ import type { Desired } from '../model/desired.js';
 import { type Change, isReplace, type StoreExpiry } from '../model/plan.js';
 import type { LiveView } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
-import type { Observation } from './observe.js';
+import { indexFailure, type Observation } from './observe.js';
 
 interface WarningInput {
   desired: Desired;
@@ -66,14 +66,16 @@ function* expiringSoon({ expiries }: WarningInput): Generator<Diagnostic> {
   }
 }
 
-function* indexing({ desired, observations }: WarningInput): Generator<Diagnostic> {
+function* indexing({ desired, observations, resources }: WarningInput): Generator<Diagnostic> {
   for (const member of desired.memberships) {
     const observation = observations.get(member.address);
-    if (observation?.status !== 'present' || !observation.indexError) continue;
+    const resource = resources[member.address];
+    const why = resource && observation ? indexFailure(resource, observation) : undefined;
+    if (why === undefined) continue;
     yield {
       severity: 'warning',
       code: 'INDEXING_FAILED',
-      message: `${member.file} failed to index in vector store ${member.store}: ${observation.indexError}`,
+      message: `${member.file} failed to index in vector store ${member.store}: ${why}; this plan attaches it again`,
       location: member.source,
     };
   }

@@ -29,7 +29,8 @@ import {
   type IdOf,
   membershipDependencies,
 } from './desired-attributes.js';
-import { changedPaths, findDrift, type Observation, observe } from './observe.js';
+import { changedPaths, findDrift, indexFailure, type Observation, observe } from './observe.js';
+import { ownershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
 import { targetScope } from './targets.js';
@@ -136,7 +137,10 @@ export function makePlan(input: PlanInput): Plan {
     changes: scoped,
     drift: drift.filter((entry) => inScope(entry.address)),
     expiries,
-    errors: protectionErrors(scoped, desired, resources),
+    errors: [
+      ...protectionErrors(scoped, desired, resources),
+      ...(state ? ownershipErrors(scoped, resources, live, state.lineage) : []),
+    ],
     warnings,
   };
 }
@@ -160,7 +164,13 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
       replacePaths: [],
     } satisfies Change;
   }
-  const decision = wanted.decide(observation.attributes, observation);
+  const decided = wanted.decide(observation.attributes, observation);
+  // A member whose file failed to index is attached again (one that is remade anyway stays so).
+  const failed = wanted.kind === 'vector_store_file' && indexFailure(resource, observation) !== undefined;
+  const decision: Decision =
+    failed && (decided.action === 'no-op' || decided.action === 'update')
+      ? { action: 'delete-create', reason: 'index_failed', replacePaths: [] }
+      : decided;
   return {
     ...base,
     ...decision,

@@ -102,8 +102,12 @@ export function refreshFor(
   state: StateDocument | undefined,
   desired: Desired,
 ): Promise<LiveView> {
+  // The journal's pending deletes of files are read too: apply checks them before deleting.
+  const pendingFiles = (state?.pending ?? []).flatMap((op) =>
+    op.kind === 'file' && op.operation === 'delete' && op.resource_id ? [op.resource_id] : [],
+  );
   return refresh(reader, {
-    fileIds: idsOf(state, 'file'),
+    fileIds: new Set([...idsOf(state, 'file'), ...pendingFiles]),
     vectorStoreIds: idsOf(state, 'vector_store'),
     assistantIds: idsOf(state, 'assistant'),
     probeAssistants: desired.assistants.length > 0,

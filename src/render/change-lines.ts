@@ -67,6 +67,8 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
     }
     case 'not_in_manifest':
       return 'not in the manifests';
+    case 'index_failed':
+      return 'the file failed to index: attached again';
     case 'leaked':
       return 'leaked: stamped by this stack, absent from its state';
     case 'unused':

@@ -65,6 +65,8 @@ export interface PlanJson {
   }[];
   errors: Record<string, unknown>[];
   warnings: Record<string, unknown>[];
+  /** When `plan -o` saved it (RFC 3339); only in saved plans. */
+  timestamp?: string;
 }
 
 /**
@@ -121,6 +123,16 @@ export function planToJson(plan: Plan): PlanJson {
 /** planToJson as text: two-space indented, ending with a newline. */
 export function renderPlanJson(plan: Plan): string {
   return `${JSON.stringify(planToJson(plan), null, 2)}\n`;
+}
+
+/**
+ * The JSON plan as `plan -o` saves it: with the time it was saved, so that applying a plan made
+ * against no state can tell whether the files it uploads were uploaded since (it was applied
+ * somewhere else).
+ */
+export function renderSavedPlan(plan: Plan, savedAt: Date): string {
+  const json: PlanJson = { ...planToJson(plan), timestamp: savedAt.toISOString() };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }
 
 /** A copy with UNKNOWN (and undefined) as null; JSON.stringify would drop them from objects. */

@@ -184,8 +184,8 @@ function diagnostic(
 
 /** A resource with its fields in a fixed order: the short ones first, the attributes last. */
 function ordered(resource: StateResource): StateResource {
-  const { kind, id, protect, dependencies, attributes } = resource;
-  return { kind, id, protect, dependencies, attributes } as StateResource;
+  const { kind, id, protect, dependencies, failed, attributes } = resource;
+  return { kind, id, protect, dependencies, ...(failed ? { failed } : {}), attributes } as StateResource;
 }
 
 /**
@@ -219,8 +219,11 @@ function stateText(doc: StateDocument): string {
     const resource = doc.resources[address];
     if (resource) resources[address] = ordered(resource);
   }
-  const { format_version, lineage, serial, stack, pending } = doc;
-  return `${JSON.stringify({ format_version, lineage, serial, stack, resources, pending }, null, 2)}\n`;
+  const { format_version, lineage, serial, stack, pending, forgotten } = doc;
+  const body = { format_version, lineage, serial, stack, resources, pending };
+  // Written only when it holds something, so that states without it read as before.
+  const text = JSON.stringify(forgotten?.length ? { ...body, forgotten } : body, null, 2);
+  return `${text}\n`;
 }
 
 /**

@@ -19,6 +19,21 @@ export interface StateDocument {
   resources: Record<Address, StateResource>;
   /** Operations started but not confirmed (journalled before each mutating call). */
   pending: PendingOperation[];
+  /**
+   * Stores and assistants that `state rm` let go of while their ownership stamp stayed on them (the
+   * API could not be asked to remove it): `gc --leaked` skips these ids, though they still carry
+   * this lineage. Absent when empty.
+   */
+  forgotten?: ForgottenResource[];
+}
+
+/** A stamped resource this state no longer manages (see StateDocument.forgotten). */
+export interface ForgottenResource {
+  address: Address;
+  kind: 'vector_store' | 'assistant';
+  id: string;
+  /** ISO 8601 time of the `state rm`. */
+  at: string;
 }
 
 /** One managed resource as last applied. */
@@ -32,6 +47,11 @@ export type StateResource = {
     /** Addresses this resource needed when it was made; deletes run in the reverse order. */
     dependencies: Address[];
     protect: boolean;
+    /**
+     * Set when the last apply made the resource but it did not come out usable: a file that failed
+     * to index in its store (the API's `last_error`). The next plan makes it again, and says why.
+     */
+    failed?: { code: string; message: string };
   };
 }[ResourceKind];
 

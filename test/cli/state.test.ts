@@ -182,18 +182,38 @@ describe('assistants state rm', () => {
         'Removed assistant.support-bot',
         'Removed vector_store_file.support-kb/handbook',
         'Removed 2 resources from .assistants/state.json; nothing was deleted in the API.',
+        'assistant.support-bot (asst_ghi789): its ownership stamp stays (OPENAI_API_KEY is not set); the state records it as forgotten, so gc leaves it alone',
         '',
       ].join('\n'),
     );
     expect(run.code).toBe(0);
     const after = await readState(dir);
     expect(Object.keys(after.resources)).toEqual(['file.handbook', 'vector_store.support-kb']);
+    expect(after.forgotten).toEqual([
+      { address: 'assistant.support-bot', kind: 'assistant', id: 'asst_ghi789', at: expect.any(String) },
+    ]);
     expect(after.serial).toBe(4);
     expect(await readFile(path.join(dir, `${STATE}.backup`), 'utf8')).toBe(before);
     expect((await readdir(path.join(dir, '.assistants'))).sort()).toEqual([
       'state.json',
       'state.json.backup',
     ]);
+  });
+
+  it('takes the memberships of a forgotten store along: they are part of it', async () => {
+    const dir = await withState();
+    const run = await runInProcess(['state', 'rm', 'vector_store.support-kb', '--keep-stamps'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        'Removed vector_store.support-kb',
+        'Removed vector_store_file.support-kb/handbook (with its store vector_store.support-kb)',
+        'Removed 2 resources from .assistants/state.json; nothing was deleted in the API.',
+        'vector_store.support-kb (vs_def456): its ownership stamp stays (--keep-stamps); the state records it as forgotten, so gc leaves it alone',
+        '',
+      ].join('\n'),
+    );
+    expect(Object.keys((await readState(dir)).resources)).toEqual(['assistant.support-bot', 'file.handbook']);
   });
 
   it('notes resources left behind that depend on a forgotten one, and drops its journal entries', async () => {

@@ -49,6 +49,23 @@ async function state(dir: string) {
   };
 }
 
+/** A store of two files, one of them empty (the emulator, like the API, fails to index it); `more` lines follow. */
+function oneFileFailsToIndex(more: string[] = []): Promise<string> {
+  return workspace({
+    'assistants.yaml': [
+      'version: 1',
+      'vector_stores:',
+      '  kb:',
+      '    files:',
+      '      - glob: docs/*.md',
+      ...more,
+      '',
+    ].join('\n'),
+    'docs/good.md': '# Good\n\nIndexed fine.\n',
+    'docs/empty.md': '',
+  });
+}
+
 describe('assistants apply against the emulator', () => {
   for (const name of ['data-analyst', 'function-calling', 'knowledge-base', 'support-bot']) {
     it(`applies examples/${name}, after which a plan shows no changes`, async () => {
@@ -138,23 +155,13 @@ describe('assistants apply against the emulator', () => {
   });
 
   it('names a file that fails to index, finishes the rest, and exits 1', async () => {
-    const dir = await workspace({
-      'assistants.yaml': [
-        'version: 1',
-        'vector_stores:',
-        '  kb:',
-        '    files:',
-        '      - glob: docs/*.md',
-        'assistants:',
-        '  bot:',
-        '    model: gpt-4o',
-        '    tools: [{ type: file_search }]',
-        '    tool_resources: { file_search: { vector_stores: [kb] } }',
-        '',
-      ].join('\n'),
-      'docs/good.md': '# Good\n\nIndexed fine.\n',
-      'docs/empty.md': '',
-    });
+    const dir = await oneFileFailsToIndex([
+      'assistants:',
+      '  bot:',
+      '    model: gpt-4o',
+      '    tools: [{ type: file_search }]',
+      '    tool_resources: { file_search: { vector_stores: [kb] } }',
+    ]);
     const run = await cli(dir, ['apply', '--auto-approve']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
@@ -166,6 +173,38 @@ describe('assistants apply against the emulator', () => {
     expect(doc.resources['assistant.bot']).toBeDefined();
     const members = await fx().client.vectorStores.files.list(doc.resources['vector_store.kb']?.id as string);
     expect(members.data.map((m) => m.status).sort()).toEqual(['completed', 'failed']);
+  });
+
+  it('records a file that failed to index as failed, and the next apply attaches it again until it indexes', async () => {
+    const dir = await oneFileFailsToIndex();
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(1);
+    const failed = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+      resources: Record<string, { failed?: { code: string } }>;
+    };
+    expect(failed.resources['vector_store_file.kb/docs/empty.md']?.failed).toMatchObject({
+      code: 'invalid_file',
+    });
+    expect(failed.resources['vector_store_file.kb/docs/good.md']?.failed).toBeUndefined();
+
+    // The next plan does not just warn: it attaches the file again, and says why.
+    const plan = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain(
+      '# vector_store_file.kb/docs/empty.md must be replaced (the file failed to index: attached again)',
+    );
+    expect(plan.stdout).toContain('Plan: 1 to add, 0 to change, 1 to destroy.');
+
+    // Fixed content: a new upload, attached, indexed; then the stack is converged.
+    await writeFile(path.join(dir, 'docs/empty.md'), '# Not empty any more\n');
+    const fixed = await cli(dir, ['apply', '--auto-approve']);
+    expect(fixed.stderr).not.toContain('error[');
+    expect(fixed.code).toBe(0);
+    expect((await cli(dir, ['plan', '--detailed-exitcode'])).code).toBe(0);
+    const after = await state(dir);
+    const members = await fx().client.vectorStores.files.list(
+      after.resources['vector_store.kb']?.id as string,
+    );
+    expect(members.data.map((m) => m.status)).toEqual(['completed', 'completed']);
   });
 
   it('does not wait for indexing with --no-wait', async () => {

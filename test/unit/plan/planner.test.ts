@@ -281,7 +281,7 @@ describe('planner: membership', () => {
     ]);
   });
 
-  it('warns about files that failed to index', () => {
+  it('attaches a file that failed to index again, and says why', () => {
     const d = stack();
     const s = appliedState(d);
     const live = liveFromState(s);
@@ -293,11 +293,31 @@ describe('planner: membership', () => {
     expect(plan.warnings).toMatchObject([
       {
         code: 'INDEXING_FAILED',
-        message: 'faq failed to index in vector store kb: The file type is not supported.',
+        message:
+          'faq failed to index in vector store kb: The file type is not supported.; this plan attaches it again',
       },
     ]);
+    expect(listed(plan)).toEqual(['delete-create vector_store_file.kb/faq index_failed']);
+  });
+
+  it('attaches again a member the last apply recorded as failed, even without a refresh', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const member = s.resources['vector_store_file.kb/faq'];
+    if (!member) throw new Error('fixture');
+    member.failed = { code: 'invalid_file', message: 'The file could not be parsed.' };
+    expect(listed(planOf({ desired: d, state: s, live: undefined }))).toEqual([
+      'delete-create vector_store_file.kb/faq index_failed',
+    ]);
+    // Live wins when it was read: the API says it is indexed now.
+    expect(listed(planOf({ desired: d, state: s, live: liveFromState(s) }))).toEqual([]);
   });
 });
+
+/** The listed changes as `ACTION ADDRESS REASON`. */
+function listed(plan: { changes: { action: string; address: string; reason: string }[] }): string[] {
+  return plan.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.address} ${c.reason}`);
+}
 
 describe('planner: deletes and protect', () => {
   it('deletes what left the manifests, dependents first, after all creates and updates', () => {
@@ -557,7 +577,7 @@ describe('planner: findings of review', () => {
     });
     const plan = planOf({ desired: next, state: s, live });
     expect(plan.warnings.map((w) => `${w.code}: ${w.message}`)).toEqual([
-      'INDEXING_FAILED: guide failed to index in vector store kb: indexing was cancelled',
+      'INDEXING_FAILED: guide failed to index in vector store kb: indexing was cancelled; this plan attaches it again',
       'UNMANAGED_MEMBERS: vector_store.kb (vs_kb) holds 1 file(s) attached outside assistants-iac (file-byhand); they are left as they are',
       'MANAGED_ID_BY_VALUE: assistant.bot names file-faq by id, which is file.faq, and this plan deletes or replaces it; name it by reference instead',
     ]);

@@ -1,0 +1,58 @@
+import { AssistantsError } from '../errors/index.js';
+import type { Plan } from '../model/plan.js';
+import type { AccountView } from '../provider/refresh.js';
+import { stampOf } from './ownership.js';
+import type { SavedPlan } from './plan-file.js';
+
+/** Clock skew allowed between the machine that saved a plan and the API, in seconds. */
+const SKEW_SECONDS = 5;
+
+function stale(file: string, what: string): AssistantsError {
+  return new AssistantsError('PLAN_STALE', `Saved plan is stale: ${what} since ${file} was made`, {
+    hint: 'run `assistants plan -o FILE` again, review it, and apply the new file',
+  });
+}
+
+/** A saved plan is applied only as made: same lineage, same serial, same manifests, same changes. */
+export function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolean, file: string): void {
+  if (stateExists && saved.lineage !== plan.lineage)
+    throw stale(file, 'the state belongs to another lineage (another stack)');
+  if (saved.serial !== plan.serial)
+    throw stale(file, `the state moved on (serial ${saved.serial} → ${plan.serial})`);
+  if (saved.manifest_digest !== plan.manifestDigest)
+    throw stale(file, 'the manifests or the files they name changed');
+  const now = new Map(plan.changes.filter((c) => c.action !== 'no-op').map((c) => [c.address, c.action]));
+  const differs = [...new Set([...now.keys(), ...saved.actions.keys()])].filter(
+    (address) => (now.get(address)?.replace('-', ',') ?? '') !== (saved.actions.get(address) ?? ''),
+  );
+  if (differs.length > 0) throw stale(file, `the live resources changed (${differs.slice(0, 3).join(', ')})`);
+}
+
+/**
+ * A plan made against no state proposes the lineage its first apply gives the new state. It may do
+ * so once: where a state already took that lineage, its stores and assistants carry it in their
+ * stamps, and the files it uploaded were made after the plan was saved with the names and sizes the
+ * plan uploads. Applying it again in another folder (a second fresh state) would give two states
+ * one lineage, and each would take the other's resources for leaks. Throws PLAN_STALE then (pure).
+ */
+export function checkUnclaimedLineage(saved: SavedPlan, account: AccountView, file: string): void {
+  const stamped = [...account.vectorStores.values(), ...(account.assistants?.values() ?? [])].find(
+    (item) => stampOf(item.attributes.metadata)?.lineage === saved.lineage,
+  );
+  if (stamped)
+    throw stale(
+      file,
+      `${stamped.id} already carries its lineage ${saved.lineage}: the plan was applied elsewhere (another state holds that lineage)`,
+    );
+  if (saved.savedAt === undefined || saved.fileCreates.length === 0) return;
+  const since = saved.savedAt - SKEW_SECONDS;
+  const wanted = new Set(saved.fileCreates.map((f) => `${f.filename}\u0000${f.bytes}`));
+  const uploaded = [...account.files.values()].find(
+    (f) => f.createdAt >= since && wanted.has(`${f.attributes.filename}\u0000${f.attributes.bytes}`),
+  );
+  if (uploaded)
+    throw stale(
+      file,
+      `"${uploaded.attributes.filename}" (${uploaded.id}), a file it uploads, was uploaded after it was saved: it was probably applied elsewhere`,
+    );
+}

@@ -1,0 +1,200 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../src/model/stamp.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { runInProcess } from '../helpers/run-cli.js';
+import { workspace } from '../helpers/workspace.js';
+
+const KEY = 'sk-e2e-ownership-key';
+const fx = useEmulator();
+
+function cli(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return runInProcess([...args, '--base-url', fx().emulator.url], {
+    cwd,
+    env: { OPENAI_API_KEY: KEY, CI: 'true', ...env },
+  });
+}
+
+interface State {
+  lineage: string;
+  resources: Record<string, { id: string; attributes: Record<string, unknown> }>;
+  forgotten?: { id: string }[];
+}
+
+async function state(dir: string): Promise<State> {
+  return JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as State;
+}
+
+async function writeState(dir: string, doc: State): Promise<void> {
+  await writeFile(path.join(dir, '.assistants/state.json'), `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** A stack with a store and an assistant searching it, applied. */
+async function applied(stack: string, extra = ''): Promise<string> {
+  const dir = await workspace({
+    'assistants.yaml': [
+      'version: 1',
+      `stack: ${stack}`,
+      'files:',
+      `  guide: { path: docs/${stack}-guide.md }`,
+      'vector_stores:',
+      '  kb:',
+      '    files: [guide]',
+      extra,
+      'assistants:',
+      '  bot:',
+      '    model: gpt-4o',
+      '    tools: [{ type: file_search }]',
+      '    tool_resources: { file_search: { vector_stores: [kb] } }',
+      '',
+    ].join('\n'),
+    [`docs/${stack}-guide.md`]: `# ${stack}\n\nThe ${stack} guide.\n`,
+  });
+  const run = await cli(dir, ['apply', '--auto-approve']);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return dir;
+}
+
+describe('ownership: never delete or take over what is not ours', () => {
+  it('state rm takes the stamp off (or records the id), so gc --leaked never collects it', async () => {
+    const { client } = fx();
+    const dir = await applied('alpha');
+    const before = await state(dir);
+    const storeId = before.resources['vector_store.kb']?.id as string;
+
+    // With the API at hand, the stamp goes: nothing marks the store as this stack's any more.
+    const rm = await cli(dir, ['state', 'rm', 'vector_store.kb']);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toContain(
+      `vector_store.kb (${storeId}): ownership stamp removed: it is no longer marked as this stack's`,
+    );
+    expect(rm.stdout).toContain('Removed vector_store_file.kb/guide (with its store vector_store.kb)');
+    const store = await client.vectorStores.retrieve(storeId);
+    expect(store.metadata).toEqual({});
+    expect((await state(dir)).forgotten).toBeUndefined();
+
+    const gc = await cli(dir, ['gc', '--leaked', '--auto-approve']);
+    expect(gc.code).toBe(0);
+    expect(gc.stdout).toContain('Nothing to collect.');
+    expect((await client.vectorStores.retrieve(storeId)).id).toBe(storeId);
+  });
+
+  it('with --keep-stamps the id is recorded as forgotten, and gc skips it; a referenced store is kept too', async () => {
+    const { client } = fx();
+    const dir = await applied('beta');
+    const before = await state(dir);
+    const storeId = before.resources['vector_store.kb']?.id as string;
+    const rm = await cli(dir, ['state', 'rm', 'vector_store.kb', '--keep-stamps']);
+    expect(rm.code).toBe(0);
+    expect((await state(dir)).forgotten?.map((f) => f.id)).toEqual([storeId]);
+    expect((await client.vectorStores.retrieve(storeId)).metadata).toMatchObject({
+      [STAMP_LINEAGE_KEY]: before.lineage,
+    });
+    const gc = await cli(dir, ['gc', '--leaked', '--auto-approve']);
+    expect(gc.code).toBe(0);
+    expect(gc.stdout).toContain('Nothing to collect.');
+
+    // As 0.4.0 left it: gone from the state with no record, stamp in place; the assistant still
+    // searches it, so gc keeps it and says why.
+    const doc = await state(dir);
+    delete doc.forgotten;
+    await writeState(dir, doc);
+    const kept = await cli(dir, ['gc', '--leaked', '--auto-approve']);
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toContain(
+      `warning[STORE_IN_USE]: vector_store.kb (${storeId}) is left in place: it carries this state's stamp but assistant.bot uses it`,
+    );
+    expect((await client.vectorStores.retrieve(storeId)).id).toBe(storeId);
+  });
+
+  it("refuses to destroy, update or re-stamp another stack's store or file that a hand-edited state names", async () => {
+    const { client } = fx();
+    const other = await applied('gamma', '    protect: true');
+    const theirs = await state(other);
+    const theirStore = theirs.resources['vector_store.kb']?.id as string;
+    const theirFile = theirs.resources['file.guide']?.id as string;
+    const ours = await applied('delta');
+    const mine = await state(ours);
+
+    // A bad merge: our state now names their store (and, separately, their file).
+    const edited = structuredClone(mine);
+    const kb = edited.resources['vector_store.kb'];
+    const member = edited.resources['vector_store_file.kb/guide'];
+    if (!kb || !member) throw new Error('fixture');
+    kb.id = theirStore;
+    member.attributes.vector_store_id = theirStore;
+    await writeState(ours, edited);
+
+    for (const command of [['destroy'], ['apply']]) {
+      const run = await cli(ours, [...command, '--auto-approve']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `error[OWNED_ELSEWHERE]: vector_store.kb (${theirStore}) belongs to another state: its ownership stamp names lineage ${theirs.lineage}, address vector_store.kb`,
+      );
+    }
+    const store = await client.vectorStores.retrieve(theirStore);
+    expect(store.metadata).toMatchObject({
+      [STAMP_LINEAGE_KEY]: theirs.lineage,
+      [STAMP_ADDRESS_KEY]: 'vector_store.kb',
+    });
+    expect((await client.vectorStores.files.list(theirStore)).data.map((f) => f.id)).toEqual([theirFile]);
+
+    // Their file under our file's address: its name and size give it away.
+    const second = structuredClone(mine);
+    const guide = second.resources['file.guide'];
+    if (!guide) throw new Error('fixture');
+    guide.id = theirFile;
+    await writeState(ours, second);
+    const destroy = await cli(ours, ['destroy', '--auto-approve']);
+    expect(destroy.code).toBe(1);
+    expect(destroy.stderr).toContain(
+      `error[FILE_IDENTITY_MISMATCH]: file.guide (${theirFile}) is not the file this state uploaded: the API has "gamma-guide.md"`,
+    );
+    expect((await client.files.retrieve(theirFile)).id).toBe(theirFile);
+
+    // Their own stack is untouched and still plans clean.
+    expect((await cli(other, ['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a saved plan made against no state gives its lineage to one state only', async () => {
+    const { client } = fx();
+    const first = await workspace({
+      'assistants.yaml': 'version: 1\nvector_stores:\n  kb: { files: [{ glob: docs/*.md }] }\n',
+      'docs/a.md': '# A\n',
+    });
+    const planned = await cli(first, ['plan', '-o', 'p.json']);
+    expect(planned.code).toBe(0);
+    const second = await workspace({});
+    await cp(first, second, { recursive: true });
+    const saved = JSON.parse(await readFile(path.join(first, 'p.json'), 'utf8')) as { lineage: string };
+
+    expect((await cli(first, ['apply', 'p.json'])).code).toBe(0);
+    expect((await state(first)).lineage).toBe(saved.lineage);
+
+    const again = await cli(second, ['apply', 'p.json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('error[PLAN_STALE]: Saved plan is stale:');
+    expect(again.stderr).toContain(`already carries its lineage ${saved.lineage}`);
+    expect((await client.vectorStores.list({ limit: 100 })).data).toHaveLength(1);
+
+    // gc in the first folder has nothing to collect: the only stamped store is its own.
+    const gc = await cli(first, ['gc', '--auto-approve']);
+    expect(gc.stdout).toContain('Nothing to collect.');
+  });
+
+  it('a saved plan of files alone cannot be applied twice either: its uploads give it away', async () => {
+    const first = await workspace({
+      'assistants.yaml': 'version: 1\nfiles:\n  guide: { path: docs/guide.md }\n',
+      'docs/guide.md': '# Guide\n',
+    });
+    expect((await cli(first, ['plan', '-o', 'p.json'])).code).toBe(0);
+    const second = await workspace({});
+    await cp(first, second, { recursive: true });
+    expect((await cli(first, ['apply', 'p.json'])).code).toBe(0);
+    const again = await cli(second, ['apply', 'p.json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('a file it uploads, was uploaded after it was saved');
+  });
+});
