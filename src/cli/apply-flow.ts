@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { leftoverDeposed } from '../apply/deposed.js';
 import { executePlan, recordSettings } from '../apply/executor.js';
 import { resolveJournal } from '../apply/resolve-journal.js';
 import { StateRecorder } from '../apply/state-recorder.js';
@@ -121,7 +122,9 @@ export async function runApplyFlow(
       return;
     }
     if (warnings.length > 0) io.stderr(renderDiagnostics(warnings, style));
-    if (!planHasChanges(plan)) {
+    // Old halves of replacements that an earlier run left in the journal are removed even when the
+    // plan has nothing else to do (they are not changes of the manifests, but they cost money).
+    if (!planHasChanges(plan) && leftoverDeposed(doc).length === 0) {
       // Nothing for the API; settings kept only in the state (protect, a moved path) still count.
       if (!mode.destroy) await recordSettings(active, desired);
       return;

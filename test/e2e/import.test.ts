@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { upload, useEmulator } from '../helpers/emulator.js';
 import { runInProcess } from '../helpers/run-cli.js';
@@ -113,7 +115,22 @@ describe('assistants import against the emulator', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('error[OWNED_ELSEWHERE]');
     expect(refused.stderr).toContain('11111111-2222-4333-8444-555555555555');
-    expect((await cli(dir, ['import', 'vector_store.kb', foreign.id, '--force'])).code).toBe(0);
+    const forced = await cli(dir, ['import', 'vector_store.kb', foreign.id, '--force']);
+    expect(forced.code).toBe(0);
+    // Taken over with consent: the stamp names this state now, so its plans may change it.
+    expect(forced.stderr).toContain(
+      `note: ${foreign.id} now carries this state's ownership stamp for vector_store.kb`,
+    );
+    const lineage = (
+      JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as { lineage: string }
+    ).lineage;
+    expect((await fx().client.vectorStores.retrieve(foreign.id)).metadata).toEqual({
+      assistants_iac_lineage: lineage,
+      assistants_iac_address: 'vector_store.kb',
+    });
+    const plan = await cli(dir, ['plan']);
+    expect(plan.stderr).not.toContain('OWNED_ELSEWHERE');
+    expect(plan.code).toBe(0);
     const again = await cli(dir, ['import', 'vector_store.kb', foreign.id]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('error[ALREADY_MANAGED]');

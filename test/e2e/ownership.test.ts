@@ -154,6 +154,28 @@ describe('ownership: never delete or take over what is not ours', () => {
     );
     expect((await client.files.retrieve(theirFile)).id).toBe(theirFile);
 
+    // A journal entry naming their file as an old half of ours: checked by name and size first.
+    const third = structuredClone(mine) as State & { pending: unknown[] };
+    third.pending = [
+      {
+        id: 'op-hostile',
+        address: 'file.guide',
+        kind: 'file',
+        operation: 'delete',
+        started_at: new Date().toISOString(),
+        resource_id: theirFile,
+        match: { filename: 'delta-guide.md', bytes: 24 },
+      },
+    ];
+    await writeState(ours, third);
+    const settle = await cli(ours, ['apply', '--auto-approve']);
+    expect(settle.code).toBe(1);
+    expect(settle.stderr).toContain(
+      `error[FILE_IDENTITY_MISMATCH]: file.guide (${theirFile}), the old half of a replacement, is not the file this state uploaded`,
+    );
+    expect((await client.files.retrieve(theirFile)).id).toBe(theirFile);
+    expect(((await state(ours)) as State & { pending: unknown[] }).pending).toEqual([]);
+
     // Their own stack is untouched and still plans clean.
     expect((await cli(other, ['plan', '--detailed-exitcode'])).code).toBe(0);
   });
