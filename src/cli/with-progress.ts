@@ -1,12 +1,15 @@
 import type { ApplyEventSink } from '../apply/events.js';
 import { createApplyProgress, progressMode } from '../render/apply-progress.js';
+import { renderDiagnostics } from '../render/diagnostics-text.js';
 import type { Style } from '../render/style.js';
 import type { Io } from './io.js';
 
 /**
  * Runs work that emits apply events with progress on screen and SIGINT/SIGTERM turned into a stop
  * signal (no new calls; those in flight finish). The progress is finished, and the signal handler
- * removed, before this returns or throws.
+ * removed, before this returns or throws. A further signal while stopping ends the process at once
+ * (exit 130, the state lock released; see listenForStop): the progress is then left as drawn, with
+ * the cursor shown, and a line on stderr says that the next apply settles the calls left unconfirmed.
  */
 export async function withProgress<T>(
   io: Io,
@@ -15,10 +18,29 @@ export async function withProgress<T>(
 ): Promise<{ result: T; interrupted: boolean }> {
   const stop = new AbortController();
   const progress = createApplyProgress(io, { style, mode: progressMode(io) });
-  const unsubscribe = io.onStop((signal) => {
-    progress.sink({ type: 'stopping', signal });
-    stop.abort();
-  });
+  const unsubscribe = io.onStop(
+    (signal) => {
+      progress.sink({ type: 'stopping', signal });
+      stop.abort();
+    },
+    {
+      onForce: (signal) => {
+        progress.abandon();
+        io.stderr(
+          renderDiagnostics(
+            [
+              {
+                severity: 'error',
+                code: 'APPLY_ABORTED',
+                message: `stopped at once on a second signal (${signal}), without waiting for the calls in flight; the state lists those not confirmed, and the next apply settles them.`,
+              },
+            ],
+            style,
+          ),
+        );
+      },
+    },
+  );
   try {
     const result = await work(progress.sink, stop.signal);
     return { result, interrupted: stop.signal.aborted };

@@ -71,11 +71,12 @@ export const ERROR_CODES = {
   INDEXING_FAILED: 'a file failed to index in a store (a warning in plans); last_error says why',
   // Apply
   APPROVAL_REQUIRED: 'apply or destroy without --auto-approve where no one can answer the prompt',
-  APPLY_CANCELLED: 'the prompt was answered with something other than yes',
+  APPLY_CANCELLED: 'the prompt was answered with something other than yes, or interrupted (Ctrl-C)',
   PLAN_STALE: 'a saved plan whose state or manifests moved on since it was made',
   PLAN_FILE_INVALID: 'a saved plan file that cannot be read or was not written by assistants-iac',
   WAIT_TIMEOUT: 'vector-store indexing did not finish within --wait-timeout',
   APPLY_INTERRUPTED: 'apply stopped on SIGINT or SIGTERM after finishing the calls in flight',
+  APPLY_ABORTED: 'a second SIGINT or SIGTERM ended apply at once; the next apply settles the calls left open',
   APPLY_FAILED: 'one or more resources could not be created, changed or deleted',
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',

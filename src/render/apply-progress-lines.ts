@@ -13,12 +13,12 @@ export const INDEXING_LINE_INTERVAL_MS = 5000;
  * Indexing lines are throttled per store: only when the counts change, and at most one per
  * INDEXING_LINE_INTERVAL_MS of `now`; `indexing-done` always prints. A member that failed to index
  * gets one line (`FAILED to index`), not a second for the resource-failed that follows. The summary line is written on
- * `apply-done`; `finish` has nothing left to wait for.
+ * `apply-done`; `finish` has nothing left to wait for, and `abandon` nothing to put right.
  */
 export function createLineProgress(
   io: Io,
   options: { style: Style; now: () => Date },
-): { sink: ApplyEventSink; finish(): Promise<void> } {
+): { sink: ApplyEventSink; finish(): Promise<void>; abandon(): void } {
   const { style, now } = options;
   const phases = new Map<Address, 'create' | 'delete'>();
   const lastIndexing = new Map<Address, { at: number; counts: string }>();
@@ -80,5 +80,6 @@ export function createLineProgress(
     }
   };
 
-  return { sink, finish: async () => {} };
+  // Every line is written whole as it comes: nothing to wait for, nothing to put right.
+  return { sink, finish: async () => {}, abandon: () => {} };
 }

@@ -26,8 +26,11 @@ import type { Style } from './style.js';
  * touches nothing draws nothing. listr2 writes through stream adapters over `io`, takes its colours
  * from `style` and registers no signal handler (apply handles SIGINT itself and reports
  * `stopping`); what it still takes from the process is the width it wraps titles to
- * (process.stdout.columns) and the cursor hiding of log-update (on process.stderr when a terminal).
- * `finish` waits for the list to end and then writes the summary line of `apply-done`.
+ * (process.stdout.columns) and the cursor hiding of log-update (on process.stderr when a terminal),
+ * whose exit hook the CLI keeps from deciding how a signal ends the process (see listenForStop).
+ * `finish` waits for the list to end and then writes the summary line of `apply-done`; tasks still
+ * open then are marked as stopped after `stopping`, as not finished otherwise. `abandon` shows the
+ * cursor again for an exit that cannot wait for listr2 to end.
  */
 export function createTaskProgress(
   io: Io,
@@ -35,6 +38,7 @@ export function createTaskProgress(
 ): {
   sink: ApplyEventSink;
   finish(): Promise<void>;
+  abandon(): void;
 } {
   const { style } = options;
   const feed = new Feed<ListrTask>();
@@ -46,6 +50,7 @@ export function createTaskProgress(
   let stop: { entry: Entry; signal: string } | undefined;
   let done: Extract<ApplyEvent, { type: 'apply-done' }> | undefined;
   let running: Promise<void> | undefined;
+  let finished = false;
 
   const open = (title: string, keepOutput = true): Entry => {
     const entry = new Entry(title, keepOutput);
@@ -53,13 +58,21 @@ export function createTaskProgress(
     running ??= startList(io, style, feed);
     return entry;
   };
-  /** Ends what is still open: its end event never came (apply stopped or threw). */
+  /**
+   * Ends what is still open: its end event never came. After `stopping` that is the stop's doing (a
+   * wait for indexing is not waited out), so it is shown as stopped, not as failed; otherwise apply
+   * threw.
+   */
   const endAll = () => {
     for (const entry of [...active.values(), ...indexing.values()])
-      entry.end({ ok: false, title: `${entry.title} did not finish` });
+      entry.end(
+        stop
+          ? { state: 'stopped', title: `${entry.title} stopped on ${stop.signal}` }
+          : { state: 'failed', title: `${entry.title} did not finish` },
+      );
     active.clear();
     indexing.clear();
-    stop?.entry.end({ ok: true, title: `stopped on ${stop.signal}: calls in flight finished` });
+    stop?.entry.end({ state: 'done', title: `stopped on ${stop.signal}: calls in flight finished` });
     feed.close();
   };
 
@@ -70,9 +83,9 @@ export function createTaskProgress(
         return;
       case 'journal-resolved':
         if (event.adopted.length > 0)
-          open(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`).end({ ok: true });
+          open(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`).end({ state: 'done' });
         if (event.cleaned.length > 0)
-          open(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`).end({ ok: true });
+          open(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`).end({ state: 'done' });
         return;
       case 'resource-start':
         phases.set(event.address, event.phase);
@@ -87,7 +100,7 @@ export function createTaskProgress(
         const entry = active.get(event.address) ?? open(`${event.address}: ${words.doing}...`);
         active.delete(event.address);
         const id = event.id === undefined ? '' : ` (${event.id})`;
-        entry.end({ ok: true, title: `${event.address}: ${words.done}${id}` });
+        entry.end({ state: 'done', title: `${event.address}: ${words.done}${id}` });
         return;
       }
       case 'resource-failed': {
@@ -97,7 +110,7 @@ export function createTaskProgress(
         const entry = active.get(event.address) ?? open(`${event.address}: ${words.doing}...`);
         active.delete(event.address);
         const text = failureText(words.verb, event.error.code, event.error.message);
-        entry.end({ ok: false, title: `${event.address}: ${text}` });
+        entry.end({ state: 'failed', title: `${event.address}: ${text}` });
         return;
       }
       case 'indexing':
@@ -113,7 +126,7 @@ export function createTaskProgress(
         entry.setOutput(fileCounts(event, 'indexed'));
         if (event.type === 'indexing-done' && indexing.get(event.address) === entry) {
           indexing.delete(event.address);
-          entry.end({ ok: true, title: `${event.address}: indexed ${fileCounts(event)}` });
+          entry.end({ state: 'done', title: `${event.address}: indexed ${fileCounts(event)}` });
         }
         return;
       }
@@ -121,7 +134,10 @@ export function createTaskProgress(
         indexFailed.add(event.file);
         const entry = active.get(event.file) ?? open(`${event.file}: indexing...`);
         active.delete(event.file);
-        entry.end({ ok: false, title: `${event.file}: ${failureText('index', event.code, event.message)}` });
+        entry.end({
+          state: 'failed',
+          title: `${event.file}: ${failureText('index', event.code, event.message)}`,
+        });
         return;
       }
       case 'stopping':
@@ -140,10 +156,17 @@ export function createTaskProgress(
   const finish = async () => {
     endAll();
     await running;
+    finished = true;
     if (done) io.stdout(`\n${applySummaryLine(done.counts, done, style)}\n`);
   };
 
-  return { sink, finish };
+  // listr2 hid the cursor when the list started and shows it when the list ends, which will not
+  // happen now. The last frame ended with a newline, but the terminal may have echoed `^C` there.
+  const abandon = () => {
+    if (running && !finished) io.stdout(`${CURSOR_SHOW}\n`);
+  };
+
+  return { sink, finish, abandon };
 }
 
 /** The default renderer, used whenever the CLI chose the live view (it does not check process.stdout). */
@@ -186,7 +209,13 @@ function feedTask(feed: Feed<ListrTask>): ListrTask {
   };
 }
 
-type Ending = { ok: true; title?: string } | { ok: false; title: string };
+const CURSOR_SHOW = '\u001b[?25h';
+
+/** How a task ends: done (its title replaced when given), failed, or stopped (listr2's skip). */
+type Ending =
+  | { state: 'done'; title?: string }
+  | { state: 'failed'; title: string }
+  | { state: 'stopped'; title: string };
 
 /**
  * One task of the list: open until `end`, which may come before listr2 has started the task.
@@ -224,9 +253,10 @@ class Entry {
         this.wrapper = wrapper;
         if (this.output !== undefined) wrapper.output = this.output;
         const ending = await this.ending;
-        // listr2 shows a failed task's error message in place of its title.
-        if (!ending.ok) throw new Error(ending.title);
-        if (ending.title !== undefined) wrapper.title = ending.title;
+        // listr2 shows a failed task's error message, and a skipped one's message, in place of its title.
+        if (ending.state === 'failed') throw new Error(ending.title);
+        if (ending.state === 'stopped') wrapper.skip(ending.title);
+        else if (ending.title !== undefined) wrapper.title = ending.title;
       },
     };
   }

@@ -19,6 +19,12 @@ export interface ApplyProgress {
    * open are marked as not finished) and nothing else may write to stdout until it resolves.
    */
   finish(): Promise<void>;
+  /**
+   * For an exit that cannot wait (a second Ctrl-C): synchronously leaves the terminal usable, the
+   * live list as last drawn, the cursor shown again and on a line of its own, with nothing more to
+   * be written. A no-op in `plain` mode and once `finish` has resolved.
+   */
+  abandon(): void;
 }
 
 /** `tty` when stdout and stderr are terminals and CI is not `true` (any case) or `1`; else `plain`. */

@@ -4,6 +4,7 @@ import { chmod, copyFile, link, mkdir, open, readFile, rename, rm, stat } from '
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AssistantsError } from '../errors/index.js';
+import { noteLockReleased, noteLockTaken } from './held-locks.js';
 import {
   heldByDeadProcessHere,
   lockedError,
@@ -280,15 +281,19 @@ export class LocalStateStore implements StateStore {
   }
 
   private heldLock(info: LockInfo): StateLock {
+    // So that an exit that cannot wait (a second Ctrl-C) still removes it: releaseHeldLocksSync.
+    noteLockTaken(this.lockPath, info.id);
     return {
       info,
       release: async () => {
         const current = await this.readLock();
         // Removed by force-unlock and maybe taken by another run since: that lock is not ours.
-        if (current.state !== 'held' || current.info.id !== info.id) return;
-        await rm(this.lockPath, { force: true }).catch((err) => {
-          throw lockWriteFailed(this.location, err);
-        });
+        if (current.state === 'held' && current.info.id === info.id) {
+          await rm(this.lockPath, { force: true }).catch((err) => {
+            throw lockWriteFailed(this.location, err);
+          });
+        }
+        noteLockReleased(this.lockPath, info.id);
       },
     };
   }

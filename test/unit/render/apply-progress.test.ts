@@ -358,9 +358,40 @@ describe('tty apply progress', () => {
     expect(frame).not.toContain('vector_store_file.kb/faq: creating');
     expect(frame).not.toContain('the file failed to index');
     expect(frame).toContain('stopped on SIGTERM: calls in flight finished');
-    expect(frame).toContain('assistant.bot: creating... did not finish');
+    // Open when the stop came: stopped (listr2's skip, not a failure).
+    expect(frame).toContain('↓ assistant.bot: creating... stopped on SIGTERM');
+    expect(frame).not.toContain('did not finish');
     expect(frame).not.toContain('Apply');
     expect(io.out()).toMatch(SGR);
+  });
+
+  it('marks tasks still open as not finished when apply ended without a stop', async () => {
+    const io = fakeIo();
+    const progress = createApplyProgress(io, { style: plain, mode: 'tty' });
+    progress.sink(start('assistant.bot', 'create'));
+    await shows(io, 'assistant.bot: creating...');
+    await progress.finish(); // no apply-done: the executor threw
+    const frame = finalFrame(io.out());
+    expect(frame).toMatch(/[✖×] assistant\.bot: creating\.\.\. did not finish/);
+    expect(frame).not.toContain('stopped');
+  });
+
+  it('abandon shows the cursor again while the list is live, and is a no-op once it ended', async () => {
+    const io = fakeIo();
+    const progress = createApplyProgress(io, { style: plain, mode: 'tty' });
+    progress.abandon(); // nothing drawn yet: nothing to put right
+    expect(io.out()).toBe('');
+    progress.sink(start('file.faq', 'create'));
+    await shows(io, 'file.faq: creating...');
+    const before = io.out();
+    expect(before.lastIndexOf('\u001b[?25l')).toBeGreaterThan(before.lastIndexOf('\u001b[?25h'));
+    progress.abandon();
+    expect(io.out().slice(before.length)).toBe('\u001b[?25h\n');
+    progress.sink(done('file.faq', 'create', 'file-abc'));
+    await progress.finish();
+    const after = io.out();
+    progress.abandon();
+    expect(io.out()).toBe(after);
   });
 
   it('writes nothing but the summary when no resource was touched, and ignores events after apply-done', async () => {
