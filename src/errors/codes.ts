@@ -92,7 +92,8 @@ export const ERROR_CODES = {
   GENERATE_TARGET_NOT_EMPTY: 'import --generate into a folder that already holds manifests',
   STATE_NOT_EMPTY: 'import --generate with a state that already holds resources',
   GENERATED_MANIFEST_INVALID: 'a live value that the manifests do not accept stops import --generate',
-  STAMP_FAILED: 'import --generate could not stamp some adopted resources (the next apply does)',
+  STAMP_FAILED:
+    'import could not stamp what it adopted (--generate: the next apply does; import --force: nothing is imported)',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',
