@@ -79,3 +79,27 @@ describe('apply converges on what the manifest says', () => {
     expect(again.code).toBe(0);
   });
 });
+
+describe('file names that are not ASCII', () => {
+  it('uploads règlement.md under its own name, after which a plan shows no changes', async () => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        vector_stores:
+          rules:
+            files:
+              - glob: docs/*.md
+      `,
+      'docs/règlement.md': '# Règlement\n\nArticle 1.\n',
+      'docs/résumé – été.md': '# Résumé\n\nÉté.\n',
+    });
+    const applied = await cli(dir, ['apply', '--auto-approve']);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const names = (await fx().client.files.list()).data.map((f) => f.filename).sort();
+    expect(names).toEqual(['règlement.md', 'résumé – été.md']);
+    const again = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(again.stdout).toContain('No changes.');
+    expect(again.code).toBe(0);
+  });
+});
