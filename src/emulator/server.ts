@@ -95,15 +95,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       'x-request-id': `req_${randomBytes(16).toString('hex')}`,
       'openai-version': '2020-10-01',
     };
-    const finish = (status: number | 'dropped' | 'client_closed') => {
-      const label = String(status);
+    const count = (label: string) => {
       core.stats.statuses[label] = (core.stats.statuses[label] ?? 0) + 1;
-      options.log?.(`${method} ${url.pathname} ${label} ${Date.now() - started}ms`);
+    };
+    const finish = (status: number | 'dropped') => {
+      count(String(status));
+      options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
     };
     // The caller went away (closed the connection mid-body, or before its answer): not a failure
-    // of the emulator, and nothing can be sent, so it is one plain line and its own count.
+    // of the emulator, and nothing can be sent, so it is one plain line (in place of the request
+    // line) and a count of its own.
     const clientClosed = () => {
-      finish('client_closed');
+      count('client_closed');
       options.warn?.(`${method} ${url.pathname} client closed the connection`);
     };
 
@@ -138,6 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return;
       }
       if (req.socket.destroyed) {
+        if ('stream' in reply) reply.stream.destroy();
         clientClosed();
         return;
       }
