@@ -84,7 +84,11 @@ async function runSize(size) {
 
 /** A fresh emulator and a fresh copy of the stack, then the six scenarios with one tool. */
 async function scenarios(size, shape, tool) {
-  await fetch(`${emulator.origin}/_emulator/reset`, { method: 'POST' });
+  await fetch(`${emulator.origin}/_emulator/reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   const stack = await makeStack(shape);
   const changed = changedFiles(stack.spec);
   const out = {};

@@ -6,7 +6,10 @@ import type { AssistantBody } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
 import { journalled } from './journal.js';
 
-/** The request body: every field, nulls included (they clear), reasoning_effort only when set. */
+/**
+ * The request body: every field, nulls included (they clear), reasoning_effort only when set. Tool
+ * resources hold only non-empty lists here; the writer sends the empty ones that clear the rest.
+ */
 export function assistantBody(attributes: AssistantAttributes): AssistantBody {
   const { reasoning_effort, tool_resources, ...rest } = attributes;
   return {

@@ -4,7 +4,49 @@ import { ApiError } from './api-error.js';
 /** Larger than any valid JSON request (256,000-character instructions, 2,000 file ids). */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
-/** Reads a JSON object body; `{}` when the body is empty. Errors are the API's 400s. */
+/**
+ * How deeply a JSON body may nest (objects and arrays). The API documents no ceiling for request
+ * bodies, nor one for function `parameters` (Structured Outputs' nesting limit is for strict
+ * schemas). 128 is serde_json's default recursion limit: far beyond any real request (a function
+ * schema whose objects nest ten deep is about 25 levels of JSON) and far below the depth at which
+ * recursive code (JSON.stringify of a list that holds it) runs out of stack. A deeper body is
+ * refused before it is parsed, so nothing of it is stored.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * The nesting depth of JSON text, or `limit + 1` as soon as it goes deeper: a linear scan that keeps
+ * no stack, so any input is safe to measure. Brackets inside strings do not count.
+ */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (inString) {
+      // An escaped character (\" included) never ends the string.
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '{' || c === '[') {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === '}' || c === ']') {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Reads a JSON object body; `{}` when the body is empty. Errors are the API's 400s; a body nested
+ * deeper than MAX_JSON_DEPTH is one, found before parsing.
+ */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -16,6 +58,13 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ApiError(
+      400,
+      `The JSON body of your request is nested too deeply: objects and arrays may nest at most ${MAX_JSON_DEPTH} levels.`,
+      { code: 'invalid_value' },
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

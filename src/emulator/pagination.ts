@@ -95,15 +95,15 @@ export function paginate<T extends { seq: number }>(
 }
 
 /**
- * The list envelope. The spec types `first_id` and `last_id` as (non-null) strings; for an empty
- * page there is no id to give, so they are empty strings (the spec is silent on empty lists).
+ * The list envelope. An empty page has `first_id: null` and `last_id: null`, as the live API
+ * answers (the spec types both as strings and says nothing of empty lists).
  */
 export function listBody<V extends { id: string }>(data: V[], hasMore: boolean) {
   return {
     object: 'list' as const,
     data,
-    first_id: data[0]?.id ?? '',
-    last_id: data.at(-1)?.id ?? '',
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
     has_more: hasMore,
   };
 }

@@ -95,10 +95,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       'x-request-id': `req_${randomBytes(16).toString('hex')}`,
       'openai-version': '2020-10-01',
     };
-    const finish = (status: number | 'dropped') => {
-      const label = String(status);
+    const count = (label: string) => {
       core.stats.statuses[label] = (core.stats.statuses[label] ?? 0) + 1;
-      options.log?.(`${method} ${url.pathname} ${label} ${Date.now() - started}ms`);
+    };
+    const finish = (status: number | 'dropped') => {
+      count(String(status));
+      options.log?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
+    };
+    // The caller went away (closed the connection mid-body, or before its answer): not a failure
+    // of the emulator, and nothing can be sent, so it is one plain line (in place of the request
+    // line) and a count of its own.
+    const clientClosed = () => {
+      count('client_closed');
+      options.warn?.(`${method} ${url.pathname} client closed the connection`);
     };
 
     let fault: Fault = 'none';
@@ -131,6 +140,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         finish('dropped');
         return;
       }
+      if (req.socket.destroyed) {
+        if ('stream' in reply) reply.stream.destroy();
+        clientClosed();
+        return;
+      }
       if (family === 'vector_stores')
         headers['openai-poll-after-ms'] = String(pollAfterMs(core.config.index_delay_ms));
       const status = reply.status ?? 200;
@@ -147,6 +161,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       finish(status);
     } catch (err) {
+      if (req.socket.destroyed && fault !== 'drop') {
+        clientClosed();
+        return;
+      }
       const error = asApiError(err, options.warn);
       if (fault === 'drop' && error.status < 500) {
         req.socket.destroy();

@@ -11,7 +11,7 @@ import { batchStatus, countStatuses, storeExpiresAt, storeStatus } from './statu
 
 /**
  * Records → the API's response objects, field for field as the spec's schemas (required fields
- * always present, optional ones absent rather than null unless the spec allows null).
+ * always present, optional ones absent rather than null unless the spec or the live API has null).
  */
 
 export function fileView(file: FileRecord) {
@@ -46,7 +46,9 @@ export function storeView(core: EmulatorCore, store: VectorStoreRecord) {
     usage_bytes: usage,
     file_counts: counts,
     status: storeStatus(store, counts, core.clock.nowMs()),
-    ...(store.expiresAfter ? { expires_after: store.expiresAfter } : {}),
+    // Without a policy both are there and null, as the live API answers (the spec's
+    // `expires_after` is not nullable).
+    expires_after: store.expiresAfter ?? null,
     expires_at: storeExpiresAt(store),
     last_active_at: Math.floor(store.lastActiveAtMs / 1000),
     metadata: store.metadata,

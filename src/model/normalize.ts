@@ -46,7 +46,12 @@ export function normalizeTool(tool: AssistantTool): AssistantTool {
   return { type: tool.type };
 }
 
-/** Tool resources with empty lists dropped: the API echoes `{file_ids: []}` for a bare tool. */
+/**
+ * Tool resources with empty lists dropped, so that "key absent" and "empty list" compare equal: the
+ * API echoes `{file_ids: []}` for a bare tool, a cleared list reads back empty, and a manifest that
+ * names nothing has no key at all. (Writers send the empty lists explicitly: see
+ * src/provider/writer-assistants.ts.)
+ */
 export function normalizeToolResources(
   resources:
     | {

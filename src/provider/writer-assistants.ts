@@ -10,8 +10,9 @@ import {
 } from './writer-retry.js';
 
 /**
- * Assistants. Bodies go as given (a null clears its field); `reasoning_effort` only when set, since
- * non-reasoning models refuse it. A lost create is found again by its ownership stamp.
+ * Assistants. Bodies go as given (a null clears its field), tool resources with both lists always
+ * present (an empty one clears it); `reasoning_effort` only when set, since non-reasoning models
+ * refuse it. A lost create is found again by its ownership stamp.
  */
 export function assistantWriter(
   ctx: WriterContext,
@@ -50,14 +51,20 @@ export function assistantWriter(
 }
 
 /**
- * Every field of the body, nulls included; `reasoning_effort` only when present. The body is
- * normalised and validated already; the SDK's narrower types (tools, response_format) are not
- * re-checked here.
+ * Every field of the body, nulls included; `reasoning_effort` only when present. `tool_resources`
+ * always carries both lists, an empty one where the manifest names nothing: the API overrides tool
+ * resources per key and keeps a list whose key is left out, so leaving it out would never clear it
+ * (an empty list does; create accepts empty lists too). The body is normalised and validated
+ * already; the SDK's narrower types (tools, response_format) are not re-checked here.
  */
 function requestBody(body: AssistantBody): OpenAI.Beta.AssistantCreateParams {
-  const { reasoning_effort, ...rest } = body;
+  const { reasoning_effort, tool_resources, ...rest } = body;
   return {
     ...rest,
+    tool_resources: {
+      code_interpreter: { file_ids: [...(tool_resources.code_interpreter?.file_ids ?? [])] },
+      file_search: { vector_store_ids: [...(tool_resources.file_search?.vector_store_ids ?? [])] },
+    },
     ...(reasoning_effort === undefined ? {} : { reasoning_effort }),
   } as unknown as OpenAI.Beta.AssistantCreateParams;
 }

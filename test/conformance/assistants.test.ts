@@ -87,6 +87,62 @@ describe('assistants', () => {
     ).rejects.toMatchObject({ status: 400, param: 'reasoning_effort' });
   });
 
+  it('updates tool resources per key: a list given replaces, an empty one clears, one left out stays', async () => {
+    const { client } = fx();
+    const table = await upload(client, 'table.csv', 'a\n1\n');
+    const first = await client.vectorStores.create({ name: 'first' });
+    const second = await client.vectorStores.create({ name: 'second' });
+    const assistant = await client.beta.assistants.create({
+      model: 'gpt-4o',
+      tools: [{ type: 'code_interpreter' }, { type: 'file_search' }],
+      tool_resources: {
+        code_interpreter: { file_ids: [table.id] },
+        file_search: { vector_store_ids: [first.id] },
+      },
+    });
+    const resources = async (body: Parameters<typeof client.beta.assistants.update>[1]) =>
+      (await client.beta.assistants.update(assistant.id, body)).tool_resources;
+
+    // Left out: the whole key, the tool's key, or the list inside it. Nothing is cleared.
+    const both = {
+      code_interpreter: { file_ids: [table.id] },
+      file_search: { vector_store_ids: [first.id] },
+    };
+    expect(await resources({ name: 'renamed' })).toEqual(both);
+    expect(await resources({ tool_resources: {} })).toEqual(both);
+    expect(await resources({ tool_resources: { code_interpreter: {}, file_search: {} } })).toEqual(both);
+
+    // Given: that list is replaced, the other stays.
+    expect(await resources({ tool_resources: { file_search: { vector_store_ids: [second.id] } } })).toEqual({
+      code_interpreter: { file_ids: [table.id] },
+      file_search: { vector_store_ids: [second.id] },
+    });
+    expect(await resources({ tool_resources: { code_interpreter: { file_ids: [] } } })).toEqual({
+      code_interpreter: { file_ids: [] },
+      file_search: { vector_store_ids: [second.id] },
+    });
+    expect(await resources({ tool_resources: { file_search: { vector_store_ids: [] } } })).toEqual({
+      code_interpreter: { file_ids: [] },
+      file_search: { vector_store_ids: [] },
+    });
+    expect((await client.beta.assistants.retrieve(assistant.id)).tool_resources).toEqual({
+      code_interpreter: { file_ids: [] },
+      file_search: { vector_store_ids: [] },
+    });
+    // A missing id refuses the whole update.
+    await expect(
+      resources({
+        tool_resources: {
+          code_interpreter: { file_ids: [table.id] },
+          file_search: { vector_store_ids: ['vs_gone'] },
+        },
+      }),
+    ).rejects.toMatchObject({ status: 404, param: 'tool_resources.file_search.vector_store_ids[0]' });
+    expect((await client.beta.assistants.retrieve(assistant.id)).tool_resources?.code_interpreter).toEqual({
+      file_ids: [],
+    });
+  });
+
   it('takes temperature on the gpt-5 chat variants, which are not reasoning models', async () => {
     const { client } = fx();
     for (const model of ['gpt-5-chat-latest', 'gpt-5.1-chat-latest']) {

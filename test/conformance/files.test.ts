@@ -56,6 +56,39 @@ describe('files', () => {
     expect((await fx().client.files.list()).data).toEqual([]);
   });
 
+  it('keeps a file name that is not ASCII exactly, as the SDK sends it (UTF-8) or as filename*', async () => {
+    const { client } = fx();
+    const names = ['règlement.md', 'Übersicht – 2026.txt', '报告.pdf', 'ﬁle😀.md'];
+    for (const name of names) {
+      const file = await upload(client, name, 'x');
+      expect(file.filename).toBe(name);
+      expect((await client.files.retrieve(file.id)).filename).toBe(name);
+    }
+    expect((await client.files.list({ order: 'asc' })).data.map((f) => f.filename)).toEqual(names);
+
+    // RFC 7578 allows the RFC 5987 form too; some clients send it.
+    const boundary = 'utf8-boundary';
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="purpose"',
+      '',
+      'assistants',
+      `--${boundary}`,
+      `Content-Disposition: form-data; name="file"; filename*=UTF-8''${encodeURIComponent('règlement.md')}`,
+      'Content-Type: text/markdown',
+      '',
+      'x',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const response = await fx().raw('POST', '/files', {
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { filename: string }).filename).toBe('règlement.md');
+  });
+
   it('validates the multipart form as the API does', async () => {
     const form = (fields: Record<string, string>, withFile = true) => {
       const body = new FormData();

@@ -148,6 +148,7 @@ describe('sunset and control API', () => {
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${fx.origin}/_emulator/${path}`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
       return { status: response.status, ...((await response.json()) as { error: object }).error };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorFixture, startFixture } from '../helpers/emulator.js';
+import { type EmulatorFixture, startFixture, upload } from '../helpers/emulator.js';
 
 let fx: EmulatorFixture;
 let ids: string[];
@@ -52,11 +52,25 @@ describe('pagination', () => {
     expect(page.data.map((s) => s.id)).toEqual(ids.slice(4));
   });
 
-  it('gives an empty list with string ids, as the spec types them', async () => {
-    const body = (await (
-      await fx.raw('GET', '/assistants', { headers: { 'openai-beta': 'assistants=v2' } })
-    ).json()) as Record<string, unknown>;
-    expect(body).toEqual({ object: 'list', data: [], first_id: '', last_id: '', has_more: false });
+  it('gives an empty list null first_id and last_id, as the live API does, on every list', async () => {
+    const store = await fx.client.vectorStores.create({ name: 'empty' });
+    const batchFile = await upload(fx.client, 'a.md', 'x');
+    const batch = await fx.client.vectorStores.fileBatches.create(store.id, { file_ids: [batchFile.id] });
+    await fx.client.files.delete(batchFile.id);
+    const empty = { object: 'list', data: [], first_id: null, last_id: null, has_more: false };
+    const lists: [string, Record<string, string>?][] = [
+      ['/assistants', { 'openai-beta': 'assistants=v2' }],
+      ['/files'],
+      [`/vector_stores/${store.id}/files`],
+      [`/vector_stores/${store.id}/file_batches/${batch.id}/files`],
+      [`/vector_stores?order=asc&after=${store.id}`],
+    ];
+    for (const [path, headers] of lists)
+      expect(await (await fx.raw('GET', path, headers ? { headers } : {})).json()).toEqual(empty);
+    // The SDK takes null for "no more pages".
+    const page = await fx.client.files.list();
+    expect(page.data).toEqual([]);
+    expect(page.hasNextPage()).toBe(false);
   });
 
   it('checks limit (1..100; /files up to 10,000), order and the cursor', async () => {

@@ -65,6 +65,7 @@ export interface EmulatorFixture {
   checker: ResponseChecker;
   /** The origin (`http://127.0.0.1:PORT`), for control calls and raw requests. */
   origin: string;
+  /** A control call: GET without a body, else a POST of the body as JSON. */
   control: (path: string, body?: unknown) => Promise<Record<string, unknown>>;
   /** A raw request to `/v1`, checked like the SDK's. */
   raw: (
@@ -94,9 +95,12 @@ export async function startFixture(
     checker,
     origin,
     control: async (path, body) => {
+      // The control API takes only JSON (a text/plain POST is what a web page could send).
       const response = await fetch(`${origin}/_emulator/${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       });
       return (await response.json()) as Record<string, unknown>;
     },

@@ -10,6 +10,29 @@ const bundle = JSON.parse(
   readFileSync(new URL('../fixtures/openai-api/subset.ajv.schemas.json', import.meta.url), 'utf8'),
 ) as { $defs: Record<string, { properties?: Record<string, unknown> }> };
 
+/**
+ * Where the live API answers null but the spec types a plain value, the oracle takes null too, and
+ * only there. The contract notes (api/README.md, "Facts added on 2026-12-06", "Live list bodies"):
+ * "empty lists answer `first_id: null, last_id: null`; stores without expiry answer
+ * `expires_after: null, expires_at: null`" (`expires_at` is nullable in the spec already).
+ */
+function allowLiveNulls(defs: typeof bundle.$defs): void {
+  const orNull = (schema: unknown) => ({ anyOf: [schema, { type: 'null' }] });
+  for (const list of [
+    'ListAssistantsResponse',
+    'ListFilesResponse',
+    'ListVectorStoresResponse',
+    'ListVectorStoreFilesResponse',
+  ]) {
+    const properties = defs[list]?.properties as Record<string, unknown>;
+    properties.first_id = orNull(properties.first_id);
+    properties.last_id = orNull(properties.last_id);
+  }
+  const store = defs.VectorStoreObject?.properties as Record<string, unknown>;
+  store.expires_after = orNull(store.expires_after);
+}
+allowLiveNulls(bundle.$defs);
+
 const ajv = new Ajv2020({ discriminator: true, strictTypes: false, allowUnionTypes: true });
 (addFormatsModule as unknown as (ajv: Ajv2020) => void)(ajv);
 ajv.addFormat('unixtime', { type: 'number', validate: Number.isInteger });

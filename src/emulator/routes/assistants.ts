@@ -61,26 +61,31 @@ interface AssistantBody {
   reasoning_effort?: string | null;
 }
 
-/** Resolves tool resources; ids must exist (checked before anything is made). */
-function resolveResources(
+/**
+ * Tool resources after a create (from none) or a modify (from `current`), per key as the API does:
+ * a list given (`code_interpreter.file_ids`, `file_search.vector_store_ids`) replaces the old one
+ * and an empty list clears it; a list left out, or its tool's key left out, keeps the old one.
+ * `null` for the whole of `tool_resources` clears both. Every id must exist, checked before
+ * anything changes.
+ */
+function mergeResources(
   core: EmulatorCore,
   given: AssistantBody['tool_resources'],
+  current: AssistantRecord['toolResources'] = {},
 ): AssistantRecord['toolResources'] {
-  const out: AssistantRecord['toolResources'] = {};
-  if (!given) return out;
-  const code = given.code_interpreter;
-  if (code) {
-    const ids = code.file_ids ?? [];
-    for (const [index, id] of ids.entries())
+  if (given === null) return {};
+  const out: AssistantRecord['toolResources'] = { ...current };
+  const files = given?.code_interpreter?.file_ids;
+  if (files) {
+    for (const [index, id] of files.entries())
       core.file(id, `tool_resources.code_interpreter.file_ids[${index}]`);
-    out.code_interpreter = { file_ids: [...ids] };
+    out.code_interpreter = { file_ids: [...files] };
   }
-  const search = given.file_search;
-  if (search?.vector_store_ids) {
-    for (const [index, id] of search.vector_store_ids.entries()) {
+  const stores = given?.file_search?.vector_store_ids;
+  if (stores) {
+    for (const [index, id] of stores.entries())
       core.store(id, `tool_resources.file_search.vector_store_ids[${index}]`);
-    }
-    out.file_search = { vector_store_ids: [...search.vector_store_ids] };
+    out.file_search = { vector_store_ids: [...stores] };
   }
   return out;
 }
@@ -106,7 +111,7 @@ async function create(ctx: RouteContext) {
   checkRequest('CreateAssistantRequest', body);
   checkModel(body.model as string);
   const metadata = checkMetadata(body.metadata);
-  const resources = resolveResources(core, body.tool_resources);
+  const resources = mergeResources(core, body.tool_resources);
   const helperStores = body.tool_resources?.file_search?.vector_stores ?? [];
   const id = core.newId('assistant');
   const record: AssistantRecord = {
@@ -142,7 +147,10 @@ async function create(ctx: RouteContext) {
   return { body: assistantView(record) };
 }
 
-/** Given fields replace, null clears; checks run on the result, so a stale temperature is caught. */
+/**
+ * Given fields replace, null clears, tool resources merge per key (see `mergeResources`); checks
+ * run on the result, so a stale temperature is caught.
+ */
 async function modify(ctx: RouteContext) {
   const { core } = ctx;
   const body = (await ctx.json()) as AssistantBody;
@@ -151,7 +159,9 @@ async function modify(ctx: RouteContext) {
   if (body.model !== undefined) checkModel(body.model);
   const metadata = body.metadata === undefined ? undefined : checkMetadata(body.metadata);
   const resources =
-    body.tool_resources === undefined ? undefined : resolveResources(core, body.tool_resources);
+    body.tool_resources === undefined
+      ? undefined
+      : mergeResources(core, body.tool_resources, current.toolResources);
   const next: AssistantRecord = {
     ...current,
     ...(body.model !== undefined ? { model: body.model } : {}),
@@ -159,9 +169,7 @@ async function modify(ctx: RouteContext) {
     ...(body.description !== undefined ? { description: body.description } : {}),
     ...(body.instructions !== undefined ? { instructions: body.instructions } : {}),
     ...(body.tools !== undefined ? { tools: body.tools.map(normaliseTool) } : {}),
-    ...(resources !== undefined
-      ? { toolResources: body.tool_resources === null ? {} : { ...current.toolResources, ...resources } }
-      : {}),
+    ...(resources !== undefined ? { toolResources: resources } : {}),
     ...(metadata !== undefined ? { metadata } : {}),
     ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
     ...(body.top_p !== undefined ? { topP: body.top_p } : {}),

@@ -31,6 +31,9 @@ async function receiveMultipart(ctx: RouteContext, id: string): Promise<Upload> 
   try {
     parser = busboy({
       headers: ctx.req.headers,
+      // Clients (the SDK, browsers' FormData) put the file name in the header as raw UTF-8; busboy
+      // would read it as Latin-1 by default. `filename*=` (RFC 5987) names its own charset.
+      defParamCharset: 'utf8',
       // busboy flags a part as truncated on reaching the limit, so 512 MB exactly needs one byte more.
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 16, fieldSize: 64 * 1024 },
     });

@@ -543,7 +543,7 @@ describe('sdkWriter: requests', () => {
     ]);
   });
 
-  it('sends assistant bodies whole, nulls included, and reasoning_effort only when set', async () => {
+  it('sends assistant bodies whole, nulls and empty tool resource lists included, and reasoning_effort only when set', async () => {
     const bodies: unknown[] = [];
     const capture = (body: unknown) => {
       bodies.push(body);
@@ -558,12 +558,26 @@ describe('sdkWriter: requests', () => {
     const { api: w } = writer();
 
     await w.createAssistant(assistantBody());
-    await w.updateAssistant('asst_1', assistantBody({ model: 'o3-mini', reasoning_effort: 'low' }));
+    await w.updateAssistant(
+      'asst_1',
+      assistantBody({
+        model: 'o3-mini',
+        reasoning_effort: 'low',
+        tool_resources: { file_search: { vector_store_ids: ['vs_1'] } },
+      }),
+    );
 
-    expect(bodies[0]).toEqual({ ...assistantBody() });
+    // The API overrides tool resources per key and keeps a list left out: both always go, an
+    // empty list clearing what the assistant had.
+    const none = { code_interpreter: { file_ids: [] }, file_search: { vector_store_ids: [] } };
+    expect(bodies[0]).toEqual({ ...assistantBody(), tool_resources: none });
     expect(bodies[0]).not.toHaveProperty('reasoning_effort');
     expect(bodies[0]).toHaveProperty('temperature', null);
-    expect(bodies[1]).toEqual({ ...assistantBody({ model: 'o3-mini' }), reasoning_effort: 'low' });
+    expect(bodies[1]).toEqual({
+      ...assistantBody({ model: 'o3-mini' }),
+      tool_resources: { code_interpreter: { file_ids: [] }, file_search: { vector_store_ids: ['vs_1'] } },
+      reasoning_effort: 'low',
+    });
   });
 
   it('sends each batch file with its attributes and static chunking', async () => {

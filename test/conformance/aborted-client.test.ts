@@ -1,0 +1,74 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type EmulatorFixture, startFixture, waitFor } from '../helpers/emulator.js';
+
+let fx: EmulatorFixture;
+const warnings: string[] = [];
+const logged: string[] = [];
+afterEach(async () => {
+  expect(fx.checker.failures()).toEqual([]);
+  await fx.close();
+  warnings.length = 0;
+  logged.length = 0;
+});
+
+/** Sends the head of a request and part of its body over a raw socket, then closes it. */
+async function abandon(method: string, path: string, headers: Record<string, string>, partialBody: string) {
+  const { port } = new URL(fx.origin);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const head = Object.entries({ host: `127.0.0.1:${port}`, authorization: 'Bearer k', ...headers })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.write(`${method} ${path} HTTP/1.1\r\n${head}\r\n${partialBody}`);
+  // Long enough for the server to be reading the body when the connection goes.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+}
+
+describe('a client that closes the connection mid-request', () => {
+  it('is one plain line in the log, not a 500 with a stack, and the server keeps serving', async () => {
+    fx = await startFixture({
+      warn: (line) => warnings.push(line),
+      log: (line) => logged.push(line),
+    });
+    await abandon(
+      'POST',
+      '/v1/vector_stores',
+      { 'content-type': 'application/json', 'content-length': '1000' },
+      '{"name": "half',
+    );
+    const boundary = 'abandoned';
+    await abandon(
+      'POST',
+      '/v1/files',
+      { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '100000' },
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.md"\r\n\r\n${'x'.repeat(1000)}`,
+    );
+    // A caller that gives up waiting for its answer (here: the answer is slowed down).
+    await fx.control('config', { latency_ms: 300 });
+    await abandon('GET', '/v1/vector_stores', {}, '');
+    await waitFor(
+      async () => warnings.length,
+      (count) => count >= 3,
+    );
+    await fx.control('config', { latency_ms: 0 });
+    expect(warnings).toEqual([
+      'POST /v1/vector_stores client closed the connection',
+      'POST /v1/files client closed the connection',
+      'GET /v1/vector_stores client closed the connection',
+    ]);
+    // One line per abandoned request in all: no request line beside it, no 500 or 400.
+    expect(logged).toEqual([]);
+
+    const stats = fx.emulator.core.stats;
+    expect(stats.statuses).toEqual({ client_closed: 3 });
+    expect(fx.emulator.core.data.vectorStores.size).toBe(0);
+    expect((await fx.client.vectorStores.create({ name: 'after' })).name).toBe('after');
+    expect((await fx.client.files.list()).data).toEqual([]);
+    expect(warnings).toHaveLength(3);
+  });
+});
