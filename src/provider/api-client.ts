@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
 import { redactSecrets } from '../errors/redact.js';
+import { quotaGuardedFetch } from './quota.js';
 
 export interface ApiClientOptions {
   /** --base-url; else OPENAI_BASE_URL from `env`; else the SDK's default. */
@@ -20,7 +21,8 @@ export interface ApiClient {
 /**
  * The SDK client for the configured endpoint. The key comes from OPENAI_API_KEY only; its absence
  * is a user error raised before any request is made, and so is a base URL that no request can be
- * sent to (BASE_URL_INVALID).
+ * sent to (BASE_URL_INVALID). Once the API answers that the quota is used up, the client sends
+ * nothing more (see quotaGuardedFetch).
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const apiKey = options.env.OPENAI_API_KEY;
@@ -35,6 +37,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     apiKey,
     ...(baseURL ? { baseURL } : {}),
     maxRetries: options.maxRetries ?? 2,
+    fetch: quotaGuardedFetch(),
     // The SDK would read these from process.env; the CLI passes its own environment explicitly.
     organization: options.env.OPENAI_ORG_ID ?? null,
     project: options.env.OPENAI_PROJECT_ID ?? null,
