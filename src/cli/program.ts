@@ -11,6 +11,7 @@ import { importCommand } from './import-command.js';
 import { type Io, useColor } from './io.js';
 import { outputCommand } from './output-command.js';
 import { planCommand } from './plan-command.js';
+import { redactingIo } from './redacting-io.js';
 import { stateCommand } from './state-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -50,7 +51,13 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
  * Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws and
  * never exits the process: the entry point sets the exit code, tests read it.
  */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: Io): Promise<number> {
+  // Every byte of output goes through redaction: secrets reach output through messages that
+  // quote servers and URLs, and no single renderer sees them all.
+  const io = redactingIo(rawIo, () => ({
+    apiKey: rawIo.env.OPENAI_API_KEY,
+    urls: [rawIo.env.OPENAI_BASE_URL, program.opts<{ baseUrl?: string }>().baseUrl],
+  }));
   const program = new Command('assistants')
     .description('Declarative infrastructure as code for OpenAI files, vector stores and assistants.')
     .version(version, '-V, --version')

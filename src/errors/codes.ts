@@ -51,6 +51,10 @@ export const ERROR_CODES = {
   STATE_WRITE_FAILED: 'the state file could not be written',
   STATE_LOCKED: 'another run holds the state lock',
   LOCK_NOT_FOUND: 'force-unlock named a lock that is not held, or is held under another id',
+  LOCK_HOLDER_ALIVE:
+    'force-unlock named the lock of a run still running on this host (--force removes it anyway)',
+  STATE_NOT_A_FILE:
+    'the state path, its lock, backup or hash cache is a folder, pipe, socket or device, or lies under a file',
   STACK_MISMATCH: 'the state belongs to another stack than the manifests name',
   RESOURCE_NOT_IN_STATE: 'an address that the state does not hold',
   INVALID_ADDRESS: 'a string that is not a resource address',
@@ -59,6 +63,9 @@ export const ERROR_CODES = {
   API_UNAUTHORIZED: 'the API refused the key (401 or 403)',
   API_UNREACHABLE: 'the API could not be reached',
   API_ERROR: 'the API answered with an error',
+  API_QUOTA_EXCEEDED:
+    'the API refused a call for quota or billing (insufficient_quota): waiting does not help',
+  BASE_URL_INVALID: '--base-url or OPENAI_BASE_URL is not an http(s) URL, or holds a user name or password',
   ASSISTANTS_SUNSET: 'the endpoint no longer serves the Assistants API',
   // Plan
   PROTECTED_RESOURCE: 'the plan would delete or replace a resource marked protect',

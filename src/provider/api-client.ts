@@ -1,5 +1,7 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
+import { redactSecrets } from '../errors/redact.js';
+import { quotaGuardedFetch } from './quota.js';
 
 export interface ApiClientOptions {
   /** --base-url; else OPENAI_BASE_URL from `env`; else the SDK's default. */
@@ -11,14 +13,16 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   client: OpenAI;
-  /** The base URL in use, for messages (never holds the key). */
+  /** The base URL in use, for messages (never holds the key, nor credentials). */
   endpoint: string;
   apiKey: string;
 }
 
 /**
  * The SDK client for the configured endpoint. The key comes from OPENAI_API_KEY only; its absence
- * is a user error raised before any request is made.
+ * is a user error raised before any request is made, and so is a base URL that no request can be
+ * sent to (BASE_URL_INVALID). Once the API answers that the quota is used up, the client sends
+ * nothing more (see quotaGuardedFetch).
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const apiKey = options.env.OPENAI_API_KEY;
@@ -28,13 +32,47 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     });
   }
   const baseURL = options.baseUrl ?? options.env.OPENAI_BASE_URL ?? undefined;
+  if (baseURL) checkBaseUrl(baseURL, options.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
   const client = new OpenAI({
     apiKey,
     ...(baseURL ? { baseURL } : {}),
     maxRetries: options.maxRetries ?? 2,
+    fetch: quotaGuardedFetch(),
     // The SDK would read these from process.env; the CLI passes its own environment explicitly.
     organization: options.env.OPENAI_ORG_ID ?? null,
     project: options.env.OPENAI_PROJECT_ID ?? null,
   });
-  return { client, endpoint: client.baseURL, apiKey };
+  return { client, endpoint: redactSecrets(client.baseURL, apiKey), apiKey };
+}
+
+/**
+ * A base URL must be an http(s) URL without a user name or password: fetch refuses to send a
+ * request to a URL with credentials, so such a URL would fail every call, after retries, and
+ * the API is authenticated by the key alone. The message never shows the credentials.
+ */
+function checkBaseUrl(baseUrl: string, source: '--base-url' | 'OPENAI_BASE_URL'): void {
+  // Without a scheme the text is no URL, but an `@` in it may still end a password.
+  const shown = redactSecrets(baseUrl, { urls: [baseUrl] }).replace(/^[^/]*@/, '[redacted]@');
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new AssistantsError('BASE_URL_INVALID', `${source} is not a URL: ${shown}`, {
+      hint: 'give the full URL of the API, such as https://api.openai.com/v1 or http://127.0.0.1:4010/v1',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AssistantsError('BASE_URL_INVALID', `${source} must start with http:// or https://: ${shown}`, {
+      hint: 'give the full URL of the API, such as https://api.openai.com/v1',
+    });
+  }
+  if (url.username || url.password) {
+    throw new AssistantsError(
+      'BASE_URL_INVALID',
+      `${source} holds a user name or password (${shown}); requests cannot be sent to a URL with credentials`,
+      {
+        hint: `remove the \`user:password@\` part from ${source}; the API is authenticated by OPENAI_API_KEY alone`,
+      },
+    );
+  }
 }

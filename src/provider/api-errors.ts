@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
 import { redactSecrets } from '../errors/redact.js';
+import { NOT_SENT_HEADER, quotaCode } from './quota.js';
 
 /** What a call was doing, for messages: `GET /vector_stores`. */
 export interface ApiOperation {
@@ -36,6 +37,8 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
   }
   if (err instanceof OpenAI.APIError) {
     const detail = redactSecrets(apiMessage(err), apiKey);
+    const quota = quotaCode(err.error);
+    if (quota) return quotaError(err, call, endpoint, detail, quota);
     if (err.status === 401 || err.status === 403) {
       return new AssistantsError(
         'API_UNAUTHORIZED',
@@ -65,6 +68,36 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
     kind: 'internal',
     cause: err,
   });
+}
+
+const QUOTA_HINT =
+  'the quota of the project or organisation that the key belongs to is used up, and waiting does not ' +
+  'clear it: check its plan, billing, credit balance and spend limits (in the platform settings), then ' +
+  'run again. Nothing is lost: the state records what this run did, and the next run goes on from there.';
+
+/**
+ * API_QUOTA_EXCEEDED: a quota or billing answer (see quota.ts). The call that met it says what the
+ * API answered; the calls that the client then did not send say so.
+ */
+function quotaError(
+  err: InstanceType<typeof OpenAI.APIError>,
+  call: string,
+  endpoint: string,
+  detail: string,
+  code: string,
+): AssistantsError {
+  if (err.headers?.get(NOT_SENT_HEADER)) {
+    return new AssistantsError(
+      'API_QUOTA_EXCEEDED',
+      `${call} was not sent: the API at ${endpoint} answered an earlier call that the quota is used up (${code})`,
+      { hint: 'see the call the API refused for quota: its hint says what to do', cause: err },
+    );
+  }
+  return new AssistantsError(
+    'API_QUOTA_EXCEEDED',
+    `${call} was refused by the API at ${endpoint} for quota (${err.status} ${code}): ${detail}`,
+    { hint: QUOTA_HINT, cause: err },
+  );
 }
 
 /** A read of a whole collection (`GET /files`), as opposed to one resource or a store's files. */

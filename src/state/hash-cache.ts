@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AssistantsError } from '../errors/index.js';
 import { compareCodeUnits } from '../model/order.js';
+import { readOwnFile } from './regular-file.js';
 
 interface Entry {
   bytes: number;
@@ -25,14 +27,26 @@ export class HashCache {
     private readonly known: ReadonlyMap<string, Entry>,
   ) {}
 
+  /**
+   * The cache in `file`; empty when it is absent or damaged. A folder, pipe, socket or device at
+   * that path (or a file above it) is STATE_NOT_A_FILE: reading a pipe would hang the run, and
+   * writing over such a thing would fail or destroy what someone put there.
+   */
   static async load(file: string): Promise<HashCache> {
     let known = new Map<string, Entry>();
+    let text: string | undefined;
     try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: number; entries?: unknown };
+      text = await readOwnFile(file, file, 'hash cache');
+    } catch (err) {
+      if (err instanceof AssistantsError) throw err;
+      // Unreadable: start empty; the hashes are recomputed.
+    }
+    try {
+      const parsed = JSON.parse(text ?? '{}') as { version?: number; entries?: unknown };
       if (parsed.version === CACHE_VERSION && parsed.entries && typeof parsed.entries === 'object')
         known = new Map(Object.entries(parsed.entries as Record<string, Entry>));
     } catch {
-      // Absent or damaged: start empty; the hashes are recomputed.
+      // Damaged: start empty; the hashes are recomputed.
     }
     return new HashCache(file, known);
   }

@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { chmod, copyFile, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AssistantsError } from '../errors/index.js';
 import { noteLockReleased, noteLockTaken } from './held-locks.js';
 import {
   heldByDeadProcessHere,
+  holderLiveness,
   lockedError,
+  lockHolderAliveError,
   lockNotFoundError,
   newLockInfo,
   parseLockInfo,
   serializeLockInfo,
 } from './lock-info.js';
+import { checkOwnPath, readOwnFile } from './regular-file.js';
 import { parseState, planWrite, prepareWrite, type StoredVersion, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
+  type ForceUnlockOptions,
   type LockInfo,
   type LockOptions,
   type StateLock,
@@ -64,6 +68,8 @@ export class LocalStateStore implements StateStore {
   readonly location: string;
   readonly backupPath: string;
   readonly lockPath: string;
+  /** The lock's path as messages show it. */
+  private readonly lockShown: string;
   /** The version this store last wrote, and the file it made (see storedNow). */
   private last: (StoredVersion & { stamp: FileStamp }) | undefined;
   private backedUp = false;
@@ -84,14 +90,16 @@ export class LocalStateStore implements StateStore {
     this.location = options.location ?? file;
     this.backupPath = `${file}.backup`;
     this.lockPath = `${file}.lock`;
+    this.lockShown = `${this.location}.lock`;
   }
 
   async read(): Promise<StateDocument | undefined> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await readOwnFile(this.file, this.location, 'state file');
+      if (text === undefined) return undefined;
     } catch (err) {
-      if (errno(err) === 'ENOENT') return undefined;
+      if (err instanceof AssistantsError) throw err;
       throw new AssistantsError(
         'STATE_CORRUPT',
         `${this.location} could not be read: ${(err as Error).message}`,
@@ -170,6 +178,7 @@ export class LocalStateStore implements StateStore {
       return stamp;
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
+      if (err instanceof AssistantsError) throw err;
       throw new AssistantsError(
         'STATE_WRITE_FAILED',
         `could not write ${this.location}: ${(err as Error).message}`,
@@ -187,13 +196,25 @@ export class LocalStateStore implements StateStore {
    * there was one to copy.
    */
   private async keepBackup(): Promise<boolean> {
+    // Read through the checked open and written by rename: a pipe at either path must not hang
+    // the write, and a folder at the backup path is named as such.
+    const current = await readOwnFile(this.file, this.location, 'state file');
+    if (current === undefined) return false;
+    await checkOwnPath(this.backupPath, `${this.location}.backup`, 'state backup');
+    const temp = `${this.backupPath}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
     try {
-      await copyFile(this.file, this.backupPath);
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(current, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.backupPath);
     } catch (err) {
-      if (errno(err) === 'ENOENT') return false;
+      await rm(temp, { force: true }).catch(() => undefined);
       throw err;
     }
-    await chmod(this.backupPath, 0o600);
     return true;
   }
 
@@ -206,9 +227,14 @@ export class LocalStateStore implements StateStore {
     for (;;) {
       if (await this.tryCreateLock(info)) return this.heldLock(info);
       const current = await this.readLock();
-      if (current.state === 'absent') continue; // released between our two looks: try again now
+      if (current.state === 'absent') {
+        // Released between our two looks: try again now. Unless something that cannot be opened
+        // (a link that leads nowhere) is in the way, which would make this loop spin for ever.
+        await checkOwnPath(this.lockPath, this.lockShown, 'lock');
+        continue;
+      }
       if (current.state === 'held' && heldByDeadProcessHere(current.info)) {
-        await this.reclaim(current.info);
+        await this.removeLock(current.info);
         continue;
       }
       const remaining = deadline - Date.now();
@@ -231,6 +257,7 @@ export class LocalStateStore implements StateStore {
       handle = await open(this.lockPath, 'wx', 0o600);
     } catch (err) {
       if (errno(err) === 'EEXIST') return false;
+      await checkOwnPath(this.lockPath, this.lockShown, 'lock');
       throw lockWriteFailed(this.location, err);
     }
     try {
@@ -245,39 +272,44 @@ export class LocalStateStore implements StateStore {
     return true;
   }
 
+  /** The lock file's content; a lock that is not a regular file is STATE_NOT_A_FILE, not a wait. */
   private async readLock(file = this.lockPath): Promise<LockFileContent> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readOwnFile(file, this.lockShown, 'lock');
     } catch (err) {
-      if (errno(err) === 'ENOENT') return { state: 'absent' };
+      if (err instanceof AssistantsError) throw err;
       return { state: 'unreadable' };
     }
+    if (text === undefined) return { state: 'absent' };
     const info = parseLockInfo(text);
     return info ? { state: 'held', info } : { state: 'unreadable' };
   }
 
   /**
-   * Removes the lock of a dead holder. Another run may have reclaimed it and taken its own lock
-   * since we looked, so the lock is first moved aside and checked: if it is not the dead one, it is
-   * put back (with `link`, which refuses to overwrite a lock taken in the meantime).
+   * Removes the lock `seen` (a dead holder's, or the one force-unlock names); true when it did.
+   * Another run may have removed it and taken its own lock since we looked, so the lock is first
+   * moved aside and checked: if it is not `seen`, it is put back (with `link`, which refuses to
+   * overwrite a lock taken in the meantime).
    */
-  private async reclaim(dead: LockInfo): Promise<void> {
+  private async removeLock(seen: LockInfo): Promise<boolean> {
     const aside = `${this.lockPath}.${randomUUID().slice(0, 8)}.stale`;
     try {
       await rename(this.lockPath, aside);
     } catch (err) {
-      if (errno(err) === 'ENOENT') return;
+      if (errno(err) === 'ENOENT') return false;
       throw lockWriteFailed(this.location, err);
     }
-    const moved = await this.readLock(aside);
-    if (moved.state !== 'held' || moved.info.id !== dead.id) {
+    const moved = await this.readLock(aside).catch(() => ({ state: 'unreadable' }) as const);
+    const same = moved.state === 'held' && moved.info.id === seen.id;
+    if (!same) {
       await link(aside, this.lockPath).catch(async (err) => {
         // Filesystems without hard links: put it back by rename, the best that remains.
         if (errno(err) !== 'EEXIST') await rename(aside, this.lockPath).catch(() => undefined);
       });
     }
     await rm(aside, { force: true });
+    return same;
   }
 
   private heldLock(info: LockInfo): StateLock {
@@ -298,15 +330,30 @@ export class LocalStateStore implements StateStore {
     };
   }
 
-  async forceUnlock(id: string): Promise<void> {
+  /**
+   * Removes the lock that carries `id`, unless its holder still runs on this host (a live pid
+   * there), which takes `force`. A holder on another host cannot be checked from here: its lock
+   * is removed, and the caller says so.
+   */
+  async forceUnlock(id: string, options: ForceUnlockOptions = {}): Promise<LockInfo> {
     const current = await this.readLock();
-    const lockFile = `${this.location}.lock`;
+    const lockFile = this.lockShown;
     if (current.state === 'absent') throw lockNotFoundError(this.location, id, undefined, lockFile);
     if (current.state === 'unreadable') throw lockNotFoundError(this.location, id, 'unreadable', lockFile);
     if (current.info.id !== id) throw lockNotFoundError(this.location, id, current.info, lockFile);
-    await rm(this.lockPath, { force: true }).catch((err) => {
-      throw lockWriteFailed(this.location, err);
-    });
+    if (!options.force && holderLiveness(current.info) === 'alive')
+      throw lockHolderAliveError(this.location, current.info);
+    if (!(await this.removeLock(current.info))) {
+      // Taken by another run between our look and the removal: that lock is not the one named.
+      const now = await this.readLock().catch(() => ({ state: 'unreadable' }) as const);
+      throw lockNotFoundError(
+        this.location,
+        id,
+        now.state === 'held' ? now.info : now.state === 'absent' ? undefined : 'unreadable',
+        lockFile,
+      );
+    }
+    return current.info;
   }
 }
 

@@ -80,6 +80,31 @@ export function heldByDeadProcessHere(info: LockInfo): boolean {
   return info.host === hostname() && !processAlive(info.pid);
 }
 
+/**
+ * What can be told about a lock holder's process from here: running or ended on this host, or
+ * on another host, where its pid means nothing to us.
+ */
+export type HolderLiveness = 'alive' | 'dead' | 'elsewhere';
+
+export function holderLiveness(info: LockInfo): HolderLiveness {
+  if (info.host !== hostname()) return 'elsewhere';
+  return processAlive(info.pid) ? 'alive' : 'dead';
+}
+
+/**
+ * LOCK_HOLDER_ALIVE for `force-unlock id` without --force, when the holder still runs on this
+ * host: removing its lock would let another run write the state beside it.
+ */
+export function lockHolderAliveError(location: string, holder: LockInfo): AssistantsError {
+  return new AssistantsError(
+    'LOCK_HOLDER_ALIVE',
+    `${location} is locked by ${describeHolder(holder)}, and that process (pid ${holder.pid}) is still running on this host: the lock was left in place`,
+    {
+      hint: `let that run finish, or stop it; if it no longer uses the state (it hangs, or the pid now belongs to another program), \`assistants force-unlock ${holder.id} --force\` removes the lock anyway`,
+    },
+  );
+}
+
 /** "alice@laptop (pid 4242), running "apply" since 2026-05-01T10:00:00.000Z; lock id 1b2c..." */
 export function describeHolder(info: LockInfo): string {
   return `${info.who} (pid ${info.pid}), running "${info.operation}" since ${info.created}; lock id ${info.id}`;

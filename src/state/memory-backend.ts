@@ -81,8 +81,11 @@ export class MemoryStateStore implements StateStore {
     }
   }
 
-  async forceUnlock(id: string): Promise<void> {
-    if (this.held?.id !== id) throw lockNotFoundError(this.location, id, this.held);
+  /** The holder is in this process, so there is no liveness to check: `force` changes nothing. */
+  async forceUnlock(id: string): Promise<LockInfo> {
+    const held = this.held;
+    if (held?.id !== id) throw lockNotFoundError(this.location, id, held);
     this.held = undefined;
+    return held;
   }
 }

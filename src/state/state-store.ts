@@ -38,7 +38,9 @@ export interface StateLock {
  *   called: the caller may change it again as soon as the call returns (before it resolves).
  * - `lock()` takes the lock for `operation`, waiting up to `timeoutMs` (polling every `pollMs`)
  *   while another holds it, then fails with STATE_LOCKED naming the holder.
- * - `forceUnlock(id)` removes the lock when it carries `id`; otherwise LOCK_NOT_FOUND.
+ * - `forceUnlock(id)` removes the lock when it carries `id` (otherwise LOCK_NOT_FOUND) and returns
+ *   who held it. A backend that can tell its holder still runs (the local file: same host, live
+ *   pid) refuses with LOCK_HOLDER_ALIVE unless `force`.
  */
 export interface StateStore {
   /** The state's place, as shown in messages (e.g. `.assistants/state.json`). */
@@ -46,7 +48,12 @@ export interface StateStore {
   read(): Promise<StateDocument | undefined>;
   write(doc: StateDocument): Promise<StateDocument>;
   lock(operation: string, options: LockOptions): Promise<StateLock>;
-  forceUnlock(id: string): Promise<void>;
+  forceUnlock(id: string, options?: ForceUnlockOptions): Promise<LockInfo>;
+}
+
+export interface ForceUnlockOptions {
+  /** Remove the lock even when its holder is known to run still (`force-unlock --force`). */
+  force?: boolean;
 }
 
 export interface LockOptions {

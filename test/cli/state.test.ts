@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StateDocument } from '../../src/state/state-document.js';
-import { liveProcess } from '../helpers/processes.js';
+import { deadPid, liveProcess } from '../helpers/processes.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace } from '../helpers/workspace.js';
@@ -363,12 +363,57 @@ describe('assistants force-unlock', () => {
     created: '2026-05-01T10:00:00.000Z',
   });
 
-  it('removes the lock that carries the id', async () => {
+  it('removes the lock that carries the id; from another host, saying its holder cannot be checked', async () => {
     const dir = await workspace({ [`${STATE}.lock`]: lock });
     const run = await runInProcess(['force-unlock', 'lock-1234'], { cwd: dir });
     expect(run).toEqual({
       code: 0,
       stdout: 'Unlocked .assistants/state.json: lock lock-1234 removed.\n',
+      stderr:
+        'note: the lock was held by ci@runner-7 (pid 4242) on host runner-7; whether that run still goes on cannot be checked from this host: make sure it has ended, or it may write the state beside the next run\n',
+    });
+    expect(await readdir(path.join(dir, '.assistants'))).toEqual([]);
+  });
+
+  const lockHere = (pid: number) =>
+    JSON.stringify({
+      id: 'lock-5678',
+      operation: 'apply',
+      who: 'ci@runner-7',
+      host: hostname(),
+      pid,
+      created: '2026-05-01T10:00:00.000Z',
+    });
+
+  it('refuses the lock of a run still alive on this host, saying who, since when, and that --force overrides', async () => {
+    const holder = await liveProcess();
+    const dir = await workspace({ [`${STATE}.lock`]: lockHere(holder.pid) });
+    const run = await runInProcess(['force-unlock', 'lock-5678'], { cwd: dir });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        `error[LOCK_HOLDER_ALIVE]: .assistants/state.json is locked by ci@runner-7 (pid ${holder.pid}), running "apply" since 2026-05-01T10:00:00.000Z; lock id lock-5678, and that process (pid ${holder.pid}) is still running on this host: the lock was left in place`,
+        '  = hint: let that run finish, or stop it; if it no longer uses the state (it hangs, or the pid now belongs to another program), `assistants force-unlock lock-5678 --force` removes the lock anyway',
+        '',
+      ].join('\n'),
+    });
+    expect(await readFile(path.join(dir, `${STATE}.lock`), 'utf8')).toBe(lockHere(holder.pid));
+
+    const forced = await runInProcess(['force-unlock', 'lock-5678', '--force'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toBe('Unlocked .assistants/state.json: lock lock-5678 removed.\n');
+    expect(forced.stderr).toContain(`note: removed with --force while pid ${holder.pid}`);
+    expect(await readdir(path.join(dir, '.assistants'))).toEqual([]);
+  });
+
+  it('removes the lock of a dead process of this host, as before', async () => {
+    const pid = await deadPid();
+    const dir = await workspace({ [`${STATE}.lock`]: lockHere(pid) });
+    const run = await runInProcess(['force-unlock', 'lock-5678'], { cwd: dir });
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'Unlocked .assistants/state.json: lock lock-5678 removed.\n',
       stderr: '',
     });
     expect(await readdir(path.join(dir, '.assistants'))).toEqual([]);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -8,12 +9,17 @@ import type { LockInfo } from '../../../src/state/state-store.js';
 import { deadPid, liveProcess } from '../../helpers/processes.js';
 import { rejection } from '../../helpers/rejection.js';
 import { sampleState, stateText } from '../../helpers/state-fixtures.js';
-import { workspace } from '../../helpers/workspace.js';
+import { type FileSpec, workspace } from '../../helpers/workspace.js';
 
-async function storeIn(files: Record<string, string> = {}) {
+async function storeIn(files: Record<string, FileSpec> = {}) {
   const dir = await workspace(files);
   const file = path.join(dir, '.assistants/state.json');
   return { dir, file, store: new LocalStateStore(file, { location: '.assistants/state.json' }) };
+}
+
+/** A named pipe at `file`: opening it for reading blocks until a writer comes, unless done with care. */
+function mkfifo(file: string): void {
+  execFileSync('mkfifo', [file]);
 }
 
 function lockText(info: Partial<LockInfo>): string {
@@ -62,15 +68,17 @@ describe('LocalStateStore writes', () => {
     expect(await readdir(path.dirname(file))).toEqual(['state.json']);
   });
 
-  it('fails with STATE_WRITE_FAILED, removes its temp file and leaves the state as it was', async () => {
+  it('fails with STATE_NOT_A_FILE for a folder at the backup path, removes its temp file and leaves the state as it was', async () => {
     const { file, store } = await storeIn();
     await store.write(sampleState());
     const before = await readFile(file, 'utf8');
-    // A folder where the backup goes: the copy fails after the temp file is written.
+    // A folder where the backup goes: the backup fails after the temp file is written.
     await mkdir(`${file}.backup`);
     const error = await rejection(store.write(sampleState({ stack: 'renamed' })));
-    expect(error.code).toBe('STATE_WRITE_FAILED');
-    expect(error.message).toContain('could not write .assistants/state.json');
+    expect(error.code).toBe('STATE_NOT_A_FILE');
+    expect(error.message).toBe(
+      'the state backup .assistants/state.json.backup is a folder, not a regular file',
+    );
     expect(await readFile(file, 'utf8')).toBe(before);
     expect((await readdir(path.dirname(file))).sort()).toEqual(['state.json', 'state.json.backup']);
   });
@@ -123,11 +131,11 @@ describe('LocalStateStore reads', () => {
     expect(await readFile(file, 'utf8')).toBe(newer);
   });
 
-  it('reports a state path that is a folder as unreadable', async () => {
-    const { store } = await storeIn({ '.assistants/state.json': { dir: true } as never });
+  it('reports a state path that is a folder as not a file', async () => {
+    const { store } = await storeIn({ '.assistants/state.json': { dir: true } });
     const error = await rejection(store.read());
-    expect(error.code).toBe('STATE_CORRUPT');
-    expect(error.message).toContain('could not be read');
+    expect(error.code).toBe('STATE_NOT_A_FILE');
+    expect(error.message).toBe('the state file .assistants/state.json is a folder, not a regular file');
   });
 });
 
@@ -194,18 +202,106 @@ describe('LocalStateStore lock', () => {
   });
 
   it('force-unlocks a lock of another process by its id, and names the holder for a wrong id', async () => {
-    const holder = await liveProcess();
-    const { file, store } = await storeIn({ '.assistants/state.json.lock': lockText({ pid: holder.pid }) });
+    const pid = await deadPid();
+    const { file, store } = await storeIn({ '.assistants/state.json.lock': lockText({ pid }) });
     const wrong = await rejection(store.forceUnlock('some-other-id'));
     expect(wrong.code).toBe('LOCK_NOT_FOUND');
     expect(wrong.message).toBe(
-      `.assistants/state.json is locked under id held-lock-id, not some-other-id: held by alice@elsewhere (pid ${holder.pid}), running "apply" since 2026-05-01T10:00:00.000Z; lock id held-lock-id`,
+      `.assistants/state.json is locked under id held-lock-id, not some-other-id: held by alice@elsewhere (pid ${pid}), running "apply" since 2026-05-01T10:00:00.000Z; lock id held-lock-id`,
     );
-    await store.forceUnlock('held-lock-id');
+    expect(await store.forceUnlock('held-lock-id')).toMatchObject({ id: 'held-lock-id', pid });
     expect(await readdir(path.dirname(file))).toEqual([]);
     const none = await rejection(store.forceUnlock('held-lock-id'));
     expect(none.message).toBe(
       '.assistants/state.json is not locked: there is no lock held-lock-id to remove',
     );
+  });
+});
+
+describe('LocalStateStore force-unlock and the holder still running', () => {
+  it('refuses the lock of a live process of this host unless forced, naming it and --force', async () => {
+    const holder = await liveProcess();
+    const lock = lockText({ pid: holder.pid });
+    const { file, store } = await storeIn({ '.assistants/state.json.lock': lock });
+    const error = await rejection(store.forceUnlock('held-lock-id'));
+    expect(error.code).toBe('LOCK_HOLDER_ALIVE');
+    expect(error.message).toBe(
+      `.assistants/state.json is locked by alice@elsewhere (pid ${holder.pid}), running "apply" since 2026-05-01T10:00:00.000Z; lock id held-lock-id, and that process (pid ${holder.pid}) is still running on this host: the lock was left in place`,
+    );
+    expect(error.hint).toContain('assistants force-unlock held-lock-id --force');
+    expect(await readFile(`${file}.lock`, 'utf8')).toBe(lock);
+
+    expect(await store.forceUnlock('held-lock-id', { force: true })).toMatchObject({ pid: holder.pid });
+    expect(await readdir(path.dirname(file))).toEqual([]);
+  });
+
+  it('removes the lock of another host without a liveness check it cannot make', async () => {
+    const holder = await liveProcess();
+    const { file, store } = await storeIn({
+      '.assistants/state.json.lock': lockText({ pid: holder.pid, host: 'other-host' }),
+    });
+    expect(await store.forceUnlock('held-lock-id')).toMatchObject({ host: 'other-host' });
+    expect(await readdir(path.dirname(file))).toEqual([]);
+  });
+});
+
+describe('LocalStateStore: its files must be regular files', () => {
+  it('reports a named pipe at the state, lock or backup path at once, naming it, instead of hanging', async () => {
+    for (const [rel, operation, message] of [
+      [
+        'state.json',
+        'read',
+        'the state file .assistants/state.json is a named pipe (FIFO), not a regular file',
+      ],
+      [
+        'state.json.lock',
+        'lock',
+        'the lock .assistants/state.json.lock is a named pipe (FIFO), not a regular file',
+      ],
+      [
+        'state.json.backup',
+        'write',
+        'the state backup .assistants/state.json.backup is a named pipe (FIFO), not a regular file',
+      ],
+    ] as const) {
+      const { dir, store } = await storeIn(
+        rel === 'state.json.backup' ? { '.assistants/state.json': stateText(sampleState()) } : {},
+      );
+      await mkdir(path.join(dir, '.assistants'), { recursive: true });
+      mkfifo(path.join(dir, '.assistants', rel));
+      const run =
+        operation === 'read'
+          ? store.read()
+          : operation === 'lock'
+            ? store.lock('apply', { timeoutMs: 0 })
+            : store.write(sampleState({ stack: 'renamed' }));
+      const error = await rejection(run);
+      expect(error.code, rel).toBe('STATE_NOT_A_FILE');
+      expect(error.message, rel).toBe(message);
+    }
+  });
+
+  it('names the file above a state path whose folder is a file', async () => {
+    const { dir } = await storeIn({ 'plain.txt': 'x' });
+    const store = new LocalStateStore(path.join(dir, 'plain.txt', 'state.json'), {
+      location: 'plain.txt/state.json',
+    });
+    for (const run of [() => store.read(), () => store.lock('apply', { timeoutMs: 0 })]) {
+      const error = await rejection(run());
+      expect(error.code).toBe('STATE_NOT_A_FILE');
+      expect(error.message).toMatch(
+        /^the (state file|lock) plain\.txt\/state\.json(\.lock)? cannot exist: plain\.txt is a file, not a folder$/,
+      );
+    }
+  });
+
+  it('reports a link that leads nowhere at the lock path instead of spinning', async () => {
+    const { dir, store } = await storeIn({ '.assistants/state.json.lock': { symlink: 'missing-target' } });
+    const error = await rejection(store.lock('apply', { timeoutMs: 0 }));
+    expect(error.code).toBe('STATE_NOT_A_FILE');
+    expect(error.message).toBe(
+      'the lock .assistants/state.json.lock is a symbolic link that leads nowhere, not a regular file',
+    );
+    expect(await readdir(path.join(dir, '.assistants'))).toEqual(['state.json.lock']);
   });
 });
