@@ -62,7 +62,19 @@ export class ApplyRun {
     return this.input.recorder.doc;
   }
 
+  /**
+   * Set by an error that every later call would meet too (the project's quota is used up): no new
+   * work starts, as after a stop signal, but the run is not "interrupted": it failed.
+   */
+  private halted = false;
+
+  /** True once no new work may start: a stop signal came, or the run is halted. */
   get stopped(): boolean {
+    return this.input.options.stop.aborted || this.halted;
+  }
+
+  /** True when a stop signal ended the run early (not a halt). */
+  get interrupted(): boolean {
     return this.input.options.stop.aborted;
   }
 
@@ -195,6 +207,7 @@ export class ApplyRun {
     };
     this.failed.add(change.address);
     this.errors.push(diagnostic);
+    if (error.code === 'API_QUOTA_EXCEEDED') this.halted = true;
     this.input.sink({
       type: 'resource-failed',
       address: change.address,

@@ -46,7 +46,7 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
     throw err;
   }
   await input.recorder.settled();
-  const interrupted = run.stopped;
+  const interrupted = run.interrupted;
   input.sink({
     type: 'apply-done',
     counts: run.counts,

@@ -84,7 +84,10 @@ describe('a quota 429 stops the run at once, with what to do', () => {
     expect(seen).toEqual(['POST /v1/files']);
     expect(unmatched).toEqual([]);
     expect(run.stderr).toContain('error[API_QUOTA_EXCEEDED]: file.a: POST /files was refused');
-    expect(run.stderr).toContain('file.b: POST /files was not sent');
+    // The run halts at the first quota answer: nothing more is attempted, one error says it all.
+    expect(run.stderr).not.toContain('file.b');
+    expect(run.stderr.match(/error\[/g)).toHaveLength(1);
+    expect(run.stderr).not.toContain('APPLY_INTERRUPTED');
     expect(run.stderr).toContain('the state records what this run did');
   });
 });
