@@ -110,7 +110,11 @@ function rmCommand(context: CommandContext): Command {
           // One write forgets them all and records the stamped ones, before any call is made.
           const recorder = new StateRecorder(store, await store.write(forgetting.doc));
           const stamps = await takeStamps(context, forgetting.stamped, recorder.doc.lineage, opts.keepStamps);
-          const settled = new Set(stamps.filter((s) => s.outcome !== 'recorded').map((s) => s.id));
+          // Kept only while a stamp may still say "this lineage": a `kept` stamp may name it under
+          // another address, which gc would otherwise take for a leak.
+          const settled = new Set(
+            stamps.filter((s) => s.outcome === 'removed' || s.outcome === 'gone').map((s) => s.id),
+          );
           if (settled.size > 0) await recorder.mutate((d) => remember(d, settled));
           await recorder.settled();
           return { forgetting, after: recorder.doc, stamps };
