@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../helpers/nock-api.js';
+import { NOCK_BASE_URL, NOCK_ORIGIN, QUOTA_BODY, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace, yaml } from '../helpers/workspace.js';
@@ -8,14 +8,7 @@ import { workspace, yaml } from '../helpers/workspace.js';
 const KEY = 'sk-test-1234567890abcdef';
 const unmatched = useNock();
 
-const QUOTA = {
-  error: {
-    message: 'You exceeded your current quota, please check your plan and billing details.',
-    type: 'insufficient_quota',
-    param: null,
-    code: 'insufficient_quota',
-  },
-};
+const QUOTA = QUOTA_BODY;
 
 /** Answers every matching request with the quota 429, recording each as `METHOD /path`. */
 function quotaAnswers(seen: string[]) {

@@ -26,3 +26,13 @@ export function useNock(): string[] {
   });
   return unmatched;
 }
+
+/** The error body OpenAI sends with a 429 when the project is out of credit: type and code both say so. */
+export const QUOTA_BODY = {
+  error: {
+    message: 'You exceeded your current quota, please check your plan and billing details.',
+    type: 'insufficient_quota',
+    param: null,
+    code: 'insufficient_quota',
+  },
+};

@@ -8,7 +8,7 @@ import { Pacer } from '../../../src/provider/pacer.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiFile, apiList, apiStore } from '../../helpers/api-objects.js';
-import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
+import { NOCK_BASE_URL, NOCK_ORIGIN, QUOTA_BODY, useNock } from '../../helpers/nock-api.js';
 import { rejection } from '../../helpers/rejection.js';
 
 const KEY = 'sk-test-1234567890abcdef';
@@ -22,15 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The error body OpenAI sends when the project is out of credit: type and code both say so. */
-const QUOTA = {
-  error: {
-    message: 'You exceeded your current quota, please check your plan and billing details.',
-    type: 'insufficient_quota',
-    param: null,
-    code: 'insufficient_quota',
-  },
-};
+const QUOTA = QUOTA_BODY;
 
 const RATE_LIMIT = {
   error: {
