@@ -9,6 +9,9 @@ export const ERROR_CODES = {
   MANIFEST_UNREADABLE: 'a manifest file could not be read',
   YAML_SYNTAX: 'the YAML is not well-formed',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
+  MANIFEST_TOO_LARGE: 'a manifest file is larger than manifests may be (8 MB)',
+  YAML_ALIAS: 'an alias that refers to the value holding it, or aliases that expand a document too far',
+  YAML_TOO_DEEP: 'values nested deeper than manifests may nest (64 levels)',
   // Schema
   TYPE_MISMATCH: 'a value has the wrong type',
   MISSING_FIELD: 'a required field is absent',
