@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
+  LINK_LOOP: 'a link that loops, or (a warning) a folder link a glob does not follow because it leads back',
+  DUPLICATE_FILE: 'two entries under files: name the same file on disk with the same purpose',
   FILE_UNREADABLE: 'a file to upload could not be read',
   // Emulator
   EMULATOR_START_FAILED: 'the emulator could not listen on its address or read its --data folder',
