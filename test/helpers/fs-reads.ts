@@ -48,7 +48,7 @@ const LOOKS = new Set([
  * `vi.mock('node:fs', async (real) => (await import('../helpers/fs-reads.js')).spyFs(await real()))`.
  */
 export function spyFs<T extends object>(real: T): T {
-  const copy: Record<string, unknown> = { ...real };
+  const copy: Record<string, unknown> = { ...(real as Record<string, unknown>) };
   for (const [name, fn] of Object.entries(real)) {
     if (typeof fn !== 'function') continue;
     const kind = READS.has(name) ? 'read' : LOOKS.has(name) ? 'look' : undefined;
