@@ -285,6 +285,16 @@ describe('one real file is one file, and link loops end', () => {
     ]);
   });
 
+  it('one store whose two globs reach one file under two names lists it twice: an error', async () => {
+    const result = await check(store('docs/v2/*.md', 'docs/current/*.md'), {
+      'docs/v2/a.md': '# A',
+      'docs/current': { symlink: 'v2' },
+    });
+    expect(brief(onlyError(result))).toBe(
+      'assistants.yaml:6:15 DUPLICATE_MEMBER vector store "kb" lists file "docs/v2/a.md" twice',
+    );
+  });
+
   it('a link chain that loops (a -> b -> a) matched by a glob is skipped with a warning', async () => {
     const result = await check(store('*.md'), {
       'ok.md': '# OK',
