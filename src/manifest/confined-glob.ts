@@ -34,13 +34,11 @@ export async function walkGlob(pattern: string, cwd: string, resolver: PathResol
   let followed = 0;
   let truncated = false;
 
-  const resolveFolder = async (absolute: string) => resolver.resolve(absolute);
-
   /** The real folders from the root down to (and including) `folder`, as the walk reached them. */
   const route = async (folder: string): Promise<string[]> => {
     const reals: string[] = [];
     for (let at = folder; isInside(root, at); at = path.dirname(at)) {
-      const resolution = await resolveFolder(at);
+      const resolution = await resolver.resolve(at);
       if (resolution.kind === 'found') reals.push(resolution.real);
       if (at === root || at === path.dirname(at)) break;
     }
@@ -90,7 +88,7 @@ export async function walkGlob(pattern: string, cwd: string, resolver: PathResol
           return callback(null, []);
         }
         // The folder the walk starts from may itself be reached through a link.
-        const resolution = await resolveFolder(at);
+        const resolution = await resolver.resolve(at);
         if (resolution.kind === 'outside') {
           entered.outside.add(at);
           return callback(null, []);

@@ -384,7 +384,7 @@ export async function writeOutside(outside: string): Promise<string[]> {
   for (const [rel, target] of Object.entries(OUTSIDE_ENTRIES.links))
     await symlink(target, path.join(outside, rel));
   const fifos = OUTSIDE_ENTRIES.fifos.map((rel) => path.join(outside, rel));
-  for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+  for (const fifo of fifos) execFileSync('mkfifo', [fifo], { stdio: 'ignore' });
   return fifos;
 }
 
@@ -417,7 +417,7 @@ export async function writeCase(c: FuzzCase, caseDir: string, outside: string): 
       });
     else if (entry.kind === 'fifo')
       await put(entry.path, async (at) => {
-        execFileSync('mkfifo', [at]);
+        execFileSync('mkfifo', [at], { stdio: 'ignore' });
         fifos.push(at);
       });
     else await put(entry.path, (at) => symlink(linkTarget(entry.target, entry.path, outside), at));

@@ -203,6 +203,31 @@ describe('globs stay inside the root', () => {
     expect(onlyError(result).message).toContain('reaches 1 link(s) that lead outside the manifest root');
   });
 
+  it('with --allow-outside-root, a glob follows a folder link that leads outside, as before', async () => {
+    const out = await outside({ 'shared.md': '# Shared' });
+    const result = await check(
+      glob('docs/**/*.md'),
+      { 'docs/a.md': '# A', 'docs/linked': { symlink: out } },
+      { allowOutsideRoot: true },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.value?.files.map((f) => [f.name, f.path])).toEqual([
+      ['docs/a.md', path.join(result.dir, 'docs/a.md')],
+      ['docs/linked/shared.md', path.join(out, 'shared.md')],
+    ]);
+  });
+
+  it('under "**", any link leading outside counts: what it leads to, file or folder, is not looked at', async () => {
+    const out = await outside({ 'logo.png': CANARY });
+    const result = await check(glob('docs/**/*.md'), {
+      'docs/a.md': '# A',
+      'docs/logo.png': { symlink: path.join(out, 'logo.png') },
+    });
+    expect(onlyError(result).message).toMatch(
+      /reaches 1 link\(s\) that lead outside the manifest root .*: docs\/logo\.png$/,
+    );
+  });
+
   it('a link that does not match the glob is left alone', async () => {
     const out = await outside({ 'a.md': CANARY });
     const result = await check(glob('docs/*.md'), { 'docs/a.md': '# A', 'docs/elsewhere': { symlink: out } });
