@@ -4,8 +4,6 @@ import type { ErrorCode } from '../errors/index.js';
 import { LIMITS } from '../model/limits.js';
 import { isInside, type PathResolver } from './confined-path.js';
 
-export { isInside } from './confined-path.js';
-
 /** What validation knows of a referenced file: from lstat, readlink and stat only, never its content. */
 export interface FileFacts {
   /** Absolute path with symlinks resolved. */

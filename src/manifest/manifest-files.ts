@@ -4,8 +4,6 @@ import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
 import { isUpward, pathResolver } from './confined-path.js';
 
-export { isUpward } from './confined-path.js';
-
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
   /** Absolute path of the manifest file, symlinks resolved (so that it compares with `root`). */

@@ -2,16 +2,9 @@ import path from 'node:path';
 import { isDynamicPattern } from 'tinyglobby';
 import type { SourceLocation } from '../../errors/index.js';
 import { MAX_FOLDER_LINKS, walkGlob } from '../confined-glob.js';
-import type { PathResolver } from '../confined-path.js';
+import { isInside, type PathResolver } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import {
-  type FileFacts,
-  inspectFile,
-  isInside,
-  isProblem,
-  OUTSIDE_ROOT_HINT,
-  toPosix,
-} from '../file-inspect.js';
+import { type FileFacts, inspectFile, isProblem, OUTSIDE_ROOT_HINT, toPosix } from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import type { RuleContext } from './context.js';
