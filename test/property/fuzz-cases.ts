@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -390,20 +390,20 @@ export async function writeOutside(outside: string): Promise<string[]> {
 
 /**
  * Writes a case below `caseDir` (its root is `caseDir/root`; `outside` is the shared outside
- * folder). Entries that collide with earlier ones are skipped, as a real tree holds one thing per
- * path. Returns the FIFOs made inside the root.
+ * folder). Entries are written only in real folders below the root, never through a link, and
+ * entries that collide with earlier ones are skipped, as a real tree holds one thing per path.
+ * Returns the FIFOs made inside the root.
  */
 export async function writeCase(c: FuzzCase, caseDir: string, outside: string): Promise<string[]> {
   const root = path.join(caseDir, 'root');
   await mkdir(root, { recursive: true });
   const fifos: string[] = [];
   const put = async (rel: string, make: (at: string) => Promise<unknown>) => {
-    const at = path.join(root, rel);
     try {
-      await mkdir(path.dirname(at), { recursive: true });
-      await make(at);
+      const folder = await realFolder(root, path.dirname(rel));
+      if (folder) await make(path.join(folder, path.basename(rel)));
     } catch {
-      // A path already taken, or under a file or a link: the entry does not fit this tree.
+      // A path already taken: the entry does not fit this tree.
     }
   };
   for (const m of c.manifests) await put(m.path, (at) => writeFile(at, m.text, { flag: 'wx' }));
@@ -423,6 +423,24 @@ export async function writeCase(c: FuzzCase, caseDir: string, outside: string): 
     else await put(entry.path, (at) => symlink(linkTarget(entry.target, entry.path, outside), at));
   }
   return fifos;
+}
+
+/**
+ * The folder `rel` below `root`, made where missing, or undefined when a step of it is a link or
+ * not a folder. The harness must never write through a link its own cases made: one may lead to
+ * `/` or `/etc`.
+ */
+async function realFolder(root: string, rel: string): Promise<string | undefined> {
+  let folder = root;
+  for (const step of rel.split('/')) {
+    if (step === '' || step === '.') continue;
+    if (step === '..') return undefined;
+    folder = path.join(folder, step);
+    const info = await lstat(folder).catch(() => undefined);
+    if (!info) await mkdir(folder);
+    else if (!info.isDirectory()) return undefined;
+  }
+  return folder;
 }
 
 /** The real target of a link entry: `out:` absolute into the outside folder, `rel-out:` relative to it. */
