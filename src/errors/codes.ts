@@ -9,6 +9,9 @@ export const ERROR_CODES = {
   MANIFEST_UNREADABLE: 'a manifest file could not be read',
   YAML_SYNTAX: 'the YAML is not well-formed',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
+  MANIFEST_TOO_LARGE: 'a manifest file is larger than manifests may be (8 MB)',
+  YAML_ALIAS: 'an alias that refers to the value holding it, or aliases that expand a document too far',
+  YAML_TOO_DEEP: 'values nested deeper than manifests may nest (64 levels)',
   // Schema
   TYPE_MISMATCH: 'a value has the wrong type',
   MISSING_FIELD: 'a required field is absent',
@@ -42,6 +45,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
+  LINK_LOOP: 'a link that loops, or (a warning) a folder link a glob does not follow because it leads back',
+  DUPLICATE_FILE: 'two entries under files: name the same file on disk with the same purpose',
   FILE_UNREADABLE: 'a file to upload could not be read',
   // Emulator
   EMULATOR_START_FAILED: 'the emulator could not listen on its address or read its --data folder',

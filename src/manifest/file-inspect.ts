@@ -1,10 +1,10 @@
-import { realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorCode } from '../errors/index.js';
 import { LIMITS } from '../model/limits.js';
-import { isUpward } from './manifest-files.js';
+import { isInside, type PathResolver } from './confined-path.js';
 
-/** What validation knows of a referenced file: from stat and realpath only, never its content. */
+/** What validation knows of a referenced file: from lstat, readlink and stat only, never its content. */
 export interface FileFacts {
   /** Absolute path with symlinks resolved. */
   real: string;
@@ -23,41 +23,57 @@ export interface PathProblem {
 export const OUTSIDE_ROOT_HINT =
   'a reviewed manifest must not upload files from elsewhere; pass --allow-outside-root if this is intended';
 
-/** True when `target` is `root` or lies below it. */
-export function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!isUpward(rel) && !path.isAbsolute(rel));
-}
-
 export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
 /**
- * Checks a path referenced by a manifest: inside the root (before and after following symlinks,
- * unless allowed), existing, a regular file, at most 512 MB. `shown` is how the manifest wrote it.
+ * Checks a path referenced by a manifest: inside the root (as written, and after following
+ * links, unless the resolver allows outside paths), existing, a regular file, at most 512 MB.
+ * `shown` is how the manifest wrote it. Confined, nothing outside the root is looked at, and a
+ * problem names the path as written, never where a link leads.
  */
 export async function inspectFile(
   absolute: string,
   shown: string,
-  root: string,
-  allowOutsideRoot: boolean,
+  resolver: PathResolver,
 ): Promise<FileFacts | PathProblem> {
-  const outside = (resolved: string): PathProblem => ({
-    code: 'PATH_OUTSIDE_ROOT',
-    message: `path "${shown}" resolves to ${resolved}, outside the manifest root ${root}`,
-    hint: OUTSIDE_ROOT_HINT,
-  });
-  if (!allowOutsideRoot && !isInside(root, absolute)) return outside(absolute);
-
+  const { root } = resolver;
+  if (!resolver.allowOutside && !isInside(root, absolute)) {
+    return {
+      code: 'PATH_OUTSIDE_ROOT',
+      message: `path "${shown}" is outside the manifest root ${root}`,
+      hint: OUTSIDE_ROOT_HINT,
+    };
+  }
+  const resolution = await resolver.resolve(absolute);
+  switch (resolution.kind) {
+    case 'outside':
+      return {
+        code: 'PATH_OUTSIDE_ROOT',
+        message: `path "${shown}" is a link that leads outside the manifest root ${root}`,
+        hint: OUTSIDE_ROOT_HINT,
+      };
+    case 'loop':
+      return {
+        code: 'LINK_LOOP',
+        message: `path "${shown}" is a link that loops`,
+        hint: 'fix or remove the link',
+      };
+    case 'missing':
+      return resolution.code === 'ENOENT' || resolution.code === 'ENOTDIR'
+        ? { code: 'FILE_NOT_FOUND', message: `file "${shown}" does not exist (looked for ${absolute})` }
+        : { code: 'FILE_NOT_FOUND', message: `file "${shown}" cannot be read: ${resolution.code}` };
+  }
+  const { real } = resolution;
   let info: Awaited<ReturnType<typeof stat>>;
   try {
-    info = await stat(absolute);
+    info = await stat(real);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return { code: 'FILE_NOT_FOUND', message: `file "${shown}" does not exist (looked for ${absolute})` };
-    return { code: 'FILE_NOT_FOUND', message: `file "${shown}" cannot be read: ${code ?? String(err)}` };
+    return {
+      code: 'FILE_NOT_FOUND',
+      message: `file "${shown}" cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    };
   }
   if (!info.isFile()) {
     const what = info.isDirectory() ? 'a folder' : 'not a regular file';
@@ -69,16 +85,6 @@ export async function inspectFile(
         : undefined,
     };
   }
-  let real: string;
-  try {
-    real = await realpath(absolute);
-  } catch (err) {
-    return {
-      code: 'FILE_NOT_FOUND',
-      message: `file "${shown}" cannot be resolved: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    };
-  }
-  if (!allowOutsideRoot && !isInside(root, real)) return outside(real);
   if (info.size > LIMITS.fileBytes) {
     return {
       code: 'FILE_TOO_LARGE',

@@ -1,7 +1,8 @@
-import { realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import type { Diagnostic } from '../errors/index.js';
+import { isUpward, pathResolver } from './confined-path.js';
 
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
@@ -21,15 +22,15 @@ export function displayPathOf(absolute: string, cwd: string): string {
   return rel === '' || isUpward(rel) || path.isAbsolute(rel) ? absolute : rel;
 }
 
-/** True for a relative path that climbs out of its base: `..` or `../x` (not `..data.md`). */
-export function isUpward(rel: string): boolean {
-  return rel === '..' || rel.startsWith(`..${path.sep}`);
-}
+const MANIFEST_NAME = /\.ya?ml$/;
 
 /**
  * Expands the -f arguments into manifest files: a file stands for itself, a folder for every
  * *.yaml / *.yml below it (dot-folders and node_modules skipped). Files reached twice are read once.
- * Problems come back as diagnostics, so that every bad -f is reported in one run.
+ * A folder search never leaves the folder: links to folders are not followed, and a link named
+ * like a manifest is read only when it leads to a file inside the folder; one that leads outside
+ * is an error naming the link, its target left unread and unnamed. Problems come back as
+ * diagnostics, so that every bad -f is reported in one run.
  */
 export async function findManifestFiles(
   args: readonly string[],
@@ -40,11 +41,10 @@ export async function findManifestFiles(
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 
-  const add = async (file: string, root: string) => {
-    const real = await realpath(file);
+  const add = (real: string, root: string, shown: string) => {
     if (seen.has(real)) return;
     seen.add(real);
-    files.push({ path: real, root, displayPath: displayPathOf(file, cwd) });
+    files.push({ path: real, root, displayPath: displayPathOf(shown, cwd) });
   };
 
   for (const arg of given) {
@@ -64,14 +64,9 @@ export async function findManifestFiles(
     }
     if (info.isDirectory()) {
       const root = await realpath(absolute);
-      const found = await glob(['**/*.yaml', '**/*.yml'], {
-        cwd: absolute,
-        ignore: ['**/node_modules/**'],
-        dot: false,
-        onlyFiles: true,
-        expandDirectories: false,
-      });
-      if (found.length === 0) {
+      const found = await searchFolder(root, arg, (rel) => displayPathOf(path.join(absolute, rel), cwd));
+      diagnostics.push(...found.diagnostics);
+      if (found.files.length === 0 && found.diagnostics.length === 0) {
         diagnostics.push({
           severity: 'error',
           code: 'NO_MANIFESTS',
@@ -79,10 +74,88 @@ export async function findManifestFiles(
         });
         continue;
       }
-      for (const rel of found.sort()) await add(path.join(absolute, rel), root);
+      for (const file of found.files) add(file.real, root, path.join(absolute, file.rel));
     } else {
-      await add(absolute, await realpath(path.dirname(absolute)));
+      // A file named on the command line is the user's own choice: it is read wherever it leads.
+      add(await realpath(absolute), await realpath(path.dirname(absolute)), absolute);
     }
   }
   return { files, diagnostics };
+}
+
+/**
+ * Lists the manifests below `root` (a real path), in sorted order of their paths relative to it,
+ * without leaving it. `arg` is the folder as the user gave it; `shown` displays a relative path.
+ */
+async function searchFolder(
+  root: string,
+  arg: string,
+  shown: (rel: string) => string,
+): Promise<{ files: { rel: string; real: string }[]; diagnostics: Diagnostic[] }> {
+  const resolver = pathResolver(root, false);
+  const found: { rel: string; real: string }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const problem = (code: Diagnostic['code'], message: string, hint: string) =>
+    diagnostics.push({ severity: 'error', code, message, hint });
+
+  // Only real folders are entered (links are not), so the walk is finite and stays inside root.
+  const folders = [''];
+  while (folders.length > 0) {
+    const rel = folders.pop() as string;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      continue; // unreadable folders were skipped before too; they hold nothing we can read
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const child = rel === '' ? entry.name : path.join(rel, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') folders.push(child);
+        continue;
+      }
+      if (!MANIFEST_NAME.test(entry.name)) continue;
+      if (entry.isFile()) {
+        found.push({ rel: child, real: path.join(root, child) });
+        continue;
+      }
+      if (!entry.isSymbolicLink()) {
+        problem(
+          'MANIFEST_UNREADABLE',
+          `manifest ${shown(child)} is not a regular file`,
+          'a manifest must be a plain file',
+        );
+        continue;
+      }
+      const resolution = await resolver.resolve(path.join(root, child));
+      if (resolution.kind === 'outside') {
+        problem(
+          'PATH_OUTSIDE_ROOT',
+          `manifest ${shown(child)} is a link that leads outside the folder "${arg}"; it was not read`,
+          `a folder given with -f is searched only inside it; pass the file with its own -f if it is meant to be read`,
+        );
+      } else if (resolution.kind === 'loop') {
+        problem('LINK_LOOP', `manifest ${shown(child)} is a link that loops`, 'fix or remove the link');
+      } else if (resolution.kind === 'missing') {
+        problem(
+          'MANIFEST_UNREADABLE',
+          `manifest ${shown(child)} is a link to nothing (${resolution.code})`,
+          'fix or remove the link',
+        );
+      } else {
+        const target = await stat(resolution.real).catch(() => undefined);
+        // A link to a folder is not followed: the folder is searched where it really is.
+        if (target?.isDirectory()) continue;
+        found.push({ rel: child, real: resolution.real });
+      }
+    }
+  }
+  // The same order as the sorted list of relative paths the search used to give.
+  found.sort((a, b) => (toPosix(a.rel) < toPosix(b.rel) ? -1 : toPosix(a.rel) > toPosix(b.rel) ? 1 : 0));
+  return { files: found, diagnostics };
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
 }

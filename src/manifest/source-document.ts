@@ -9,12 +9,15 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  type Pair,
   parseAllDocuments,
   stringify,
   visit,
+  type YAMLMap,
 } from 'yaml';
 import type { Diagnostic, ErrorCode, SourceLocation } from '../errors/index.js';
 import type { ManifestFile } from './manifest-files.js';
+import { checkYamlShape, MAX_ALIAS_VALUES, MAX_DEPTH } from './yaml-shape.js';
 
 /** A path into a manifest value: keys of mappings and indexes of sequences. */
 export type ValuePath = readonly (string | number)[];
@@ -92,7 +95,7 @@ export class SourceDocument {
       const step = path[i];
       if (isAlias(node)) node = node.resolve(this.doc);
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(step));
+        const pair = pairsByKey(node).get(String(step));
         if (!pair) return found;
         if (at === 'key' && i === path.length - 1 && isNode(pair.key)) return pair.key;
         // A key with no value (`name:`) has no value node, or an empty one: point at the key then.
@@ -134,6 +137,22 @@ export class SourceDocument {
   }
 }
 
+/** The pairs of a mapping by key text, the first of each key: built once, as diagnostics ask often. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (!isPair(pair)) continue;
+      const key = keyText(pair.key);
+      if (key !== undefined && !index.has(key)) index.set(key, pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
+}
+
 /** A mapping key as the plain value sees it: collection keys are stringified like yaml's toJS does. */
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
@@ -163,7 +182,9 @@ export function parseManifest(
   const parsed = parseAllDocuments(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Duplicate keys are found below, in one pass: yaml's own check compares every key with every
+    // other, which takes minutes on a large mapping.
+    uniqueKeys: false,
     merge: true,
     // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
     // have no place in a manifest; unresolved, they are reported below.
@@ -191,12 +212,15 @@ export function parseManifest(
         excerpt: probe.lineText(location.line),
       });
     };
-    const reported = new Set<number>();
     for (const problem of [...doc.errors, ...doc.warnings]) {
       const [from, to] = problem.pos;
-      reported.add(from);
-      if (problem.code === 'DUPLICATE_KEY')
-        report('YAML_DUPLICATE_KEY', duplicateKeyMessage(doc, from), from, to);
+      if (problem.code === 'RESOURCE_EXHAUSTION')
+        report(
+          'YAML_TOO_DEEP',
+          `values nest too deeply to be read (manifests allow ${MAX_DEPTH} levels)`,
+          from,
+          to,
+        );
       else if (problem.code === 'TAG_RESOLVE_FAILED')
         report(
           'YAML_SYNTAX',
@@ -206,58 +230,83 @@ export function parseManifest(
         );
       else report('YAML_SYNTAX', yamlMessage(problem.message), from, to);
     }
-    // Keys that differ in YAML but not once read (1 and "1", or collection keys) would silently
-    // overwrite each other.
-    let clashes = 0;
-    visit(doc, {
-      Map(_, map) {
-        const seen = new Set<string>();
-        for (const pair of map.items) {
-          // Merge keys (`<<`) are not data keys: yaml reads them as a symbol and merges them.
-          if (isScalar(pair.key) && typeof pair.key.value === 'symbol') continue;
-          const key = keyText(pair.key);
-          if (key === undefined) continue;
-          if (seen.has(key) && isNode(pair.key) && pair.key.range && !reported.has(pair.key.range[0])) {
-            clashes++;
-            report(
-              'YAML_DUPLICATE_KEY',
-              `key "${key}" appears twice in this mapping`,
-              pair.key.range[0],
-              pair.key.range[1],
-            );
-          }
-          seen.add(key);
-        }
-      },
-    });
     // An empty document (a file of comments, `~`, or a trailing `---`) contributes nothing.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    // Endless, exploding or too deep values: located here, and never turned into plain values.
+    // yaml has already reported nesting too deep for it to read.
+    const exhausted = doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION');
+    const shape = checkYamlShape(doc).filter((p) => !(exhausted && p.code === 'YAML_TOO_DEEP'));
+    const tooDeep = exhausted || shape.some((p) => p.code === 'YAML_TOO_DEEP');
+    for (const problem of shape) report(problem.code, problem.message, problem.range[0], problem.range[1]);
+    const clashes = tooDeep ? 0 : reportKeyClashes(doc, report);
+    if (shape.length > 0) {
+      documents.push(new SourceDocument(file, text, doc, lines, namesOnly(doc), true));
+      continue;
+    }
     const broken = doc.errors.length > 0 || doc.warnings.length > 0 || clashes > 0;
     try {
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      // checkYamlShape has bounded what aliases add; yaml's own count is a second guard.
+      const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_VALUES });
       documents.push(new SourceDocument(file, text, doc, lines, value, broken));
     } catch (err) {
-      // toJS throws on alias bombs ("Excessive alias count") and similar: report, don't crash.
-      report('YAML_SYNTAX', err instanceof Error ? err.message : String(err), doc.range[0], doc.range[0]);
+      // toJS throws on what it cannot represent (e.g. a merge key whose source is not a mapping).
+      const message = err instanceof Error ? err.message : String(err);
+      report(/alias/i.test(message) ? 'YAML_ALIAS' : 'YAML_SYNTAX', message, doc.range[0], doc.range[0]);
+      documents.push(new SourceDocument(file, text, doc, lines, namesOnly(doc), true));
     }
   }
   return { documents, diagnostics };
 }
 
-/** yaml reports a duplicate at the repeated key; name that key. */
-function duplicateKeyMessage(doc: Document.Parsed, offset: number): string {
-  let key: string | undefined;
+/**
+ * The names a document defines (the keys of each top-level mapping), read from its nodes without
+ * expanding any alias: what a document too broken to read still lends to the merge.
+ */
+function namesOnly(doc: Document.Parsed): Record<string, Record<string, null>> | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const sections: [string, Record<string, null>][] = [];
+  for (const pair of doc.contents.items) {
+    const section = keyText(pair.key);
+    if (section === undefined || !isMap(pair.value)) continue;
+    const names = pair.value.items.map((p) => keyText(p.key)).filter((k) => k !== undefined);
+    // fromEntries makes own keys even of "__proto__".
+    sections.push([section, Object.fromEntries(names.map((n) => [n, null]))]);
+  }
+  return Object.fromEntries(sections);
+}
+
+/**
+ * Reports every key written twice in one mapping, also keys that differ in YAML but not once read
+ * (1 and "1", or collection keys), which would silently overwrite each other. One pass with a set
+ * per mapping. Returns how many were found.
+ */
+function reportKeyClashes(
+  doc: Document.Parsed,
+  report: (code: ErrorCode, message: string, from: number, to: number) => void,
+): number {
+  let clashes = 0;
   visit(doc, {
-    Pair(_, pair) {
-      if (isNode(pair.key) && pair.key.range?.[0] === offset) {
-        key = keyText(pair.key);
-        return visit.BREAK;
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        // Merge keys (`<<`) are not data keys: yaml reads them as a symbol and merges them.
+        if (isScalar(pair.key) && typeof pair.key.value === 'symbol') continue;
+        const key = keyText(pair.key);
+        if (key === undefined) continue;
+        if (seen.has(key) && isNode(pair.key) && pair.key.range) {
+          clashes++;
+          report(
+            'YAML_DUPLICATE_KEY',
+            `key "${key}" appears twice in this mapping`,
+            pair.key.range[0],
+            pair.key.range[1],
+          );
+        }
+        seen.add(key);
       }
     },
   });
-  return key !== undefined
-    ? `key "${key}" appears twice in this mapping`
-    : 'a key appears twice in this mapping';
+  return clashes;
 }
 
 /** yaml's messages end with a quoted excerpt after a colon; we print our own excerpt, so drop it. */

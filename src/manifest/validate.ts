@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { compareDiagnostics, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
 import { buildDesired } from './build-desired.js';
 import { interpolate } from './interpolate.js';
-import { findManifestFiles } from './manifest-files.js';
+import { findManifestFiles, type ManifestFile } from './manifest-files.js';
 import { type CheckedDocument, mergeDocuments } from './merge.js';
+import { readRegularText } from './read-text.js';
 import type { ValidateOptions } from './rules/context.js';
 import { checkDisk } from './rules/disk.js';
 import { checkLimits } from './rules/limits.js';
@@ -12,6 +12,12 @@ import { checkReferences } from './rules/references.js';
 import { checkTools } from './rules/tools.js';
 import { checkSchema } from './schema-check.js';
 import { parseManifest } from './source-document.js';
+
+/**
+ * Bytes a manifest file may have: room for a generated manifest of 150,000 store members, while a
+ * stray data file (or a hostile one) is refused before it is read, not parsed for minutes.
+ */
+export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 export type { ValidateOptions } from './rules/context.js';
 
@@ -39,17 +45,8 @@ export async function validateManifests(
 
   const checked: CheckedDocument[] = [];
   for (const file of found.files) {
-    let text: string;
-    try {
-      text = await readFile(file.path, 'utf8');
-    } catch (err) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'MANIFEST_UNREADABLE',
-        message: `cannot read manifest ${file.displayPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      });
-      continue;
-    }
+    const text = await readManifest(file, diagnostics);
+    if (text === undefined) continue;
     const parsed = parseManifest(file, text);
     diagnostics.push(...parsed.diagnostics);
     for (const doc of parsed.documents) {
@@ -78,4 +75,28 @@ export async function validateManifests(
   const warnings = diagnostics.filter((d) => d.severity === 'warning').sort(compareDiagnostics);
   if (errors.length > 0 || found.files.length === 0) return { errors, warnings, manifests };
   return { value: buildDesired(merged, disk, manifests), errors, warnings, manifests };
+}
+
+/** The text of a manifest file, or undefined with the reason in `diagnostics`. */
+async function readManifest(file: ManifestFile, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  const read = await readRegularText(file.path, MAX_MANIFEST_BYTES);
+  if ('text' in read) return read.text;
+  if (read.kind === 'too-large') {
+    diagnostics.push({
+      severity: 'error',
+      code: 'MANIFEST_TOO_LARGE',
+      message: `manifest ${file.displayPath} is ${(read.bytes / 2 ** 20).toFixed(1)} MB; manifests may be at most ${MAX_MANIFEST_BYTES / 2 ** 20} MB`,
+      hint: 'split it into several files, or keep data that is not a manifest out of the folder given with -f',
+    });
+  } else {
+    diagnostics.push({
+      severity: 'error',
+      code: 'MANIFEST_UNREADABLE',
+      message:
+        read.kind === 'not-regular'
+          ? `cannot read manifest ${file.displayPath}: it is not a regular file`
+          : `cannot read manifest ${file.displayPath}: ${read.code}`,
+    });
+  }
+  return undefined;
 }

@@ -1,5 +1,7 @@
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { handleError } from '../../src/cli/handle-error.js';
 import { AssistantsError } from '../../src/errors/index.js';
 import { createStyle } from '../../src/render/style.js';
@@ -147,6 +149,103 @@ describe('assistants validate', () => {
     const run = await runInProcess(['--help'], { cwd: root });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('validate [options]');
+  });
+});
+
+describe('assistants validate on hostile manifests', () => {
+  const CANARY = 'CANARY-3d9f01';
+  /** A stack trace line: "    at fn (file.js:1:2)". */
+  const STACK = /\n\s+at .+:\d+:\d+/;
+  const both = async (args: string[], cwd: string) => ({
+    text: await runInProcess(['validate', ...args], { cwd }),
+    json: await runInProcess(['validate', ...args, '--format', 'json'], { cwd }),
+  });
+  const outsideFile = async (name: string, text: string) => {
+    const dir = await realpath(await mkdtemp(path.join(tmpdir(), 'assistants-iac-outside-')));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+
+  it('a manifest link leading outside -f DIR: an error naming the link, the target never read nor shown', async () => {
+    const secret = await outsideFile('creds.yaml', `version: 1\ntoken: ${CANARY}\n`);
+    const dir = await workspace({ 'root/a.yaml': 'version: 1\n', 'root/zz.yaml': { symlink: secret } });
+    const { text, json } = await both(['-f', 'root'], dir);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain(
+      'error[PATH_OUTSIDE_ROOT]: manifest root/zz.yaml is a link that leads outside the folder "root"; it was not read',
+    );
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([
+      'PATH_OUTSIDE_ROOT',
+    ]);
+    for (const run of [text, json]) {
+      expect(run.stdout + run.stderr).not.toContain(CANARY);
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+  });
+
+  it('a link to / in -f DIR: answered at once, nothing crawled', { timeout: 10_000 }, async () => {
+    const dir = await workspace({ 'root/a.yaml': 'version: 1\n', 'root/disk': { symlink: '/' } });
+    const run = await runInProcess(['validate', '-f', 'root'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Success! 1 manifest file valid/);
+    expect(run.code).toBe(0);
+  });
+
+  it('"**/../../**/*.md" is refused before walking, and no outside path is named', async () => {
+    const dir = await workspace({
+      'a/b/root/assistants.yaml': yaml`
+        version: 1
+        vector_stores:
+          kb: { files: [{ glob: "**/../../**/*.md" }] }
+      `,
+      'a/b/root/docs/x.md': '# X',
+      [`a/${CANARY}.md`]: 'outside the root',
+    });
+    const { text, json } = await both(['-f', 'a/b/root'], dir);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain(
+      'a/b/root/assistants.yaml:3:25 error[INVALID_VALUE]: glob "**/../../**/*.md" contains "..": a glob may only look below the manifest file\'s folder',
+    );
+    for (const run of [text, json]) expect(run.stdout + run.stderr).not.toContain(CANARY);
+  });
+
+  it('a symlink loop inside the root: each real file once (one upload), and a warning', async () => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        vector_stores:
+          kb: { files: [{ glob: "docs/**/*.md" }] }
+      `,
+      'docs/a.md': '# A',
+      'docs/again': { symlink: '.' },
+      'docs/current': { symlink: 'v2' },
+      'docs/v2/b.md': '# B',
+    });
+    const { text, json } = await both([], dir);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain('warning[LINK_LOOP]: glob "docs/**/*.md" does not follow 1 link(s)');
+    expect(JSON.parse(json.stdout).summary).toMatchObject({
+      files: 2,
+      vector_store_files: 2,
+      addresses: expect.arrayContaining(['file.docs/a.md', 'file.docs/v2/b.md']),
+    });
+  });
+
+  it('a self-referencing alias: a located YAML_ALIAS error, exit 1, no INTERNAL and no stack trace', async () => {
+    const dir = await workspace({ 'assistants.yaml': 'version: 1\nmetadata: &a {b: *a}\n' });
+    const { text, json } = await both([], dir);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(
+      /^assistants\.yaml:2:18 error\[YAML_ALIAS\]: alias \*a refers to the value that holds it/,
+    );
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).diagnostics[0]).toMatchObject({ code: 'YAML_ALIAS', line: 2, column: 18 });
+    for (const run of [text, json]) {
+      expect(run.stdout + run.stderr).not.toContain('INTERNAL');
+      expect(run.stdout + run.stderr).not.toMatch(STACK);
+    }
   });
 });
 

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../../errors/index.js';
 import { LIMITS } from '../../model/limits.js';
+import { resolverCache } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import { type FileFacts, inspectFile, isProblem } from '../file-inspect.js';
-import { validEntries } from '../merge.js';
+import type { RawSections } from '../manifest-types.js';
+import { type Entry, validEntries } from '../merge.js';
+import { readRegularText } from '../read-text.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import { codePointLength } from '../text-length.js';
 import type { RuleContext } from './context.js';
@@ -22,12 +24,13 @@ export interface DiskFacts {
 /**
  * Everything that needs the file system: declared files and instruction files exist, are regular,
  * small enough and inside the root; globs match something; files attached to vector stores have a
- * type file_search reads. Only stat and realpath touch referenced files; only instruction files
- * are read.
+ * type file_search reads; two entries under files: are not one file. Only lstat, readlink and stat
+ * touch referenced files, and, unless --allow-outside-root, only inside the root; only instruction
+ * files are read.
  */
 export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   const { merged, report } = ctx;
-  const allowOutside = ctx.options.allowOutsideRoot === true;
+  const resolverFor = resolverCache(ctx.options.allowOutsideRoot === true);
   const facts: DiskFacts = { files: new Map(), globs: new Map(), instructions: new Map() };
 
   const problemAt = (
@@ -44,8 +47,7 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
       const result = await inspectFile(
         path.resolve(entry.doc.dir, shown),
         shown,
-        entry.doc.file.root,
-        allowOutside,
+        resolverFor(entry.doc.file.root),
       );
       if (isProblem(result)) problemAt(entry.doc, [...entry.path, 'path'], result);
       else facts.files.set(entry.name, result);
@@ -60,20 +62,27 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
       const result = await inspectFile(
         path.resolve(entry.doc.dir, instructions.file),
         instructions.file,
-        entry.doc.file.root,
-        allowOutside,
+        resolverFor(entry.doc.file.root),
       );
       if (isProblem(result)) return problemAt(entry.doc, at, result);
-      let text: string;
-      try {
-        text = await readFile(result.real, 'utf8');
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code ?? String(err);
-        return problemAt(entry.doc, at, {
-          code: 'FILE_NOT_FOUND',
-          message: `file "${instructions.file}" cannot be read: ${code}`,
-        });
+      // A character is at most 4 bytes of UTF-8: a larger file is too long without reading it.
+      const read = await readRegularText(result.real, LIMITS.instructions * 4);
+      if (!('text' in read)) {
+        if (read.kind === 'too-large') {
+          return problemAt(entry.doc, at, {
+            code: 'OUT_OF_RANGE',
+            message: `instructions of assistant "${entry.name}" read from "${instructions.file}" are ${read.bytes.toLocaleString('en-US')} bytes long; the limit is ${LIMITS.instructions.toLocaleString('en-US')} characters`,
+          });
+        }
+        return problemAt(
+          entry.doc,
+          at,
+          read.kind === 'not-regular'
+            ? { code: 'NOT_A_REGULAR_FILE', message: `path "${instructions.file}" is not a regular file` }
+            : { code: 'FILE_NOT_FOUND', message: `file "${instructions.file}" cannot be read: ${read.code}` },
+        );
       }
+      const { text } = read;
       const length = codePointLength(text);
       if (length > LIMITS.instructions) {
         return report(
@@ -89,10 +98,44 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
     }),
   );
 
+  checkSameFiles(ctx, facts);
   const declaredByReal = new Map<string, string>();
   for (const [name, f] of facts.files) if (!declaredByReal.has(f.real)) declaredByReal.set(f.real, name);
-  await expandGlobMembers(ctx, facts, declaredByReal);
+  await expandGlobMembers(ctx, facts, declaredByReal, resolverFor);
   checkStoreMembers(ctx, facts);
   checkCodeInterpreterFiles(ctx, facts);
   return facts;
+}
+
+/**
+ * Two entries under files: that are one file on disk (the same path, or a link and its target)
+ * with the same purpose would upload it twice under two addresses: an error at the later one.
+ * Entries are visited in manifest order, so the report is stable.
+ */
+function checkSameFiles(ctx: RuleContext, facts: DiskFacts): void {
+  const first = new Map<string, Entry<RawSections['files']>>();
+  for (const entry of validEntries(ctx.merged.files)) {
+    const file = facts.files.get(entry.name);
+    if (!file) continue;
+    const key = `${entry.value.purpose ?? 'assistants'}\0${file.real}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, entry);
+      continue;
+    }
+    ctx.report(
+      diagnosticAt(
+        entry.doc,
+        [...entry.path, 'path'],
+        'DUPLICATE_FILE',
+        `file "${entry.name}" is the same file on disk as file "${earlier.name}" (${file.relativePath})`,
+        {
+          related: [
+            { message: 'declared first here', location: earlier.doc.locate([...earlier.path, 'path']) },
+          ],
+          hint: `one file is uploaded once: use the name "${earlier.name}" wherever this file is meant`,
+        },
+      ),
+    );
+  }
 }

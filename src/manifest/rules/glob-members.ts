@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { isDynamicPattern } from 'tinyglobby';
 import type { SourceLocation } from '../../errors/index.js';
+import { MAX_FOLDER_LINKS, walkGlob } from '../confined-glob.js';
+import { isInside, type PathResolver } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import {
-  type FileFacts,
-  inspectFile,
-  isInside,
-  isProblem,
-  OUTSIDE_ROOT_HINT,
-  toPosix,
-} from '../file-inspect.js';
+import { type FileFacts, inspectFile, isProblem, OUTSIDE_ROOT_HINT, toPosix } from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import type { RuleContext } from './context.js';
@@ -24,46 +19,78 @@ export interface GlobMatch {
   declared: boolean;
 }
 
+/** A match before naming: the path it was reached by, relative to the manifest's folder. */
+interface Reached {
+  path: string;
+  facts: FileFacts;
+  /** True when the path reached is the file's real path (no link on the way). */
+  direct: boolean;
+}
+
 /**
- * Expands every glob member into `facts.globs`. A match goes by its declared name when it is also
- * declared under `files:`, else by its path relative to the manifest file's folder; a derived name
- * that another file already has is an error at the later member.
+ * Expands every glob member into `facts.globs`. One real file is one managed file: a file reached
+ * under several paths (a link and its target, or routes through folder links) is one match, named
+ * by the path without links if a glob reached it so, else by the first of its paths in sorted
+ * order; in every store and glob that reaches it. A match also declared under `files:` goes by its
+ * declared name; a derived name that another file already has is an error at the later member.
  */
 export async function expandGlobMembers(
   ctx: RuleContext,
   facts: DiskFacts,
   declaredByReal: ReadonlyMap<string, string>,
+  resolverFor: (root: string) => PathResolver,
 ): Promise<void> {
   const { merged, report } = ctx;
-  const allowOutside = ctx.options.allowOutsideRoot === true;
+  const reachedBy = new Map<string, Map<number, Reached[]>>();
+  for (const store of validEntries(merged.vector_stores)) {
+    const byIndex = new Map<number, Reached[]>();
+    reachedBy.set(store.name, byIndex);
+    await Promise.all(
+      (store.value.files ?? []).map(async (member, index) => {
+        if (typeof member !== 'object' || !('glob' in member)) return;
+        const at = [...store.path, 'files', index, 'glob'];
+        const reached = await expandGlob(store.doc, at, member.glob, resolverFor(store.doc.file.root), ctx);
+        if (reached) byIndex.set(index, reached);
+      }),
+    );
+  }
+
+  // The name each real file goes by, whichever glob reached it.
+  const nameOf = new Map<string, { name: string; direct: boolean }>();
+  for (const byIndex of reachedBy.values())
+    for (const reached of byIndex.values())
+      for (const r of reached) {
+        const best = nameOf.get(r.facts.real);
+        if (!best || (r.direct && !best.direct) || (r.direct === best.direct && r.path < best.name))
+          nameOf.set(r.facts.real, { name: r.path, direct: r.direct });
+      }
+
   // Names derived from glob matches so far, with where each was first derived.
   const derived = new Map<string, { real: string; location: SourceLocation }>();
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, GlobMatch[]>();
     facts.globs.set(store.name, byIndex);
-    await Promise.all(
-      (store.value.files ?? []).map(async (member, index) => {
-        if (typeof member !== 'object' || !('glob' in member)) return;
-        const at = [...store.path, 'files', index, 'glob'];
-        const matches = await expandGlob(store.doc, at, member.glob, allowOutside, ctx);
-        if (matches) byIndex.set(index, matches);
-      }),
-    );
     // Names are given in member order so that collisions are reported at the later member.
-    for (const [index, matches] of [...byIndex].sort((a, b) => a[0] - b[0])) {
+    const members = [...(reachedBy.get(store.name) ?? [])].sort((a, b) => a[0] - b[0]);
+    for (const [index, reached] of members) {
       const at = [...store.path, 'files', index, 'glob'];
       const kept: GlobMatch[] = [];
-      for (const match of matches) {
-        const declaredName = declaredByReal.get(match.facts.real);
+      const taken = new Set<string>();
+      for (const r of reached) {
+        const real = r.facts.real;
+        if (taken.has(real)) continue;
+        taken.add(real);
+        const declaredName = declaredByReal.get(real);
         if (declaredName !== undefined) {
-          kept.push({ ...match, name: declaredName, declared: true });
+          kept.push({ name: declaredName, facts: r.facts, declared: true });
           continue;
         }
-        const taken = merged.files.get(match.name);
-        const other = derived.get(match.name);
-        const first = taken
-          ? taken.doc.locate(taken.path, 'key')
-          : other?.real !== match.facts.real
+        const name = nameOf.get(real)?.name ?? r.path;
+        const declared = merged.files.get(name);
+        const other = derived.get(name);
+        const first = declared
+          ? declared.doc.locate(declared.path, 'key')
+          : other?.real !== real
             ? other?.location
             : undefined;
         if (first) {
@@ -72,42 +99,65 @@ export async function expandGlobMembers(
               store.doc,
               at,
               'DUPLICATE_NAME',
-              `a glob matches "${match.name}", a name already taken by another file`,
+              `a glob matches "${name}", a name already taken by another file`,
               {
                 related: [{ message: 'the name is first used here', location: first }],
-                hint: taken
-                  ? `rename the file "${match.name}" under files:, or narrow the glob`
+                hint: declared
+                  ? `rename the file "${name}" under files:, or narrow the glob`
                   : 'two globs in different folders match files with the same relative path; declare one under files: with its own name',
               },
             ),
           );
           continue;
         }
-        derived.set(match.name, { real: match.facts.real, location: store.doc.locate(at) });
-        kept.push(match);
+        if (!other) derived.set(name, { real, location: store.doc.locate(at) });
+        kept.push({ name, facts: r.facts, declared: false });
       }
       byIndex.set(index, kept);
     }
   }
 }
 
+/**
+ * Why a glob pattern is refused before any folder is read: `..` anywhere in it (also inside
+ * braces or groups, where it would climb out of the walk), or an absolute pattern.
+ */
+export function globPatternProblem(pattern: string): string | undefined {
+  if (path.isAbsolute(pattern) || path.posix.isAbsolute(pattern) || /^[A-Za-z]:/.test(pattern))
+    return `glob "${pattern}" is absolute; a glob is written relative to the manifest file's folder`;
+  // `..` as a whole step: between separators, or as an alternative in {a,..} or @(..|x).
+  if (/(^|[/\\{},(|])\.\.($|[/\\{},)|])/.test(pattern))
+    return `glob "${pattern}" contains "..": a glob may only look below the manifest file's folder`;
+  return undefined;
+}
+
 async function expandGlob(
   doc: SourceDocument,
   at: ValuePath,
   pattern: string,
-  allowOutside: boolean,
+  resolver: PathResolver,
   ctx: RuleContext,
-): Promise<GlobMatch[] | undefined> {
+): Promise<Reached[] | undefined> {
   const cwd = doc.dir;
-  // Refuse before walking: a glob rooted outside the manifest root (e.g. /**/*) would crawl the disk.
+  const { root } = resolver;
+  const refused = globPatternProblem(pattern);
+  if (refused) {
+    ctx.report(
+      diagnosticAt(doc, at, 'INVALID_VALUE', refused, {
+        hint: 'to take files from a sibling folder, put the manifest (or a link to the folder) above them, or declare the files under files:',
+      }),
+    );
+    return undefined;
+  }
+  // Refuse before walking: a manifest whose own folder is outside the root has no glob to walk.
   const base = path.resolve(cwd, staticBase(pattern));
-  if (!allowOutside && !isInside(doc.file.root, base)) {
+  if (!resolver.allowOutside && !isInside(root, base)) {
     ctx.report(
       diagnosticAt(
         doc,
         at,
         'PATH_OUTSIDE_ROOT',
-        `glob "${pattern}" searches ${base}, outside the manifest root ${doc.file.root}`,
+        `glob "${pattern}" searches outside the manifest root ${root}`,
         {
           hint: OUTSIDE_ROOT_HINT,
         },
@@ -115,16 +165,9 @@ async function expandGlob(
     );
     return undefined;
   }
-  let found: string[];
+  let walk: Awaited<ReturnType<typeof walkGlob>>;
   try {
-    found = await glob(pattern, {
-      cwd,
-      absolute: true,
-      onlyFiles: true,
-      dot: false,
-      expandDirectories: false,
-      followSymbolicLinks: true,
-    });
+    walk = await walkGlob(pattern, cwd, resolver);
   } catch (err) {
     ctx.report(
       diagnosticAt(
@@ -136,7 +179,46 @@ async function expandGlob(
     );
     return undefined;
   }
-  if (found.length === 0) {
+  const shown = (p: string) => toPosix(path.relative(cwd, p)) || '.';
+  if (walk.outside.length > 0) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'PATH_OUTSIDE_ROOT',
+        `glob "${pattern}" reaches ${walk.outside.length} link(s) that lead outside the manifest root ${root}: ${listed(walk.outside.map(shown))}`,
+        { hint: `nothing behind them was read; ${OUTSIDE_ROOT_HINT}` },
+      ),
+    );
+  }
+  if (walk.loops.length > 0) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'LINK_LOOP',
+        `glob "${pattern}" does not follow ${walk.loops.length} link(s) that loop or lead back to a folder it is already searching: ${listed(walk.loops.map(shown))}`,
+        {
+          severity: 'warning',
+          hint: 'each file is taken once, where it really is; remove the link to silence this',
+        },
+      ),
+    );
+  }
+  if (walk.truncated) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'INVALID_VALUE',
+        `glob "${pattern}" follows more than ${MAX_FOLDER_LINKS} folder links; it was not expanded`,
+        { hint: 'narrow the glob, or replace the links by the folders themselves' },
+      ),
+    );
+    return undefined;
+  }
+  if (walk.files.length === 0) {
+    if (walk.outside.length > 0) return undefined;
     ctx.report(
       diagnosticAt(doc, at, 'GLOB_NO_MATCH', `glob "${pattern}" matches no file`, {
         hint: `it is read relative to ${cwd}; files starting with "." are not matched`,
@@ -145,18 +227,17 @@ async function expandGlob(
     return undefined;
   }
   const results = await Promise.all(
-    found.sort().map(async (file) => ({
+    walk.files.sort().map(async (file) => ({
       file,
-      result: await inspectFile(file, path.relative(cwd, file), doc.file.root, allowOutside),
+      result: await inspectFile(file, shown(file), resolver),
     })),
   );
-  const matches: GlobMatch[] = [];
+  const reached: Reached[] = [];
   const outside: string[] = [];
   for (const { file, result } of results) {
     // Named by the path as matched, relative to the manifest file: the same whichever -f reached it.
-    if (!isProblem(result))
-      matches.push({ name: toPosix(path.relative(cwd, file)), facts: result, declared: false });
-    else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(path.relative(cwd, file));
+    if (!isProblem(result)) reached.push({ path: shown(file), facts: result, direct: result.real === file });
+    else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(shown(file));
     else
       ctx.report(
         diagnosticAt(
@@ -168,20 +249,19 @@ async function expandGlob(
         ),
       );
   }
+  // Only reachable when a link changes between the walk and the check: still never followed out.
   if (outside.length > 0) {
     ctx.report(
       diagnosticAt(
         doc,
         at,
         'PATH_OUTSIDE_ROOT',
-        `glob "${pattern}" matches ${outside.length} file(s) outside the manifest root ${doc.file.root}: ${listed(outside)}`,
-        {
-          hint: OUTSIDE_ROOT_HINT,
-        },
+        `glob "${pattern}" matches ${outside.length} file(s) outside the manifest root ${root}: ${listed(outside)}`,
+        { hint: OUTSIDE_ROOT_HINT },
       ),
     );
   }
-  return matches;
+  return reached;
 }
 
 /** The leading segments of a glob pattern that hold no wildcard: where a walk would start. */

@@ -1,0 +1,139 @@
+import { lstat, readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+/** True for a relative path that climbs out of its base: `..` or `../x` (not `..data.md`). */
+export function isUpward(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`);
+}
+
+/** True when `target` is `root` or lies below it (both absolute; compared as written). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!isUpward(rel) && !path.isAbsolute(rel));
+}
+
+/**
+ * Where a path leads once its links are followed: to a real path, outside the root (how far
+ * outside is deliberately unknown), nowhere, or round in circles.
+ */
+export type Resolution =
+  | { kind: 'found'; real: string }
+  | { kind: 'outside' }
+  | { kind: 'missing'; code: string }
+  | { kind: 'loop' };
+
+/**
+ * Resolves paths against one manifest root. Confined (the default), it follows links one step at a
+ * time and stops at the first step that leaves the root: nothing outside the root is looked at, not
+ * even with lstat, so a link cannot make validation touch or reveal anything there (whether the
+ * target exists, what it is). With --allow-outside-root it is plain realpath.
+ */
+export interface PathResolver {
+  /** The manifest root: an absolute real path. */
+  readonly root: string;
+  /** True when links may lead anywhere (--allow-outside-root). */
+  readonly allowOutside: boolean;
+  resolve(absolute: string): Promise<Resolution>;
+}
+
+/** Links followed for one path before it counts as a loop (Linux's own limit). */
+const MAX_LINK_STEPS = 40;
+
+type Entry =
+  | { kind: 'link'; target: string }
+  | { kind: 'folder' | 'other' }
+  | { kind: 'missing'; code: string };
+
+class ConfinedResolver implements PathResolver {
+  readonly allowOutside = false;
+  /** lstat (and readlink) answers by real path: a glob asks about the same folders many times. */
+  private readonly entries = new Map<string, Promise<Entry>>();
+
+  constructor(readonly root: string) {}
+
+  async resolve(absolute: string): Promise<Resolution> {
+    if (!isInside(this.root, absolute)) return { kind: 'outside' };
+    // `current` is always a real folder inside the root; `pending` the steps still to take from it.
+    let current = this.root;
+    const pending = steps(path.relative(this.root, absolute));
+    let links = 0;
+    while (pending.length > 0) {
+      const step = pending.shift() as string;
+      if (step === '.') continue;
+      if (step === '..') {
+        current = path.dirname(current);
+        if (!isInside(this.root, current)) return { kind: 'outside' };
+        continue;
+      }
+      const next = path.join(current, step);
+      const entry = await this.entry(next);
+      if (entry.kind === 'missing') return entry;
+      if (entry.kind === 'link') {
+        if (++links > MAX_LINK_STEPS) return { kind: 'loop' };
+        const target = path.resolve(current, entry.target);
+        if (!isInside(this.root, target)) return { kind: 'outside' };
+        pending.unshift(...steps(path.relative(this.root, target)));
+        current = this.root;
+        continue;
+      }
+      if (pending.length > 0 && entry.kind !== 'folder') return { kind: 'missing', code: 'ENOTDIR' };
+      current = next;
+    }
+    return { kind: 'found', real: current };
+  }
+
+  private entry(real: string): Promise<Entry> {
+    let entry = this.entries.get(real);
+    if (!entry) {
+      entry = readEntry(real);
+      this.entries.set(real, entry);
+    }
+    return entry;
+  }
+}
+
+async function readEntry(real: string): Promise<Entry> {
+  try {
+    const info = await lstat(real);
+    if (info.isSymbolicLink()) return { kind: 'link', target: await readlink(real) };
+    return { kind: info.isDirectory() ? 'folder' : 'other' };
+  } catch (err) {
+    return { kind: 'missing', code: (err as NodeJS.ErrnoException).code ?? String(err) };
+  }
+}
+
+class OpenResolver implements PathResolver {
+  readonly allowOutside = true;
+  constructor(readonly root: string) {}
+
+  async resolve(absolute: string): Promise<Resolution> {
+    try {
+      return { kind: 'found', real: await realpath(absolute) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      return code === 'ELOOP' ? { kind: 'loop' } : { kind: 'missing', code };
+    }
+  }
+}
+
+/** A resolver for `root` (a real path): confined to it unless `allowOutside`. */
+export function pathResolver(root: string, allowOutside: boolean): PathResolver {
+  return allowOutside ? new OpenResolver(root) : new ConfinedResolver(root);
+}
+
+/** One resolver per root for a validation run, so that globs share what they learned of the disk. */
+export function resolverCache(allowOutside: boolean): (root: string) => PathResolver {
+  const resolvers = new Map<string, PathResolver>();
+  return (root) => {
+    let resolver = resolvers.get(root);
+    if (!resolver) {
+      resolver = pathResolver(root, allowOutside);
+      resolvers.set(root, resolver);
+    }
+    return resolver;
+  };
+}
+
+function steps(relative: string): string[] {
+  return relative.split(path.sep).filter((s) => s !== '');
+}

@@ -1,0 +1,38 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** Why a text file was not read. */
+export type ReadRefusal =
+  | { kind: 'not-regular' }
+  | { kind: 'too-large'; bytes: number }
+  | { kind: 'error'; code: string };
+
+/**
+ * Reads a regular file of at most `maxBytes` as UTF-8. The file is opened without blocking and
+ * checked through the open handle, so a FIFO or device put where a file should be is refused
+ * instead of hanging the run, and an oversized file is refused before any byte is read. `real` is
+ * a path with its links resolved: a link swapped in at the last step afterwards is not followed.
+ */
+export async function readRegularText(
+  real: string,
+  maxBytes: number,
+): Promise<{ text: string } | ReadRefusal> {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(real, flags);
+  } catch (err) {
+    return { kind: 'error', code: (err as NodeJS.ErrnoException).code ?? String(err) };
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { kind: 'not-regular' };
+    if (info.size > maxBytes) return { kind: 'too-large', bytes: info.size };
+    return { text: await handle.readFile('utf8') };
+  } catch (err) {
+    return { kind: 'error', code: (err as NodeJS.ErrnoException).code ?? String(err) };
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}

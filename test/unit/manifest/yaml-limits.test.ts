@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateManifests } from '../../../src/manifest/validate.js';
+import { brief, check, onlyError } from '../../helpers/validate.js';
+import { workspace, yaml } from '../../helpers/workspace.js';
+
+describe('YAML that cannot be a manifest gives a located, coded error', () => {
+  it.each([
+    ['a sequence holding itself', 'version: 1\nfiles: &x [*x]\n', '2:12'],
+    ['a mapping holding itself', 'version: 1\nmetadata: &a {b: *a}\n', '2:18'],
+    ['a merge key merging its own mapping', 'version: 1\ntools: &t {b: 1, <<: *t}\n', '2:22'],
+    ['the whole document', '&doc\nversion: 1\nstack: *doc\n', '3:8'],
+    ['a block mapping two levels down', 'version: 1\nvector_stores: &s\n  kb:\n    metadata: *s\n', '4:15'],
+  ])('an alias refering to the value that holds it: %s', async (_, text, at) => {
+    const result = await check(text);
+    const error = onlyError(result);
+    expect(error.code).toBe('YAML_ALIAS');
+    expect(error.message).toMatch(/^alias \*\w+ refers to the value that holds it/);
+    expect(`${error.location?.line}:${error.location?.column}`).toBe(at);
+  });
+
+  it('an anchor shared many times is fine: only what aliases expand to is limited', async () => {
+    const stores = Array.from({ length: 500 }, (_, i) => `  kb${i}: { metadata: *team }`).join('\n');
+    const result = await check(
+      `version: 1\nx-defaults: &team { team: support }\nvector_stores:\n${stores}\n`,
+    );
+    expect(result.errors.map((e) => e.code)).toEqual(['UNKNOWN_KEY']);
+  });
+
+  it('values nested deeper than 64 levels', async () => {
+    const depth = 100;
+    const result = await check(`version: 1\nmetadata: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+    expect(brief(onlyError(result))).toBe(
+      'assistants.yaml:2:74 YAML_TOO_DEEP values nest more than 64 levels deep here',
+    );
+  });
+
+  it('nesting too deep for the parser itself', async () => {
+    const depth = 5000;
+    const result = await check(`version: 1\nmetadata: ${'{a: '.repeat(depth)}1${'}'.repeat(depth)}\n`);
+    const error = onlyError(result);
+    expect(error.code).toBe('YAML_TOO_DEEP');
+    expect(error.location?.line).toBe(2);
+  });
+
+  it('aliases that nest a value too deep', async () => {
+    const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
+    const result = await check(`version: 1\nx: &deep ${deep}\ny: ${'['.repeat(40)}*deep${']'.repeat(40)}\n`);
+    expect(onlyError(result)).toMatchObject({ code: 'YAML_TOO_DEEP', location: { line: 3, column: 44 } });
+  });
+
+  it('a manifest over 8 MB is refused before it is read', async () => {
+    const result = await check('', { 'assistants.yaml': { sparseBytes: 9 * 2 ** 20 } });
+    expect(brief(onlyError(result))).toBe(
+      'MANIFEST_TOO_LARGE manifest assistants.yaml is 9.0 MB; manifests may be at most 8 MB',
+    );
+  });
+
+  it('a key repeated in a mapping of 20,000 keys is reported once, where it is repeated', async () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `  k${i}: v`).join('\n');
+    const result = await check(`version: 1\nmetadata:\n${keys}\n  k7: again\n`);
+    expect(result.errors.map(brief)).toEqual([
+      'assistants.yaml:20003:3 YAML_DUPLICATE_KEY key "k7" appears twice in this mapping',
+    ]);
+  });
+});
+
+describe('manifests that are not regular files', () => {
+  const mkfifo = (file: string) => execFileSync('mkfifo', [file]);
+
+  it('a FIFO given with -f is refused, not waited on', async () => {
+    const dir = await workspace({});
+    mkfifo(path.join(dir, 'assistants.yaml'));
+    const result = await validateManifests([], { cwd: dir, env: {} });
+    expect(result.errors.map(brief)).toEqual([
+      'MANIFEST_UNREADABLE cannot read manifest assistants.yaml: it is not a regular file',
+    ]);
+  });
+
+  it('a FIFO named like a manifest in a folder is reported, not read', async () => {
+    const dir = await workspace({ 'root/a.yaml': 'version: 1\n' });
+    mkfifo(path.join(dir, 'root', 'b.yaml'));
+    const result = await validateManifests(['root'], { cwd: dir, env: {} });
+    expect(result.errors.map(brief)).toEqual([
+      'MANIFEST_UNREADABLE manifest root/b.yaml is not a regular file',
+    ]);
+  });
+
+  it('an instructions file that is a FIFO is refused, not waited on', async () => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        assistants:
+          bot: { model: gpt-4o, instructions: { file: prompt.md } }
+      `,
+    });
+    mkfifo(path.join(dir, 'prompt.md'));
+    const result = await validateManifests([], { cwd: dir, env: {} });
+    expect(result.errors.map(brief)).toEqual([
+      'assistants.yaml:3:47 NOT_A_REGULAR_FILE path "prompt.md" is not a regular file',
+    ]);
+  });
+});
