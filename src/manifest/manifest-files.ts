@@ -29,12 +29,15 @@ const MANIFEST_NAME = /\.ya?ml$/;
  * *.yaml / *.yml below it (dot-folders and node_modules skipped). Files reached twice are read once.
  * A folder search never leaves the folder: links to folders are not followed, and a link named
  * like a manifest is read only when it leads to a file inside the folder; one that leads outside
- * is an error naming the link, its target left unread and unnamed. Problems come back as
- * diagnostics, so that every bad -f is reported in one run.
+ * is an error naming the link, its target left unread and unnamed. A link to a folder outside is
+ * an error too (a warning with `allowOutsideRoot`): the manifests behind it would silently not be
+ * read, and a plan would then delete what they define. Problems come back as diagnostics, so that
+ * every bad -f is reported in one run.
  */
 export async function findManifestFiles(
   args: readonly string[],
   cwd: string,
+  options: { allowOutsideRoot?: boolean } = {},
 ): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[] }> {
   const given = args.length > 0 ? args : [DEFAULT_MANIFEST];
   const files: ManifestFile[] = [];
@@ -64,7 +67,12 @@ export async function findManifestFiles(
     }
     if (info.isDirectory()) {
       const root = await realpath(absolute);
-      const found = await searchFolder(root, arg, (rel) => displayPathOf(path.join(absolute, rel), cwd));
+      const found = await searchFolder(
+        root,
+        arg,
+        (rel) => displayPathOf(path.join(absolute, rel), cwd),
+        options.allowOutsideRoot === true,
+      );
       diagnostics.push(...found.diagnostics);
       if (found.files.length === 0 && found.diagnostics.length === 0) {
         diagnostics.push({
@@ -91,12 +99,25 @@ async function searchFolder(
   root: string,
   arg: string,
   shown: (rel: string) => string,
+  allowOutsideRoot: boolean,
 ): Promise<{ files: { rel: string; real: string }[]; diagnostics: Diagnostic[] }> {
   const resolver = pathResolver(root, false);
   const found: { rel: string; real: string }[] = [];
   const diagnostics: Diagnostic[] = [];
   const problem = (code: Diagnostic['code'], message: string, hint: string) =>
     diagnostics.push({ severity: 'error', code, message, hint });
+
+  // A link (not named like a manifest) to a folder outside: its manifests are not read, so say so.
+  const folderLink = async (child: string) => {
+    const resolution = await resolver.resolve(path.join(root, child));
+    if (resolution.kind !== 'outside') return; // inside: that folder is searched where it really is
+    diagnostics.push({
+      severity: allowOutsideRoot ? 'warning' : 'error',
+      code: 'PATH_OUTSIDE_ROOT',
+      message: `${shown(child)} is a link that leads outside the folder "${arg}"; manifests behind it are not read`,
+      hint: 'a folder given with -f is searched only inside it: pass the folder the link leads to with its own -f if its manifests are meant to be read, or remove the link',
+    });
+  };
 
   // Only real folders are entered (links are not), so the walk is finite and stays inside root.
   const folders = [''];
@@ -115,7 +136,12 @@ async function searchFolder(
         if (entry.name !== 'node_modules') folders.push(child);
         continue;
       }
-      if (!MANIFEST_NAME.test(entry.name)) continue;
+      if (!MANIFEST_NAME.test(entry.name)) {
+        // Where it leads cannot be looked at (outside), so a link with no extension is taken for a
+        // folder: `shared -> ../shared` must not silently hide the manifests in it.
+        if (entry.isSymbolicLink() && path.extname(entry.name) === '') await folderLink(child);
+        continue;
+      }
       if (entry.isFile()) {
         found.push({ rel: child, real: path.join(root, child) });
         continue;

@@ -40,7 +40,9 @@ export async function validateManifests(
   options: ValidateOptions,
 ): Promise<ValidationResult> {
   const diagnostics: Diagnostic[] = [];
-  const found = await findManifestFiles(fileArgs, options.cwd);
+  const found = await findManifestFiles(fileArgs, options.cwd, {
+    allowOutsideRoot: options.allowOutsideRoot === true,
+  });
   diagnostics.push(...found.diagnostics);
 
   const checked: CheckedDocument[] = [];

@@ -188,9 +188,11 @@ describe('assistants validate on hostile manifests', () => {
   it('a link to / in -f DIR: answered at once, nothing crawled', { timeout: 10_000 }, async () => {
     const dir = await workspace({ 'root/a.yaml': 'version: 1\n', 'root/disk': { symlink: '/' } });
     const run = await runInProcess(['validate', '-f', 'root'], { cwd: dir });
-    expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^Success! 1 manifest file valid/);
-    expect(run.code).toBe(0);
+    // Said (a folder link out of the root hides what is behind it), not followed.
+    expect(run.stderr).toContain(
+      'error[PATH_OUTSIDE_ROOT]: root/disk is a link that leads outside the folder "root"; manifests behind it are not read',
+    );
+    expect(run.code).toBe(1);
   });
 
   it('"**/../../**/*.md" is refused before walking, and no outside path is named', async () => {

@@ -77,15 +77,11 @@ describe('validate under hostile links', () => {
     const shown = JSON.stringify(result);
     expect(shown).not.toContain(CANARY);
     expect(shown).not.toContain(path.join(base, 'outside'));
+    // 7 from the manifests' paths and globs, 5 from the folder search: the folder links docs/out,
+    // docs/disk, linked, shared and disk lead outside (docs/loop leads back inside: no error).
     expect(result.errors.map((e) => e.code).sort()).toEqual([
       'INVALID_VALUE',
-      'PATH_OUTSIDE_ROOT',
-      'PATH_OUTSIDE_ROOT',
-      'PATH_OUTSIDE_ROOT',
-      'PATH_OUTSIDE_ROOT',
-      'PATH_OUTSIDE_ROOT',
-      'PATH_OUTSIDE_ROOT',
-      'PATH_OUTSIDE_ROOT',
+      ...Array(12).fill('PATH_OUTSIDE_ROOT'),
     ]);
   });
 });

@@ -44,15 +44,22 @@ describe('searching a folder given with -f stays inside it', () => {
     expect(everything).not.toContain(out);
   });
 
-  it('a folder link that leads outside is not searched', async () => {
+  it('a folder link that leads outside is not searched, and is an error: its manifests would silently be missing', async () => {
     const out = await outside({ 'evil.yaml': `version: 1\n${CANARY}: leaked\n` });
-    const result = await validateIn(
-      { 'root/a.yaml': VALID, 'root/a.md': '# A', 'root/shared': { symlink: out } },
-      ['root'],
-    );
-    expect(result.errors).toEqual([]);
+    const files = { 'root/a.yaml': VALID, 'root/a.md': '# A', 'root/shared': { symlink: out } };
+    const result = await validateIn(files, ['root']);
+    expect(result.errors.map(brief)).toEqual([
+      'PATH_OUTSIDE_ROOT root/shared is a link that leads outside the folder "root"; manifests behind it are not read',
+    ]);
     expect(result.manifests).toEqual(['root/a.yaml']);
     expect(JSON.stringify(result)).not.toContain(CANARY);
+    expect(JSON.stringify(result)).not.toContain(out);
+    // With --allow-outside-root it is said, not refused; the folder is still not searched.
+    const dir = await workspace(files);
+    const allowed = await validateManifests(['root'], { cwd: dir, env: {}, allowOutsideRoot: true });
+    expect(allowed.errors).toEqual([]);
+    expect(allowed.warnings.map((w) => w.code)).toEqual(['PATH_OUTSIDE_ROOT']);
+    expect(allowed.manifests).toEqual(['root/a.yaml']);
   });
 
   it('a link to / is not followed, so the search does not crawl the disk', { timeout: 10_000 }, async () => {
@@ -60,8 +67,17 @@ describe('searching a folder given with -f stays inside it', () => {
       { 'root/a.yaml': VALID, 'root/a.md': '# A', 'root/disk': { symlink: '/' } },
       ['root'],
     );
-    expect(result.errors).toEqual([]);
+    expect(result.errors.map((e) => e.code)).toEqual(['PATH_OUTSIDE_ROOT']);
     expect(result.manifests).toEqual(['root/a.yaml']);
+  });
+
+  it('a link to a file outside that is not named like a manifest is left alone', async () => {
+    const out = await outside({ 'logo.png': 'PNG' });
+    const result = await validateIn(
+      { 'root/a.yaml': VALID, 'root/a.md': '# A', 'root/logo.png': { symlink: path.join(out, 'logo.png') } },
+      ['root'],
+    );
+    expect(result.errors).toEqual([]);
   });
 
   it('a manifest link to a manifest inside the folder reads that manifest once', async () => {
