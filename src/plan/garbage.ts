@@ -43,9 +43,11 @@ export function collectGarbage(
 
   if (options.expired) {
     for (const [address, resource] of sortedEntries(state.resources)) {
-      const live = resource.kind === 'vector_store' ? account.vectorStores.get(resource.id) : undefined;
+      if (resource.kind !== 'vector_store') continue;
+      const live = account.vectorStores.get(resource.id);
       if (live?.status !== 'expired') continue;
-      const problem = stampProblem(live.attributes.metadata, state.lineage, address);
+      const recorded = resource.attributes.metadata;
+      const problem = stampProblem(live.attributes.metadata, state.lineage, address, recorded);
       if (problem) {
         errors.push(ownershipError(address, resource.id, problem, 'delete'));
         continue;

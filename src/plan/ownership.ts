@@ -38,10 +38,14 @@ export function describeStamp(stamp: Stamp): string {
   return `lineage ${stamp.lineage ?? '(none)'}, address ${stamp.address ?? '(none)'}`;
 }
 
-const HINT =
-  'nothing was changed. The state names a resource this stack does not own (edited by hand, or merged badly?): ' +
-  'restore the state from version control or its .backup, or `assistants state rm ADDRESS` to stop managing it here. ' +
-  'To take it over deliberately: `assistants state rm ADDRESS`, then `assistants import --force ADDRESS ID`.';
+/** What to do about a state resource that is not this stack's. */
+function hintFor(address: Address, id: string): string {
+  return (
+    'nothing was changed. The state names a resource this stack does not own (edited by hand, or merged badly?): ' +
+    `restore the state from version control or its .backup, or \`assistants state rm ${address}\` to stop managing it here. ` +
+    `To take it over deliberately: \`assistants state rm ${address}\`, then \`assistants import --force ${address} ${id}\`.`
+  );
+}
 
 /**
  * Ownership of everything the plan would change, delete or re-stamp (pure). The ids in the state
@@ -93,7 +97,9 @@ export function ownershipProblem(
         resource.kind === 'vector_store'
           ? live.vectorStores.get(resource.id)
           : live.assistants?.get(resource.id);
-      return found ? stampProblem(found.attributes.metadata, lineage, address) : undefined;
+      return found
+        ? stampProblem(found.attributes.metadata, lineage, address, resource.attributes.metadata)
+        : undefined;
     }
     case 'file': {
       const found = live.files.get(resource.id);
@@ -113,14 +119,28 @@ export function ownershipProblem(
   }
 }
 
-/** A store's or assistant's live stamp against this lineage and address (see ownedBy). */
+/**
+ * A store's or assistant's live stamp against this lineage and address (see ownedBy). An object
+ * with no stamp passes only while the state recorded none either (made before stamps, or imported
+ * unstamped): one the state recorded as stamped that now carries none may be another object that a
+ * hand edit put under this address (a dashboard-made store has no stamp).
+ */
 export function stampProblem(
   metadata: Readonly<Record<string, string>> | null | undefined,
   lineage: string,
   address: Address,
+  recorded: Readonly<Record<string, string>> | null | undefined,
 ): OwnershipProblem | undefined {
   const stamp = stampOf(metadata);
-  if (stamp === undefined || ownedBy(metadata, lineage, address)) return undefined;
+  if (stamp === undefined) {
+    if (stampOf(recorded) === undefined) return undefined;
+    return {
+      code: 'OWNED_ELSEWHERE',
+      message:
+        'carries no ownership stamp, though this state recorded it as stamped: it may be another object than the one this stack made (a hand edit?), or its stamp was removed outside assistants-iac',
+    };
+  }
+  if (ownedBy(metadata, lineage, address)) return undefined;
   const whose =
     stamp.lineage === lineage ? `this state's ${stamp.address ?? '(no address)'}` : 'another state';
   return {
@@ -153,7 +173,7 @@ export function ownershipError(
     severity: 'error',
     code: problem.code,
     message: `${address} (${id}) ${problem.message}; the plan would ${verb} it`,
-    hint: HINT.replaceAll('ADDRESS', address).replace('ID', id),
+    hint: hintFor(address, id),
     ...(source ? { location: source } : {}),
   };
 }

@@ -141,6 +141,22 @@ describe('ownership: never delete or take over what is not ours', () => {
     });
     expect((await client.vectorStores.files.list(theirStore)).data.map((f) => f.id)).toEqual([theirFile]);
 
+    // A store made in the dashboard carries no stamp; the state recorded ours: refused too.
+    const dashboard = await client.vectorStores.create({ name: 'made by hand', metadata: { team: 'ops' } });
+    const third = structuredClone(mine);
+    const held = third.resources['vector_store.kb'];
+    const attached = third.resources['vector_store_file.kb/guide'];
+    if (!held || !attached) throw new Error('fixture');
+    held.id = dashboard.id;
+    attached.attributes.vector_store_id = dashboard.id;
+    await writeState(ours, third);
+    const refused = await cli(ours, ['destroy', '--auto-approve']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `error[OWNED_ELSEWHERE]: vector_store.kb (${dashboard.id}) carries no ownership stamp, though this state recorded it as stamped`,
+    );
+    expect((await client.vectorStores.retrieve(dashboard.id)).metadata).toEqual({ team: 'ops' });
+
     // Their file under our file's address: its name and size give it away.
     const second = structuredClone(mine);
     const guide = second.resources['file.guide'];
@@ -155,8 +171,8 @@ describe('ownership: never delete or take over what is not ours', () => {
     expect((await client.files.retrieve(theirFile)).id).toBe(theirFile);
 
     // A journal entry naming their file as an old half of ours: checked by name and size first.
-    const third = structuredClone(mine) as State & { pending: unknown[] };
-    third.pending = [
+    const fourth = structuredClone(mine) as State & { pending: unknown[] };
+    fourth.pending = [
       {
         id: 'op-hostile',
         address: 'file.guide',
@@ -167,7 +183,7 @@ describe('ownership: never delete or take over what is not ours', () => {
         match: { filename: 'delta-guide.md', bytes: 24 },
       },
     ];
-    await writeState(ours, third);
+    await writeState(ours, fourth);
     const settle = await cli(ours, ['apply', '--auto-approve']);
     expect(settle.code).toBe(1);
     expect(settle.stderr).toContain(

@@ -76,18 +76,33 @@ describe('planner: ownership of what the state names', () => {
     ]);
   });
 
-  it('accepts an unstamped store and assistant (made before stamps, or imported), and stamps them', () => {
+  it('accepts an unstamped store and assistant the state recorded unstamped (made before stamps, or imported), and stamps them', () => {
     const d = stack();
     const s = appliedState(d);
+    for (const held of [s.resources['vector_store.kb'], s.resources['assistant.bot']])
+      if (held?.kind === 'vector_store' || held?.kind === 'assistant') held.attributes.metadata = {};
     const live = liveFromState(s);
-    for (const found of [live.vectorStores.get('vs_kb'), live.assistants.get('asst_bot')])
-      if (found) found.attributes.metadata = {};
     const plan = planOf({ desired: d, state: s, live });
     expect(plan.errors).toEqual([]);
     expect(plan.changes.filter((c) => c.action === 'update').map((c) => c.address)).toEqual([
       'vector_store.kb',
       'assistant.bot',
     ]);
+  });
+
+  it('refuses an unstamped store the state recorded as stamped: a hand edit may have put a dashboard store there', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const live = liveFromState(s);
+    const kb = live.vectorStores.get('vs_kb');
+    if (!kb) throw new Error('fixture');
+    kb.attributes.metadata = { team: 'someone else' };
+    const plan = planOf({ desired: empty, state: s, live });
+    expect(plan.errors.map((e) => `${e.code}: ${e.message}`)).toContain(
+      'OWNED_ELSEWHERE: vector_store.kb (vs_kb) carries no ownership stamp, though this state recorded it as stamped: it may be another object than the one this stack made (a hand edit?), or its stamp was removed outside assistants-iac; the plan would delete it',
+    );
+    // The hint names the address and the id as they are (an "ID" in an address stays as written).
+    expect(plan.errors[0]?.hint).toContain('assistants import --force vector_store.kb vs_kb');
   });
 
   it('refuses to delete a file whose live name or size is not the one the state recorded', () => {
