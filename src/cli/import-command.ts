@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, toAssistantsError } from '../errors/index.js';
-import { parseAddress } from '../model/address.js';
+import { parseAddress, type ResourceKind } from '../model/address.js';
 import { stamped } from '../plan/desired-attributes.js';
 import { importResource } from '../plan/import-resource.js';
 import { ownedBy } from '../plan/ownership.js';
@@ -12,7 +12,7 @@ import { createApiClient } from '../provider/api-client.js';
 import { retrieveResource } from '../provider/retrieve.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { remember } from '../state/forget-resources.js';
-import { emptyState } from '../state/state-document.js';
+import { emptyState, type StateDocument } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
 import { openStateStore } from './open-state.js';
@@ -90,6 +90,16 @@ export function importCommand(context: CommandContext): Command {
               hint: `\`assistants state rm ${address}\` first to take another resource under it`,
             },
           );
+        const holder = heldElsewhere(
+          state,
+          parsed.kind,
+          id,
+          parsed.kind === 'vector_store_file' ? parsed.store : undefined,
+        );
+        if (holder)
+          throw new AssistantsError('ALREADY_MANAGED', `${id} is already managed as ${holder}`, {
+            hint: `one object is managed under one address: \`assistants state rm ${holder}\` first to move it`,
+          });
         let storeId: string | undefined;
         if (parsed.kind === 'vector_store_file') {
           storeId = state.resources[`vector_store.${parsed.store}`]?.id;
@@ -115,7 +125,6 @@ export function importCommand(context: CommandContext): Command {
         const recorder = new StateRecorder(store, state);
         await recorder.mutate((doc) => {
           doc.resources[address] = resource;
-          remember(doc, new Set([id]));
         });
         // A stamp that names another state or address is rewritten now, with the consent --force
         // gave (or, for this state's own stamp under another address, plainly): plans refuse to
@@ -151,6 +160,8 @@ export function importCommand(context: CommandContext): Command {
             io.stderr(`note: ${id} now carries this state's ownership stamp for ${address}\n`);
           }
         }
+        // Managed again: no longer one that `state rm` let go (only now, once it is surely taken).
+        await recorder.mutate((doc) => remember(doc, new Set([id])));
         for (const note of notes) io.stderr(`note: ${note}\n`);
         io.stdout(
           `Import successful: ${address} is ${id}. Run \`assistants plan\` to see how it differs from the manifests.\n`,
@@ -159,4 +170,20 @@ export function importCommand(context: CommandContext): Command {
         await lock.release();
       }
     });
+}
+
+/** The address that already holds this object (for a membership: this file in the same store). */
+function heldElsewhere(
+  state: StateDocument,
+  kind: ResourceKind,
+  id: string,
+  storeName: string | undefined,
+): string | undefined {
+  const storeId = storeName === undefined ? undefined : state.resources[`vector_store.${storeName}`]?.id;
+  for (const [address, resource] of Object.entries(state.resources)) {
+    if (resource.kind !== kind || resource.id !== id) continue;
+    if (resource.kind === 'vector_store_file' && resource.attributes.vector_store_id !== storeId) continue;
+    return address;
+  }
+  return undefined;
 }
