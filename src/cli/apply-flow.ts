@@ -93,12 +93,13 @@ export async function runApplyFlow(
       return;
     }
     const desired: Desired = loaded?.desired ?? emptyDesired(existing?.stack ?? 'default');
-    // Lineage is born in a state. A plan made against no state proposes one; it becomes this new
-    // state's only if no other state took it first (see checkUnclaimedLineage).
+    // Lineage is born in a state, never copied from a plan file: two states that applied one saved
+    // plan would otherwise share it, and each would take the other's resources for leaks (even two
+    // jobs racing, which no check can see). A plan made against no state is applied only where no
+    // state is yet and it was not applied elsewhere already (see checkUnclaimedLineage).
     if (saved && !existing && saved.serial === 0)
       checkUnclaimedLineage(saved, await readAccount(reader), mode.planFile as string);
-    const lineage = saved && !existing && saved.serial === 0 ? saved.lineage : randomUUID();
-    const doc: StateDocument = existing ?? emptyState(lineage, desired.stack);
+    const doc: StateDocument = existing ?? emptyState(randomUUID(), desired.stack);
     const active = new StateRecorder(store, doc);
     recorder = active;
     const hashes = await hashFiles(desired, `${path.resolve(io.cwd, globals.state)}.hashes.json`);

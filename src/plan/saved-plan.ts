@@ -29,11 +29,11 @@ export function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolea
 }
 
 /**
- * A plan made against no state proposes the lineage its first apply gives the new state. It may do
- * so once: where a state already took that lineage, its stores and assistants carry it in their
- * stamps, and the files it uploaded were made after the plan was saved with the names and sizes the
- * plan uploads. Applying it again in another folder (a second fresh state) would give two states
- * one lineage, and each would take the other's resources for leaks. Throws PLAN_STALE then (pure).
+ * A plan made against no state is applied once: where it was applied already, the files it uploads
+ * were uploaded after it was saved (with the names and sizes the plan uploads), or, when an earlier
+ * version applied it (they gave the new state the plan's lineage), stores and assistants carry its
+ * lineage in their stamps. Applying it again in another folder would make the whole stack a second
+ * time. Throws PLAN_STALE then (pure).
  */
 export function checkUnclaimedLineage(saved: SavedPlan, account: AccountView, file: string): void {
   const stamped = [...account.vectorStores.values(), ...(account.assistants?.values() ?? [])].find(
@@ -42,7 +42,7 @@ export function checkUnclaimedLineage(saved: SavedPlan, account: AccountView, fi
   if (stamped)
     throw stale(
       file,
-      `${stamped.id} already carries its lineage ${saved.lineage}: the plan was applied elsewhere (another state holds that lineage)`,
+      `${stamped.id} carries its lineage ${saved.lineage}: the plan was applied elsewhere`,
     );
   if (saved.savedAt === undefined || saved.fileCreates.length === 0) return;
   const since = saved.savedAt - SKEW_SECONDS;

@@ -23,8 +23,8 @@ import { makeStack } from '../helpers/make-stack.js';
 // 4. apply runs again (the saved plan is stale once a state exists: a plain apply), then
 //    `gc --leaked`; the stack must be converged (expectConverged), the bystander's objects and
 //    stamps exactly as they were and its plan clean;
-// 5. the saved plan, applied in a second fresh folder, is refused as stale whenever the killed run
-//    got as far as giving its lineage to a state.
+// 5. the state's lineage is its own (never the plan file's), and the saved plan, applied in a
+//    second fresh folder, is refused as stale.
 // The seed is printed in each test's name. The suite runs 8 draws; `KILL_RUNS=20 npx vitest run
 // test/e2e/kill-anywhere.test.ts` runs 20 (KILL_SEED=... another draw).
 
@@ -148,27 +148,27 @@ async function scenario(context: TestContext, kill: number): Promise<void> {
   expect(await other.snapshot()).toBe(other.before);
   expect((await other.plan()).code).toBe(0);
 
-  // The saved plan gave its lineage to this state (if the killed run got that far): nowhere else.
+  // Lineage is born in the state, never copied from the plan; and the plan, now applied (its files
+  // uploaded after it was saved), is refused in a second fresh folder.
   const state = await readState(t);
-  if (state?.lineage === saved.lineage) {
-    const second = await mkdtemp(path.join(dir, 'second-'));
-    const stale = await runCliProcess(
-      [
-        'apply',
-        '-f',
-        manifests,
-        '--state',
-        path.join(second, 'state.json'),
-        '--base-url',
-        fx.emulator.url,
-        path.join(cwd, 'p.json'),
-      ],
-      second,
-    );
-    expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('error[PLAN_STALE]');
-    await expectConverged(t, { others: other.ids });
-  }
+  expect(state?.lineage).not.toBe(saved.lineage);
+  const second = await mkdtemp(path.join(dir, 'second-'));
+  const stale = await runCliProcess(
+    [
+      'apply',
+      '-f',
+      manifests,
+      '--state',
+      path.join(second, 'state.json'),
+      '--base-url',
+      fx.emulator.url,
+      path.join(cwd, 'p.json'),
+    ],
+    second,
+  );
+  expect(stale.code).toBe(1);
+  expect(stale.stderr).toContain('error[PLAN_STALE]');
+  await expectConverged(t, { others: other.ids });
 }
 
 describe.concurrent(`kill -9 of apply at ${RUNS} random points (seed ${SEED}), then apply again`, () => {

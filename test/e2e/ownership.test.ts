@@ -196,7 +196,7 @@ describe('ownership: never delete or take over what is not ours', () => {
     expect((await cli(other, ['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
-  it('a saved plan made against no state gives its lineage to one state only', async () => {
+  it('a saved plan made against no state applies in one folder only, and its lineage is never copied', async () => {
     const { client } = fx();
     const first = await workspace({
       'assistants.yaml': 'version: 1\nvector_stores:\n  kb: { files: [{ glob: docs/*.md }] }\n',
@@ -209,15 +209,32 @@ describe('ownership: never delete or take over what is not ours', () => {
     const saved = JSON.parse(await readFile(path.join(first, 'p.json'), 'utf8')) as { lineage: string };
 
     expect((await cli(first, ['apply', 'p.json'])).code).toBe(0);
-    expect((await state(first)).lineage).toBe(saved.lineage);
+    // Lineage is born in the state: not the one the plan file holds.
+    const born = (await state(first)).lineage;
+    expect(born).not.toBe(saved.lineage);
 
     const again = await cli(second, ['apply', 'p.json']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('error[PLAN_STALE]: Saved plan is stale:');
-    expect(again.stderr).toContain(`already carries its lineage ${saved.lineage}`);
+    expect(again.stderr).toContain('a file it uploads, was uploaded after it was saved');
     expect((await client.vectorStores.list({ limit: 100 })).data).toHaveLength(1);
 
-    // gc in the first folder has nothing to collect: the only stamped store is its own.
+    // As an earlier version left it: a state that took the plan's lineage. Its stamps give it away.
+    const doc = await state(first);
+    const storeId = doc.resources['vector_store.kb']?.id as string;
+    await client.vectorStores.update(storeId, {
+      metadata: { [STAMP_LINEAGE_KEY]: saved.lineage, [STAMP_ADDRESS_KEY]: 'vector_store.kb' },
+    });
+    const third = await workspace({});
+    await cp(second, third, { recursive: true });
+    const stamped = await cli(third, ['apply', 'p.json']);
+    expect(stamped.code).toBe(1);
+    expect(stamped.stderr).toContain(`carries its lineage ${saved.lineage}: the plan was applied elsewhere`);
+
+    // gc in the first folder has nothing to collect of anyone else's.
+    await client.vectorStores.update(storeId, {
+      metadata: { [STAMP_LINEAGE_KEY]: born, [STAMP_ADDRESS_KEY]: 'vector_store.kb' },
+    });
     const gc = await cli(first, ['gc', '--auto-approve']);
     expect(gc.stdout).toContain('Nothing to collect.');
   });
