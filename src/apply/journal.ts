@@ -116,7 +116,8 @@ async function settle<T>(
   try {
     result = await call();
   } catch (err) {
-    const unknownOutcome = err instanceof AssistantsError && err.code === 'API_UNREACHABLE';
+    const unknownOutcome =
+      err instanceof AssistantsError && (err.code === 'API_UNREACHABLE' || err.outcomeUnknown);
     if (!unknownOutcome) recorder.record(unjournal);
     throw err;
   }

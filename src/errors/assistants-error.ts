@@ -12,6 +12,11 @@ export class AssistantsError extends Error {
   readonly location?: SourceLocation;
   readonly hint?: string;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * True when the call that failed may have done its work all the same (a create whose answer was
+   * lost, and no lookup could tell): the journal entry that guards it must stay for the next run.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(
     code: ErrorCode,
@@ -22,6 +27,7 @@ export class AssistantsError extends Error {
       hint?: string;
       cause?: unknown;
       diagnostics?: readonly Diagnostic[];
+      outcomeUnknown?: boolean;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -31,6 +37,20 @@ export class AssistantsError extends Error {
     this.location = options.location;
     this.hint = options.hint;
     this.diagnostics = options.diagnostics ?? [];
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
+  }
+
+  /** This error, marked as one whose call may have done its work (see outcomeUnknown). */
+  withUnknownOutcome(): AssistantsError {
+    if (this.outcomeUnknown) return this;
+    return new AssistantsError(this.code, this.message, {
+      kind: this.kind,
+      ...(this.location ? { location: this.location } : {}),
+      ...(this.hint ? { hint: this.hint } : {}),
+      cause: this.cause,
+      diagnostics: this.diagnostics,
+      outcomeUnknown: true,
+    });
   }
 
   /** The error as diagnostics: its own list if it has one, else itself as a single finding. */

@@ -40,10 +40,7 @@ export function checkUnclaimedLineage(saved: SavedPlan, account: AccountView, fi
     (item) => stampOf(item.attributes.metadata)?.lineage === saved.lineage,
   );
   if (stamped)
-    throw stale(
-      file,
-      `${stamped.id} carries its lineage ${saved.lineage}: the plan was applied elsewhere`,
-    );
+    throw stale(file, `${stamped.id} carries its lineage ${saved.lineage}: the plan was applied elsewhere`);
   if (saved.savedAt === undefined || saved.fileCreates.length === 0) return;
   const since = saved.savedAt - SKEW_SECONDS;
   const wanted = new Set(saved.fileCreates.map((f) => `${f.filename}\u0000${f.bytes}`));

@@ -136,7 +136,9 @@ export async function send<T>(
           const found = await recover().catch(() => undefined);
           if (found !== undefined) return found;
         }
-        throw failure();
+        // An earlier attempt may have done the work, and nothing found it: the caller's journal
+        // entry must stay, so that the next run looks again.
+        throw mayExist ? failure().withUnknownOutcome() : failure();
       }
       const wait = retryDelayMs(err, rateLimited ? Math.min(limited, 4) : failures, ctx.random, ctx.now());
       if (rateLimited) {
@@ -145,7 +147,9 @@ export async function send<T>(
       } else failures += 1;
       await ctx.sleep(wait);
       if (mayHaveWorked && recover) {
-        const found = await recover();
+        const found = await recover().catch((lookup: unknown) => {
+          throw toApiError(lookup, operation, ctx.api.endpoint, ctx.api.apiKey).withUnknownOutcome();
+        });
         if (found !== undefined) return found;
       }
     }

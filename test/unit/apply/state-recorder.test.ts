@@ -112,3 +112,38 @@ describe('JournalAhead', () => {
     expect((await store.read())?.pending.map((op) => op.address).sort()).toEqual(['file.f0', 'file.f201']);
   });
 });
+
+describe('journalled: what a failed call leaves in the journal', () => {
+  it('drops the entry of a call that surely failed, and keeps the one whose outcome is unknown', async () => {
+    const { journalled } = await import('../../../src/apply/journal.js');
+    const { AssistantsError } = await import('../../../src/errors/index.js');
+    const store = new MemoryStateStore();
+    const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
+    const entry = { address: 'file.a', kind: 'file' as const, operation: 'create' as const };
+    const refused = new AssistantsError('API_ERROR', 'POST /files failed with 400');
+    await expect(
+      journalled(
+        recorder,
+        [entry],
+        () => Promise.reject(refused),
+        () => {},
+      ),
+    ).rejects.toBe(refused);
+    await recorder.settled();
+    expect(recorder.doc.pending).toEqual([]);
+
+    // The connection was lost on an earlier attempt and the lookup met the quota: it may exist.
+    const unknown = new AssistantsError('API_QUOTA_EXCEEDED', 'GET /files was refused').withUnknownOutcome();
+    await expect(
+      journalled(
+        recorder,
+        [entry],
+        () => Promise.reject(unknown),
+        () => {},
+      ),
+    ).rejects.toBe(unknown);
+    await recorder.settled();
+    expect(recorder.doc.pending.map((op) => op.address)).toEqual(['file.a']);
+    expect((await store.read())?.pending.map((op) => op.address)).toEqual(['file.a']);
+  });
+});

@@ -69,6 +69,18 @@ function uploads(status: number, body: unknown, times = 40, headers: Record<stri
 }
 
 describe('a quota 429 ends a writer call at once', () => {
+  it('after an attempt that may have worked (connection lost), the error keeps the outcome unknown, so the journal entry stays', async () => {
+    nock(NOCK_ORIGIN).post('/v1/files').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    // The lookup for what the lost attempt made meets the quota.
+    nock(NOCK_ORIGIN).get('/v1/files').query(true).reply(429, QUOTA);
+    const { api } = writer();
+    const error = await rejection(api.uploadFile(await upload()));
+    expect(error.code).toBe('API_QUOTA_EXCEEDED');
+    expect(error.outcomeUnknown).toBe(true);
+    expect(unmatched).toEqual([]);
+  });
+
+
   it('an upload refused with insufficient_quota (no Retry-After) fails after exactly 1 request', async () => {
     const seen = uploads(429, QUOTA);
     const { api, sleeps } = writer();
