@@ -293,13 +293,21 @@ export function deposedDoubtOf(
   if (!live) return undefined;
   const found = live.files.get(old.id);
   if (!found) return undefined;
-  if (!old.expect)
+  // Entries written before names and sizes were recorded: the old version of a file keeps its
+  // name, so the file now at that address vouches for it.
+  const current = state.resources[old.address];
+  const expect =
+    old.expect ??
+    (current?.kind === 'file' && current.attributes.filename === found.attributes.filename
+      ? { filename: found.attributes.filename, bytes: found.attributes.bytes }
+      : undefined);
+  if (!expect)
     return {
       code: 'PENDING_UNVERIFIED',
       message:
         "is named by a journal entry that does not record its name and size, so it cannot be checked to be this stack's",
     };
-  return fileProblem(old.expect, found.attributes);
+  return fileProblem(expect, found.attributes);
 }
 
 function deleteEntry(change: Change, resource: StateResource): JournalEntry {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { leftoverDeposed } from '../apply/deposed.js';
+import { type Deposed, leftoverDeposed } from '../apply/deposed.js';
 import { executePlan, recordSettings } from '../apply/executor.js';
 import { resolveJournal } from '../apply/resolve-journal.js';
 import { StateRecorder } from '../apply/state-recorder.js';
@@ -117,6 +117,9 @@ export async function runApplyFlow(
 
     if (saved) checkSavedPlan(saved, plan, existing !== undefined, mode.planFile as string);
     else io.stdout(renderPlanText(plan, style));
+    // Old halves of replacements an earlier run left: not changes of the manifests, but deletes.
+    const leftovers = leftoverDeposed(doc);
+    if (leftovers.length > 0) io.stdout(renderLeftovers(leftovers));
     if (plan.errors.length > 0) {
       io.stderr(renderDiagnostics([...plan.errors, ...warnings], style));
       context.exitCode = EXIT.ERROR;
@@ -125,7 +128,7 @@ export async function runApplyFlow(
     if (warnings.length > 0) io.stderr(renderDiagnostics(warnings, style));
     // Old halves of replacements that an earlier run left in the journal are removed even when the
     // plan has nothing else to do (they are not changes of the manifests, but they cost money).
-    if (!planHasChanges(plan) && leftoverDeposed(doc).length === 0) {
+    if (!planHasChanges(plan) && leftovers.length === 0) {
       // Nothing for the API; settings kept only in the state (protect, a moved path) still count.
       if (!mode.destroy) await recordSettings(active, desired);
       return;
@@ -168,6 +171,14 @@ export async function runApplyFlow(
     await recorder?.settled().catch(() => {});
     await lock.release();
   }
+}
+
+/** The old objects an earlier run left to remove, as apply will remove them once nothing uses them. */
+function renderLeftovers(leftovers: readonly Deposed[]): string {
+  const lines = leftovers.map(
+    (old) => `  - ${old.address} (${old.id})${old.storeId ? `, attached to ${old.storeId}` : ''}\n`,
+  );
+  return `\nAn earlier run left ${leftovers.length} old object(s) of replacements; apply removes them once nothing uses them:\n${lines.join('')}`;
 }
 
 function emptyDesired(stack: string): Desired {

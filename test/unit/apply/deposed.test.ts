@@ -44,9 +44,16 @@ describe('old halves of replacements: checked before they are deleted', () => {
       attributes: { filename: 'payroll.xlsx', purpose: 'assistants', bytes: 7 },
     });
     expect(deposedDoubtOf(old, doc, live)).toMatchObject({ code: 'FILE_IDENTITY_MISMATCH' });
-    // An entry that records nothing to check by cannot be trusted either.
+    // An entry that records nothing to check by cannot be trusted either...
     const { expect: _e, ...unrecorded } = old;
     expect(deposedDoubtOf(unrecorded, doc, live)).toMatchObject({ code: 'PENDING_UNVERIFIED' });
+    // ...unless the file now at its address has the old one's name (entries of earlier versions).
+    live.files.set('file-old', {
+      id: 'file-old',
+      createdAt: 1,
+      attributes: { filename: 'faq.md', purpose: 'assistants', bytes: 42 },
+    });
+    expect(deposedDoubtOf(unrecorded, doc, live)).toBeUndefined();
     // Already gone: nothing to check, nothing to delete.
     expect(deposedDoubtOf(old, doc, emptyLive())).toBeUndefined();
   });

@@ -80,7 +80,6 @@ describe('a quota 429 ends a writer call at once', () => {
     expect(unmatched).toEqual([]);
   });
 
-
   it('an upload refused with insufficient_quota (no Retry-After) fails after exactly 1 request', async () => {
     const seen = uploads(429, QUOTA);
     const { api, sleeps } = writer();
