@@ -29,7 +29,9 @@ export function handleError(
     };
   }
   if (options.json) {
-    io.stdout(`${JSON.stringify({ error: true, diagnostics: diagnostics.map(diagnosticJson) }, null, 2)}\n`);
+    // An error document is a message, not data: redacted in full, like stderr.
+    const json = JSON.stringify({ error: true, diagnostics: diagnostics.map(diagnosticJson) }, null, 2);
+    io.stdout(`${redactSecrets(json, io.env.OPENAI_API_KEY)}\n`);
   } else {
     io.stderr(renderDiagnostics(diagnostics, options.style));
   }

@@ -38,18 +38,27 @@ const MIN_ECHOED = 4;
  * key; a masked echo of it (some of its first and last characters around a run of `*`, `…` or
  * `...`, as servers quote keys in 401 messages); anything shaped like an OpenAI key (whole, or
  * masked); the user name and password of any URL; and the passwords of `secrets.urls` on their own.
+ * With `shapes: false`, only the secrets this process knows (the key, its masked echoes, the URL
+ * passwords given) go: data written for machines (plans, ids, rendered requests) keeps a user's
+ * `postgres://app@db` or a sample `sk-...` string as written.
  * Idempotent: what it writes in place of a secret is not one. Key shapes are only taken for keys when
  * they are long and mixed (20+ characters with upper and lower case letters and digits) or carry
  * a mask, so that names like `sk-learn-notes` survive.
  */
-export function redactSecrets(text: string, secrets: Secrets | string | undefined = {}): string {
+export function redactSecrets(
+  text: string,
+  secrets: Secrets | string | undefined = {},
+  options: { shapes?: boolean } = {},
+): string {
   const { apiKey, urls = [] } = typeof secrets === 'string' ? { apiKey: secrets } : secrets;
   let out = text;
   for (const literal of literalSecrets(apiKey, urls)) out = out.split(literal).join(REDACTED);
-  out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
-  out = out.replace(KEY_SHAPE, (token, prefix: string) =>
-    looksLikeKey(token.slice(prefix.length + 1)) ? `${prefix}-${REDACTED}` : token,
-  );
+  if (options.shapes !== false) {
+    out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+    out = out.replace(KEY_SHAPE, (token, prefix: string) =>
+      looksLikeKey(token.slice(prefix.length + 1)) ? `${prefix}-${REDACTED}` : token,
+    );
+  }
   if (apiKey && apiKey.length >= 8) out = redactMaskedEchoes(out, apiKey);
   return out;
 }

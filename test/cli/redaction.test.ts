@@ -168,3 +168,30 @@ describe('no output shows the key a server echoes back', () => {
     }
   });
 });
+
+describe('data written for machines keeps what only looks like a secret', () => {
+  it('state show --json and plan --json keep a user URL with a user name, and a sample key string, as written', async () => {
+    const instructions =
+      'Query postgres://app@db.internal/sales, clone ssh://git@github.com/acme/kb.git; never print sk-AbCdEfGhIjKlMnOp1234QrSt.';
+    const state = sampleState();
+    const bot = state.resources['assistant.support-bot'];
+    if (bot?.kind !== 'assistant') throw new Error('fixture');
+    bot.attributes = { ...bot.attributes, instructions };
+    const dir = await workspace({
+      'assistants.yaml': `version: 1\nstack: support\nassistants:\n  support-bot:\n    model: gpt-4o\n    instructions: ${JSON.stringify(instructions)}\n`,
+      '.assistants/state.json': stateText(state),
+    });
+    const env = { OPENAI_API_KEY: KEY };
+    const show = await runInProcess(['state', 'show', 'assistant.support-bot', '--json'], { cwd: dir, env });
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout).attributes.instructions).toBe(instructions);
+    const plan = await runInProcess(['plan', '--json', '--refresh=false'], { cwd: dir, env });
+    expect(plan.stdout).toContain(JSON.stringify(instructions));
+    // The key itself is still taken out of data output.
+    const leaked = await runInProcess(['state', 'show', 'assistant.support-bot', '--json'], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: 'postgres://app@db.internal' },
+    });
+    expect(leaked.stdout).not.toContain('postgres://app@db.internal');
+  });
+});
