@@ -5,7 +5,12 @@ import { AssistantsError, type Diagnostic, type ErrorCode, type SourceLocation }
 import { compareCodeUnits } from '../model/order.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from './json-position.js';
 import { describeSchemaError } from './schema-problems.js';
-import { STATE_FORMAT_VERSION, type StateDocument, type StateResource } from './state-document.js';
+import {
+  STATE_FORMAT_VERSION,
+  type StateDocument,
+  type StateFormatVersion,
+  type StateResource,
+} from './state-document.js';
 
 /**
  * Reading and writing the state document as text, with no I/O but loading the schema once: parse
@@ -105,7 +110,7 @@ function checkVersion(value: unknown, text: string, options: ParseStateOptions):
   const version = (value as Record<string, unknown>).format_version;
   if (typeof version !== 'number' || version <= STATE_FORMAT_VERSION) return;
   const at = jsonValueOffset(text, ['format_version']) ?? 0;
-  const message = `${options.file} has state format_version ${version}; this assistants-iac reads format_version ${STATE_FORMAT_VERSION} only`;
+  const message = `${options.file} has state format_version ${version}; this assistants-iac reads format_version ${STATE_FORMAT_VERSION} and older`;
   const hint =
     'a newer assistants-iac wrote it: upgrade to that version to use this state (the file was left as it is)';
   throw new AssistantsError('STATE_VERSION_UNSUPPORTED', message, {
@@ -219,11 +224,18 @@ function stateText(doc: StateDocument): string {
     const resource = doc.resources[address];
     if (resource) resources[address] = ordered(resource);
   }
-  const { format_version, lineage, serial, stack, pending, forgotten } = doc;
+  const { lineage, serial, stack, pending, forgotten } = doc;
+  const format_version = formatFor(doc);
   const body = { format_version, lineage, serial, stack, resources, pending };
   // Written only when it holds something, so that states without it read as before.
   const text = JSON.stringify(forgotten?.length ? { ...body, forgotten } : body, null, 2);
   return `${text}\n`;
+}
+
+/** The oldest format that holds `doc`: 2 once it has `forgotten` or a `failed` resource, else 1. */
+export function formatFor(doc: StateDocument): StateFormatVersion {
+  if (doc.forgotten?.length) return 2;
+  return Object.values(doc.resources).some((r) => r.failed) ? 2 : 1;
 }
 
 /**

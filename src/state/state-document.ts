@@ -1,8 +1,16 @@
 import type { Address, ResourceKind } from '../model/address.js';
 import type { AttributesByKind } from '../model/attributes.js';
 
-/** The state format this version writes and reads; a newer one is refused, never rewritten. */
-export const STATE_FORMAT_VERSION = 1;
+/**
+ * The newest state format this version reads and writes; a newer one is refused, never rewritten.
+ * 2 adds `forgotten` and a resource's `failed`; a document that uses neither is written as 1, so
+ * that earlier versions keep reading it (and refuse, as "written by a newer version", one that
+ * does: they would drop what those fields protect).
+ */
+export const STATE_FORMAT_VERSION = 2;
+
+/** The formats this version reads. */
+export type StateFormatVersion = 1 | 2;
 
 /**
  * The state: what assistants-iac made and what it last applied. It never holds the API key.
@@ -11,7 +19,7 @@ export const STATE_FORMAT_VERSION = 1;
  * state moved on.
  */
 export interface StateDocument {
-  format_version: typeof STATE_FORMAT_VERSION;
+  format_version: StateFormatVersion;
   lineage: string;
   serial: number;
   stack: string;
@@ -81,5 +89,5 @@ export interface PendingOperation {
 
 /** An empty state for a stack that has not been applied yet. */
 export function emptyState(lineage: string, stack: string): StateDocument {
-  return { format_version: STATE_FORMAT_VERSION, lineage, serial: 0, stack, resources: {}, pending: [] };
+  return { format_version: 1, lineage, serial: 0, stack, resources: {}, pending: [] };
 }

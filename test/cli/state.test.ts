@@ -192,6 +192,8 @@ describe('assistants state rm', () => {
     expect(after.forgotten).toEqual([
       { address: 'assistant.support-bot', kind: 'assistant', id: 'asst_ghi789', at: expect.any(String) },
     ]);
+    // A state that records forgotten ids is format 2: earlier versions refuse it rather than drop them.
+    expect(after.format_version).toBe(2);
     expect(after.serial).toBe(4);
     expect(await readFile(path.join(dir, `${STATE}.backup`), 'utf8')).toBe(before);
     expect((await readdir(path.join(dir, '.assistants'))).sort()).toEqual([

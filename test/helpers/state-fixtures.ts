@@ -1,5 +1,4 @@
 import type { StateDocument, StateResource } from '../../src/state/state-document.js';
-import { STATE_FORMAT_VERSION } from '../../src/state/state-document.js';
 
 export const LINEAGE = '3f2a7c1e-5b8d-4e6f-9a0b-1c2d3e4f5a6b';
 
@@ -94,7 +93,7 @@ export function sampleResources(): Record<string, StateResource> {
 /** A state document holding sampleResources(), or the resources given. */
 export function sampleState(overrides: Partial<StateDocument> = {}): StateDocument {
   return {
-    format_version: STATE_FORMAT_VERSION,
+    format_version: 1,
     lineage: LINEAGE,
     serial: 3,
     stack: 'support',

@@ -127,7 +127,7 @@ describe('LocalStateStore reads', () => {
     const error = await rejection(store.read());
     expect(error.code).toBe('STATE_VERSION_UNSUPPORTED');
     expect(error.message).toContain('format_version 3');
-    expect(error.message).toContain('format_version 1');
+    expect(error.message).toContain('format_version 2 and older');
     expect(await readFile(file, 'utf8')).toBe(newer);
   });
 

@@ -219,11 +219,11 @@ describe('parseState on a document of the wrong shape', () => {
 
 describe('parseState on a newer format', () => {
   it('gives STATE_VERSION_UNSUPPORTED naming both versions, located at format_version', () => {
-    const text = stateText({ ...sampleState(), format_version: 2, something_new: true });
+    const text = stateText({ ...sampleState(), format_version: 3, something_new: true });
     const error = parseError(text);
     expect(error.code).toBe('STATE_VERSION_UNSUPPORTED');
     expect(error.message).toBe(
-      '.assistants/state.json has state format_version 2; this assistants-iac reads format_version 1 only',
+      '.assistants/state.json has state format_version 3; this assistants-iac reads format_version 2 and older',
     );
     expect(error.location).toEqual({ file: FILE, line: 2, column: 21 });
     expect(error.hint).toMatch(/upgrade/);
