@@ -23,11 +23,12 @@ const ADDRESS_FORMS = 'file.NAME, vector_store.NAME, vector_store_file.STORE/FIL
 
 /**
  * `assistants state list | show ADDR | rm ADDR...`: read the state, and forget resources in it.
- * Nothing here calls the API; `rm` is the only subcommand that writes, under the state lock.
+ * `list` and `show` read the state alone. `rm` is the only subcommand that writes, under the state
+ * lock; it deletes nothing, and calls the API only to take this state's stamp off what it forgets.
  */
 export function stateCommand(context: CommandContext): Command {
   return new Command('state')
-    .description('inspect the state, or forget resources in it (never calls the API)')
+    .description('inspect the state, or forget resources in it (nothing is deleted in the API)')
     .addCommand(listCommand(context))
     .addCommand(showCommand(context))
     .addCommand(rmCommand(context));
