@@ -56,6 +56,7 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
               attributes,
               dependencies: [],
               protect: file.protect,
+              ...(result.createdAt === undefined ? {} : { created_at: result.createdAt }),
             };
           },
           // The old id is in no journal entry: its depose must be on disk before anything else.

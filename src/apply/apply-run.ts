@@ -307,7 +307,7 @@ export function deposedDoubtOf(
       message:
         "is named by a journal entry that does not record its name and size, so it cannot be checked to be this stack's",
     };
-  return fileProblem(expect, found.attributes);
+  return fileProblem(expect, found);
 }
 
 function deleteEntry(change: Change, resource: StateResource): JournalEntry {

@@ -46,7 +46,11 @@ export async function resolveJournal(
   if (pending.length === 0) return outcome;
   const resolved = new Set<string>();
   const lists = lazyLists(reader);
-  const claimed = new Set(Object.values(recorder.doc.resources).map((r) => r.id));
+  // What the state holds, or let go of with `state rm` (never adopted back, nor deleted).
+  const claimed = new Set([
+    ...Object.values(recorder.doc.resources).map((r) => r.id),
+    ...(recorder.doc.forgotten ?? []).map((f) => f.id),
+  ]);
 
   for (const op of pending) {
     const startedAt = Date.parse(op.started_at) / 1000 - SKEW_SECONDS;
@@ -69,7 +73,7 @@ export async function resolveJournal(
         const only = candidates.length === 1 ? candidates[0] : undefined;
         if (only && adoptable(op, desired, hashes)) {
           claimed.add(only.id);
-          await recorder.mutate((doc) => adopt(doc, op, only.id, desired, hashes));
+          await recorder.mutate((doc) => adopt(doc, op, only.id, desired, hashes, only.createdAt));
           outcome.adopted.push(op.address);
         }
       } else {
@@ -89,9 +93,12 @@ export async function resolveJournal(
     } else if (
       op.operation === 'delete' &&
       op.resource_id &&
+      (op.kind === 'file' || op.kind === 'vector_store_file') &&
       recorder.doc.resources[op.address]?.id !== op.resource_id
     ) {
       // The old half of a replacement: apply removes it once nothing uses it (see deposed.ts).
+      // (A store or assistant has no old half: a delete of one the state no longer holds is done,
+      // or left a stamped object that gc --leaked finds; either way the entry is settled.)
       continue;
     }
     resolved.add(op.id);
@@ -164,12 +171,20 @@ function adopt(
   id: string,
   desired: Desired,
   hashes: ReadonlyMap<string, string>,
+  createdAt?: number,
 ) {
   if (op.kind === 'file') {
     const file = desired.files.find((f) => f.address === op.address);
     if (!file) return;
     const attributes = desiredFileAttributes(file, hashes.get(file.name) ?? '');
-    doc.resources[op.address] = { kind: 'file', id, attributes, dependencies: [], protect: file.protect };
+    doc.resources[op.address] = {
+      kind: 'file',
+      id,
+      attributes,
+      dependencies: [],
+      protect: file.protect,
+      ...(createdAt === undefined ? {} : { created_at: createdAt }),
+    };
   } else if (op.kind === 'vector_store') {
     const store = desired.vectorStores.find((s) => s.address === op.address);
     if (!store) return;

@@ -7,6 +7,7 @@ import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
 import { planHasChanges } from '../model/plan.js';
+import { stateOwnershipErrors } from '../plan/ownership.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import {
   hashFiles,
@@ -98,13 +99,26 @@ export async function runApplyFlow(
     // jobs racing, which no check can see). A plan made against no state is applied only where no
     // state is yet and it was not applied elsewhere already (see checkUnclaimedLineage).
     if (saved && !existing && saved.serial === 0)
-      checkUnclaimedLineage(saved, await readAccount(reader), mode.planFile as string);
+      checkUnclaimedLineage(
+        saved,
+        await readAccount(reader),
+        mode.planFile as string,
+        Math.floor(Date.now() / 1000),
+      );
     const doc: StateDocument = existing ?? emptyState(randomUUID(), desired.stack);
     const active = new StateRecorder(store, doc);
     recorder = active;
     const hashes = await hashFiles(desired, `${path.resolve(io.cwd, globals.state)}.hashes.json`);
     const unsettled = doc.pending.length;
     if (unsettled > 0) {
+      // Settling may delete duplicates stamped with this lineage: first make sure the state is
+      // this stack's (a state with another stack's lineage would take that stack's objects).
+      const suspect = stateOwnershipErrors(doc, await refreshFor(reader, doc, desired));
+      if (suspect.length > 0) {
+        io.stderr(renderDiagnostics(suspect, context.style()));
+        context.exitCode = EXIT.ERROR;
+        return;
+      }
       const settled = await resolveJournal(active, desired, hashes, reader, writer);
       io.stderr(
         `Settled ${unsettled} call(s) an earlier run left unconfirmed: adopted ${settled.adopted.length}, cleaned up ${settled.cleaned.length}.\n`,

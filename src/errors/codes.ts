@@ -93,6 +93,8 @@ export const ERROR_CODES = {
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
+  LEAK_UNPROVEN:
+    "(warning) gc --leaked leaves a resource with this state's lineage that nothing proves this state's own (no stamped store or assistant of the state, no journal entry)",
   PENDING_UNVERIFIED:
     "(warning) a journalled delete that cannot be checked to hit this stack's object (no name and size recorded, or a store not in the state): left in place",
   // Import

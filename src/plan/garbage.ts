@@ -1,10 +1,11 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address, ResourceKind } from '../model/address.js';
+import type { AssistantToolResources } from '../model/attributes.js';
 import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { AccountView } from '../provider/refresh.js';
 import type { StateDocument } from '../state/state-document.js';
-import { fileProblem, ownershipError, stampOf, stampProblem } from './ownership.js';
+import { stampOf, stateOwnershipErrors } from './ownership.js';
 
 export interface GarbageOptions {
   /** Expired stores of this state, and files only they used. */
@@ -29,10 +30,14 @@ export function collectGarbage(
 ): Plan {
   const changes: Change[] = [];
   const warnings: Diagnostic[] = [];
-  const errors: Diagnostic[] = [];
+  // One id of the state that is not this stack's makes the whole state suspect (a bad merge, or
+  // another stack's lineage): nothing is collected then.
+  const errors = stateOwnershipErrors(state, account);
+  if (errors.length > 0) return garbagePlan(state, manifestDigest, [], errors, warnings);
   const stateIds = new Set(Object.values(state.resources).map((r) => r.id));
   const forgotten = new Set((state.forgotten ?? []).map((f) => f.id));
-  const referenced = referencedIds(state, account);
+  const managedUse = referencedIds(state, account, 'managed');
+  const anyUse = referencedIds(state, account, 'any');
   const expiredStores = new Set<string>();
   const keep = (address: Address, id: string, why: string) =>
     warnings.push({
@@ -43,33 +48,30 @@ export function collectGarbage(
 
   if (options.expired) {
     for (const [address, resource] of sortedEntries(state.resources)) {
-      if (resource.kind !== 'vector_store') continue;
-      const live = account.vectorStores.get(resource.id);
-      if (live?.status !== 'expired') continue;
-      const recorded = resource.attributes.metadata;
-      const problem = stampProblem(live.attributes.metadata, state.lineage, address, recorded);
-      if (problem) {
-        errors.push(ownershipError(address, resource.id, problem, 'delete'));
+      if (resource.kind !== 'vector_store' || account.vectorStores.get(resource.id)?.status !== 'expired')
         continue;
+      const user = managedUse.get(resource.id);
+      // An expired store cannot be searched; the next apply replaces it and re-points its users.
+      if (user) keep(address, resource.id, `it expired, but ${user} still names it; apply replaces it`);
+      else {
+        expiredStores.add(resource.id);
+        changes.push(deletion(address, 'vector_store', resource.id, 'expired', resource.attributes));
       }
-      expiredStores.add(resource.id);
-      changes.push(deletion(address, 'vector_store', resource.id, 'expired', resource.attributes));
     }
     for (const [address, resource] of sortedEntries(state.resources)) {
-      if (resource.kind !== 'file') continue;
-      const live = account.files.get(resource.id);
-      if (!live || !onlyExpiredUse(state, resource.id, expiredStores)) continue;
-      const user = referenced.get(resource.id);
+      if (resource.kind !== 'file' || !account.files.has(resource.id)) continue;
+      if (!onlyExpiredUse(state, resource.id, expiredStores)) continue;
+      const user = managedUse.get(resource.id);
       if (user) keep(address, resource.id, `${user} still uses it`);
-      else {
-        const problem = fileProblem(resource.attributes, live.attributes);
-        if (problem) errors.push(ownershipError(address, resource.id, problem, 'delete'));
-        else changes.push(deletion(address, 'file', resource.id, 'unused', resource.attributes));
-      }
+      else changes.push(deletion(address, 'file', resource.id, 'unused', resource.attributes));
     }
   }
 
   if (options.leaked) {
+    const proven = lineageProven(state, account);
+    const journalled = new Set(
+      state.pending.filter((op) => op.operation === 'create').map((op) => op.address),
+    );
     const leaked = [
       ...[...account.vectorStores.values()].map((store) => ({ kind: 'vector_store' as const, found: store })),
       ...[...(account.assistants?.values() ?? [])].map((a) => ({ kind: 'assistant' as const, found: a })),
@@ -78,8 +80,14 @@ export function collectGarbage(
       const stamp = stampOf(found.attributes.metadata);
       if (stateIds.has(found.id) || stamp?.lineage !== state.lineage || forgotten.has(found.id)) continue;
       const address = stamp.address ?? `${kind}.${found.id}`;
-      const user = referenced.get(found.id);
+      const user = anyUse.get(found.id);
       if (user) keep(address, found.id, `it carries this state's stamp but ${user} uses it`);
+      else if (!proven && !journalled.has(address))
+        warnings.push({
+          severity: 'warning',
+          code: 'LEAK_UNPROVEN',
+          message: `${address} (${found.id}) carries this state's lineage, but the state holds no store or assistant whose stamp proves that lineage its own, and no journal entry names it: left in place`,
+        });
       else changes.push(deletion(address, kind, found.id, 'leaked', found.attributes));
     }
   }
@@ -89,7 +97,7 @@ export function collectGarbage(
     for (const store of account.vectorStores.values()) {
       if (store.status !== 'expired' || taken.has(store.id) || stateIds.has(store.id)) continue;
       const address = `vector_store.${store.id}`;
-      const user = referenced.get(store.id);
+      const user = anyUse.get(store.id);
       if (user) {
         keep(address, store.id, `it is expired, but ${user} still names it`);
         continue;
@@ -103,6 +111,17 @@ export function collectGarbage(
     }
   }
 
+  return garbagePlan(state, manifestDigest, changes, errors, warnings);
+}
+
+/** The deletes as a plan: assistants, then stores, then files. */
+function garbagePlan(
+  state: StateDocument,
+  manifestDigest: string,
+  changes: Change[],
+  errors: Diagnostic[],
+  warnings: Diagnostic[],
+): Plan {
   const rank: Record<ResourceKind, number> = { assistant: 0, vector_store_file: 1, vector_store: 2, file: 3 };
   changes.sort((a, b) => rank[a.kind] - rank[b.kind] || compareCodeUnits(a.address, b.address));
   return {
@@ -122,23 +141,52 @@ export function collectGarbage(
 }
 
 /**
- * Ids that a managed resource points at, with the first one that does: the stores and files in
- * the tool resources of every managed assistant, as the state recorded them and as the API reports
- * them now (a change made outside counts too). gc never deletes one of these.
+ * Whether the state shows that its lineage is its own: it holds a store or assistant that the API
+ * reports with this lineage's stamp for that very address. A state whose lineage was copied from
+ * another stack's holds none (its own objects carry its old lineage), and must not collect that
+ * stack's objects as leaks.
  */
-function referencedIds(state: StateDocument, account: AccountView): Map<string, Address> {
-  const users = new Map<string, Address>();
+function lineageProven(state: StateDocument, account: AccountView): boolean {
+  return Object.entries(state.resources).some(([address, resource]) => {
+    if (resource.kind !== 'vector_store' && resource.kind !== 'assistant') return false;
+    const found =
+      resource.kind === 'vector_store'
+        ? account.vectorStores.get(resource.id)
+        : account.assistants?.get(resource.id);
+    const stamp = stampOf(found?.attributes.metadata);
+    return stamp?.lineage === state.lineage && stamp.address === address;
+  });
+}
+
+/**
+ * Ids that an assistant points at, with the first one that does: the stores and files in its tool
+ * resources. `managed`: the assistants of this state, as recorded and as the API reports them now
+ * (a change made outside counts too); `any`: those and every assistant of the account (another
+ * stack's, or one made by hand). gc never deletes one of these.
+ */
+function referencedIds(
+  state: StateDocument,
+  account: AccountView,
+  scope: 'managed' | 'any',
+): Map<string, string> {
+  const users = new Map<string, string>();
+  const add = (user: string, resources: AssistantToolResources | undefined) => {
+    for (const id of [
+      ...(resources?.file_search?.vector_store_ids ?? []),
+      ...(resources?.code_interpreter?.file_ids ?? []),
+    ])
+      if (typeof id === 'string' && !users.has(id)) users.set(id, user);
+  };
+  const managed = new Set<string>();
   for (const [address, resource] of sortedEntries(state.resources)) {
     if (resource.kind !== 'assistant') continue;
-    const live = account.assistants?.get(resource.id)?.attributes.tool_resources;
-    for (const resources of [resource.attributes.tool_resources, live]) {
-      const ids = [
-        ...(resources?.file_search?.vector_store_ids ?? []),
-        ...(resources?.code_interpreter?.file_ids ?? []),
-      ];
-      for (const id of ids) if (typeof id === 'string' && !users.has(id)) users.set(id, address);
-    }
+    managed.add(resource.id);
+    add(address, resource.attributes.tool_resources);
+    add(address, account.assistants?.get(resource.id)?.attributes.tool_resources);
   }
+  if (scope === 'any')
+    for (const assistant of account.assistants?.values() ?? [])
+      if (!managed.has(assistant.id)) add(`assistant ${assistant.id}`, assistant.attributes.tool_resources);
   return users;
 }
 

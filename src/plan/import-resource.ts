@@ -69,7 +69,17 @@ export function importResource(
             bytes: live.bytes,
             sha256: UNKNOWN_SHA256,
           };
-      return { resource: { kind: 'file', id, attributes, dependencies: [], protect: file.protect }, notes };
+      return {
+        resource: {
+          kind: 'file',
+          id,
+          attributes,
+          dependencies: [],
+          protect: file.protect,
+          created_at: found.live.createdAt,
+        },
+        notes,
+      };
     }
     case 'vector_store': {
       const store = desired.vectorStores.find((s) => s.address === parsed.address);

@@ -2,8 +2,8 @@ import type { Diagnostic } from '../errors/index.js';
 import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
 import type { Change } from '../model/plan.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
-import type { LiveView } from '../provider/live-view.js';
-import type { StateResource } from '../state/state-document.js';
+import type { LiveAssistant, LiveFile, LiveVectorStore } from '../provider/live-view.js';
+import type { StateDocument, StateResource } from '../state/state-document.js';
 
 /** Who a stamped resource says it belongs to; undefined when it carries no stamp at all. */
 export interface Stamp {
@@ -22,7 +22,8 @@ export function stampOf(metadata: Readonly<Record<string, string>> | null | unde
 /**
  * Whether a store or assistant with this live metadata is the one `lineage` manages at `address`:
  * its stamp names both, or it has no stamp at all (made by this state before stamps existed, or
- * imported unstamped). Anything else belongs to another state, or to another address of this one.
+ * imported unstamped; stampProblem also asks what the state recorded). Anything else belongs to
+ * another state, or to another address of this one.
  */
 export function ownedBy(
   metadata: Readonly<Record<string, string>> | null | undefined,
@@ -47,33 +48,35 @@ function hintFor(address: Address, id: string): string {
   );
 }
 
+/** The live objects ownership is checked against: a refresh (LiveView) or a whole account (gc). */
+export interface OwnershipView {
+  files: ReadonlyMap<string, LiveFile>;
+  vectorStores: ReadonlyMap<string, LiveVectorStore>;
+  /** Undefined when the endpoint no longer serves assistants. */
+  assistants: ReadonlyMap<string, LiveAssistant> | undefined;
+}
+
 /**
- * Ownership of everything the plan would change, delete or re-stamp (pure). The ids in the state
- * are not trusted blindly: a hand-edited or badly merged state may name another stack's objects.
- * - a vector store or assistant must carry this lineage's stamp for its own address, or none;
- * - a file carries no stamp: its live name and size must be what the state recorded;
- * - a membership must hang on the store the state holds at its store address.
- * Creates and no-ops touch nothing that exists, so only the other actions are checked, and only
- * against what the refresh saw (`live` undefined: --refresh=false, nothing to check against;
- * apply always refreshes).
+ * Ownership of everything the state names (pure). The ids in a state are not trusted blindly: a
+ * hand-edited or badly merged state may name another stack's objects, or carry another stack's
+ * lineage. Every resource the API still has is checked, not only those a plan touches (a --target
+ * leaves some out), since one wrong id makes the whole state suspect:
+ * - a vector store or assistant must carry this lineage's stamp for its own address (or none, when
+ *   the state recorded none either);
+ * - a file carries no stamp: its live name and size (and creation time, when recorded) must be
+ *   those the state recorded;
+ * - a membership must hang on the store the state holds at its store address, which must be this
+ *   stack's by the rule above.
+ * Callers refuse to change anything while this returns errors. Nothing to check without a view.
  */
-export function ownershipErrors(
-  changes: readonly Change[],
-  resources: Readonly<Record<Address, StateResource>>,
-  live: LiveView | undefined,
-  lineage: string,
-): Diagnostic[] {
-  if (!live) return [];
+export function stateOwnershipErrors(state: StateDocument, view: OwnershipView | undefined): Diagnostic[] {
+  if (!view) return [];
   const errors: Diagnostic[] = [];
-  for (const change of changes) {
-    if (change.action === 'create' || change.action === 'no-op') continue;
-    const resource = resources[change.address];
-    if (!resource || resource.id !== change.id) continue;
-    const problem = ownershipProblem(change.address, resource, resources, live, lineage);
-    if (problem)
-      errors.push(ownershipError(change.address, resource.id, problem, verbOf(change), change.source));
+  for (const [address, resource] of Object.entries(state.resources)) {
+    const problem = ownershipProblem(address, resource, state, view);
+    if (problem) errors.push(ownershipError(address, resource.id, problem));
   }
-  return errors;
+  return errors.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 /** A problem found with the object behind a state id: a code and the words after the address and id. */
@@ -86,35 +89,45 @@ export interface OwnershipProblem {
 export function ownershipProblem(
   address: Address,
   resource: StateResource,
-  resources: Readonly<Record<Address, StateResource>>,
-  live: Pick<LiveView, 'files' | 'vectorStores'> & { assistants?: LiveView['assistants'] },
-  lineage: string,
+  state: StateDocument,
+  view: OwnershipView,
 ): OwnershipProblem | undefined {
+  const { lineage, resources } = state;
   switch (resource.kind) {
     case 'vector_store':
     case 'assistant': {
       const found =
         resource.kind === 'vector_store'
-          ? live.vectorStores.get(resource.id)
-          : live.assistants?.get(resource.id);
+          ? view.vectorStores.get(resource.id)
+          : view.assistants?.get(resource.id);
       return found
         ? stampProblem(found.attributes.metadata, lineage, address, resource.attributes.metadata)
         : undefined;
     }
     case 'file': {
-      const found = live.files.get(resource.id);
-      return found ? fileProblem(resource.attributes, found.attributes) : undefined;
+      const found = view.files.get(resource.id);
+      return found
+        ? fileProblem({ ...resource.attributes, createdAt: resource.created_at }, found)
+        : undefined;
     }
     case 'vector_store_file': {
       const store = parseAddress(address)?.store;
       const storeAt = store === undefined ? undefined : vectorStoreAddress(store);
       const held = storeAt === undefined ? undefined : resources[storeAt];
       const storeId = String(resource.attributes.vector_store_id);
-      if (held?.kind === 'vector_store' && held.id === storeId) return undefined;
-      return {
-        code: 'OWNED_ELSEWHERE',
-        message: `is attached to ${storeId}, which is not the store this state holds at ${storeAt ?? 'its store address'} (${held ? held.id : 'none'})`,
-      };
+      if (held?.kind !== 'vector_store' || held.id !== storeId)
+        return {
+          code: 'OWNED_ELSEWHERE',
+          message: `is attached to ${storeId}, which is not the store this state holds at ${storeAt ?? 'its store address'} (${held ? held.id : 'none'})`,
+        };
+      // The store itself: a membership is changed through it.
+      const found = view.vectorStores.get(storeId);
+      const problem =
+        found &&
+        stampProblem(found.attributes.metadata, lineage, storeAt as Address, held.attributes.metadata);
+      return problem
+        ? { code: 'OWNED_ELSEWHERE', message: `is attached to ${storeId}, which ${problem.message}` }
+        : undefined;
     }
   }
 }
@@ -149,37 +162,36 @@ export function stampProblem(
   };
 }
 
-/** Files carry no stamp: the live name and size must be those the state recorded. */
+/**
+ * Files carry no stamp: the live name and size must be those the state recorded, and so must the
+ * creation time where the state recorded one (two stacks may upload the same README).
+ */
 export function fileProblem(
-  recorded: { filename: string; bytes: number },
-  found: { filename: string; bytes: number },
+  recorded: { filename: string; bytes: number; createdAt?: number | undefined },
+  found: Pick<LiveFile, 'createdAt' | 'attributes'>,
 ): (OwnershipProblem & { code: 'FILE_IDENTITY_MISMATCH' }) | undefined {
-  if (found.filename === recorded.filename && found.bytes === recorded.bytes) return undefined;
+  const { filename, bytes } = found.attributes;
+  const sameTime = recorded.createdAt === undefined || recorded.createdAt === found.createdAt;
+  if (filename === recorded.filename && bytes === recorded.bytes && sameTime) return undefined;
+  const when = (t: number | undefined) => (t === undefined ? '' : `, made at ${t}`);
   return {
     code: 'FILE_IDENTITY_MISMATCH',
-    message: `is not the file this state uploaded: the API has "${found.filename}", ${found.bytes} bytes; the state recorded "${recorded.filename}", ${recorded.bytes} bytes`,
+    message: `is not the file this state uploaded: the API has "${filename}", ${bytes} bytes${when(sameTime ? undefined : found.createdAt)}; the state recorded "${recorded.filename}", ${recorded.bytes} bytes${when(sameTime ? undefined : recorded.createdAt)}`,
   };
 }
 
-/** An ownership problem as an error diagnostic; `verb` says what the command would have done. */
+/** An ownership problem as an error diagnostic, located at the manifest entry when there is one. */
 export function ownershipError(
   address: Address,
   id: string,
   problem: OwnershipProblem,
-  verb: string,
   source?: Change['source'],
 ): Diagnostic {
   return {
     severity: 'error',
     code: problem.code,
-    message: `${address} (${id}) ${problem.message}; the plan would ${verb} it`,
+    message: `${address} (${id}) ${problem.message}`,
     hint: hintFor(address, id),
     ...(source ? { location: source } : {}),
   };
-}
-
-function verbOf(change: Change): string {
-  if (change.action === 'delete') return 'delete';
-  if (change.action === 'update') return 'change';
-  return 'replace';
 }

@@ -30,7 +30,7 @@ import {
   membershipDependencies,
 } from './desired-attributes.js';
 import { changedPaths, findDrift, indexFailure, type Observation, observe } from './observe.js';
-import { ownershipErrors } from './ownership.js';
+import { stateOwnershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
 import { targetScope } from './targets.js';
@@ -139,7 +139,7 @@ export function makePlan(input: PlanInput): Plan {
     expiries,
     errors: [
       ...protectionErrors(scoped, desired, resources),
-      ...(state ? ownershipErrors(scoped, resources, live, state.lineage) : []),
+      ...(state ? stateOwnershipErrors(state, live) : []),
     ],
     warnings,
   };

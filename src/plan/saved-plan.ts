@@ -35,13 +35,24 @@ export function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolea
  * lineage in their stamps. Applying it again in another folder would make the whole stack a second
  * time. Throws PLAN_STALE then (pure).
  */
-export function checkUnclaimedLineage(saved: SavedPlan, account: AccountView, file: string): void {
+export function checkUnclaimedLineage(
+  saved: SavedPlan,
+  account: AccountView,
+  file: string,
+  nowSeconds: number,
+): void {
+  // Without the time it was saved (an edited file, or one from an earlier version) it cannot be
+  // told whether it was applied already; a time to come is no time at all.
+  if (saved.savedAt === undefined)
+    throw stale(file, 'it records no time of saving (an earlier version made it, or it was edited)');
+  if (saved.savedAt > nowSeconds + SKEW_SECONDS)
+    throw stale(file, 'it claims to be saved in the future (it was edited, or the clock is wrong)');
   const stamped = [...account.vectorStores.values(), ...(account.assistants?.values() ?? [])].find(
     (item) => stampOf(item.attributes.metadata)?.lineage === saved.lineage,
   );
   if (stamped)
     throw stale(file, `${stamped.id} carries its lineage ${saved.lineage}: the plan was applied elsewhere`);
-  if (saved.savedAt === undefined || saved.fileCreates.length === 0) return;
+  if (saved.fileCreates.length === 0) return;
   const since = saved.savedAt - SKEW_SECONDS;
   const wanted = new Set(saved.fileCreates.map((f) => `${f.filename}\u0000${f.bytes}`));
   const uploaded = [...account.files.values()].find(

@@ -53,7 +53,7 @@ export interface ApiWriter {
     filename: string;
     purpose: FilePurpose;
     bytes: number;
-  }): Promise<{ id: string }>;
+  }): Promise<{ id: string; createdAt?: number }>;
   deleteFile(id: string): Promise<void>;
   createVectorStore(body: VectorStoreBody): Promise<{ id: string }>;
   updateVectorStore(id: string, body: VectorStoreBody): Promise<void>;

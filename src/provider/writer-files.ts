@@ -27,6 +27,7 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
           list: async (after, limit) =>
             client.files.list({ order: 'desc', limit, ...(after ? { after } : {}) }, NO_SDK_RETRIES),
           matches: (file) => file.filename === filename && file.bytes === bytes && file.purpose === purpose,
+          withTime: true,
         },
       );
     },
@@ -56,7 +57,7 @@ async function upload(
   filename: string,
   purpose: Parameters<ApiWriter['uploadFile']>[0]['purpose'],
   bytes: number,
-): Promise<{ id: string }> {
+): Promise<{ id: string; createdAt: number }> {
   const handle = await openForUpload(path);
   try {
     // Chunks no bigger than the file (its size as uploadFile read it): a stream's default 64 KiB
@@ -70,7 +71,7 @@ async function upload(
     stream.on('error', () => {});
     const file = toStreamingFile(stream, filename);
     const created = await ctx.api.client.files.create({ file, purpose }, UPLOAD_OPTIONS);
-    return { id: created.id };
+    return { id: created.id, createdAt: created.created_at };
   } finally {
     // A request that failed before reading to the end leaves the handle open; closing twice is fine.
     await handle.close().catch(() => {});

@@ -195,6 +195,8 @@ export interface LostCreateLookup<I extends Created> {
   operation: ApiOperation;
   list: ListRecent<I>;
   matches: (item: I) => boolean;
+  /** Hand back the found item's `created_at` with its id (files: the state records it). */
+  withTime?: boolean;
 }
 
 /**
@@ -231,20 +233,22 @@ export async function createOnce<I extends Created>(
   ctx: WriterContext,
   family: RouteFamily,
   operation: ApiOperation,
-  make: () => Promise<{ id: string }>,
+  make: () => Promise<{ id: string; createdAt?: number }>,
   lookup: LostCreateLookup<I> | undefined,
-): Promise<{ id: string }> {
+): Promise<{ id: string; createdAt?: number }> {
   const run = async () => {
     const since = Math.floor(ctx.now() / 1000) - CREATED_SLACK_SECONDS;
     const recover = lookup
       ? async () => {
-          const id = await findRecent(ctx, family, lookup, since);
-          return id === undefined ? undefined : { id };
+          const found = await findRecent(ctx, family, lookup, since);
+          if (found === undefined) return undefined;
+          return lookup.withTime ? { id: found.id, createdAt: found.created_at } : { id: found.id };
         }
       : undefined;
-    const { id } = await send(ctx, family, operation, make, recover);
-    ctx.claimed.add(id);
-    return { id };
+    const made = await send(ctx, family, operation, make, recover);
+    ctx.claimed.add(made.id);
+    // Only the id (and a file's creation time): `make` may hand back the whole object.
+    return typeof made.createdAt === 'number' ? { id: made.id, createdAt: made.createdAt } : { id: made.id };
   };
   return lookup ? exclusive(ctx.locks, lookup.key, run) : run();
 }
@@ -255,7 +259,7 @@ async function findRecent<I extends Created>(
   family: RouteFamily,
   lookup: LostCreateLookup<I>,
   since: number,
-): Promise<string | undefined> {
+): Promise<I | undefined> {
   let after: string | undefined;
   for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
     const { data, has_more } = await send(ctx, family, lookup.operation, () =>
@@ -263,7 +267,7 @@ async function findRecent<I extends Created>(
     );
     for (const item of data) {
       if (item.created_at < since) return undefined;
-      if (!ctx.claimed.has(item.id) && lookup.matches(item)) return item.id;
+      if (!ctx.claimed.has(item.id) && lookup.matches(item)) return item;
     }
     const last = data.at(-1);
     if (!has_more || !last) return undefined;

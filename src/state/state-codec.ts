@@ -189,8 +189,16 @@ function diagnostic(
 
 /** A resource with its fields in a fixed order: the short ones first, the attributes last. */
 function ordered(resource: StateResource): StateResource {
-  const { kind, id, protect, dependencies, failed, attributes } = resource;
-  return { kind, id, protect, dependencies, ...(failed ? { failed } : {}), attributes } as StateResource;
+  const { kind, id, protect, dependencies, failed, created_at, attributes } = resource;
+  return {
+    kind,
+    id,
+    protect,
+    dependencies,
+    ...(created_at === undefined ? {} : { created_at }),
+    ...(failed ? { failed } : {}),
+    attributes,
+  } as StateResource;
 }
 
 /**
@@ -232,10 +240,10 @@ function stateText(doc: StateDocument): string {
   return `${text}\n`;
 }
 
-/** The oldest format that holds `doc`: 2 once it has `forgotten` or a `failed` resource, else 1. */
+/** The oldest format that holds `doc`: 2 once it has `forgotten`, `failed` or `created_at`, else 1. */
 export function formatFor(doc: StateDocument): StateFormatVersion {
   if (doc.forgotten?.length) return 2;
-  return Object.values(doc.resources).some((r) => r.failed) ? 2 : 1;
+  return Object.values(doc.resources).some((r) => r.failed || r.created_at !== undefined) ? 2 : 1;
 }
 
 /**

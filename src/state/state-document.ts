@@ -3,7 +3,7 @@ import type { AttributesByKind } from '../model/attributes.js';
 
 /**
  * The newest state format this version reads and writes; a newer one is refused, never rewritten.
- * 2 adds `forgotten` and a resource's `failed`; a document that uses neither is written as 1, so
+ * 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; a document that uses none is written as 1, so
  * that earlier versions keep reading it (and refuse, as "written by a newer version", one that
  * does: they would drop what those fields protect).
  */
@@ -60,6 +60,11 @@ export type StateResource = {
      * to index in its store (the API's `last_error`). The next plan makes it again, and says why.
      */
     failed?: { code: string; message: string };
+    /**
+     * For a file: when the API made it (unix seconds, as it reports `created_at`). Files carry no
+     * stamp; with name and size, this tells the file this stack uploaded from a look-alike.
+     */
+    created_at?: number;
   };
 }[ResourceKind];
 

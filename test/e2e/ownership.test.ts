@@ -253,3 +253,139 @@ describe('ownership: never delete or take over what is not ours', () => {
     expect(again.stderr).toContain('a file it uploads, was uploaded after it was saved');
   });
 });
+
+describe("ownership: a state that copied another stack's lineage, or names its ids", () => {
+  /** Every id and stamp the account holds, to compare before and after an attack. */
+  async function snapshot() {
+    const { client } = fx();
+    const stores = (await client.vectorStores.list({ limit: 100 })).data;
+    const members = await Promise.all(
+      stores.map(async (s) => [
+        s.id,
+        (await client.vectorStores.files.list(s.id)).data.map((m) => m.id).sort(),
+      ]),
+    );
+    return JSON.stringify({
+      stores: stores.map((s) => [s.id, s.metadata]).sort(),
+      members: members.sort(),
+      assistants: (await client.beta.assistants.list({ limit: 100 })).data
+        .map((a) => [a.id, a.metadata])
+        .sort(),
+      files: (await client.files.list()).data.map((f) => f.id).sort(),
+    });
+  }
+
+  it('journal settlement and gc --leaked take nothing of the stack whose lineage was copied', async () => {
+    const victim = await applied('victim', '    protect: true');
+    const attacker = await applied('attacker');
+    const v = await state(victim);
+    const before = await snapshot();
+    const bot = await fx().client.beta.assistants.retrieve(v.resources['assistant.bot']?.id as string);
+    const startedAt = new Date((bot.created_at - 2) * 1000).toISOString();
+
+    // The attacker's state takes the victim's lineage, and journals "lost" creates of its addresses.
+    const doc = (await state(attacker)) as State & { pending: unknown[] };
+    doc.lineage = v.lineage;
+    doc.pending = ['assistant.bot', 'vector_store.kb'].map((address, i) => ({
+      id: `33333333-3333-4333-8333-33333333333${i}`,
+      address,
+      kind: address.split('.')[0],
+      operation: 'create',
+      started_at: startedAt,
+    }));
+    await writeState(attacker, doc);
+    const settle = await cli(attacker, ['apply', '--auto-approve']);
+    expect(settle.code).toBe(1);
+    expect(settle.stderr).toContain('error[OWNED_ELSEWHERE]');
+    expect(settle.stderr).not.toContain('Settled');
+
+    const gc = await cli(attacker, ['gc', '--leaked', '--auto-approve']);
+    expect(gc.code).toBe(1);
+    expect(gc.stderr).toContain('error[OWNED_ELSEWHERE]');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("--target, or a journalled detach, cannot reach another stack's store through a swapped id", async () => {
+    const victim = await applied('victim2', '    protect: true');
+    const attacker = await applied('attacker2');
+    const v = await state(victim);
+    const storeId = v.resources['vector_store.kb']?.id as string;
+    const fileId = v.resources['file.guide']?.id as string;
+    const before = await snapshot();
+
+    const doc = (await state(attacker)) as State & { pending: unknown[] };
+    const kb = doc.resources['vector_store.kb'];
+    if (!kb) throw new Error('fixture');
+    kb.id = storeId;
+    doc.resources['vector_store_file.kb/zz'] = {
+      kind: 'vector_store_file',
+      id: fileId,
+      protect: false,
+      dependencies: [],
+      attributes: {
+        vector_store_id: storeId,
+        file_id: fileId,
+        attributes: {},
+        chunking_strategy: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 },
+      },
+    } as unknown as State['resources'][string];
+    await writeState(attacker, doc);
+    const targeted = await cli(attacker, ['apply', '--auto-approve', '--target', 'vector_store_file.kb/zz']);
+    expect(targeted.code).toBe(1);
+    expect(targeted.stderr).toContain('error[OWNED_ELSEWHERE]');
+
+    delete doc.resources['vector_store_file.kb/zz'];
+    doc.pending = [
+      {
+        id: '44444444-4444-4444-8444-444444444444',
+        address: 'vector_store_file.kb/guide',
+        kind: 'vector_store_file',
+        operation: 'delete',
+        started_at: new Date().toISOString(),
+        resource_id: fileId,
+        match: { vector_store_id: storeId, file_id: fileId },
+      },
+    ];
+    await writeState(attacker, doc);
+    const journal = await cli(attacker, ['apply', '--auto-approve', '--target', 'file.guide']);
+    expect(journal.code).toBe(1);
+    expect(journal.stderr).toContain('error[OWNED_ELSEWHERE]');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('the journal never adopts or deletes an id that state rm let go of', async () => {
+    const dir = await applied('epsilon');
+    const storeId = (await state(dir)).resources['vector_store.kb']?.id as string;
+    const store = await fx().client.vectorStores.retrieve(storeId);
+    expect((await cli(dir, ['state', 'rm', 'vector_store.kb', '--keep-stamps'])).code).toBe(0);
+    const doc = (await state(dir)) as State & { pending: unknown[] };
+    doc.pending = [
+      {
+        id: '55555555-5555-4555-8555-555555555555',
+        address: 'vector_store.kb',
+        kind: 'vector_store',
+        operation: 'create',
+        started_at: new Date((store.created_at - 3) * 1000).toISOString(),
+      },
+      {
+        id: '55555555-5555-4555-8555-555555555556',
+        address: 'assistant.gone',
+        kind: 'assistant',
+        operation: 'delete',
+        started_at: new Date().toISOString(),
+        resource_id: 'asst_not_in_the_state',
+      },
+    ];
+    await writeState(dir, doc);
+    const run = await cli(dir, ['apply', '--auto-approve']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'Settled 2 call(s) an earlier run left unconfirmed: adopted 0, cleaned up 0.',
+    );
+    expect((await fx().client.vectorStores.retrieve(storeId)).id).toBe(storeId);
+    // The store was made anew under the address; the journal is empty, not stuck.
+    const after = (await state(dir)) as State & { pending: unknown[] };
+    expect(after.resources['vector_store.kb']?.id).not.toBe(storeId);
+    expect(after.pending).toEqual([]);
+  });
+});

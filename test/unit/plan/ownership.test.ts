@@ -58,7 +58,8 @@ describe('planner: ownership of what the state names', () => {
     const plan = planOf({ desired: empty, state: s, live });
     const owned = plan.errors.filter((e) => e.code === 'OWNED_ELSEWHERE');
     expect(owned.map((e) => e.message)).toEqual([
-      `vector_store.kb (vs_kb) belongs to another state: its ownership stamp names lineage ${OTHER}, address vector_store.docs (this state is lineage ${LINEAGE}); the plan would delete it`,
+      `vector_store.kb (vs_kb) belongs to another state: its ownership stamp names lineage ${OTHER}, address vector_store.docs (this state is lineage ${LINEAGE})`,
+      `vector_store_file.kb/faq (file-faq) is attached to vs_kb, which belongs to another state: its ownership stamp names lineage ${OTHER}, address vector_store.docs (this state is lineage ${LINEAGE})`,
     ]);
     expect(owned[0]?.hint).toContain('assistants state rm vector_store.kb');
   });
@@ -72,7 +73,7 @@ describe('planner: ownership of what the state names', () => {
     bot.attributes.metadata = { [STAMP_LINEAGE_KEY]: LINEAGE, [STAMP_ADDRESS_KEY]: 'assistant.other' };
     const plan = planOf({ desired: d, state: s, live });
     expect(plan.errors.map((e) => `${e.code}: ${e.message}`)).toEqual([
-      `OWNED_ELSEWHERE: assistant.bot (asst_bot) belongs to this state's assistant.other: its ownership stamp names lineage ${LINEAGE}, address assistant.other (this state is lineage ${LINEAGE}); the plan would change it`,
+      `OWNED_ELSEWHERE: assistant.bot (asst_bot) belongs to this state's assistant.other: its ownership stamp names lineage ${LINEAGE}, address assistant.other (this state is lineage ${LINEAGE})`,
     ]);
   });
 
@@ -99,7 +100,7 @@ describe('planner: ownership of what the state names', () => {
     kb.attributes.metadata = { team: 'someone else' };
     const plan = planOf({ desired: empty, state: s, live });
     expect(plan.errors.map((e) => `${e.code}: ${e.message}`)).toContain(
-      'OWNED_ELSEWHERE: vector_store.kb (vs_kb) carries no ownership stamp, though this state recorded it as stamped: it may be another object than the one this stack made (a hand edit?), or its stamp was removed outside assistants-iac; the plan would delete it',
+      'OWNED_ELSEWHERE: vector_store.kb (vs_kb) carries no ownership stamp, though this state recorded it as stamped: it may be another object than the one this stack made (a hand edit?), or its stamp was removed outside assistants-iac',
     );
     // The hint names the address and the id as they are (an "ID" in an address stays as written).
     expect(plan.errors[0]?.hint).toContain('assistants import --force vector_store.kb vs_kb');
@@ -115,7 +116,7 @@ describe('planner: ownership of what the state names', () => {
     const d = stack();
     const plan = planOf({ desired: { ...d, files: [], memberships: [] }, state: s, live });
     expect(plan.errors.map((e) => `${e.code}: ${e.message}`)).toContain(
-      'FILE_IDENTITY_MISMATCH: file.faq (file-faq) is not the file this state uploaded: the API has "payroll.xlsx", 9999 bytes; the state recorded "faq.md", 100 bytes; the plan would delete it',
+      'FILE_IDENTITY_MISMATCH: file.faq (file-faq) is not the file this state uploaded: the API has "payroll.xlsx", 9999 bytes; the state recorded "faq.md", 100 bytes',
     );
   });
 
@@ -194,6 +195,117 @@ describe('gc: ownership and references', () => {
     kb.attributes.metadata = { [STAMP_LINEAGE_KEY]: OTHER, [STAMP_ADDRESS_KEY]: 'vector_store.kb' };
     const plan = collectGarbage(s, view, { expired: true, leaked: false, allExpired: false });
     expect(plan.changes).toEqual([]);
-    expect(plan.errors.map((e) => e.code)).toEqual(['OWNED_ELSEWHERE']);
+    expect(plan.errors.map((e) => e.code)).toEqual(['OWNED_ELSEWHERE', 'OWNED_ELSEWHERE']);
+  });
+});
+
+describe('the whole state is checked, not only what a plan touches', () => {
+  it('a --target that leaves a foreign store out still refuses: one wrong id makes the state suspect', () => {
+    const d = stack();
+    const s = appliedState(d);
+    const live = liveFromState(s);
+    const kb = live.vectorStores.get('vs_kb');
+    if (!kb) throw new Error('fixture');
+    kb.attributes.metadata = { [STAMP_LINEAGE_KEY]: OTHER, [STAMP_ADDRESS_KEY]: 'vector_store.kb' };
+    const plan = planOf({
+      desired: { ...d, files: [], memberships: [] },
+      state: s,
+      live,
+      targets: ['file.faq'],
+    });
+    expect(plan.errors.map((e) => e.message.slice(0, 45))).toEqual([
+      'vector_store.kb (vs_kb) belongs to another st',
+      'vector_store_file.kb/faq (file-faq) is attach',
+    ]);
+  });
+
+  it('a file is told from a look-alike by its creation time, where the state recorded one', () => {
+    const s = appliedState(stack());
+    const faq = s.resources['file.faq'];
+    if (!faq) throw new Error('fixture');
+    faq.created_at = 1_700_000_000;
+    const live = liveFromState(s);
+    const found = live.files.get('file-faq');
+    if (!found) throw new Error('fixture');
+    found.createdAt = 1_700_000_000;
+    expect(planOf({ desired: stack(), state: s, live }).errors).toEqual([]);
+    found.createdAt = 1_700_000_999; // same name, same size: another stack's identical README
+    expect(planOf({ desired: stack(), state: s, live }).errors.map((e) => e.code)).toEqual([
+      'FILE_IDENTITY_MISMATCH',
+    ]);
+  });
+});
+
+describe('gc with a state whose lineage is not its own', () => {
+  function account(s: ReturnType<typeof appliedState>): AccountView {
+    const live = liveFromState(s);
+    return { files: live.files, vectorStores: live.vectorStores, assistants: live.assistants };
+  }
+  const victimStore = (id: string, address: string, lineage = LINEAGE) => ({
+    id,
+    createdAt: 1,
+    expiresAt: null,
+    status: 'completed' as const,
+    attributes: {
+      name: id,
+      expires_after: null,
+      metadata: { [STAMP_LINEAGE_KEY]: lineage, [STAMP_ADDRESS_KEY]: address },
+    },
+  });
+
+  it("collects nothing when the state's own stores carry another lineage (a copied lineage)", () => {
+    const s = appliedState(stack(), undefined, OTHER); // its objects are stamped with OTHER
+    const view = account(s);
+    const forged = { ...s, lineage: LINEAGE }; // the lineage of the victim, copied in
+    view.vectorStores.set('vs_victim', victimStore('vs_victim', 'vector_store.kb'));
+    const plan = collectGarbage(forged, view, { expired: true, leaked: true, allExpired: false });
+    expect(plan.changes).toEqual([]);
+    expect(plan.errors.length).toBeGreaterThan(0);
+    expect(new Set(plan.errors.map((e) => e.code))).toEqual(new Set(['OWNED_ELSEWHERE']));
+  });
+
+  it('leaves a leak it cannot prove: no stamped object of the state, no journal entry naming it', () => {
+    const s = appliedState(desired({ files: [file('faq')] })); // files only: nothing stamped
+    const view = account(s);
+    view.vectorStores.set('vs_x', victimStore('vs_x', 'vector_store.kb'));
+    const plan = collectGarbage(s, view, { expired: false, leaked: true, allExpired: false });
+    expect(plan.changes).toEqual([]);
+    expect(plan.warnings.map((w) => w.code)).toEqual(['LEAK_UNPROVEN']);
+    // A journal entry of this state names it (a create killed before its answer was recorded).
+    s.pending.push({
+      id: 'op-1',
+      address: 'vector_store.kb',
+      kind: 'vector_store',
+      operation: 'create',
+      started_at: '2026-12-06T00:00:00Z',
+    });
+    const journalled = collectGarbage(s, view, { expired: false, leaked: true, allExpired: false });
+    expect(journalled.changes.map((c) => `${c.address} ${c.id}`)).toEqual(['vector_store.kb vs_x']);
+  });
+
+  it('never collects a stamped store that any assistant of the account uses, nor an expired one a managed assistant names', () => {
+    const s = appliedState(stack());
+    const view = account(s);
+    view.vectorStores.set('vs_leak', victimStore('vs_leak', 'vector_store.old'));
+    const bot = view.assistants?.get('asst_bot');
+    if (!bot) throw new Error('fixture');
+    view.assistants?.set('asst_theirs', {
+      id: 'asst_theirs',
+      createdAt: 1,
+      attributes: {
+        ...bot.attributes,
+        tool_resources: { file_search: { vector_store_ids: ['vs_leak'] } },
+        metadata: {},
+      },
+    });
+    const kb = view.vectorStores.get('vs_kb');
+    if (!kb) throw new Error('fixture');
+    kb.status = 'expired';
+    const plan = collectGarbage(s, view, { expired: true, leaked: true, allExpired: false });
+    expect(plan.changes).toEqual([]);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      'vector_store.kb (vs_kb) is left in place: it expired, but assistant.bot still names it; apply replaces it',
+      "vector_store.old (vs_leak) is left in place: it carries this state's stamp but assistant asst_theirs uses it",
+    ]);
   });
 });

@@ -380,7 +380,7 @@ describe('sdkWriter: a create whose answer was lost is found, not made again', (
       );
     const { api: w } = writer();
 
-    expect(await w.uploadFile(request)).toEqual({ id: 'file-made' });
+    expect(await w.uploadFile(request)).toEqual({ id: 'file-made', createdAt: expect.any(Number) });
     expect(api.isDone()).toBe(true);
     expect(unmatched).toEqual([]);
   });
@@ -404,8 +404,8 @@ describe('sdkWriter: a create whose answer was lost is found, not made again', (
       );
     const { api: w } = writer();
 
-    expect(await w.uploadFile(first)).toEqual({ id: 'file-first' });
-    expect(await w.uploadFile(second)).toEqual({ id: 'file-second' });
+    expect(await w.uploadFile(first)).toEqual({ id: 'file-first', createdAt: expect.any(Number) });
+    expect(await w.uploadFile(second)).toEqual({ id: 'file-second', createdAt: expect.any(Number) });
     expect(unmatched).toEqual([]);
   });
 
@@ -476,7 +476,10 @@ describe('sdkWriter: requests', () => {
       });
     const { api: w } = writer();
 
-    expect(await w.uploadFile({ ...request, filename: 'guide.md' })).toEqual({ id: 'file-1' });
+    expect(await w.uploadFile({ ...request, filename: 'guide.md' })).toEqual({
+      id: 'file-1',
+      createdAt: expect.any(Number),
+    });
 
     expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
     expect(body).toContain('name="file"; filename="guide.md"');
