@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, invalidUrl } from './api-error.js';
+import { MAX_OFFSET_SECONDS } from './clock.js';
 import type { EmulatorCore } from './core.js';
 import { readJsonObject } from './http-io.js';
 import { parseConfigPatch } from './knobs.js';
@@ -42,6 +43,15 @@ export async function handleControl(
           param: 'advance_seconds',
           code: 'invalid_value',
         });
+      }
+      // Dates must stay valid: 1e308 seconds made every later `created_at` null until a reset.
+      if (seconds > core.clock.roomSeconds) {
+        throw new ApiError(
+          400,
+          `'advance_seconds' would move the clock more than ${MAX_OFFSET_SECONDS} seconds (100 years) ` +
+            `ahead in total; it can move ${core.clock.roomSeconds} seconds more.`,
+          { param: 'advance_seconds', code: 'invalid_value' },
+        );
       }
       core.clock.advance(seconds);
       core.changed();

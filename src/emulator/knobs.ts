@@ -11,7 +11,7 @@ export interface EmulatorConfig {
   index_delay_ms: number;
   /** Extra indexing time per MiB of file, so large files index slower (0: size does not matter). */
   index_delay_per_mb_ms: number;
-  /** Requests per minute per route family (`files`, `vector_stores`, `assistants`); 0: no limit. */
+  /** Requests per minute per route family (`files`, `vector_stores`, `assistants`), up to 1,000,000; 0: no limit. */
   rate_limit_per_min: number;
   /** Share of `/v1` requests that fail with 500, 503 or a dropped connection (0..1). */
   fault_rate: number;
@@ -40,7 +40,9 @@ const CONFIG_PATCH_SCHEMA = {
     latency_ms: { ...nonNegativeInteger, maximum: 60_000 },
     index_delay_ms: { ...nonNegativeInteger, maximum: 86_400_000 },
     index_delay_per_mb_ms: { ...nonNegativeInteger, maximum: 3_600_000 },
-    rate_limit_per_min: nonNegativeInteger,
+    // Bounded so that the `x-ratelimit-*` headers stay whole numbers (1e308 wrote 1.6e+306 there);
+    // a million a minute is far above any tier and above what the emulator can serve.
+    rate_limit_per_min: { ...nonNegativeInteger, maximum: 1_000_000 },
     fault_rate: { type: 'number', minimum: 0, maximum: 1 },
     seed: { anyOf: [{ ...nonNegativeInteger, maximum: 0xffff_ffff }, { type: 'null' }] },
     assistants: { enum: ['enabled', 'sunset'] },

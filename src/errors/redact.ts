@@ -1,3 +1,5 @@
+import { keyRuns, mergeSpans, type Span } from './key-runs.js';
+
 /**
  * What output must never show: the configured API key and credentials written into URLs (the
  * base URL from --base-url or OPENAI_BASE_URL, or any URL a message quotes).
@@ -5,7 +7,10 @@
 export interface Secrets {
   /** The key in use (OPENAI_API_KEY). */
   apiKey?: string;
-  /** URLs whose user name and password are secret wherever they appear, inside a URL or not. */
+  /**
+   * URLs whose password, query parameter values and fragment are secret wherever they appear,
+   * inside a URL or not (a gateway may take its token as `?api-key=…`).
+   */
   urls?: readonly (string | undefined)[];
 }
 
@@ -36,11 +41,14 @@ const MIN_ECHOED = 4;
 /**
  * Removes secrets from text bound for output (messages, hints, stacks, JSON, progress): the exact
  * key; a masked echo of it (some of its first and last characters around a run of `*`, `…` or
- * `...`, as servers quote keys in 401 messages); anything shaped like an OpenAI key (whole, or
- * masked); the user name and password of any URL; and the passwords of `secrets.urls` on their own.
- * With `shapes: false`, only the secrets this process knows (the key, its masked echoes, the URL
- * passwords given) go: data written for machines (plans, ids, rendered requests) keeps a user's
- * `postgres://app@db` or a sample `sk-...` string as written.
+ * `...`, as servers quote keys in 401 messages); any run of MIN_KEY_RUN (8) or more consecutive
+ * characters of the key, wherever in the key they come from (a prefix quoted with no mask; see
+ * key-runs.ts, which also says why `sk-proj-` alone stays); anything shaped like an OpenAI key
+ * (whole, or masked); the user name and password of any URL; and the passwords, query parameter
+ * values and fragments of `secrets.urls` on their own (those of 6 characters or more).
+ * With `shapes: false`, only the secrets this process knows (the key, its masked echoes and runs,
+ * the URL secrets given) go: data written for machines (plans, ids, rendered requests) keeps a
+ * user's `postgres://app@db` or a sample `sk-...` string as written.
  * Idempotent: what it writes in place of a secret is not one. Key shapes are only taken for keys when
  * they are long and mixed (20+ characters with upper and lower case letters and digits) or carry
  * a mask, so that names like `sk-learn-notes` survive.
@@ -59,22 +67,29 @@ export function redactSecrets(
       looksLikeKey(token.slice(prefix.length + 1)) ? `${prefix}-${REDACTED}` : token,
     );
   }
-  if (apiKey && apiKey.length >= 8) out = redactMaskedEchoes(out, apiKey);
+  // Masked echoes go before runs: a run would take the start of `my-proj-k*****xyz` and leave
+  // `[redacted]*****xyz`, a mask with too little of the key around it to be recognised.
+  if (apiKey && apiKey.length >= 8) out = cutSpans(out, maskedEchoes(out, apiKey));
+  if (apiKey) out = cutSpans(out, keyRuns(out, apiKey));
   return out;
 }
 
-/** The key and URL passwords, longest first, so that one that contains another goes whole. */
+/** The key and URL secrets, longest first, so that one that contains another goes whole. */
 function literalSecrets(apiKey: string | undefined, urls: readonly (string | undefined)[]): string[] {
   const found = new Set<string>();
   if (apiKey && apiKey.length >= 4) found.add(apiKey);
   for (const url of urls) {
-    for (const part of urlCredentials(url)) if (part.length >= MIN_LOOSE_PASSWORD) found.add(part);
+    for (const part of urlSecrets(url)) if (part.length >= MIN_LOOSE_PASSWORD) found.add(part);
   }
   return [...found].sort((a, b) => b.length - a.length);
 }
 
-/** The password of a URL as written and decoded; nothing when it has none or is not a URL. */
-function urlCredentials(url: string | undefined): string[] {
+/**
+ * The password of a URL, the value of each of its query parameters (or the whole parameter when
+ * it has no `=`, as in `?TOKEN`) and the same of its fragment, each as written and decoded; nothing
+ * when the text is not a URL.
+ */
+function urlSecrets(url: string | undefined): string[] {
   if (!url) return [];
   let parsed: URL;
   try {
@@ -82,9 +97,22 @@ function urlCredentials(url: string | undefined): string[] {
   } catch {
     return [];
   }
-  if (!parsed.password) return [];
-  const decoded = safeDecode(parsed.password);
-  return decoded === parsed.password ? [parsed.password] : [parsed.password, decoded];
+  const written = [parsed.password];
+  for (const part of [parsed.search, parsed.hash]) {
+    for (const param of part.slice(1).split('&')) {
+      const equals = param.indexOf('=');
+      written.push(equals === -1 ? param : param.slice(equals + 1));
+    }
+  }
+  const found = new Set<string>();
+  for (const value of written) {
+    if (!value) continue;
+    found.add(value);
+    found.add(safeDecode(value));
+    // Forms and most query builders write a space as `+`.
+    found.add(safeDecode(value.replace(/\+/g, ' ')));
+  }
+  return [...found];
 }
 
 function safeDecode(text: string): string {
@@ -105,36 +133,80 @@ function looksLikeKey(body: string): boolean {
  * Each run of mask characters, with the longest start of the key just before it and the longest
  * end of the key just after it, is one echo when those keep MIN_ECHOED characters or more.
  */
-function redactMaskedEchoes(text: string, key: string): string {
-  const cuts: { from: number; to: number }[] = [];
+function maskedEchoes(text: string, key: string): Span[] {
+  const spans: Span[] = [];
+  let places: Map<number, number[]> | undefined;
   for (const mask of text.matchAll(MASK)) {
+    places ??= placesByCharacter(key);
     const start = mask.index;
     const end = start + mask[0].length;
-    const before = longestKeyStartEndingAt(text, start, key);
-    const after = longestKeyEndStartingAt(text, end, key);
-    if (before + after >= MIN_ECHOED) cuts.push({ from: start - before, to: end + after });
+    const before = longestKeyStartEndingAt(text, start, key, places);
+    const after = longestKeyEndStartingAt(text, end, key, places);
+    if (before + after >= MIN_ECHOED) spans.push({ from: start - before, to: end + after });
   }
-  if (cuts.length === 0) return text;
+  return spans;
+}
+
+/**
+ * Where each character occurs in the key, last place first. A plan holds thousands of `…`
+ * (shortened hashes): trying only the lengths that the character next to the mask allows keeps
+ * each mask to a few comparisons instead of one per length of the key.
+ */
+function placesByCharacter(key: string): Map<number, number[]> {
+  const places = new Map<number, number[]>();
+  for (let at = key.length - 1; at >= 0; at--) {
+    const code = key.charCodeAt(at);
+    const list = places.get(code);
+    if (list) list.push(at);
+    else places.set(code, [at]);
+  }
+  return places;
+}
+
+/** A start of the key of `length` characters ends with key[length - 1]: the character before `end`. */
+function longestKeyStartEndingAt(
+  text: string,
+  end: number,
+  key: string,
+  places: Map<number, number[]>,
+): number {
+  if (end === 0) return 0;
+  for (const at of places.get(text.charCodeAt(end - 1)) ?? []) {
+    const length = at + 1;
+    if (length < key.length && length <= end && text.startsWith(key.slice(0, length), end - length)) {
+      return length;
+    }
+  }
+  return 0;
+}
+
+/** An end of the key of `length` characters starts with key[key.length - length]: the one at `start`. */
+function longestKeyEndStartingAt(
+  text: string,
+  start: number,
+  key: string,
+  places: Map<number, number[]>,
+): number {
+  if (start >= text.length) return 0;
+  const list = places.get(text.charCodeAt(start)) ?? [];
+  // Longest first: the earliest place in the key; `places` lists the last place first.
+  for (let index = list.length - 1; index >= 0; index--) {
+    const length = key.length - (list[index] as number);
+    if (length < key.length && start + length <= text.length && text.startsWith(key.slice(-length), start)) {
+      return length;
+    }
+  }
+  return 0;
+}
+
+/** `text` with each span replaced by one REDACTED; spans that overlap or touch become one. */
+function cutSpans(text: string, spans: readonly Span[]): string {
+  if (spans.length === 0) return text;
   let out = '';
   let at = 0;
-  for (const cut of cuts) {
-    if (cut.from < at) continue;
-    out += text.slice(at, cut.from) + REDACTED;
-    at = cut.to;
+  for (const span of mergeSpans(spans)) {
+    out += text.slice(at, span.from) + REDACTED;
+    at = span.to;
   }
   return out + text.slice(at);
-}
-
-function longestKeyStartEndingAt(text: string, end: number, key: string): number {
-  for (let length = Math.min(end, key.length - 1); length > 0; length--) {
-    if (text.startsWith(key.slice(0, length), end - length)) return length;
-  }
-  return 0;
-}
-
-function longestKeyEndStartingAt(text: string, start: number, key: string): number {
-  for (let length = Math.min(text.length - start, key.length - 1); length > 0; length--) {
-    if (text.startsWith(key.slice(key.length - length), start)) return length;
-  }
-  return 0;
 }

@@ -13,7 +13,10 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   client: OpenAI;
-  /** The base URL in use, for messages (never holds the key, nor credentials). */
+  /**
+   * The base URL in use, for messages: without user info, query string and fragment (see
+   * endpointForMessages), and never the key.
+   */
   endpoint: string;
   apiKey: string;
 }
@@ -42,34 +45,59 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     organization: options.env.OPENAI_ORG_ID ?? null,
     project: options.env.OPENAI_PROJECT_ID ?? null,
   });
-  return { client, endpoint: redactSecrets(client.baseURL, apiKey), apiKey };
+  return { client, endpoint: redactSecrets(endpointForMessages(client.baseURL), apiKey), apiKey };
+}
+
+/**
+ * A URL as messages show it: scheme, host, port and path. The query string and the fragment may
+ * carry a token (a gateway's `?api-key=…`) and the user name and password are credentials, so none
+ * of them is shown. A bare `/` path is left out (`http://127.0.0.1:4010`).
+ */
+function endpointForMessages(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '(the configured base URL)';
+  }
+  const path = parsed.pathname === '/' ? '' : parsed.pathname;
+  const credentials = parsed.username || parsed.password ? '[redacted]@' : '';
+  return `${parsed.protocol}//${credentials}${parsed.host}${path}`;
 }
 
 /**
  * A base URL must be an http(s) URL without a user name or password: fetch refuses to send a
  * request to a URL with credentials, so such a URL would fail every call, after retries, and
- * the API is authenticated by the key alone. The message never shows the credentials.
+ * the API is authenticated by the key alone. The messages name the setting and never echo its
+ * value (it may be a token pasted into the wrong variable), except for a URL with credentials,
+ * shown as endpointForMessages shows it.
  */
 function checkBaseUrl(baseUrl: string, source: '--base-url' | 'OPENAI_BASE_URL'): void {
-  // Without a scheme the text is no URL, but an `@` in it may still end a password.
-  const shown = redactSecrets(baseUrl, { urls: [baseUrl] }).replace(/^[^/]*@/, '[redacted]@');
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new AssistantsError('BASE_URL_INVALID', `${source} is not a URL: ${shown}`, {
-      hint: 'give the full URL of the API, such as https://api.openai.com/v1 or http://127.0.0.1:4010/v1',
-    });
+    throw new AssistantsError(
+      'BASE_URL_INVALID',
+      `${source} is not a URL (its value is not shown: it may hold a secret)`,
+      {
+        hint: 'give the full URL of the API, such as https://api.openai.com/v1 or http://127.0.0.1:4010/v1',
+      },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AssistantsError('BASE_URL_INVALID', `${source} must start with http:// or https://: ${shown}`, {
-      hint: 'give the full URL of the API, such as https://api.openai.com/v1',
-    });
+    throw new AssistantsError(
+      'BASE_URL_INVALID',
+      `${source} must start with http:// or https:// (its value is not shown: it may hold a secret)`,
+      {
+        hint: 'give the full URL of the API, such as https://api.openai.com/v1',
+      },
+    );
   }
   if (url.username || url.password) {
     throw new AssistantsError(
       'BASE_URL_INVALID',
-      `${source} holds a user name or password (${shown}); requests cannot be sent to a URL with credentials`,
+      `${source} holds a user name or password (${endpointForMessages(baseUrl)}); requests cannot be sent to a URL with credentials`,
       {
         hint: `remove the \`user:password@\` part from ${source}; the API is authenticated by OPENAI_API_KEY alone`,
       },

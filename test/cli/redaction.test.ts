@@ -3,7 +3,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
-import { sampleState, stateText } from '../helpers/state-fixtures.js';
+import { sampleResources, sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
 /** A key of no known shape (not `sk-…`), so only its value can tell it apart in a message. */
@@ -39,6 +39,25 @@ async function stackWithState(): Promise<string> {
     `,
     'notes.md': '# notes\n',
     '.assistants/state.json': stateText(sampleState()),
+  });
+}
+
+/**
+ * A stack whose state holds one file only: plan then reads one list, and waits for all its
+ * retries before it fails, so no request of one test is still on its way during the next.
+ */
+async function stackWithFileOnly(): Promise<string> {
+  const file = sampleResources()['file.handbook'];
+  if (!file) throw new Error('fixture');
+  return workspace({
+    'assistants.yaml': yaml`
+      version: 1
+      stack: support
+      files:
+        notes: { path: notes.md }
+    `,
+    'notes.md': '# notes\n',
+    '.assistants/state.json': stateText(sampleState({ resources: { 'file.handbook': file } })),
   });
 }
 
@@ -101,12 +120,123 @@ describe('no output shows the credentials of a base URL', () => {
   });
 });
 
+describe('no output shows the query string or fragment of a base URL', () => {
+  /** A token a proxy or gateway takes in the query string (as some Azure setups do). */
+  const TOKEN = 'Passw0rdXYZ123';
+
+  it('API_UNREACHABLE names the endpoint without them, from --base-url and OPENAI_BASE_URL, in text and JSON, with and without --debug', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const dir = await stackWithFileOnly();
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/v1?api-key=${TOKEN}&x=${encodeURIComponent(`${TOKEN}/Zz9`)}#${TOKEN}-fragment`;
+    // Each run waits for the SDK's retries (about 1.5 s): the settings take turns over the modes.
+    for (const [index, mode] of MODES.entries()) {
+      const [setting, flags, env] =
+        index % 2 === 0
+          ? (['--base-url', ['--base-url', url], {}] as const)
+          : (['OPENAI_BASE_URL', [], { OPENAI_BASE_URL: url }] as const);
+      const debug = mode.includes('--debug') ? ['--debug'] : [];
+      const json = mode.includes('--json') ? ['--json'] : [];
+      const run = await runInProcess([...debug, ...flags, 'plan', ...json], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: KEY, ...env },
+      });
+      const label = `${setting} ${mode.join(' ')}`;
+      const output = run.stdout + run.stderr;
+      expect(run.code, label).toBe(1);
+      expect(output, label).toContain('API_UNREACHABLE');
+      expect(output, label).toContain(`cannot reach the API at http://127.0.0.1:${port}/v1 (`);
+      expect(output, label).not.toContain(TOKEN);
+      expect(output, label).not.toContain('api-key=');
+      expect(output, label).not.toContain('fragment');
+      expect(leaks(output), label).toEqual([]);
+    }
+  });
+
+  it('the values of its query parameters are taken out wherever they appear', async () => {
+    const dir = await stackWithState();
+    // The SDK appends each path after the query string, so every request goes to /v1.
+    nock(NOCK_ORIGIN)
+      .persist()
+      .get('/v1')
+      .query(true)
+      .reply(400, {
+        error: {
+          message: `gateway refused token ${TOKEN} for this route`,
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      });
+    for (const mode of MODES) {
+      const debug = mode.includes('--debug') ? ['--debug'] : [];
+      const json = mode.includes('--json') ? ['--json'] : [];
+      const run = await runInProcess(
+        [...debug, 'plan', ...json, '--base-url', `${NOCK_BASE_URL}?token=${TOKEN}`],
+        {
+          cwd: dir,
+          env: { OPENAI_API_KEY: KEY },
+        },
+      );
+      const label = mode.join(' ');
+      expect(run.code, label).toBe(1);
+      expect(run.stdout + run.stderr, label).toContain('gateway refused token [redacted] for this route');
+      expect(run.stdout + run.stderr, label).not.toContain(TOKEN);
+    }
+    expect(unmatched).toEqual([]);
+  });
+});
+
+describe('a base URL that is no http(s) URL is never echoed', () => {
+  const TOKEN = 'Passw0rdXYZ123';
+
+  it('names the setting and what is wrong, in text and JSON, with and without --debug', async () => {
+    const dir = await stackWithState();
+    const values = [
+      TOKEN,
+      `javascript:alert('${TOKEN}')`,
+      `${TOKEN}:rest`,
+      `ftp://${TOKEN}.example/v1`,
+      `127.0.0.1:4010/v1?key=${TOKEN}`,
+      `//${TOKEN}@127.0.0.1/v1`,
+    ];
+    for (const value of values) {
+      for (const mode of MODES) {
+        for (const [setting, flags, env] of [
+          ['--base-url', ['--base-url', value], {}],
+          ['OPENAI_BASE_URL', [], { OPENAI_BASE_URL: value }],
+        ] as const) {
+          const debug = mode.includes('--debug') ? ['--debug'] : [];
+          const json = mode.includes('--json') ? ['--json'] : [];
+          const run = await runInProcess([...debug, ...flags, 'plan', ...json], {
+            cwd: dir,
+            env: { OPENAI_API_KEY: KEY, ...env },
+          });
+          const label = `${setting}=${value} ${mode.join(' ')}`;
+          const output = run.stdout + run.stderr;
+          expect(run.code, label).toBe(1);
+          expect(output, label).toContain('BASE_URL_INVALID');
+          expect(output, label).toMatch(
+            new RegExp(`${setting} (is not a URL|must start with http:// or https://)`),
+          );
+          expect(output, label).not.toContain(TOKEN);
+          expect(output, label).not.toContain('javascript');
+        }
+      }
+    }
+    expect(unmatched).toEqual([]);
+  });
+});
+
 describe('no output shows the key a server echoes back', () => {
   const echoes = [
     `Incorrect API key provided: ${KEY.slice(0, 9)}*********${KEY.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
     `API key ${KEY.slice(0, 4)}****${KEY.slice(-4)} is not valid for this project`,
     `API key '${KEY.slice(0, 7)}…${KEY.slice(-5)}' is not valid`,
     `API key ${KEY} is not valid`,
+    // Quoted as a plain prefix, with no mask, or a piece of the middle: 8 characters are enough.
+    `Incorrect API key provided: ${KEY.slice(0, 18)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    `API key is not valid: it contains "${KEY.slice(9, 17)}"`,
   ];
 
   it('in a refresh (plan), in text and JSON, with and without --debug', async () => {

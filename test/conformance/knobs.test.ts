@@ -164,6 +164,90 @@ describe('sunset and control API', () => {
   });
 });
 
+describe('the control API keeps the emulator sound', () => {
+  /** A control POST with its status and error envelope (if any). */
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${fx.origin}/_emulator/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as { error?: Record<string, unknown> } & Record<string, unknown>;
+    return { status: response.status, body: json };
+  };
+  const HUNDRED_YEARS = 100 * 365 * 86_400;
+
+  it('refuses a clock move past 100 years ahead (1e308 made every later created_at null), and keeps dates valid', async () => {
+    fx = await startFixture();
+    for (const seconds of [1e308, HUNDRED_YEARS + 1]) {
+      const refused = await post('clock', { advance_seconds: seconds });
+      expect(refused.status, String(seconds)).toBe(400);
+      expect(refused.body.error, String(seconds)).toMatchObject({
+        type: 'invalid_request_error',
+        param: 'advance_seconds',
+        code: 'invalid_value',
+      });
+      expect(refused.body.error?.message).toContain('100 years');
+    }
+    expect((await post('clock', { advance_seconds: 0 })).body).toMatchObject({ offset_seconds: 0 });
+    // The bound is on the total: 99 years and then 2 more is refused, and changes nothing.
+    const moved = await post('clock', { advance_seconds: HUNDRED_YEARS - 365 * 86_400 });
+    expect(moved.status).toBe(200);
+    expect(Number.isInteger(moved.body.now)).toBe(true);
+    const beyond = await post('clock', { advance_seconds: 2 * 365 * 86_400 });
+    expect(beyond).toMatchObject({ status: 400, body: { error: { param: 'advance_seconds' } } });
+    expect(beyond.body.error?.message).toContain(`can move ${365 * 86_400} seconds more`);
+    expect((await post('clock', { advance_seconds: 0 })).body.offset_seconds).toBe(
+      HUNDRED_YEARS - 365 * 86_400,
+    );
+    // Objects made now carry a real date, 99 years ahead (the checker validates them against the spec).
+    const store = await fx.client.vectorStores.create({ name: 'future' });
+    expect(Number.isInteger(store.created_at)).toBe(true);
+    expect(store.created_at).toBeGreaterThanOrEqual(
+      Math.floor(Date.now() / 1000) + HUNDRED_YEARS - 366 * 86_400,
+    );
+    expect(new Date(store.created_at * 1000).getUTCFullYear()).toBeGreaterThan(2100);
+  });
+
+  it('refuses numeric knobs out of range with a 400 naming the knob, and changes none', async () => {
+    fx = await startFixture();
+    const before = await fx.control('config');
+    const cases: [string, number][] = [
+      ['rate_limit_per_min', 1e308],
+      ['rate_limit_per_min', 1_000_001],
+      ['rate_limit_per_min', -1],
+      ['rate_limit_per_min', 1.5],
+      ['latency_ms', 1e308],
+      ['latency_ms', -1],
+      ['index_delay_ms', 1e308],
+      ['index_delay_per_mb_ms', 1e308],
+      ['fault_rate', 1e308],
+      ['fault_rate', 1.01],
+      ['fault_rate', -0.1],
+      ['seed', 1e308],
+      ['seed', -1],
+    ];
+    for (const [knob, value] of cases) {
+      const refused = await post('config', { [knob]: value });
+      const label = `${knob}: ${value}`;
+      expect(refused.status, label).toBe(400);
+      expect(refused.body.error, label).toMatchObject({
+        type: 'invalid_request_error',
+        param: knob,
+        code: 'invalid_value',
+      });
+      expect(refused.body.error?.message, label).toContain(knob);
+    }
+    expect(await fx.control('config')).toEqual(before);
+    // The highest rate limit still writes whole numbers in the headers.
+    expect((await post('config', { rate_limit_per_min: 1_000_000 })).status).toBe(200);
+    const response = await fx.raw('GET', '/files');
+    for (const header of ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests']) {
+      expect(response.headers.get(header), header).toMatch(/^\d+$/);
+    }
+  });
+});
+
 describe('coverage', () => {
   it('serves all 26 operations, and every response matches the spec', async () => {
     fx = await startFixture();

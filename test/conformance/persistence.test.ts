@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,32 @@ describe('--data DIR', () => {
     expect([store.id, assistant.id, file.id]).not.toContain(next.id);
     const pages = await second.client.vectorStores.list({ order: 'asc' });
     expect(pages.data.map((s) => s.id)).toEqual([store.id, next.id]);
+  });
+
+  it('a saved clock offset out of bounds is brought within 100 years, so dates stay valid', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'emulator-clock-'));
+    const hundredYears = 100 * 365 * 86_400;
+    for (const [saved, expected] of [
+      [1e300, hundredYears],
+      [-5, 0],
+      ['soon', 0],
+    ] as const) {
+      const first = await startFixture({ dataDir });
+      await first.close();
+      const path = join(dataDir, 'state.json');
+      const snapshot = JSON.parse(await readFile(path, 'utf8'));
+      await writeFile(path, JSON.stringify({ ...snapshot, clock_offset_seconds: saved }));
+      const second = await startFixture({ dataDir });
+      fixtures.push(second);
+      expect((await second.control('clock', { advance_seconds: 0 })).offset_seconds, String(saved)).toBe(
+        expected,
+      );
+      const store = await second.client.vectorStores.create({ name: 'dated' });
+      expect(Number.isInteger(store.created_at), String(saved)).toBe(true);
+      await second.close();
+      fixtures.pop();
+      expect(second.checker.failures()).toEqual([]);
+    }
   });
 
   it('without --data, file contents live in a temp folder that close removes', async () => {

@@ -38,6 +38,31 @@ describe('redactSecrets: the configured key', () => {
     );
   });
 
+  it('removes any run of 8 or more characters of the key, quoted with no mask, in data output too', () => {
+    const text = `Incorrect API key provided: ${KEY.slice(0, 18)}. Or was it "${KEY.slice(12, 20)}"?`;
+    for (const shapes of [true, false]) {
+      expect(redactSecrets(text, { apiKey: KEY }, { shapes })).toBe(
+        'Incorrect API key provided: [redacted]. Or was it "[redacted]"?',
+      );
+    }
+    // Seven characters are not a run: `my-proj` stays in a sentence about it.
+    expect(redactSecrets(`see ${KEY.slice(0, 7)} docs`, { apiKey: KEY })).toBe(`see ${KEY.slice(0, 7)} docs`);
+  });
+
+  it('keeps one [redacted] for a masked echo whose start is also a run', () => {
+    const echo = `key ${KEY.slice(0, 12)}*****${KEY.slice(-3)} refused`;
+    expect(redactSecrets(echo, { apiKey: KEY })).toBe('key [redacted] refused');
+  });
+
+  it('keeps the public prefix of an OpenAI key, which every key shares', () => {
+    const key = 'sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34';
+    const text = 'project keys start with sk-proj- and service accounts with sk-svcacct-';
+    expect(redactSecrets(text, { apiKey: key }, { shapes: false })).toBe(text);
+    expect(redactSecrets(`bad key ${key.slice(0, 14)}`, { apiKey: key }, { shapes: false })).toBe(
+      'bad key [redacted]',
+    );
+  });
+
   it('leaves masks that keep too little of the key, or none of it, alone', () => {
     const text = 'sha256: "98ea6e4f216f…", note: ** bold ** and ... trailing';
     expect(redactSecrets(text, { apiKey: KEY })).toBe(text);
@@ -85,6 +110,27 @@ describe('redactSecrets: URL credentials', () => {
     expect(out).toBe('proxy said [redacted] is wrong; also [redacted]');
   });
 
+  it('removes the query parameter values and the fragment of a configured URL, as written or decoded', () => {
+    const url =
+      'https://gw.example/v1?api-key=Passw0rdXYZ123&sig=a%2Bb%2Fc%3D%3D99&ver=1&OnlyAName123#tok=Frag-Secret-1';
+    const text = [
+      'gateway: api-key=Passw0rdXYZ123 refused',
+      'signature a+b/c==99 or a%2Bb%2Fc%3D%3D99',
+      'flag OnlyAName123, fragment Frag-Secret-1',
+      'short values stay: ver=1',
+    ].join('\n');
+    for (const shapes of [true, false]) {
+      expect(redactSecrets(text, { urls: [url] }, { shapes })).toBe(
+        [
+          'gateway: api-key=[redacted] refused',
+          'signature [redacted] or [redacted]',
+          'flag [redacted], fragment [redacted]',
+          'short values stay: ver=1',
+        ].join('\n'),
+      );
+    }
+  });
+
   it('leaves URLs without credentials and e-mail addresses alone', () => {
     const text =
       'see https://platform.openai.com/account/api-keys or mail ops@example.com, at http://127.0.0.1:9/v1';
@@ -92,7 +138,9 @@ describe('redactSecrets: URL credentials', () => {
   });
 
   it('is idempotent', () => {
-    const once = redactSecrets(`http://a:bcdefgh@x/v1 ${KEY} sk-proj-ab****yz`, { apiKey: KEY });
+    const once = redactSecrets(`http://a:bcdefgh@x/v1 ${KEY} sk-proj-ab****yz ${KEY.slice(3, 15)}`, {
+      apiKey: KEY,
+    });
     expect(redactSecrets(once, { apiKey: KEY })).toBe(once);
   });
 });
