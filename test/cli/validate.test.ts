@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -182,6 +182,75 @@ describe('assistants validate on hostile manifests', () => {
     for (const run of [text, json]) {
       expect(run.stdout + run.stderr).not.toContain(CANARY);
       expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+  });
+
+  /** A folder outside every workspace: a dotenv-like file and a folder of manifests, all canaries. */
+  const outsideStack = async () => {
+    const dir = await realpath(await mkdtemp(path.join(tmpdir(), 'assistants-iac-outside-')));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(path.join(dir, 'dotenv'), `AWS_SECRET_ACCESS_KEY=${CANARY}\nOTHER=x\n`);
+    await mkdir(path.join(dir, 'stack'));
+    await writeFile(path.join(dir, 'stack', 'a.yaml'), `version: 1\n${CANARY}: leaked\n`);
+    return dir;
+  };
+
+  it.each([
+    ['assistants.yaml', [] as string[], 'dotenv'],
+    ['-f stack', ['-f', 'stack'], 'stack'],
+  ])(
+    'a manifest root in the working folder that is a link leading outside (%s): refused, never read (validate and plan)',
+    async (_, args, target) => {
+      const out = await outsideStack();
+      const name = args.length > 0 ? 'stack' : 'assistants.yaml';
+      // The link is made last, and nothing is written through it.
+      const dir = await workspace({ [name]: { symlink: path.join(out, target) } });
+      const { text, json } = await both(args, dir);
+      const plan = await runInProcess(['plan', '--refresh=false', ...args], { cwd: dir });
+      expect(text.code).toBe(1);
+      expect(text.stderr).toBe(
+        [
+          `error[PATH_OUTSIDE_ROOT]: manifest path "${name}" is a link that leads outside the working folder; it was not read`,
+          '  = hint: a path inside the working folder must stay inside it after links are followed: pass the path the link leads to with -f if it is meant to be read, or --allow-outside-root',
+          '',
+          'Validation failed: 1 error, 0 warnings in 0 manifest files.',
+          '',
+        ].join('\n'),
+      );
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout).diagnostics).toEqual([
+        expect.objectContaining({ code: 'PATH_OUTSIDE_ROOT', file: null }),
+      ]);
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain(`error[PATH_OUTSIDE_ROOT]: manifest path "${name}" is a link`);
+      for (const run of [text, json, plan]) {
+        expect(run.stdout + run.stderr).not.toContain(CANARY);
+        expect(run.stdout + run.stderr).not.toContain(out);
+      }
+    },
+  );
+
+  it("a manifest path written outside the working folder, or --allow-outside-root, is the user's choice: read as given", async () => {
+    const out = await outsideStack();
+    const dir = await workspace({ stack: { symlink: path.join(out, 'stack') } });
+    const written = await runInProcess(['validate', '-f', path.join(out, 'stack')], { cwd: dir });
+    const allowed = await runInProcess(['validate', '-f', 'stack', '--allow-outside-root'], { cwd: dir });
+    for (const run of [written, allowed]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`error[UNKNOWN_KEY]: unknown key "${CANARY}" at the top level`);
+    }
+  });
+
+  it('a link in the working folder that leads to a manifest inside it is read', async () => {
+    const dir = await workspace({
+      'real/a.yaml': 'version: 1\n',
+      stack: { symlink: 'real' },
+      'assistants.yaml': { symlink: 'real/a.yaml' },
+    });
+    for (const args of [[], ['-f', 'stack']]) {
+      const run = await runInProcess(['validate', ...args], { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
     }
   });
 
