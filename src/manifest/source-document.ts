@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, ErrorCode, SourceLocation } from '../errors/index.js';
 import type { ManifestFile } from './manifest-files.js';
+import { checkYamlBudget, MAX_YAML_DOCUMENTS, MAX_YAML_VALUES, type YamlBudget } from './yaml-budget.js';
 import { checkYamlShape, MAX_ALIAS_VALUES, MAX_DEPTH } from './yaml-shape.js';
 
 /** A path into a manifest value: keys of mappings and indexes of sequences. */
@@ -156,7 +157,9 @@ function pairsByKey(map: YAMLMap): Map<string, Pair> {
 /** A mapping key as the plain value sees it: collection keys are stringified like yaml's toJS does. */
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
-  if (!isNode(key)) return undefined;
+  // An alias cannot be stringified on its own (its anchor is elsewhere): known at once, without
+  // the Error stringify would throw, as YAML that does not parse may hold hundreds of thousands.
+  if (!isNode(key) || isAlias(key)) return undefined;
   try {
     // The same text yaml's toJS makes of a collection key.
     return stringify(key, { flow: true }).trimEnd();
@@ -178,20 +181,25 @@ export function parseManifest(
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
   // A byte-order mark would shift every column of line 1 by one.
   const text = rawText.replace(/^\uFEFF/, '');
+  // The parser's time and memory grow with the values it builds: refuse before it builds any.
+  const budget = checkYamlBudget(text);
+  if (budget.exceeded) return { documents: [], diagnostics: [overBudget(file, text, budget.exceeded)] };
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    // Duplicate keys are found below, in one pass: yaml's own check compares every key with every
-    // other, which takes minutes on a large mapping.
-    uniqueKeys: false,
-    merge: true,
-    // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
-    // have no place in a manifest; unresolved, they are reported below.
-    resolveKnownTags: false,
-    // yaml would otherwise print its own warnings (e.g. about collection keys) to stderr.
-    logLevel: 'silent',
-  });
+  const parsed = withoutStackTraces(() =>
+    parseAllDocuments(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      // Duplicate keys are found below, in one pass: yaml's own check compares every key with every
+      // other, which takes minutes on a large mapping.
+      uniqueKeys: false,
+      merge: true,
+      // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
+      // have no place in a manifest; unresolved, they are reported below.
+      resolveKnownTags: false,
+      // yaml would otherwise print its own warnings (e.g. about collection keys) to stderr.
+      logLevel: 'silent',
+    }),
+  );
   // parseAllDocuments returns an EmptyStream (an array-like with no documents) for empty input.
   const docs = Array.isArray(parsed) ? parsed : [];
   const documents: SourceDocument[] = [];
@@ -259,6 +267,50 @@ export function parseManifest(
 }
 
 /**
+ * Runs `parse` with stack traces off. yaml makes an Error for each problem it finds, and a broken
+ * file can hold hundreds of thousands: without a stack trace each costs a fraction of the time and
+ * memory. The parse is synchronous, so no other code runs while the limit is lowered.
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The located error for a file that passes a limit of checkYamlBudget, at the place it passes it. */
+function overBudget(
+  file: ManifestFile,
+  text: string,
+  exceeded: NonNullable<YamlBudget['exceeded']>,
+): Diagnostic {
+  // Lines end at \n, as the parser's line counter has them (a \r before it is not shown).
+  const lineStart = text.lastIndexOf('\n', exceeded.offset - 1) + 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+  const lineEnd = text.indexOf('\n', lineStart);
+  const excerpt = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).replace(/\r$/, '');
+  return {
+    severity: 'error',
+    code: 'YAML_TOO_MANY_VALUES',
+    message:
+      exceeded.limit === 'values'
+        ? `${file.displayPath} holds more than ${MAX_YAML_VALUES.toLocaleString('en-US')} YAML values (counted before it is parsed, up to here); it was not read further`
+        : `${file.displayPath} holds more than ${MAX_YAML_DOCUMENTS.toLocaleString('en-US')} YAML documents; it was not read further`,
+    hint: 'split the manifests into several files (each has its own limit), or keep data that is not a manifest out of the folder given with -f',
+    location: {
+      file: file.displayPath,
+      line,
+      column: exceeded.offset - lineStart + 1,
+    },
+    excerpt,
+  };
+}
+
+/**
  * The names a document defines (the keys of each top-level mapping), read from its nodes without
  * expanding any alias: what a document too broken to read still lends to the merge.
  */
@@ -287,6 +339,8 @@ function reportKeyClashes(
   let clashes = 0;
   visit(doc, {
     Map(_, map) {
+      // A single pair cannot clash (and YAML that does not parse makes many of them).
+      if (map.items.length < 2) return;
       const seen = new Set<string>();
       for (const pair of map.items) {
         // Merge keys (`<<`) are not data keys: yaml reads them as a symbol and merges them.

@@ -19,13 +19,25 @@ import { parseManifest } from './source-document.js';
  */
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Findings of each severity that validation reports: the first ones in file order, then one
+ * TOO_MANY_DIAGNOSTICS that counts the rest. A broken generated file can hold hundreds of
+ * thousands of problems; printing them all would take longer than reading the file.
+ */
+export const MAX_REPORTED = 1_000;
+
 export type { ValidateOptions } from './rules/context.js';
 
-/** The outcome of validation: the desired model when there is no error, and every finding. */
+/**
+ * The outcome of validation: the desired model when there is no error, and the findings (at most
+ * MAX_REPORTED of each severity, see there).
+ */
 export interface ValidationResult {
   value?: Desired;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** How many errors and warnings were found in all, when more were found than are listed. */
+  total?: { errors: number; warnings: number };
   /** The manifest files that were read, as displayed. */
   manifests: string[];
 }
@@ -73,10 +85,32 @@ export async function validateManifests(
   const disk = await checkDisk(ctx);
 
   const manifests = found.files.map((f) => f.displayPath);
-  const errors = diagnostics.filter((d) => d.severity === 'error').sort(compareDiagnostics);
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').sort(compareDiagnostics);
-  if (errors.length > 0 || found.files.length === 0) return { errors, warnings, manifests };
-  return { value: buildDesired(merged, disk, manifests), errors, warnings, manifests };
+  const allErrors = diagnostics.filter((d) => d.severity === 'error');
+  const allWarnings = diagnostics.filter((d) => d.severity === 'warning');
+  const errors = firstReported(allErrors, 'error');
+  const warnings = firstReported(allWarnings, 'warning');
+  const total =
+    allErrors.length > MAX_REPORTED || allWarnings.length > MAX_REPORTED
+      ? { total: { errors: allErrors.length, warnings: allWarnings.length } }
+      : {};
+  if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
+  return { value: buildDesired(merged, disk, manifests), errors, warnings, ...total, manifests };
+}
+
+/** The first MAX_REPORTED findings in file order, and a count of the rest when there are more. */
+function firstReported(found: Diagnostic[], severity: Diagnostic['severity']): Diagnostic[] {
+  const sorted = found.sort(compareDiagnostics);
+  if (sorted.length <= MAX_REPORTED) return sorted;
+  const more = sorted.length - MAX_REPORTED;
+  return [
+    ...sorted.slice(0, MAX_REPORTED),
+    {
+      severity,
+      code: 'TOO_MANY_DIAGNOSTICS',
+      message: `${more.toLocaleString('en-US')} more ${severity}s were found and are not shown; the first ${MAX_REPORTED.toLocaleString('en-US')} are`,
+      hint: 'fix the ones shown and validate again',
+    },
+  ];
 }
 
 /** The text of a manifest file, or undefined with the reason in `diagnostics`. */

@@ -304,6 +304,38 @@ describe('assistants validate on hostile manifests', () => {
     });
   });
 
+  it.each([
+    [
+      '250,000 glob members',
+      `version: 1\nvector_stores:\n  kb:\n    files:\n${Array.from({ length: 250_000 }, (_, i) => `      - glob: "d${i}/**/*.md"\n`).join('')}`,
+      // Each member counts 5 values (`- ` 2, `: ` 2, two quotes 1): the 100,000th passes the limit.
+      '100003:7 ',
+    ],
+    [
+      'a list of 3.9 million values',
+      `version: 1\nmetadata: [${Array(3_900_000).fill('1').join(',')}]\n`,
+      '2:',
+    ],
+  ])(
+    'a manifest under 8 MB that would exhaust memory (%s) is refused before it is parsed',
+    { timeout: 30_000 },
+    async (_, text, at) => {
+      const dir = await workspace({ 'assistants.yaml': text });
+      const { text: run, json } = await both([], dir);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`assistants.yaml:${at}`);
+      expect(run.stderr).toContain(
+        'error[YAML_TOO_MANY_VALUES]: assistants.yaml holds more than 500,000 YAML values (counted before it is parsed, up to here); it was not read further',
+      );
+      expect(run.stderr).toMatch(/\nValidation failed: 1 error, 0 warnings in 1 manifest file\.\n$/);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([
+        'YAML_TOO_MANY_VALUES',
+      ]);
+      for (const r of [run, json]) expect(r.stdout + r.stderr).not.toMatch(STACK);
+    },
+  );
+
   it('a self-referencing alias: a located YAML_ALIAS error, exit 1, no INTERNAL and no stack trace', async () => {
     const dir = await workspace({ 'assistants.yaml': 'version: 1\nmetadata: &a {b: *a}\n' });
     const { text, json } = await both([], dir);

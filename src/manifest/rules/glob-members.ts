@@ -10,6 +10,7 @@ import type { SourceDocument, ValuePath } from '../source-document.js';
 import type { RuleContext } from './context.js';
 import type { DiskFacts } from './disk.js';
 import { listed } from './listed.js';
+import { checkStoreSizes, MAX_STORE_MEMBERS, tooManyGlobs } from './member-limits.js';
 
 /** A file matched by a glob member, and the file name it goes by. */
 export interface GlobMatch {
@@ -33,6 +34,8 @@ interface Reached {
  * by the path without links if a glob reached it so, else by the first of its paths in sorted
  * order; in every store and glob that reaches it. A match also declared under `files:` goes by its
  * declared name; a derived name that another file already has is an error at the later member.
+ * More than MAX_GLOB_MEMBERS glob members is an error and none is expanded; a store with more than
+ * MAX_STORE_MEMBERS members, or a glob matching more, is an error.
  */
 export async function expandGlobMembers(
   ctx: RuleContext,
@@ -41,6 +44,7 @@ export async function expandGlobMembers(
   resolverFor: (root: string) => PathResolver,
 ): Promise<void> {
   const { merged, report } = ctx;
+  if (tooManyGlobs(ctx)) return;
   const reachedBy = new Map<string, Map<number, Reached[]>>();
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, Reached[]>();
@@ -116,6 +120,7 @@ export async function expandGlobMembers(
       byIndex.set(index, kept);
     }
   }
+  checkStoreSizes(ctx, facts);
 }
 
 /**
@@ -213,6 +218,18 @@ async function expandGlob(
         'INVALID_VALUE',
         `glob "${pattern}" follows more than ${MAX_FOLDER_LINKS} folder links; it was not expanded`,
         { hint: 'narrow the glob, or replace the links by the folders themselves' },
+      ),
+    );
+    return undefined;
+  }
+  if (walk.files.length > MAX_STORE_MEMBERS) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'TOO_MANY_MEMBERS',
+        `glob "${pattern}" matches ${walk.files.length.toLocaleString('en-US')} files; a store may have at most ${MAX_STORE_MEMBERS.toLocaleString('en-US')} members`,
+        { hint: 'narrow the glob, or split the files among several stores' },
       ),
     );
     return undefined;
