@@ -49,7 +49,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
   TOO_MANY_MEMBERS:
-    'more glob members than one run expands (1,000), or more members in one vector store than it may have (200,000)',
+    'more glob members (1,000) or folder entries read by globs (1,000,000) than one run handles, or more members in one vector store than it may have (200,000)',
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
   LINK_LOOP: 'a link that loops, or (a warning) a folder link a glob does not follow because it leads back',
   DUPLICATE_FILE: 'two entries under files: name the same file on disk with the same purpose',

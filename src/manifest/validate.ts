@@ -97,13 +97,25 @@ export async function validateManifests(
   return { value: buildDesired(merged, disk, manifests), errors, warnings, ...total, manifests };
 }
 
-/** The first MAX_REPORTED findings in file order, and a count of the rest when there are more. */
+/** Findings that say a limit stopped the run short: listed whatever comes before them. */
+const LIMITS_REACHED: ReadonlySet<Diagnostic['code']> = new Set([
+  'MANIFEST_TOO_LARGE',
+  'YAML_TOO_MANY_VALUES',
+  'TOO_MANY_MEMBERS',
+]);
+
+/**
+ * The first MAX_REPORTED findings in file order (those that say a limit was reached among them
+ * whatever their place), and a count of the rest when there are more.
+ */
 function firstReported(found: Diagnostic[], severity: Diagnostic['severity']): Diagnostic[] {
   const sorted = found.sort(compareDiagnostics);
   if (sorted.length <= MAX_REPORTED) return sorted;
+  const limits = sorted.filter((d) => LIMITS_REACHED.has(d.code)).slice(0, MAX_REPORTED);
+  const others = sorted.filter((d) => !LIMITS_REACHED.has(d.code)).slice(0, MAX_REPORTED - limits.length);
   const more = sorted.length - MAX_REPORTED;
   return [
-    ...sorted.slice(0, MAX_REPORTED),
+    ...[...limits, ...others].sort(compareDiagnostics),
     {
       severity,
       code: 'TOO_MANY_DIAGNOSTICS',

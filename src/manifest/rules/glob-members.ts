@@ -1,10 +1,23 @@
 import path from 'node:path';
 import { isDynamicPattern } from 'tinyglobby';
 import type { SourceLocation } from '../../errors/index.js';
-import { MAX_FOLDER_LINKS, walkGlob } from '../confined-glob.js';
+import {
+  type GlobBudget,
+  globBudget,
+  MAX_FOLDER_LINKS,
+  MAX_GLOB_ENTRIES,
+  walkGlob,
+} from '../confined-glob.js';
 import { isInside, type PathResolver } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import { type FileFacts, inspectFile, isProblem, OUTSIDE_ROOT_HINT, toPosix } from '../file-inspect.js';
+import {
+  type FileFacts,
+  inspectFile,
+  isProblem,
+  OUTSIDE_ROOT_HINT,
+  type PathProblem,
+  toPosix,
+} from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import type { RuleContext } from './context.js';
@@ -34,7 +47,8 @@ interface Reached {
  * by the path without links if a glob reached it so, else by the first of its paths in sorted
  * order; in every store and glob that reaches it. A match also declared under `files:` goes by its
  * declared name; a derived name that another file already has is an error at the later member.
- * More than MAX_GLOB_MEMBERS glob members is an error and none is expanded; a store with more than
+ * More than MAX_GLOB_MEMBERS glob members is an error and none is expanded; globs that read more
+ * than MAX_GLOB_ENTRIES folder entries in all are an error (once); a store with more than
  * MAX_STORE_MEMBERS members, or a glob matching more, is an error.
  */
 export async function expandGlobMembers(
@@ -45,18 +59,27 @@ export async function expandGlobMembers(
 ): Promise<void> {
   const { merged, report } = ctx;
   if (tooManyGlobs(ctx)) return;
+  const run: GlobRun = { budget: globBudget(), budgetReported: false, inspected: new Map() };
   const reachedBy = new Map<string, Map<number, Reached[]>>();
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, Reached[]>();
     reachedBy.set(store.name, byIndex);
-    await Promise.all(
-      (store.value.files ?? []).map(async (member, index) => {
-        if (typeof member !== 'object' || !('glob' in member)) return;
-        const at = [...store.path, 'files', index, 'glob'];
-        const reached = await expandGlob(store.doc, at, member.glob, resolverFor(store.doc.file.root), ctx);
-        if (reached) byIndex.set(index, reached);
-      }),
-    );
+    // One glob at a time, in manifest order: which glob spends the run's budget is the same
+    // in every run.
+    const members = store.value.files ?? [];
+    for (const [index, member] of members.entries()) {
+      if (typeof member !== 'object' || !('glob' in member)) continue;
+      const at = [...store.path, 'files', index, 'glob'];
+      const reached = await expandGlob(
+        store.doc,
+        at,
+        member.glob,
+        resolverFor(store.doc.file.root),
+        ctx,
+        run,
+      );
+      if (reached) byIndex.set(index, reached);
+    }
   }
 
   // The name each real file goes by, whichever glob reached it.
@@ -136,12 +159,22 @@ export function globPatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
+/** What the globs of one run share: what they may still read, and the files they inspected. */
+interface GlobRun {
+  budget: GlobBudget;
+  /** True once a glob has said that the budget is spent (the others stop without a word). */
+  budgetReported: boolean;
+  /** Inspections by manifest folder, root and matched path: globs that overlap stat each file once. */
+  inspected: Map<string, Promise<FileFacts | PathProblem>>;
+}
+
 async function expandGlob(
   doc: SourceDocument,
   at: ValuePath,
   pattern: string,
   resolver: PathResolver,
   ctx: RuleContext,
+  run: GlobRun,
 ): Promise<Reached[] | undefined> {
   const cwd = doc.dir;
   const { root } = resolver;
@@ -172,7 +205,7 @@ async function expandGlob(
   }
   let walk: Awaited<ReturnType<typeof walkGlob>>;
   try {
-    walk = await walkGlob(pattern, cwd, resolver);
+    walk = await walkGlob(pattern, cwd, resolver, run.budget);
   } catch (err) {
     ctx.report(
       diagnosticAt(
@@ -222,6 +255,22 @@ async function expandGlob(
     );
     return undefined;
   }
+  if (walk.exhausted) {
+    if (!run.budgetReported)
+      ctx.report(
+        diagnosticAt(
+          doc,
+          at,
+          'TOO_MANY_MEMBERS',
+          `glob "${pattern}" was not expanded: the globs of this run have read ${MAX_GLOB_ENTRIES.toLocaleString('en-US')} folder entries, as many as a run may read`,
+          {
+            hint: 'each glob walks the folders below where it starts: use fewer globs, or start them deeper ("docs/faq/**/*.md")',
+          },
+        ),
+      );
+    run.budgetReported = true;
+    return undefined;
+  }
   if (walk.files.length > MAX_STORE_MEMBERS) {
     ctx.report(
       diagnosticAt(
@@ -246,7 +295,9 @@ async function expandGlob(
   const results = await Promise.all(
     walk.files.sort().map(async (file) => ({
       file,
-      result: await inspectFile(file, shown(file), resolver),
+      result: await inspected(run, `${cwd}\0${root}\0${file}`, () =>
+        inspectFile(file, shown(file), resolver),
+      ),
     })),
   );
   const reached: Reached[] = [];
@@ -279,6 +330,20 @@ async function expandGlob(
     );
   }
   return reached;
+}
+
+/** The inspection cached under `key`, made by `inspect` the first time. */
+function inspected(
+  run: GlobRun,
+  key: string,
+  inspect: () => Promise<FileFacts | PathProblem>,
+): Promise<FileFacts | PathProblem> {
+  let result = run.inspected.get(key);
+  if (!result) {
+    result = inspect();
+    run.inspected.set(key, result);
+  }
+  return result;
 }
 
 /** The leading segments of a glob pattern that hold no wildcard: where a walk would start. */

@@ -113,6 +113,20 @@ describe('every manifest is validated or refused within bounds', () => {
     ]);
   });
 
+  it('globs that read more than 1,000,000 folder entries in all: an error at the glob that passes it, the rest not walked', {
+    timeout: 60_000,
+  }, async () => {
+    // 10 folders of 101 files: each glob below walks all 1,020 entries and matches one file.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1_010; i++) files[`docs/d${i % 10}/x${i}.md`] = '# X';
+    const globs = Array.from({ length: 999 }, (_, i) => `      - glob: "docs/**/x${i}.md"\n`).join('');
+    const result = await check(`version: 1\nvector_stores:\n  kb:\n    files:\n${globs}`, files);
+    // 980 walks read 999,600 entries; the 981st passes 1,000,000.
+    expect(result.errors.map(brief)).toEqual([
+      'assistants.yaml:985:15 TOO_MANY_MEMBERS glob "docs/**/x980.md" was not expanded: the globs of this run have read 1,000,000 folder entries, as many as a run may read',
+    ]);
+  });
+
   it('a store with more than 200,000 members is an error; findings past 1,000 are counted, not listed', {
     timeout: 60_000,
   }, async () => {
