@@ -113,6 +113,27 @@ describe('every manifest is validated or refused within bounds', () => {
     ]);
   });
 
+  it('a finding that says a limit was reached is listed even after the first 1,000', async () => {
+    const repeated = '      - a\n'.repeat(1_002);
+    const globs = Array.from({ length: 1_001 }, (_, i) => `      - glob: "d${i}/*.md"\n`).join('');
+    const result = await check(
+      `version: 1\nfiles:\n  a: { path: a.md }\nvector_stores:\n  kb:\n    files:\n${repeated}  more:\n    files:\n${globs}`,
+      { 'a.md': '# A' },
+    );
+    expect(result.total).toEqual({ errors: 1_002, warnings: 0 });
+    expect(result.errors.map((e) => e.code)).toEqual([
+      ...Array(999).fill('DUPLICATE_MEMBER'),
+      'TOO_MANY_MEMBERS',
+      'TOO_MANY_DIAGNOSTICS',
+    ]);
+    expect(result.errors[999]?.message).toBe(
+      'the manifests hold 1,001 glob members; at most 1,000 are expanded in one run, so none was',
+    );
+    expect(result.errors[1_000]?.message).toBe(
+      '2 more errors were found and are not shown; the first 1,000 are',
+    );
+  });
+
   it('globs that read more than 1,000,000 folder entries in all: an error at the glob that passes it, the rest not walked', {
     timeout: 60_000,
   }, async () => {
