@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: 'a referenced path does not exist',
   NOT_A_REGULAR_FILE: 'a referenced path is a folder or a special file',
   FILE_TOO_LARGE: 'a file is larger than the API accepts',
+  UNSUPPORTED_FILE_NAME:
+    'a file to upload whose name holds ", \\, CR or LF, which the upload cannot carry as written',
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
   TOO_MANY_MEMBERS:

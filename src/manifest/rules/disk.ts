@@ -9,6 +9,7 @@ import { type Entry, validEntries } from '../merge.js';
 import { readRegularText } from '../read-text.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import { codePointLength } from '../text-length.js';
+import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
 import type { RuleContext } from './context.js';
 import { checkCodeInterpreterFiles, checkStoreMembers } from './file-types.js';
 import { expandGlobMembers, type GlobMatch } from './glob-members.js';
@@ -24,7 +25,8 @@ export interface DiskFacts {
 /**
  * Everything that needs the file system: declared files and instruction files exist, are regular,
  * small enough and inside the root; globs match something; files attached to vector stores have a
- * type file_search reads; two entries under files: are not one file. Only lstat, readlink and stat
+ * type file_search reads; files to upload have names the upload carries as written (see
+ * unsendableName); two entries under files: are not one file. Only lstat, readlink and stat
  * touch referenced files, and, unless --allow-outside-root, only inside the root; only instruction
  * files are read.
  */
@@ -49,8 +51,15 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
         shown,
         resolverFor(entry.doc.file.root),
       );
-      if (isProblem(result)) problemAt(entry.doc, [...entry.path, 'path'], result);
-      else facts.files.set(entry.name, result);
+      if (isProblem(result)) return problemAt(entry.doc, [...entry.path, 'path'], result);
+      const unsendable = unsendableName(result);
+      if (unsendable !== undefined)
+        return problemAt(entry.doc, [...entry.path, 'path'], {
+          code: 'UNSUPPORTED_FILE_NAME',
+          message: `file "${entry.name}" would be uploaded as ${JSON.stringify(unsendable)}, a name the API would not record as written`,
+          hint: UNSENDABLE_NAME_HINT,
+        });
+      facts.files.set(entry.name, result);
     }),
   );
   // Instruction files.

@@ -20,6 +20,7 @@ import {
 } from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
+import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
 import type { RuleContext } from './context.js';
 import type { DiskFacts } from './disk.js';
 import { listed } from './listed.js';
@@ -302,10 +303,14 @@ async function expandGlob(
   );
   const reached: Reached[] = [];
   const outside: string[] = [];
+  const unsendable: string[] = [];
   for (const { file, result } of results) {
     // Named by the path as matched, relative to the manifest file: the same whichever -f reached it.
-    if (!isProblem(result)) reached.push({ path: shown(file), facts: result, direct: result.real === file });
-    else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(shown(file));
+    if (!isProblem(result)) {
+      if (unsendableName(result) === undefined)
+        reached.push({ path: shown(file), facts: result, direct: result.real === file });
+      else unsendable.push(JSON.stringify(shown(file)));
+    } else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(shown(file));
     else
       ctx.report(
         diagnosticAt(
@@ -316,6 +321,17 @@ async function expandGlob(
           result.hint ? { hint: result.hint } : {},
         ),
       );
+  }
+  if (unsendable.length > 0) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'UNSUPPORTED_FILE_NAME',
+        `glob "${pattern}" matches ${unsendable.length} file(s) whose names the API would not record as written: ${listed(unsendable)}`,
+        { hint: UNSENDABLE_NAME_HINT },
+      ),
+    );
   }
   // Only reachable when a link changes between the walk and the check: still never followed out.
   if (outside.length > 0) {
