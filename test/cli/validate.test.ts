@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -335,6 +336,28 @@ describe('assistants validate on hostile manifests', () => {
       for (const r of [run, json]) expect(r.stdout + r.stderr).not.toMatch(STACK);
     },
   );
+
+  it('a copy of the API key passed in through another variable is refused: no plan file, the key never shown', async () => {
+    const key = 'sk-proj-Zq81LmNb72XcVb63KjHg54FdSa';
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        assistants:
+          bot: { model: gpt-4o, instructions: "\${env:DEPLOY_CFG}" }
+      `,
+    });
+    const env = { OPENAI_API_KEY: key, DEPLOY_CFG: key };
+    const validate = await runInProcess(['validate', '--format', 'json'], { cwd: dir, env });
+    const plan = await runInProcess(['plan', '--refresh=false', '-o', 'saved.plan'], { cwd: dir, env });
+    expect(validate.code).toBe(1);
+    expect(JSON.parse(validate.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'SECRET_IN_MANIFEST', file: 'assistants.yaml', line: 3 }),
+    ]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('error[SECRET_IN_MANIFEST]: "${env:DEPLOY_CFG}" would copy the API key');
+    expect(existsSync(path.join(dir, 'saved.plan'))).toBe(false);
+    for (const run of [validate, plan]) expect(run.stdout + run.stderr).not.toContain(key.slice(8));
+  });
 
   it('a self-referencing alias: a located YAML_ALIAS error, exit 1, no INTERNAL and no stack trace', async () => {
     const dir = await workspace({ 'assistants.yaml': 'version: 1\nmetadata: &a {b: *a}\n' });
