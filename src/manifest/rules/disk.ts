@@ -108,17 +108,18 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   );
 
   checkSameFiles(ctx, facts);
-  const declaredByReal = new Map<string, string>();
-  for (const [name, f] of facts.files) if (!declaredByReal.has(f.real)) declaredByReal.set(f.real, name);
-  await expandGlobMembers(ctx, facts, declaredByReal, resolverFor);
+  const declaredByIdentity = new Map<string, string>();
+  for (const [name, f] of facts.files)
+    if (!declaredByIdentity.has(f.identity)) declaredByIdentity.set(f.identity, name);
+  await expandGlobMembers(ctx, facts, declaredByIdentity, resolverFor);
   checkStoreMembers(ctx, facts);
   checkCodeInterpreterFiles(ctx, facts);
   return facts;
 }
 
 /**
- * Two entries under files: that are one file on disk (the same path, or a link and its target)
- * with the same purpose would upload it twice under two addresses: an error at the later one.
+ * Two entries under files: that are one file on disk (the same path, a link and its target, or
+ * two hard links) with the same purpose would upload it twice under two addresses: an error at the later one.
  * Entries are visited in manifest order, so the report is stable.
  */
 function checkSameFiles(ctx: RuleContext, facts: DiskFacts): void {
@@ -126,18 +127,23 @@ function checkSameFiles(ctx: RuleContext, facts: DiskFacts): void {
   for (const entry of validEntries(ctx.merged.files)) {
     const file = facts.files.get(entry.name);
     if (!file) continue;
-    const key = `${entry.value.purpose ?? 'assistants'}\0${file.real}`;
+    const key = `${entry.value.purpose ?? 'assistants'}\0${file.identity}`;
     const earlier = first.get(key);
     if (!earlier) {
       first.set(key, entry);
       continue;
     }
+    const earlierPath = facts.files.get(earlier.name)?.relativePath ?? file.relativePath;
+    const where =
+      earlierPath === file.relativePath
+        ? file.relativePath
+        : `${file.relativePath} and ${earlierPath} are hard links to one file`;
     ctx.report(
       diagnosticAt(
         entry.doc,
         [...entry.path, 'path'],
         'DUPLICATE_FILE',
-        `file "${entry.name}" is the same file on disk as file "${earlier.name}" (${file.relativePath})`,
+        `file "${entry.name}" is the same file on disk as file "${earlier.name}" (${where})`,
         {
           related: [
             { message: 'declared first here', location: earlier.doc.locate([...earlier.path, 'path']) },

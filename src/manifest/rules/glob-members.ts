@@ -44,9 +44,9 @@ interface Reached {
 
 /**
  * Expands every glob member into `facts.globs`. One real file is one managed file: a file reached
- * under several paths (a link and its target, or routes through folder links) is one match, named
- * by the path without links if a glob reached it so, else by the first of its paths in sorted
- * order; in every store and glob that reaches it. A match also declared under `files:` goes by its
+ * under several paths (a link and its target, hard links, or routes through folder links) is one
+ * match, named by the path without links if a glob reached it so, else by the first of its paths
+ * in sorted order; in every store and glob that reaches it. A match also declared under `files:` goes by its
  * declared name; a derived name that another file already has is an error at the later member.
  * More than MAX_GLOB_MEMBERS glob members is an error and none is expanded; globs that read more
  * than MAX_GLOB_ENTRIES folder entries in all are an error (once); a store with more than
@@ -55,7 +55,7 @@ interface Reached {
 export async function expandGlobMembers(
   ctx: RuleContext,
   facts: DiskFacts,
-  declaredByReal: ReadonlyMap<string, string>,
+  declaredByIdentity: ReadonlyMap<string, string>,
   resolverFor: (root: string) => PathResolver,
 ): Promise<void> {
   const { merged, report } = ctx;
@@ -83,18 +83,18 @@ export async function expandGlobMembers(
     }
   }
 
-  // The name each real file goes by, whichever glob reached it.
-  const nameOf = new Map<string, { name: string; direct: boolean }>();
+  // The name each file goes by (and the path it is taken from), whichever glob reached it.
+  const nameOf = new Map<string, { name: string; direct: boolean; facts: FileFacts }>();
   for (const byIndex of reachedBy.values())
     for (const reached of byIndex.values())
       for (const r of reached) {
-        const best = nameOf.get(r.facts.real);
+        const best = nameOf.get(r.facts.identity);
         if (!best || (r.direct && !best.direct) || (r.direct === best.direct && r.path < best.name))
-          nameOf.set(r.facts.real, { name: r.path, direct: r.direct });
+          nameOf.set(r.facts.identity, { name: r.path, direct: r.direct, facts: r.facts });
       }
 
   // Names derived from glob matches so far, with where each was first derived.
-  const derived = new Map<string, { real: string; location: SourceLocation }>();
+  const derived = new Map<string, { identity: string; location: SourceLocation }>();
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, GlobMatch[]>();
     facts.globs.set(store.name, byIndex);
@@ -105,20 +105,21 @@ export async function expandGlobMembers(
       const kept: GlobMatch[] = [];
       const taken = new Set<string>();
       for (const r of reached) {
-        const real = r.facts.real;
-        if (taken.has(real)) continue;
-        taken.add(real);
-        const declaredName = declaredByReal.get(real);
+        const { identity } = r.facts;
+        if (taken.has(identity)) continue;
+        taken.add(identity);
+        const declaredName = declaredByIdentity.get(identity);
         if (declaredName !== undefined) {
           kept.push({ name: declaredName, facts: r.facts, declared: true });
           continue;
         }
-        const name = nameOf.get(real)?.name ?? r.path;
+        const chosen = nameOf.get(identity) ?? { name: r.path, facts: r.facts };
+        const { name } = chosen;
         const declared = merged.files.get(name);
         const other = derived.get(name);
         const first = declared
           ? declared.doc.locate(declared.path, 'key')
-          : other?.real !== real
+          : other?.identity !== identity
             ? other?.location
             : undefined;
         if (first) {
@@ -138,8 +139,8 @@ export async function expandGlobMembers(
           );
           continue;
         }
-        if (!other) derived.set(name, { real, location: store.doc.locate(at) });
-        kept.push({ name, facts: r.facts, declared: false });
+        if (!other) derived.set(name, { identity, location: store.doc.locate(at) });
+        kept.push({ name, facts: chosen.facts, declared: false });
       }
       byIndex.set(index, kept);
     }
