@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { isDynamicPattern } from 'tinyglobby';
 import type { SourceLocation } from '../../errors/index.js';
 import {
   type GlobBudget,
@@ -23,6 +22,7 @@ import type { SourceDocument, ValuePath } from '../source-document.js';
 import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
 import type { RuleContext } from './context.js';
 import type { DiskFacts } from './disk.js';
+import { globPatternProblem, staticBase } from './glob-pattern.js';
 import { listed } from './listed.js';
 import { checkStoreSizes, MAX_STORE_MEMBERS, tooManyGlobs } from './member-limits.js';
 
@@ -146,19 +146,6 @@ export async function expandGlobMembers(
     }
   }
   checkStoreSizes(ctx, facts);
-}
-
-/**
- * Why a glob pattern is refused before any folder is read: `..` anywhere in it (also inside
- * braces or groups, where it would climb out of the walk), or an absolute pattern.
- */
-export function globPatternProblem(pattern: string): string | undefined {
-  if (path.isAbsolute(pattern) || path.posix.isAbsolute(pattern) || /^[A-Za-z]:/.test(pattern))
-    return `glob "${pattern}" is absolute; a glob is written relative to the manifest file's folder`;
-  // `..` as a whole step: between separators, or as an alternative in {a,..} or @(..|x).
-  if (/(^|[/\\{},(|])\.\.($|[/\\{},)|])/.test(pattern))
-    return `glob "${pattern}" contains "..": a glob may only look below the manifest file's folder`;
-  return undefined;
 }
 
 /** What the globs of one run share: what they may still read, and the files they inspected. */
@@ -361,15 +348,4 @@ function inspected(
     run.inspected.set(key, result);
   }
   return result;
-}
-
-/** The leading segments of a glob pattern that hold no wildcard: where a walk would start. */
-function staticBase(pattern: string): string {
-  const segments = pattern.split('/');
-  const fixed: string[] = [];
-  for (const segment of segments.slice(0, -1)) {
-    if (isDynamicPattern(segment)) break;
-    fixed.push(segment);
-  }
-  return fixed.length === 0 ? '.' : fixed.join('/') || '/';
 }

@@ -185,6 +185,27 @@ describe('globs stay inside the root', () => {
     }
   });
 
+  it.each(['{/tmp/x,docs}/*.md', 'docs/{a,/etc}/*', '@(/etc|docs)/*.md', '{docs,C:/x}/*.md', '{,/}*'])(
+    'refuses an absolute path among the alternatives of a glob, also with --allow-outside-root: %s',
+    async (pattern) => {
+      const dir = await workspace({ 'assistants.yaml': glob(pattern), 'docs/a.md': '# A' });
+      for (const allowOutsideRoot of [false, true]) {
+        const result = await validateManifests([], { cwd: dir, env: {}, allowOutsideRoot });
+        expect(result.errors.map(brief)).toEqual([
+          `assistants.yaml:5:15 INVALID_VALUE glob "${pattern}" has an absolute path among its alternatives; a glob is written relative to the manifest file's folder`,
+        ]);
+      }
+    },
+  );
+
+  it.each(['docs/{a,b}.md', 'docs/@(a|b).md', '{docs,other}/**/*.md'])(
+    'lets relative alternatives through: %s',
+    async (pattern) => {
+      const result = await check(glob(pattern), { 'docs/a.md': '# A' });
+      expect(result.errors).toEqual([]);
+    },
+  );
+
   it('does not walk through a folder link that leads outside: one error naming the link, nothing behind it', async () => {
     const out = await outside({ [`${CANARY}.md`]: CANARY });
     const result = await check(glob('docs/**/*.md'), { 'docs/a.md': '# A', 'docs/linked': { symlink: out } });
