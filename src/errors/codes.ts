@@ -9,11 +9,12 @@ export const ERROR_CODES = {
   MANIFEST_UNREADABLE: 'a manifest file could not be read',
   YAML_SYNTAX: 'the YAML is not well-formed',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
-  MANIFEST_TOO_LARGE: 'a manifest file is larger than manifests may be (8 MB)',
+  MANIFEST_TOO_LARGE:
+    'a manifest file is larger than manifests may be (8 MB), or all of them together (16 MB)',
   YAML_ALIAS: 'an alias that refers to the value holding it, or aliases that expand a document too far',
   YAML_TOO_DEEP: 'values nested deeper than manifests may nest (64 levels)',
   YAML_TOO_MANY_VALUES:
-    'a manifest file holds more YAML values (500,000) or documents (1,000) than manifests may, counted before it is parsed',
+    'the manifests of a run hold more YAML values (500,000) or documents (1,000) than they may, counted before they are parsed',
   TOO_MANY_DIAGNOSTICS:
     'more findings than are reported: the first 1,000 errors (and warnings) are shown, the rest counted',
   // Schema

@@ -17,7 +17,6 @@ import {
 } from 'yaml';
 import type { Diagnostic, ErrorCode, SourceLocation } from '../errors/index.js';
 import type { ManifestFile } from './manifest-files.js';
-import { checkYamlBudget, MAX_YAML_DOCUMENTS, MAX_YAML_VALUES, type YamlBudget } from './yaml-budget.js';
 import { checkYamlShape, MAX_ALIAS_VALUES, MAX_DEPTH } from './yaml-shape.js';
 
 /** A path into a manifest value: keys of mappings and indexes of sequences. */
@@ -171,7 +170,8 @@ function keyText(key: unknown): string | undefined {
 
 /**
  * Parses a manifest file into its documents; YAML syntax errors and duplicate keys come back
- * located. A document with YAML errors is still returned, marked `broken`: its names count as
+ * located. The caller bounds what it is given (see readManifests): the parser's time and memory
+ * grow with the values it builds. A document with YAML errors is still returned, marked `broken`: its names count as
  * defined (so other files do not report references to them as dangling), but nothing in it is
  * checked further.
  */
@@ -181,9 +181,6 @@ export function parseManifest(
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
   // A byte-order mark would shift every column of line 1 by one.
   const text = rawText.replace(/^\uFEFF/, '');
-  // The parser's time and memory grow with the values it builds: refuse before it builds any.
-  const budget = checkYamlBudget(text);
-  if (budget.exceeded) return { documents: [], diagnostics: [overBudget(file, text, budget.exceeded)] };
   const lines = new LineCounter();
   const parsed = withoutStackTraces(() =>
     parseAllDocuments(text, {
@@ -279,35 +276,6 @@ function withoutStackTraces<T>(parse: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
-}
-
-/** The located error for a file that passes a limit of checkYamlBudget, at the place it passes it. */
-function overBudget(
-  file: ManifestFile,
-  text: string,
-  exceeded: NonNullable<YamlBudget['exceeded']>,
-): Diagnostic {
-  // Lines end at \n, as the parser's line counter has them (a \r before it is not shown).
-  const lineStart = text.lastIndexOf('\n', exceeded.offset - 1) + 1;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
-  const lineEnd = text.indexOf('\n', lineStart);
-  const excerpt = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).replace(/\r$/, '');
-  return {
-    severity: 'error',
-    code: 'YAML_TOO_MANY_VALUES',
-    message:
-      exceeded.limit === 'values'
-        ? `${file.displayPath} holds more than ${MAX_YAML_VALUES.toLocaleString('en-US')} YAML values (counted before it is parsed, up to here); it was not read further`
-        : `${file.displayPath} holds more than ${MAX_YAML_DOCUMENTS.toLocaleString('en-US')} YAML documents; it was not read further`,
-    hint: 'split the manifests into several files (each has its own limit), or keep data that is not a manifest out of the folder given with -f',
-    location: {
-      file: file.displayPath,
-      line,
-      column: exceeded.offset - lineStart + 1,
-    },
-    excerpt,
-  };
 }
 
 /**

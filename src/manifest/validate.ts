@@ -2,22 +2,15 @@ import { compareDiagnostics, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
 import { buildDesired } from './build-desired.js';
 import { interpolate } from './interpolate.js';
-import { findManifestFiles, type ManifestFile } from './manifest-files.js';
+import { findManifestFiles } from './manifest-files.js';
 import { type CheckedDocument, mergeDocuments } from './merge.js';
-import { readRegularText } from './read-text.js';
+import { readManifests } from './read-manifests.js';
 import type { ValidateOptions } from './rules/context.js';
 import { checkDisk } from './rules/disk.js';
 import { checkLimits } from './rules/limits.js';
 import { checkReferences } from './rules/references.js';
 import { checkTools } from './rules/tools.js';
 import { checkSchema } from './schema-check.js';
-import { parseManifest } from './source-document.js';
-
-/**
- * Bytes a manifest file may have: room for a generated manifest of 150,000 store members, while a
- * stray data file (or a hostile one) is refused before it is read, not parsed for minutes.
- */
-export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 /**
  * Findings of each severity that validation reports: the first ones in file order, then one
@@ -57,23 +50,19 @@ export async function validateManifests(
   });
   diagnostics.push(...found.diagnostics);
 
+  const read = await readManifests(found.files);
+  diagnostics.push(...read.diagnostics);
   const checked: CheckedDocument[] = [];
-  for (const file of found.files) {
-    const text = await readManifest(file, diagnostics);
-    if (text === undefined) continue;
-    const parsed = parseManifest(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    for (const doc of parsed.documents) {
-      // A document with YAML errors only lends its names (see parseManifest).
-      if (doc.broken) {
-        checked.push({ doc, written: doc.value, value: {} });
-        continue;
-      }
-      const interpolated = interpolate(doc, doc.value, options.env);
-      const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
-      diagnostics.push(...interpolated.diagnostics, ...schema.diagnostics);
-      checked.push({ doc, written: interpolated.value, value: schema.value });
+  for (const doc of read.documents) {
+    // A document with YAML errors only lends its names (see parseManifest).
+    if (doc.broken) {
+      checked.push({ doc, written: doc.value, value: {} });
+      continue;
     }
+    const interpolated = interpolate(doc, doc.value, options.env);
+    const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
+    diagnostics.push(...interpolated.diagnostics, ...schema.diagnostics);
+    checked.push({ doc, written: interpolated.value, value: schema.value });
   }
 
   const { merged, diagnostics: mergeDiagnostics } = mergeDocuments(checked);
@@ -123,28 +112,4 @@ function firstReported(found: Diagnostic[], severity: Diagnostic['severity']): D
       hint: 'fix the ones shown and validate again',
     },
   ];
-}
-
-/** The text of a manifest file, or undefined with the reason in `diagnostics`. */
-async function readManifest(file: ManifestFile, diagnostics: Diagnostic[]): Promise<string | undefined> {
-  const read = await readRegularText(file.path, MAX_MANIFEST_BYTES);
-  if ('text' in read) return read.text;
-  if (read.kind === 'too-large') {
-    diagnostics.push({
-      severity: 'error',
-      code: 'MANIFEST_TOO_LARGE',
-      message: `manifest ${file.displayPath} is ${(read.bytes / 2 ** 20).toFixed(1)} MB; manifests may be at most ${MAX_MANIFEST_BYTES / 2 ** 20} MB`,
-      hint: 'split it into several files, or keep data that is not a manifest out of the folder given with -f',
-    });
-  } else {
-    diagnostics.push({
-      severity: 'error',
-      code: 'MANIFEST_UNREADABLE',
-      message:
-        read.kind === 'not-regular'
-          ? `cannot read manifest ${file.displayPath}: it is not a regular file`
-          : `cannot read manifest ${file.displayPath}: ${read.code}`,
-    });
-  }
-  return undefined;
 }

@@ -326,7 +326,7 @@ describe('assistants validate on hostile manifests', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`assistants.yaml:${at}`);
       expect(run.stderr).toContain(
-        'error[YAML_TOO_MANY_VALUES]: assistants.yaml holds more than 500,000 YAML values (counted before it is parsed, up to here); it was not read further',
+        'error[YAML_TOO_MANY_VALUES]: the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); assistants.yaml was not read further',
       );
       expect(run.stderr).toMatch(/\nValidation failed: 1 error, 0 warnings in 1 manifest file\.\n$/);
       expect(json.code).toBe(1);

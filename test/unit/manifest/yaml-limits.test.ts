@@ -74,7 +74,7 @@ describe('every manifest is validated or refused within bounds', () => {
     expect(error).toMatchObject({
       code: 'YAML_TOO_MANY_VALUES',
       message:
-        'assistants.yaml holds more than 500,000 YAML values (counted before it is parsed, up to here); it was not read further',
+        'the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); assistants.yaml was not read further',
       // The root, the two keys and `[` count 7; each `,` 2 (a flow item may be a key and a value):
       // the 249,997th comma passes 500,000. It stands after `metadata: [` (11 characters) and
       // 249,997 times `1,`.
@@ -83,10 +83,45 @@ describe('every manifest is validated or refused within bounds', () => {
     expect(error.excerpt?.startsWith('metadata: [1,1,')).toBe(true);
   });
 
+  it('the limits hold for all the manifests of a run: past them, the file that passes is an error and the rest are not read', async () => {
+    // Each file counts 200,006 values: 7 for the root, the two keys and `[`, 2 for each of 99,999
+    // commas, 1 for `]`. The third passes 500,000 at its 49,991st comma.
+    const file = `version: 1\nmetadata: [${Array(100_000).fill('1').join(',')}]\n`;
+    const dir = await workspace({
+      'root/a.yaml': file,
+      'root/b.yaml': file,
+      'root/c.yaml': file,
+      'root/d.yaml': file,
+    });
+    const result = await validateManifests(['root'], { cwd: dir, env: {} });
+    expect(result.errors.map(brief)).toEqual([
+      'YAML_TOO_MANY_VALUES 1 more manifest file(s) were not read, since the manifests before them reached a limit: root/d.yaml',
+      'root/a.yaml:2:1 UNKNOWN_KEY unknown key "metadata" at the top level',
+      'root/b.yaml:2:1 UNKNOWN_KEY unknown key "metadata" at the top level',
+      `root/c.yaml:2:${11 + 2 * 49_991} YAML_TOO_MANY_VALUES the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); root/c.yaml was not read further`,
+    ]);
+  });
+
+  it('manifests of more than 16 MB in all: the file that passes it is not read, nor are those after it', async () => {
+    // A long comment: 7 MB, few values.
+    const big = `version: 1\n# ${'x'.repeat(7 * 2 ** 20)}\n`;
+    const dir = await workspace({
+      'root/a.yaml': big,
+      'root/b.yaml': big,
+      'root/c.yaml': big,
+      'root/d.yaml': 'version: 1\n',
+    });
+    const result = await validateManifests(['root'], { cwd: dir, env: {} });
+    expect(result.errors.map(brief)).toEqual([
+      'MANIFEST_TOO_LARGE 1 more manifest file(s) were not read, since the manifests before them reached a limit: root/d.yaml',
+      'MANIFEST_TOO_LARGE manifest root/c.yaml (7.0 MB) was not read: with it the manifests would pass 16 MB in all',
+    ]);
+  });
+
   it('more than 1,000 documents in one file are refused', async () => {
     const result = await check(`${'version: 1\n---\n'.repeat(1_000)}version: 1\n`);
     expect(brief(onlyError(result))).toBe(
-      'assistants.yaml:2000:1 YAML_TOO_MANY_VALUES assistants.yaml holds more than 1,000 YAML documents; it was not read further',
+      'assistants.yaml:2000:1 YAML_TOO_MANY_VALUES the manifests hold more than 1,000 YAML documents; assistants.yaml was not read further',
     );
   });
 
