@@ -1,11 +1,15 @@
 /**
- * YAML values one manifest file may hold, as estimated before it is parsed (see checkYamlBudget).
+ * YAML values the manifests of one run may hold together, as estimated before each file is parsed
+ * (see checkYamlBudget and readManifests).
  * The parser takes about 1 KB of memory and 10 to 20 µs per value, so this keeps any file under
  * about 600 MB and a few seconds; a manifest `import --generate` writes for 100,000 store members
  * (`- file_id: file-...`, 4 each) counts 400,000. Hand-written manifests count a few thousand.
  */
 export const MAX_YAML_VALUES = 500_000;
-/** `---` documents in one file: each costs a document of its own, and real files hold a few. */
+/**
+ * YAML documents the manifests of one run may hold together (each file is at least one): each
+ * costs a document of its own, and real stacks have a few dozen.
+ */
 export const MAX_YAML_DOCUMENTS = 1_000;
 
 /** The estimate, and where the text passes a limit: the offset of the character that passes it. */
