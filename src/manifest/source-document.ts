@@ -171,9 +171,9 @@ function keyText(key: unknown): string | undefined {
 /**
  * Parses a manifest file into its documents; YAML syntax errors and duplicate keys come back
  * located. The caller bounds what it is given (see readManifests): the parser's time and memory
- * grow with the values it builds. A document with YAML errors is still returned, marked `broken`: its names count as
- * defined (so other files do not report references to them as dangling), but nothing in it is
- * checked further.
+ * grow with the values it builds. A document with YAML errors is still returned, marked `broken`:
+ * its names count as defined (so other files do not report references to them as dangling), but
+ * nothing in it is checked further.
  */
 export function parseManifest(
   file: ManifestFile,

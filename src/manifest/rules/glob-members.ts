@@ -46,8 +46,9 @@ interface Reached {
  * Expands every glob member into `facts.globs`. One real file is one managed file: a file reached
  * under several paths (a link and its target, hard links, or routes through folder links) is one
  * match, named by the path without links if a glob reached it so, else by the first of its paths
- * in sorted order; in every store and glob that reaches it. A match also declared under `files:` goes by its
- * declared name; a derived name that another file already has is an error at the later member.
+ * in sorted order; in every store and glob that reaches it. A match also declared under `files:`
+ * goes by its declared name; a derived name that another file already has is an error at the
+ * later member. A file whose name the upload cannot carry is an error (see unsendableName).
  * More than MAX_GLOB_MEMBERS glob members is an error and none is expanded; globs that read more
  * than MAX_GLOB_ENTRIES folder entries in all are an error (once); a store with more than
  * MAX_STORE_MEMBERS members, or a glob matching more, is an error.
