@@ -9,9 +9,14 @@ export const ERROR_CODES = {
   MANIFEST_UNREADABLE: 'a manifest file could not be read',
   YAML_SYNTAX: 'the YAML is not well-formed',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
-  MANIFEST_TOO_LARGE: 'a manifest file is larger than manifests may be (8 MB)',
+  MANIFEST_TOO_LARGE:
+    'a manifest file is larger than manifests may be (8 MB), or all of them together (16 MB)',
   YAML_ALIAS: 'an alias that refers to the value holding it, or aliases that expand a document too far',
   YAML_TOO_DEEP: 'values nested deeper than manifests may nest (64 levels)',
+  YAML_TOO_MANY_VALUES:
+    'the manifests of a run hold more YAML values (500,000) or documents (1,000) than they may, counted before they are parsed',
+  TOO_MANY_DIAGNOSTICS:
+    'more findings than are reported: the first 1,000 errors (and warnings) are shown, the rest counted',
   // Schema
   TYPE_MISMATCH: 'a value has the wrong type',
   MISSING_FIELD: 'a required field is absent',
@@ -42,8 +47,12 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: 'a referenced path does not exist',
   NOT_A_REGULAR_FILE: 'a referenced path is a folder or a special file',
   FILE_TOO_LARGE: 'a file is larger than the API accepts',
+  UNSUPPORTED_FILE_NAME:
+    'a file to upload whose name holds ", \\, CR or LF, which the upload cannot carry as written',
   UNSUPPORTED_FILE_TYPE: 'a file type that the tool using it cannot read',
   GLOB_NO_MATCH: 'a glob member matches no file',
+  TOO_MANY_MEMBERS:
+    'more glob members (1,000) or folder entries read by globs (1,000,000) than one run handles, or more members in one vector store than it may have (200,000)',
   PATH_OUTSIDE_ROOT: 'a path that resolves outside the manifest root',
   LINK_LOOP: 'a link that loops, or (a warning) a folder link a glob does not follow because it leads back',
   DUPLICATE_FILE: 'two entries under files: name the same file on disk with the same purpose',

@@ -13,10 +13,29 @@ export interface GlobWalk {
   loops: string[];
   /** True when the walk stopped following folder links after MAX_FOLDER_LINKS of them. */
   truncated: boolean;
+  /** True when the walk stopped because the globs of the run had read their MAX_GLOB_ENTRIES. */
+  exhausted: boolean;
 }
 
 /** Folder links one glob may follow: far beyond real trees, low enough to stop a crafted maze. */
 export const MAX_FOLDER_LINKS = 1000;
+
+/**
+ * Folder entries the globs of one run may read in all, each glob's walk counted on its own (a
+ * walk costs about 2 µs an entry): ten globs over a tree of 100,000 files, while a thousand globs
+ * over one tree cannot make a run take minutes.
+ */
+export const MAX_GLOB_ENTRIES = 1_000_000;
+
+/** What the globs of one run have left to read: one per run, shared by its walks. */
+export interface GlobBudget {
+  entries: number;
+}
+
+/** A fresh budget of MAX_GLOB_ENTRIES. */
+export function globBudget(): GlobBudget {
+  return { entries: MAX_GLOB_ENTRIES };
+}
 
 /**
  * Matches `pattern` below `cwd` with tinyglobby, through a file-system adapter that keeps the walk
@@ -25,9 +44,17 @@ export const MAX_FOLDER_LINKS = 1000;
  * to the walker as an empty folder, so the walker itself decides whether the pattern would have
  * gone there (it then lists the folder, and we record the link) without anything behind the link
  * being read. The caller refuses `..` and absolute patterns first; the adapter holds regardless.
+ * Every folder entry read is taken from `budget`; once it is spent, folders read as empty and the
+ * walk says it was `exhausted`.
  */
-export async function walkGlob(pattern: string, cwd: string, resolver: PathResolver): Promise<GlobWalk> {
+export async function walkGlob(
+  pattern: string,
+  cwd: string,
+  resolver: PathResolver,
+  budget: GlobBudget = globBudget(),
+): Promise<GlobWalk> {
   const { root } = resolver;
+  let exhausted = false;
   const blocked = new Map<string, 'outside' | 'loop'>();
   const entered = { outside: new Set<string>(), loops: new Set<string>() };
   const linkTargets = new Set<string>();
@@ -98,7 +125,18 @@ export async function walkGlob(pattern: string, cwd: string, resolver: PathResol
           return callback(null, []);
         }
         if (resolution.kind === 'missing') return callback(errnoError(resolution.code, at));
-        readdir(resolution.real, { withFileTypes: true }, callback);
+        if (budget.entries <= 0) {
+          exhausted = true;
+          return callback(null, []);
+        }
+        readdir(resolution.real, { withFileTypes: true }, (err, entries) => {
+          if (entries) budget.entries -= entries.length;
+          if (!err && budget.entries < 0) {
+            exhausted = true;
+            return callback(null, []);
+          }
+          callback(err, entries);
+        });
       })().catch((err: Error) => callback(err));
     }) as FileSystemAdapter['readdir'],
   };
@@ -117,6 +155,7 @@ export async function walkGlob(pattern: string, cwd: string, resolver: PathResol
     outside: [...entered.outside].sort(),
     loops: [...entered.loops].sort(),
     truncated,
+    exhausted,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorCode } from '../errors/index.js';
@@ -8,6 +9,11 @@ import { isInside, type PathResolver } from './confined-path.js';
 export interface FileFacts {
   /** Absolute path with symlinks resolved. */
   real: string;
+  /**
+   * The file itself, whatever its names: device and inode, so that hard links to one file are one
+   * file, as links and their targets are (the real path where the system gives no inode).
+   */
+  identity: string;
   /** Path relative to the manifest root, `/`-separated. */
   relativePath: string;
   bytes: number;
@@ -66,9 +72,10 @@ export async function inspectFile(
         : { code: 'FILE_NOT_FOUND', message: `file "${shown}" cannot be read: ${resolution.code}` };
   }
   const { real } = resolution;
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: BigIntStats;
   try {
-    info = await stat(real);
+    // As bigints: an inode number may pass 2^53, where numbers would merge two of them.
+    info = await stat(real, { bigint: true });
   } catch (err) {
     return {
       code: 'FILE_NOT_FOUND',
@@ -85,13 +92,20 @@ export async function inspectFile(
         : undefined,
     };
   }
-  if (info.size > LIMITS.fileBytes) {
+  const bytes = Number(info.size);
+  if (bytes > LIMITS.fileBytes) {
     return {
       code: 'FILE_TOO_LARGE',
-      message: `file "${shown}" is ${(info.size / 2 ** 20).toFixed(1)} MB; the API accepts at most 512 MB`,
+      message: `file "${shown}" is ${(bytes / 2 ** 20).toFixed(1)} MB; the API accepts at most 512 MB`,
     };
   }
-  return { real, relativePath: toPosix(path.relative(root, real)), bytes: info.size, mtimeMs: info.mtimeMs };
+  return {
+    real,
+    identity: info.ino === 0n ? `path:${real}` : `${info.dev}:${info.ino}`,
+    relativePath: toPosix(path.relative(root, real)),
+    bytes,
+    mtimeMs: Number(info.mtimeMs),
+  };
 }
 
 export function isProblem(result: FileFacts | PathProblem): result is PathProblem {

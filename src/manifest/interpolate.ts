@@ -17,10 +17,37 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
+ * Something shaped like an OpenAI key (`sk-…`, `sk-proj-…`, `sess-…`): 20 or more characters
+ * after the prefix with upper and lower case letters and digits, as redaction takes keys to be
+ * (src/errors/redact.ts), so that names like `sk-learn-notes` pass.
+ */
+const KEY_SHAPE = /(?<![A-Za-z0-9_-])(?:sk|sess)-([A-Za-z0-9_-]{20,})/g;
+/** A configured key shorter than this is not looked for in values: it would match ordinary text. */
+const MIN_KEY_LENGTH = 8;
+
+/**
+ * Why the value of a variable is a secret, whatever the variable is called: it holds the API key
+ * configured in `env` (OPENAI_API_KEY), or anything shaped like an OpenAI key. Undefined otherwise.
+ */
+export function secretInValue(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+): 'the API key' | 'an API key' | undefined {
+  const key = env.OPENAI_API_KEY;
+  if (key !== undefined && key.length >= MIN_KEY_LENGTH && value.includes(key)) return 'the API key';
+  for (const match of value.matchAll(KEY_SHAPE)) {
+    const body = match[1] ?? '';
+    if (/[A-Z]/.test(body) && /[a-z]/.test(body) && /[0-9]/.test(body)) return 'an API key';
+  }
+  return undefined;
+}
+
+/**
  * Substitutes `${env:NAME}` and `${env:NAME:-default}` in every string value of a document (keys are
- * left alone). An unset variable without a default, a variable that holds a secret (see
- * isSecretName; refused whether set or not, and its value never appears in the message), and any
- * other `${...}` are located errors; the value is then left as written so later checks still run.
+ * left alone). An unset variable without a default, a variable named like a secret (see
+ * isSecretName; refused whether set or not), a variable whose value holds the configured API key
+ * or anything shaped like a key (see secretInValue), and any other `${...}` are located errors;
+ * the value is then left as written so later checks still run. A value is never shown in a message.
  */
 export function interpolate(
   source: SourceDocument,
@@ -68,6 +95,17 @@ export function interpolate(
         return match;
       }
       const set = env[name];
+      const secret = set === undefined ? undefined : secretInValue(set, env);
+      if (secret !== undefined) {
+        invalidPaths.push(path);
+        diagnostics.push(
+          located(source, path, index, match, 'SECRET_IN_MANIFEST', {
+            message: `"${match}" would copy ${secret === 'the API key' ? 'the API key (the value of OPENAI_API_KEY)' : 'what looks like an OpenAI API key'}, held by environment variable ${name}, into plans and the state, which show and store it in the clear`,
+            hint: `keep secrets out of manifests: set ${name} to a value that holds no key`,
+          }),
+        );
+        return match;
+      }
       if (set !== undefined) return set;
       if (fallback !== undefined) return fallback;
       invalidPaths.push(path);

@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
-import { isUpward, pathResolver } from './confined-path.js';
+import { isInside, isUpward, type PathResolver, pathResolver, type Resolution } from './confined-path.js';
 
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
@@ -33,6 +33,14 @@ const MANIFEST_NAME = /\.ya?ml$/;
  * an error too (a warning with `allowOutsideRoot`): the manifests behind it would silently not be
  * read, and a plan would then delete what they define. Problems come back as diagnostics, so that
  * every bad -f is reported in one run.
+ *
+ * The working folder is the trust anchor: an argument written inside it (and the default
+ * assistants.yaml) must also lead inside it once links are followed, so that a pull request cannot
+ * swap `stack` or `assistants.yaml` for a link to a file or folder elsewhere. It is resolved one
+ * link at a time, confined to the real working folder, so nothing outside is even looked at; one
+ * that leads outside is an error naming the argument as written. An argument written outside the
+ * working folder (`../infra`, `/abs/stack`) is the user's own choice and is read wherever it leads,
+ * as is every argument with `allowOutsideRoot`.
  */
 export async function findManifestFiles(
   args: readonly string[],
@@ -50,10 +58,10 @@ export async function findManifestFiles(
     files.push({ path: real, root, displayPath: displayPathOf(shown, cwd) });
   };
 
+  const anchor = await workingFolder(cwd);
   for (const arg of given) {
     const absolute = path.resolve(cwd, arg);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) {
+    const notFound = () =>
       diagnostics.push({
         severity: 'error',
         code: 'MANIFEST_NOT_FOUND',
@@ -63,10 +71,36 @@ export async function findManifestFiles(
             : `no ${DEFAULT_MANIFEST} in ${displayPathOf(cwd, cwd) || '.'}`,
         hint: 'pass a manifest file or folder with -f PATH',
       });
+    const located = await locateArgument(absolute, anchor, options.allowOutsideRoot === true);
+    if (located.kind === 'outside' || located.kind === 'loop') {
+      diagnostics.push(
+        located.kind === 'outside'
+          ? {
+              severity: 'error',
+              code: 'PATH_OUTSIDE_ROOT',
+              message: `manifest path "${arg}" is a link that leads outside the working folder; it was not read`,
+              hint: 'a path inside the working folder must stay inside it after links are followed: pass the path the link leads to with -f if it is meant to be read, or --allow-outside-root',
+            }
+          : {
+              severity: 'error',
+              code: 'LINK_LOOP',
+              message: `manifest path "${arg}" is a link that loops`,
+              hint: 'fix or remove the link',
+            },
+      );
+      continue;
+    }
+    if (located.kind === 'missing') {
+      notFound();
+      continue;
+    }
+    const info = await stat(located.real).catch(() => undefined);
+    if (!info) {
+      notFound();
       continue;
     }
     if (info.isDirectory()) {
-      const root = await realpath(absolute);
+      const root = located.real;
       const found = await searchFolder(
         root,
         arg,
@@ -84,11 +118,47 @@ export async function findManifestFiles(
       }
       for (const file of found.files) add(file.real, root, path.join(absolute, file.rel));
     } else {
-      // A file named on the command line is the user's own choice: it is read wherever it leads.
-      add(await realpath(absolute), await realpath(path.dirname(absolute)), absolute);
+      // The root is the folder the file was named in; its links resolved (inside, when confined).
+      const folder = await locateArgument(path.dirname(absolute), anchor, options.allowOutsideRoot === true);
+      const root = folder.kind === 'found' ? folder.real : path.dirname(located.real);
+      add(located.real, root, absolute);
     }
   }
   return { files, diagnostics };
+}
+
+/** The working folder as given, and as it really is (links resolved), to confine arguments to. */
+interface WorkingFolder {
+  given: string;
+  resolver: PathResolver | undefined;
+}
+
+async function workingFolder(cwd: string): Promise<WorkingFolder> {
+  const given = path.resolve(cwd);
+  const real = await realpath(given).catch(() => undefined);
+  return { given, resolver: real === undefined ? undefined : pathResolver(real, false) };
+}
+
+/**
+ * Where an -f argument leads. One written inside the working folder is resolved confined to it
+ * (unless `allowOutside`), so that a link there cannot lead the run anywhere else; any other is
+ * resolved as the system resolves it.
+ */
+async function locateArgument(
+  absolute: string,
+  anchor: WorkingFolder,
+  allowOutside: boolean,
+): Promise<Resolution> {
+  const { resolver } = anchor;
+  if (allowOutside || !resolver || !isInside(anchor.given, absolute)) {
+    try {
+      return { kind: 'found', real: await realpath(absolute) };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      return code === 'ELOOP' ? { kind: 'loop' } : { kind: 'missing', code };
+    }
+  }
+  return resolver.resolve(path.join(resolver.root, path.relative(anchor.given, absolute)));
 }
 
 /**

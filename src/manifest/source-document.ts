@@ -156,7 +156,9 @@ function pairsByKey(map: YAMLMap): Map<string, Pair> {
 /** A mapping key as the plain value sees it: collection keys are stringified like yaml's toJS does. */
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
-  if (!isNode(key)) return undefined;
+  // An alias cannot be stringified on its own (its anchor is elsewhere): known at once, without
+  // the Error stringify would throw, as YAML that does not parse may hold hundreds of thousands.
+  if (!isNode(key) || isAlias(key)) return undefined;
   try {
     // The same text yaml's toJS makes of a collection key.
     return stringify(key, { flow: true }).trimEnd();
@@ -168,9 +170,10 @@ function keyText(key: unknown): string | undefined {
 
 /**
  * Parses a manifest file into its documents; YAML syntax errors and duplicate keys come back
- * located. A document with YAML errors is still returned, marked `broken`: its names count as
- * defined (so other files do not report references to them as dangling), but nothing in it is
- * checked further.
+ * located. The caller bounds what it is given (see readManifests): the parser's time and memory
+ * grow with the values it builds. A document with YAML errors is still returned, marked `broken`:
+ * its names count as defined (so other files do not report references to them as dangling), but
+ * nothing in it is checked further.
  */
 export function parseManifest(
   file: ManifestFile,
@@ -179,19 +182,21 @@ export function parseManifest(
   // A byte-order mark would shift every column of line 1 by one.
   const text = rawText.replace(/^\uFEFF/, '');
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    // Duplicate keys are found below, in one pass: yaml's own check compares every key with every
-    // other, which takes minutes on a large mapping.
-    uniqueKeys: false,
-    merge: true,
-    // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
-    // have no place in a manifest; unresolved, they are reported below.
-    resolveKnownTags: false,
-    // yaml would otherwise print its own warnings (e.g. about collection keys) to stderr.
-    logLevel: 'silent',
-  });
+  const parsed = withoutStackTraces(() =>
+    parseAllDocuments(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      // Duplicate keys are found below, in one pass: yaml's own check compares every key with every
+      // other, which takes minutes on a large mapping.
+      uniqueKeys: false,
+      merge: true,
+      // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
+      // have no place in a manifest; unresolved, they are reported below.
+      resolveKnownTags: false,
+      // yaml would otherwise print its own warnings (e.g. about collection keys) to stderr.
+      logLevel: 'silent',
+    }),
+  );
   // parseAllDocuments returns an EmptyStream (an array-like with no documents) for empty input.
   const docs = Array.isArray(parsed) ? parsed : [];
   const documents: SourceDocument[] = [];
@@ -259,6 +264,21 @@ export function parseManifest(
 }
 
 /**
+ * Runs `parse` with stack traces off. yaml makes an Error for each problem it finds, and a broken
+ * file can hold hundreds of thousands: without a stack trace each costs a fraction of the time and
+ * memory. The parse is synchronous, so no other code runs while the limit is lowered.
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * The names a document defines (the keys of each top-level mapping), read from its nodes without
  * expanding any alias: what a document too broken to read still lends to the merge.
  */
@@ -287,6 +307,8 @@ function reportKeyClashes(
   let clashes = 0;
   visit(doc, {
     Map(_, map) {
+      // A single pair cannot clash (and YAML that does not parse makes many of them).
+      if (map.items.length < 2) return;
       const seen = new Set<string>();
       for (const pair of map.items) {
         // Merge keys (`<<`) are not data keys: yaml reads them as a symbol and merges them.

@@ -2,30 +2,35 @@ import { compareDiagnostics, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
 import { buildDesired } from './build-desired.js';
 import { interpolate } from './interpolate.js';
-import { findManifestFiles, type ManifestFile } from './manifest-files.js';
+import { findManifestFiles } from './manifest-files.js';
 import { type CheckedDocument, mergeDocuments } from './merge.js';
-import { readRegularText } from './read-text.js';
+import { readManifests } from './read-manifests.js';
 import type { ValidateOptions } from './rules/context.js';
 import { checkDisk } from './rules/disk.js';
 import { checkLimits } from './rules/limits.js';
 import { checkReferences } from './rules/references.js';
 import { checkTools } from './rules/tools.js';
 import { checkSchema } from './schema-check.js';
-import { parseManifest } from './source-document.js';
 
 /**
- * Bytes a manifest file may have: room for a generated manifest of 150,000 store members, while a
- * stray data file (or a hostile one) is refused before it is read, not parsed for minutes.
+ * Findings of each severity that validation reports: the first ones in file order, then one
+ * TOO_MANY_DIAGNOSTICS that counts the rest. A broken generated file can hold hundreds of
+ * thousands of problems; printing them all would take longer than reading the file.
  */
-export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+export const MAX_REPORTED = 1_000;
 
 export type { ValidateOptions } from './rules/context.js';
 
-/** The outcome of validation: the desired model when there is no error, and every finding. */
+/**
+ * The outcome of validation: the desired model when there is no error, and the findings (at most
+ * MAX_REPORTED of each severity, see there).
+ */
 export interface ValidationResult {
   value?: Desired;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** How many errors and warnings were found in all, when more were found than are listed. */
+  total?: { errors: number; warnings: number };
   /** The manifest files that were read, as displayed. */
   manifests: string[];
 }
@@ -45,23 +50,19 @@ export async function validateManifests(
   });
   diagnostics.push(...found.diagnostics);
 
+  const read = await readManifests(found.files);
+  diagnostics.push(...read.diagnostics);
   const checked: CheckedDocument[] = [];
-  for (const file of found.files) {
-    const text = await readManifest(file, diagnostics);
-    if (text === undefined) continue;
-    const parsed = parseManifest(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    for (const doc of parsed.documents) {
-      // A document with YAML errors only lends its names (see parseManifest).
-      if (doc.broken) {
-        checked.push({ doc, written: doc.value, value: {} });
-        continue;
-      }
-      const interpolated = interpolate(doc, doc.value, options.env);
-      const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
-      diagnostics.push(...interpolated.diagnostics, ...schema.diagnostics);
-      checked.push({ doc, written: interpolated.value, value: schema.value });
+  for (const doc of read.documents) {
+    // A document with YAML errors only lends its names (see parseManifest).
+    if (doc.broken) {
+      checked.push({ doc, written: doc.value, value: {} });
+      continue;
     }
+    const interpolated = interpolate(doc, doc.value, options.env);
+    const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
+    diagnostics.push(...interpolated.diagnostics, ...schema.diagnostics);
+    checked.push({ doc, written: interpolated.value, value: schema.value });
   }
 
   const { merged, diagnostics: mergeDiagnostics } = mergeDocuments(checked);
@@ -73,32 +74,42 @@ export async function validateManifests(
   const disk = await checkDisk(ctx);
 
   const manifests = found.files.map((f) => f.displayPath);
-  const errors = diagnostics.filter((d) => d.severity === 'error').sort(compareDiagnostics);
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').sort(compareDiagnostics);
-  if (errors.length > 0 || found.files.length === 0) return { errors, warnings, manifests };
-  return { value: buildDesired(merged, disk, manifests), errors, warnings, manifests };
+  const allErrors = diagnostics.filter((d) => d.severity === 'error');
+  const allWarnings = diagnostics.filter((d) => d.severity === 'warning');
+  const errors = firstReported(allErrors, 'error');
+  const warnings = firstReported(allWarnings, 'warning');
+  const total =
+    allErrors.length > MAX_REPORTED || allWarnings.length > MAX_REPORTED
+      ? { total: { errors: allErrors.length, warnings: allWarnings.length } }
+      : {};
+  if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
+  return { value: buildDesired(merged, disk, manifests), errors, warnings, ...total, manifests };
 }
 
-/** The text of a manifest file, or undefined with the reason in `diagnostics`. */
-async function readManifest(file: ManifestFile, diagnostics: Diagnostic[]): Promise<string | undefined> {
-  const read = await readRegularText(file.path, MAX_MANIFEST_BYTES);
-  if ('text' in read) return read.text;
-  if (read.kind === 'too-large') {
-    diagnostics.push({
-      severity: 'error',
-      code: 'MANIFEST_TOO_LARGE',
-      message: `manifest ${file.displayPath} is ${(read.bytes / 2 ** 20).toFixed(1)} MB; manifests may be at most ${MAX_MANIFEST_BYTES / 2 ** 20} MB`,
-      hint: 'split it into several files, or keep data that is not a manifest out of the folder given with -f',
-    });
-  } else {
-    diagnostics.push({
-      severity: 'error',
-      code: 'MANIFEST_UNREADABLE',
-      message:
-        read.kind === 'not-regular'
-          ? `cannot read manifest ${file.displayPath}: it is not a regular file`
-          : `cannot read manifest ${file.displayPath}: ${read.code}`,
-    });
-  }
-  return undefined;
+/** Findings that say a limit stopped the run short: listed whatever comes before them. */
+const LIMITS_REACHED: ReadonlySet<Diagnostic['code']> = new Set([
+  'MANIFEST_TOO_LARGE',
+  'YAML_TOO_MANY_VALUES',
+  'TOO_MANY_MEMBERS',
+]);
+
+/**
+ * The first MAX_REPORTED findings in file order (those that say a limit was reached among them
+ * whatever their place), and a count of the rest when there are more.
+ */
+function firstReported(found: Diagnostic[], severity: Diagnostic['severity']): Diagnostic[] {
+  const sorted = found.sort(compareDiagnostics);
+  if (sorted.length <= MAX_REPORTED) return sorted;
+  const limits = sorted.filter((d) => LIMITS_REACHED.has(d.code)).slice(0, MAX_REPORTED);
+  const others = sorted.filter((d) => !LIMITS_REACHED.has(d.code)).slice(0, MAX_REPORTED - limits.length);
+  const more = sorted.length - MAX_REPORTED;
+  return [
+    ...[...limits, ...others].sort(compareDiagnostics),
+    {
+      severity,
+      code: 'TOO_MANY_DIAGNOSTICS',
+      message: `${more.toLocaleString('en-US')} more ${severity}s were found and are not shown; the first ${MAX_REPORTED.toLocaleString('en-US')} are`,
+      hint: 'fix the ones shown and validate again',
+    },
+  ];
 }

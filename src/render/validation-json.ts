@@ -33,8 +33,9 @@ export function renderValidationJson(result: ValidationResult): string {
     format_version: VALIDATION_FORMAT_VERSION,
     valid: d !== undefined,
     manifests: result.manifests,
-    error_count: result.errors.length,
-    warning_count: result.warnings.length,
+    // The numbers found, also when only the first of them are listed (see MAX_REPORTED).
+    error_count: result.total?.errors ?? result.errors.length,
+    warning_count: result.total?.warnings ?? result.warnings.length,
     diagnostics: [...result.errors, ...result.warnings].map(diagnosticJson),
     summary: d
       ? {

@@ -11,7 +11,7 @@ export function renderValidationText(
   const files = counted(result.manifests.length, 'manifest file');
   if (!result.value) {
     const summary = style.red(
-      `Validation failed: ${countSummary(result.errors.length, result.warnings.length)} in ${files}.`,
+      `Validation failed: ${countSummary(result.total?.errors ?? result.errors.length, result.total?.warnings ?? result.warnings.length)} in ${files}.`,
     );
     return { stdout: '', stderr: `${findings}${findings ? '\n' : ''}${summary}\n` };
   }
@@ -23,6 +23,7 @@ export function renderValidationText(
     counted(d.assistants.length, 'assistant'),
   ].join(', ');
   const verdict = `${style.green('Success!')} ${files} valid (stack "${d.stack}"): ${contents}.`;
-  const tail = result.warnings.length > 0 ? ` ${counted(result.warnings.length, 'warning')}.` : '';
+  const warningCount = result.total?.warnings ?? result.warnings.length;
+  const tail = warningCount > 0 ? ` ${counted(warningCount, 'warning')}.` : '';
   return { stdout: `${verdict}${tail}\n`, stderr: findings ? `${findings}\n` : '' };
 }

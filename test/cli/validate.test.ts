@@ -1,4 +1,5 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -185,6 +186,75 @@ describe('assistants validate on hostile manifests', () => {
     }
   });
 
+  /** A folder outside every workspace: a dotenv-like file and a folder of manifests, all canaries. */
+  const outsideStack = async () => {
+    const dir = await realpath(await mkdtemp(path.join(tmpdir(), 'assistants-iac-outside-')));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(path.join(dir, 'dotenv'), `AWS_SECRET_ACCESS_KEY=${CANARY}\nOTHER=x\n`);
+    await mkdir(path.join(dir, 'stack'));
+    await writeFile(path.join(dir, 'stack', 'a.yaml'), `version: 1\n${CANARY}: leaked\n`);
+    return dir;
+  };
+
+  it.each([
+    ['assistants.yaml', [] as string[], 'dotenv'],
+    ['-f stack', ['-f', 'stack'], 'stack'],
+  ])(
+    'a manifest root in the working folder that is a link leading outside (%s): refused, never read (validate and plan)',
+    async (_, args, target) => {
+      const out = await outsideStack();
+      const name = args.length > 0 ? 'stack' : 'assistants.yaml';
+      // The link is made last, and nothing is written through it.
+      const dir = await workspace({ [name]: { symlink: path.join(out, target) } });
+      const { text, json } = await both(args, dir);
+      const plan = await runInProcess(['plan', '--refresh=false', ...args], { cwd: dir });
+      expect(text.code).toBe(1);
+      expect(text.stderr).toBe(
+        [
+          `error[PATH_OUTSIDE_ROOT]: manifest path "${name}" is a link that leads outside the working folder; it was not read`,
+          '  = hint: a path inside the working folder must stay inside it after links are followed: pass the path the link leads to with -f if it is meant to be read, or --allow-outside-root',
+          '',
+          'Validation failed: 1 error, 0 warnings in 0 manifest files.',
+          '',
+        ].join('\n'),
+      );
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout).diagnostics).toEqual([
+        expect.objectContaining({ code: 'PATH_OUTSIDE_ROOT', file: null }),
+      ]);
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain(`error[PATH_OUTSIDE_ROOT]: manifest path "${name}" is a link`);
+      for (const run of [text, json, plan]) {
+        expect(run.stdout + run.stderr).not.toContain(CANARY);
+        expect(run.stdout + run.stderr).not.toContain(out);
+      }
+    },
+  );
+
+  it("a manifest path written outside the working folder, or --allow-outside-root, is the user's choice: read as given", async () => {
+    const out = await outsideStack();
+    const dir = await workspace({ stack: { symlink: path.join(out, 'stack') } });
+    const written = await runInProcess(['validate', '-f', path.join(out, 'stack')], { cwd: dir });
+    const allowed = await runInProcess(['validate', '-f', 'stack', '--allow-outside-root'], { cwd: dir });
+    for (const run of [written, allowed]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`error[UNKNOWN_KEY]: unknown key "${CANARY}" at the top level`);
+    }
+  });
+
+  it('a link in the working folder that leads to a manifest inside it is read', async () => {
+    const dir = await workspace({
+      'real/a.yaml': 'version: 1\n',
+      stack: { symlink: 'real' },
+      'assistants.yaml': { symlink: 'real/a.yaml' },
+    });
+    for (const args of [[], ['-f', 'stack']]) {
+      const run = await runInProcess(['validate', ...args], { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+
   it('a link to / in -f DIR: answered at once, nothing crawled', { timeout: 10_000 }, async () => {
     const dir = await workspace({ 'root/a.yaml': 'version: 1\n', 'root/disk': { symlink: '/' } });
     const run = await runInProcess(['validate', '-f', 'root'], { cwd: dir });
@@ -233,6 +303,60 @@ describe('assistants validate on hostile manifests', () => {
       vector_store_files: 2,
       addresses: expect.arrayContaining(['file.docs/a.md', 'file.docs/v2/b.md']),
     });
+  });
+
+  it.each([
+    [
+      '250,000 glob members',
+      `version: 1\nvector_stores:\n  kb:\n    files:\n${Array.from({ length: 250_000 }, (_, i) => `      - glob: "d${i}/**/*.md"\n`).join('')}`,
+      // Each member counts 5 values (`- ` 2, `: ` 2, two quotes 1): the 100,000th passes the limit.
+      '100003:7 ',
+    ],
+    [
+      'a list of 3.9 million values',
+      `version: 1\nmetadata: [${Array(3_900_000).fill('1').join(',')}]\n`,
+      '2:',
+    ],
+  ])(
+    'a manifest under 8 MB that would exhaust memory (%s) is refused before it is parsed',
+    { timeout: 30_000 },
+    async (_, text, at) => {
+      const dir = await workspace({ 'assistants.yaml': text });
+      const { text: run, json } = await both([], dir);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`assistants.yaml:${at}`);
+      expect(run.stderr).toContain(
+        'error[YAML_TOO_MANY_VALUES]: the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); assistants.yaml was not read further',
+      );
+      expect(run.stderr).toMatch(/\nValidation failed: 1 error, 0 warnings in 1 manifest file\.\n$/);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual([
+        'YAML_TOO_MANY_VALUES',
+      ]);
+      for (const r of [run, json]) expect(r.stdout + r.stderr).not.toMatch(STACK);
+    },
+  );
+
+  it('a copy of the API key passed in through another variable is refused: no plan file, the key never shown', async () => {
+    const key = 'sk-proj-Zq81LmNb72XcVb63KjHg54FdSa';
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        assistants:
+          bot: { model: gpt-4o, instructions: "\${env:DEPLOY_CFG}" }
+      `,
+    });
+    const env = { OPENAI_API_KEY: key, DEPLOY_CFG: key };
+    const validate = await runInProcess(['validate', '--format', 'json'], { cwd: dir, env });
+    const plan = await runInProcess(['plan', '--refresh=false', '-o', 'saved.plan'], { cwd: dir, env });
+    expect(validate.code).toBe(1);
+    expect(JSON.parse(validate.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'SECRET_IN_MANIFEST', file: 'assistants.yaml', line: 3 }),
+    ]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('error[SECRET_IN_MANIFEST]: "${env:DEPLOY_CFG}" would copy the API key');
+    expect(existsSync(path.join(dir, 'saved.plan'))).toBe(false);
+    for (const run of [validate, plan]) expect(run.stdout + run.stderr).not.toContain(key.slice(8));
   });
 
   it('a self-referencing alias: a located YAML_ALIAS error, exit 1, no INTERNAL and no stack trace', async () => {

@@ -90,8 +90,13 @@ export interface FuzzCase {
   /** Manifests, relative to the root; the first one is what a file -f names. */
   manifests: { path: string; text: string }[];
   tree: TreeEntry[];
-  /** How validate is pointed at the root: the folder, or the first manifest file. */
-  target: 'folder' | 'file';
+  /**
+   * How validate is pointed at the root: the folder, or the first manifest file; or, for `link`,
+   * at a link in the working folder (`-f stack`, or the default assistants.yaml) leading outside.
+   */
+  target: 'folder' | 'file' | 'link';
+  /** For `link`: the link's name in the working folder and where it leads. */
+  link: { name: 'stack' | 'assistants.yaml'; target: (typeof OUTSIDE_TARGETS)[number] };
 }
 
 const entryPath = fc.oneof(
@@ -166,6 +171,9 @@ const GLOBS = [
   '\\.\\./*.md',
   '/**/*.md',
   '/etc/*',
+  '{/etc,docs}/*',
+  '@(/|docs)/*.md',
+  '{,/}*',
   'C:/x/*.md',
   '~/*.md',
   'docs/{a,b}.md',
@@ -368,7 +376,11 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.record({
     ),
     { maxLength: 12 },
   ),
-  target: fc.constantFrom('folder', 'folder', 'file'),
+  target: fc.constantFrom('folder', 'folder', 'folder', 'file', 'file', 'link'),
+  link: fc.record({
+    name: fc.constantFrom('stack' as const, 'assistants.yaml' as const),
+    target: fc.constantFrom(...OUTSIDE_TARGETS),
+  }),
 });
 
 /**
@@ -397,6 +409,9 @@ export async function writeOutside(outside: string): Promise<string[]> {
 export async function writeCase(c: FuzzCase, caseDir: string, outside: string): Promise<string[]> {
   const root = path.join(caseDir, 'root');
   await mkdir(root, { recursive: true });
+  // The working folder's link is made in the case folder, which nothing below writes through.
+  if (c.target === 'link')
+    await symlink(linkTarget(c.link.target, '', outside), path.join(caseDir, c.link.name));
   const fifos: string[] = [];
   const put = async (rel: string, make: (at: string) => Promise<unknown>) => {
     try {
@@ -447,8 +462,9 @@ async function realFolder(root: string, rel: string): Promise<string | undefined
 function linkTarget(target: string, linkPath: string, outside: string): string {
   if (target.startsWith('out:')) return path.join(outside, target.slice('out:'.length));
   if (target.startsWith('rel-out:')) {
-    // From the link's folder up to the case folder's parent, where the outside folder lives.
-    const up = linkPath.split('/').length + 1;
+    // From the link's folder up to the case folder's parent, where the outside folder lives
+    // (`linkPath` is below the root, or '' for a link in the case folder itself).
+    const up = linkPath === '' ? 1 : linkPath.split('/').length + 1;
     return `${'../'.repeat(up)}outside/${target.slice('rel-out:'.length)}`;
   }
   return target;

@@ -131,9 +131,21 @@ describe('validate fuzz run', () => {
       const caseDir = path.join(base, `c${index}`);
       const insideFifos = await writeCase(c, caseDir, outside);
       const rootDir = path.join(caseDir, 'root');
-      const args = c.target === 'folder' ? ['root'] : [`root/${c.manifests[0]?.path}`];
+      const args =
+        c.target === 'link'
+          ? c.link.name === 'stack'
+            ? ['-f', 'stack']
+            : []
+          : ['-f', c.target === 'folder' ? 'root' : `root/${c.manifests[0]?.path}`];
+      // A link in the working folder is refused without anything outside the working folder read.
       const root =
-        c.target === 'folder' ? rootDir : path.dirname(path.join(rootDir, c.manifests[0]?.path ?? ''));
+        c.target === 'link'
+          ? caseDir
+          : c.target === 'folder'
+            ? rootDir
+            : path.dirname(path.join(rootDir, c.manifests[0]?.path ?? ''));
+      /** The working folder and the folders from it down to the root: looked at to confine -f. */
+      const onTheWay = (p: string) => isInside(caseDir, p) && isInside(p, root);
       const written = c.manifests.map((m) => m.text).join('\n');
       const fail = (check: string, detail: string) => {
         if (violations.length < 20) violations.push({ index, check, detail, fuzzCase: c });
@@ -141,7 +153,7 @@ describe('validate fuzz run', () => {
       figures.cases++;
 
       for (const format of ['text', 'json'] as const) {
-        const argv = ['validate', '-f', ...args, ...(format === 'json' ? ['--format', 'json'] : [])];
+        const argv = ['validate', ...args, ...(format === 'json' ? ['--format', 'json'] : [])];
         fsCalls.length = 0;
         const { result, ms, readers, calls } = await runWithin(argv, caseDir, [
           ...outsideFifos,
@@ -154,7 +166,12 @@ describe('validate fuzz run', () => {
           figures.overLimit++;
           fail('over 10 s', `${format}: ${Math.round(ms)} ms`);
         }
-        const strays = calls.filter((call) => !isInside(root, call.path) && !isInside(PACKAGE, call.path));
+        const strays = calls.filter(
+          (call) =>
+            !isInside(root, call.path) &&
+            !isInside(PACKAGE, call.path) &&
+            !(call.kind === 'look' && onTheWay(call.path)),
+        );
         const reads = strays.filter((call) => call.kind === 'read');
         figures.outsideReads += reads.length;
         figures.outsideLooks += strays.length - reads.length;
@@ -162,6 +179,11 @@ describe('validate fuzz run', () => {
         figures.fifoReaders += readers.length;
         if (readers.length > 0) fail('FIFO opened', readers.join(', '));
         if (!result) continue;
+        if (
+          c.target === 'link' &&
+          (result.code !== 1 || !(result.stdout + result.stderr).includes('PATH_OUTSIDE_ROOT'))
+        )
+          fail('link not refused', `${format}: exit ${result.code}`);
         checkOutput(result, format, written);
       }
       await rm(caseDir, { recursive: true, force: true });

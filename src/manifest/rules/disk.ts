@@ -9,6 +9,7 @@ import { type Entry, validEntries } from '../merge.js';
 import { readRegularText } from '../read-text.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import { codePointLength } from '../text-length.js';
+import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
 import type { RuleContext } from './context.js';
 import { checkCodeInterpreterFiles, checkStoreMembers } from './file-types.js';
 import { expandGlobMembers, type GlobMatch } from './glob-members.js';
@@ -24,7 +25,8 @@ export interface DiskFacts {
 /**
  * Everything that needs the file system: declared files and instruction files exist, are regular,
  * small enough and inside the root; globs match something; files attached to vector stores have a
- * type file_search reads; two entries under files: are not one file. Only lstat, readlink and stat
+ * type file_search reads; files to upload have names the upload carries as written (see
+ * unsendableName); two entries under files: are not one file. Only lstat, readlink and stat
  * touch referenced files, and, unless --allow-outside-root, only inside the root; only instruction
  * files are read.
  */
@@ -49,8 +51,15 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
         shown,
         resolverFor(entry.doc.file.root),
       );
-      if (isProblem(result)) problemAt(entry.doc, [...entry.path, 'path'], result);
-      else facts.files.set(entry.name, result);
+      if (isProblem(result)) return problemAt(entry.doc, [...entry.path, 'path'], result);
+      const unsendable = unsendableName(result);
+      if (unsendable !== undefined)
+        return problemAt(entry.doc, [...entry.path, 'path'], {
+          code: 'UNSUPPORTED_FILE_NAME',
+          message: `file "${entry.name}" would be uploaded as ${JSON.stringify(unsendable)}, a name the API would not record as written`,
+          hint: UNSENDABLE_NAME_HINT,
+        });
+      facts.files.set(entry.name, result);
     }),
   );
   // Instruction files.
@@ -99,17 +108,18 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   );
 
   checkSameFiles(ctx, facts);
-  const declaredByReal = new Map<string, string>();
-  for (const [name, f] of facts.files) if (!declaredByReal.has(f.real)) declaredByReal.set(f.real, name);
-  await expandGlobMembers(ctx, facts, declaredByReal, resolverFor);
+  const declaredByIdentity = new Map<string, string>();
+  for (const [name, f] of facts.files)
+    if (!declaredByIdentity.has(f.identity)) declaredByIdentity.set(f.identity, name);
+  await expandGlobMembers(ctx, facts, declaredByIdentity, resolverFor);
   checkStoreMembers(ctx, facts);
   checkCodeInterpreterFiles(ctx, facts);
   return facts;
 }
 
 /**
- * Two entries under files: that are one file on disk (the same path, or a link and its target)
- * with the same purpose would upload it twice under two addresses: an error at the later one.
+ * Two entries under files: that are one file on disk (the same path, a link and its target, or
+ * two hard links) with the same purpose would upload it twice under two addresses: an error at the later one.
  * Entries are visited in manifest order, so the report is stable.
  */
 function checkSameFiles(ctx: RuleContext, facts: DiskFacts): void {
@@ -117,18 +127,23 @@ function checkSameFiles(ctx: RuleContext, facts: DiskFacts): void {
   for (const entry of validEntries(ctx.merged.files)) {
     const file = facts.files.get(entry.name);
     if (!file) continue;
-    const key = `${entry.value.purpose ?? 'assistants'}\0${file.real}`;
+    const key = `${entry.value.purpose ?? 'assistants'}\0${file.identity}`;
     const earlier = first.get(key);
     if (!earlier) {
       first.set(key, entry);
       continue;
     }
+    const earlierPath = facts.files.get(earlier.name)?.relativePath ?? file.relativePath;
+    const where =
+      earlierPath === file.relativePath
+        ? file.relativePath
+        : `${file.relativePath} and ${earlierPath} are hard links to one file`;
     ctx.report(
       diagnosticAt(
         entry.doc,
         [...entry.path, 'path'],
         'DUPLICATE_FILE',
-        `file "${entry.name}" is the same file on disk as file "${earlier.name}" (${file.relativePath})`,
+        `file "${entry.name}" is the same file on disk as file "${earlier.name}" (${where})`,
         {
           related: [
             { message: 'declared first here', location: earlier.doc.locate([...earlier.path, 'path']) },

@@ -1,15 +1,30 @@
 import path from 'node:path';
-import { isDynamicPattern } from 'tinyglobby';
 import type { SourceLocation } from '../../errors/index.js';
-import { MAX_FOLDER_LINKS, walkGlob } from '../confined-glob.js';
+import {
+  type GlobBudget,
+  globBudget,
+  MAX_FOLDER_LINKS,
+  MAX_GLOB_ENTRIES,
+  walkGlob,
+} from '../confined-glob.js';
 import { isInside, type PathResolver } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import { type FileFacts, inspectFile, isProblem, OUTSIDE_ROOT_HINT, toPosix } from '../file-inspect.js';
+import {
+  type FileFacts,
+  inspectFile,
+  isProblem,
+  OUTSIDE_ROOT_HINT,
+  type PathProblem,
+  toPosix,
+} from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
+import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
 import type { RuleContext } from './context.js';
 import type { DiskFacts } from './disk.js';
+import { globPatternProblem, staticBase } from './glob-pattern.js';
 import { listed } from './listed.js';
+import { checkStoreSizes, MAX_STORE_MEMBERS, tooManyGlobs } from './member-limits.js';
 
 /** A file matched by a glob member, and the file name it goes by. */
 export interface GlobMatch {
@@ -29,44 +44,58 @@ interface Reached {
 
 /**
  * Expands every glob member into `facts.globs`. One real file is one managed file: a file reached
- * under several paths (a link and its target, or routes through folder links) is one match, named
- * by the path without links if a glob reached it so, else by the first of its paths in sorted
- * order; in every store and glob that reaches it. A match also declared under `files:` goes by its
- * declared name; a derived name that another file already has is an error at the later member.
+ * under several paths (a link and its target, hard links, or routes through folder links) is one
+ * match, named by the path without links if a glob reached it so, else by the first of its paths
+ * in sorted order; in every store and glob that reaches it. A match also declared under `files:`
+ * goes by its declared name; a derived name that another file already has is an error at the
+ * later member. A file whose name the upload cannot carry is an error (see unsendableName).
+ * More than MAX_GLOB_MEMBERS glob members is an error and none is expanded; globs that read more
+ * than MAX_GLOB_ENTRIES folder entries in all are an error (once); a store with more than
+ * MAX_STORE_MEMBERS members, or a glob matching more, is an error.
  */
 export async function expandGlobMembers(
   ctx: RuleContext,
   facts: DiskFacts,
-  declaredByReal: ReadonlyMap<string, string>,
+  declaredByIdentity: ReadonlyMap<string, string>,
   resolverFor: (root: string) => PathResolver,
 ): Promise<void> {
   const { merged, report } = ctx;
+  if (tooManyGlobs(ctx)) return;
+  const run: GlobRun = { budget: globBudget(), budgetReported: false, inspected: new Map() };
   const reachedBy = new Map<string, Map<number, Reached[]>>();
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, Reached[]>();
     reachedBy.set(store.name, byIndex);
-    await Promise.all(
-      (store.value.files ?? []).map(async (member, index) => {
-        if (typeof member !== 'object' || !('glob' in member)) return;
-        const at = [...store.path, 'files', index, 'glob'];
-        const reached = await expandGlob(store.doc, at, member.glob, resolverFor(store.doc.file.root), ctx);
-        if (reached) byIndex.set(index, reached);
-      }),
-    );
+    // One glob at a time, in manifest order: which glob spends the run's budget is the same
+    // in every run.
+    const members = store.value.files ?? [];
+    for (const [index, member] of members.entries()) {
+      if (typeof member !== 'object' || !('glob' in member)) continue;
+      const at = [...store.path, 'files', index, 'glob'];
+      const reached = await expandGlob(
+        store.doc,
+        at,
+        member.glob,
+        resolverFor(store.doc.file.root),
+        ctx,
+        run,
+      );
+      if (reached) byIndex.set(index, reached);
+    }
   }
 
-  // The name each real file goes by, whichever glob reached it.
-  const nameOf = new Map<string, { name: string; direct: boolean }>();
+  // The name each file goes by (and the path it is taken from), whichever glob reached it.
+  const nameOf = new Map<string, { name: string; direct: boolean; facts: FileFacts }>();
   for (const byIndex of reachedBy.values())
     for (const reached of byIndex.values())
       for (const r of reached) {
-        const best = nameOf.get(r.facts.real);
+        const best = nameOf.get(r.facts.identity);
         if (!best || (r.direct && !best.direct) || (r.direct === best.direct && r.path < best.name))
-          nameOf.set(r.facts.real, { name: r.path, direct: r.direct });
+          nameOf.set(r.facts.identity, { name: r.path, direct: r.direct, facts: r.facts });
       }
 
   // Names derived from glob matches so far, with where each was first derived.
-  const derived = new Map<string, { real: string; location: SourceLocation }>();
+  const derived = new Map<string, { identity: string; location: SourceLocation }>();
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, GlobMatch[]>();
     facts.globs.set(store.name, byIndex);
@@ -77,20 +106,21 @@ export async function expandGlobMembers(
       const kept: GlobMatch[] = [];
       const taken = new Set<string>();
       for (const r of reached) {
-        const real = r.facts.real;
-        if (taken.has(real)) continue;
-        taken.add(real);
-        const declaredName = declaredByReal.get(real);
+        const { identity } = r.facts;
+        if (taken.has(identity)) continue;
+        taken.add(identity);
+        const declaredName = declaredByIdentity.get(identity);
         if (declaredName !== undefined) {
           kept.push({ name: declaredName, facts: r.facts, declared: true });
           continue;
         }
-        const name = nameOf.get(real)?.name ?? r.path;
+        const chosen = nameOf.get(identity) ?? { name: r.path, facts: r.facts };
+        const { name } = chosen;
         const declared = merged.files.get(name);
         const other = derived.get(name);
         const first = declared
           ? declared.doc.locate(declared.path, 'key')
-          : other?.real !== real
+          : other?.identity !== identity
             ? other?.location
             : undefined;
         if (first) {
@@ -110,25 +140,22 @@ export async function expandGlobMembers(
           );
           continue;
         }
-        if (!other) derived.set(name, { real, location: store.doc.locate(at) });
-        kept.push({ name, facts: r.facts, declared: false });
+        if (!other) derived.set(name, { identity, location: store.doc.locate(at) });
+        kept.push({ name, facts: chosen.facts, declared: false });
       }
       byIndex.set(index, kept);
     }
   }
+  checkStoreSizes(ctx, facts);
 }
 
-/**
- * Why a glob pattern is refused before any folder is read: `..` anywhere in it (also inside
- * braces or groups, where it would climb out of the walk), or an absolute pattern.
- */
-export function globPatternProblem(pattern: string): string | undefined {
-  if (path.isAbsolute(pattern) || path.posix.isAbsolute(pattern) || /^[A-Za-z]:/.test(pattern))
-    return `glob "${pattern}" is absolute; a glob is written relative to the manifest file's folder`;
-  // `..` as a whole step: between separators, or as an alternative in {a,..} or @(..|x).
-  if (/(^|[/\\{},(|])\.\.($|[/\\{},)|])/.test(pattern))
-    return `glob "${pattern}" contains "..": a glob may only look below the manifest file's folder`;
-  return undefined;
+/** What the globs of one run share: what they may still read, and the files they inspected. */
+interface GlobRun {
+  budget: GlobBudget;
+  /** True once a glob has said that the budget is spent (the others stop without a word). */
+  budgetReported: boolean;
+  /** Inspections by manifest folder, root and matched path: globs that overlap stat each file once. */
+  inspected: Map<string, Promise<FileFacts | PathProblem>>;
 }
 
 async function expandGlob(
@@ -137,6 +164,7 @@ async function expandGlob(
   pattern: string,
   resolver: PathResolver,
   ctx: RuleContext,
+  run: GlobRun,
 ): Promise<Reached[] | undefined> {
   const cwd = doc.dir;
   const { root } = resolver;
@@ -167,7 +195,7 @@ async function expandGlob(
   }
   let walk: Awaited<ReturnType<typeof walkGlob>>;
   try {
-    walk = await walkGlob(pattern, cwd, resolver);
+    walk = await walkGlob(pattern, cwd, resolver, run.budget);
   } catch (err) {
     ctx.report(
       diagnosticAt(
@@ -217,6 +245,34 @@ async function expandGlob(
     );
     return undefined;
   }
+  if (walk.exhausted) {
+    if (!run.budgetReported)
+      ctx.report(
+        diagnosticAt(
+          doc,
+          at,
+          'TOO_MANY_MEMBERS',
+          `glob "${pattern}" was not expanded: the globs of this run have read ${MAX_GLOB_ENTRIES.toLocaleString('en-US')} folder entries, as many as a run may read`,
+          {
+            hint: 'each glob walks the folders below where it starts: use fewer globs, or start them deeper ("docs/faq/**/*.md")',
+          },
+        ),
+      );
+    run.budgetReported = true;
+    return undefined;
+  }
+  if (walk.files.length > MAX_STORE_MEMBERS) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'TOO_MANY_MEMBERS',
+        `glob "${pattern}" matches ${walk.files.length.toLocaleString('en-US')} files; a store may have at most ${MAX_STORE_MEMBERS.toLocaleString('en-US')} members`,
+        { hint: 'narrow the glob, or split the files among several stores' },
+      ),
+    );
+    return undefined;
+  }
   if (walk.files.length === 0) {
     if (walk.outside.length > 0) return undefined;
     ctx.report(
@@ -229,15 +285,21 @@ async function expandGlob(
   const results = await Promise.all(
     walk.files.sort().map(async (file) => ({
       file,
-      result: await inspectFile(file, shown(file), resolver),
+      result: await inspected(run, `${cwd}\0${root}\0${file}`, () =>
+        inspectFile(file, shown(file), resolver),
+      ),
     })),
   );
   const reached: Reached[] = [];
   const outside: string[] = [];
+  const unsendable: string[] = [];
   for (const { file, result } of results) {
     // Named by the path as matched, relative to the manifest file: the same whichever -f reached it.
-    if (!isProblem(result)) reached.push({ path: shown(file), facts: result, direct: result.real === file });
-    else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(shown(file));
+    if (!isProblem(result)) {
+      if (unsendableName(result) === undefined)
+        reached.push({ path: shown(file), facts: result, direct: result.real === file });
+      else unsendable.push(JSON.stringify(shown(file)));
+    } else if (result.code === 'PATH_OUTSIDE_ROOT') outside.push(shown(file));
     else
       ctx.report(
         diagnosticAt(
@@ -248,6 +310,17 @@ async function expandGlob(
           result.hint ? { hint: result.hint } : {},
         ),
       );
+  }
+  if (unsendable.length > 0) {
+    ctx.report(
+      diagnosticAt(
+        doc,
+        at,
+        'UNSUPPORTED_FILE_NAME',
+        `glob "${pattern}" matches ${unsendable.length} file(s) whose names the API would not record as written: ${listed(unsendable)}`,
+        { hint: UNSENDABLE_NAME_HINT },
+      ),
+    );
   }
   // Only reachable when a link changes between the walk and the check: still never followed out.
   if (outside.length > 0) {
@@ -264,13 +337,16 @@ async function expandGlob(
   return reached;
 }
 
-/** The leading segments of a glob pattern that hold no wildcard: where a walk would start. */
-function staticBase(pattern: string): string {
-  const segments = pattern.split('/');
-  const fixed: string[] = [];
-  for (const segment of segments.slice(0, -1)) {
-    if (isDynamicPattern(segment)) break;
-    fixed.push(segment);
+/** The inspection cached under `key`, made by `inspect` the first time. */
+function inspected(
+  run: GlobRun,
+  key: string,
+  inspect: () => Promise<FileFacts | PathProblem>,
+): Promise<FileFacts | PathProblem> {
+  let result = run.inspected.get(key);
+  if (!result) {
+    result = inspect();
+    run.inspected.set(key, result);
   }
-  return fixed.length === 0 ? '.' : fixed.join('/') || '/';
+  return result;
 }

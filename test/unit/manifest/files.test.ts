@@ -217,3 +217,47 @@ describe('the manifest root', () => {
     expect(result.value?.files[0]?.path).toBe(path.join(outside, 'shared.md'));
   });
 });
+
+describe('file names the upload cannot carry as written', () => {
+  // The upload sends `"`, CR and LF percent-encoded and reads `\` as an escape: the API would
+  // record another name, and every later plan would take the file for someone else's.
+  it.each([
+    ['a double quote', 'quote"name.md', '"quote\\"name.md"'],
+    ['a backslash', 'back\\slash.md', '"back\\\\slash.md"'],
+    ['a line feed', 'line\nfeed.md', '"line\\nfeed.md"'],
+    ['a carriage return', 'carriage\rreturn.md', '"carriage\\rreturn.md"'],
+  ])('a declared file whose name holds %s is refused where it is declared', async (_, name, shown) => {
+    const result = await check(file(JSON.stringify(`docs/${name}`)), { [`docs/${name}`]: '# A' });
+    const error = onlyError(result);
+    expect(brief(error)).toBe(
+      `assistants.yaml:4:11 UNSUPPORTED_FILE_NAME file "doc" would be uploaded as ${shown}, a name the API would not record as written`,
+    );
+    expect(error.hint).toBe(
+      'rename the file without ", \\, carriage returns or line feeds: uploads cannot carry them as written',
+    );
+  });
+
+  it('the name that counts is the one uploaded: the real name behind a link', async () => {
+    const bad = await check(file('docs/ok.md'), {
+      'docs/ok.md': { symlink: 'real"name.md' },
+      'docs/real"name.md': '# A',
+    });
+    expect(onlyError(bad).code).toBe('UNSUPPORTED_FILE_NAME');
+    const good = await check(file('"docs/odd\\"link.md"'), {
+      'docs/odd"link.md': { symlink: 'plain.md' },
+      'docs/plain.md': '# A',
+    });
+    expect(good.errors).toEqual([]);
+  });
+
+  it('a glob that matches such files is refused, naming each; the other matches are kept', async () => {
+    const result = await check('version: 1\nvector_stores:\n  kb:\n    files:\n      - glob: "docs/*.md"\n', {
+      'docs/a.md': '# A',
+      'docs/quote"name.md': '# Q',
+      'docs/line\nfeed.md': '# L',
+    });
+    expect(result.errors.map(brief)).toEqual([
+      'assistants.yaml:5:15 UNSUPPORTED_FILE_NAME glob "docs/*.md" matches 2 file(s) whose names the API would not record as written: "docs/line\\nfeed.md", "docs/quote\\"name.md"',
+    ]);
+  });
+});

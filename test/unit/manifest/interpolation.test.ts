@@ -96,6 +96,59 @@ describe('${env:...} interpolation', () => {
       }
     });
 
+    describe('by value, whatever the variable is called', () => {
+      const KEY = 'sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVwXyZ012345';
+      const manifest =
+        'version: 1\nassistants:\n  bot:\n    model: gpt-4o\n    instructions: "${env:DEPLOY_CFG}"\n';
+
+      it.each([
+        ['a copy of the configured key', { OPENAI_API_KEY: KEY, DEPLOY_CFG: KEY }],
+        [
+          'the configured key inside a longer value',
+          { OPENAI_API_KEY: KEY, DEPLOY_CFG: `url=https://x;key=${KEY};` },
+        ],
+        [
+          'a configured key of any shape',
+          { OPENAI_API_KEY: 'proxy-key-0001', DEPLOY_CFG: 'Bearer proxy-key-0001' },
+        ],
+      ])('refuses %s, at the expression, without showing it', async (_, env) => {
+        const result = await check(manifest, {}, { env });
+        const error = onlyError(result);
+        expect(brief(error)).toBe(
+          'assistants.yaml:5:20 SECRET_IN_MANIFEST "${env:DEPLOY_CFG}" would copy the API key (the value of OPENAI_API_KEY), held by environment variable DEPLOY_CFG, into plans and the state, which show and store it in the clear',
+        );
+        expect(error.hint).toBe('keep secrets out of manifests: set DEPLOY_CFG to a value that holds no key');
+        expect(JSON.stringify(result)).not.toContain(env.DEPLOY_CFG);
+        expect(JSON.stringify(result)).not.toContain(env.OPENAI_API_KEY);
+      });
+
+      it.each([
+        ['no key configured', { DEPLOY_CFG: KEY }],
+        [
+          'another key configured',
+          { OPENAI_API_KEY: 'sk-other-Zz9Yy8Xx7Ww6Vv5Uu4Tt3', DEPLOY_CFG: `x ${KEY}` },
+        ],
+        ['a session key', { DEPLOY_CFG: 'sess-Ab3dEf6hIj9kLmNoPqRsTuVw' }],
+      ])('refuses a value shaped like an OpenAI key (%s)', async (_, env) => {
+        const result = await check(manifest, {}, { env });
+        expect(brief(onlyError(result))).toBe(
+          'assistants.yaml:5:20 SECRET_IN_MANIFEST "${env:DEPLOY_CFG}" would copy what looks like an OpenAI API key, held by environment variable DEPLOY_CFG, into plans and the state, which show and store it in the clear',
+        );
+        expect(JSON.stringify(result)).not.toContain(env.DEPLOY_CFG);
+      });
+
+      it.each([
+        'sk-learn-tutorial-notes-and-more',
+        'task-Ab3dEf6hIj9kLmNoPqRsTuVwXyZ012345',
+        'sk-short1A',
+        'Use the sk-learn library.',
+      ])('lets through values that only look alike: %s', async (value) => {
+        const result = await check(manifest, {}, { env: { OPENAI_API_KEY: 'sk-test', DEPLOY_CFG: value } });
+        expect(result.errors).toEqual([]);
+        expect(result.value?.assistants[0]?.instructions).toBe(value);
+      });
+    });
+
     it('lets through names that only contain a secret-like word', async () => {
       for (const name of ['MAX_TOKENS', 'TOKENIZER', 'API_KEY_ID', 'PASSWORD_POLICY_URL', 'MYTOKEN']) {
         const result = await check(`version: 1\nstack: "\${env:${name}}"\n`, {}, { env: { [name]: 'main' } });

@@ -59,6 +59,11 @@ beforeAll(async () => {
   await link('root/zz.yaml', path.join(base, 'outside/creds.yaml'));
   await link('root/shared', path.join(base, 'outside'));
   await link('root/disk', '/');
+  // A working folder whose manifest and manifest folder are links leading outside.
+  await mkdir(path.join(base, 'work'));
+  await link('work/assistants.yaml', path.join(base, 'outside/secret.txt'));
+  await link('work/stack', path.join(base, 'outside/dir'));
+  await link('work/up', '../outside/dir');
 });
 afterAll(() => rm(base, { recursive: true, force: true }));
 
@@ -68,7 +73,10 @@ describe('validate under hostile links', () => {
     fsCalls.length = 0;
     const result = await validateManifests(['root'], { cwd: base, env: {} });
 
-    const outside = fsCalls.filter((call) => !isInside(root, call.path) && !isInside(PACKAGE, call.path));
+    // The working folder itself is looked at: it anchors where -f arguments may lead.
+    const outside = fsCalls.filter(
+      (call) => call.path !== base && !isInside(root, call.path) && !isInside(PACKAGE, call.path),
+    );
     expect(outside).toEqual([]);
     // Something was read: the spies are in place.
     expect(fsCalls.filter((c) => c.kind === 'read').map((c) => path.relative(root, c.path))).toContain(
@@ -84,4 +92,34 @@ describe('validate under hostile links', () => {
       ...Array(12).fill('PATH_OUTSIDE_ROOT'),
     ]);
   });
+});
+
+describe('a manifest path in the working folder that is a link leading outside', () => {
+  it.each([
+    ['assistants.yaml (the default)', []],
+    ['-f stack', ['stack']],
+    ['-f up (a relative link)', ['up']],
+    ['-f stack/inner.yaml', ['stack/inner.yaml']],
+  ])(
+    '%s: refused, and nothing outside the working folder is read or looked at',
+    async (_, args: string[]) => {
+      const work = path.join(base, 'work');
+      fsCalls.length = 0;
+      const result = await validateManifests(args, { cwd: work, env: {} });
+      expect(result.errors.map((e) => [e.code, e.message])).toEqual([
+        [
+          'PATH_OUTSIDE_ROOT',
+          `manifest path "${args[0] ?? 'assistants.yaml'}" is a link that leads outside the working folder; it was not read`,
+        ],
+      ]);
+      expect(result.manifests).toEqual([]);
+      const outside = fsCalls.filter((call) => !isInside(work, call.path) && !isInside(PACKAGE, call.path));
+      expect(outside).toEqual([]);
+      // The spies are in place: the working folder was looked at.
+      expect(fsCalls.map((c) => c.path)).toContain(work);
+      const shown = JSON.stringify(result);
+      expect(shown).not.toContain(CANARY);
+      expect(shown).not.toContain(path.join(base, 'outside'));
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -185,6 +185,27 @@ describe('globs stay inside the root', () => {
     }
   });
 
+  it.each(['{/tmp/x,docs}/*.md', 'docs/{a,/etc}/*', '@(/etc|docs)/*.md', '{docs,C:/x}/*.md', '{,/}*'])(
+    'refuses an absolute path among the alternatives of a glob, also with --allow-outside-root: %s',
+    async (pattern) => {
+      const dir = await workspace({ 'assistants.yaml': glob(pattern), 'docs/a.md': '# A' });
+      for (const allowOutsideRoot of [false, true]) {
+        const result = await validateManifests([], { cwd: dir, env: {}, allowOutsideRoot });
+        expect(result.errors.map(brief)).toEqual([
+          `assistants.yaml:5:15 INVALID_VALUE glob "${pattern}" has an absolute path among its alternatives; a glob is written relative to the manifest file's folder`,
+        ]);
+      }
+    },
+  );
+
+  it.each(['docs/{a,b}.md', 'docs/@(a|b).md', '{docs,other}/**/*.md'])(
+    'lets relative alternatives through: %s',
+    async (pattern) => {
+      const result = await check(glob(pattern), { 'docs/a.md': '# A' });
+      expect(result.errors).toEqual([]);
+    },
+  );
+
   it('does not walk through a folder link that leads outside: one error naming the link, nothing behind it', async () => {
     const out = await outside({ [`${CANARY}.md`]: CANARY });
     const result = await check(glob('docs/**/*.md'), { 'docs/a.md': '# A', 'docs/linked': { symlink: out } });
@@ -334,6 +355,83 @@ describe('one real file is one file, and link loops end', () => {
     expect(brief(onlyError(result))).toBe(
       'assistants.yaml:6:15 DUPLICATE_MEMBER vector store "kb" lists file "docs/v2/a.md" twice',
     );
+  });
+
+  describe('hard links', () => {
+    /** Validates `manifest` in a workspace of `files` where each [link, target] is a hard link. */
+    const withHardLinks = async (
+      manifest: string,
+      files: Record<string, string>,
+      links: [string, string][],
+    ) => {
+      const dir = await workspace({ 'assistants.yaml': manifest, ...files });
+      for (const [name, target] of links) {
+        await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+        await link(path.join(dir, target), path.join(dir, name));
+      }
+      return validateManifests([], { cwd: dir, env: {} });
+    };
+
+    it('a file and its hard link matched by globs are one member and one upload', async () => {
+      const result = await withHardLinks(
+        store('docs/*.md', 'other/*.md'),
+        { 'docs/a.md': '# A', 'other/x.md': '# X' },
+        [
+          ['docs/b.md', 'docs/a.md'],
+          ['other/y.md', 'docs/a.md'],
+        ],
+      );
+      // Within one glob, the second name is dropped; across two globs of one store, listed twice.
+      expect(result.errors.map(brief)).toEqual([
+        'assistants.yaml:6:15 DUPLICATE_MEMBER vector store "kb" lists file "docs/a.md" twice',
+      ]);
+      const single = await withHardLinks(store('docs/*.md'), { 'docs/a.md': '# A' }, [
+        ['docs/b.md', 'docs/a.md'],
+      ]);
+      expect(single.errors).toEqual([]);
+      expect(single.value?.files.map((f) => [f.name, f.relativePath])).toEqual([['docs/a.md', 'docs/a.md']]);
+    });
+
+    it('two stores whose globs reach a file under two hard-linked names share one file', async () => {
+      const result = await withHardLinks(
+        yaml`
+        version: 1
+        vector_stores:
+          one: { files: [{ glob: "v1/*.md" }] }
+          two: { files: [{ glob: "v2/*.md" }] }
+      `,
+        { 'v2/a.md': '# A' },
+        [['v1/a.md', 'v2/a.md']],
+      );
+      expect(result.errors).toEqual([]);
+      expect(result.value?.files.map((f) => [f.name, f.relativePath])).toEqual([['v1/a.md', 'v1/a.md']]);
+      expect(result.value?.memberships.map((m) => m.address)).toEqual([
+        'vector_store_file.one/v1/a.md',
+        'vector_store_file.two/v1/a.md',
+      ]);
+    });
+
+    it('two entries under files: that are hard links to one file are one file: an error at the second', async () => {
+      const result = await withHardLinks(
+        'version: 1\nfiles:\n  handbook: { path: handbook.pdf }\n  manual: { path: manual.pdf }\n',
+        { 'handbook.pdf': '%PDF' },
+        [['manual.pdf', 'handbook.pdf']],
+      );
+      expect(result.errors.map(brief)).toEqual([
+        'assistants.yaml:4:19 DUPLICATE_FILE file "manual" is the same file on disk as file "handbook" (manual.pdf and handbook.pdf are hard links to one file)',
+      ]);
+    });
+
+    it('a glob match that is a hard link to a declared file goes by the declared name', async () => {
+      const result = await withHardLinks(
+        'version: 1\nfiles:\n  handbook: { path: handbook.md }\nvector_stores:\n  kb: { files: [{ glob: "docs/*.md" }] }\n',
+        { 'handbook.md': '# H' },
+        [['docs/copy.md', 'handbook.md']],
+      );
+      expect(result.errors).toEqual([]);
+      expect(result.value?.files.map((f) => f.name)).toEqual(['handbook']);
+      expect(result.value?.memberships.map((m) => m.address)).toEqual(['vector_store_file.kb/handbook']);
+    });
   });
 
   it('a link chain that loops (a -> b -> a) matched by a glob is skipped with a warning', async () => {
