@@ -29,7 +29,7 @@ function leaks(text: string): string[] {
 const MODES: string[][] = [[], ['--json'], ['--debug'], ['--json', '--debug']];
 
 /** A stack with a state holding a store, a file and an assistant, so that plan reads the API. */
-async function stackWithState(): Promise<string> {
+async function stackWithState(state = sampleState()): Promise<string> {
   return workspace({
     'assistants.yaml': yaml`
       version: 1
@@ -38,7 +38,7 @@ async function stackWithState(): Promise<string> {
         notes: { path: notes.md }
     `,
     'notes.md': '# notes\n',
-    '.assistants/state.json': stateText(sampleState()),
+    '.assistants/state.json': stateText(state),
   });
 }
 
@@ -49,16 +49,7 @@ async function stackWithState(): Promise<string> {
 async function stackWithFileOnly(): Promise<string> {
   const file = sampleResources()['file.handbook'];
   if (!file) throw new Error('fixture');
-  return workspace({
-    'assistants.yaml': yaml`
-      version: 1
-      stack: support
-      files:
-        notes: { path: notes.md }
-    `,
-    'notes.md': '# notes\n',
-    '.assistants/state.json': stateText(sampleState({ resources: { 'file.handbook': file } })),
-  });
+  return stackWithState(sampleState({ resources: { 'file.handbook': file } }));
 }
 
 /** A port nothing listens on: a connection to it is refused at once. */

@@ -296,44 +296,42 @@ const large = fc
     return `version: 1\nfiles:\n${Array.from({ length: count }, (_, i) => `  f${i}: { path: docs/f${i}.md }`).join('\n')}\n`;
   });
 
-/** YAML tokens strung together: syntax errors, anchors, aliases, merges, tags, documents. */
-const tokenSoup = fc
-  .array(
-    fc.constantFrom(
-      'version: 1',
-      ':',
-      '- ',
-      '  ',
-      '\n',
-      '{',
-      '}',
-      '[',
-      ']',
-      '"',
-      "'",
-      '&a',
-      '*a',
-      '&b',
-      '*b',
-      '<<: *a',
-      '---',
-      '? ',
-      '!!str',
-      '!!binary',
-      '#',
-      'files:',
-      'glob: "**/../*"',
-      'path: ../outside/secret.md',
-      'kb:',
-      '${env:X}',
-      '\t',
-      ',',
-      '\u0000',
-      '\uFEFF',
-    ),
-    { maxLength: 60 },
-  )
-  .map((t) => t.join(''));
+/** YAML tokens: syntax, anchors, aliases, merges, tags, documents, hostile paths and globs. */
+export const yamlToken = fc.constantFrom(
+  'version: 1',
+  ':',
+  '- ',
+  '  ',
+  '\n',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '&a',
+  '*a',
+  '&b',
+  '*b',
+  '<<: *a',
+  '---',
+  '? ',
+  '!!str',
+  '!!binary',
+  '#',
+  'files:',
+  'glob: "**/../*"',
+  'path: ../outside/secret.md',
+  'kb:',
+  '${env:X}',
+  '\t',
+  ',',
+  '\u0000',
+  '\uFEFF',
+);
+
+/** YAML tokens strung together: syntax errors in every shape. */
+const tokenSoup = fc.array(yamlToken, { maxLength: 60 }).map((t) => t.join(''));
 
 /** Random values serialised as YAML, and random bytes. */
 const junk = fc.oneof(

@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { isErrorCode } from '../../src/errors/index.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { createWorkspace } from '../helpers/workspace.js';
+import { yamlToken } from './fuzz-cases.js';
 
 /** Scales every numRuns below; set PROPERTY_RUNS=20 for a long local hunt. */
 const SCALE = Number(process.env.PROPERTY_RUNS ?? 1);
@@ -189,34 +190,9 @@ describe('validate never throws and always answers', { timeout: 60_000 * SCALE }
   });
 
   it('on random YAML-ish text built from YAML syntax', async () => {
-    const token = fc.constantFrom(
-      'version: 1',
-      ':',
-      '- ',
-      '  ',
-      '\n',
-      '{',
-      '}',
-      '[',
-      ']',
-      '"',
-      "'",
-      '&a',
-      '*a',
-      '<<: *a',
-      '---',
-      '? ',
-      '!!str',
-      '#',
-      'files:',
-      'kb:',
-      '${env:X}',
-      '\t',
-      ',',
-    );
     await fc.assert(
       fc.asyncProperty(
-        fc.array(token, { maxLength: 40 }).map((t) => t.join('')),
+        fc.array(yamlToken, { maxLength: 40 }).map((t) => t.join('')),
         (text) => assertWellBehaved(text),
       ),
       { numRuns: 150 * SCALE },
