@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../src/model/stamp.js';
 import type { StateDocument } from '../../src/state/state-document.js';
 import { apiStore } from '../helpers/api-objects.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
-const KEY = 'sk-test-import-stamp-0123456789';
+const KEY = fakeKey('sk-test-', 24, 'import-stamp');
 const unmatched = useNock();
 const OTHER = '22222222-0000-4000-8000-000000000002';
 

@@ -2,10 +2,11 @@ import { type AddressInfo, createServer } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
-const KEY = 'sk-proj-abcdefghijklmnop1234';
+const KEY = fakeKey('sk-proj-', 20, 'plan-api-errors');
 const BASE = 'http://127.0.0.1:9/v1';
 
 afterEach(() => {

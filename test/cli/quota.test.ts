@@ -1,11 +1,12 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { fakeKey } from '../helpers/fake-key.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, QUOTA_BODY, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
-const KEY = 'sk-test-1234567890abcdef';
+const KEY = fakeKey('sk-test-', 16, 'quota');
 const unmatched = useNock();
 
 const QUOTA = QUOTA_BODY;

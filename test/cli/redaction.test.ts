@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { fakeKey } from '../helpers/fake-key.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleResources, sampleState, stateText } from '../helpers/state-fixtures.js';
@@ -292,8 +293,7 @@ describe('no output shows the key a server echoes back', () => {
 
 describe('data written for machines keeps what only looks like a secret', () => {
   it('state show --json and plan --json keep a user URL with a user name, and a sample key string, as written', async () => {
-    const instructions =
-      'Query postgres://app@db.internal/sales, clone ssh://git@github.com/acme/kb.git; never print sk-AbCdEfGhIjKlMnOp1234QrSt.';
+    const instructions = `Query postgres://app@db.internal/sales, clone ssh://git@github.com/acme/kb.git; never print ${fakeKey('sk-', 24, 'sample')}.`;
     const state = sampleState();
     const bot = state.resources['assistant.support-bot'];
     if (bot?.kind !== 'assistant') throw new Error('fixture');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
 
@@ -18,7 +19,7 @@ describe('assistants apply PLANFILE with a broken plan file', () => {
     // A closed port: a request would fail differently, as API_UNREACHABLE.
     const run = await runInProcess(['apply', 'p.json', '--base-url', 'http://127.0.0.1:9/v1'], {
       cwd: dir,
-      env: { OPENAI_API_KEY: 'sk-test-saved-plan' },
+      env: { OPENAI_API_KEY: fakeKey('sk-test-', 16, 'saved-plan') },
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('p.json:6:5 error[PLAN_FILE_INVALID]: p.json is not a usable saved plan');

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { handleError } from '../../src/cli/handle-error.js';
 import { AssistantsError } from '../../src/errors/index.js';
 import { createStyle } from '../../src/render/style.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
@@ -338,7 +339,7 @@ describe('assistants validate on hostile manifests', () => {
   );
 
   it('a copy of the API key passed in through another variable is refused: no plan file, the key never shown', async () => {
-    const key = 'sk-proj-Zq81LmNb72XcVb63KjHg54FdSa';
+    const key = fakeKey('sk-proj-', 26, 'validate');
     const dir = await workspace({
       'assistants.yaml': yaml`
         version: 1

@@ -2,10 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../helpers/emulator.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
-const KEY = 'sk-e2e-converge-key';
+const KEY = fakeKey('sk-e2e-', 16, 'converge');
 const fx = useEmulator();
 
 function cli(cwd: string, args: string[]) {

@@ -3,12 +3,13 @@ import path from 'node:path';
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { upload, useEmulator, waitFor } from '../helpers/emulator.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
 
 // Random characters, as real keys are: output loses any 8 characters of the key in a row, so a
 // key made of words (`ownership`, `-generate`) would hide those words in the messages checked here.
-const KEY = 'sk-e2e-Hd4Kp7Ys1Wc6Jf0G';
+const KEY = fakeKey('sk-e2e-', 16, 'generate');
 const fx = useEmulator();
 const FOREIGN = {
   assistants_iac_lineage: '11111111-2222-4333-8444-555555555555',

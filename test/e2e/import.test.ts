@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { upload, useEmulator } from '../helpers/emulator.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
-const KEY = 'sk-e2e-import-key';
+const KEY = fakeKey('sk-e2e-', 16, 'import');
 const fx = useEmulator();
 const FAQ = '# FAQ\n\nReset your password from the sign-in page.\n';
 

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../src/model/stamp.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
 
 // Random characters, as real keys are: output loses any 8 characters of the key in a row, so a
 // key made of words (`ownership`, `-generate`) would hide those words in the messages checked here.
-const KEY = 'sk-e2e-Qw8Zr2Lm5Tx9Vb3N';
+const KEY = fakeKey('sk-e2e-', 16, 'ownership');
 const fx = useEmulator();
 
 function cli(cwd: string, args: string[], env: Record<string, string> = {}) {

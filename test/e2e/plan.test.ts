@@ -5,12 +5,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../helpers/emulator.js';
+import { fakeKey } from '../helpers/fake-key.js';
 import { requestDelta } from '../helpers/make-stack.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { seedStack } from '../helpers/seed-stack.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
-const KEY = 'sk-e2e-secret-key-value';
+const KEY = fakeKey('sk-e2e-', 16, 'plan');
 
 const MANIFEST = yaml`
   version: 1

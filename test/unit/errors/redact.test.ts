@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../src/errors/redact.js';
+import { fakeKey } from '../../helpers/fake-key.js';
 
 const KEY = 'my-proj-key-Zq81Vw02Lx93Tr3xyz';
 
@@ -55,7 +56,7 @@ describe('redactSecrets: the configured key', () => {
   });
 
   it('keeps the public prefix of an OpenAI key, which every key shares', () => {
-    const key = 'sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34';
+    const key = fakeKey('sk-proj-', 28, 'prefix');
     const text = 'project keys start with sk-proj- and service accounts with sk-svcacct-';
     expect(redactSecrets(text, { apiKey: key }, { shapes: false })).toBe(text);
     expect(redactSecrets(`bad key ${key.slice(0, 14)}`, { apiKey: key }, { shapes: false })).toBe(
@@ -72,11 +73,11 @@ describe('redactSecrets: the configured key', () => {
 describe('redactSecrets: key shapes, known or not', () => {
   it('removes whole and masked OpenAI-shaped keys even when no key is configured', () => {
     const cases = [
-      'sk-abcdEFGH1234ijklMNOP5678qrst',
-      'sk-proj-AbC123dEf456GhI789jKl012MnO345',
+      fakeKey('sk-', 28),
+      fakeKey('sk-proj-', 30),
       'sk-proj-********************************************wxyz',
-      'sk-svcacct-Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2',
-      'sess-Ab12Cd34Ef56Gh78Ij90Kl12Mn34',
+      fakeKey('sk-svcacct-', 24),
+      fakeKey('sess-', 28),
       'sk-ab…yz',
       'sk-abcd...wxyz',
     ];

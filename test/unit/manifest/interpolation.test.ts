@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fakeKey } from '../../helpers/fake-key.js';
 import { brief, check, onlyError } from '../../helpers/validate.js';
 import { yaml } from '../../helpers/workspace.js';
 
@@ -60,7 +61,7 @@ describe('${env:...} interpolation', () => {
   });
 
   describe('secrets', () => {
-    const SECRET = 'sk-proj-secret-value-1234567890';
+    const SECRET = fakeKey('sk-proj-', 24, 'interpolation');
 
     it('refuses ${env:OPENAI_API_KEY} with a located error naming the variable, never its value', async () => {
       const result = await check(
@@ -97,7 +98,7 @@ describe('${env:...} interpolation', () => {
     });
 
     describe('by value, whatever the variable is called', () => {
-      const KEY = 'sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVwXyZ012345';
+      const KEY = fakeKey('sk-proj-', 32, 'deploy');
       const manifest =
         'version: 1\nassistants:\n  bot:\n    model: gpt-4o\n    instructions: "${env:DEPLOY_CFG}"\n';
 
@@ -124,11 +125,8 @@ describe('${env:...} interpolation', () => {
 
       it.each([
         ['no key configured', { DEPLOY_CFG: KEY }],
-        [
-          'another key configured',
-          { OPENAI_API_KEY: 'sk-other-Zz9Yy8Xx7Ww6Vv5Uu4Tt3', DEPLOY_CFG: `x ${KEY}` },
-        ],
-        ['a session key', { DEPLOY_CFG: 'sess-Ab3dEf6hIj9kLmNoPqRsTuVw' }],
+        ['another key configured', { OPENAI_API_KEY: fakeKey('sk-other-', 20), DEPLOY_CFG: `x ${KEY}` }],
+        ['a session key', { DEPLOY_CFG: fakeKey('sess-', 22) }],
       ])('refuses a value shaped like an OpenAI key (%s)', async (_, env) => {
         const result = await check(manifest, {}, { env });
         expect(brief(onlyError(result))).toBe(
@@ -139,7 +137,7 @@ describe('${env:...} interpolation', () => {
 
       it.each([
         'sk-learn-tutorial-notes-and-more',
-        'task-Ab3dEf6hIj9kLmNoPqRsTuVwXyZ012345',
+        `ta${fakeKey('sk-', 32, 'task')}`,
         'sk-short1A',
         'Use the sk-learn library.',
       ])('lets through values that only look alike: %s', async (value) => {

@@ -8,10 +8,11 @@ import { Pacer } from '../../../src/provider/pacer.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiFile, apiList, apiStore } from '../../helpers/api-objects.js';
+import { fakeKey } from '../../helpers/fake-key.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, QUOTA_BODY, useNock } from '../../helpers/nock-api.js';
 import { rejection } from '../../helpers/rejection.js';
 
-const KEY = 'sk-test-1234567890abcdef';
+const KEY = fakeKey('sk-test-', 16, 'provider');
 const unmatched = useNock();
 
 let dir: string;

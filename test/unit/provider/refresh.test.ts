@@ -8,11 +8,12 @@ import { mapLimit } from '../../../src/provider/concurrency.js';
 import { type RefreshRequest, refresh } from '../../../src/provider/refresh.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
 import { apiAssistant, apiFile, apiList, apiMember, apiStore } from '../../helpers/api-objects.js';
+import { fakeKey } from '../../helpers/fake-key.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 
 const ORIGIN = NOCK_ORIGIN;
 const BASE_URL = NOCK_BASE_URL;
-const KEY = 'sk-test-1234567890abcdef';
+const KEY = fakeKey('sk-test-', 16, 'provider');
 
 const unmatched = useNock();
 

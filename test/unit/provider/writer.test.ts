@@ -8,12 +8,13 @@ import type { AssistantBody, VectorStoreBody } from '../../../src/provider/api-w
 import { Pacer } from '../../../src/provider/pacer.js';
 import { type SdkWriterOptions, sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiAssistant, apiFile, apiList, apiStore } from '../../helpers/api-objects.js';
+import { fakeKey } from '../../helpers/fake-key.js';
 import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
 import { rejection } from '../../helpers/rejection.js';
 
 const ORIGIN = NOCK_ORIGIN;
 const BASE_URL = NOCK_BASE_URL;
-const KEY = 'sk-test-1234567890abcdef';
+const KEY = fakeKey('sk-test-', 16, 'provider');
 /** The writer's clock: creates start at this second. */
 const NOW_MS = 1_700_000_100_000;
 const NOW_S = NOW_MS / 1000;
