@@ -124,7 +124,7 @@ function safeDecode(text: string): string {
 }
 
 /** A key body: masked, or long with upper and lower case letters and digits (random, not a name). */
-function looksLikeKey(body: string): boolean {
+export function looksLikeKey(body: string): boolean {
   if (/[*…]|\.{2,}/.test(body)) return true;
   return body.length >= 20 && /[A-Z]/.test(body) && /[a-z]/.test(body) && /[0-9]/.test(body);
 }

@@ -4,7 +4,7 @@ import { type FileSystemAdapter, glob } from 'tinyglobby';
 import { isInside, type PathResolver } from './confined-path.js';
 
 /** What a glob walk found. Paths are absolute, as reached (through links, not resolved). */
-export interface GlobWalk {
+interface GlobWalk {
   /** Matched files. One real file may be reached under several paths (through folder links). */
   files: string[];
   /** Links the walk would have followed that lead outside the root; nothing behind them was read. */
@@ -51,7 +51,7 @@ export async function walkGlob(
   pattern: string,
   cwd: string,
   resolver: PathResolver,
-  budget: GlobBudget = globBudget(),
+  budget: GlobBudget,
 ): Promise<GlobWalk> {
   const { root } = resolver;
   let exhausted = false;
@@ -116,12 +116,8 @@ export async function walkGlob(
         }
         // The folder the walk starts from may itself be reached through a link.
         const resolution = await resolver.resolve(at);
-        if (resolution.kind === 'outside') {
-          entered.outside.add(at);
-          return callback(null, []);
-        }
-        if (resolution.kind === 'loop') {
-          entered.loops.add(at);
+        if (resolution.kind === 'outside' || resolution.kind === 'loop') {
+          (resolution.kind === 'outside' ? entered.outside : entered.loops).add(at);
           return callback(null, []);
         }
         if (resolution.kind === 'missing') return callback(errnoError(resolution.code, at));

@@ -106,13 +106,18 @@ class OpenResolver implements PathResolver {
   readonly allowOutside = true;
   constructor(readonly root: string) {}
 
-  async resolve(absolute: string): Promise<Resolution> {
-    try {
-      return { kind: 'found', real: await realpath(absolute) };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      return code === 'ELOOP' ? { kind: 'loop' } : { kind: 'missing', code };
-    }
+  resolve(absolute: string): Promise<Resolution> {
+    return resolveAnywhere(absolute);
+  }
+}
+
+/** Where `absolute` leads as the system resolves it, wherever that is. */
+export async function resolveAnywhere(absolute: string): Promise<Resolution> {
+  try {
+    return { kind: 'found', real: await realpath(absolute) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return code === 'ELOOP' ? { kind: 'loop' } : { kind: 'missing', code };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
+import { looksLikeKey } from '../errors/redact.js';
 import type { SourceDocument, ValuePath } from './source-document.js';
 
 /** `$${` (a literal `${`), `${env:NAME}`, `${env:NAME:-default}`, or any other `${...}` (an error). */
@@ -17,9 +18,8 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
- * Something shaped like an OpenAI key (`sk-…`, `sk-proj-…`, `sess-…`): 20 or more characters
- * after the prefix with upper and lower case letters and digits, as redaction takes keys to be
- * (src/errors/redact.ts), so that names like `sk-learn-notes` pass.
+ * Something shaped like an OpenAI key (`sk-…`, `sk-proj-…`, `sess-…`); whether its body is a key
+ * (long, mixed case and digits) is redaction's looksLikeKey, so that names like `sk-learn-notes` pass.
  */
 const KEY_SHAPE = /(?<![A-Za-z0-9_-])(?:sk|sess)-([A-Za-z0-9_-]{20,})/g;
 /** A configured key shorter than this is not looked for in values: it would match ordinary text. */
@@ -29,15 +29,14 @@ const MIN_KEY_LENGTH = 8;
  * Why the value of a variable is a secret, whatever the variable is called: it holds the API key
  * configured in `env` (OPENAI_API_KEY), or anything shaped like an OpenAI key. Undefined otherwise.
  */
-export function secretInValue(
+function secretInValue(
   value: string,
   env: Readonly<Record<string, string | undefined>>,
 ): 'the API key' | 'an API key' | undefined {
   const key = env.OPENAI_API_KEY;
   if (key !== undefined && key.length >= MIN_KEY_LENGTH && value.includes(key)) return 'the API key';
   for (const match of value.matchAll(KEY_SHAPE)) {
-    const body = match[1] ?? '';
-    if (/[A-Z]/.test(body) && /[a-z]/.test(body) && /[0-9]/.test(body)) return 'an API key';
+    if (looksLikeKey(match[1] ?? '')) return 'an API key';
   }
   return undefined;
 }

@@ -2,7 +2,15 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
-import { isInside, isUpward, type PathResolver, pathResolver, type Resolution } from './confined-path.js';
+import {
+  isInside,
+  isUpward,
+  type PathResolver,
+  pathResolver,
+  type Resolution,
+  resolveAnywhere,
+} from './confined-path.js';
+import { toPosix } from './file-inspect.js';
 
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
@@ -150,14 +158,7 @@ async function locateArgument(
   allowOutside: boolean,
 ): Promise<Resolution> {
   const { resolver } = anchor;
-  if (allowOutside || !resolver || !isInside(anchor.given, absolute)) {
-    try {
-      return { kind: 'found', real: await realpath(absolute) };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      return code === 'ELOOP' ? { kind: 'loop' } : { kind: 'missing', code };
-    }
-  }
+  if (allowOutside || !resolver || !isInside(anchor.given, absolute)) return resolveAnywhere(absolute);
   return resolver.resolve(path.join(resolver.root, path.relative(anchor.given, absolute)));
 }
 
@@ -248,10 +249,9 @@ async function searchFolder(
     }
   }
   // The same order as the sorted list of relative paths the search used to give.
-  found.sort((a, b) => (toPosix(a.rel) < toPosix(b.rel) ? -1 : toPosix(a.rel) > toPosix(b.rel) ? 1 : 0));
-  return { files: found, diagnostics };
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  const sorted = found
+    .map((file) => ({ file, key: toPosix(file.rel) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ file }) => file);
+  return { files: sorted, diagnostics };
 }

@@ -23,6 +23,12 @@ export type RawMember =
   | { glob: string; attributes?: Record<string, AttributeValue> }
   | { file_id: string; attributes?: Record<string, AttributeValue> };
 
+export type GlobMember = Extract<RawMember, { glob: string }>;
+
+export function isGlobMember(member: RawMember): member is GlobMember {
+  return typeof member === 'object' && 'glob' in member;
+}
+
 export interface RawVectorStore {
   name?: string;
   files?: RawMember[];

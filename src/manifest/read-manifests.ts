@@ -10,9 +10,9 @@ import { checkYamlBudget, MAX_YAML_DOCUMENTS, MAX_YAML_VALUES, type YamlBudget }
  * store members (about 6.5 MB), while a stray data file (or a hostile one) is refused before it is
  * read, not parsed for minutes.
  */
-export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 /** Bytes all the manifests of one run may have together: a folder of large files is one run too. */
-export const MAX_MANIFEST_BYTES_IN_ALL = 16 * 1024 * 1024;
+const MAX_MANIFEST_BYTES_IN_ALL = 16 * 1024 * 1024;
 
 /** What the manifests of a run may still hold, and which limit was reached, once one is. */
 interface RunBudget {

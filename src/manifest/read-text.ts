@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Why a text file was not read. */
-export type ReadRefusal =
+type ReadRefusal =
   | { kind: 'not-regular' }
   | { kind: 'too-large'; bytes: number }
   | { kind: 'error'; code: string };

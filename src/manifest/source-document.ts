@@ -173,14 +173,13 @@ function keyText(key: unknown): string | undefined {
  * located. The caller bounds what it is given (see readManifests): the parser's time and memory
  * grow with the values it builds. A document with YAML errors is still returned, marked `broken`:
  * its names count as defined (so other files do not report references to them as dangling), but
- * nothing in it is checked further.
+ * nothing in it is checked further. `text` comes without a byte-order mark (readManifests takes it
+ * off, which would shift every column of line 1 by one).
  */
 export function parseManifest(
   file: ManifestFile,
-  rawText: string,
+  text: string,
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
-  // A byte-order mark would shift every column of line 1 by one.
-  const text = rawText.replace(/^\uFEFF/, '');
   const lines = new LineCounter();
   const parsed = withoutStackTraces(() =>
     parseAllDocuments(text, {

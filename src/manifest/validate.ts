@@ -17,7 +17,7 @@ import { checkSchema } from './schema-check.js';
  * TOO_MANY_DIAGNOSTICS that counts the rest. A broken generated file can hold hundreds of
  * thousands of problems; printing them all would take longer than reading the file.
  */
-export const MAX_REPORTED = 1_000;
+const MAX_REPORTED = 1_000;
 
 export type { ValidateOptions } from './rules/context.js';
 
@@ -33,6 +33,11 @@ export interface ValidationResult {
   total?: { errors: number; warnings: number };
   /** The manifest files that were read, as displayed. */
   manifests: string[];
+}
+
+/** How many errors and warnings were found: all of them, also those past the ones listed. */
+export function foundCounts(result: ValidationResult): { errors: number; warnings: number } {
+  return result.total ?? { errors: result.errors.length, warnings: result.warnings.length };
 }
 
 /**

@@ -7,7 +7,7 @@ export const MAX_DEPTH = 64;
 export const MAX_ALIAS_VALUES = 10_000;
 
 /** A problem with the shape of a YAML document, at a source range of the node to point at. */
-export interface ShapeProblem {
+interface ShapeProblem {
   code: ErrorCode;
   message: string;
   range: readonly [number, number];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
-import type { ValidationResult } from '../manifest/validate.js';
+import { foundCounts, type ValidationResult } from '../manifest/validate.js';
 
 /** Format version of the JSON that `validate --format json` prints; bumped on breaking changes. */
 export const VALIDATION_FORMAT_VERSION = '1';
@@ -29,13 +29,14 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
 /** The outcome of `validate` for machines. */
 export function renderValidationJson(result: ValidationResult): string {
   const d = result.value;
+  const found = foundCounts(result);
   const body = {
     format_version: VALIDATION_FORMAT_VERSION,
     valid: d !== undefined,
     manifests: result.manifests,
     // The numbers found, also when only the first of them are listed (see MAX_REPORTED).
-    error_count: result.total?.errors ?? result.errors.length,
-    warning_count: result.total?.warnings ?? result.warnings.length,
+    error_count: found.errors,
+    warning_count: found.warnings,
     diagnostics: [...result.errors, ...result.warnings].map(diagnosticJson),
     summary: d
       ? {

@@ -1,4 +1,4 @@
-import type { ValidationResult } from '../manifest/validate.js';
+import { foundCounts, type ValidationResult } from '../manifest/validate.js';
 import { counted, countSummary, renderDiagnostics } from './diagnostics-text.js';
 import type { Style } from './style.js';
 
@@ -9,9 +9,10 @@ export function renderValidationText(
 ): { stdout: string; stderr: string } {
   const findings = renderDiagnostics([...result.errors, ...result.warnings], style);
   const files = counted(result.manifests.length, 'manifest file');
+  const found = foundCounts(result);
   if (!result.value) {
     const summary = style.red(
-      `Validation failed: ${countSummary(result.total?.errors ?? result.errors.length, result.total?.warnings ?? result.warnings.length)} in ${files}.`,
+      `Validation failed: ${countSummary(found.errors, found.warnings)} in ${files}.`,
     );
     return { stdout: '', stderr: `${findings}${findings ? '\n' : ''}${summary}\n` };
   }
@@ -23,7 +24,6 @@ export function renderValidationText(
     counted(d.assistants.length, 'assistant'),
   ].join(', ');
   const verdict = `${style.green('Success!')} ${files} valid (stack "${d.stack}"): ${contents}.`;
-  const warningCount = result.total?.warnings ?? result.warnings.length;
-  const tail = warningCount > 0 ? ` ${counted(warningCount, 'warning')}.` : '';
+  const tail = found.warnings > 0 ? ` ${counted(found.warnings, 'warning')}.` : '';
   return { stdout: `${verdict}${tail}\n`, stderr: findings ? `${findings}\n` : '' };
 }

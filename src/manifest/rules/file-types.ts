@@ -1,5 +1,6 @@
 import { CODE_INTERPRETER_EXTENSIONS, extensionOf, FILE_SEARCH_EXTENSIONS } from '../../model/file-types.js';
 import { diagnosticAt } from '../diagnostic-at.js';
+import { isGlobMember } from '../manifest-types.js';
 import { validEntries } from '../merge.js';
 import type { ValuePath } from '../source-document.js';
 import type { RuleContext } from './context.js';
@@ -34,7 +35,7 @@ export function checkStoreMembers(ctx: RuleContext, facts: DiskFacts): void {
     };
     (store.value.files ?? []).forEach((member, index) => {
       const memberPath = [...store.path, 'files', index];
-      if (typeof member === 'object' && 'glob' in member) {
+      if (isGlobMember(member)) {
         const unsupported: string[] = [];
         for (const match of globs?.get(index) ?? []) {
           if (duplicate(match.name, [...memberPath, 'glob'])) continue;

@@ -17,6 +17,7 @@ import {
   type PathProblem,
   toPosix,
 } from '../file-inspect.js';
+import { isGlobMember } from '../manifest-types.js';
 import { validEntries } from '../merge.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
@@ -70,7 +71,7 @@ export async function expandGlobMembers(
     // in every run.
     const members = store.value.files ?? [];
     for (const [index, member] of members.entries()) {
-      if (typeof member !== 'object' || !('glob' in member)) continue;
+      if (!isGlobMember(member)) continue;
       const at = [...store.path, 'files', index, 'glob'];
       const reached = await expandGlob(
         store.doc,
@@ -99,9 +100,9 @@ export async function expandGlobMembers(
   for (const store of validEntries(merged.vector_stores)) {
     const byIndex = new Map<number, GlobMatch[]>();
     facts.globs.set(store.name, byIndex);
-    // Names are given in member order so that collisions are reported at the later member.
-    const members = [...(reachedBy.get(store.name) ?? [])].sort((a, b) => a[0] - b[0]);
-    for (const [index, reached] of members) {
+    // Names are given in member order (the order reachedBy was filled in) so that collisions are
+    // reported at the later member.
+    for (const [index, reached] of reachedBy.get(store.name) ?? []) {
       const at = [...store.path, 'files', index, 'glob'];
       const kept: GlobMatch[] = [];
       const taken = new Set<string>();
