@@ -192,10 +192,6 @@ export class ApplyRun {
     });
   }
 
-  private deposedDoubt(old: Deposed) {
-    return deposedDoubtOf(old, this.state, this.input.live);
-  }
-
   fail(change: Change, err: unknown): void {
     const error: AssistantsError = toAssistantsError(err);
     const diagnostic: Diagnostic = {
@@ -235,7 +231,7 @@ export class ApplyRun {
    * stores, so they need no call of their own: they are reported and dropped with it.
    */
   async deleteDeposed(old: Deposed, along: readonly Deposed[] = []): Promise<boolean> {
-    const doubt = this.deposedDoubt(old);
+    const doubt = deposedDoubtOf(old, this.state, this.input.live);
     if (doubt) {
       // Not provably this stack's: left in place, and the journal entry that named it dropped.
       const change = deposedChange(old, this.input.plan.changes);

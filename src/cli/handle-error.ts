@@ -36,10 +36,10 @@ export function handleError(
     io.stderr(renderDiagnostics(diagnostics, options.style));
   }
   if (options.debug) {
-    // A server's message can quote the key back (masked or not): the stack is redacted too.
+    // A server's message can quote the key back (masked or not): stderr redacts it (redacting-io.ts).
     const cause = error.cause ?? error;
     const text = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
-    io.stderr(`${redactSecrets(text, io.env.OPENAI_API_KEY)}\n`);
+    io.stderr(`${text}\n`);
   }
   return EXIT.ERROR;
 }

@@ -1,10 +1,9 @@
+import { EXIT } from './exit-codes.js';
+
 /** The signals that ask a run to stop: Ctrl-C on a terminal, and what process managers send. */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export type StopSignal = (typeof STOP_SIGNALS)[number];
-
-/** What a forced exit (a second signal while stopping) exits with: 128 + SIGINT, as shells report. */
-export const FORCED_EXIT_CODE = 130;
 
 /**
  * The same signal again within this many milliseconds of the one that started the stop is taken
@@ -85,7 +84,7 @@ export function listenForStop(
       }
     }
     options.beforeExit();
-    proc.exit(FORCED_EXIT_CODE);
+    proc.exit(EXIT.INTERRUPTED);
   };
   const raise = (signal: StopSignal) => {
     options.beforeExit();

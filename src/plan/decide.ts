@@ -44,13 +44,15 @@ export function decideStore(
  * A membership follows its store and file: one attached to another store than planned (a replaced
  * or new store) is remade after the store, one of another file (a replaced or new upload) is
  * attached anew before the old one is detached. Chunking cannot be changed on an attached file, so
- * it is detached and attached again; attributes update in place.
+ * it is detached and attached again; one whose file failed to index (`indexFailed`) is attached
+ * again; attributes update in place.
  */
 export function decideMembership(
   before: MembershipAttributes,
   after: MembershipAttributes,
   storeAction: Action | undefined,
   fileAction: Action | undefined,
+  indexFailed = false,
 ): Decision {
   if (isReplace(storeAction) || storeAction === 'create' || before.vector_store_id !== after.vector_store_id)
     return { action: 'delete-create', reason: 'dependency_replaced', replacePaths: ['vector_store_id'] };
@@ -58,6 +60,7 @@ export function decideMembership(
     return { action: 'create-delete', reason: 'dependency_replaced', replacePaths: ['file_id'] };
   if (changedPaths(before, after, ['chunking_strategy']).length > 0)
     return { action: 'delete-create', reason: 'cannot_update', replacePaths: ['chunking_strategy'] };
+  if (indexFailed) return { action: 'delete-create', reason: 'index_failed', replacePaths: [] };
   return changedPaths(before, after).length > 0 ? UPDATE : NO_OP;
 }
 

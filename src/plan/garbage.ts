@@ -5,7 +5,7 @@ import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { AccountView } from '../provider/refresh.js';
 import type { StateDocument } from '../state/state-document.js';
-import { stampOf, stateOwnershipErrors } from './ownership.js';
+import { liveStampHolder, stampOf, stateOwnershipErrors } from './ownership.js';
 
 export interface GarbageOptions {
   /** Expired stores of this state, and files only they used. */
@@ -36,8 +36,7 @@ export function collectGarbage(
   if (errors.length > 0) return garbagePlan(state, manifestDigest, [], errors, warnings);
   const stateIds = new Set(Object.values(state.resources).map((r) => r.id));
   const forgotten = new Set((state.forgotten ?? []).map((f) => f.id));
-  const managedUse = referencedIds(state, account, 'managed');
-  const anyUse = referencedIds(state, account, 'any');
+  const { managed: managedUse, any: anyUse } = referencedIds(state, account);
   const expiredStores = new Set<string>();
   const keep = (address: Address, id: string, why: string) =>
     warnings.push({
@@ -149,11 +148,7 @@ function garbagePlan(
 function lineageProven(state: StateDocument, account: AccountView): boolean {
   return Object.entries(state.resources).some(([address, resource]) => {
     if (resource.kind !== 'vector_store' && resource.kind !== 'assistant') return false;
-    const found =
-      resource.kind === 'vector_store'
-        ? account.vectorStores.get(resource.id)
-        : account.assistants?.get(resource.id);
-    const stamp = stampOf(found?.attributes.metadata);
+    const stamp = stampOf(liveStampHolder(account, resource)?.attributes.metadata);
     return stamp?.lineage === state.lineage && stamp.address === address;
   });
 }
@@ -167,27 +162,27 @@ function lineageProven(state: StateDocument, account: AccountView): boolean {
 function referencedIds(
   state: StateDocument,
   account: AccountView,
-  scope: 'managed' | 'any',
-): Map<string, string> {
-  const users = new Map<string, string>();
-  const add = (user: string, resources: AssistantToolResources | undefined) => {
+): { managed: Map<string, string>; any: Map<string, string> } {
+  const add = (users: Map<string, string>, user: string, resources: AssistantToolResources | undefined) => {
     for (const id of [
       ...(resources?.file_search?.vector_store_ids ?? []),
       ...(resources?.code_interpreter?.file_ids ?? []),
     ])
       if (typeof id === 'string' && !users.has(id)) users.set(id, user);
   };
-  const managed = new Set<string>();
+  const managed = new Map<string, string>();
+  const managedIds = new Set<string>();
   for (const [address, resource] of sortedEntries(state.resources)) {
     if (resource.kind !== 'assistant') continue;
-    managed.add(resource.id);
-    add(address, resource.attributes.tool_resources);
-    add(address, account.assistants?.get(resource.id)?.attributes.tool_resources);
+    managedIds.add(resource.id);
+    add(managed, address, resource.attributes.tool_resources);
+    add(managed, address, account.assistants?.get(resource.id)?.attributes.tool_resources);
   }
-  if (scope === 'any')
-    for (const assistant of account.assistants?.values() ?? [])
-      if (!managed.has(assistant.id)) add(`assistant ${assistant.id}`, assistant.attributes.tool_resources);
-  return users;
+  const any = new Map(managed);
+  for (const assistant of account.assistants?.values() ?? [])
+    if (!managedIds.has(assistant.id))
+      add(any, `assistant ${assistant.id}`, assistant.attributes.tool_resources);
+  return { managed, any };
 }
 
 /** A file used by at least one expired store of this state, and by nothing else managed. */

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
-import type { Change } from '../model/plan.js';
+import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { LiveAssistant, LiveFile, LiveVectorStore } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
@@ -35,7 +35,7 @@ export function ownedBy(
 }
 
 /** "lineage L, address A" for messages, with "(none)" for a missing half. */
-export function describeStamp(stamp: Stamp): string {
+function describeStamp(stamp: Stamp): string {
   return `lineage ${stamp.lineage ?? '(none)'}, address ${stamp.address ?? '(none)'}`;
 }
 
@@ -54,6 +54,16 @@ export interface OwnershipView {
   vectorStores: ReadonlyMap<string, LiveVectorStore>;
   /** Undefined when the endpoint no longer serves assistants. */
   assistants: ReadonlyMap<string, LiveAssistant> | undefined;
+}
+
+/** The live store or assistant behind a state id, as the view reports it; undefined when gone. */
+export function liveStampHolder(
+  view: OwnershipView,
+  resource: { kind: 'vector_store' | 'assistant'; id: string },
+): LiveVectorStore | LiveAssistant | undefined {
+  return resource.kind === 'vector_store'
+    ? view.vectorStores.get(resource.id)
+    : view.assistants?.get(resource.id);
 }
 
 /**
@@ -76,7 +86,7 @@ export function stateOwnershipErrors(state: StateDocument, view: OwnershipView |
     const problem = ownershipProblem(address, resource, state, view);
     if (problem) errors.push(ownershipError(address, resource.id, problem));
   }
-  return errors.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return errors.sort((a, b) => compareCodeUnits(a.message, b.message));
 }
 
 /** A problem found with the object behind a state id: a code and the words after the address and id. */
@@ -86,7 +96,7 @@ export interface OwnershipProblem {
 }
 
 /** Why the live object behind a state resource is not this stack's, or undefined when it is. */
-export function ownershipProblem(
+function ownershipProblem(
   address: Address,
   resource: StateResource,
   state: StateDocument,
@@ -96,10 +106,7 @@ export function ownershipProblem(
   switch (resource.kind) {
     case 'vector_store':
     case 'assistant': {
-      const found =
-        resource.kind === 'vector_store'
-          ? view.vectorStores.get(resource.id)
-          : view.assistants?.get(resource.id);
+      const found = liveStampHolder(view, resource);
       return found
         ? stampProblem(found.attributes.metadata, lineage, address, resource.attributes.metadata)
         : undefined;
@@ -138,7 +145,7 @@ export function ownershipProblem(
  * unstamped): one the state recorded as stamped that now carries none may be another object that a
  * hand edit put under this address (a dashboard-made store has no stamp).
  */
-export function stampProblem(
+function stampProblem(
   metadata: Readonly<Record<string, string>> | null | undefined,
   lineage: string,
   address: Address,
@@ -180,18 +187,12 @@ export function fileProblem(
   };
 }
 
-/** An ownership problem as an error diagnostic, located at the manifest entry when there is one. */
-export function ownershipError(
-  address: Address,
-  id: string,
-  problem: OwnershipProblem,
-  source?: Change['source'],
-): Diagnostic {
+/** An ownership problem as an error diagnostic. */
+function ownershipError(address: Address, id: string, problem: OwnershipProblem): Diagnostic {
   return {
     severity: 'error',
     code: problem.code,
     message: `${address} (${id}) ${problem.message}`,
     hint: hintFor(address, id),
-    ...(source ? { location: source } : {}),
   };
 }

@@ -62,7 +62,7 @@ interface Wanted {
   after: Attributes;
   dependencies: Address[];
   source: Change['source'];
-  decide: (before: Attributes, observation: Observation) => Decision;
+  decide: (before: Attributes, observation: Observation, resource: StateResource) => Decision;
 }
 
 /**
@@ -164,13 +164,7 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
       replacePaths: [],
     } satisfies Change;
   }
-  const decided = wanted.decide(observation.attributes, observation);
-  // A member whose file failed to index is attached again (one that is remade anyway stays so).
-  const failed = wanted.kind === 'vector_store_file' && indexFailure(resource, observation) !== undefined;
-  const decision: Decision =
-    failed && (decided.action === 'no-op' || decided.action === 'update')
-      ? { action: 'delete-create', reason: 'index_failed', replacePaths: [] }
-      : decided;
+  const decision = wanted.decide(observation.attributes, observation, resource);
   return {
     ...base,
     ...decision,
@@ -217,12 +211,13 @@ function wantedOf(
         return {
           ...common(member, kind, membershipDependencies(member)),
           after,
-          decide: (before) =>
+          decide: (before, seen, resource) =>
             decideMembership(
               before as typeof after,
               after,
               planned.get(storeAt),
               fileAt === undefined ? undefined : planned.get(fileAt),
+              indexFailure(resource, seen) !== undefined,
             ),
         };
       });

@@ -1,6 +1,5 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
-import { redactSecrets } from '../errors/redact.js';
 import { quotaGuardedFetch } from './quota.js';
 
 export interface ApiClientOptions {
@@ -45,7 +44,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     organization: options.env.OPENAI_ORG_ID ?? null,
     project: options.env.OPENAI_PROJECT_ID ?? null,
   });
-  return { client, endpoint: redactSecrets(endpointForMessages(client.baseURL), apiKey), apiKey };
+  return { client, endpoint: endpointForMessages(client.baseURL), apiKey };
 }
 
 /**

@@ -7,7 +7,7 @@
  * billing_not_active are the older codes of the same cases (a hard spend limit; billing not set
  * up). Rate limits proper (`rate_limit_exceeded`, or no code) are not in the list.
  */
-export const QUOTA_ERROR_CODES: ReadonlySet<string> = new Set([
+const QUOTA_ERROR_CODES: ReadonlySet<string> = new Set([
   'insufficient_quota',
   'credit_balance_exhausted',
   'organization_usage_limit_exceeded',

@@ -3,7 +3,6 @@ import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
 import { type ApiOperation, toApiError } from './api-errors.js';
 import type { Pacer, RouteFamily } from './pacer.js';
-import { quotaCode } from './quota.js';
 
 /**
  * What every writer call shares: the client, the pacer, the retry budget, the clock, and the ids
@@ -42,15 +41,14 @@ const LOOKUP_PAGE_SIZE = 100;
 const LOOKUP_MAX_PAGES = 10;
 
 /**
- * Connection errors, 408, 409, 429 and 5xx; the server's `x-should-retry` overrides. Never a
- * quota answer (a 429 whose code or type is `insufficient_quota` or the like, see quota.ts):
- * waiting does not clear it, so it ends the call at once, whatever the headers say.
+ * Connection errors, 408, 409, 429 and 5xx; the server's `x-should-retry` overrides. A quota
+ * answer (a 429 whose code or type is `insufficient_quota` or the like) always carries
+ * `x-should-retry: false`, set by the client's fetch (quota.ts), so it ends the call at once.
  */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof OpenAI.APIUserAbortError) return false;
   if (err instanceof OpenAI.APIConnectionError) return true;
   if (!(err instanceof OpenAI.APIError) || err.status === undefined) return false;
-  if (quotaCode(err.error)) return false;
   const hint = err.headers?.get('x-should-retry');
   if (hint === 'true') return true;
   if (hint === 'false') return false;

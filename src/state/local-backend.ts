@@ -6,7 +6,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AssistantsError } from '../errors/index.js';
 import { noteLockReleased, noteLockTaken } from './held-locks.js';
 import {
-  heldByDeadProcessHere,
   holderLiveness,
   lockedError,
   lockHolderAliveError,
@@ -233,7 +232,7 @@ export class LocalStateStore implements StateStore {
         await checkOwnPath(this.lockPath, this.lockShown, 'lock');
         continue;
       }
-      if (current.state === 'held' && heldByDeadProcessHere(current.info)) {
+      if (current.state === 'held' && holderLiveness(current.info) === 'dead') {
         await this.removeLock(current.info);
         continue;
       }

@@ -75,16 +75,12 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Whether a lock was left by a process of this host that has ended: such a lock may be reclaimed. */
-export function heldByDeadProcessHere(info: LockInfo): boolean {
-  return info.host === hostname() && !processAlive(info.pid);
-}
-
 /**
  * What can be told about a lock holder's process from here: running or ended on this host, or
- * on another host, where its pid means nothing to us.
+ * on another host, where its pid means nothing to us. A lock whose holder is 'dead' may be
+ * reclaimed.
  */
-export type HolderLiveness = 'alive' | 'dead' | 'elsewhere';
+type HolderLiveness = 'alive' | 'dead' | 'elsewhere';
 
 export function holderLiveness(info: LockInfo): HolderLiveness {
   if (info.host !== hostname()) return 'elsewhere';

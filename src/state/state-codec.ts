@@ -241,7 +241,7 @@ function stateText(doc: StateDocument): string {
 }
 
 /** The oldest format that holds `doc`: 2 once it has `forgotten`, `failed` or `created_at`, else 1. */
-export function formatFor(doc: StateDocument): StateFormatVersion {
+function formatFor(doc: StateDocument): StateFormatVersion {
   if (doc.forgotten?.length) return 2;
   return Object.values(doc.resources).some((r) => r.failed || r.created_at !== undefined) ? 2 : 1;
 }
