@@ -12,6 +12,7 @@ import {
 import { loadDesired } from '../plan/prepare-plan.js';
 import { RESOURCE_NAME, slug } from '../plan/resource-keys.js';
 import { createApiClient } from '../provider/api-client.js';
+import { updateMetadata } from '../provider/api-writer.js';
 import { mapLimit } from '../provider/concurrency.js';
 import { downloadFiles } from '../provider/download-files.js';
 import { readAccount, readMembers } from '../provider/refresh.js';
@@ -195,8 +196,7 @@ async function writeStamps(api: ReturnType<typeof createApiClient>, generated: G
   const writer = sdkWriter(api);
   const results = await mapLimit(generated.stamps, 4, async (stamp) => {
     try {
-      if (stamp.kind === 'vector_store') await writer.updateVectorStoreMetadata(stamp.id, stamp.metadata);
-      else await writer.updateAssistantMetadata(stamp.id, stamp.metadata);
+      await updateMetadata(writer, stamp.kind, stamp.id, stamp.metadata);
       return undefined;
     } catch (err) {
       return { id: stamp.id, reason: err instanceof Error ? err.message : String(err) };

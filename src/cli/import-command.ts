@@ -3,12 +3,13 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, toAssistantsError } from '../errors/index.js';
-import { parseAddress, type ResourceKind } from '../model/address.js';
+import { parseAddress, type ResourceKind, vectorStoreAddress } from '../model/address.js';
 import { stamped } from '../plan/desired-attributes.js';
 import { importResource } from '../plan/import-resource.js';
 import { ownedBy } from '../plan/ownership.js';
 import { hashFiles, loadDesired, readStateFor } from '../plan/prepare-plan.js';
 import { createApiClient } from '../provider/api-client.js';
+import { updateMetadata } from '../provider/api-writer.js';
 import { retrieveResource } from '../provider/retrieve.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { remember } from '../state/forget-resources.js';
@@ -90,25 +91,18 @@ export function importCommand(context: CommandContext): Command {
               hint: `\`assistants state rm ${address}\` first to take another resource under it`,
             },
           );
-        const holder = heldElsewhere(
-          state,
-          parsed.kind,
-          id,
-          parsed.kind === 'vector_store_file' ? parsed.store : undefined,
-        );
+        let storeId: string | undefined;
+        if (parsed.kind === 'vector_store_file') {
+          const storeAt = vectorStoreAddress(parsed.store ?? '');
+          storeId = state.resources[storeAt]?.id;
+          if (!storeId)
+            throw new AssistantsError('RESOURCE_NOT_IN_STATE', `import ${storeAt} before its files`);
+        }
+        const holder = heldElsewhere(state, parsed.kind, id, storeId);
         if (holder)
           throw new AssistantsError('ALREADY_MANAGED', `${id} is already managed as ${holder}`, {
             hint: `one object is managed under one address: \`assistants state rm ${holder}\` first to move it`,
           });
-        let storeId: string | undefined;
-        if (parsed.kind === 'vector_store_file') {
-          storeId = state.resources[`vector_store.${parsed.store}`]?.id;
-          if (!storeId)
-            throw new AssistantsError(
-              'RESOURCE_NOT_IN_STATE',
-              `import vector_store.${parsed.store} before its files`,
-            );
-        }
         const found = await retrieveResource(api, parsed.kind, id, storeId);
         const hashes = await hashFiles(
           desired,
@@ -134,9 +128,7 @@ export function importCommand(context: CommandContext): Command {
           if (!ownedBy(metadata, state.lineage, address)) {
             const restamped = stamped(metadata, state.lineage, address);
             try {
-              const writer = sdkWriter(api);
-              if (resource.kind === 'vector_store') await writer.updateVectorStoreMetadata(id, restamped);
-              else await writer.updateAssistantMetadata(id, restamped);
+              await updateMetadata(sdkWriter(api), resource.kind, id, restamped);
             } catch (err) {
               // Not taken after all: the state must not hold what it cannot stamp.
               await recorder.mutate((doc) => {
@@ -177,9 +169,8 @@ function heldElsewhere(
   state: StateDocument,
   kind: ResourceKind,
   id: string,
-  storeName: string | undefined,
+  storeId: string | undefined,
 ): string | undefined {
-  const storeId = storeName === undefined ? undefined : state.resources[`vector_store.${storeName}`]?.id;
   for (const [address, resource] of Object.entries(state.resources)) {
     if (resource.kind !== kind || resource.id !== id) continue;
     if (resource.kind === 'vector_store_file' && resource.attributes.vector_store_id !== storeId) continue;

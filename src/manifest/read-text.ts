@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 
 /** Why a text file was not read. */
 type ReadRefusal =
-  | { kind: 'not-regular' }
+  | { kind: 'not-regular'; folder: boolean }
   | { kind: 'too-large'; bytes: number }
   | { kind: 'error'; code: string };
 
@@ -11,14 +11,17 @@ type ReadRefusal =
  * Reads a regular file of at most `maxBytes` as UTF-8. The file is opened without blocking and
  * checked through the open handle, so a FIFO or device put where a file should be is refused
  * instead of hanging the run, and an oversized file is refused before any byte is read. `real` is
- * a path with its links resolved: a link swapped in at the last step afterwards is not followed.
+ * a path with its links resolved: a link swapped in at the last step afterwards is not followed
+ * (unless `followLinks`, for a path a user gave, such as a saved plan).
  */
 export async function readRegularText(
   real: string,
   maxBytes: number,
+  options: { followLinks?: boolean } = {},
 ): Promise<{ text: string } | ReadRefusal> {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
-  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+  const noFollow = options.followLinks ? 0 : (constants.O_NOFOLLOW ?? 0);
+  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(real, flags);
@@ -27,7 +30,7 @@ export async function readRegularText(
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) return { kind: 'not-regular' };
+    if (!info.isFile()) return { kind: 'not-regular', folder: info.isDirectory() };
     if (info.size > maxBytes) return { kind: 'too-large', bytes: info.size };
     return { text: await handle.readFile('utf8') };
   } catch (err) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
+import { readRegularText } from '../manifest/read-text.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from '../state/json-position.js';
 
 /**
@@ -127,26 +127,15 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
 
 /** The text of a saved plan: a regular file of sensible size, or PLAN_FILE_INVALID. */
 async function readPlanText(file: string, shown: string): Promise<string> {
-  const refuse = (reason: string, cause?: unknown) =>
+  const refuse = (reason: string) =>
     new AssistantsError('PLAN_FILE_INVALID', `cannot read the saved plan ${shown}: ${reason}`, {
       location: { file: shown, line: 1, column: 1 },
-      ...(cause === undefined ? {} : { cause }),
     });
-  const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
-    throw refuse(err.code === 'ENOENT' ? 'there is no such file' : (err.code ?? String(err)), err);
-  });
-  if (!info.isFile()) throw refuse(info.isDirectory() ? 'it is a folder' : 'it is not a regular file');
-  if (info.size > MAX_PLAN_BYTES) throw refuse(`it is ${info.size} bytes, more than a saved plan can be`);
-  // O_NONBLOCK: should the path turn into a FIFO after the stat, the open does not wait for a writer.
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((err) => {
-    throw refuse((err as NodeJS.ErrnoException).code ?? String(err), err);
-  });
-  try {
-    if (!(await handle.stat()).isFile()) throw refuse('it is not a regular file');
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
+  const read = await readRegularText(file, MAX_PLAN_BYTES, { followLinks: true });
+  if ('text' in read) return read.text;
+  if (read.kind === 'not-regular') throw refuse(read.folder ? 'it is a folder' : 'it is not a regular file');
+  if (read.kind === 'too-large') throw refuse(`it is ${read.bytes} bytes, more than a saved plan can be`);
+  throw refuse(read.code === 'ENOENT' ? 'there is no such file' : read.code);
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {

@@ -74,3 +74,15 @@ export interface ApiWriter {
   updateAssistantMetadata(id: string, metadata: Record<string, string>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
 }
+
+/** Sets the metadata alone of a store or an assistant: how stamps are written and taken off. */
+export function updateMetadata(
+  writer: Pick<ApiWriter, 'updateVectorStoreMetadata' | 'updateAssistantMetadata'>,
+  kind: 'vector_store' | 'assistant',
+  id: string,
+  metadata: Record<string, string>,
+): Promise<void> {
+  return kind === 'vector_store'
+    ? writer.updateVectorStoreMetadata(id, metadata)
+    : writer.updateAssistantMetadata(id, metadata);
+}

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
-import { STAMP_KEYS } from '../model/stamp.js';
+import { hasStamp, withoutStamp } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
-import type { ApiWriter } from './api-writer.js';
+import { type ApiWriter, updateMetadata } from './api-writer.js';
 import { retrieveResource } from './retrieve.js';
 
 /**
@@ -26,15 +26,11 @@ export async function removeStamp(
 ): Promise<UnstampOutcome> {
   const metadata = await liveMetadata(api, kind, id);
   if (metadata === undefined) return 'gone';
-  if (!STAMP_KEYS.some((key) => key in metadata)) return 'removed';
+  if (!hasStamp(metadata)) return 'removed';
   if (!owns(metadata)) return 'kept';
-  const rest = Object.fromEntries(
-    Object.entries(metadata).filter(([key]) => !(STAMP_KEYS as readonly string[]).includes(key)),
-  );
-  if (kind === 'vector_store') await writer.updateVectorStoreMetadata(id, rest);
-  else await writer.updateAssistantMetadata(id, rest);
+  await updateMetadata(writer, kind, id, withoutStamp(metadata));
   const after = await liveMetadata(api, kind, id);
-  return after === undefined || !STAMP_KEYS.some((key) => key in after) ? 'removed' : 'kept';
+  return after === undefined || !hasStamp(after) ? 'removed' : 'kept';
 }
 
 /** The live metadata of a store or assistant; undefined when the API answers 404 for it. */
