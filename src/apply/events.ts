@@ -14,8 +14,21 @@ export interface ApplyCounts {
  * renders them (a listr2 task list on a terminal, timestamped lines in CI). Events of one resource
  * come in order: start, then (for stores) indexing progress, then done or failed.
  */
+/**
+ * How many calls apply expects to make in one phase: one kind of resource in the create or the
+ * delete half of the run (for attachments made in the create half, one entry per store, `store`
+ * its address), by planned action. Renderers show progress against these; the counts are what the
+ * plan asks for, so a run that stops early, skips or finds more to clean up may differ from them.
+ */
+export interface PhaseTotal {
+  kind: ResourceKind;
+  phase: 'create' | 'delete';
+  store?: Address;
+  actions: Partial<Record<Action, number>>;
+}
+
 export type ApplyEvent =
-  | { type: 'apply-start'; changes: number }
+  | { type: 'apply-start'; changes: number; phases?: PhaseTotal[] }
   | { type: 'journal-resolved'; adopted: Address[]; cleaned: string[] }
   | {
       type: 'resource-start';

@@ -7,6 +7,7 @@ import { type ApplyInput, ApplyRun } from './apply-run.js';
 import { createStores, deleteStores } from './apply-stores.js';
 import { leftoverDeposed } from './deposed.js';
 import type { ApplyCounts } from './events.js';
+import { phaseTotals } from './phase-totals.js';
 import type { StateRecorder } from './state-recorder.js';
 
 export interface ApplyOutcome {
@@ -27,7 +28,11 @@ export interface ApplyOutcome {
 export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   const run = new ApplyRun(input);
   const { changes } = input.plan;
-  input.sink({ type: 'apply-start', changes: changes.filter((c) => c.action !== 'no-op').length });
+  input.sink({
+    type: 'apply-start',
+    changes: changes.filter((c) => c.action !== 'no-op').length,
+    phases: phaseTotals(changes),
+  });
   try {
     await forgetGone(run);
     run.deposed.push(...leftoverDeposed(run.state));

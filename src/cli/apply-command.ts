@@ -17,7 +17,8 @@ export function withApplyOptions(command: Command): Command {
     .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
     .option('--no-wait', 'do not wait for indexing to finish')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
-    .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root');
+    .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
+    .option('--verbose', 'show progress as a line per resource call, not per phase');
 }
 
 /**

@@ -40,6 +40,7 @@ export interface ApplyFlags {
   lockTimeout: string;
   target: string[];
   allowOutsideRoot?: boolean;
+  verbose?: boolean;
 }
 
 /**
@@ -149,18 +150,22 @@ export async function runApplyFlow(
     }
     if (!saved && !flags.autoApprove) await approve(context, mode.destroy ? 'destroy' : 'apply');
 
-    const { result: outcome } = await withProgress(io, style, (sink, stop) =>
-      executePlan({
-        plan,
-        desired,
-        hashes,
-        recorder: active,
-        writer,
-        reader,
-        live,
-        sink,
-        options: { parallelism, wait: flags.wait, waitTimeoutMs, stop, destroy: mode.destroy },
-      }),
+    const { result: outcome } = await withProgress(
+      io,
+      style,
+      (sink, stop) =>
+        executePlan({
+          plan,
+          desired,
+          hashes,
+          recorder: active,
+          writer,
+          reader,
+          live,
+          sink,
+          options: { parallelism, wait: flags.wait, waitTimeoutMs, stop, destroy: mode.destroy },
+        }),
+      { verbose: flags.verbose === true },
     );
     const notes = [...outcome.errors, ...outcome.warnings];
     if (notes.length > 0) io.stderr(renderDiagnostics(notes, style));

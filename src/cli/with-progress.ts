@@ -5,9 +5,9 @@ import type { Style } from '../render/style.js';
 import type { Io } from './io.js';
 
 /**
- * Runs work that emits apply events with progress on screen and SIGINT/SIGTERM turned into a stop
- * signal (no new calls; those in flight finish). The progress is finished, and the signal handler
- * removed, before this returns or throws. A further signal while stopping ends the process at once
+ * Runs work that emits apply events with progress on screen (a line per call with `verbose`) and
+ * SIGINT/SIGTERM turned into a stop signal (no new calls; those in flight finish). The progress is
+ * finished, and the signal handler removed, before this returns or throws. A further signal while stopping ends the process at once
  * (exit 130, the state lock released; see listenForStop): the progress is then left as drawn, with
  * the cursor shown, and a line on stderr says that the next apply settles the calls left unconfirmed.
  */
@@ -15,9 +15,14 @@ export async function withProgress<T>(
   io: Io,
   style: Style,
   work: (sink: ApplyEventSink, stop: AbortSignal) => Promise<T>,
+  options: { verbose?: boolean } = {},
 ): Promise<{ result: T; interrupted: boolean }> {
   const stop = new AbortController();
-  const progress = createApplyProgress(io, { style, mode: progressMode(io) });
+  const progress = createApplyProgress(io, {
+    style,
+    mode: progressMode(io),
+    verbose: options.verbose === true,
+  });
   const unsubscribe = io.onStop(
     (signal) => {
       progress.sink({ type: 'stopping', signal });

@@ -1,85 +1,101 @@
 import type { ApplyEvent, ApplyEventSink } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
-import type { Address } from '../model/address.js';
-import { actionWords, applySummaryLine, failureText, fileCounts } from './apply-words.js';
+import { type Group, groupPlan, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
+import { applySummaryLine, elapsed } from './apply-words.js';
 import type { Style } from './style.js';
 
-/** At most one indexing line per store in this many milliseconds (the final count always shows). */
-export const INDEXING_LINE_INTERVAL_MS = 5000;
+/** At most one progress line per phase in this many milliseconds (its closing line always shows). */
+export const PROGRESS_LINE_INTERVAL_MS = 10_000;
 
 /**
- * Apply progress for CI logs: one line per event that matters, each prefixed with the ISO-8601 UTC
- * time of the event, written as the events arrive (nothing is redrawn, so logs read top to bottom).
- * Indexing lines are throttled per store: only when the counts change, and at most one per
- * INDEXING_LINE_INTERVAL_MS of `now`; `indexing-done` always prints. A member that failed to index
- * gets one line (`FAILED to index`), not a second for the resource-failed that follows. The summary line is written on
- * `apply-done`; `finish` has nothing left to wait for, and `abandon` nothing to put right.
+ * Apply progress for CI logs, in lines that do not grow with the number of resources: each prefixed
+ * with the ISO-8601 UTC time of the event and written as the events arrive (nothing is redrawn, so
+ * logs read top to bottom). A phase (see PhaseTracker) gets a line when it starts (what it will
+ * do), a line when it ends (its counts and time, or where a stop left it) and, while it runs, at
+ * most one line of counts per PROGRESS_LINE_INTERVAL_MS of `now` when they changed. Each store the
+ * attach phase worked on gets a summary line (attached, indexed, failed) when it is done. Every
+ * failure gets a line of its own, a file that failed to index once. The summary line is written on
+ * `apply-done`; `finish` only ends the phases of a run that threw (calls still open did not
+ * finish), and `abandon` has nothing to put right.
  */
 export function createLineProgress(
   io: Io,
   options: { style: Style; now: () => Date },
 ): { sink: ApplyEventSink; finish(): Promise<void>; abandon(): void } {
   const { style, now } = options;
-  const phases = new Map<Address, 'create' | 'delete'>();
-  const lastIndexing = new Map<Address, { at: number; counts: string }>();
-  // Members whose `file-failed` line was written: their resource-failed repeats it (INDEXING_FAILED).
-  const indexFailed = new Set<Address>();
+  const tracker = new PhaseTracker(() => now().getTime());
+  // The last line of counts of each phase: when it was written and what it said.
+  const shown = new Map<Group, { at: number; text: string }>();
+  let stop: string | undefined;
+  // Set by `finish` when no apply-done came: apply threw, and calls still open did not finish.
+  let threw = false;
 
   const line = (text: string, at: Date = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
 
+  const say = (notes: PhaseNote[]): void => {
+    const at = now();
+    const moved = new Set<Group>();
+    for (const note of notes) {
+      const { group } = note;
+      switch (note.type) {
+        case 'opened':
+          // A store is told of once, when it is done: its phase's lines say how all of them go.
+          if (group.parent) break;
+          shown.set(group, { at: at.getTime(), text: groupTitle(group) });
+          line(groupPlan(group), at);
+          break;
+        case 'failed':
+          line(`${note.failure.address}: ${style.red(note.failure.text)}`, at);
+          break;
+        case 'moved':
+          if (!group.parent) moved.add(group);
+          break;
+        case 'closed': {
+          moved.delete(group);
+          const took = elapsed((group.closedAt ?? at.getTime()) - group.openedAt);
+          let ended = ` in ${took}`;
+          if (!group.complete && stop) ended = `, stopped on ${stop} after ${took}`;
+          else if (threw && group.inFlight.size > 0) ended = `, did not finish (after ${took})`;
+          line(`${groupTitle(group)}${ended}`, at);
+          break;
+        }
+      }
+    }
+    for (const group of moved) {
+      if (!group.open) continue;
+      const text = groupTitle(group);
+      const last = shown.get(group);
+      if (last && (last.text === text || at.getTime() - last.at < PROGRESS_LINE_INTERVAL_MS)) continue;
+      shown.set(group, { at: at.getTime(), text });
+      line(text, at);
+    }
+  };
+
   const sink = (event: ApplyEvent): void => {
     switch (event.type) {
-      case 'apply-start':
-        return;
       case 'journal-resolved':
         if (event.adopted.length > 0)
           line(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`);
         if (event.cleaned.length > 0)
           line(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`);
         return;
-      case 'resource-start':
-        phases.set(event.address, event.phase);
-        line(`${event.address}: ${actionWords(event.action, event.phase).doing}...`);
-        return;
-      case 'resource-done': {
-        phases.delete(event.address);
-        const id = event.id === undefined ? '' : ` (${event.id})`;
-        line(`${event.address}: ${actionWords(event.action, event.phase).done}${id}`);
-        return;
-      }
-      case 'resource-failed': {
-        const { verb } = actionWords(event.action, phases.get(event.address));
-        phases.delete(event.address);
-        if (indexFailed.delete(event.address)) return;
-        line(`${event.address}: ${style.red(failureText(verb, event.error.code, event.error.message))}`);
-        return;
-      }
-      case 'indexing': {
-        const at = now();
-        const counts = fileCounts(event);
-        const last = lastIndexing.get(event.address);
-        if (last && (last.counts === counts || at.getTime() - last.at < INDEXING_LINE_INTERVAL_MS)) return;
-        lastIndexing.set(event.address, { at: at.getTime(), counts });
-        line(`${event.address}: indexing ${counts}`, at);
-        return;
-      }
-      case 'indexing-done':
-        lastIndexing.delete(event.address);
-        line(`${event.address}: indexed ${fileCounts(event)}`);
-        return;
-      case 'file-failed':
-        indexFailed.add(event.file);
-        line(`${event.file}: ${style.red(failureText('index', event.code, event.message))}`);
-        return;
       case 'stopping':
+        stop ??= event.signal;
         line(`stopping on ${event.signal}: letting calls in flight finish`);
         return;
       case 'apply-done':
+        say(tracker.closeAll());
         io.stdout(`\n${applySummaryLine(event.counts, event, style)}\n`);
         return;
+      default:
+        say(tracker.take(event));
     }
   };
 
-  // Every line is written whole as it comes: nothing to wait for, nothing to put right.
-  return { sink, finish: async () => {}, abandon: () => {} };
+  // Every line is written whole as it comes; a run that threw ends its phases' lines here.
+  const finish = async () => {
+    threw = true;
+    say(tracker.closeAll());
+  };
+  return { sink, finish, abandon: () => {} };
 }

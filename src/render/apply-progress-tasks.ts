@@ -10,27 +10,37 @@ import {
 } from 'listr2';
 import type { ApplyEvent, ApplyEventSink } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
-import type { Address } from '../model/address.js';
-import { actionWords, applySummaryLine, failureText, fileCounts } from './apply-words.js';
+import { type Group, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
+import { actionWords, applySummaryLine, count } from './apply-words.js';
 import type { Style } from './style.js';
 
+/** Titles and output lines are brought up to date at most this often (listr2 redraws every 100 ms). */
+export const REFRESH_MS = 100;
+/** Calls in flight listed under a phase; the rest are counted. */
+export const IN_FLIGHT_SHOWN = 5;
+/** Failures listed under a phase or store; the rest are counted (all are on stderr afterwards). */
+export const FAILURES_SHOWN = 10;
+
 /**
- * Apply progress on a terminal: a listr2 task list on `io.stdout`, one task per resource call, in the
- * order the calls start, concurrent ones spinning side by side. listr2 runs a task list fixed when
- * it starts, while apply only tells which resources it touches as it goes, so the list grows
- * through untitled "feed" tasks: each waits for the next tasks the events open and returns them as
- * subtasks together with the next feed task (untitled tasks render their subtasks at their own
- * level, so the list looks flat). Each resource task awaits a promise the sink settles on
- * `resource-done` / `resource-failed` (or `file-failed` for a member); a store's indexing counts
- * show as output under a task of its own. The list starts with the first task, so an apply that
- * touches nothing draws nothing. listr2 writes through stream adapters over `io`, takes its colours
- * from `style` and registers no signal handler (apply handles SIGINT itself and reports
+ * Apply progress on a terminal: a listr2 task list on `io.stdout` with a task per phase (see
+ * PhaseTracker) and, under the phase that attaches files, a task per store, never one per
+ * resource, so that a redraw costs the same for ten files or twenty thousand. A task's title
+ * carries its counts (`files: 412/1,000 uploaded`, `vector_store.kb: 0/400 attached, indexing
+ * 380/400`); its output lines name the first IN_FLIGHT_SHOWN calls in flight and the first
+ * FAILURES_SHOWN failures, which stay once it ended. Events only update counts: titles and output
+ * are rebuilt every REFRESH_MS, the titles without a redraw of their own (listr2 redraws on its
+ * spinner's interval). listr2 runs a task list fixed when it starts, while phases and stores open
+ * as apply goes, so the list grows through untitled "feed" tasks: each waits for the next tasks and
+ * returns them as subtasks together with the next feed task (untitled tasks render their subtasks
+ * at their own level, so the list looks flat). The list starts with the first task, so an apply
+ * that touches nothing draws nothing. listr2 writes through stream adapters over `io`, takes its
+ * colours from `style` and registers no signal handler (apply handles SIGINT itself and reports
  * `stopping`); what it still takes from the process is the width it wraps titles to
  * (process.stdout.columns) and the cursor hiding of log-update (on process.stderr when a terminal),
  * whose exit hook the CLI keeps from deciding how a signal ends the process (see listenForStop).
- * `finish` waits for the list to end and then writes the summary line of `apply-done`; tasks still
- * open then are marked as stopped after `stopping`, as not finished otherwise. `abandon` shows the
- * cursor again for an exit that cannot wait for listr2 to end.
+ * `finish` waits for the list to end and then writes the summary line of `apply-done`; phases still
+ * open then are marked as stopped after `stopping`, as not finished when calls were still in
+ * flight otherwise. `abandon` shows the cursor again for an exit that cannot wait for listr2 to end.
  */
 export function createTaskProgress(
   io: Io,
@@ -42,104 +52,79 @@ export function createTaskProgress(
 } {
   const { style } = options;
   const feed = new Feed<ListrTask>();
-  const active = new Map<Address, Entry>();
-  const indexing = new Map<Address, Entry>();
-  const phases = new Map<Address, 'create' | 'delete'>();
-  // Members already marked failed by `file-failed`: the resource-failed that follows repeats it.
-  const indexFailed = new Set<Address>();
+  const tracker = new PhaseTracker(() => Date.now());
+  const entries = new Map<Group, Entry>();
+  const dirty = new Set<Group>();
   let stop: { entry: Entry; signal: string } | undefined;
   let done: Extract<ApplyEvent, { type: 'apply-done' }> | undefined;
   let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let finished = false;
 
-  const open = (title: string, keepOutput = true): Entry => {
-    const entry = new Entry(title, keepOutput);
-    feed.push(entry.task());
+  const refresh = (group: Group) => {
+    const entry = entries.get(group);
+    entry?.setTitle(groupTitle(group));
+    if (group.stores.size === 0) entry?.setOutput(outputLines(group));
+  };
+  const tick = () => {
+    for (const group of dirty) refresh(group);
+    dirty.clear();
+  };
+  const open = (title: string, into: Feed<ListrTask> = feed, children?: Feed<ListrTask>): Entry => {
+    const entry = new Entry(title, children);
+    into.push(entry.task());
     running ??= startList(io, style, feed);
+    timer ??= setInterval(tick, REFRESH_MS).unref();
     return entry;
   };
-  /**
-   * Ends what is still open: its end event never came. After `stopping` that is the stop's doing (a
-   * wait for indexing is not waited out), so it is shown as stopped, not as failed; otherwise apply
-   * threw.
-   */
+
+  /** How a group ends: its counts, and whether it failed, was stopped or did not finish. */
+  const close = (group: Group) => {
+    refresh(group);
+    dirty.delete(group);
+    const entry = entries.get(group);
+    if (!entry) return;
+    const title = groupTitle(group);
+    if (stop && !group.complete)
+      entry.end({ state: 'stopped', title: `${title}, stopped on ${stop.signal}` });
+    else if (!done && group.inFlight.size > 0)
+      entry.end({ state: 'failed', title: `${title}, did not finish` });
+    else if (group.failed > 0 && group.stores.size === 0) entry.end({ state: 'failed', title });
+    else entry.end({ state: 'done', title });
+  };
+
+  const take = (notes: PhaseNote[]) => {
+    for (const note of notes) {
+      const { group } = note;
+      if (note.type === 'opened') {
+        const parent = group.parent && entries.get(group.parent);
+        const children = group.kind === 'vector_store_file' && group.half === 'create' && !group.parent;
+        entries.set(
+          group,
+          open(groupTitle(group), parent?.children ?? feed, children ? new Feed<ListrTask>() : undefined),
+        );
+      } else if (note.type === 'closed') close(group);
+      else dirty.add(group);
+    }
+  };
+
+  /** Ends what is still open: apply is done, or it threw. */
   const endAll = () => {
-    for (const entry of [...active.values(), ...indexing.values()])
-      entry.end(
-        stop
-          ? { state: 'stopped', title: `${entry.title} stopped on ${stop.signal}` }
-          : { state: 'failed', title: `${entry.title} did not finish` },
-      );
-    active.clear();
-    indexing.clear();
+    take(tracker.closeAll());
     stop?.entry.end({ state: 'done', title: `stopped on ${stop.signal}: calls in flight finished` });
+    if (timer) clearInterval(timer);
     feed.close();
   };
 
   const sink = (event: ApplyEvent): void => {
     if (feed.closed) return;
     switch (event.type) {
-      case 'apply-start':
-        return;
       case 'journal-resolved':
         if (event.adopted.length > 0)
           open(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`).end({ state: 'done' });
         if (event.cleaned.length > 0)
           open(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`).end({ state: 'done' });
         return;
-      case 'resource-start':
-        phases.set(event.address, event.phase);
-        active.set(
-          event.address,
-          open(`${event.address}: ${actionWords(event.action, event.phase).doing}...`),
-        );
-        return;
-      case 'resource-done': {
-        phases.delete(event.address);
-        const words = actionWords(event.action, event.phase);
-        const entry = active.get(event.address) ?? open(`${event.address}: ${words.doing}...`);
-        active.delete(event.address);
-        const id = event.id === undefined ? '' : ` (${event.id})`;
-        entry.end({ state: 'done', title: `${event.address}: ${words.done}${id}` });
-        return;
-      }
-      case 'resource-failed': {
-        const words = actionWords(event.action, phases.get(event.address));
-        phases.delete(event.address);
-        if (indexFailed.delete(event.address)) return;
-        const entry = active.get(event.address) ?? open(`${event.address}: ${words.doing}...`);
-        active.delete(event.address);
-        const text = failureText(words.verb, event.error.code, event.error.message);
-        entry.end({ state: 'failed', title: `${event.address}: ${text}` });
-        return;
-      }
-      case 'indexing':
-      case 'indexing-done': {
-        // Apply waits for indexing while it attaches members, after the store's own task ended, so
-        // the wait gets a task of its own; were the store's task still open, the counts go under it.
-        let entry = active.get(event.address) ?? indexing.get(event.address);
-        if (!entry) {
-          // Its final title says the counts, so the output line need not stay.
-          entry = open(`${event.address}: waiting for indexing...`, false);
-          indexing.set(event.address, entry);
-        }
-        entry.setOutput(fileCounts(event, 'indexed'));
-        if (event.type === 'indexing-done' && indexing.get(event.address) === entry) {
-          indexing.delete(event.address);
-          entry.end({ state: 'done', title: `${event.address}: indexed ${fileCounts(event)}` });
-        }
-        return;
-      }
-      case 'file-failed': {
-        indexFailed.add(event.file);
-        const entry = active.get(event.file) ?? open(`${event.file}: indexing...`);
-        active.delete(event.file);
-        entry.end({
-          state: 'failed',
-          title: `${event.file}: ${failureText('index', event.code, event.message)}`,
-        });
-        return;
-      }
       case 'stopping':
         stop ??= {
           entry: open(`stopping on ${event.signal}: letting calls in flight finish`),
@@ -150,6 +135,8 @@ export function createTaskProgress(
         done = event;
         endAll();
         return;
+      default:
+        take(tracker.take(event));
     }
   };
 
@@ -163,10 +150,32 @@ export function createTaskProgress(
   // listr2 hid the cursor when the list started and shows it when the list ends, which will not
   // happen now. The last frame ended with a newline, but the terminal may have echoed `^C` there.
   const abandon = () => {
+    if (timer) clearInterval(timer);
     if (running && !finished) io.stdout(`${CURSOR_SHOW}\n`);
   };
 
   return { sink, finish, abandon };
+}
+
+/**
+ * The lines under a phase or store: while it runs, the first calls in flight (not for a store,
+ * whose files are all in flight while it indexes), then the first failures; once it ended, the
+ * failures only.
+ */
+function outputLines(group: Group): string {
+  const lines: string[] = [];
+  if (group.open && !group.store) {
+    const flying = [...group.inFlight].slice(0, IN_FLIGHT_SHOWN);
+    for (const [address, action] of flying)
+      lines.push(`${address}: ${actionWords(action, group.half).doing}...`);
+    if (group.inFlight.size > flying.length)
+      lines.push(`... and ${count(group.inFlight.size - flying.length)} more in flight`);
+  }
+  const failures = group.failures.slice(0, FAILURES_SHOWN);
+  for (const failure of failures) lines.push(`${failure.address}: ${failure.text}`);
+  if (group.failures.length > failures.length)
+    lines.push(`... and ${count(group.failures.length - failures.length)} more failed`);
+  return lines.join('\n');
 }
 
 /** The default renderer, used whenever the CLI chose the live view (it does not check process.stdout). */
@@ -191,6 +200,8 @@ function startList(io: Io, style: Style, feed: Feed<ListrTask>): Promise<void> {
     rendererOptions: {
       logger: new ListrLogger({ processOutput: output }),
       color: listrColors(style),
+      // A store's task stays under its phase once the phase ended.
+      collapseSubtasks: false,
     },
   });
   const running = list.run().then(() => undefined);
@@ -218,18 +229,19 @@ type Ending =
   | { state: 'stopped'; title: string };
 
 /**
- * One task of the list: open until `end`, which may come before listr2 has started the task.
- * `keepOutput`: the last output line stays under the task once it ended (the indexing counts).
+ * One task of the list: open until `end`, which may come before listr2 has started the task. Its
+ * output stays under it once it ended (the failures). With `children`, the task runs the tasks fed
+ * there as its subtasks and ends once that feed is closed and they ended.
  */
 class Entry {
   private readonly ending: Promise<Ending>;
   private settle: (ending: Ending) => void = () => {};
-  private output: string | undefined;
-  private wrapper: { title: string; output: string } | undefined;
+  private output = '';
+  private wrapper: { title: string; output: string; task: { title?: string } } | undefined;
 
   constructor(
-    readonly title: string,
-    private readonly keepOutput: boolean,
+    private title: string,
+    readonly children?: Feed<ListrTask>,
   ) {
     this.ending = new Promise((resolve) => {
       this.settle = resolve;
@@ -237,10 +249,19 @@ class Entry {
   }
 
   end(ending: Ending): void {
+    if (ending.title !== undefined) this.setTitle(ending.title);
+    this.children?.close();
     this.settle(ending);
   }
 
+  /** Without a redraw of its own: listr2's spinner redraws on its interval. */
+  setTitle(text: string): void {
+    this.title = text;
+    if (this.wrapper) this.wrapper.task.title = text;
+  }
+
   setOutput(text: string): void {
+    if (text === this.output) return;
     this.output = text;
     if (this.wrapper) this.wrapper.output = text;
   }
@@ -248,15 +269,18 @@ class Entry {
   task(): ListrTask {
     return {
       title: this.title,
-      rendererOptions: { persistentOutput: this.keepOutput },
+      rendererOptions: { persistentOutput: true },
       task: async (_ctx, wrapper) => {
         this.wrapper = wrapper;
-        if (this.output !== undefined) wrapper.output = this.output;
+        wrapper.task.title = this.title;
+        if (this.output !== '') wrapper.output = this.output;
+        if (this.children)
+          return wrapper.newListr([feedTask(this.children)], { concurrent: true, exitOnError: false });
         const ending = await this.ending;
         // listr2 shows a failed task's error message, and a skipped one's message, in place of its title.
         if (ending.state === 'failed') throw new Error(ending.title);
         if (ending.state === 'stopped') wrapper.skip(ending.title);
-        else if (ending.title !== undefined) wrapper.title = ending.title;
+        else wrapper.title = this.title;
       },
     };
   }

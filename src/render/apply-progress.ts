@@ -2,12 +2,17 @@ import type { ApplyEventSink } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import { createLineProgress } from './apply-progress-lines.js';
 import { createTaskProgress } from './apply-progress-tasks.js';
+import { createVerboseProgress } from './apply-progress-verbose.js';
 import type { Style } from './style.js';
 
-export { INDEXING_LINE_INTERVAL_MS } from './apply-progress-lines.js';
+export { PROGRESS_LINE_INTERVAL_MS } from './apply-progress-lines.js';
+export { INDEXING_LINE_INTERVAL_MS } from './apply-progress-verbose.js';
 export { type ApplyOutcome, applySummaryLine } from './apply-words.js';
 
-/** `tty`: a live listr2 task list; `plain`: timestamped lines for logs. */
+/**
+ * `tty`: a live listr2 task list, a task per phase and per store; `plain`: timestamped lines for
+ * logs, a few per phase.
+ */
 export type ProgressMode = 'tty' | 'plain';
 
 /** A listener for apply's events: give `sink` to the executor, then await `finish` before printing more. */
@@ -35,13 +40,16 @@ export function progressMode(io: Io): ProgressMode {
 
 /**
  * Renders apply progress on `io.stdout` (errors are not shown in full here: the CLI prints them as
- * diagnostics on stderr). `mode` comes from progressMode; `now` stamps the plain lines and times the
- * indexing throttle (default: the system clock).
+ * diagnostics on stderr). `mode` comes from progressMode; `verbose` (--verbose) writes a line per
+ * call of every resource instead, in either mode; `now` stamps the lines and times their throttles
+ * (default: the system clock).
  */
 export function createApplyProgress(
   io: Io,
-  options: { style: Style; mode: ProgressMode; now?: () => Date },
+  options: { style: Style; mode: ProgressMode; verbose?: boolean; now?: () => Date },
 ): ApplyProgress {
+  const now = options.now ?? (() => new Date());
+  if (options.verbose) return createVerboseProgress(io, { style: options.style, now });
   if (options.mode === 'tty') return createTaskProgress(io, { style: options.style });
-  return createLineProgress(io, { style: options.style, now: options.now ?? (() => new Date()) });
+  return createLineProgress(io, { style: options.style, now });
 }

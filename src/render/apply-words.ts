@@ -1,4 +1,5 @@
 import type { ApplyCounts } from '../apply/events.js';
+import type { ResourceKind } from '../model/address.js';
 import { type Action, isReplace } from '../model/plan.js';
 import type { Style } from './style.js';
 
@@ -82,4 +83,68 @@ export function applySummaryLine(counts: ApplyCounts, outcome: ApplyOutcome, sty
 function firstLine(text: string): string {
   const newline = text.indexOf('\n');
   return newline === -1 ? text : `${text.slice(0, newline)} ...`;
+}
+
+/** A phase's verb for what it still has to do (`upload`) and for what it did (`uploaded`). */
+export interface PhaseVerb {
+  verb: string;
+  done: string;
+}
+
+/**
+ * The verb of one call in a phase: uploads and attachments say so, the delete half destroys (or
+ * detaches an attachment), an update modifies, a store made again replaces, the rest creates.
+ */
+export function phaseVerb(kind: ResourceKind, phase: 'create' | 'delete', action: Action): PhaseVerb {
+  if (phase === 'delete')
+    return kind === 'vector_store_file'
+      ? { verb: 'detach', done: 'detached' }
+      : { verb: 'destroy', done: 'destroyed' };
+  if (action === 'update') return { verb: 'modify', done: 'modified' };
+  if (kind === 'file') return { verb: 'upload', done: 'uploaded' };
+  if (kind === 'vector_store_file') return { verb: 'attach', done: 'attached' };
+  if (action === 'delete-create') return { verb: 'replace', done: 'replaced' };
+  return { verb: 'create', done: 'created' };
+}
+
+/**
+ * The words of a phase whose calls take these actions: one verb when they agree (`upload`,
+ * `uploaded`), else each verb (`create or modify`) and `done`. No actions yet reads as the phase's
+ * usual verb.
+ */
+export function phaseWords(
+  kind: ResourceKind,
+  phase: 'create' | 'delete',
+  actions: Iterable<Action>,
+): PhaseVerb {
+  const verbs = new Map<string, PhaseVerb>();
+  for (const action of actions) {
+    const words = phaseVerb(kind, phase, action);
+    verbs.set(words.verb, words);
+  }
+  const all = [...verbs.values()];
+  if (all.length === 0) return phaseVerb(kind, phase, 'create');
+  if (all.length === 1) return all[0] as PhaseVerb;
+  return { verb: all.map((words) => words.verb).join(' or '), done: 'done' };
+}
+
+/** What the lines and titles of a phase start with. */
+export const PHASE_NOUNS: Record<ResourceKind, string> = {
+  file: 'files',
+  vector_store: 'vector stores',
+  vector_store_file: 'attachments',
+  assistant: 'assistants',
+};
+
+/** A count for people: `1,000`. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A phase's time for a log line: `850ms`, `12.3s`, `4m05s`. */
+export function elapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
