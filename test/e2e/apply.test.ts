@@ -168,6 +168,11 @@ describe('assistants apply against the emulator', () => {
       'error[INDEXING_FAILED]: vector_store_file.kb/docs/empty.md: the file failed to index (invalid_file',
     );
     expect(run.stdout).toContain('Apply finished with errors.');
+    // The log has a few lines per phase and a summary per store, not a line per file; the
+    // failure is named there once too.
+    expect(run.stdout).toMatch(/ vector_store\.kb: 1\/2 attached, 1\/2 indexed \(1 failed\) in /);
+    expect(run.stdout).toMatch(/ vector_store_file\.kb\/docs\/empty\.md: FAILED to index: invalid_file/);
+    expect(run.stdout).not.toMatch(/: (creating|created)\b/);
     // The rest was done: the assistant exists and the good file is indexed.
     const doc = await state(dir);
     expect(doc.resources['assistant.bot']).toBeDefined();
@@ -294,11 +299,16 @@ describe('assistants apply against the emulator', () => {
     const removed = await cli(dir, ['apply', '-f', '.', '--auto-approve']);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 3 destroyed.');
+    expect(removed.stdout).toMatch(/ files: 2\/2 destroyed in /);
+    expect(removed.stdout).not.toMatch(/Z file\.\S+: destroy/); // no line per file
     expect((await fx().client.vectorStores.list()).data.map((s) => s.name)).toEqual(['Engineering handbook']);
 
-    const destroyed = await cli(dir, ['destroy', '--auto-approve']);
+    // --verbose: a line per call, as each resource goes.
+    const destroyed = await cli(dir, ['destroy', '--auto-approve', '--verbose']);
     expect(destroyed.code).toBe(0);
     expect(destroyed.stdout).toContain('Destroy complete! Resources: 5 destroyed.');
+    expect(destroyed.stdout).toMatch(/ vector_store\.\S+: destroying\.\.\.\n/);
+    expect(destroyed.stdout.match(/ file\.\S+: destroyed\n/g)?.length).toBeGreaterThan(1);
     expect((await fx().client.vectorStores.list()).data).toEqual([]);
     expect((await fx().client.files.list()).data).toEqual([]);
     expect((await state(dir)).resources).toEqual({});

@@ -85,6 +85,9 @@ async function expectApplyAgainConverges({ expect }: TestContext, t: Target, set
 
 type Run = ReturnType<typeof spawnCliOnPty>;
 
+/** The uploads phase's counter once an upload is done. */
+const UPLOADED = /files: [1-9]\d*\/\d+ uploaded/;
+
 describe.concurrent('apply on a terminal', () => {
   const stops: [string, 'SIGINT' | 'SIGTERM', (run: Run) => unknown][] = [
     ['Ctrl-C', 'SIGINT', (run) => run.type('\x03')],
@@ -107,7 +110,7 @@ describe.concurrent('apply on a terminal', () => {
       const { expect } = context;
       const t = await target(context, 150);
       const run = applyOnTerminal(context, t);
-      await run.waitFor(/created \(file-/); // one upload done, others in flight
+      await run.waitFor(UPLOADED); // one upload done, others in flight
       await send(run);
       const exit = await run.exit;
 
@@ -133,7 +136,7 @@ describe.concurrent('apply on a terminal', () => {
     // Slow calls: the second Ctrl-C comes while the first stop still waits for them.
     const t = await target(context, 2000);
     const run = applyOnTerminal(context, t);
-    await run.waitFor(/created \(file-/);
+    await run.waitFor(UPLOADED);
     run.type('\x03');
     await run.waitFor('stopping on SIGINT: letting calls in flight finish');
     // Sooner, the same signal would count as a copy of the first (a wrapper forwarding it).
