@@ -3,6 +3,7 @@ import type { Change } from '../model/plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import { journalled } from './journal.js';
+import { phaseTotals } from './phase-totals.js';
 import { deleteRemote, forgetResource } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
@@ -20,7 +21,7 @@ export async function deleteGarbage(
 ): Promise<{ counts: ApplyCounts; errors: Diagnostic[] }> {
   const counts: ApplyCounts = { added: 0, changed: 0, destroyed: 0 };
   const errors: Diagnostic[] = [];
-  sink({ type: 'apply-start', changes: changes.length });
+  sink({ type: 'apply-start', changes: changes.length, phases: phaseTotals(changes) });
   for (const change of changes) {
     if (stop.aborted) break;
     const id = change.id as string;

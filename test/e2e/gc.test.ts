@@ -56,6 +56,9 @@ describe('assistants gc against the emulator', () => {
     const run = await cli(dir, ['gc', '--expired', '--auto-approve']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Destroy complete! Resources: 3 destroyed.');
+    // Its progress counts against what the plan deletes, phase by phase.
+    expect(run.stdout).toMatch(/ vector stores: 1\/1 destroyed in /);
+    expect(run.stdout).toMatch(/ files: 2\/2 destroyed in /);
     const storeIds = (await client.vectorStores.list({ limit: 100 })).data.map((s) => s.id).sort();
     expect(storeIds).toEqual(
       [before.resources['vector_store.engineering-handbook']?.id, foreignExpiring.id, foreignLive.id].sort(),
