@@ -75,7 +75,7 @@ function contentOf(id: string, attempts: readonly Attempt[], bytes: number): Sen
  * The hash recorded for an upload whose content cannot be told (see contentOf): 64 zeros, the
  * sha256 of no content anyone has found, so a plan always sees it as changed.
  */
-export const UNKNOWN_CONTENT = '0'.repeat(64);
+const UNKNOWN_CONTENT = '0'.repeat(64);
 
 /**
  * `redirect: 'error'` keeps the upload streaming: with any other mode, fetch (undici, as the spec

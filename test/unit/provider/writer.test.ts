@@ -399,6 +399,30 @@ describe('sdkWriter: a create whose answer was lost is found, not made again', (
     expect(unmatched).toEqual([]);
   });
 
+  it('reports no hash it cannot vouch for: two lost attempts sent different bytes, and one of them landed', async () => {
+    const request = await localFile('notes.md', 'hello world');
+    nock(ORIGIN)
+      .post('/v1/files')
+      .replyWithError({ code: 'ECONNRESET' })
+      .get('/v1/files')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([]))
+      .post('/v1/files')
+      .replyWithError({ code: 'ECONNRESET' })
+      .get('/v1/files')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([rawFile('file-made')]));
+    // The file is rewritten (same size) between the attempts.
+    const { api: w } = writer({ sleep: () => writeFile(request.path, 'HELLO WORLD') });
+
+    const made = await w.uploadFile(request);
+
+    expect(made.id).toBe('file-made');
+    // A hash no content has: the next plan sees a change and uploads the file again.
+    expect(made.content).toEqual({ sha256: '0'.repeat(64), bytes: 11 });
+    expect(unmatched).toEqual([]);
+  });
+
   it('never hands out one file for two uploads of the same name and size', async () => {
     const first = await localFile('same.md', 'aaaa');
     const second = await localFile('same.md', 'bbbb');
