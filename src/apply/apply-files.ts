@@ -1,5 +1,8 @@
+import { UNKNOWN } from '../model/attributes.js';
+import type { DesiredFile } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
 import { desiredFileAttributes } from '../plan/desired-attributes.js';
+import type { SentContent } from '../provider/api-writer.js';
 import type { StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
@@ -10,6 +13,12 @@ import { JournalAhead, journalledAhead } from './journal.js';
  * Uploads new files and new versions of changed ones. A replaced file's old id stays in the
  * journal as a pending delete (the "deposed" object) until the delete phase removes it, after
  * stores and assistants have moved to the new one.
+ *
+ * The state records the hash and size of the bytes each upload sent (hashed as they went out, so
+ * the file is read once), never the plan's: a new file's hash is known only then, and a file
+ * edited after it was planned is recorded as uploaded (with a FILE_CHANGED_DURING_APPLY warning),
+ * so the next plan sees the difference. The hash cache learns it too when the file kept its size
+ * and mtime throughout, so the next plan reads nothing.
  */
 export async function createFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const files = new Map(run.input.desired.files.map((file) => [file.address, file]));
@@ -17,21 +26,24 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
     const file = files.get(change.address);
     if (change.kind !== 'file' || !file || (change.action !== 'create' && change.action !== 'create-delete'))
       return [];
-    return [{ change, file, attributes: desiredFileAttributes(file, run.input.hashes.get(file.name) ?? '') }];
+    const { filename, bytes } = desiredFileAttributes(file, UNKNOWN);
+    return [{ change, file, filename, bytes, planned: run.input.hashes.get(file.name) }];
   });
   if (uploads.length === 0) return;
   const journal = new JournalAhead(
     run.input.recorder,
-    uploads.map(({ change, attributes }) => ({
+    uploads.map(({ change, filename, bytes, planned }) => ({
       address: change.address,
       kind: 'file' as const,
       operation: 'create' as const,
-      match: { filename: attributes.filename, bytes: attributes.bytes, sha256: attributes.sha256 },
+      // Without a hash (a new file, not read before), a lost upload is adopted only if the file
+      // was not modified since the entry was written (see resolve-journal.ts).
+      match: { filename, bytes, ...(planned === undefined ? {} : { sha256: planned }) },
     })),
   );
   await run.each(
     uploads.map((upload, index) => ({ ...upload, index })),
-    async ({ change, file, attributes, index }) => {
+    async ({ change, file, filename, bytes, planned, index }) => {
       await run.step(change, 'create', async () => {
         const old = run.resource(change.address);
         const replacing = Boolean(old && change.action === 'create-delete');
@@ -41,19 +53,20 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
           () =>
             run.input.writer.uploadFile({
               path: file.path,
-              filename: attributes.filename,
+              filename,
               purpose: file.purpose,
-              bytes: attributes.bytes,
+              bytes,
             }),
           (doc, result) => {
             if (old?.kind === 'file' && replacing) {
               const { filename, bytes } = old.attributes;
               run.deposed.push(depose(doc, change.address, 'file', old.id, { expect: { filename, bytes } }));
             }
+            const sent = result.content;
             doc.resources[change.address] = {
               kind: 'file',
               id: result.id,
-              attributes,
+              attributes: { ...desiredFileAttributes(file, sent.sha256), bytes: sent.bytes },
               dependencies: [],
               protect: file.protect,
               ...(result.createdAt === undefined ? {} : { created_at: result.createdAt }),
@@ -62,11 +75,25 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
           // The old id is in no journal entry: its depose must be on disk before anything else.
           replacing,
         );
+        learn(run, file, planned, made.content);
         return made.id;
       });
     },
   );
   journal.end();
+}
+
+/** What an upload taught: the hash cache's entry, and a warning when the bytes were not the planned ones. */
+function learn(run: ApplyRun, file: DesiredFile, planned: string | undefined, sent: SentContent): void {
+  if (sent.mtimeMs !== undefined) run.input.hashCache?.set(file.path, sent.bytes, sent.mtimeMs, sent.sha256);
+  if (planned !== undefined && planned !== sent.sha256)
+    run.warnings.push({
+      severity: 'warning',
+      code: 'FILE_CHANGED_DURING_APPLY',
+      message: `file "${file.relativePath}" changed after it was planned: the bytes uploaded (sha256 ${sent.sha256.slice(0, 12)}…) are not the ones planned (${planned.slice(0, 12)}…); the state records what was uploaded`,
+      location: file.source,
+      hint: 'plan again: if the file now holds other bytes than were uploaded, the plan uploads it again',
+    });
 }
 
 /** True when a managed store or assistant still uses the file with this id. */

@@ -6,6 +6,7 @@ import { fileProblem } from '../plan/ownership.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { ApiReader, LiveView } from '../provider/live-view.js';
+import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
@@ -30,8 +31,13 @@ export interface ApplyOptions {
 export interface ApplyInput {
   plan: Plan;
   desired: Desired;
-  /** Content sha256 of every desired file, by name (as planned). */
+  /**
+   * Content sha256 of desired files, by name, as planned: of every file the state held, and of new
+   * ones only when a saved plan had them read. Uploads record the hash of what they sent.
+   */
   hashes: ReadonlyMap<string, string>;
+  /** Learns the hash of each upload of a file that kept its size and mtime while it was sent. */
+  hashCache?: Pick<HashCache, 'set'>;
   recorder: StateRecorder;
   writer: ApiWriter;
   reader: ApiReader;

@@ -155,11 +155,19 @@ function matches(op: PendingOperation, item: Listed, doc: StateDocument): boolea
   );
 }
 
-/** Adopt only what the manifests still want as it is (a file with the same content). */
+/**
+ * Adopt only what the manifests still want as it is (a file with the same content). An upload
+ * journalled without a hash (a new file, hashed only as it was sent) sent what the file holds now
+ * if the file was not modified since the entry was written; the hash recorded is then the current one.
+ */
 function adoptable(op: PendingOperation, desired: Desired, hashes: ReadonlyMap<string, string>): boolean {
   if (op.kind === 'file') {
     const file = desired.files.find((f) => f.address === op.address);
-    return file !== undefined && hashes.get(file.name) === op.match?.sha256;
+    const hash = file && hashes.get(file.name);
+    if (hash === undefined) return false;
+    if (op.match?.sha256 === undefined)
+      return (file?.mtimeMs ?? Number.POSITIVE_INFINITY) < Date.parse(op.started_at);
+    return hash === op.match.sha256;
   }
   const list = op.kind === 'vector_store' ? desired.vectorStores : desired.assistants;
   return list.some((r) => r.address === op.address);

@@ -24,6 +24,7 @@ import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderPlanText } from '../render/plan-text.js';
+import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
@@ -88,6 +89,7 @@ export async function runApplyFlow(
   const writer = sdkWriter(api);
   const lock = await store.lock(mode.destroy ? 'destroy' : 'apply', { timeoutMs: lockTimeoutMs });
   let recorder: StateRecorder | undefined;
+  let hashCache: HashCache | undefined;
   try {
     const existing = loaded ? await readStateFor(store, loaded.desired) : await store.read();
     if (mode.destroy && !existing) {
@@ -109,7 +111,11 @@ export async function runApplyFlow(
     const doc: StateDocument = existing ?? emptyState(randomUUID(), desired.stack);
     const active = new StateRecorder(store, doc);
     recorder = active;
-    const hashes = await hashFiles(desired, `${path.resolve(io.cwd, globals.state)}.hashes.json`);
+    // Only the files the state holds (or the journal names) are read before apply; the others are
+    // hashed as they are uploaded. A saved plan's digest covers every file: all are read then
+    // (from the cache when `plan -o` ran here).
+    hashCache = await HashCache.load(`${path.resolve(io.cwd, globals.state)}.hashes.json`);
+    const hashes = await hashFiles(desired, hashCache, doc, saved !== undefined);
     const unsettled = doc.pending.length;
     if (unsettled > 0) {
       // Settling may delete duplicates stamped with this lineage: first make sure the state is
@@ -158,6 +164,7 @@ export async function runApplyFlow(
           plan,
           desired,
           hashes,
+          hashCache,
           recorder: active,
           writer,
           reader,
@@ -188,6 +195,8 @@ export async function runApplyFlow(
   } finally {
     // Whatever ended the run, what it recorded is written while the lock is still held.
     await recorder?.settled().catch(() => {});
+    // What the uploads hashed, for the next plan (a cache: it never fails the run).
+    await hashCache?.save();
     await lock.release();
   }
 }

@@ -13,6 +13,7 @@ import { updateMetadata } from '../provider/api-writer.js';
 import { retrieveResource } from '../provider/retrieve.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { remember } from '../state/forget-resources.js';
+import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
@@ -106,7 +107,9 @@ export function importCommand(context: CommandContext): Command {
         const found = await retrieveResource(api, parsed.kind, id, storeId);
         const hashes = await hashFiles(
           desired,
-          `${path.resolve(io.cwd, context.globals().state)}.hashes.json`,
+          await HashCache.load(`${path.resolve(io.cwd, context.globals().state)}.hashes.json`),
+          state,
+          true,
         );
         const { resource, notes } = importResource(
           { ...parsed, address },

@@ -77,6 +77,7 @@ export function planCommand(context: CommandContext): Command {
         refresh: flags.refresh,
         targets: flags.target,
         hashCacheFile: `${path.resolve(io.cwd, globals.state)}.hashes.json`,
+        hashAll: flags.out !== undefined,
         reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),
       });
       const plan: Plan = { ...prepared.plan, warnings: [...prepared.warnings, ...prepared.plan.warnings] };

@@ -102,6 +102,8 @@ export const ERROR_CODES = {
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
+  FILE_CHANGED_DURING_APPLY:
+    '(warning) a file whose bytes changed after they were planned (or while they were uploaded): the state records the hash of the bytes sent, and the next plan uploads the file again if they differ from it',
   LEAK_UNPROVEN:
     "(warning) gc --leaked leaves a resource with this state's lineage that nothing proves this state's own (no stamped store or assistant of the state, no journal entry)",
   PENDING_UNVERIFIED:

@@ -23,7 +23,11 @@ export interface FileAttributes {
   filename: string;
   purpose: FilePurpose;
   bytes: number;
-  sha256: string;
+  /**
+   * Hex sha256 of the content. UNKNOWN in a plan for a file the state lacks: it is created whatever
+   * its content, and its hash is taken from the bytes the upload sends (the state always holds one).
+   */
+  sha256: string | Unknown;
 }
 
 /** A vector store. `metadata` includes the ownership stamp. */

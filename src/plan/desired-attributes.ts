@@ -31,8 +31,11 @@ export function stamped(metadata: Record<string, string>, lineage: string, addre
   return { ...metadata, [STAMP_LINEAGE_KEY]: lineage, [STAMP_ADDRESS_KEY]: address };
 }
 
-/** `sha256` comes from the hash step (the planner reads no file). */
-export function desiredFileAttributes(file: DesiredFile, sha256: string): FileAttributes {
+/**
+ * `sha256` comes from the hash step (the planner reads no file), or is UNKNOWN for a file that step
+ * did not read (one the state lacks: apply hashes it as it uploads it).
+ */
+export function desiredFileAttributes(file: DesiredFile, sha256: string | Unknown): FileAttributes {
   return {
     path: file.relativePath,
     filename: path.posix.basename(file.relativePath),

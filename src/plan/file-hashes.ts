@@ -4,6 +4,7 @@ import { AssistantsError } from '../errors/index.js';
 import type { DesiredFile } from '../model/desired.js';
 import { mapLimit } from '../provider/concurrency.js';
 import type { HashCache } from '../state/hash-cache.js';
+import type { StateDocument } from '../state/state-document.js';
 
 /** The most a hash read holds at once. */
 const HASH_CHUNK_BYTES = 1024 * 1024;
@@ -31,7 +32,30 @@ export async function sha256File(filePath: string): Promise<string> {
 }
 
 /**
- * The content hash of every desired file, by name: from the cache when path, size and mtime match,
+ * The desired files whose content hash is needed before apply: every one when `all` (a saved plan's
+ * digest covers every file's bytes, and import compares them), else those the state holds (a change
+ * of content is seen by comparing hashes) and those an interrupted upload left in the journal
+ * (adopting what it made needs the content). Any other file is created whatever its content: its hash
+ * is known after apply, taken from the bytes the upload sends, so a first apply reads each byte once.
+ */
+export function filesToHash(
+  files: readonly DesiredFile[],
+  state: StateDocument | undefined,
+  all: boolean,
+): DesiredFile[] {
+  if (all) return [...files];
+  const known = new Set(
+    Object.entries(state?.resources ?? {}).flatMap(([address, resource]) =>
+      resource.kind === 'file' ? [address] : [],
+    ),
+  );
+  for (const op of state?.pending ?? [])
+    if (op.kind === 'file' && op.operation === 'create') known.add(op.address);
+  return files.filter((file) => known.has(file.address));
+}
+
+/**
+ * The content hash of each of `files`, by name: from the cache when path, size and mtime match,
  * else read (a few at a time). Returns how many were read, for tests and benchmarks.
  *
  * A file that vanished or became unreadable since validation is a user error located at its

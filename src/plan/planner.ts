@@ -38,7 +38,10 @@ import { targetScope } from './targets.js';
 /** Everything the planner needs, gathered beforehand (see prepare-plan.ts). */
 export interface PlanInput {
   desired: Desired;
-  /** Content sha256 of every desired file, by file name. */
+  /**
+   * Content sha256 of desired files, by file name: at least of every file the state holds. A file
+   * without one is planned with its hash UNKNOWN (a create, whatever its content).
+   */
   hashes: ReadonlyMap<string, string>;
   /** Undefined when nothing has been applied yet. */
   state: StateDocument | undefined;
@@ -185,7 +188,7 @@ function wantedOf(
   switch (kind) {
     case 'file':
       return desired.files.map((file) => {
-        const after = desiredFileAttributes(file, input.hashes.get(file.name) ?? '');
+        const after = desiredFileAttributes(file, input.hashes.get(file.name) ?? UNKNOWN);
         return {
           ...common(file, kind, []),
           after,

@@ -9,7 +9,7 @@ import { refresh } from '../provider/refresh.js';
 import { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
-import { hashDesiredFiles } from './file-hashes.js';
+import { filesToHash, hashDesiredFiles } from './file-hashes.js';
 import { manifestDigest } from './manifest-digest.js';
 import { makePlan } from './planner.js';
 
@@ -28,6 +28,11 @@ export interface PreparePlanOptions extends ManifestOptions {
   refresh: boolean;
   targets: readonly string[];
   hashCacheFile: string;
+  /**
+   * Hash every file, new ones too (`plan -o`): a saved plan's digest then covers every file's bytes,
+   * so `apply PLANFILE` refuses it when one changed. Otherwise a file the state lacks is not read.
+   */
+  hashAll?: boolean;
   /** Made only when the API is read, so --refresh=false needs no key. */
   reader: () => ApiReader;
 }
@@ -51,7 +56,12 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
   const lock = await options.store.lock('plan', { timeoutMs: options.lockTimeoutMs });
   try {
     const state = await readStateFor(options.store, desired);
-    const hashes = await hashFiles(desired, options.hashCacheFile);
+    const hashes = await hashFiles(
+      desired,
+      await HashCache.load(options.hashCacheFile),
+      state,
+      options.hashAll === true,
+    );
     const live = options.refresh ? await refreshFor(options.reader(), state, desired) : undefined;
     const plan = planFor({ desired, hashes, state, live, targets });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
@@ -92,8 +102,17 @@ export async function readStateFor(store: StateStore, desired: Desired): Promise
   return state;
 }
 
-export async function hashFiles(desired: Desired, cacheFile: string): Promise<Map<string, string>> {
-  return (await hashDesiredFiles(desired.files, await HashCache.load(cacheFile))).hashes;
+/**
+ * The content hashes the plan needs (see filesToHash), by file name; files left out are absent
+ * (their hash is known after apply). The cache is saved with what was read.
+ */
+export async function hashFiles(
+  desired: Desired,
+  cache: HashCache,
+  state: StateDocument | undefined,
+  all: boolean,
+): Promise<Map<string, string>> {
+  return (await hashDesiredFiles(filesToHash(desired.files, state, all), cache)).hashes;
 }
 
 /** Reads what the state holds from the API (and probes for assistants when the manifests want some). */
@@ -117,6 +136,7 @@ export function refreshFor(
 /** The pure planner with its digest and lineage filled in. */
 export function planFor(input: {
   desired: Desired;
+  /** Content hashes by file name; a file without one is planned with its hash known after apply. */
   hashes: ReadonlyMap<string, string>;
   state: StateDocument | undefined;
   live: LiveView | undefined;

@@ -42,6 +42,17 @@ export interface AssistantBody {
 }
 
 /**
+ * What an upload sent, hashed as it went out (the file is read once): the sha256 and size of the
+ * bytes the server received. `mtimeMs` is the file's mtime, given only when the file kept its size
+ * and mtime from the first byte sent to the last, so that a hash cache may file the hash under them.
+ */
+export interface SentContent {
+  sha256: string;
+  bytes: number;
+  mtimeMs?: number;
+}
+
+/**
  * The mutating calls apply makes, on normalised inputs. Implementations stream uploads from disk,
  * pace requests, survive 429s and transient failures, and never make a resource twice: a create
  * whose answer was lost is found again (a file by name, size and time; a store or assistant by its
@@ -53,7 +64,7 @@ export interface ApiWriter {
     filename: string;
     purpose: FilePurpose;
     bytes: number;
-  }): Promise<{ id: string; createdAt?: number }>;
+  }): Promise<{ id: string; createdAt?: number; content: SentContent }>;
   deleteFile(id: string): Promise<void>;
   createVectorStore(body: VectorStoreBody): Promise<{ id: string }>;
   updateVectorStore(id: string, body: VectorStoreBody): Promise<void>;

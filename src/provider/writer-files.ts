@@ -1,14 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { toStreamingFile } from 'openai';
 import { AssistantsError } from '../errors/index.js';
-import type { ApiWriter } from './api-writer.js';
+import type { ApiWriter, SentContent } from './api-writer.js';
 import { createOnce, NO_SDK_RETRIES, sendDelete, type WriterContext } from './writer-retry.js';
 
 /**
- * Uploads and deletes files. Each attempt streams the file from disk afresh (never buffered). A
- * lost upload is found again in `GET /files` by filename, size and purpose, made since the first
- * attempt started.
+ * Uploads and deletes files. Each attempt streams the file from disk afresh (never buffered) and
+ * hashes the bytes as they go out, so an upload reads each byte once and reports the sha256 of what
+ * the server received. A lost upload is found again in `GET /files` by filename, size and purpose,
+ * made since the first attempt started.
  */
 export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | 'deleteFile'> {
   const { client } = ctx.api;
@@ -16,11 +18,12 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
     async uploadFile({ path, filename, purpose }) {
       // The size the server will report is that of what is sent: match on it, not on the plan's.
       const bytes = await sizeOf(path);
-      return createOnce(
+      const attempts: Attempt[] = [];
+      const made = await createOnce(
         ctx,
         'files',
         { method: 'POST', path: '/files' },
-        () => upload(ctx, path, filename, purpose, bytes),
+        () => upload(ctx, path, filename, purpose, bytes, attempts),
         {
           key: `file\u0000${purpose}\u0000${bytes}\u0000${filename}`,
           operation: { method: 'GET', path: '/files' },
@@ -30,6 +33,7 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
           withTime: true,
         },
       );
+      return { ...made, content: contentOf(made.id, attempts, bytes) };
     },
 
     deleteFile: (id) =>
@@ -38,6 +42,40 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
       ),
   };
 }
+
+/** What one attempt sent: set once its stream was read to the end. */
+interface Attempt {
+  /** The id the server answered with; absent when the answer was lost. */
+  id?: string;
+  sent?: SentContent;
+}
+
+/**
+ * What the server received, from the attempt that made the file: the one that was answered, or,
+ * when the answer was lost and the file found again by name and size, every attempt that sent that
+ * many bytes, if they all sent the same bytes. When they did not (the file changed between
+ * attempts), which one landed cannot be told: UNKNOWN_CONTENT, whose hash matches no content, so the
+ * next plan uploads the file again rather than trust a guess.
+ */
+function contentOf(id: string, attempts: readonly Attempt[], bytes: number): SentContent {
+  const answered = attempts.find((attempt) => attempt.id === id)?.sent;
+  if (answered) return answered;
+  const [first, ...others] = attempts.flatMap((attempt) =>
+    attempt.sent && attempt.sent.bytes === bytes ? [attempt.sent] : [],
+  );
+  if (first && others.every((other) => other.sha256 === first.sha256)) {
+    // Each attempt saw the file unchanged; together they did only if they saw the same mtime.
+    const sameMtime = others.every((other) => other.mtimeMs === first.mtimeMs);
+    return sameMtime ? first : { sha256: first.sha256, bytes: first.bytes };
+  }
+  return { sha256: UNKNOWN_CONTENT, bytes };
+}
+
+/**
+ * The hash recorded for an upload whose content cannot be told (see contentOf): 64 zeros, the
+ * sha256 of no content anyone has found, so a plan always sees it as changed.
+ */
+const UNKNOWN_CONTENT = '0'.repeat(64);
 
 /**
  * `redirect: 'error'` keeps the upload streaming: with any other mode, fetch (undici, as the spec
@@ -50,32 +88,73 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 
 const UPLOAD_OPTIONS = { ...NO_SDK_RETRIES, fetchOptions: { redirect: 'error' } } as const;
 
-/** One attempt: opens the file (so a missing file is a file error, not a network one) and streams it. */
+/**
+ * One attempt: opens the file (so a missing file is a file error, not a network one) and streams
+ * it through sha256. The file's size and mtime are read from the open handle before the first byte
+ * and after the last: when they differ, or the bytes sent are not the size, the file changed while
+ * it was sent, and `mtimeMs` is left out (the hash is still that of the bytes sent, but no cache
+ * may file it under the file's size and mtime).
+ */
 async function upload(
   ctx: WriterContext,
   path: string,
   filename: string,
   purpose: Parameters<ApiWriter['uploadFile']>[0]['purpose'],
   bytes: number,
+  attempts: Attempt[],
 ): Promise<{ id: string; createdAt: number }> {
+  const attempt: Attempt = {};
+  attempts.push(attempt);
   const handle = await openForUpload(path);
   try {
+    // Nanoseconds, to see any change; whole milliseconds reported, as validation reads them
+    // (src/manifest/file-inspect.ts), for a cache keyed by them to find the entry.
+    const before = await handle.stat({ bigint: true });
     // Chunks no bigger than the file (its size as uploadFile read it): a stream's default 64 KiB
     // per read, for a thousand small files, is memory the process keeps after it is freed.
     const stream = handle.createReadStream({
-      autoClose: true,
+      autoClose: false,
       highWaterMark: Math.max(1, Math.min(bytes, STREAM_CHUNK_BYTES)),
     });
     // The request reads the stream and sees its errors; this only keeps a late one (after the
     // request gave up on the stream) from being an unhandled 'error' event.
     stream.on('error', () => {});
-    const file = toStreamingFile(stream, filename);
+    const hashed = hashing(stream, async (sha256, sent) => {
+      const after = await handle.stat({ bigint: true });
+      const unchanged =
+        BigInt(sent) === before.size && after.size === before.size && after.mtimeNs === before.mtimeNs;
+      attempt.sent = { sha256, bytes: sent, ...(unchanged ? { mtimeMs: Number(before.mtimeMs) } : {}) };
+    });
+    const file = toStreamingFile(hashed, filename);
     const created = await ctx.api.client.files.create({ file, purpose }, UPLOAD_OPTIONS);
+    // The server answered only after the whole body: the stream was read to the end.
+    if (!attempt.sent)
+      throw new AssistantsError('INTERNAL', `the upload of ${path} was answered before it was sent whole`);
+    attempt.id = created.id;
     return { id: created.id, createdAt: created.created_at };
   } finally {
     // A request that failed before reading to the end leaves the handle open; closing twice is fine.
     await handle.close().catch(() => {});
   }
+}
+
+/**
+ * The chunks of `source` as they are, hashed and counted on their way; `done` runs (and is waited
+ * for) after the last chunk, before the consumer sees the end. Nothing is held beyond the chunk in
+ * hand: the consumer pulls, so the file is read no faster than it is sent.
+ */
+async function* hashing(
+  source: AsyncIterable<Buffer>,
+  done: (sha256: string, bytes: number) => Promise<void>,
+): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of source) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    yield chunk;
+  }
+  await done(hash.digest('hex'), bytes);
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -15,8 +15,9 @@ const CACHE_VERSION = 1;
 
 /**
  * Content hashes of local files keyed by absolute path, size and mtime, so that planning an
- * unchanged tree reads no file content. It is only a cache: a missing or unreadable one is
- * rebuilt, never an error. Entries not looked up in a run are dropped when it is saved.
+ * unchanged tree reads no file content. Filled by the plan's hash step and by apply's uploads (which
+ * hash what they send). It is only a cache: a missing or unreadable one is rebuilt, never an error.
+ * Entries neither looked up nor set in a run are dropped when it is saved.
  */
 export class HashCache {
   private readonly used = new Map<string, Entry>();
@@ -24,7 +25,7 @@ export class HashCache {
 
   private constructor(
     private readonly file: string,
-    private readonly known: ReadonlyMap<string, Entry>,
+    private known: ReadonlyMap<string, Entry>,
   ) {}
 
   /**
@@ -60,12 +61,16 @@ export class HashCache {
     return entry.sha256;
   }
 
+  /** Files `sha256` under this size and mtime; the caller vouches the file had both while it was read. */
   set(filePath: string, bytes: number, mtimeMs: number, sha256: string): void {
     this.used.set(filePath, { bytes, mtime_ms: mtimeMs, sha256 });
     this.changed = true;
   }
 
-  /** Writes the cache (temp file + rename) when something was added or dropped. */
+  /**
+   * Writes the cache (temp file + rename) when something was added or dropped since it was loaded or
+   * last saved; it may be saved again after more is set (apply saves after hashing and after uploads).
+   */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.known.size) return;
     const entries = Object.fromEntries([...this.used].sort(([a], [b]) => compareCodeUnits(a, b)));
@@ -74,6 +79,8 @@ export class HashCache {
       await mkdir(path.dirname(this.file), { recursive: true });
       await writeFile(temp, `${JSON.stringify({ version: CACHE_VERSION, entries }, null, 2)}\n`);
       await rename(temp, this.file);
+      this.known = new Map(this.used);
+      this.changed = false;
     } catch {
       // A cache that cannot be written costs only time on the next run.
       await rm(temp, { force: true });

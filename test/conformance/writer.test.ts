@@ -1,10 +1,11 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFile, type FileHandle, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../src/provider/api-client.js';
 import type { ApiWriter } from '../../src/provider/api-writer.js';
 import { mapLimit } from '../../src/provider/concurrency.js';
@@ -73,7 +74,12 @@ async function makeAll(writer: ApiWriter) {
     ),
     mapLimit(files, 8, (file) => writer.uploadFile(file)),
   ]);
-  return { files, stores: stores.map((s) => s.id), uploads: uploads.map((u) => u.id) };
+  return {
+    files,
+    stores: stores.map((s) => s.id),
+    uploads: uploads.map((u) => u.id),
+    sent: uploads.map((u) => u.content),
+  };
 }
 
 /** Checks, with faults off, that the emulator holds exactly what the writer answered, each file with its content. */
@@ -91,10 +97,16 @@ async function expectExactly(fixture: EmulatorFixture, made: Awaited<ReturnType<
     const store = stores.find((s) => s.id === id);
     expect(store?.metadata).toMatchObject({ assistants_iac_address: `vector_store.s${i}` });
   }
-  // Each upload answered with the file holding its own content, not its same-named twin's.
+  // Each upload answered with the file holding its own content, not its same-named twin's,
+  // and reported the hash of what it sent (a lost answer's too: the attempts sent the same bytes).
   for (const [i, id] of made.uploads.entries()) {
     const response = await fixture.client.files.content(id);
-    expect(await response.text()).toBe(made.files[i]?.content);
+    const content = made.files[i]?.content as string;
+    expect(await response.text()).toBe(content);
+    expect(made.sent[i]).toMatchObject({
+      sha256: createHash('sha256').update(content).digest('hex'),
+      bytes: content.length,
+    });
   }
 }
 
@@ -190,6 +202,78 @@ describe('sdkWriter: uploads stream from disk', () => {
     expect(peak - before.rss).toBeLessThan(40 * 1024 * 1024);
     // Buffers alive at once: the precise sign of holding the body (a fetch that tees it holds 64 MiB).
     expect(peakBuffers - before.arrayBuffers).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+describe('sdkWriter: uploads hash what they send', () => {
+  /** FileHandle.prototype.read, the one read under streams and handles alike, wrapped by `hook`. */
+  async function onReads(hook: (handle: FileHandle, bytesRead: number) => Promise<void>) {
+    const probe = await open(path.join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const real = proto.read;
+    return vi.spyOn(proto, 'read').mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
+      const result = await (real as (...a: unknown[]) => Promise<{ bytesRead: number }>).apply(this, args);
+      await hook(this, result.bytesRead);
+      return result;
+    } as FileHandle['read']);
+  }
+
+  async function stored(fixture: EmulatorFixture, id: string) {
+    const content = await readFile(fixture.emulator.core.blobs.pathOf(id));
+    return { sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
+  }
+
+  /** Uploads a file holding `content` to a fresh emulator with `hook` watching every read. */
+  async function uploadWatched(
+    name: string,
+    content: Buffer | string,
+    hook: (handle: FileHandle, bytesRead: number, file: string) => Promise<void>,
+  ) {
+    fx = await startFixture();
+    const writer = writerFor(fx);
+    const file = path.join(dir, name);
+    await writeFile(file, content);
+    const spy = await onReads((handle, n) => hook(handle, n, file));
+    try {
+      const made = await writer.uploadFile({ path: file, filename: name, purpose: 'assistants', bytes: 0 });
+      return { made, file, server: await stored(fx, made.id) };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('reports the sha256 and size of the bytes the server stored, reading the file once', async () => {
+    const bytes = randomBytes(1024 * 1024 + 17);
+    let read = 0;
+    const { made, file, server } = await uploadWatched('random.bin', bytes, async (_handle, n) => {
+      read += n;
+    });
+
+    expect(read).toBe(bytes.length);
+    expect(made.content).toEqual({
+      ...server,
+      mtimeMs: Number((await stat(file, { bigint: true })).mtimeMs),
+    });
+    expect(made.content.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('a file that grows while it is sent: the hash is of what was sent, and no mtime vouches for it', async () => {
+    let grown = false;
+    const { made, server } = await uploadWatched(
+      'growing.txt',
+      'a'.repeat(256 * 1024),
+      async (handle, n, file) => {
+        if (grown || n === 0 || (await handle.stat()).ino !== (await stat(file)).ino) return;
+        grown = true;
+        await appendFile(file, 'and a tail written while the upload ran\n');
+      },
+    );
+
+    expect(grown).toBe(true);
+    expect(server.bytes).toBeGreaterThan(256 * 1024);
+    expect(made.content).toEqual(server);
+    expect((await fx?.client.files.retrieve(made.id))?.bytes).toBe(server.bytes);
   });
 });
 

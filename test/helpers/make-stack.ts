@@ -3,8 +3,14 @@ import path from 'node:path';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../bench/make-stack.mjs');
 
-/** Writes a benchmark stack (bench/make-stack.mjs) of `files` files in `stores` stores into `dir`. */
-export function makeStack(dir: string, size: { files: number; stores: number; assistants: number }): void {
+/**
+ * Writes a benchmark stack (bench/make-stack.mjs) of `files` files in `stores` stores into `dir`,
+ * with one sparse file of `bigMb` MB (10^6 bytes) when given.
+ */
+export function makeStack(
+  dir: string,
+  size: { files: number; stores: number; assistants: number; bigMb?: number },
+): void {
   execFileSync(process.execPath, [
     SCRIPT,
     dir,
@@ -14,6 +20,8 @@ export function makeStack(dir: string, size: { files: number; stores: number; as
     String(size.stores),
     '--assistants',
     String(size.assistants),
+    '--big-mb',
+    String(size.bigMb ?? 0),
   ]);
 }
 

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileAddress } from '../../../src/model/address.js';
 import type { DesiredFile } from '../../../src/model/desired.js';
-import { hashDesiredFiles } from '../../../src/plan/file-hashes.js';
+import { filesToHash, hashDesiredFiles } from '../../../src/plan/file-hashes.js';
 import { HashCache } from '../../../src/state/hash-cache.js';
+import type { StateDocument } from '../../../src/state/state-document.js';
 import { rejection } from '../../helpers/rejection.js';
 import { workspace } from '../../helpers/workspace.js';
 
@@ -224,5 +225,36 @@ describe('hashDesiredFiles when a file changed on disk since validation', () => 
       expect.objectContaining({ code: 'FILE_NOT_FOUND', location: files[2]?.source }),
     );
     expect(found.find((d) => d.code === 'FILE_NOT_FOUND')?.message).toContain('"big.bin"');
+  });
+});
+
+describe('filesToHash', () => {
+  const files = ['kept.md', 'new.md', 'lost.md'].map(
+    (name) => ({ name, address: fileAddress(name) }) as DesiredFile,
+  );
+  const names = (picked: DesiredFile[]) => picked.map((f) => f.name);
+
+  it('picks the files the state holds and those an interrupted upload left in the journal, not new ones', () => {
+    const state = {
+      format_version: 1,
+      lineage: 'l',
+      serial: 2,
+      stack: 'default',
+      resources: {
+        [fileAddress('kept.md')]: { kind: 'file', id: 'file-1' },
+        // Not a file: its address could never be a file's, but the kind is what counts.
+        'vector_store.new.md': { kind: 'vector_store', id: 'vs_1' },
+      },
+      pending: [
+        { id: 'p1', address: fileAddress('lost.md'), kind: 'file', operation: 'create', started_at: '' },
+        { id: 'p2', address: fileAddress('new.md'), kind: 'file', operation: 'delete', started_at: '' },
+      ],
+    } as unknown as StateDocument;
+    expect(names(filesToHash(files, state, false))).toEqual(['kept.md', 'lost.md']);
+    expect(names(filesToHash(files, undefined, false))).toEqual([]);
+  });
+
+  it('picks every file when all are asked for (a saved plan, import)', () => {
+    expect(names(filesToHash(files, undefined, true))).toEqual(['kept.md', 'new.md', 'lost.md']);
   });
 });

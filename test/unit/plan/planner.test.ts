@@ -52,6 +52,15 @@ describe('planner: creating', () => {
     expect(plan.drift).toEqual([]);
   });
 
+  it('plans a file the hash step did not read as a create whose hash is known after apply', () => {
+    const d = desired({ files: [file('faq'), file('guide')] });
+    const plan = planOf({ desired: d, hashes: new Map([['guide', 'sha-guide']]) });
+    expect(plan.changes.map((c) => [c.address, c.action, (c.after as { sha256: unknown }).sha256])).toEqual([
+      ['file.faq', 'create', UNKNOWN],
+      ['file.guide', 'create', 'sha-guide'],
+    ]);
+  });
+
   it('marks ids of resources yet to be made as known after apply, and keeps raw ids', () => {
     const plan = planOf({ desired: stack() });
     const bot = plan.changes.find((c) => c.address === 'assistant.bot');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,6 +108,13 @@ async function localFile(name: string, content: string) {
   await writeFile(file, content);
   return { path: file, filename: name, purpose: 'assistants' as const, bytes: Buffer.byteLength(content) };
 }
+
+/** What an upload reports it sent of a file holding `content`, unchanged while it was sent. */
+const sent = (content: string) => ({
+  sha256: createHash('sha256').update(content).digest('hex'),
+  bytes: Buffer.byteLength(content),
+  mtimeMs: expect.any(Number),
+});
 
 const apiError = (message: string) => ({
   error: { message, type: 'invalid_request_error', param: null, code: null },
@@ -381,8 +389,37 @@ describe('sdkWriter: a create whose answer was lost is found, not made again', (
       );
     const { api: w } = writer();
 
-    expect(await w.uploadFile(request)).toEqual({ id: 'file-made', createdAt: expect.any(Number) });
+    // The lost attempt sent the whole file: the content reported is what it sent.
+    expect(await w.uploadFile(request)).toEqual({
+      id: 'file-made',
+      createdAt: expect.any(Number),
+      content: sent('hello world'),
+    });
     expect(api.isDone()).toBe(true);
+    expect(unmatched).toEqual([]);
+  });
+
+  it('reports no hash it cannot vouch for: two lost attempts sent different bytes, and one of them landed', async () => {
+    const request = await localFile('notes.md', 'hello world');
+    nock(ORIGIN)
+      .post('/v1/files')
+      .replyWithError({ code: 'ECONNRESET' })
+      .get('/v1/files')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([]))
+      .post('/v1/files')
+      .replyWithError({ code: 'ECONNRESET' })
+      .get('/v1/files')
+      .query({ order: 'desc', limit: '100' })
+      .reply(200, list([rawFile('file-made')]));
+    // The file is rewritten (same size) between the attempts.
+    const { api: w } = writer({ sleep: () => writeFile(request.path, 'HELLO WORLD') });
+
+    const made = await w.uploadFile(request);
+
+    expect(made.id).toBe('file-made');
+    // A hash no content has: the next plan sees a change and uploads the file again.
+    expect(made.content).toEqual({ sha256: '0'.repeat(64), bytes: 11 });
     expect(unmatched).toEqual([]);
   });
 
@@ -405,8 +442,16 @@ describe('sdkWriter: a create whose answer was lost is found, not made again', (
       );
     const { api: w } = writer();
 
-    expect(await w.uploadFile(first)).toEqual({ id: 'file-first', createdAt: expect.any(Number) });
-    expect(await w.uploadFile(second)).toEqual({ id: 'file-second', createdAt: expect.any(Number) });
+    expect(await w.uploadFile(first)).toEqual({
+      id: 'file-first',
+      createdAt: expect.any(Number),
+      content: sent('aaaa'),
+    });
+    expect(await w.uploadFile(second)).toEqual({
+      id: 'file-second',
+      createdAt: expect.any(Number),
+      content: sent('bbbb'),
+    });
     expect(unmatched).toEqual([]);
   });
 
@@ -480,6 +525,7 @@ describe('sdkWriter: requests', () => {
     expect(await w.uploadFile({ ...request, filename: 'guide.md' })).toEqual({
       id: 'file-1',
       createdAt: expect.any(Number),
+      content: sent('# Guide\n\nSome content here.\n'),
     });
 
     expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
