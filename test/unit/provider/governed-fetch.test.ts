@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/provider/api-client.js';
 import { attachCost, READ_RATE_LIMIT_RETRIES, routeFamily } from '../../../src/provider/governed-fetch.js';
+import { TARGET_SHARE } from '../../../src/provider/rate-governor.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiList, apiStore } from '../../helpers/api-objects.js';
@@ -96,9 +97,9 @@ describe('the client paces reads and waits out their 429s', () => {
 
     nock(NOCK_ORIGIN).get('/v1/files').query(true).times(4).reply(200, apiList([]), limits(60, 0));
     for (let i = 0; i < 4; i++) await reader.listFiles();
-    // 60/min, aimed at 57/min, none left: each later read waits 60/57 s.
+    // 60/min, aimed a little lower, none left: each later read waits a little over a second.
     expect(slept).toHaveLength(3);
-    for (const ms of slept) expect(ms).toBeCloseTo(60_000 / 57, 0);
+    for (const ms of slept) expect(ms).toBeCloseTo(60_000 / (60 * TARGET_SHARE), 0);
     expect(unmatched).toEqual([]);
   });
 
@@ -151,6 +152,65 @@ describe('reads and writes of a family share one governor', () => {
     await sdkReader(api).listVectorStores();
     expect(scope.isDone()).toBe(true);
     expect(slept.length).toBeGreaterThan(1);
+    expect(unmatched).toEqual([]);
+  });
+});
+
+describe('the org-wide attach limit', () => {
+  it('engages after an attach meets its own 429: the batch waits retry-after once, later attaches are paced, polls are not', async () => {
+    const batch = {
+      id: 'vsfb_1',
+      object: 'vector_store.file_batch',
+      created_at: 1,
+      vector_store_id: 'vs_1',
+      status: 'in_progress',
+      file_counts: { in_progress: 1, completed: 0, failed: 0, cancelled: 0, total: 1 },
+    };
+    const attachLimit = {
+      error: {
+        message: 'Rate limit reached for files attached',
+        type: 'files',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    };
+    const scope = nock(NOCK_ORIGIN)
+      .post('/v1/vector_stores/vs_1/file_batches')
+      .reply(200, batch)
+      .post('/v1/vector_stores/vs_1/file_batches')
+      .reply(429, attachLimit, { 'retry-after-ms': '4000' })
+      .post('/v1/vector_stores/vs_1/file_batches')
+      .reply(200, batch)
+      .get('/v1/vector_stores/vs_1/file_batches/vsfb_1')
+      .reply(200, batch)
+      .post('/v1/vector_stores/vs_1/file_batches')
+      .reply(200, batch);
+    const { api, slept } = virtualClient();
+    const writer = sdkWriter(api, {
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    const files = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        file_id: `file-${i}`,
+        attributes: {},
+        chunking_strategy: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 },
+      }));
+
+    // Before any attach 429, nothing waits.
+    await writer.createFileBatch('vs_1', files(500));
+    expect(slept).toEqual([]);
+    await writer.createFileBatch('vs_1', files(500));
+    expect(slept).toEqual([4000]);
+    // A poll is no attach: it goes at once.
+    await writer.retrieveFileBatch('vs_1', 'vsfb_1');
+    expect(slept).toEqual([4000]);
+    // The next 500 files wait their share of 2,000 a minute (aimed a little lower): about 15.5 s.
+    await writer.createFileBatch('vs_1', files(500));
+    expect(slept).toHaveLength(2);
+    expect(slept[1]).toBeCloseTo((500 * 60_000) / (2000 * TARGET_SHARE), -1);
+    expect(scope.isDone()).toBe(true);
     expect(unmatched).toEqual([]);
   });
 });

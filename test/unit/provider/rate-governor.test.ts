@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Answer, RateGovernor, type Ticket } from '../../../src/provider/rate-governor.js';
+import { type Answer, RateGovernor, TARGET_SHARE, type Ticket } from '../../../src/provider/rate-governor.js';
 import { fakeClock } from '../../helpers/fake-clock.js';
+
+/** Milliseconds between requests paced under 1,200/min. */
+const INTERVAL_1200 = 60_000 / (1200 * TARGET_SHARE);
 
 /** An answer with the given status and headers. */
 function answer(status: number, headers: Record<string, string> = {}, errorType?: string): Answer {
@@ -70,13 +73,15 @@ describe('RateGovernor: before anything is known', () => {
 });
 
 describe('RateGovernor: following x-ratelimit-* headers', () => {
-  it('paces at 95% of the limit per minute, with a burst of half a second’s share', async () => {
-    // 1,200/min: 20/s, aimed at 19/s (52.6 ms apart), burst 10.
+  it('paces just under the limit per minute (TARGET_SHARE of it), with a burst of half a second’s share', async () => {
+    // 1,200/min: 20/s, aimed a little lower (about 52 ms apart), burst 10.
     const { clock, governor } = await taught(limits(1200, 19, '50ms'));
     const { wentAt } = start(governor, clock, 'files', 14);
     await clock.advance(1000);
     expect(wentAt.slice(0, 10).map((t) => Math.round(t as number))).toEqual(new Array(10).fill(0));
-    expect(wentAt.slice(10).map((t) => Math.round(t as number))).toEqual([53, 105, 158, 211]);
+    expect(wentAt.slice(10).map((t) => Math.round(t as number))).toEqual(
+      [1, 2, 3, 4].map((n) => Math.round(n * INTERVAL_1200)),
+    );
   });
 
   it('headers lowering the limit slow the family down', async () => {
@@ -89,17 +94,19 @@ describe('RateGovernor: following x-ratelimit-* headers', () => {
     const slow = start(governor, clock, 'files', 3);
     await clock.advance(10_000);
     const gaps = [1, 2].map((i) => (slow.wentAt[i] as number) - (slow.wentAt[i - 1] as number));
-    // 60/min aimed at 57/min: a request every 1.05 s, where 6,000/min let 60 through in ~0.3 s.
+    // 60/min aimed a little lower: a request every 1.03 s or so, where 6,000/min let 60 through in ~0.3 s.
     expect(fastSpan).toBeLessThan(500);
-    for (const gap of gaps) expect(gap).toBeCloseTo(60_000 / 57, 0);
+    for (const gap of gaps) expect(gap).toBeCloseTo(60_000 / (60 * TARGET_SHARE), 0);
   });
 
   it('remaining 0 makes the next request wait a slot, even with a burst to spare', async () => {
     const { clock, governor } = await taught(limits(1200, 0));
     const { wentAt } = start(governor, clock, 'files', 2);
     await clock.advance(1000);
-    // Ten tokens of burst, but the server has none left: one interval (52.6 ms), then the next.
-    expect(wentAt.map((t) => Math.round(t as number))).toEqual([53, 105]);
+    // Ten tokens of burst, but the server has none left: one interval, then the next.
+    expect(wentAt.map((t) => Math.round(t as number))).toEqual(
+      [1, 2].map((n) => Math.round(n * INTERVAL_1200)),
+    );
   });
 
   it('requests sent since, and time passed since, are counted against and for remaining', async () => {
@@ -110,8 +117,8 @@ describe('RateGovernor: following x-ratelimit-* headers', () => {
     governor.settle(first.tickets[0] as Ticket, answer(200, limits(1200, 3)));
     const next = start(governor, clock, 'files', 1);
     await clock.advance(1000);
-    // 3 - 4 = -1 token: two intervals (105 ms) before the next may go.
-    expect(Math.round(next.wentAt[0] as number)).toBe(105);
+    // 3 - 4 = -1 token: two intervals before the next may go.
+    expect(Math.round(next.wentAt[0] as number)).toBe(Math.round(2 * INTERVAL_1200));
 
     // The same answer a second later: 20 tokens refilled since, so nothing is held.
     const late = await taught(limits(1200, 19));
@@ -214,7 +221,9 @@ describe('RateGovernor: the org-wide attach limit', () => {
     // Polls are not held; the first attach goes when the wait is over, the next after 500 files' worth.
     expect(polls.wentAt).toEqual([0, 0]);
     expect(attaches.wentAt[0]).toBe(2000);
-    expect(Math.round(attaches.wentAt[1] as number)).toBe(2000 + Math.round((500 * 60_000) / (2000 * 0.95)));
+    expect(Math.round(attaches.wentAt[1] as number)).toBe(
+      2000 + Math.round((500 * 60_000) / (2000 * TARGET_SHARE)),
+    );
   });
 
   it('a route limit 429 (type requests) on an attach does not engage it', async () => {
