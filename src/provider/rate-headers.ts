@@ -7,7 +7,10 @@
 export interface RateHeaders {
   limit: number;
   remaining: number;
-  /** Undefined when the header is missing or unreadable. */
+  /**
+   * Undefined when the header is missing or unreadable. Not needed for pacing (the limit per minute
+   * and what remains say it), kept so that what the server said can be shown whole.
+   */
   resetMs: number | undefined;
 }
 
@@ -17,13 +20,6 @@ export function readRateHeaders(headers: Headers): RateHeaders | undefined {
   const remaining = wholeNumber(headers.get('x-ratelimit-remaining-requests'));
   if (limit === undefined || remaining === undefined || limit <= 0) return undefined;
   return { limit, remaining, resetMs: parseDuration(headers.get('x-ratelimit-reset-requests')) };
-}
-
-/** True when the response carries any rate-limit information at all (x-ratelimit-* or retry-after). */
-export function hasRateInformation(headers: Headers): boolean {
-  if (headers.has('retry-after-ms') || headers.has('retry-after')) return true;
-  for (const name of headers.keys()) if (name.startsWith('x-ratelimit-')) return true;
-  return false;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = {
