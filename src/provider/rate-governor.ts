@@ -29,6 +29,11 @@ const AIMD_STEP_SHARE = 0.05;
 const AIMD_MIN_STEP_PER_MS = 1 / 60_000;
 /** Sends remembered per family to measure the rate a first header-less 429 halves. */
 const RECENT_SENDS = 16;
+/**
+ * While a family's probe is unanswered (a large upload takes a while), one more request goes each
+ * this often, so that a slow first answer does not hold the family back for long.
+ */
+export const PROBE_PATIENCE_MS = 1000;
 
 /**
  * Exponential backoff for retry number `attempt + 1` (from 0): 0.5 s × 2^attempt, at most 8 s,
@@ -49,8 +54,8 @@ type Mode = 'probing' | 'free' | 'headers' | 'aimd';
 interface Family {
   mode: Mode;
   bucket: TokenBucket | undefined;
-  /** Settles when the probe in flight is answered. */
-  probe: { done: Promise<void>; end: () => void } | undefined;
+  /** Settles when a probe in flight is answered; `extraAt`: when the last extra probe went. */
+  probe: { done: Promise<void>; end: () => void; extraAt: number } | undefined;
   /** Requests let through so far: a ticket's `seq` is its place in that count. */
   sent: number;
   /** Until when a 429 holds the family, and how many holds there were. */
@@ -92,7 +97,8 @@ export interface Answer {
  * path segment the API limits: `files`, `vector_stores`, `assistants`, ...), and files attached
  * per minute over all stores.
  *
- * Per family: the first request is a probe and the others wait for its answer. An answer with
+ * Per family: the first request is a probe and the others wait for its answer (one more goes
+ * each PROBE_PATIENCE_MS while none comes). An answer with
  * `x-ratelimit-limit-requests` (per minute) paces the family at TARGET_SHARE of it, with a burst of
  * half a second's share, and its `-remaining-requests` (less what was sent since, plus what the
  * server refilled since) can only slow the bucket. Without headers the family goes at full speed
@@ -113,6 +119,11 @@ export class RateGovernor {
     generation: 0,
   };
   private readonly clock: GovernorClock;
+  /**
+   * Waits for patience with a probe: the probe's own request keeps the process alive, so this
+   * timer need not (a run that ends must not wait for it).
+   */
+  private readonly patience: (ms: number) => Promise<void>;
 
   constructor(clock: Partial<GovernorClock> = {}) {
     this.clock = {
@@ -120,6 +131,7 @@ export class RateGovernor {
       sleep: clock.sleep ?? ((ms) => delay(ms)),
       random: clock.random ?? Math.random,
     };
+    this.patience = clock.sleep ?? ((ms) => delay(ms, undefined, { ref: false }));
   }
 
   /** Resolves when a request of `family` attaching `cost` files (0: not an attach) may go. */
@@ -128,15 +140,23 @@ export class RateGovernor {
     for (;;) {
       const now = this.clock.now();
       if (family.mode === 'probing') {
-        if (family.probe) {
-          await family.probe.done;
-          continue;
+        const probe = family.probe;
+        if (probe) {
+          const answered = await Promise.race([
+            probe.done.then(() => true),
+            this.patience(Math.max(0, probe.extraAt + PROBE_PATIENCE_MS - now)).then(() => false),
+          ]);
+          // No answer yet after a while: one more request goes, the rest keep waiting.
+          const later = this.clock.now();
+          if (answered || family.probe !== probe || later < probe.extraAt + PROBE_PATIENCE_MS) continue;
+          probe.extraAt = later;
+          return this.ticket(name, family, cost, true);
         }
         let end = () => {};
         const done = new Promise<void>((resolve) => {
           end = resolve;
         });
-        family.probe = { done, end };
+        family.probe = { done, end, extraAt: now };
         if (family.until > now) await this.clock.sleep(family.until - now);
         return this.ticket(name, family, cost, true);
       }

