@@ -17,6 +17,10 @@ interface EmulatorFlags {
   indexDelayMs?: string;
   indexDelayPerMbMs?: string;
   rateLimitPerMin?: string;
+  rateLimitFilesPerMin?: string;
+  rateLimitVectorStoresPerMin?: string;
+  rateLimitAssistantsPerMin?: string;
+  attachFilesPerMin?: string;
   faultRate?: string;
   seed?: string;
   assistants?: 'enabled' | 'sunset';
@@ -31,6 +35,10 @@ function configFromFlags(flags: EmulatorFlags): Partial<EmulatorConfig> {
     ['index_delay_ms', flags.indexDelayMs],
     ['index_delay_per_mb_ms', flags.indexDelayPerMbMs],
     ['rate_limit_per_min', flags.rateLimitPerMin],
+    ['rate_limit_files_per_min', flags.rateLimitFilesPerMin],
+    ['rate_limit_vector_stores_per_min', flags.rateLimitVectorStoresPerMin],
+    ['rate_limit_assistants_per_min', flags.rateLimitAssistantsPerMin],
+    ['attach_files_per_min', flags.attachFilesPerMin],
     ['fault_rate', flags.faultRate],
     ['seed', flags.seed],
   ];
@@ -76,6 +84,19 @@ export function emulatorCommand(context: CommandContext): Command {
     .option('--index-delay-ms <n>', 'time a file attached to a vector store stays in_progress (default 500)')
     .option('--index-delay-per-mb-ms <n>', 'extra indexing time per MiB of file')
     .option('--rate-limit-per-min <n>', 'requests per minute per route family; excess gets 429 (0: no limit)')
+    .option('--rate-limit-files-per-min <n>', 'requests per minute for /v1/files* alone (0: no limit)')
+    .option(
+      '--rate-limit-vector-stores-per-min <n>',
+      'requests per minute for /v1/vector_stores* alone (0: no limit)',
+    )
+    .option(
+      '--rate-limit-assistants-per-min <n>',
+      'requests per minute for /v1/assistants* alone (0: no limit)',
+    )
+    .option(
+      '--attach-files-per-min <n>',
+      'files attached to vector stores per minute over all stores, a batch counting each file (0: no limit)',
+    )
     .option('--fault-rate <x>', 'share of requests, 0..1, that fail with 500, 503 or a dropped connection')
     .option('--seed <n>', 'makes ids and faults reproducible')
     .addOption(

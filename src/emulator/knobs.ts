@@ -13,6 +13,17 @@ export interface EmulatorConfig {
   index_delay_per_mb_ms: number;
   /** Requests per minute per route family (`files`, `vector_stores`, `assistants`), up to 1,000,000; 0: no limit. */
   rate_limit_per_min: number;
+  /** Requests per minute for `/v1/files*` alone; null: `rate_limit_per_min`; 0: no limit. */
+  rate_limit_files_per_min: number | null;
+  /** Requests per minute for `/v1/vector_stores*` alone; null: `rate_limit_per_min`; 0: no limit. */
+  rate_limit_vector_stores_per_min: number | null;
+  /** Requests per minute for `/v1/assistants*` alone; null: `rate_limit_per_min`; 0: no limit. */
+  rate_limit_assistants_per_min: number | null;
+  /**
+   * Files attached to vector stores per minute over all stores (the org-wide limit): a file batch
+   * counts its files, a single attach 1, a store create its `file_ids`; 0: no limit.
+   */
+  attach_files_per_min: number;
   /** Share of `/v1` requests that fail with 500, 503 or a dropped connection (0..1). */
   fault_rate: number;
   /** Seeds ids and faults so that runs repeat exactly; null: a random seed. */
@@ -26,12 +37,20 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   index_delay_ms: 500,
   index_delay_per_mb_ms: 0,
   rate_limit_per_min: 0,
+  rate_limit_files_per_min: null,
+  rate_limit_vector_stores_per_min: null,
+  rate_limit_assistants_per_min: null,
+  attach_files_per_min: 0,
   fault_rate: 0,
   seed: null,
   assistants: 'enabled',
 };
 
 const nonNegativeInteger = { type: 'integer', minimum: 0 };
+// Bounded so that the `x-ratelimit-*` headers stay whole numbers (1e308 wrote 1.6e+306 there);
+// a million a minute is far above any tier and above what the emulator can serve.
+const perMinute = { ...nonNegativeInteger, maximum: 1_000_000 };
+const familyPerMinute = { anyOf: [perMinute, { type: 'null' }] };
 
 const CONFIG_PATCH_SCHEMA = {
   type: 'object',
@@ -40,9 +59,11 @@ const CONFIG_PATCH_SCHEMA = {
     latency_ms: { ...nonNegativeInteger, maximum: 60_000 },
     index_delay_ms: { ...nonNegativeInteger, maximum: 86_400_000 },
     index_delay_per_mb_ms: { ...nonNegativeInteger, maximum: 3_600_000 },
-    // Bounded so that the `x-ratelimit-*` headers stay whole numbers (1e308 wrote 1.6e+306 there);
-    // a million a minute is far above any tier and above what the emulator can serve.
-    rate_limit_per_min: { ...nonNegativeInteger, maximum: 1_000_000 },
+    rate_limit_per_min: perMinute,
+    rate_limit_files_per_min: familyPerMinute,
+    rate_limit_vector_stores_per_min: familyPerMinute,
+    rate_limit_assistants_per_min: familyPerMinute,
+    attach_files_per_min: perMinute,
     fault_rate: { type: 'number', minimum: 0, maximum: 1 },
     seed: { anyOf: [{ ...nonNegativeInteger, maximum: 0xffff_ffff }, { type: 'null' }] },
     assistants: { enum: ['enabled', 'sunset'] },

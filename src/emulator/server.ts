@@ -10,8 +10,8 @@ import { EmulatorCore } from './core.js';
 import { readJsonObject, sendError, sendJson } from './http-io.js';
 import type { EmulatorConfig } from './knobs.js';
 import { Persistence } from './persistence.js';
-import { formatDuration, RateLimiter } from './rate-limiter.js';
-import { checkIdPrefixes, type RouteMatch, Router } from './router.js';
+import { attachCount, formatDuration, isAttachRoute, RateLimiter } from './rate-limiter.js';
+import { checkIdPrefixes, type RouteFamily, type RouteMatch, Router } from './router.js';
 import { allRoutes } from './routes/index.js';
 import { pollAfterMs } from './status-rules.js';
 
@@ -40,10 +40,18 @@ export interface RunningEmulator {
 
 type Fault = 'none' | '500' | '503' | 'drop';
 
+/** The knob that limits each family on its own (null: `rate_limit_per_min`). */
+const FAMILY_KNOBS: Readonly<Record<RouteFamily, keyof EmulatorConfig>> = {
+  files: 'rate_limit_files_per_min',
+  vector_stores: 'rate_limit_vector_stores_per_min',
+  assistants: 'rate_limit_assistants_per_min',
+};
+
 /**
- * Starts the emulator. Each `/v1` request goes through, in order: latency, auth, the sunset
- * switch, routing, the beta header, the rate limit, fault injection, then its handler. Every
- * failure is an `ApiError` rendered in the API's envelope.
+ * Starts the emulator. Each `/v1` request goes through, in order: latency, auth, the rate limit
+ * of its family (whose `x-ratelimit-*` headers every answer then carries, errors included), the
+ * sunset switch, routing, the beta header, the org-wide attach limit, fault injection, then its
+ * handler. Every failure is an `ApiError` rendered in the API's envelope.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const blobs = await BlobStore.open(options.dataDir);
@@ -110,16 +118,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       options.warn?.(`${method} ${url.pathname} client closed the connection`);
     };
 
+    // Read once: the attach limit counts the files of a body its handler then reads.
+    let body: Promise<Record<string, unknown>> | undefined;
+    const json = () => {
+      body ??= readJsonObject(req);
+      return body;
+    };
     let fault: Fault = 'none';
     try {
       if (core.config.latency_ms > 0) await sleep(core.config.latency_ms);
       checkAuth(req, options.apiKey);
       const family = path?.split('/')[1];
+      if (family !== undefined && family in FAMILY_KNOBS) rateLimit(family as RouteFamily, headers);
       if (family === 'assistants' && core.config.assistants === 'sunset')
         throw invalidUrl(method, url.pathname);
       if (!match || path === undefined) throw invalidUrl(method, url.pathname);
       if (family === 'assistants') checkBeta(req);
-      rateLimit(match, headers);
+      await attachLimit(match, json);
       fault = pickFault();
       if (fault === '500') throw serverError(500);
       if (fault === '503') throw serverError(503);
@@ -130,7 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         params: match.params,
         query: url.searchParams,
         req,
-        json: () => readJsonObject(req),
+        json,
       });
       if (method !== 'GET') core.changed();
       if (fault === 'drop') {
@@ -176,24 +191,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
 
-  function rateLimit(match: RouteMatch, headers: Record<string, string>): void {
-    const decision = limiter.take(match.route.family, core.config.rate_limit_per_min, Date.now());
+  function rateLimit(family: RouteFamily, headers: Record<string, string>): void {
+    const own = core.config[FAMILY_KNOBS[family]] as number | null;
+    const decision = limiter.take(family, own ?? core.config.rate_limit_per_min, Date.now());
     if (!decision) return;
     headers['x-ratelimit-limit-requests'] = String(decision.limit);
     headers['x-ratelimit-remaining-requests'] = String(decision.remaining);
     headers['x-ratelimit-reset-requests'] = formatDuration(decision.resetMs);
     if (decision.allowed) return;
-    throw new ApiError(
-      429,
-      `Rate limit reached for requests on ${match.route.family} per min (RPM): Limit ${decision.limit}. Please try again in ${formatDuration(decision.retryAfterMs)}.`,
-      {
-        type: 'requests',
-        code: 'rate_limit_exceeded',
-        headers: {
-          'retry-after-ms': String(decision.retryAfterMs),
-          'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
-        },
-      },
+    throw rateLimited(
+      `Rate limit reached for requests on ${family} per min (RPM): Limit ${decision.limit}. Please try again in ${formatDuration(decision.retryAfterMs)}.`,
+      'requests',
+      decision.retryAfterMs,
+    );
+  }
+
+  /**
+   * The org-wide limit on files attached per minute: its bucket holds a minute's worth, and a
+   * request attaching N files takes N (a body that cannot be read counts 0; its handler says why).
+   */
+  async function attachLimit(match: RouteMatch, json: () => Promise<Record<string, unknown>>): Promise<void> {
+    const perMinute = core.config.attach_files_per_min;
+    if (perMinute <= 0 || !isAttachRoute(match.route.method, match.route.template)) return;
+    const body = await json().catch(() => ({}));
+    const files = attachCount(match.route.method, match.route.template, body);
+    if (files === 0) return;
+    const decision = limiter.take('attach', perMinute, Date.now(), files, perMinute);
+    if (!decision || decision.allowed) return;
+    throw rateLimited(
+      `Rate limit reached for files attached to vector stores per min (organization): Limit ${perMinute}, Requested ${files}. Please try again in ${formatDuration(decision.retryAfterMs)}.`,
+      'files',
+      decision.retryAfterMs,
     );
   }
 
@@ -225,6 +253,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       blobs.close();
     },
   };
+}
+
+/** A 429 `rate_limit_exceeded` of `type` that asks for a wait of `waitMs`. */
+function rateLimited(message: string, type: string, waitMs: number): ApiError {
+  return new ApiError(429, message, {
+    type,
+    code: 'rate_limit_exceeded',
+    headers: {
+      'retry-after-ms': String(waitMs),
+      'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+    },
+  });
 }
 
 function serverError(status: 500 | 503): ApiError {

@@ -1,13 +1,17 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
+import { governedFetch } from './governed-fetch.js';
 import { quotaGuardedFetch } from './quota.js';
+import { type GovernorClock, RateGovernor } from './rate-governor.js';
 
 export interface ApiClientOptions {
   /** --base-url; else OPENAI_BASE_URL from `env`; else the SDK's default. */
   baseUrl?: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** Requests the SDK retries (429, 5xx, connection errors) before giving up. */
+  /** Requests the SDK retries (5xx, connection errors; reads' 429s are waited out before it) before giving up. */
   maxRetries?: number;
+  /** The rate governor's clock (tests); default the real one. */
+  clock?: Partial<GovernorClock>;
 }
 
 export interface ApiClient {
@@ -23,8 +27,9 @@ export interface ApiClient {
 /**
  * The SDK client for the configured endpoint. The key comes from OPENAI_API_KEY only; its absence
  * is a user error raised before any request is made, and so is a base URL that no request can be
- * sent to (BASE_URL_INVALID). Once the API answers that the quota is used up, the client sends
- * nothing more (see quotaGuardedFetch).
+ * sent to (BASE_URL_INVALID). Every request, read or write, is paced by one RateGovernor per client
+ * (see governedFetch): reads wait out rate-limit 429s there, writes' 429s go back to the writer.
+ * Once the API answers that the quota is used up, the client sends nothing more (see quotaGuardedFetch).
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const apiKey = options.env.OPENAI_API_KEY;
@@ -39,7 +44,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     apiKey,
     ...(baseURL ? { baseURL } : {}),
     maxRetries: options.maxRetries ?? 2,
-    fetch: quotaGuardedFetch(),
+    fetch: governedFetch(quotaGuardedFetch(), new RateGovernor(options.clock)),
     // The SDK would read these from process.env; the CLI passes its own environment explicitly.
     organization: options.env.OPENAI_ORG_ID ?? null,
     project: options.env.OPENAI_PROJECT_ID ?? null,

@@ -9,7 +9,9 @@ import { listVectorStoresPage } from './vector-stores.js';
 
 /**
  * The ApiReader over the official SDK; every failure comes out as an AssistantsError, except a 404
- * on a store's files, which means the store was deleted since the store list was read.
+ * on a store's files, which means the store was deleted since the store list was read. Reads are
+ * paced by the client's fetch with the writes of their family, and wait out rate-limit 429s there
+ * (see governedFetch); the SDK's own retries are left for 5xx and lost connections.
  */
 export function sdkReader(api: ApiClient): ApiReader {
   const call = async <T>(operation: ApiOperation, run: () => Promise<T>): Promise<T> => {

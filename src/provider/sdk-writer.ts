@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiClient } from './api-client.js';
 import type { ApiWriter } from './api-writer.js';
-import { Pacer } from './pacer.js';
 import { assistantWriter } from './writer-assistants.js';
 import { fileWriter } from './writer-files.js';
 import type { WriterContext } from './writer-retry.js';
@@ -11,11 +10,6 @@ import { storeWriter } from './writer-stores.js';
 export const DEFAULT_WRITER_RETRIES = 6;
 
 export interface SdkWriterOptions {
-  /**
-   * Paces requests per route family. Default: DEFAULT_PACER_RATES on this clock, engaged for a
-   * family by its first 429 (a server that allows more is not waited on).
-   */
-  pacer?: Pacer;
   /** Retries after the first attempt (default 6). */
   retries?: number;
   /** Waits between attempts; injectable so tests need not wait. */
@@ -27,9 +21,10 @@ export interface SdkWriterOptions {
 }
 
 /**
- * The ApiWriter over the official SDK. Every call goes through the pacer with the SDK's own retries
- * off (`maxRetries: 0`); connection errors, 408, 409, 429 and 5xx are retried here, honouring
- * `retry-after-ms` / `retry-after`, else backing off from 0.5 s to 8 s. A create whose answer was
+ * The ApiWriter over the official SDK. Every call goes with the SDK's own retries off
+ * (`maxRetries: 0`) through the client's fetch, which paces it (see governedFetch); connection
+ * errors, 408, 409, 429 and 5xx are retried here: 429s when the fetch's hold is over, others after
+ * `retry-after-ms` / `retry-after`, else a backoff from 0.5 s to 8 s. A create whose answer was
  * lost is looked for before it is sent again, so it is never made twice (see writer-retry.ts).
  * Deletes of what is already gone succeed. Failures are AssistantsErrors naming the call.
  *
@@ -41,7 +36,6 @@ export function sdkWriter(api: ApiClient, options: SdkWriterOptions = {}): ApiWr
   const now = options.now ?? Date.now;
   const ctx: WriterContext = {
     api,
-    pacer: options.pacer ?? new Pacer(undefined, { now, sleep }, 'after-429'),
     retries: options.retries ?? DEFAULT_WRITER_RETRIES,
     sleep,
     now,

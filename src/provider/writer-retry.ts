@@ -2,15 +2,18 @@ import OpenAI from 'openai';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
 import { type ApiOperation, toApiError } from './api-errors.js';
-import type { Pacer, RouteFamily } from './pacer.js';
+import { backoffMs, RETRY_AFTER_MAX_MS } from './rate-governor.js';
+import { retryAfterMs } from './rate-headers.js';
+
+/** The API's rate-limited route families, as the emulator and the API count them. */
+export type RouteFamily = 'files' | 'vector_stores' | 'assistants';
 
 /**
- * What every writer call shares: the client, the pacer, the retry budget, the clock, and the ids
+ * What every writer call shares: the client (whose fetch paces every request), the retry budget, the clock, and the ids
  * that creates have handed out (so a lost create is never matched to another call's resource).
  */
 export interface WriterContext {
   api: ApiClient;
-  pacer: Pacer;
   /** Retries after the first attempt. */
   retries: number;
   sleep: (ms: number) => Promise<void>;
@@ -29,11 +32,6 @@ export interface WriterContext {
  */
 export const NO_SDK_RETRIES = { maxRetries: 0 } as const;
 
-/** Exponential backoff: 0.5 s, doubling, at most 8 s (less up to a quarter of jitter). */
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 8_000;
-/** A server's retry-after is honoured up to this long; longer asks are cut to it. */
-const RETRY_AFTER_MAX_MS = 60_000;
 /** Slack on `created_at` (whole seconds, and clocks that differ a little) when finding a lost create. */
 const CREATED_SLACK_SECONDS = 2;
 /** Newest-first pages read at most when finding a lost create. */
@@ -72,39 +70,25 @@ export function retryDelayMs(
   const headers = err instanceof OpenAI.APIError ? err.headers : undefined;
   const fromServer = retryAfterMs(headers, nowMs);
   if (fromServer !== undefined) return Math.min(fromServer, RETRY_AFTER_MAX_MS);
-  const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return backoff * (1 - random() * 0.25);
-}
-
-function retryAfterMs(headers: Headers | undefined, nowMs: number): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms) {
-    const value = Number.parseFloat(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
-  }
-  const after = headers?.get('retry-after');
-  if (after) {
-    const seconds = Number.parseFloat(after);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(after);
-    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
-  }
-  return undefined;
+  return backoffMs(attempt, random);
 }
 
 /** How many 429s one call may wait out before it gives up. */
 export const RATE_LIMIT_RETRIES = 30;
 
 /**
- * Makes one API call through the pacer, retrying what `isRetryable` allows up to `ctx.retries`
- * times. A 429 also backs the pacer's family off. When `recover` is given (creates), and an attempt
- * failed in a way that may have done the work (anything retryable but a 429), `recover` looks for
- * what that attempt made before the next attempt, and once more before giving up; what it finds
- * is the answer. Failures come out through `toApiError`.
+ * Makes one API call, retrying what `isRetryable` allows up to `ctx.retries` times (429s up to
+ * RATE_LIMIT_RETRIES). `_family` names the call's route family for readers; the client's fetch
+ * paces by the URL, which says the same. A 429 is retried at once: the client's fetch has learnt
+ * its wait and holds the next attempt (and every other request of the family) until then, so it
+ * is waited once. When `recover` is given (creates), and an attempt failed in a way that may have
+ * done the work (anything retryable but a 429), `recover` looks for what that attempt made before
+ * the next attempt, and once more before giving up; what it finds is the answer. Failures come
+ * out through `toApiError`.
  */
 export async function send<T>(
   ctx: WriterContext,
-  family: RouteFamily,
+  _family: RouteFamily,
   operation: ApiOperation,
   run: () => Promise<T>,
   recover?: () => Promise<T | undefined>,
@@ -115,7 +99,6 @@ export async function send<T>(
   let failures = 0;
   let limited = 0;
   for (;;) {
-    await ctx.pacer.take(family);
     try {
       return await run();
     } catch (err) {
@@ -138,12 +121,12 @@ export async function send<T>(
         // entry must stay, so that the next run looks again.
         throw mayExist ? failure().withUnknownOutcome() : failure();
       }
-      const wait = retryDelayMs(err, rateLimited ? Math.min(limited, 4) : failures, ctx.random, ctx.now());
       if (rateLimited) {
         limited += 1;
-        ctx.pacer.backOff(family, wait);
-      } else failures += 1;
-      await ctx.sleep(wait);
+        continue;
+      }
+      await ctx.sleep(retryDelayMs(err, failures, ctx.random, ctx.now()));
+      failures += 1;
       if (mayHaveWorked && recover) {
         const found = await recover().catch((lookup: unknown) => {
           throw toApiError(lookup, operation, ctx.api.endpoint, ctx.api.apiKey).withUnknownOutcome();

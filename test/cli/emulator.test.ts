@@ -57,6 +57,14 @@ describe('assistants emulator (the built CLI)', () => {
       '600',
       '--latency-ms',
       '5',
+      '--rate-limit-files-per-min',
+      '120',
+      '--rate-limit-vector-stores-per-min',
+      '0',
+      '--rate-limit-assistants-per-min',
+      '30',
+      '--attach-files-per-min',
+      '2000',
     ]);
     const config = (await (await fetch(url.replace('/v1', '/_emulator/config'))).json()) as Record<
       string,
@@ -65,6 +73,10 @@ describe('assistants emulator (the built CLI)', () => {
     expect(config).toMatchObject({
       assistants: 'sunset',
       rate_limit_per_min: 600,
+      rate_limit_files_per_min: 120,
+      rate_limit_vector_stores_per_min: 0,
+      rate_limit_assistants_per_min: 30,
+      attach_files_per_min: 2000,
       latency_ms: 5,
       index_delay_ms: 500,
     });
@@ -76,6 +88,13 @@ describe('assistants emulator (the built CLI)', () => {
     expect(bad.stderr).toContain('error[USAGE]: --fault-rate');
     const nan = await runInProcess(['emulator', '--latency-ms', 'soon'], { cwd: process.cwd() });
     expect(nan.stderr).toContain("--latency-ms takes a number, not 'soon'");
+    const family = await runInProcess(['emulator', '--rate-limit-files-per-min', '1.5'], {
+      cwd: process.cwd(),
+    });
+    expect(family.code).toBe(1);
+    expect(family.stderr).toContain('error[USAGE]: --rate-limit-files-per-min');
+    const attach = await runInProcess(['emulator', '--attach-files-per-min', '-1'], { cwd: process.cwd() });
+    expect(attach.stderr).toContain('error[USAGE]: --attach-files-per-min');
 
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

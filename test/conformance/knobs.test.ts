@@ -35,6 +35,82 @@ describe('rate limit', () => {
     expect((await fx.raw('GET', '/files')).status).toBe(200);
   });
 
+  it('limits each family apart when told to, else by rate_limit_per_min; 0 lifts one family', async () => {
+    fx = await startFixture({ config: { rate_limit_files_per_min: 60 } });
+    const limit = async (path: string) =>
+      (await fx.raw('GET', path)).headers.get('x-ratelimit-limit-requests');
+    expect(await limit('/files')).toBe('60');
+    // The others follow rate_limit_per_min, which is 0: no limit, no headers.
+    expect(await limit('/vector_stores')).toBeNull();
+    expect(await limit('/assistants')).toBeNull();
+
+    await fx.control('config', { rate_limit_per_min: 600, rate_limit_assistants_per_min: 0 });
+    expect(await limit('/files')).toBe('60');
+    expect(await limit('/vector_stores')).toBe('600');
+    expect(await limit('/assistants')).toBeNull();
+
+    await fx.control('config', { rate_limit_files_per_min: null, rate_limit_vector_stores_per_min: 1200 });
+    expect(await limit('/files')).toBe('600');
+    expect(await limit('/vector_stores')).toBe('1200');
+    expect(await fx.control('config')).toMatchObject({
+      rate_limit_per_min: 600,
+      rate_limit_files_per_min: null,
+      rate_limit_vector_stores_per_min: 1200,
+      rate_limit_assistants_per_min: 0,
+      attach_files_per_min: 0,
+    });
+  });
+
+  it('sends the x-ratelimit-* headers on every answer of a limited family: 200s, 4xx and 429s', async () => {
+    fx = await startFixture({ config: { rate_limit_per_min: 6000 } });
+    const answers = [
+      await fx.raw('GET', '/vector_stores'),
+      await fx.raw('GET', '/vector_stores/vs_missing'),
+      await fx.raw('POST', '/vector_stores', { body: { name: 1 } }),
+      // Without the beta header, the assistants API answers 400: counted and told all the same.
+      await fetch(`${fx.emulator.url}/assistants`, { headers: { authorization: 'Bearer k' } }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 404, 400, 400]);
+    for (const answer of answers) {
+      expect(answer.headers.get('x-ratelimit-limit-requests')).toBe('6000');
+      expect(answer.headers.get('x-ratelimit-remaining-requests')).toMatch(/^\d+$/);
+      expect(answer.headers.get('x-ratelimit-reset-requests')).toMatch(/^[\d.]+m?s$/);
+    }
+  });
+
+  it('limits files attached per minute over all stores, counting each file of a batch', async () => {
+    // Three files a minute: one every 20 s.
+    fx = await startFixture({ config: { attach_files_per_min: 3 } });
+    const files = await Promise.all(['a', 'b', 'c'].map((name) => upload(fx.client, `${name}.md`, name)));
+    const [a, b, c] = files.map((file) => file.id) as [string, string, string];
+    const store = await fx.client.vectorStores.create({ name: 'kb' });
+
+    const batch = await fx.raw('POST', `/vector_stores/${store.id}/file_batches`, {
+      body: { file_ids: [a, b] },
+    });
+    expect(batch.status).toBe(200);
+    expect((await fx.raw('POST', `/vector_stores/${store.id}/files`, { body: { file_id: c } })).status).toBe(
+      200,
+    );
+    // Polls and other writes are not attaches: they go through.
+    expect((await fx.raw('GET', `/vector_stores/${store.id}/files`)).status).toBe(200);
+    expect((await fx.raw('POST', '/vector_stores', { body: { name: 'empty' } })).status).toBe(200);
+
+    for (const [path, body] of [
+      [`/vector_stores/${store.id}/file_batches`, { files: [{ file_id: a }] }],
+      [`/vector_stores/${store.id}/files`, { file_id: a }],
+      ['/vector_stores', { name: 'more', file_ids: [a, b] }],
+    ] as const) {
+      const refused = await fx.raw('POST', path, { body });
+      expect(refused.status, path).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: { type: 'files', code: 'rate_limit_exceeded' } });
+      const wait = Number(refused.headers.get('retry-after-ms'));
+      expect(wait, path).toBeGreaterThan(10_000);
+      expect(wait, path).toBeLessThanOrEqual(40_000);
+      expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil(wait / 1000));
+    }
+  });
+
   it('without retries the SDK surfaces a RateLimitError', async () => {
     fx = await startFixture({ config: { rate_limit_per_min: 60 } });
     await fx.client.vectorStores.list();
@@ -217,6 +293,13 @@ describe('the control API keeps the emulator sound', () => {
       ['rate_limit_per_min', 1_000_001],
       ['rate_limit_per_min', -1],
       ['rate_limit_per_min', 1.5],
+      ['rate_limit_files_per_min', 1_000_001],
+      ['rate_limit_files_per_min', -1],
+      ['rate_limit_vector_stores_per_min', 2.5],
+      ['rate_limit_assistants_per_min', 1e308],
+      ['attach_files_per_min', -1],
+      ['attach_files_per_min', 1_000_001],
+      ['attach_files_per_min', 0.5],
       ['latency_ms', 1e308],
       ['latency_ms', -1],
       ['index_delay_ms', 1e308],

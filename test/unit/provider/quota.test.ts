@@ -4,7 +4,6 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/provider/api-client.js';
-import { Pacer } from '../../../src/provider/pacer.js';
 import { sdkReader } from '../../../src/provider/sdk-reader.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiFile, apiList, apiStore } from '../../helpers/api-objects.js';
@@ -34,19 +33,24 @@ const RATE_LIMIT = {
   },
 };
 
-/** The CLI's client: the SDK retries reads twice on its own (maxRetries 2), as in `plan`. */
-const cliClient = () => createApiClient({ baseUrl: NOCK_BASE_URL, env: { OPENAI_API_KEY: KEY } });
+/**
+ * The CLI's client: the SDK retries reads twice on its own (maxRetries 2), as in `plan`; its rate
+ * governor's waits go to `sleep`, on a clock that stands still.
+ */
+const cliClient = (sleep: (ms: number) => Promise<void> = async () => {}) =>
+  createApiClient({
+    baseUrl: NOCK_BASE_URL,
+    env: { OPENAI_API_KEY: KEY },
+    clock: { now: () => 0, sleep, random: () => 0 },
+  });
 
-/** A writer whose waits are counted, not slept. */
+/** A writer whose waits (its own and its client's) are counted, not slept. */
 function writer() {
   const sleeps: number[] = [];
-  const api = sdkWriter(cliClient(), {
-    pacer: new Pacer({ perSecond: 1000, burst: 1000 }, { now: () => 0, sleep: async () => {} }),
-    random: () => 0,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-  });
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+  };
+  const api = sdkWriter(cliClient(sleep), { random: () => 0, sleep });
   return { api, sleeps };
 }
 

@@ -1,7 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/provider/api-client.js';
-import { Pacer } from '../../../src/provider/pacer.js';
 import { sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiList, apiStore } from '../../helpers/api-objects.js';
 import { NOCK_ORIGIN, useNock } from '../../helpers/nock-api.js';
@@ -21,10 +20,10 @@ const STAMP = { assistants_iac_lineage: LINEAGE, assistants_iac_address: 'vector
 const unmatched = useNock();
 
 function writer(retries = 6) {
-  const clock = { now: () => NOW_MS, sleep: async () => {} };
+  const clock = { now: () => NOW_MS, sleep: async () => {}, random: () => 0 };
   return sdkWriter(
-    createApiClient({ baseUrl: `${ORIGIN}/v1`, env: { OPENAI_API_KEY: 'sk-test' }, maxRetries: 2 }),
-    { pacer: new Pacer({ perSecond: 1000, burst: 1000 }, clock), ...clock, random: () => 0, retries },
+    createApiClient({ baseUrl: `${ORIGIN}/v1`, env: { OPENAI_API_KEY: 'sk-test' }, maxRetries: 2, clock }),
+    { ...clock, retries },
   );
 }
 

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient } from '../../../src/provider/api-client.js';
+import { type ApiClient, type ApiClientOptions, createApiClient } from '../../../src/provider/api-client.js';
 import type { AssistantBody, VectorStoreBody } from '../../../src/provider/api-writer.js';
-import { Pacer } from '../../../src/provider/pacer.js';
 import { type SdkWriterOptions, sdkWriter } from '../../../src/provider/sdk-writer.js';
 import { apiAssistant, apiFile, apiList, apiStore } from '../../helpers/api-objects.js';
 import { fakeKey } from '../../helpers/fake-key.js';
@@ -33,34 +32,27 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function client(): ApiClient {
+function client(clock: ApiClientOptions['clock'] = {}): ApiClient {
   // The client's own maxRetries is 2 here on purpose: the writer must turn the SDK's retries off per call.
-  return createApiClient({ baseUrl: BASE_URL, env: { OPENAI_API_KEY: KEY }, maxRetries: 2 });
+  return createApiClient({ baseUrl: BASE_URL, env: { OPENAI_API_KEY: KEY }, maxRetries: 2, clock });
 }
 
-/** A writer whose waits are recorded, not slept; jitter 0 so backoff is exact. */
+/**
+ * A writer whose waits are recorded, not slept (its own and those of its client's rate governor,
+ * on a clock that stands still); jitter 0 so backoff is exact.
+ */
 function writer(options: SdkWriterOptions = {}) {
   const sleeps: number[] = [];
-  const pacerSleeps: number[] = [];
-  const pacer = new Pacer(
-    { perSecond: 1000, burst: 1000 },
-    {
-      now: () => NOW_MS,
-      sleep: async (ms) => {
-        pacerSleeps.push(ms);
-      },
-    },
-  );
-  const api = sdkWriter(client(), {
-    pacer,
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+  };
+  const api = sdkWriter(client({ now: () => NOW_MS, sleep, random: () => 0 }), {
     now: () => NOW_MS,
     random: () => 0,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    sleep,
     ...options,
   });
-  return { api, sleeps, pacerSleeps, pacer };
+  return { api, sleeps };
 }
 
 const list = apiList;
@@ -121,19 +113,17 @@ const apiError = (message: string) => ({
 });
 
 describe('sdkWriter: retries', () => {
-  it('waits what retry-after-ms says after a 429, and backs the pacer family off as long', async () => {
+  it('waits what retry-after-ms says after a 429, once (the client holds the family, the writer does not wait again)', async () => {
     const api = nock(ORIGIN)
       .post('/v1/vector_stores/vs_1')
       .reply(429, apiError('Rate limit reached'), { 'retry-after-ms': '1234', 'retry-after': '2' })
       .post('/v1/vector_stores/vs_1')
       .reply(200, rawStore('vs_1', {}));
-    const { api: w, sleeps, pacerSleeps } = writer();
+    const { api: w, sleeps } = writer();
 
     await w.updateVectorStore('vs_1', storeBody());
 
     expect(sleeps).toEqual([1234]);
-    // The pacer holds the family until the retry-after has passed (its clock stood still here).
-    expect(pacerSleeps).toEqual([1234]);
     expect(api.isDone()).toBe(true);
     expect(unmatched).toEqual([]);
   });
