@@ -4,7 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO } from '../helpers/apply-process.js';
-import { workspace } from '../helpers/workspace.js';
+import { startFixture } from '../helpers/emulator.js';
+import { workspace, yaml } from '../helpers/workspace.js';
 
 const run = promisify(execFile);
 const PRELOAD = path.join(REPO, 'test/helpers/module-log.mjs');
@@ -18,6 +19,9 @@ const HEAVY: Record<string, RegExp> = {
   listr2: /\/node_modules\/listr2\//,
   emulator: /\/dist\/emulator\//,
 };
+
+/** ajv's schema compiler: loaded only where a schema is compiled at run time. */
+const COMPILER = /\/node_modules\/ajv\/dist\/(compile\/|core\.js)/;
 
 interface Loaded {
   code: number;
@@ -90,5 +94,42 @@ describe('start-up: a command loads only what it needs', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error\[USAGE\]: unknown option '--bogus'/);
     expect(heavy(result.modules)).toEqual([]);
+  });
+
+  it('validate compiles no schema: the manifest schema is precompiled', async () => {
+    const result = await assistants(['validate', '-f', 'examples/knowledge-base'], REPO);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.modules.filter((m) => COMPILER.test(m))).toEqual([]);
+    // ajv's run-time helpers are all that the precompiled validators need of it.
+    const ajv = result.modules.filter((m) => HEAVY.ajv?.test(m));
+    expect(ajv.length).toBeGreaterThan(0);
+    expect(ajv.filter((m) => !/\/ajv\/dist\/runtime\//.test(m))).toEqual([]);
+  });
+
+  it('apply and plan against the emulator compile no schema (manifest and state precompiled)', async () => {
+    const fx = await startFixture();
+    try {
+      const dir = await workspace({
+        'assistants.yaml': yaml`
+          version: 1
+          files:
+            faq: { path: faq.md }
+          vector_stores:
+            kb: { files: [faq] }
+        `,
+        'faq.md': '# FAQ\n',
+      });
+      const env = { OPENAI_API_KEY: 'sk-startup-test', OPENAI_BASE_URL: fx.emulator.url };
+      const applied = await assistants(['apply', '--auto-approve'], dir, env);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.modules.filter((m) => COMPILER.test(m))).toEqual([]);
+      const planned = await assistants(['plan', '--detailed-exitcode'], dir, env);
+      expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+      expect(planned.modules.filter((m) => COMPILER.test(m))).toEqual([]);
+      // plan shows no progress and runs no emulator: their modules stay unloaded.
+      expect(heavy(planned.modules)).toEqual(['openai', 'ajv', 'ajv-formats', 'yaml']);
+    } finally {
+      await fx.close();
+    }
   });
 });
