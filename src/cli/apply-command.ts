@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type ApplyFlags, runApplyFlow } from './apply-flow.js';
+import type { ApplyFlags } from './apply-flow.js';
 import { collect } from './options.js';
 import type { CommandContext } from './program.js';
 
@@ -36,6 +36,7 @@ export function applyCommand(context: CommandContext): Command {
   )
     .option('--target <address>', 'apply only this resource and what it needs (repeatable)', collect, [])
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      const { runApplyFlow } = await import('./apply-flow.js');
       await runApplyFlow(context, flags, { destroy: false, ...(planFile ? { planFile } : {}) });
     });
 }
@@ -45,6 +46,7 @@ export function destroyCommand(context: CommandContext): Command {
   return withApplyOptions(
     new Command('destroy').description('delete every resource of the stack that the state holds'),
   ).action(async (flags: ApplyFlags) => {
+    const { runApplyFlow } = await import('./apply-flow.js');
     await runApplyFlow(context, { ...flags, target: [] }, { destroy: true });
   });
 }

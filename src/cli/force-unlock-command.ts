@@ -1,7 +1,4 @@
 import { Command } from 'commander';
-import { holderLiveness } from '../state/lock-info.js';
-import { EXIT } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -17,21 +14,7 @@ export function forceUnlockCommand(context: CommandContext): Command {
     .description('remove the state lock left by a run that is no longer active')
     .argument('<lock-id>', 'the lock id, as the "is locked by" message gives it')
     .option('--force', 'remove the lock even if its holder still runs on this host')
-    .action(async (id: string, flags: { force?: boolean }) => {
-      const { io } = context;
-      const store = openStateStore(context);
-      const holder = await store.forceUnlock(id, { force: flags.force === true });
-      io.stdout(`Unlocked ${store.location}: lock ${id} removed.\n`);
-      const liveness = holderLiveness(holder);
-      if (liveness === 'elsewhere') {
-        io.stderr(
-          `note: the lock was held by ${holder.who} (pid ${holder.pid}) on host ${holder.host}; whether that run still goes on cannot be checked from this host: make sure it has ended, or it may write the state beside the next run\n`,
-        );
-      } else if (liveness === 'alive') {
-        io.stderr(
-          `note: removed with --force while pid ${holder.pid} (${holder.who}, "${holder.operation}" since ${holder.created}) still runs on this host\n`,
-        );
-      }
-      context.exitCode = EXIT.OK;
-    });
+    .action(async (id: string, flags: { force?: boolean }) =>
+      (await import('./force-unlock-flow.js')).runForceUnlock(context, id, flags),
+    );
 }

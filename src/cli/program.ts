@@ -6,7 +6,6 @@ import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { forceUnlockCommand } from './force-unlock-command.js';
 import { gcCommand } from './gc-command.js';
-import { handleError } from './handle-error.js';
 import { importCommand } from './import-command.js';
 import { type Io, useColor } from './io.js';
 import { outputCommand } from './output-command.js';
@@ -105,6 +104,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
       return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
     }
     const debug = program.opts<{ debug?: boolean }>().debug === true;
+    const { handleError } = await import('./handle-error.js');
     return handleError(err, io, { debug, json: context.json, style: context.style() });
   }
 }

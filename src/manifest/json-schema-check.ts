@@ -1,5 +1,6 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
 import { pointerPath } from '../model/json-pointer.js';
+import { validateJsonSchema } from './json-schema-validator.generated.js';
 import type { ValuePath } from './source-document.js';
 
 /** A problem inside a user-supplied JSON Schema, at a path relative to the schema's root. */
@@ -8,27 +9,31 @@ export interface SchemaProblem {
   message: string;
 }
 
+/** ajv itself, loaded the first time a manifest holds a schema: most never do. */
+const loadAjv = () => createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+
 /**
  * Whether a JSON Schema written in a manifest (function parameters, a response schema) compiles:
- * first against the JSON Schema meta-schema, then by compiling it (which catches bad `$ref`s).
- * Unknown keywords are allowed, as the API allows them. A `$schema` naming another draft is set
- * aside: the API does not read it, and most of what those drafts say compiles the same. Returns the
- * first problem, or undefined.
+ * first against the JSON Schema meta-schema (a validator compiled at build time, with the options
+ * of the instance below), then by compiling it (which catches bad `$ref`s). Unknown keywords are
+ * allowed, as the API allows them. A `$schema` naming another draft is set aside: the API does not
+ * read it, and most of what those drafts say compiles the same. Returns the first problem, or
+ * undefined.
  */
 export function compileProblem(written: Record<string, unknown>): SchemaProblem | undefined {
   const { $schema: _draft, ...schema } = written;
-  // A fresh instance per schema: schemas may reuse an `$id`, which one shared instance rejects.
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false });
   try {
-    if (!ajv.validateSchema(schema)) {
-      const error = ajv.errors?.[0];
+    if (!validateJsonSchema(schema)) {
+      const error = validateJsonSchema.errors?.[0];
       if (error) {
         const allowed = error.params.allowedValues as unknown[] | undefined;
         const detail = allowed ? `${error.message} (${allowed.map(String).join(', ')})` : error.message;
         return { path: stepsOf(error.instancePath), message: `${error.instancePath || '/'} ${detail}` };
       }
     }
-    ajv.compile(schema);
+    // A fresh instance per schema: schemas may reuse an `$id`, which one shared instance rejects.
+    const { Ajv2020 } = loadAjv();
+    new Ajv2020({ strict: false, allErrors: false, validateSchema: false }).compile(schema);
   } catch (err) {
     return { path: [], message: err instanceof Error ? err.message : String(err) };
   }

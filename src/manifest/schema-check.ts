@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { schemaAnnotation, show } from '../errors/ajv-words.js';
 import type { Diagnostic, ErrorCode } from '../errors/index.js';
 import { pointerPath, valueAt } from '../model/json-pointer.js';
 import { describeField, describePath } from './describe.js';
+import { validateManifest } from './manifest-validator.generated.js';
 import { prune } from './prune.js';
 import type { SourceDocument, ValuePath } from './source-document.js';
 import { didYouMeanSuffix } from './suggest.js';
@@ -11,27 +11,6 @@ import { codePointLength } from './text-length.js';
 
 /** Where the manifest schema lives: `schema/` at the package root, two folders above this module. */
 export const MANIFEST_SCHEMA_URL = new URL('../../schema/manifest.schema.json', import.meta.url);
-
-let compiled: ValidateFunction | undefined;
-
-/** The compiled manifest schema (compiled once per process). */
-export function manifestValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(MANIFEST_SCHEMA_URL, 'utf8')) as object;
-  // verbose: errors carry their parentSchema, which holds the property names (for "did you mean")
-  // and our `x-hint` annotations. strictRequired is off: `if: {required: [...]}` is the dispatch idiom.
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-  });
-  ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-  ajv.addKeyword({ keyword: 'x-alternatives', schemaType: 'array' });
-  compiled = ajv.compile(schema);
-  return compiled;
-}
 
 /**
  * Validates one document against the manifest schema and turns ajv's errors into located
@@ -47,7 +26,8 @@ export function checkSchema(
   value: unknown,
   alsoRemove: readonly ValuePath[] = [],
 ): { diagnostics: Diagnostic[]; value: unknown } {
-  const validate = manifestValidator();
+  // Compiled when the package is built (schema/compile-validators.mjs): nothing is compiled here.
+  const validate = validateManifest;
   if (validate(value) && alsoRemove.length === 0) return { diagnostics: [], value };
   // A value already reported (an unset ${env:...}) is not reported again for its shape.
   const found = relevantErrors(validate.errors ?? [])

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { AssistantsError, type Diagnostic, type ErrorCode, type SourceLocation } from '../errors/index.js';
 import { compareCodeUnits } from '../model/order.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from './json-position.js';
@@ -11,12 +8,12 @@ import {
   type StateFormatVersion,
   type StateResource,
 } from './state-document.js';
+import { validateState } from './state-validator.generated.js';
 
 /**
- * Reading and writing the state document as text, with no I/O but loading the schema once: parse
- * and check what a backend read, serialise what it is to write, and decide the serial of a write.
- * Both backends share it, so the in-memory fake accepts and refuses exactly what the file backend
- * does.
+ * Reading and writing the state document as text, with no I/O: parse and check what a backend
+ * read, serialise what it is to write, and decide the serial of a write. Both backends share it, so
+ * the in-memory fake accepts and refuses exactly what the file backend does.
  */
 
 /** Where the state schema lives: `schema/` at the package root, two folders above this module. */
@@ -24,30 +21,6 @@ export const STATE_SCHEMA_URL = new URL('../../schema/state.schema.json', import
 
 /** At most this many schema problems are reported for one file; the rest are counted. */
 const MAX_PROBLEMS = 20;
-
-let compiled: ValidateFunction | undefined;
-
-/** The compiled state schema (compiled once per process). */
-export function stateValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(STATE_SCHEMA_URL, 'utf8')) as object;
-  // strictRequired is off: `if: {properties: ...}` is the dispatch idiom. discriminator picks a
-  // tool's branch by its type, so an error inside a function tool is reported there.
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    discriminator: true,
-    // verbose: errors carry their parentSchema, which holds our `x-problem` wording for patterns.
-    verbose: true,
-  });
-  ajv.addKeyword({ keyword: 'x-problem', schemaType: 'string' });
-  // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-  (addFormatsModule as unknown as (ajv: Ajv2020) => void)(ajv);
-  compiled = ajv.compile(schema);
-  return compiled;
-}
 
 /** How parse errors name the file, and what they advise. */
 export interface ParseStateOptions {
@@ -121,7 +94,8 @@ function checkVersion(value: unknown, text: string, options: ParseStateOptions):
 }
 
 function checkShape(value: unknown, text: string, options: ParseStateOptions): StateDocument {
-  const validate = stateValidator();
+  // Compiled when the package is built (schema/compile-validators.mjs): nothing is compiled here.
+  const validate = validateState;
   if (validate(value)) return value as StateDocument;
   const hint = options.hint ?? DEFAULT_CORRUPT_HINT;
   const all = (validate.errors ?? [])
@@ -317,6 +291,6 @@ export function prepareWrite(doc: StateDocument): PreparedWrite {
   return {
     doc: { ...doc },
     content: contentText(doc),
-    valid: stateValidator()({ ...doc, serial: Math.max(1, doc.serial) }),
+    valid: validateState({ ...doc, serial: Math.max(1, doc.serial) }),
   };
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_SCHEMA_URL, manifestValidator } from '../../src/manifest/schema-check.js';
+import { MANIFEST_SCHEMA_URL } from '../../src/manifest/schema-check.js';
 import { expectEveryFieldDescribed } from '../helpers/schema-properties.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -12,11 +12,11 @@ async function loadSchema(): Promise<Record<string, unknown>> {
 }
 
 describe('schema/manifest.schema.json', () => {
-  it('is JSON Schema 2020-12 that compiles in strict mode', async () => {
+  // That it compiles in strict mode is checked where it is compiled (schema-validators.test.ts).
+  it('is JSON Schema 2020-12', async () => {
     const schema = await loadSchema();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(new Ajv2020().validateSchema(schema)).toBe(true);
-    expect(() => manifestValidator()).not.toThrow();
   });
 
   it('describes every field (editors show the descriptions)', async () => {

@@ -9,7 +9,6 @@ import {
   planWrite,
   STATE_SCHEMA_URL,
   serializeState,
-  stateValidator,
   storedVersion,
 } from '../../../src/state/state-codec.js';
 import { emptyState, type StateDocument } from '../../../src/state/state-document.js';
@@ -280,13 +279,13 @@ describe('schema/state.schema.json', () => {
     return JSON.parse(await readFile(STATE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
   }
 
-  it('is JSON Schema 2020-12 that compiles in strict mode', async () => {
+  // That it compiles in strict mode is checked where it is compiled (schema-validators.test.ts).
+  it('is JSON Schema 2020-12', async () => {
     const schema = await loadSchema();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     const ajv = new Ajv2020({ strict: false });
     ajv.addKeyword('x-problem');
     expect(ajv.validateSchema(schema)).toBe(true);
-    expect(() => stateValidator()).not.toThrow();
   });
 
   it('describes every field', async () => {
