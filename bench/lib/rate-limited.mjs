@@ -46,6 +46,9 @@ export async function runRateLimited({ name, shape, perMinute }, context) {
           timeoutMs,
         });
         if (f.code !== 0) f.outputTail = output.slice(-2000);
+        // The SDK script's dry run exits 0 whatever it finds; what is left to do is in its output.
+        const found = /(\d+) change\(s\) found/.exec(output);
+        if (found) f.changesFound = Number(found[1]);
         figures[step] = f;
         log(
           `${name} ${tool.name.padEnd(14)} ${step.padEnd(18)} exit ${f.code} ${f.seconds.toFixed(1).padStart(7)} s ${String(f.requests).padStart(6)} requests, ${f.statuses['429'] ?? 0} × 429`,

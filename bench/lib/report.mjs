@@ -89,7 +89,7 @@ function limitedSection(result) {
   for (const [tool, steps] of Object.entries(result.tools)) {
     for (const [step, f] of Object.entries(steps))
       lines.push(
-        `| ${tool} | ${step} | ${f.code} | ${seconds(f.seconds)} | ${step === 'first apply' ? ratio(f.seconds, result.bound.seconds) : '—'} | ${f.requests} | ${f.statuses['429'] ?? 0} | ${mb(f.peakRssMb)} |`,
+        `| ${tool} | ${step} | ${f.code}${f.changesFound === undefined ? '' : ` (${f.changesFound} changes found)`} | ${seconds(f.seconds)} | ${step === 'first apply' && f.code === 0 ? ratio(f.seconds, result.bound.seconds) : '—'} | ${f.requests} | ${f.statuses['429'] ?? 0} | ${mb(f.peakRssMb)} |`,
       );
     const t = limitedTotals(steps);
     lines.push(`| ${tool} | both | | | | ${t.requests} | ${t.limited} (${(t.share * 100).toFixed(1)}%) | |`);
@@ -141,7 +141,7 @@ function failures(tools) {
           `<details><summary>${tool} / ${step}: exit ${f.code}</summary>`,
           '',
           '```',
-          f.outputTail.trim(),
+          f.outputTail.trim().slice(-1200),
           '```',
           '',
           '</details>',
@@ -176,6 +176,8 @@ const NOTES = `## How to read this
   second's share (R / 60, at least 1) and refills at R / 60 a second, as the API's does: 600
   uploads at 300/min cannot end before (600 − 5) / 5 = 119 s, whatever the tool. The rate-limited
   sections count 429 answers from the emulator's statistics; the SDK script retries them itself
-  (up to 5 times a request) and is recorded whatever it exits with.
+  (up to 5 times a request) but not an upload, whose body is a file stream it cannot replay, so a
+  429 on an upload ends it; it is recorded whatever it exits with. Its dry run always exits 0 and
+  says how many changes it found.
 - The output of a command that exited other than expected is kept, in part, under its section.
 `;
