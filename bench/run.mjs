@@ -110,7 +110,14 @@ async function main() {
   try {
     for (const name of sizes) {
       const size = SIZES[name](scale);
-      results.push(await size.run({ name, ...size }, context));
+      try {
+        results.push(await size.run({ name, ...size }, context));
+      } catch (err) {
+        // One size that breaks (a stack not written, the emulator gone) costs its own figures
+        // only: the others are still written, and the goal table says it did not run.
+        console.error(`${name} did not run to the end:`, err);
+        results.push({ kind: 'error', size: name, error: String(err?.stack ?? err) });
+      }
     }
   } finally {
     emulator.process.kill('SIGTERM');

@@ -186,12 +186,21 @@ const OTHER_GOALS = [
 
 export const GOALS = [...STACK_GOALS, ...limitedGoals('RL600'), ...limitedGoals('RL200'), ...OTHER_GOALS];
 
-/** Every goal that applies to a result of the run: `{ label, value, ok }`, in GOALS order. */
+/**
+ * Every goal that applies to a result of the run: `{ label, value, ok }`, in GOALS order; first,
+ * one missed goal per size that did not run to the end (its own goals cannot be checked).
+ */
 export function checkGoals(run) {
-  const checked = [];
+  const checked = run.sizes
+    .filter((result) => result.kind === 'error')
+    .map((result) => ({
+      label: `${result.size} runs to the end`,
+      value: result.error.split('\n')[0],
+      ok: false,
+    }));
   for (const goal of GOALS)
     for (const result of run.sizes) {
-      if (!goal.sizes.includes(result.size)) continue;
+      if (!goal.sizes.includes(result.size) || result.kind === 'error') continue;
       let value;
       let ok;
       try {

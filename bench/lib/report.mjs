@@ -43,7 +43,12 @@ export function renderResults(run) {
   return { markdown: `${lines.join('\n')}\n`, missed: goals.filter((g) => !g.ok).map((g) => g.label) };
 }
 
+function errorSection(result) {
+  return [`## ${result.size}: did not run to the end`, '', '```', result.error.slice(-2000), '```'];
+}
+
 const SECTIONS = {
+  error: errorSection,
   stack: stackSection,
   'rate-limited': limitedSection,
   terminal: terminalSection,
