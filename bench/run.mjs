@@ -71,6 +71,11 @@ const GROUPS = {
 };
 const DEFAULT = 'S,TTY,START';
 
+function usage(message) {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+}
+
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: DEFAULT },
@@ -84,14 +89,14 @@ const sizes = [
       const name = raw.trim().toUpperCase();
       if (GROUPS[name]) return GROUPS[name];
       if (SIZES[name]) return [name];
-      throw new Error(
+      return usage(
         `--size: ${Object.keys(SIZES).join(', ')} or ${Object.keys(GROUPS).join(', ').toLowerCase()}, comma-separated; got ${raw}`,
       );
     }),
   ),
 ];
 const scale = Number(values.scale);
-if (!(scale > 0 && scale <= 1)) throw new Error(`--scale takes a number in (0, 1], got ${values.scale}`);
+if (!(scale > 0 && scale <= 1)) usage(`--scale takes a number in (0, 1], got ${values.scale}`);
 const out =
   values.out ??
   (scale === 1
