@@ -1,236 +1,159 @@
 #!/usr/bin/env node
-// `npm run bench [-- --size S|M|L|S,M,...]`: assistants-iac against the best plain-SDK script
-// (bench/baseline-sdk.mjs), in the same run, on the same emulator with the same latency and
-// indexing delay. For each stack size it runs six scenarios with each tool, as separate
-// processes: validate, first apply, no-op plan, plan after touching one file's content, apply
-// after changing 10 files, destroy; and measures wall time, requests by route (the emulator's
-// stats), peak RSS and bytes read. It prints a Markdown table with each figure's ratio to the
-// scenario's lower bound (bench/lib/floors.mjs) and writes it to bench/RESULTS.md, with the
-// figures as JSON in bench/RESULTS.json. It exits 1 when a goal (see GOALS) is missed.
-// Default size: S (about a minute). Needs `npm run build` first (`npm run bench` does it).
+// `npm run bench [-- --size NAMES] [--scale X] [--out PATH]`: assistants-iac against the best
+// plain-SDK script (bench/baseline-sdk.mjs), in the same run, on the same emulator, with goals.
+//
+// Sizes (comma-separated; groups: classic = S,M,L; scale = RL600,RL200,XL,TTY,START; RL =
+// RL600,RL200; all = every size):
+//   S, M, L   stacks of 100 / 1,000 (+ one 200 MB file) / 5,000 files: six scenarios per tool
+//             (validate, first apply, no-op plan, plan after touching a file, apply after changing
+//             10, destroy), each a process, measured for wall time, requests by route (the
+//             emulator's stats), peak RSS and bytes read (bench/lib/stack-scenarios.mjs).
+//   XL        20,000 files in 40 stores: first apply, no-op plan, destroy, both tools.
+//   RL600     first apply of 600 files / 3 stores at 300 requests/min per route family, then a
+//             plan; RL200: 200 files at 120/min (bench/lib/rate-limited.mjs).
+//   TTY       a 300-file apply of ours on a pseudo-terminal vs redirected to a file
+//             (bench/lib/terminal.mjs).
+//   START     start-up: --version vs `node -e 0`, validate of an example (bench/lib/startup.mjs).
+// Default: S,TTY,START (a couple of minutes). --scale X multiplies the file counts of RL600, RL200
+// and XL (e.g. 0.1 for a quick check of the harness); a scaled run writes, unless --out says
+// otherwise, to the system's temporary folder, never over bench/RESULTS.md.
+//
+// It prints the Markdown, writes it to OUT.md (default bench/RESULTS.md) and the figures to
+// OUT.json, and exits 1 when a goal (bench/lib/goals.mjs) is missed, after writing everything.
+// Needs `npm run build` first (`npm run bench` does it).
 import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { floors } from './lib/floors.mjs';
-import { measure } from './lib/measure.mjs';
+import { startEmulator } from './lib/emulator.mjs';
+import { runRateLimited } from './lib/rate-limited.mjs';
 import { renderResults } from './lib/report.mjs';
+import { runStackSize } from './lib/stack-scenarios.mjs';
+import { runStartup } from './lib/startup.mjs';
+import { runTerminal } from './lib/terminal.mjs';
+import { BIN } from './lib/tools.mjs';
 
-const SIZES = {
-  S: { files: 100, stores: 2, assistants: 2, bigMb: 0 },
-  M: { files: 1000, stores: 10, assistants: 10, bigMb: 200 },
-  L: { files: 5000, stores: 20, assistants: 20, bigMb: 0 },
-};
 const EMULATOR = { latencyMs: 25, indexDelayMs: 1000, indexDelayPerMbMs: 5 };
 const PARALLELISM = 8; // assistants-iac's default --parallelism
-const CHANGED = 10;
 
-const BIN = fileURLToPath(new URL('../bin/assistants.js', import.meta.url));
-const BASELINE = fileURLToPath(new URL('./baseline-sdk.mjs', import.meta.url));
-const MAKE_STACK = fileURLToPath(new URL('./make-stack.mjs', import.meta.url));
-const OUT = fileURLToPath(new URL('./RESULTS', import.meta.url));
+const scaled = (n, scale) => Math.max(1, Math.round(n * scale));
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: 'S' } } });
-const sizes = values.size.split(',').map((s) => s.trim().toUpperCase());
-for (const size of sizes)
-  if (!SIZES[size]) throw new Error(`--size: S, M or L (comma-separated), got ${size}`);
+/** Every size: how it runs, and its shape at `scale`. */
+const SIZES = {
+  S: () => ({ run: runStackSize, shape: { files: 100, stores: 2, assistants: 2, bigMb: 0 } }),
+  M: () => ({ run: runStackSize, shape: { files: 1000, stores: 10, assistants: 10, bigMb: 200 } }),
+  L: () => ({ run: runStackSize, shape: { files: 5000, stores: 20, assistants: 20, bigMb: 0 } }),
+  XL: (scale) => ({
+    run: runStackSize,
+    shape: { files: scaled(20_000, scale), stores: 40, assistants: 40, bigMb: 0 },
+    scenarios: ['first apply', 'no-op plan', 'destroy'],
+  }),
+  RL600: (scale) => ({
+    run: runRateLimited,
+    shape: { files: scaled(600, scale), stores: 3, assistants: 3, bigMb: 0 },
+    perMinute: 300,
+  }),
+  RL200: (scale) => ({
+    run: runRateLimited,
+    shape: { files: scaled(200, scale), stores: 2, assistants: 2, bigMb: 0 },
+    perMinute: 120,
+  }),
+  TTY: () => ({ run: runTerminal, shape: { files: 300, stores: 3, assistants: 3, bigMb: 0 } }),
+  START: () => ({ run: runStartup }),
+};
+const GROUPS = {
+  CLASSIC: ['S', 'M', 'L'],
+  SCALE: ['RL600', 'RL200', 'XL', 'TTY', 'START'],
+  RL: ['RL600', 'RL200'],
+  ALL: ['S', 'M', 'L', 'XL', 'RL600', 'RL200', 'TTY', 'START'],
+};
+const DEFAULT = 'S,TTY,START';
 
-let emulator;
+function usage(message) {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: DEFAULT },
+    scale: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
+const sizes = [
+  ...new Set(
+    values.size.split(',').flatMap((raw) => {
+      const name = raw.trim().toUpperCase();
+      if (GROUPS[name]) return GROUPS[name];
+      if (SIZES[name]) return [name];
+      return usage(
+        `--size: ${Object.keys(SIZES).join(', ')} or ${Object.keys(GROUPS).join(', ').toLowerCase()}, comma-separated; got ${raw}`,
+      );
+    }),
+  ),
+];
+const scale = Number(values.scale);
+if (!(scale > 0 && scale <= 1)) usage(`--scale takes a number in (0, 1], got ${values.scale}`);
+const out =
+  values.out ??
+  (scale === 1
+    ? fileURLToPath(new URL('./RESULTS', import.meta.url))
+    : join(tmpdir(), `assistants-iac-bench-scale-${scale}`));
 
 async function main() {
-  emulator = await startEmulator();
+  const emulator = await startEmulator(BIN);
+  const context = {
+    emulator,
+    settings: EMULATOR,
+    parallelism: PARALLELISM,
+    log: (line) => console.error(line),
+  };
   const results = [];
   try {
-    for (const size of sizes) results.push(await runSize(size));
+    for (const name of sizes) {
+      const size = SIZES[name](scale);
+      try {
+        results.push(await size.run({ name, ...size }, context));
+      } catch (err) {
+        // One size that breaks (a stack not written, the emulator gone) costs its own figures
+        // only: the others are still written, and the goal table says it did not run.
+        console.error(`${name} did not run to the end:`, err);
+        results.push({ kind: 'error', size: name, error: String(err?.stack ?? err) });
+      }
+    }
   } finally {
     emulator.process.kill('SIGTERM');
   }
 
   const run = {
+    command: `npm run bench -- ${process.argv.slice(2).join(' ') || `--size ${DEFAULT}`}`.trim(),
     date: new Date().toISOString(),
     commit: await gitCommit(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 1e9)} GB, Node ${process.versions.node}`,
     emulator: EMULATOR,
     parallelism: PARALLELISM,
+    scale,
     sizes: results,
   };
   const { markdown, missed } = renderResults(run);
   console.log(markdown);
-  await writeFile(`${OUT}.md`, markdown);
-  await writeFile(`${OUT}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  await writeFile(`${out}.md`, markdown);
+  await writeFile(`${out}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  console.error(`\nwrote ${out}.md and ${out}.json; ${missed.length} goal(s) missed`);
   if (missed.length > 0) process.exitCode = 1;
-}
-
-async function runSize(size) {
-  const shape = SIZES[size];
-  console.error(
-    `\n== ${size}: ${shape.files} files${shape.bigMb ? ` + one of ${shape.bigMb} MB` : ''}, ${shape.stores} stores, ${shape.assistants} assistants`,
-  );
-  const ours = await scenarios(size, shape, oursTool);
-  const baseline = await scenarios(size, shape, baselineTool);
-  // Both tools ran on copies of one stack: its bounds are theirs.
-  const bounds = floors({
-    stack: ours.spec,
-    latencyMs: EMULATOR.latencyMs,
-    parallelism: PARALLELISM,
-    indexDelayMs: EMULATOR.indexDelayMs,
-    indexDelayPerMbMs: EMULATOR.indexDelayPerMbMs,
-    changed: changedFiles(ours.spec),
-  });
-  return { size, shape, bounds, tools: { 'assistants-iac': ours.figures, 'SDK script': baseline.figures } };
-}
-
-/** A fresh emulator and a fresh copy of the stack, then the six scenarios with one tool. */
-async function scenarios(size, shape, tool) {
-  await fetch(`${emulator.origin}/_emulator/reset`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
-  const stack = await makeStack(shape);
-  const changed = changedFiles(stack.spec);
-  const out = {};
-  const step = async (name, args, expectCodes = [0]) => {
-    if (args === null) {
-      out[name] = null;
-      return;
-    }
-    const result = await measure({
-      ...tool.command(args, stack.dir),
-      cwd: stack.dir,
-      origin: emulator.origin,
-    });
-    if (!expectCodes.includes(result.code))
-      throw new Error(`${size} ${tool.name} ${name}: exit ${result.code}\n${result.output.slice(-4000)}`);
-    const { output: _output, ...figures } = result;
-    out[name] = figures;
-    console.error(
-      `${size} ${tool.name.padEnd(14)} ${name.padEnd(30)} ${figures.seconds.toFixed(2).padStart(7)} s ${String(figures.requests).padStart(6)} requests ${figures.peakRssMb?.toFixed(0) ?? '?'} MB`,
-    );
-  };
-  try {
-    await step('validate', tool.validate);
-    await step('first apply', tool.firstApply);
-    await step('no-op plan', tool.plan, tool.planCodes.clean);
-    await appendFile(join(stack.dir, changed[0].file), '\nOne more line.\n');
-    await step('plan after touching 1 file', tool.plan, tool.planCodes.changed);
-    for (const { file } of changed.slice(1)) await appendFile(join(stack.dir, file), '\nOne more line.\n');
-    await step('apply after changing 10 files', tool.reapply);
-    await step('destroy', tool.destroy);
-  } finally {
-    await rm(stack.dir, { recursive: true, force: true });
-  }
-  return { figures: out, spec: stack.spec };
-}
-
-/** One small file from each store in turn, CHANGED in all: what scenarios 4 and 5 edit. */
-function changedFiles(spec) {
-  const changed = [];
-  for (let i = 0; changed.length < CHANGED; i += 1) {
-    const store = spec.stores[i % spec.stores.length];
-    const file = store.files.filter((f) => !f.includes('large-'))[Math.floor(i / spec.stores.length)];
-    if (file) changed.push({ store: store.key, file });
-  }
-  return changed;
-}
-
-const oursTool = {
-  name: 'assistants-iac',
-  command: (args, dir) => ({
-    script: BIN,
-    args: [...args, '-f', dir, '--state', join(dir, 'state.json'), '--base-url', emulator.url],
-  }),
-  validate: ['validate'],
-  firstApply: ['apply', '--auto-approve'],
-  plan: ['plan', '--detailed-exitcode'],
-  planCodes: { clean: [0], changed: [2] },
-  reapply: ['apply', '--auto-approve'],
-  destroy: ['destroy', '--auto-approve'],
-};
-
-const baselineTool = {
-  name: 'SDK script',
-  command: (args, dir) => ({
-    script: BASELINE,
-    args: [args[0], dir, ...args.slice(1), '--base-url', emulator.url],
-  }),
-  validate: null, // the SDK checks nothing before the first request
-  firstApply: ['apply'],
-  // With no state, a re-run is how such a script finds and brings in changes.
-  plan: ['sync', '--dry-run'],
-  planCodes: { clean: [0], changed: [0] },
-  reapply: ['sync'],
-  destroy: ['destroy'],
-};
-
-async function makeStack(shape) {
-  const dir = await mkdtemp(join(tmpdir(), 'assistants-iac-bench-'));
-  await runNode(
-    [
-      MAKE_STACK,
-      dir,
-      '--files',
-      shape.files,
-      '--stores',
-      shape.stores,
-      '--assistants',
-      shape.assistants,
-      '--big-mb',
-      shape.bigMb,
-    ].map(String),
-  );
-  const spec = JSON.parse(await readFile(join(dir, 'stack.json'), 'utf8'));
-  for (const store of spec.stores)
-    store.sizes = await Promise.all(store.files.map(async (f) => (await stat(join(dir, f))).size));
-  return { dir, spec };
-}
-
-function runNode(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} exited ${code}`))));
-  });
-}
-
-async function startEmulator() {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'emulator',
-      '--port',
-      '0',
-      '--latency-ms',
-      String(EMULATOR.latencyMs),
-      '--index-delay-ms',
-      String(EMULATOR.indexDelayMs),
-      '--index-delay-per-mb-ms',
-      String(EMULATOR.indexDelayPerMbMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.on('close', (code) => reject(new Error(`the emulator exited ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const found = /listening on (\S+)/.exec(out);
-      if (found) resolve(found[1]);
-    });
-  });
-  return { process: child, url, origin: url.replace(/\/v1$/, '') };
 }
 
 async function gitCommit() {
   return new Promise((resolve) => {
     const child = spawn('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
+    let text = '';
     child.stdout.on('data', (chunk) => {
-      out += chunk;
+      text += chunk;
     });
-    child.on('close', () => resolve(out.trim() || 'unknown'));
+    child.on('close', () => resolve(text.trim() || 'unknown'));
     child.on('error', () => resolve('unknown'));
   });
 }

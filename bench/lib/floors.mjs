@@ -1,27 +1,67 @@
 // Lower bounds for each scenario of `npm run bench`, from first principles: the requests no tool
-// can do without, and the waiting no tool can avoid with `parallelism` requests in flight.
+// can do without, and the waiting no tool can avoid with `parallelism` requests in flight and,
+// where the emulator limits a route family, the rate it allows.
 //
 // F files (the large one included), S stores, A assistants, L the emulator's latency per request,
 // P requests in flight, D the indexing delay of the slowest file (the fixed delay plus its size
 // times the per-MB delay), pages = each store's files listed 100 per page, batches = each store's
-// files attached 2,000 per batch. Transfer time of large bodies is left out (it depends on the
-// machine), so a stack with a large file sits further above its time bound.
+// files attached 2,000 per batch; the files list gives 10,000 a page, the stores and assistants
+// lists 100. Transfer time of large bodies is left out (it depends on the machine), so a stack
+// with a large file sits further above its time bound.
+//
+// A rate limit of R requests a minute on a family is the emulator's (and the API's) bucket: it
+// holds one second's share, c = max(1, ceil(R / 60)), full at the start, and refills at R / 60 a
+// second. So the n-th request of that family cannot go before (n - c) / (R / 60) seconds, and is
+// answered L later: 600 uploads at 300/min take at least (600 - 5) / 5 = 119 s.
 
 const PAGE = 100;
+const FILES_PAGE = 10_000;
 const BATCH = 2000;
 
-export function floors({ stack, latencyMs, parallelism, indexDelayMs, indexDelayPerMbMs, changed }) {
+/**
+ * The earliest second by which `n` requests of one family can all be answered, with `parallelism`
+ * in flight and at most `perMinute` a minute (0 or undefined: no limit).
+ */
+export function familyTime(n, { latencyMs, parallelism, perMinute }) {
+  const L = latencyMs / 1000;
+  if (n === 0) return 0;
+  const waves = Math.ceil(n / parallelism) * L;
+  if (!perMinute) return waves;
+  const capacity = Math.max(1, Math.ceil(perMinute / 60));
+  return Math.max(waves, Math.max(0, n - capacity) / (perMinute / 60) + L);
+}
+
+/**
+ * Bounds per scenario: `{ requests, seconds }`. `rateLimits`: requests a minute per route family
+ * (`files`, `vector_stores`, `assistants`; a missing family is unlimited).
+ */
+export function floors({
+  stack,
+  latencyMs,
+  parallelism,
+  indexDelayMs,
+  indexDelayPerMbMs,
+  changed,
+  rateLimits = {},
+}) {
   const F = stack.stores.reduce((n, s) => n + s.files.length, 0);
   const S = stack.stores.length;
   const A = stack.assistants.length;
   const L = latencyMs / 1000;
   const pages = stack.stores.reduce((n, s) => n + Math.max(1, Math.ceil(s.files.length / PAGE)), 0);
+  const filePages = Math.max(1, Math.ceil(F / FILES_PAGE));
+  const listPages = Math.max(1, Math.ceil(S / PAGE)) + Math.max(1, Math.ceil(A / PAGE));
   const batches = stack.stores.reduce((n, s) => n + Math.ceil(s.files.length / BATCH), 0);
   const largestMb = Math.max(0, ...stack.stores.flatMap((s) => s.sizes ?? [])) / 1e6;
   const D = (indexDelayMs + largestMb * indexDelayPerMbMs) / 1000;
   const smallD = indexDelayMs / 1000;
-  // Reading what exists: the files, stores and assistants lists at once, then every store's files.
-  const refresh = { requests: 3 + pages, seconds: L + Math.ceil(pages / parallelism) * L };
+  const time = (family, n) => familyTime(n, { latencyMs, parallelism, perMinute: rateLimits[family] });
+  // Reading what exists: the files, stores and assistants lists at once (the files list page after
+  // page), then every store's files.
+  const refresh = {
+    requests: filePages + listPages + pages,
+    seconds: Math.max(filePages * L, L + Math.ceil(pages / parallelism) * L),
+  };
   const waves = (n) => Math.ceil(n / parallelism) * L;
   const touchedStores = new Set(changed.map((c) => c.store)).size;
   return {
@@ -29,8 +69,8 @@ export function floors({ stack, latencyMs, parallelism, indexDelayMs, indexDelay
     'first apply': {
       // Every file uploaded, every store and assistant made, every store's files attached in batches.
       requests: F + S + batches + A,
-      // Uploads in waves, the last batch, indexing, then the assistants (stores are made meanwhile).
-      seconds: waves(F) + L + D + L,
+      // Uploads (stores are made meanwhile), the last batch, indexing, then the assistants.
+      seconds: Math.max(time('files', F), time('vector_stores', S)) + L + D + time('assistants', A),
     },
     'no-op plan': refresh,
     'plan after touching 1 file': refresh,
@@ -40,10 +80,10 @@ export function floors({ stack, latencyMs, parallelism, indexDelayMs, indexDelay
       seconds: refresh.seconds + waves(changed.length) + L + smallD + waves(changed.length),
     },
     destroy: {
-      // The three lists, then one delete per assistant, store and file (a store's attachments go
-      // with it, so its files list is not needed).
-      requests: 3 + A + S + F,
-      seconds: L + waves(A) + waves(S) + waves(F),
+      // The lists, then one delete per assistant, store and file (a store's attachments go with
+      // it, so its files list is not needed).
+      requests: filePages + listPages + A + S + F,
+      seconds: L + time('assistants', A) + time('vector_stores', S) + time('files', F),
     },
   };
 }
