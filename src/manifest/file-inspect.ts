@@ -75,7 +75,7 @@ export async function inspectFile(
   let info: BigIntStats;
   try {
     // As bigints: an inode number may pass 2^53, where numbers would merge two of them.
-    info = await stat(real, { bigint: true });
+    info = resolution.stats ?? (await stat(real, { bigint: true }));
   } catch (err) {
     return {
       code: 'FILE_NOT_FOUND',

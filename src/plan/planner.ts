@@ -280,8 +280,9 @@ function plannedDeletes(
     if (!wanted.has(address) || isReplace(planned.get(address))) storesGoing.add(address);
   }
   const deletes: Change[] = [];
+  const sorted = sortedEntries(resources);
   for (const kind of [...KIND_ORDER].reverse()) {
-    for (const [address, resource] of sortedEntries(resources)) {
+    for (const [address, resource] of sorted) {
       if (resource.kind !== kind || wanted.has(address)) continue;
       const observation = observations.get(address);
       if (observation?.status === 'gone') continue;

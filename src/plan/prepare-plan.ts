@@ -56,13 +56,13 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
   const lock = await options.store.lock('plan', { timeoutMs: options.lockTimeoutMs });
   try {
     const state = await readStateFor(options.store, desired);
-    const hashes = await hashFiles(
-      desired,
-      await HashCache.load(options.hashCacheFile),
-      state,
-      options.hashAll === true,
-    );
-    const live = options.refresh ? await refreshFor(options.reader(), state, desired) : undefined;
+    // The files are read while the API answers: neither waits for the other.
+    const [hashes, live] = await Promise.all([
+      HashCache.load(options.hashCacheFile).then((cache) =>
+        hashFiles(desired, cache, state, options.hashAll === true),
+      ),
+      options.refresh ? refreshFor(options.reader(), state, desired) : undefined,
+    ]);
     const plan = planFor({ desired, hashes, state, live, targets });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
   } finally {
