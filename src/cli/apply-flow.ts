@@ -89,6 +89,9 @@ export async function runApplyFlow(
   let recorder: StateRecorder | undefined;
   try {
     const existing = loaded ? await readStateFor(store, loaded.desired) : await store.read();
+    // What an interrupted run left in the journal log is folded into the state before anything
+    // else (read() has replayed it; its pending entries are settled below).
+    if (existing) await store.compact(existing);
     if (mode.destroy && !existing) {
       io.stdout('No state: nothing to destroy.\n');
       return;

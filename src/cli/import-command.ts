@@ -83,6 +83,8 @@ export function importCommand(context: CommandContext): Command {
       });
       try {
         const state = (await readStateFor(store, desired)) ?? emptyState(randomUUID(), desired.stack);
+        // What an interrupted run left in the journal is folded into the state first.
+        await store.compact(state);
         if (state.resources[address])
           throw new AssistantsError(
             'ALREADY_MANAGED',

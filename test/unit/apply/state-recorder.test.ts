@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { AHEAD_GROUP, JournalAhead } from '../../../src/apply/journal.js';
 import { StateRecorder } from '../../../src/apply/state-recorder.js';
+import type { JournalBase, JournalEvent } from '../../../src/state/journal-log.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
-import { emptyState, type StateDocument } from '../../../src/state/state-document.js';
+import { emptyState } from '../../../src/state/state-document.js';
 
 const LINEAGE = '6f1c0a6e-0000-4000-8000-000000000003';
 
-/** A store whose writes take a while (like a fsync), so that several mutations overlap. */
+/** A store whose appends take a while (like a fsync), so that several mutations overlap. */
 class SlowStore extends MemoryStateStore {
-  override async write(doc: StateDocument): Promise<StateDocument> {
+  override async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
+    // Read at once, as the real stores do; on disk only later.
+    const text = JSON.stringify(events);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    return super.write(doc);
+    return super.appendJournal(on, JSON.parse(text));
   }
 }
 
@@ -71,9 +74,9 @@ describe('StateRecorder.record and settled', () => {
   it('fails settled when the write fails, and writes the changes at the next try', async () => {
     let failures = 1;
     class FlakyStore extends MemoryStateStore {
-      override async write(doc: StateDocument): Promise<StateDocument> {
+      override async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
         if (failures-- > 0) throw new Error('disk full');
-        return super.write(doc);
+        return super.appendJournal(on, events);
       }
     }
     const store = new FlakyStore();
@@ -101,10 +104,10 @@ describe('JournalAhead', () => {
     );
 
     const first = await journal.take(0);
-    expect(store.history).toHaveLength(1); // one write for the first group, none for the others yet
+    expect(store.appends).toBe(1); // one append for the first group, none for the others yet
     expect((await store.read())?.pending).toHaveLength(AHEAD_GROUP);
-    await journal.take(AHEAD_GROUP * 2 + 1); // the third group: its own write
-    expect(store.history).toHaveLength(2);
+    await journal.take(AHEAD_GROUP * 2 + 1); // the third group: its own append
+    expect(store.appends).toBe(2);
     expect(recorder.doc.pending.find((op) => op.id === first)?.address).toBe('file.f0');
 
     journal.end(); // every entry written but not taken goes
