@@ -150,3 +150,59 @@ describe('journalled: what a failed call leaves in the journal', () => {
     expect((await store.read())?.pending.map((op) => op.address)).toEqual(['file.a']);
   });
 });
+
+describe('StateRecorder and the journal log', () => {
+  it('appends one event per change (started, then the result with its entry settled) and writes the whole state once, at settled', async () => {
+    const { journalled } = await import('../../../src/apply/journal.js');
+    const store = new MemoryStateStore();
+    const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
+    const resource = {
+      kind: 'file' as const,
+      id: 'file-1',
+      protect: false,
+      dependencies: [],
+      attributes: {
+        path: 'a.md',
+        filename: 'a.md',
+        purpose: 'assistants' as const,
+        bytes: 1,
+        sha256: 'a'.repeat(64),
+      },
+    };
+    for (const name of ['a', 'b'])
+      await journalled(
+        recorder,
+        [{ address: `file.${name}`, kind: 'file', operation: 'create' }],
+        async () => `file-${name}`,
+        (doc, id) => {
+          doc.resources[`file.${name}`] = { ...resource, id };
+        },
+      );
+    await recorder.mutate((doc) => {
+      delete doc.resources['file.a'];
+    });
+    const journal = await store.journalText;
+    expect(store.history).toHaveLength(0); // nothing but appends so far
+    const events = journal
+      ?.trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line));
+    expect(events?.map((e) => Object.keys(e).sort().join(','))).toEqual([
+      'seq,started',
+      'recorded,seq,settled',
+      'seq,started',
+      'recorded,seq,settled',
+      'removed,seq',
+    ]);
+    expect(events?.[1].recorded['file.a'].id).toBe('file-a');
+    expect(events?.[1].settled).toEqual([events?.[0].started[0].id]);
+    expect(events?.[4].removed).toEqual(['file.a']);
+
+    await recorder.settled();
+    expect(store.history).toHaveLength(1);
+    expect(store.journalText).toBeUndefined();
+    expect(Object.keys(store.history[0]?.resources ?? {})).toEqual(['file.b']);
+    expect(recorder.doc.serial).toBe(5);
+  });
+});
