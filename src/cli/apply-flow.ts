@@ -29,6 +29,7 @@ import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { preferSmallHeap } from './small-heap.js';
 import { withProgress } from './with-progress.js';
 
 export interface ApplyFlags {
@@ -53,6 +54,7 @@ export async function runApplyFlow(
   mode: { destroy: boolean; planFile?: string },
 ): Promise<void> {
   const { io } = context;
+  preferSmallHeap();
   const globals = context.globals();
   const parallelism = Number(flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64)
