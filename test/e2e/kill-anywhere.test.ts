@@ -144,7 +144,10 @@ async function scenario(context: TestContext, kill: number): Promise<void> {
 
   const start = fx.emulator.core.stats.total;
   const { child, exit } = spawnCli(['apply', ...common, path.join(cwd, 'p.json')], cwd);
-  const reached = await Promise.race([afterRequests(fx, start + kill), exit.then(() => undefined)]);
+  const reached = await Promise.race([
+    afterRequests(fx, start + kill, 30_000 + FILES * 100),
+    exit.then(() => undefined),
+  ]);
   child.kill('SIGKILL');
   const killed = await exit;
   if (reached !== undefined) expect(killed.signal, `${killed.stdout}${killed.stderr}`).toBe('SIGKILL');
