@@ -256,7 +256,9 @@ async function waitAndReport(
       // Attached, but not usable: the state says so, and the next plan attaches it again.
       run.input.recorder.record((doc) => {
         const held = doc.resources[change.address];
-        if (held?.kind === 'vector_store_file' && held.id === member.id) held.failed = { code, message };
+        // Replaced, not edited: the recorder logs what is assigned (see StateRecorder).
+        if (held?.kind === 'vector_store_file' && held.id === member.id)
+          doc.resources[change.address] = { ...held, failed: { code, message } };
       });
       sink({
         type: 'resource-failed',

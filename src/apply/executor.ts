@@ -96,10 +96,15 @@ export async function recordSettings(recorder: StateRecorder, desired: Desired):
     for (const [address] of stale) {
       const resource = doc.resources[address];
       if (!resource) continue;
-      resource.protect = protect.get(address) ?? resource.protect;
       const path = paths.get(address);
-      if (resource.kind === 'file' && path !== undefined)
-        resource.attributes = { ...resource.attributes, path };
+      // Replaced, not edited: the recorder logs what is assigned (see StateRecorder).
+      doc.resources[address] = {
+        ...resource,
+        protect: protect.get(address) ?? resource.protect,
+        ...(resource.kind === 'file' && path !== undefined
+          ? { attributes: { ...resource.attributes, path } }
+          : {}),
+      } as typeof resource;
     }
   });
 }

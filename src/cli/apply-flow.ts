@@ -30,6 +30,7 @@ import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { preferSmallHeap } from './small-heap.js';
 import { withProgress } from './with-progress.js';
 
 export interface ApplyFlags {
@@ -55,6 +56,7 @@ export async function runApplyFlow(
   mode: { destroy: boolean; planFile?: string },
 ): Promise<void> {
   const { io } = context;
+  preferSmallHeap();
   const globals = context.globals();
   const parallelism = Number(flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64)
@@ -92,6 +94,9 @@ export async function runApplyFlow(
   let hashCache: HashCache | undefined;
   try {
     const existing = loaded ? await readStateFor(store, loaded.desired) : await store.read();
+    // What an interrupted run left in the journal log is folded into the state before anything
+    // else (read() has replayed it; its pending entries are settled below).
+    if (existing) await store.compact(existing);
     if (mode.destroy && !existing) {
       io.stdout('No state: nothing to destroy.\n');
       return;

@@ -56,6 +56,8 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
       io.stdout('No state: nothing to collect.\n');
       return;
     }
+    // What an interrupted run left in the journal is folded into the state first.
+    await store.compact(state);
     const plan = collectGarbage(state, await readAccount(sdkReader(api)), options);
     const style = context.style();
     if (format === 'json') io.stdout(renderPlanJson(plan));

@@ -65,8 +65,11 @@ export async function runImport(
   const lock = await store.lock('import', {
     timeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
   });
+  let active: StateRecorder | undefined;
   try {
     const state = (await readStateFor(store, desired)) ?? emptyState(randomUUID(), desired.stack);
+    // What an interrupted run left in the journal is folded into the state first.
+    await store.compact(state);
     if (state.resources[address])
       throw new AssistantsError(
         'ALREADY_MANAGED',
@@ -102,6 +105,7 @@ export async function runImport(
       flags.force === true,
     );
     const recorder = new StateRecorder(store, state);
+    active = recorder;
     await recorder.mutate((doc) => {
       doc.resources[address] = resource;
     });
@@ -127,8 +131,12 @@ export async function runImport(
         }
         await recorder.mutate((doc) => {
           const held = doc.resources[address];
+          // Replaced, not edited: the recorder logs what is assigned (see StateRecorder).
           if (held?.kind === 'vector_store' || held?.kind === 'assistant')
-            held.attributes = { ...held.attributes, metadata: restamped } as typeof held.attributes;
+            doc.resources[address] = {
+              ...held,
+              attributes: { ...held.attributes, metadata: restamped },
+            } as typeof held;
         });
         io.stderr(`note: ${id} now carries this state's ownership stamp for ${address}\n`);
       }
@@ -140,6 +148,8 @@ export async function runImport(
       `Import successful: ${address} is ${id}. Run \`assistants plan\` to see how it differs from the manifests.\n`,
     );
   } finally {
+    // What was recorded is folded into the state while the lock is still held.
+    await active?.settled().catch(() => {});
     await lock.release();
   }
 }

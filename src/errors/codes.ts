@@ -64,6 +64,10 @@ export const ERROR_CODES = {
   STATE_VERSION_UNSUPPORTED: 'the state file was written by a newer assistants-iac',
   STATE_WRITE_FAILED: 'the state file could not be written',
   STATE_LOCKED: 'another run holds the state lock',
+  STATE_JOURNAL_CORRUPT:
+    'the journal beside the state (state.journal) holds a line that is not a journal event, or its lines are out of order',
+  STATE_JOURNAL_MISMATCH:
+    'the journal beside the state was written on top of another state (another lineage, or another serial)',
   LOCK_NOT_FOUND: 'force-unlock named a lock that is not held, or is held under another id',
   LOCK_HOLDER_ALIVE:
     'force-unlock named the lock of a run still running on this host (--force removes it anyway)',

@@ -6,6 +6,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AssistantsError } from '../errors/index.js';
 import { noteLockReleased, noteLockTaken } from './held-locks.js';
 import {
+  compactedLine,
+  eventLines,
+  headerLine,
+  type JournalBase,
+  type JournalEvent,
+  journalPathFor,
+  parseJournal,
+  replayJournal,
+  type StoredJournal,
+} from './journal-log.js';
+import { checkAppend, journalSerial } from './journal-rules.js';
+import {
   holderLiveness,
   lockedError,
   lockHolderAliveError,
@@ -14,8 +26,16 @@ import {
   parseLockInfo,
   serializeLockInfo,
 } from './lock-info.js';
-import { checkOwnPath, readOwnFile } from './regular-file.js';
-import { parseState, planWrite, prepareWrite, type StoredVersion, storedVersion } from './state-codec.js';
+import { checkOwnPath, openOwnAppend, readOwnFile } from './regular-file.js';
+import {
+  type PreparedWrite,
+  parseState,
+  planWrite,
+  prepareWrite,
+  type StoredVersion,
+  storedVersion,
+  withSerial,
+} from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -51,12 +71,20 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
 }
 
+/** The log this store appends to: its open handle, the state it began on, and its events so far. */
+interface OpenJournal {
+  handle: Awaited<ReturnType<typeof open>>;
+  base: JournalBase;
+  events: number;
+}
+
 /** What the lock file holds: nothing, a LockInfo, or text that is not one (half-written). */
 type LockFileContent = { state: 'absent' } | { state: 'held'; info: LockInfo } | { state: 'unreadable' };
 
 /**
  * The state in a local file (by default `.assistants/state.json`), with the previous version kept as
- * `<path>.backup` and the lock as `<path>.lock`.
+ * `<path>.backup`, the lock as `<path>.lock` and the journal log as `state.journal` beside it (see
+ * journal-log.ts): appended and fsynced per group of events, folded into the state by `compact`.
  *
  * Writes are atomic: a temp file in the same folder, fsynced, renamed over the state, and the folder
  * fsynced, so a crash leaves the old state or the new one, never half of one. Files are mode 0600.
@@ -67,8 +95,14 @@ export class LocalStateStore implements StateStore {
   readonly location: string;
   readonly backupPath: string;
   readonly lockPath: string;
-  /** The lock's path as messages show it. */
+  readonly journalPath: string;
+  /** The lock's and the journal's paths as messages show them. */
   private readonly lockShown: string;
+  private readonly journalShown: string;
+  /** The journal this store appends to, while it does. */
+  private journal: OpenJournal | undefined;
+  /** The lineage and serial of the state file this store last read, and the file it read. */
+  private seen: { lineage: string; serial: number; stamp: FileStamp } | undefined;
   /** The version this store last wrote, and the file it made (see storedNow). */
   private last: (StoredVersion & { stamp: FileStamp }) | undefined;
   private backedUp = false;
@@ -90,9 +124,46 @@ export class LocalStateStore implements StateStore {
     this.backupPath = `${file}.backup`;
     this.lockPath = `${file}.lock`;
     this.lockShown = `${this.location}.lock`;
+    this.journalPath = journalPathFor(file);
+    this.journalShown = journalPathFor(this.location);
   }
 
   async read(): Promise<StateDocument | undefined> {
+    const state = await this.readFile();
+    const journal = await this.readJournal();
+    if (!journal) return state;
+    return replayJournal(state, journal, { state: this.location, journal: this.journalShown });
+  }
+
+  async readJournal(): Promise<StoredJournal | undefined> {
+    let text: string | undefined;
+    try {
+      text = await readOwnFile(this.journalPath, this.journalShown, 'journal');
+    } catch (err) {
+      if (err instanceof AssistantsError) throw err;
+      throw new AssistantsError(
+        'STATE_JOURNAL_CORRUPT',
+        `${this.journalShown} could not be read: ${(err as Error).message}`,
+        { hint: 'check that the path names a readable file', cause: err },
+      );
+    }
+    return text === undefined ? undefined : parseJournal(text, this.journalShown);
+  }
+
+  /** The state file alone, as stored. */
+  private async readFile(): Promise<StateDocument | undefined> {
+    const before = await fileStamp(this.file);
+    const doc = await this.parseFile();
+    const after = await fileStamp(this.file);
+    // Remembered only when the file did not change while it was read.
+    this.seen =
+      doc && before && after && sameStamp(before, after)
+        ? { lineage: doc.lineage, serial: doc.serial, stamp: after }
+        : undefined;
+    return doc;
+  }
+
+  private async parseFile(): Promise<StateDocument | undefined> {
     let text: string | undefined;
     try {
       text = await readOwnFile(this.file, this.location, 'state file');
@@ -130,11 +201,123 @@ export class LocalStateStore implements StateStore {
     // Read now: the caller may change `doc` once this returns.
     const prepared = prepareWrite(doc);
     const { content } = prepared;
+    if (this.journal || (await this.readJournal())) {
+      // Compared with the state as the log makes it, and written even when equal: the log goes.
+      const stored = (await this.read()) as StateDocument;
+      const plan = planWrite(stored && storedVersion(stored), prepared, this.location);
+      if (plan.changed) return this.fold(plan, content);
+      const kept = prepareWrite(stored);
+      return this.fold(withSerial(kept, stored.serial, this.location), kept.content);
+    }
     const plan = planWrite(await this.storedNow(), prepared, this.location);
     if (!plan.changed) return (await this.read()) as StateDocument;
     const stamp = await this.replaceAtomically(plan.text);
     this.last = { lineage: plan.doc.lineage, serial: plan.doc.serial, content, stamp };
     return plan.doc;
+  }
+
+  async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
+    if (events.length === 0) return on.serial;
+    // Read now: the caller may change what the events hold once this returns. A new log numbers
+    // from 1 on `on` (checked below against the state file, before anything is written).
+    const lines = eventLines(events, (this.journal?.events ?? 0) + 1, this.journal?.base ?? on);
+    if (!this.journal) {
+      const left = await this.readJournal();
+      // A log an earlier run left is folded in first: this run's begins on the state it makes.
+      if (left) await this.compact((await this.read()) as StateDocument);
+      const state = await this.fileVersion();
+      const { base } = checkAppend(on, undefined, state, this.journalShown);
+      await mkdir(path.dirname(this.journalPath), { recursive: true });
+      const handle = await openOwnAppend(this.journalPath, this.journalShown, 'journal', true).catch(
+        (err) => {
+          if (err instanceof AssistantsError) throw err;
+          throw journalWriteFailed(this.journalShown, err);
+        },
+      );
+      this.journal = { handle, base, events: 0 };
+      await this.appendText(headerLine(base) + lines);
+      // The log's name in its folder must survive a crash too.
+      await syncFolder(path.dirname(this.journalPath));
+    } else {
+      checkAppend(
+        on,
+        { base: this.journal.base, events: new Array(this.journal.events) },
+        undefined,
+        this.journalShown,
+      );
+      await this.appendText(lines);
+    }
+    this.journal.events += events.length;
+    return this.journal.base.serial + this.journal.events;
+  }
+
+  /**
+   * Appends to the open log and waits until it is on disk. An append that fails is cut off again,
+   * so that the next one does not follow half a line.
+   */
+  private async appendText(text: string): Promise<void> {
+    const handle = this.journal?.handle;
+    if (!handle) throw journalWriteFailed(this.journalShown, new Error('the journal is not open'));
+    const size = (await handle.stat()).size;
+    try {
+      await handle.appendFile(text, 'utf8');
+      await handle.datasync();
+    } catch (err) {
+      await handle.truncate(size).catch(() => undefined);
+      throw journalWriteFailed(this.journalShown, err);
+    }
+  }
+
+  async compact(doc: StateDocument): Promise<StateDocument> {
+    const journal = this.journal
+      ? { base: this.journal.base, events: this.journal.events }
+      : await this.readJournal().then((j) => j && { ...j, events: j.events.length });
+    if (!journal) return doc;
+    const serial = journalSerial(doc, journal, this.journalShown);
+    const prepared = prepareWrite(doc);
+    return this.fold(withSerial(prepared, serial, this.location), prepared.content);
+  }
+
+  /**
+   * Writes `text` as the state and removes the log, in an order a crash cannot break: the log is
+   * marked first ("compacted into serial T"), so that a log left beside a state of serial T is
+   * known to be in it already, and a state still at the log's base gets the log replayed.
+   */
+  private async fold(
+    written: { doc: StateDocument; text: string },
+    content: PreparedWrite['content'],
+  ): Promise<StateDocument> {
+    if (!this.journal) {
+      const handle = await openOwnAppend(this.journalPath, this.journalShown, 'journal', false).catch(
+        (err) => {
+          if (err instanceof AssistantsError) throw err;
+          throw journalWriteFailed(this.journalShown, err);
+        },
+      );
+      this.journal = { handle, base: { lineage: '', stack: '', serial: 0 }, events: 0 };
+      // A log left by a crash may end in a torn line: the mark must not follow half of one.
+      const text = await readOwnFile(this.journalPath, this.journalShown, 'journal');
+      const whole = Buffer.byteLength((text ?? '').slice(0, (text ?? '').lastIndexOf('\n') + 1));
+      await handle.truncate(whole);
+    }
+    await this.appendText(compactedLine(written.doc.serial));
+    const stamp = await this.replaceAtomically(written.text);
+    await this.journal.handle.close().catch(() => undefined);
+    this.journal = undefined;
+    await rm(this.journalPath, { force: true }).catch((err) => {
+      throw journalWriteFailed(this.journalShown, err);
+    });
+    await syncFolder(path.dirname(this.journalPath));
+    this.last = { lineage: written.doc.lineage, serial: written.doc.serial, content, stamp };
+    return written.doc;
+  }
+
+  /** The lineage and serial of the state file as stored now, without parsing it again if it was seen. */
+  private async fileVersion(): Promise<{ lineage: string; serial: number } | undefined> {
+    const stamp = await fileStamp(this.file);
+    if (!stamp) return undefined;
+    for (const known of [this.last, this.seen]) if (known && sameStamp(stamp, known.stamp)) return known;
+    return this.readFile();
   }
 
   /**
@@ -147,7 +330,7 @@ export class LocalStateStore implements StateStore {
       const stamp = await fileStamp(this.file);
       if (stamp && sameStamp(stamp, this.last.stamp)) return this.last;
     }
-    const doc = await this.read();
+    const doc = await this.readFile();
     return doc ? storedVersion(doc) : undefined;
   }
 
@@ -354,6 +537,17 @@ export class LocalStateStore implements StateStore {
     }
     return current.info;
   }
+}
+
+function journalWriteFailed(shown: string, err: unknown): AssistantsError {
+  return new AssistantsError(
+    'STATE_WRITE_FAILED',
+    `could not append to ${shown}: ${(err as Error).message}`,
+    {
+      hint: 'the state and its journal were left as they were before this write; check the folder is writable and the disk not full',
+      cause: err,
+    },
+  );
 }
 
 function lockWriteFailed(location: string, err: unknown): AssistantsError {

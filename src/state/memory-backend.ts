@@ -1,6 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  compactedLine,
+  eventLines,
+  headerLine,
+  type JournalBase,
+  type JournalEvent,
+  parseJournal,
+  replayJournal,
+  type StoredJournal,
+} from './journal-log.js';
+import { checkAppend, journalSerial } from './journal-rules.js';
 import { lockedError, lockNotFoundError, newLockInfo } from './lock-info.js';
-import { parseState, planWrite, prepareWrite, serializeState, storedVersion } from './state-codec.js';
+import {
+  parseState,
+  planWrite,
+  prepareWrite,
+  serializeState,
+  storedVersion,
+  withSerial,
+} from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -18,14 +36,21 @@ import {
  * naming the holder. Every document returned is a fresh copy: callers cannot change what is stored
  * by mutating it.
  *
+ * The journal log is kept as text too (`journalText`, which tests may set to what a crash or an
+ * edit leaves), read and checked as the file backend reads its log.
+ *
  * For tests it also records `history`: every document actually written, in order (writes that
  * changed nothing are not in it).
  */
 export class MemoryStateStore implements StateStore {
   readonly location: string;
   private text: string | undefined;
+  /** The journal log as stored; undefined when there is none. */
+  journalText: string | undefined;
   private held: LockInfo | undefined;
   private readonly written: StateDocument[] = [];
+  /** How many appends to the journal added events (for tests that count durable writes). */
+  appends = 0;
 
   /**
    * @param options.initial the state already stored (its serial is kept as given)
@@ -46,18 +71,69 @@ export class MemoryStateStore implements StateStore {
     return this.held ? { ...this.held } : undefined;
   }
 
+  /** How messages name the log. */
+  get journalLocation(): string {
+    return `${this.location}.journal`;
+  }
+
   async read(): Promise<StateDocument | undefined> {
+    const state = this.readFile();
+    const journal = await this.readJournal();
+    if (!journal) return state;
+    return replayJournal(state, journal, { state: this.location, journal: this.journalLocation });
+  }
+
+  private readFile(): StateDocument | undefined {
     return this.text === undefined ? undefined : parseState(this.text, { file: this.location });
+  }
+
+  async readJournal(): Promise<StoredJournal | undefined> {
+    return this.journalText === undefined ? undefined : parseJournal(this.journalText, this.journalLocation);
   }
 
   async write(doc: StateDocument): Promise<StateDocument> {
     const prepared = prepareWrite(doc);
     const stored = await this.read();
     const plan = planWrite(stored && storedVersion(stored), prepared, this.location);
-    if (!plan.changed) return stored as StateDocument;
-    this.text = plan.text;
-    this.written.push(JSON.parse(plan.text) as StateDocument);
+    if (!plan.changed) {
+      // Unchanged, but a log is still folded into the state.
+      if (this.journalText !== undefined && stored) return this.compact(stored);
+      return stored as StateDocument;
+    }
+    this.store(plan.text);
     return plan.doc;
+  }
+
+  async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
+    if (events.length === 0) return on.serial;
+    // All before the first await: the caller may change what the events hold once this returns.
+    const journal =
+      this.journalText === undefined ? undefined : parseJournal(this.journalText, this.journalLocation);
+    const { base, next } = checkAppend(on, journal, this.readFile(), this.journalLocation);
+    const fresh = journal === undefined || journal.compacted !== undefined;
+    // A torn last line (a crash mid-append) is cut off, as the file backend's fold does.
+    const kept = this.journalText?.slice(0, this.journalText.lastIndexOf('\n') + 1) ?? '';
+    const head = fresh ? headerLine(base) : kept;
+    this.journalText = head + eventLines(events, next, base);
+    this.appends += 1;
+    return base.serial + next - 1 + events.length;
+  }
+
+  async compact(doc: StateDocument): Promise<StateDocument> {
+    const journal = await this.readJournal();
+    if (!journal) return doc;
+    const serial = journalSerial(doc, { ...journal, events: journal.events.length }, this.journalLocation);
+    const { doc: written, text } = withSerial(prepareWrite(doc), serial, this.location);
+    this.journalText += compactedLine(serial);
+    this.store(text);
+    this.journalText = undefined;
+    return written;
+  }
+
+  private store(text: string): void {
+    this.text = text;
+    this.journalText = undefined;
+    this.written.push(JSON.parse(text) as StateDocument);
   }
 
   async lock(operation: string, options: LockOptions): Promise<StateLock> {

@@ -36,6 +36,39 @@ export async function readOwnFile(file: string, shown: string, what: string): Pr
 }
 
 /**
+ * Opens a file of the state's own for appending (mode 0600), creating it when `create` (and then
+ * failing with EEXIST if anything, even a link, is there already). What it opens must be a regular
+ * file, checked on the handle as readOwnFile checks it; it never blocks on a pipe.
+ */
+export async function openOwnAppend(
+  file: string,
+  shown: string,
+  what: string,
+  create: boolean,
+): Promise<Awaited<ReturnType<typeof open>>> {
+  const flags =
+    constants.O_WRONLY |
+    constants.O_APPEND |
+    (constants.O_NONBLOCK ?? 0) |
+    (create ? constants.O_CREAT | constants.O_EXCL : 0);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, flags, 0o600);
+  } catch (err) {
+    throw (await notAFileError(file, shown, what, err)) ?? err;
+  }
+  const info = await handle.stat().catch(async (err) => {
+    await handle.close().catch(() => undefined);
+    throw err;
+  });
+  if (!info.isFile()) {
+    await handle.close().catch(() => undefined);
+    throw notRegular(shown, what, info);
+  }
+  return handle;
+}
+
+/**
  * Throws STATE_NOT_A_FILE when `file` exists as something other than a regular file (or a link to
  * one), or lies under a file; resolves when it is absent or a regular file. For paths written by
  * rename or created exclusively, where no open can hang but a folder there would fail later with a
@@ -86,7 +119,7 @@ function notRegular(shown: string, what: string, info: Stats): AssistantsError {
     'STATE_NOT_A_FILE',
     `the ${what} ${shown} is ${describeKind(info)}, not a regular file`,
     {
-      hint: 'assistants-iac keeps its state, lock, backup and hash cache in regular files: give --state a path that is free or holds a state file, or move what is there out of the way',
+      hint: 'assistants-iac keeps its state, journal, lock, backup and hash cache in regular files: give --state a path that is free or holds a state file, or move what is there out of the way',
     },
   );
 }

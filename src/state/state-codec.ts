@@ -215,7 +215,7 @@ function stateText(doc: StateDocument): string {
 }
 
 /** The oldest format that holds `doc`: 2 once it has `forgotten`, `failed` or `created_at`, else 1. */
-function formatFor(doc: StateDocument): StateFormatVersion {
+export function formatFor(doc: StateDocument): StateFormatVersion {
   if (doc.forgotten?.length) return 2;
   return Object.values(doc.resources).some((r) => r.failed || r.created_at !== undefined) ? 2 : 1;
 }
@@ -265,13 +265,24 @@ export function planWrite(
   }
   // Compared as text, the way it is stored: one serialisation per write, not a deep comparison.
   if (stored && content === stored.content) return { changed: false };
-  const serial = (stored?.serial ?? 0) + 1;
+  return { changed: true, ...withSerial({ doc, content, valid }, (stored?.serial ?? 0) + 1, file) };
+}
+
+/**
+ * A prepared document with serial `serial`, as text and as a document (checked as a read checks
+ * it). For a write (planWrite) and for a compaction, which keeps the serial the journal reached.
+ */
+export function withSerial(
+  prepared: PreparedWrite,
+  serial: number,
+  file: string,
+): { doc: StateDocument; text: string } {
   // The content text has `"serial": 0,` as its third key; JSON escapes quotes inside strings, so
   // the first occurrence is that key.
-  const text = content.replace('"serial": 0,', `"serial": ${serial},`);
+  const text = prepared.content.replace('"serial": 0,', `"serial": ${serial},`);
   // What JSON would drop (an UNKNOWN id) failed the schema: the text read back gives the message.
-  if (!valid) return { changed: true, doc: checkedParse(text, file), text };
-  return { changed: true, doc: { ...doc, serial }, text };
+  if (!prepared.valid) return { doc: checkedParse(text, file), text };
+  return { doc: { ...prepared.doc, serial }, text };
 }
 
 /** A document as a write takes it, all read at once (see prepareWrite). */

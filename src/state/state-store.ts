@@ -1,3 +1,4 @@
+import type { JournalBase, JournalEvent, StoredJournal } from './journal-log.js';
 import type { StateDocument } from './state-document.js';
 
 /**
@@ -41,12 +42,31 @@ export interface StateLock {
  * - `forceUnlock(id)` removes the lock when it carries `id` (otherwise LOCK_NOT_FOUND) and returns
  *   who held it. A backend that can tell its holder still runs (the local file: same host, live
  *   pid) refuses with LOCK_HOLDER_ALIVE unless `force`.
+ *
+ * The journal: while apply runs, what changes is appended as events to a log beside the state
+ * (see journal-log.ts) rather than rewriting the whole document; the log is folded into the state
+ * (compacted) at the end of the run, or by the next run after a crash.
+ * - `read()` gives the state as its log makes it (events applied in memory, nothing written); its
+ *   serial counts the events. A log that does not belong to the state is STATE_JOURNAL_MISMATCH, a
+ *   garbled one STATE_JOURNAL_CORRUPT; a torn last line (a crash mid-append) is left out.
+ * - `write()` compares with that state, and folds the log away: afterwards there is none.
+ * - `appendJournal(on, events)` appends, durable when it resolves, and returns the serial the state
+ *   then has. `on` is the state the events apply to: lineage, stack and serial as `read()`,
+ *   `write()` or the last append gave them (a mismatch is refused). A log left by an earlier run
+ *   must be compacted first (`compact`, or `write`). Under the lock, like `write()`.
+ * - `compact(doc)` writes `doc`, which must be the state as the log makes it (what `read()` gives
+ *   now), as the state document with the serial it has, and removes the log; with no log it
+ *   does nothing and returns `doc`.
  */
 export interface StateStore {
   /** The state's place, as shown in messages (e.g. `.assistants/state.json`). */
   readonly location: string;
   read(): Promise<StateDocument | undefined>;
   write(doc: StateDocument): Promise<StateDocument>;
+  appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number>;
+  /** The log as stored (undefined when there is none): for compaction and for tests. */
+  readJournal(): Promise<StoredJournal | undefined>;
+  compact(doc: StateDocument): Promise<StateDocument>;
   lock(operation: string, options: LockOptions): Promise<StateLock>;
   forceUnlock(id: string, options?: ForceUnlockOptions): Promise<LockInfo>;
 }

@@ -440,3 +440,54 @@ describe('assistants force-unlock', () => {
     );
   });
 });
+
+describe('state commands and a journal log an interrupted run left', () => {
+  /** The sample state (serial 1), and a log beside it that records file.extra and drops file.handbook. */
+  async function withLeftoverLog(): Promise<{ dir: string; log: string }> {
+    const doc = { ...sampleState(), serial: 1 };
+    const dir = await withState(doc);
+    const extra = { ...(sampleState().resources['file.handbook'] as object), id: 'file-extra' };
+    const log = [
+      JSON.stringify({ journal: 1, lineage: doc.lineage, stack: doc.stack, serial: 1 }),
+      JSON.stringify({ seq: 1, recorded: { 'file.extra': extra } }),
+      JSON.stringify({ seq: 2, removed: ['file.handbook'] }),
+      '{"seq":3,"started":[{"id":"torn',
+    ].join('\n');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, '.assistants/state.journal'), log);
+    return { dir, log };
+  }
+
+  it('state list and show see the state as the log makes it, and write nothing', async () => {
+    const { dir, log } = await withLeftoverLog();
+    const before = await readFile(path.join(dir, STATE), 'utf8');
+    const list = await runInProcess(['state', 'list', 'file'], { cwd: dir });
+    expect(list).toEqual({ code: 0, stdout: 'file.extra\n', stderr: '' });
+    const show = await runInProcess(['state', 'show', 'file.extra', '--json'], { cwd: dir });
+    expect(JSON.parse(show.stdout).id).toBe('file-extra');
+    expect(await readFile(path.join(dir, STATE), 'utf8')).toBe(before);
+    expect(await readFile(path.join(dir, '.assistants/state.journal'), 'utf8')).toBe(log);
+  });
+
+  it('state rm folds the log into the state under the lock, then removes', async () => {
+    const { dir } = await withLeftoverLog();
+    const run = await runInProcess(['state', 'rm', 'file.extra'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const after = await readState(dir);
+    expect(Object.keys(after.resources)).not.toContain('file.extra');
+    expect(Object.keys(after.resources)).not.toContain('file.handbook');
+    expect(after.serial).toBe(4); // 1 + two events, + the rm
+    const names = await readdir(path.join(dir, '.assistants'));
+    expect(names).not.toContain('state.journal');
+  });
+
+  it('a garbled log is a located error, exit 1, for a read-only command too', async () => {
+    const { dir } = await withLeftoverLog();
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(path.join(dir, '.assistants/state.journal'), '\nnot json\n');
+    const run = await runInProcess(['state', 'list'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error[STATE_JOURNAL_CORRUPT]');
+    expect(run.stderr).toContain('.assistants/state.journal:4');
+  });
+});

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../src/model/stamp.js';
 import { loadDesired } from '../../src/plan/prepare-plan.js';
+import { LocalStateStore } from '../../src/state/local-backend.js';
 import type { StateDocument } from '../../src/state/state-document.js';
 import type { EmulatorFixture } from './emulator.js';
 
@@ -97,10 +97,12 @@ export function planArgs(target: Target): string[] {
   ];
 }
 
+/**
+ * The state as a run left it: the state file with the journal log beside it replayed (what the
+ * next run starts from), checked as a read checks it.
+ */
 export async function readState(target: Target): Promise<StateDocument | undefined> {
-  const file = statePath(target);
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(await readFile(file, 'utf8')) as StateDocument;
+  return new LocalStateStore(path.resolve(statePath(target))).read();
 }
 
 /** Resolves once the emulator has counted `n` `/v1` requests (the counter `/_emulator/stats` serves). */

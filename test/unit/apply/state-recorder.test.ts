@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { AHEAD_GROUP, JournalAhead } from '../../../src/apply/journal.js';
 import { StateRecorder } from '../../../src/apply/state-recorder.js';
+import type { JournalBase, JournalEvent } from '../../../src/state/journal-log.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
-import { emptyState, type StateDocument } from '../../../src/state/state-document.js';
+import { emptyState } from '../../../src/state/state-document.js';
 
 const LINEAGE = '6f1c0a6e-0000-4000-8000-000000000003';
 
-/** A store whose writes take a while (like a fsync), so that several mutations overlap. */
+/** A store whose appends take a while (like a fsync), so that several mutations overlap. */
 class SlowStore extends MemoryStateStore {
-  override async write(doc: StateDocument): Promise<StateDocument> {
+  override async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
+    // Read at once, as the real stores do; on disk only later.
+    const text = JSON.stringify(events);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    return super.write(doc);
+    return super.appendJournal(on, JSON.parse(text));
   }
 }
 
@@ -71,9 +74,9 @@ describe('StateRecorder.record and settled', () => {
   it('fails settled when the write fails, and writes the changes at the next try', async () => {
     let failures = 1;
     class FlakyStore extends MemoryStateStore {
-      override async write(doc: StateDocument): Promise<StateDocument> {
+      override async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
         if (failures-- > 0) throw new Error('disk full');
-        return super.write(doc);
+        return super.appendJournal(on, events);
       }
     }
     const store = new FlakyStore();
@@ -101,10 +104,10 @@ describe('JournalAhead', () => {
     );
 
     const first = await journal.take(0);
-    expect(store.history).toHaveLength(1); // one write for the first group, none for the others yet
+    expect(store.appends).toBe(1); // one append for the first group, none for the others yet
     expect((await store.read())?.pending).toHaveLength(AHEAD_GROUP);
-    await journal.take(AHEAD_GROUP * 2 + 1); // the third group: its own write
-    expect(store.history).toHaveLength(2);
+    await journal.take(AHEAD_GROUP * 2 + 1); // the third group: its own append
+    expect(store.appends).toBe(2);
     expect(recorder.doc.pending.find((op) => op.id === first)?.address).toBe('file.f0');
 
     journal.end(); // every entry written but not taken goes
@@ -145,5 +148,61 @@ describe('journalled: what a failed call leaves in the journal', () => {
     await recorder.settled();
     expect(recorder.doc.pending.map((op) => op.address)).toEqual(['file.a']);
     expect((await store.read())?.pending.map((op) => op.address)).toEqual(['file.a']);
+  });
+});
+
+describe('StateRecorder and the journal log', () => {
+  it('appends one event per change (started, then the result with its entry settled) and writes the whole state once, at settled', async () => {
+    const { journalled } = await import('../../../src/apply/journal.js');
+    const store = new MemoryStateStore();
+    const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
+    const resource = {
+      kind: 'file' as const,
+      id: 'file-1',
+      protect: false,
+      dependencies: [],
+      attributes: {
+        path: 'a.md',
+        filename: 'a.md',
+        purpose: 'assistants' as const,
+        bytes: 1,
+        sha256: 'a'.repeat(64),
+      },
+    };
+    for (const name of ['a', 'b'])
+      await journalled(
+        recorder,
+        [{ address: `file.${name}`, kind: 'file', operation: 'create' }],
+        async () => `file-${name}`,
+        (doc, id) => {
+          doc.resources[`file.${name}`] = { ...resource, id };
+        },
+      );
+    await recorder.mutate((doc) => {
+      delete doc.resources['file.a'];
+    });
+    const journal = await store.journalText;
+    expect(store.history).toHaveLength(0); // nothing but appends so far
+    const events = journal
+      ?.trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line));
+    expect(events?.map((e) => Object.keys(e).sort().join(','))).toEqual([
+      'seq,started',
+      'recorded,seq,settled',
+      'seq,started',
+      'recorded,seq,settled',
+      'removed,seq',
+    ]);
+    expect(events?.[1].recorded['file.a'].id).toBe('file-a');
+    expect(events?.[1].settled).toEqual([events?.[0].started[0].id]);
+    expect(events?.[4].removed).toEqual(['file.a']);
+
+    await recorder.settled();
+    expect(store.history).toHaveLength(1);
+    expect(store.journalText).toBeUndefined();
+    expect(Object.keys(store.history[0]?.resources ?? {})).toEqual(['file.b']);
+    expect(recorder.doc.serial).toBe(5);
   });
 });
