@@ -23,7 +23,7 @@ import { readAccount } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
-import { renderPlanText } from '../render/plan-text.js';
+import { planTextChunks } from '../render/plan-text.js';
 import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
@@ -142,7 +142,7 @@ export async function runApplyFlow(
     const style = context.style();
 
     if (saved) checkSavedPlan(saved, plan, existing !== undefined, mode.planFile as string);
-    else io.stdout(renderPlanText(plan, style));
+    else for (const chunk of planTextChunks(plan, style)) io.stdout(chunk);
     // Old halves of replacements an earlier run left: not changes of the manifests, but deletes.
     const leftovers = leftoverDeposed(doc);
     if (leftovers.length > 0) io.stdout(renderLeftovers(leftovers));

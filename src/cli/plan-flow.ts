@@ -7,11 +7,12 @@ import { sdkReader } from '../provider/sdk-reader.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderPlanJson, renderSavedPlan } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { renderPlanText } from '../render/plan-text.js';
+import { planTextChunks } from '../render/plan-text.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { preferSmallHeapForState } from './small-heap.js';
 
 /** The flags of `assistants plan`, as commander parses them. */
 export interface PlanFlags {
@@ -32,6 +33,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   const format = flags.json ? 'json' : flags.format;
   context.json = format === 'json';
   const globals = context.globals();
+  await preferSmallHeapForState(path.resolve(io.cwd, globals.state));
   const store = openStateStore(context);
   const prepared = await preparePlan({
     files: flags.file,
@@ -51,7 +53,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
 
   if (format === 'json') io.stdout(renderPlanJson(plan));
   else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
-  else io.stdout(renderPlanText(plan, style));
+  else for (const chunk of planTextChunks(plan, style)) io.stdout(chunk);
   if (format !== 'json' && plan.warnings.length + plan.errors.length > 0)
     io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));
 

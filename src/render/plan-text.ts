@@ -11,29 +11,44 @@ import type { Style } from './style.js';
  * caller prints them with the diagnostics renderer.
  */
 export function renderPlanText(plan: Plan, style: Style): string {
-  const blocks: string[] = [];
-  if (!plan.refreshed) blocks.push(noRefreshNote(style));
-  if (plan.targets.length > 0) blocks.push(targetWarning(plan.targets, style));
+  return [...planTextChunks(plan, style)].join('');
+}
+
+/**
+ * renderPlanText in pieces, a block at a time (a resource's block for each change): together they
+ * are exactly renderPlanText's text. The CLI writes them one by one, so a plan of 40,000 changes
+ * is never one string of megabytes, nor copied whole on its way out.
+ */
+export function* planTextChunks(plan: Plan, style: Style): Generator<string> {
+  let first = true;
+  const block = (text: string) => {
+    const chunk = first ? text : `\n\n${text}`;
+    first = false;
+    return chunk;
+  };
+  if (!plan.refreshed) yield block(noRefreshNote(style));
+  if (plan.targets.length > 0) yield block(targetWarning(plan.targets, style));
 
   const listed = plan.changes.filter(isListed);
   if (plan.drift.length > 0) {
-    blocks.push(
-      style.bold('Note: Objects have changed outside assistants-iac'),
+    yield block(style.bold('Note: Objects have changed outside assistants-iac'));
+    yield block(
       'assistants-iac detected the following changes made outside assistants-iac since the last apply:',
-      ...plan.drift.map((drift) => linesToText(driftLines(drift, style), style)),
     );
+    for (const drift of plan.drift) yield block(linesToText(driftLines(drift, style), style));
     if (listed.length > 0)
-      blocks.push('Unless you have made equivalent changes to your manifests, the plan below undoes them.');
+      yield block('Unless you have made equivalent changes to your manifests, the plan below undoes them.');
   }
 
   if (listed.length === 0) {
-    blocks.push(noChanges(plan, style));
-    if (plan.expiries.length > 0) blocks.push(expiryBlock(plan, style));
-    return `${blocks.join('\n\n')}\n`;
+    yield block(noChanges(plan, style));
+    if (plan.expiries.length > 0) yield block(expiryBlock(plan, style));
+    yield '\n';
+    return;
   }
 
   const used = Object.entries(ACTION_MARKERS).filter(([action]) => listed.some((c) => c.action === action));
-  blocks.push(
+  yield block(
     [
       'Resource actions are indicated with the following symbols:',
       ...used.map(
@@ -41,12 +56,12 @@ export function renderPlanText(plan: Plan, style: Style): string {
           `${' '.repeat(3 - marker.length)}${paintMarker(marker, style)} ${MARKER_MEANINGS[action as keyof typeof MARKER_MEANINGS]}`,
       ),
     ].join('\n'),
-    'assistants-iac will perform the following actions:',
-    ...listed.map((change) => linesToText(changeLines(change, plan, style), style)),
-    planSummaryLine(plan, style),
   );
-  if (plan.expiries.length > 0) blocks.push(expiryBlock(plan, style));
-  return `${blocks.join('\n\n')}\n`;
+  yield block('assistants-iac will perform the following actions:');
+  for (const change of listed) yield block(linesToText(changeLines(change, plan, style), style));
+  yield block(planSummaryLine(plan, style));
+  if (plan.expiries.length > 0) yield block(expiryBlock(plan, style));
+  yield '\n';
 }
 
 /** When each expiring store goes unless used, and who relies on it. */
