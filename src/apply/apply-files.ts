@@ -98,15 +98,22 @@ function learn(run: ApplyRun, file: DesiredFile, planned: string | undefined, se
 
 /** True when a managed store or assistant still uses the file with this id. */
 export function fileInUse(doc: StateDocument, id: string): string | undefined {
+  return fileUsers(doc)(id);
+}
+
+/** fileInUse for many files: the state is read once, and each file looked up. */
+function fileUsers(doc: StateDocument): (id: string) => string | undefined {
+  const users = new Map<string, string>();
+  const use = (id: string, address: string) => {
+    if (!users.has(id)) users.set(id, address);
+  };
   for (const [address, resource] of Object.entries(doc.resources)) {
-    if (resource.kind === 'vector_store_file' && resource.id === id) return address;
-    if (
-      resource.kind === 'assistant' &&
-      resource.attributes.tool_resources.code_interpreter?.file_ids.includes(id)
-    )
-      return address;
+    if (resource.kind === 'vector_store_file') use(resource.id, address);
+    if (resource.kind === 'assistant')
+      for (const file of resource.attributes.tool_resources.code_interpreter?.file_ids ?? [])
+        if (typeof file === 'string') use(file, address);
   }
-  return undefined;
+  return (id) => users.get(id);
 }
 
 /**
@@ -114,7 +121,7 @@ export function fileInUse(doc: StateDocument, id: string): string | undefined {
  * managed store or assistant still uses is left in place with a warning.
  */
 export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  await run.deleteKind(changes, 'file', { code: 'FILE_IN_USE', user: fileInUse });
+  await run.deleteKind(changes, 'file', { code: 'FILE_IN_USE', users: fileUsers });
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {

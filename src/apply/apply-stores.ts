@@ -79,5 +79,8 @@ function storeInUse(doc: StateDocument, id: string): string | undefined {
 /** Deletes stores that left the manifests (their files' attachments go with them). */
 export async function deleteStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   // An assistant whose update failed may still search it: keep it until that is resolved.
-  await run.deleteKind(changes, 'vector_store', { code: 'STORE_IN_USE', user: storeInUse });
+  await run.deleteKind(changes, 'vector_store', {
+    code: 'STORE_IN_USE',
+    users: (doc) => (id) => storeInUse(doc, id),
+  });
 }
