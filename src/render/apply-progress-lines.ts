@@ -1,7 +1,8 @@
-import type { ApplyEvent, ApplyEventSink } from '../apply/events.js';
+import type { ApplyEvent } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import { type Group, groupPlan, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
-import { applySummaryLine, elapsed } from './apply-words.js';
+import type { ApplyProgress } from './apply-progress.js';
+import { applySummaryLine, elapsed, journalNotes, stoppingText } from './apply-words.js';
 import type { Style } from './style.js';
 
 /** At most one progress line per phase in this many milliseconds (its closing line always shows). */
@@ -18,10 +19,7 @@ export const PROGRESS_LINE_INTERVAL_MS = 10_000;
  * `apply-done`; `finish` only ends the phases of a run that threw (calls still open did not
  * finish), and `abandon` has nothing to put right.
  */
-export function createLineProgress(
-  io: Io,
-  options: { style: Style; now: () => Date },
-): { sink: ApplyEventSink; finish(): Promise<void>; abandon(): void } {
+export function createLineProgress(io: Io, options: { style: Style; now: () => Date }): ApplyProgress {
   const { style, now } = options;
   const tracker = new PhaseTracker(() => now().getTime());
   // The last line of counts of each phase: when it was written and what it said.
@@ -30,7 +28,7 @@ export function createLineProgress(
   // Set by `finish` when no apply-done came: apply threw, and calls still open did not finish.
   let threw = false;
 
-  const line = (text: string, at: Date = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
+  const line = timestampedLine(io, style, now);
 
   const say = (notes: PhaseNote[]): void => {
     const at = now();
@@ -74,14 +72,11 @@ export function createLineProgress(
   const sink = (event: ApplyEvent): void => {
     switch (event.type) {
       case 'journal-resolved':
-        if (event.adopted.length > 0)
-          line(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`);
-        if (event.cleaned.length > 0)
-          line(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`);
+        for (const note of journalNotes(event)) line(note);
         return;
       case 'stopping':
         stop ??= event.signal;
-        line(`stopping on ${event.signal}: letting calls in flight finish`);
+        line(stoppingText(event.signal));
         return;
       case 'apply-done':
         say(tracker.closeAll());
@@ -98,4 +93,9 @@ export function createLineProgress(
     say(tracker.closeAll());
   };
   return { sink, finish, abandon: () => {} };
+}
+
+/** Writes a log line prefixed with the ISO-8601 UTC time of the event (`at`, else `now()`). */
+export function timestampedLine(io: Io, style: Style, now: () => Date): (text: string, at?: Date) => void {
+  return (text, at = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
 }

@@ -8,10 +8,11 @@ import {
   type LoggerFormat,
   ProcessOutput,
 } from 'listr2';
-import type { ApplyEvent, ApplyEventSink } from '../apply/events.js';
+import type { ApplyEvent } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import { type Group, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
-import { actionWords, applySummaryLine, count } from './apply-words.js';
+import type { ApplyProgress } from './apply-progress.js';
+import { actionWords, applySummaryLine, count, journalNotes, stoppingText } from './apply-words.js';
 import type { Style } from './style.js';
 
 /** Titles and output lines are brought up to date at most this often (listr2 redraws every 100 ms). */
@@ -42,14 +43,7 @@ export const FAILURES_SHOWN = 10;
  * open then are marked as stopped after `stopping`, as not finished when calls were still in
  * flight otherwise. `abandon` shows the cursor again for an exit that cannot wait for listr2 to end.
  */
-export function createTaskProgress(
-  io: Io,
-  options: { style: Style },
-): {
-  sink: ApplyEventSink;
-  finish(): Promise<void>;
-  abandon(): void;
-} {
+export function createTaskProgress(io: Io, options: { style: Style }): ApplyProgress {
   const { style } = options;
   const feed = new Feed<ListrTask>();
   const tracker = new PhaseTracker(() => Date.now());
@@ -120,14 +114,11 @@ export function createTaskProgress(
     if (feed.closed) return;
     switch (event.type) {
       case 'journal-resolved':
-        if (event.adopted.length > 0)
-          open(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`).end({ state: 'done' });
-        if (event.cleaned.length > 0)
-          open(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`).end({ state: 'done' });
+        for (const note of journalNotes(event)) open(note).end({ state: 'done' });
         return;
       case 'stopping':
         stop ??= {
-          entry: open(`stopping on ${event.signal}: letting calls in flight finish`),
+          entry: open(stoppingText(event.signal)),
           signal: event.signal,
         };
         return;

@@ -1,7 +1,16 @@
-import type { ApplyEvent, ApplyEventSink } from '../apply/events.js';
+import type { ApplyEvent } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import type { Address } from '../model/address.js';
-import { actionWords, applySummaryLine, failureText, fileCounts } from './apply-words.js';
+import type { ApplyProgress } from './apply-progress.js';
+import { timestampedLine } from './apply-progress-lines.js';
+import {
+  actionWords,
+  applySummaryLine,
+  failureText,
+  fileCounts,
+  journalNotes,
+  stoppingText,
+} from './apply-words.js';
 import type { Style } from './style.js';
 
 /** At most one indexing line per store in this many milliseconds (the final count always shows). */
@@ -16,27 +25,21 @@ export const INDEXING_LINE_INTERVAL_MS = 5000;
  * not a second for the resource-failed that follows. The summary line is written on `apply-done`;
  * `finish` has nothing left to wait for, and `abandon` nothing to put right.
  */
-export function createVerboseProgress(
-  io: Io,
-  options: { style: Style; now: () => Date },
-): { sink: ApplyEventSink; finish(): Promise<void>; abandon(): void } {
+export function createVerboseProgress(io: Io, options: { style: Style; now: () => Date }): ApplyProgress {
   const { style, now } = options;
   const phases = new Map<Address, 'create' | 'delete'>();
   const lastIndexing = new Map<Address, { at: number; counts: string }>();
   // Members whose `file-failed` line was written: their resource-failed repeats it (INDEXING_FAILED).
   const indexFailed = new Set<Address>();
 
-  const line = (text: string, at: Date = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
+  const line = timestampedLine(io, style, now);
 
   const sink = (event: ApplyEvent): void => {
     switch (event.type) {
       case 'apply-start':
         return;
       case 'journal-resolved':
-        if (event.adopted.length > 0)
-          line(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`);
-        if (event.cleaned.length > 0)
-          line(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`);
+        for (const note of journalNotes(event)) line(note);
         return;
       case 'resource-start':
         phases.set(event.address, event.phase);
@@ -73,7 +76,7 @@ export function createVerboseProgress(
         line(`${event.file}: ${style.red(failureText('index', event.code, event.message))}`);
         return;
       case 'stopping':
-        line(`stopping on ${event.signal}: letting calls in flight finish`);
+        line(stoppingText(event.signal));
         return;
       case 'apply-done':
         io.stdout(`\n${applySummaryLine(event.counts, event, style)}\n`);

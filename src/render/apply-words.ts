@@ -148,3 +148,18 @@ export function elapsed(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
+
+/** What settling an interrupted apply's journal did, a line for each kind of outcome there was. */
+export function journalNotes(event: { adopted: readonly string[]; cleaned: readonly string[] }): string[] {
+  const notes: string[] = [];
+  if (event.adopted.length > 0)
+    notes.push(`adopted what an interrupted apply made: ${event.adopted.join(', ')}`);
+  if (event.cleaned.length > 0)
+    notes.push(`cleaned up after an interrupted apply: ${event.cleaned.join(', ')}`);
+  return notes;
+}
+
+/** Said when a signal stops apply. */
+export function stoppingText(signal: string): string {
+  return `stopping on ${signal}: letting calls in flight finish`;
+}
