@@ -21,6 +21,14 @@ export type Reply =
 /** Rate limits apply per family, as the API's limits do (uploads, store writes, assistants). */
 export type RouteFamily = 'files' | 'vector_stores' | 'assistants';
 
+const FAMILIES: ReadonlySet<string> = new Set<RouteFamily>(['files', 'vector_stores', 'assistants']);
+
+/** The family of a path without `/v1` (its first segment), or undefined for a path of none. */
+export function familyOf(path: string): RouteFamily | undefined {
+  const first = path.split('/')[1];
+  return first !== undefined && FAMILIES.has(first) ? (first as RouteFamily) : undefined;
+}
+
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   /** The spec's path, e.g. `/vector_stores/{vector_store_id}/files`, as counted in stats. */
@@ -39,7 +47,6 @@ const ID_PREFIXES: Record<string, string> = {
 interface CompiledRoute extends Route {
   pattern: RegExp;
   names: string[];
-  family: RouteFamily;
 }
 
 export interface RouteMatch {
@@ -60,8 +67,7 @@ export class Router {
         names.push(name);
         return '([^/]+)';
       });
-      const family = route.template.split('/')[1] as RouteFamily;
-      return { ...route, pattern: new RegExp(`^${source}$`), names, family };
+      return { ...route, pattern: new RegExp(`^${source}$`), names };
     });
   }
 

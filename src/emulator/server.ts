@@ -11,7 +11,7 @@ import { readJsonObject, sendError, sendJson } from './http-io.js';
 import type { EmulatorConfig } from './knobs.js';
 import { Persistence } from './persistence.js';
 import { attachCount, formatDuration, isAttachRoute, RateLimiter } from './rate-limiter.js';
-import { checkIdPrefixes, type RouteFamily, type RouteMatch, Router } from './router.js';
+import { checkIdPrefixes, familyOf, type RouteFamily, type RouteMatch, Router } from './router.js';
 import { allRoutes } from './routes/index.js';
 import { pollAfterMs } from './status-rules.js';
 
@@ -128,8 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     try {
       if (core.config.latency_ms > 0) await sleep(core.config.latency_ms);
       checkAuth(req, options.apiKey);
-      const family = path?.split('/')[1];
-      if (family !== undefined && family in FAMILY_KNOBS) rateLimit(family as RouteFamily, headers);
+      const family = path === undefined ? undefined : familyOf(path);
+      if (family !== undefined) rateLimit(family, headers);
       if (family === 'assistants' && core.config.assistants === 'sunset')
         throw invalidUrl(method, url.pathname);
       if (!match || path === undefined) throw invalidUrl(method, url.pathname);

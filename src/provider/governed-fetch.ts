@@ -1,10 +1,10 @@
-import { NOT_SENT_HEADER } from './quota.js';
-import type { RateGovernor } from './rate-governor.js';
+import { errorOf, finalResponse, NOT_SENT_HEADER } from './quota.js';
+import { RATE_LIMIT_RETRIES, type RateGovernor } from './rate-governor.js';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** How many rate-limit 429s one read waits out before its 429 is handed on (not to be retried). */
-export const READ_RATE_LIMIT_RETRIES = 30;
+export const READ_RATE_LIMIT_RETRIES = RATE_LIMIT_RETRIES;
 
 /** The API's rate-limited route families: the first path segment of each call that names one. */
 const FAMILIES: ReadonlySet<string> = new Set([
@@ -49,7 +49,7 @@ export function governedFetch(inner: Fetch, governor: RateGovernor): Fetch {
       const errorType = response.status === 429 ? await errorTypeOf(response) : undefined;
       governor.settle(ticket, { status: response.status, headers: response.headers, errorType, final });
       if (response.status !== 429 || final || !repeatable || init?.signal?.aborted) return response;
-      if (limited >= READ_RATE_LIMIT_RETRIES) return withoutRetry(response);
+      if (limited >= READ_RATE_LIMIT_RETRIES) return finalResponse(response.body, response);
       await response.body?.cancel().catch(() => {});
     }
   };
@@ -90,19 +90,6 @@ export function attachCost(method: string, pathname: string, body: unknown): num
 
 /** The `type` of an error envelope's `error`, if the body is one. */
 async function errorTypeOf(response: Response): Promise<string | undefined> {
-  try {
-    const body = JSON.parse(await response.clone().text()) as { error?: { type?: unknown } } | null;
-    const type = body?.error?.type;
-    return typeof type === 'string' ? type : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function withoutRetry(response: Response): Response {
-  const headers = new Headers(response.headers);
-  headers.set('x-should-retry', 'false');
-  headers.delete('content-length');
-  headers.delete('content-encoding');
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const error = errorOf(await response.clone().text()) as { type?: unknown } | null | undefined;
+  return typeof error?.type === 'string' ? error.type : undefined;
 }

@@ -70,16 +70,29 @@ export function quotaGuardedFetch(inner: Fetch = (input, init) => fetch(input, i
 }
 
 function replay(answer: QuotaAnswer, notSent: boolean): Response {
-  const headers = new Headers(answer.headers);
+  const response = finalResponse(answer.body, answer);
+  if (notSent) response.headers.set(NOT_SENT_HEADER, 'quota');
+  return response;
+}
+
+/**
+ * An answer with `body` and the status and headers of `like`, marked `x-should-retry: false` so
+ * that neither the SDK nor a writer tries the call again (lengths and encodings dropped: the body
+ * is handed on as it is).
+ */
+export function finalResponse(
+  body: ConstructorParameters<typeof Response>[0],
+  like: { status: number; statusText: string; headers: Headers | [string, string][] },
+): Response {
+  const headers = new Headers(like.headers);
   headers.set('x-should-retry', 'false');
   headers.delete('content-length');
   headers.delete('content-encoding');
-  if (notSent) headers.set(NOT_SENT_HEADER, 'quota');
-  return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers });
+  return new Response(body, { status: like.status, statusText: like.statusText, headers });
 }
 
 /** The `error` member of an error envelope, or undefined when the body is not one. */
-function errorOf(body: string): unknown {
+export function errorOf(body: string): unknown {
   try {
     return (JSON.parse(body) as { error?: unknown } | null)?.error;
   } catch {

@@ -44,6 +44,23 @@ export function backoffMs(attempt: number, random: () => number): number {
 }
 
 /**
+ * The wait before attempt `attempt + 1` after an answer with `headers`: the server's
+ * `retry-after-ms` / `retry-after` (at most RETRY_AFTER_MAX_MS), else backoffMs.
+ */
+export function retryWaitMs(
+  headers: Headers | undefined,
+  attempt: number,
+  random: () => number,
+  nowMs: number,
+): number {
+  const asked = retryAfterMs(headers, nowMs);
+  return asked === undefined ? backoffMs(attempt, random) : Math.min(asked, RETRY_AFTER_MAX_MS);
+}
+
+/** How many rate-limit 429s one call (a read in the fetch, a write in its writer) waits out. */
+export const RATE_LIMIT_RETRIES = 30;
+
+/**
  * `probing`: nothing is known yet; one request goes and the rest wait for its answer.
  * `free`: answers carry no rate headers and no 429 came; requests go at once.
  * `headers`: the server's `x-ratelimit-*` headers set the rate. `aimd`: a 429 came without them;
@@ -241,10 +258,9 @@ export class RateGovernor {
   }
 
   private limitedBy(family: Family, ticket: Ticket, answer: Answer, now: number, headers: boolean): void {
-    const asked = retryAfterMs(answer.headers, now);
+    const wait = retryWaitMs(answer.headers, family.limited, this.clock.random, now);
     const attachLimit = ticket.cost > 0 && answer.errorType !== 'requests';
     if (attachLimit) {
-      const wait = Math.min(asked ?? backoffMs(family.limited, this.clock.random), RETRY_AFTER_MAX_MS);
       this.attach.engaged = true;
       this.attach.until = Math.max(this.attach.until, now + wait);
       this.attach.generation += 1;
@@ -252,7 +268,6 @@ export class RateGovernor {
       // A 429 that says what it is (a type other than `requests`) is the attach limit alone.
       if (answer.errorType !== undefined) return;
     }
-    const wait = Math.min(asked ?? backoffMs(family.limited, this.clock.random), RETRY_AFTER_MAX_MS);
     family.limited += 1;
     if (!headers && family.mode !== 'headers') this.decrease(family, ticket);
     family.until = Math.max(family.until, now + wait);

@@ -22,7 +22,6 @@ export function assistantWriter(
     createAssistant(body) {
       return createOnce(
         ctx,
-        'assistants',
         { method: 'POST', path: '/assistants' },
         () => assistants.create(requestBody(body), NO_SDK_RETRIES),
         stampLookup('assistant', body.metadata, { method: 'GET', path: '/assistants' }, (after, limit) =>
@@ -32,19 +31,19 @@ export function assistantWriter(
     },
 
     async updateAssistant(id, body) {
-      await send(ctx, 'assistants', { method: 'POST', path: `/assistants/${id}` }, () =>
+      await send(ctx, { method: 'POST', path: `/assistants/${id}` }, () =>
         assistants.update(id, requestBody(body) as OpenAI.Beta.AssistantUpdateParams, NO_SDK_RETRIES),
       );
     },
 
     async updateAssistantMetadata(id, metadata) {
-      await send(ctx, 'assistants', { method: 'POST', path: `/assistants/${id}` }, () =>
+      await send(ctx, { method: 'POST', path: `/assistants/${id}` }, () =>
         assistants.update(id, { metadata }, NO_SDK_RETRIES),
       );
     },
 
     deleteAssistant: (id) =>
-      sendDelete(ctx, 'assistants', { method: 'DELETE', path: `/assistants/${id}` }, () =>
+      sendDelete(ctx, { method: 'DELETE', path: `/assistants/${id}` }, () =>
         assistants.delete(id, NO_SDK_RETRIES),
       ),
   };

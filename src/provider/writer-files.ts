@@ -21,7 +21,6 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
       const attempts: Attempt[] = [];
       const made = await createOnce(
         ctx,
-        'files',
         { method: 'POST', path: '/files' },
         () => upload(ctx, path, filename, purpose, bytes, attempts),
         {
@@ -37,7 +36,7 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
     },
 
     deleteFile: (id) =>
-      sendDelete(ctx, 'files', { method: 'DELETE', path: `/files/${id}` }, () =>
+      sendDelete(ctx, { method: 'DELETE', path: `/files/${id}` }, () =>
         client.files.delete(id, NO_SDK_RETRIES),
       ),
   };

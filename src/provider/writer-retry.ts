@@ -2,15 +2,13 @@ import OpenAI from 'openai';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
 import { type ApiOperation, toApiError } from './api-errors.js';
-import { backoffMs, RETRY_AFTER_MAX_MS } from './rate-governor.js';
-import { retryAfterMs } from './rate-headers.js';
+import { RATE_LIMIT_RETRIES, retryWaitMs } from './rate-governor.js';
 
-/** The API's rate-limited route families, as the emulator and the API count them. */
-export type RouteFamily = 'files' | 'vector_stores' | 'assistants';
+export { RATE_LIMIT_RETRIES };
 
 /**
- * What every writer call shares: the client (whose fetch paces every request), the retry budget, the clock, and the ids
- * that creates have handed out (so a lost create is never matched to another call's resource).
+ * What every writer call shares: the client (whose fetch paces every request), the retry budget,
+ * the clock, and the ids that creates have handed out (so a lost create is never matched to another call's resource).
  */
 export interface WriterContext {
   api: ApiClient;
@@ -67,20 +65,13 @@ export function retryDelayMs(
   random: () => number,
   nowMs = Date.now(),
 ): number {
-  const headers = err instanceof OpenAI.APIError ? err.headers : undefined;
-  const fromServer = retryAfterMs(headers, nowMs);
-  if (fromServer !== undefined) return Math.min(fromServer, RETRY_AFTER_MAX_MS);
-  return backoffMs(attempt, random);
+  return retryWaitMs(err instanceof OpenAI.APIError ? err.headers : undefined, attempt, random, nowMs);
 }
-
-/** How many 429s one call may wait out before it gives up. */
-export const RATE_LIMIT_RETRIES = 30;
 
 /**
  * Makes one API call, retrying what `isRetryable` allows up to `ctx.retries` times (429s up to
- * RATE_LIMIT_RETRIES). `_family` names the call's route family for readers; the client's fetch
- * paces by the URL, which says the same. A 429 is retried at once: the client's fetch has learnt
- * its wait and holds the next attempt (and every other request of the family) until then, so it
+ * RATE_LIMIT_RETRIES). The client's fetch paces by the URL's route family. A 429 is retried at
+ * once: the client's fetch has learnt its wait and holds the next attempt (and every other request of the family) until then, so it
  * is waited once. When `recover` is given (creates), and an attempt failed in a way that may have
  * done the work (anything retryable but a 429), `recover` looks for what that attempt made before
  * the next attempt, and once more before giving up; what it finds is the answer. Failures come
@@ -88,7 +79,6 @@ export const RATE_LIMIT_RETRIES = 30;
  */
 export async function send<T>(
   ctx: WriterContext,
-  _family: RouteFamily,
   operation: ApiOperation,
   run: () => Promise<T>,
   recover?: () => Promise<T | undefined>,
@@ -140,11 +130,10 @@ export async function send<T>(
 /** `send` for a delete: a 404 means the thing is already gone, which is what was asked. */
 export async function sendDelete(
   ctx: WriterContext,
-  family: RouteFamily,
   operation: ApiOperation,
   run: () => Promise<unknown>,
 ): Promise<void> {
-  await send(ctx, family, operation, async () => {
+  await send(ctx, operation, async () => {
     try {
       await run();
     } catch (err) {
@@ -212,7 +201,6 @@ export function stampLookup<I extends Created & { metadata: unknown }>(
  */
 export async function createOnce<I extends Created>(
   ctx: WriterContext,
-  family: RouteFamily,
   operation: ApiOperation,
   make: () => Promise<{ id: string; createdAt?: number }>,
   lookup: LostCreateLookup<I> | undefined,
@@ -221,12 +209,12 @@ export async function createOnce<I extends Created>(
     const since = Math.floor(ctx.now() / 1000) - CREATED_SLACK_SECONDS;
     const recover = lookup
       ? async () => {
-          const found = await findRecent(ctx, family, lookup, since);
+          const found = await findRecent(ctx, lookup, since);
           if (found === undefined) return undefined;
           return lookup.withTime ? { id: found.id, createdAt: found.created_at } : { id: found.id };
         }
       : undefined;
-    const made = await send(ctx, family, operation, make, recover);
+    const made = await send(ctx, operation, make, recover);
     ctx.claimed.add(made.id);
     // Only the id (and a file's creation time): `make` may hand back the whole object.
     return typeof made.createdAt === 'number' ? { id: made.id, createdAt: made.createdAt } : { id: made.id };
@@ -237,15 +225,12 @@ export async function createOnce<I extends Created>(
 /** The newest unclaimed match made at or after `since`, reading pages while they are that recent. */
 async function findRecent<I extends Created>(
   ctx: WriterContext,
-  family: RouteFamily,
   lookup: LostCreateLookup<I>,
   since: number,
 ): Promise<I | undefined> {
   let after: string | undefined;
   for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
-    const { data, has_more } = await send(ctx, family, lookup.operation, () =>
-      lookup.list(after, LOOKUP_PAGE_SIZE),
-    );
+    const { data, has_more } = await send(ctx, lookup.operation, () => lookup.list(after, LOOKUP_PAGE_SIZE));
     for (const item of data) {
       if (item.created_at < since) return undefined;
       if (!ctx.claimed.has(item.id) && lookup.matches(item)) return item;

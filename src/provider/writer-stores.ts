@@ -31,7 +31,6 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
     createVectorStore(body) {
       return createOnce(
         ctx,
-        'vector_stores',
         { method: 'POST', path: '/vector_stores' },
         () =>
           client.vectorStores.create(
@@ -53,7 +52,7 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
     },
 
     async updateVectorStore(id, body) {
-      await send(ctx, 'vector_stores', { method: 'POST', path: `/vector_stores/${id}` }, () =>
+      await send(ctx, { method: 'POST', path: `/vector_stores/${id}` }, () =>
         client.vectorStores.update(
           id,
           { name: body.name, metadata: body.metadata, expires_after: body.expires_after },
@@ -63,33 +62,29 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
     },
 
     async updateVectorStoreMetadata(id, metadata) {
-      await send(ctx, 'vector_stores', { method: 'POST', path: `/vector_stores/${id}` }, () =>
+      await send(ctx, { method: 'POST', path: `/vector_stores/${id}` }, () =>
         client.vectorStores.update(id, { metadata }, NO_SDK_RETRIES),
       );
     },
 
     deleteVectorStore: (id) =>
-      sendDelete(ctx, 'vector_stores', { method: 'DELETE', path: `/vector_stores/${id}` }, () =>
+      sendDelete(ctx, { method: 'DELETE', path: `/vector_stores/${id}` }, () =>
         client.vectorStores.delete(id, NO_SDK_RETRIES),
       ),
 
     async createFileBatch(storeId, files) {
-      const batch = await send(
-        ctx,
-        'vector_stores',
-        { method: 'POST', path: `/vector_stores/${storeId}/file_batches` },
-        () =>
-          client.vectorStores.fileBatches.create(
-            storeId,
-            {
-              files: files.map((file) => ({
-                file_id: file.file_id,
-                attributes: file.attributes,
-                chunking_strategy: { type: 'static', static: { ...file.chunking_strategy } },
-              })),
-            },
-            NO_SDK_RETRIES,
-          ),
+      const batch = await send(ctx, { method: 'POST', path: `/vector_stores/${storeId}/file_batches` }, () =>
+        client.vectorStores.fileBatches.create(
+          storeId,
+          {
+            files: files.map((file) => ({
+              file_id: file.file_id,
+              attributes: file.attributes,
+              chunking_strategy: { type: 'static', static: { ...file.chunking_strategy } },
+            })),
+          },
+          NO_SDK_RETRIES,
+        ),
       );
       return { id: batch.id };
     },
@@ -97,7 +92,6 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
     retrieveFileBatch: (storeId, batchId) =>
       send(
         ctx,
-        'vector_stores',
         { method: 'GET', path: `/vector_stores/${storeId}/file_batches/${batchId}` },
         async (): Promise<BatchStatus> => {
           const { data, response } = await client.vectorStores.fileBatches
@@ -114,21 +108,14 @@ export function storeWriter(ctx: WriterContext): StoreWriter {
       ),
 
     async updateVectorStoreFile(storeId, fileId, attributes) {
-      await send(
-        ctx,
-        'vector_stores',
-        { method: 'POST', path: `/vector_stores/${storeId}/files/${fileId}` },
-        () =>
-          client.vectorStores.files.update(fileId, { vector_store_id: storeId, attributes }, NO_SDK_RETRIES),
+      await send(ctx, { method: 'POST', path: `/vector_stores/${storeId}/files/${fileId}` }, () =>
+        client.vectorStores.files.update(fileId, { vector_store_id: storeId, attributes }, NO_SDK_RETRIES),
       );
     },
 
     deleteVectorStoreFile: (storeId, fileId) =>
-      sendDelete(
-        ctx,
-        'vector_stores',
-        { method: 'DELETE', path: `/vector_stores/${storeId}/files/${fileId}` },
-        () => client.vectorStores.files.delete(fileId, { vector_store_id: storeId }, NO_SDK_RETRIES),
+      sendDelete(ctx, { method: 'DELETE', path: `/vector_stores/${storeId}/files/${fileId}` }, () =>
+        client.vectorStores.files.delete(fileId, { vector_store_id: storeId }, NO_SDK_RETRIES),
       ),
   };
 }
