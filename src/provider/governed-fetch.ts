@@ -22,10 +22,13 @@ const FAMILIES: ReadonlySet<string> = new Set([
  * hold and goes again, up to READ_RATE_LIMIT_RETRIES times; its last 429 reaches the SDK with
  * `x-should-retry: false`, so nothing retries it again. A write's 429 is handed on at once: a
  * rate-limited create did not happen, and the writer's `send` decides (its next attempt waits here,
- * once). An answer marked `x-should-retry: false` (quota) is never repeated.
+ * once). An answer marked `x-should-retry: false` (quota) is never repeated, and once `inner`
+ * has stopped sending (quota), calls go straight to it, taking no slot.
  */
-export function governedFetch(inner: Fetch, governor: RateGovernor): Fetch {
+export function governedFetch(inner: Fetch & { stopped?: () => boolean }, governor: RateGovernor): Fetch {
   return async (input, init) => {
+    // Nothing goes out any more (quota): the answer comes at once, without waiting for a slot.
+    if (inner.stopped?.()) return inner(input, init);
     const request = input instanceof Request ? input : undefined;
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
     const url = new URL(request ? request.url : String(input));

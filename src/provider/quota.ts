@@ -50,9 +50,9 @@ interface QuotaAnswer {
  * marked with NOT_SENT_HEADER, since with the quota used up each would fail the same way, and
  * a run must stop, not spend minutes being refused call by call. Other answers pass untouched.
  */
-export function quotaGuardedFetch(inner: Fetch = (input, init) => fetch(input, init)): Fetch {
+export function quotaGuardedFetch(inner: Fetch = (input, init) => fetch(input, init)): GuardedFetch {
   let stopped: QuotaAnswer | undefined;
-  return async (input, init) => {
+  const guarded: Fetch = async (input, init) => {
     if (stopped) return replay(stopped, true);
     const response = await inner(input, init);
     // Quota answers are 429s; a hard spend limit has also been reported as a 400.
@@ -67,7 +67,11 @@ export function quotaGuardedFetch(inner: Fetch = (input, init) => fetch(input, i
     };
     return replay(stopped, false);
   };
+  return Object.assign(guarded, { stopped: () => stopped !== undefined });
 }
+
+/** A fetch that can say it sends nothing any more (`stopped`: a quota answer came). */
+export type GuardedFetch = Fetch & { stopped(): boolean };
 
 function replay(answer: QuotaAnswer, notSent: boolean): Response {
   const response = finalResponse(answer.body, answer);
