@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { mapLimit } from './concurrency.js';
+import { hashing } from './hash-stream.js';
 import type { ApiReader } from './live-view.js';
 
 export interface DownloadRequest {
@@ -46,20 +46,15 @@ export async function downloadFiles(
 
 async function downloadOne(reader: ApiReader, id: string, target: string): Promise<Downloaded> {
   await mkdir(path.dirname(target), { recursive: true });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
+  let downloaded: Downloaded | undefined;
   const body = await reader.downloadFile(id);
   await pipeline(
     Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
-    tap,
+    (source: AsyncIterable<Buffer>) =>
+      hashing(source, async (sha256, bytes) => {
+        downloaded = { bytes, sha256 };
+      }),
     createWriteStream(target, { flags: 'wx' }),
   );
-  return { bytes, sha256: hash.digest('hex') };
+  return downloaded as Downloaded;
 }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { toStreamingFile } from 'openai';
 import { AssistantsError } from '../errors/index.js';
 import type { ApiWriter, SentContent } from './api-writer.js';
+import { hashing } from './hash-stream.js';
 import { createOnce, NO_SDK_RETRIES, sendDelete, type WriterContext } from './writer-retry.js';
 
 /**
@@ -135,25 +135,6 @@ async function upload(
     // A request that failed before reading to the end leaves the handle open; closing twice is fine.
     await handle.close().catch(() => {});
   }
-}
-
-/**
- * The chunks of `source` as they are, hashed and counted on their way; `done` runs (and is waited
- * for) after the last chunk, before the consumer sees the end. Nothing is held beyond the chunk in
- * hand: the consumer pulls, so the file is read no faster than it is sent.
- */
-async function* hashing(
-  source: AsyncIterable<Buffer>,
-  done: (sha256: string, bytes: number) => Promise<void>,
-): AsyncGenerator<Buffer> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of source) {
-    hash.update(chunk);
-    bytes += chunk.length;
-    yield chunk;
-  }
-  await done(hash.digest('hex'), bytes);
 }
 
 async function sizeOf(path: string): Promise<number> {
