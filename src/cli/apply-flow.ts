@@ -28,7 +28,7 @@ import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
+import { hashCacheFile, openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeap } from './small-heap.js';
 import { withProgress } from './with-progress.js';
@@ -119,7 +119,7 @@ export async function runApplyFlow(
     // Only the files the state holds (or the journal names) are read before apply; the others are
     // hashed as they are uploaded. A saved plan's digest covers every file: all are read then
     // (from the cache when `plan -o` ran here).
-    hashCache = await HashCache.load(`${path.resolve(io.cwd, globals.state)}.hashes.json`);
+    hashCache = await HashCache.load(hashCacheFile(store));
     const hashes = await hashFiles(desired, hashCache, doc, saved !== undefined);
     const unsettled = doc.pending.length;
     if (unsettled > 0) {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, toAssistantsError } from '../errors/index.js';
 import { parseAddress, type ResourceKind, vectorStoreAddress } from '../model/address.js';
@@ -16,7 +15,7 @@ import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
-import { openStateStore } from './open-state.js';
+import { hashCacheFile, openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 /** The flags of `assistants import`, as commander parses them. */
@@ -90,12 +89,7 @@ export async function runImport(
         hint: `one object is managed under one address: \`assistants state rm ${holder}\` first to move it`,
       });
     const found = await retrieveResource(api, parsed.kind, id, storeId);
-    const hashes = await hashFiles(
-      desired,
-      await HashCache.load(`${path.resolve(io.cwd, context.globals().state)}.hashes.json`),
-      state,
-      true,
-    );
+    const hashes = await hashFiles(desired, await HashCache.load(hashCacheFile(store)), state, true);
     const { resource, notes } = importResource(
       { ...parsed, address },
       found,

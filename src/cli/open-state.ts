@@ -18,3 +18,8 @@ export function openStateStore(context: CommandContext): LocalStateStore {
     !path.isAbsolute(relative);
   return new LocalStateStore(file, { location: inside ? relative.split(path.sep).join('/') : file });
 }
+
+/** The content-hash cache kept beside a state file. */
+export function hashCacheFile(store: LocalStateStore): string {
+  return `${store.file}.hashes.json`;
+}

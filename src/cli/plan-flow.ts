@@ -10,7 +10,7 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { planTextChunks } from '../render/plan-text.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
+import { hashCacheFile, openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
 
@@ -33,8 +33,8 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   const format = flags.json ? 'json' : flags.format;
   context.json = format === 'json';
   const globals = context.globals();
-  await preferSmallHeapForState(path.resolve(io.cwd, globals.state));
   const store = openStateStore(context);
+  await preferSmallHeapForState(store.file);
   const prepared = await preparePlan({
     files: flags.file,
     cwd: io.cwd,
@@ -44,7 +44,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,
     targets: flags.target,
-    hashCacheFile: `${path.resolve(io.cwd, globals.state)}.hashes.json`,
+    hashCacheFile: hashCacheFile(store),
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),
   });

@@ -6,14 +6,14 @@ import { actionWords, count, failureText, PHASE_NOUNS, phaseWords } from './appl
 type Half = 'create' | 'delete';
 
 /** Files of a store (or of all stores) as the indexing counts report them. */
-export interface IndexCounts {
+interface IndexCounts {
   completed: number;
   failed: number;
   total: number;
 }
 
 /** One call that failed, or one file that failed to index, worded for people. */
-export interface Failure {
+interface Failure {
   address: Address;
   text: string;
 }
@@ -39,8 +39,12 @@ export class Group {
   private indexing: IndexCounts | undefined;
   /** For the phase that attaches files: the number of stores the plan attaches to. */
   plannedStores = 0;
-  open = true;
   closedAt: number | undefined;
+
+  /** Not closed yet. */
+  get open(): boolean {
+    return this.closedAt === undefined;
+  }
 
   constructor(
     readonly kind: ResourceKind,
@@ -188,7 +192,6 @@ export class PhaseTracker {
       case 'indexing-done': {
         const groups = this.enter('vector_store_file', 'create', event.address, notes, event.address);
         groups.at(-1)?.setIndexing(event, event.type === 'indexing-done');
-        for (const group of groups) notes.push({ type: 'moved', group });
         break;
       }
       default:
@@ -260,7 +263,6 @@ export class PhaseTracker {
   private close(group: Group, notes: PhaseNote[]): void {
     if (!group.open) return;
     for (const store of group.stores.values()) this.close(store, notes);
-    group.open = false;
     group.closedAt = this.now();
     notes.push({ type: 'closed', group });
   }

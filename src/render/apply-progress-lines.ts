@@ -2,7 +2,7 @@ import type { ApplyEvent } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import { type Group, groupPlan, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
 import type { ApplyProgress } from './apply-progress.js';
-import { applySummaryLine, elapsed, journalNotes, stoppingText } from './apply-words.js';
+import { elapsed, journalNotes, stoppingText, summaryBlock, timestampedLine } from './apply-words.js';
 import type { Style } from './style.js';
 
 /** At most one progress line per phase in this many milliseconds (its closing line always shows). */
@@ -50,7 +50,7 @@ export function createLineProgress(io: Io, options: { style: Style; now: () => D
           break;
         case 'closed': {
           moved.delete(group);
-          const took = elapsed((group.closedAt ?? at.getTime()) - group.openedAt);
+          const took = elapsed((group.closedAt as number) - group.openedAt);
           let ended = ` in ${took}`;
           if (!group.complete && stop) ended = `, stopped on ${stop} after ${took}`;
           else if (threw && group.inFlight.size > 0) ended = `, did not finish (after ${took})`;
@@ -61,9 +61,11 @@ export function createLineProgress(io: Io, options: { style: Style; now: () => D
     }
     for (const group of moved) {
       if (!group.open) continue;
-      const text = groupTitle(group);
       const last = shown.get(group);
-      if (last && (last.text === text || at.getTime() - last.at < PROGRESS_LINE_INTERVAL_MS)) continue;
+      // The time first: a title is worth building only when a line may be written.
+      if (last && at.getTime() - last.at < PROGRESS_LINE_INTERVAL_MS) continue;
+      const text = groupTitle(group);
+      if (last?.text === text) continue;
       shown.set(group, { at: at.getTime(), text });
       line(text, at);
     }
@@ -80,7 +82,7 @@ export function createLineProgress(io: Io, options: { style: Style; now: () => D
         return;
       case 'apply-done':
         say(tracker.closeAll());
-        io.stdout(`\n${applySummaryLine(event.counts, event, style)}\n`);
+        io.stdout(summaryBlock(event, style));
         return;
       default:
         say(tracker.take(event));
@@ -93,9 +95,4 @@ export function createLineProgress(io: Io, options: { style: Style; now: () => D
     say(tracker.closeAll());
   };
   return { sink, finish, abandon: () => {} };
-}
-
-/** Writes a log line prefixed with the ISO-8601 UTC time of the event (`at`, else `now()`). */
-export function timestampedLine(io: Io, style: Style, now: () => Date): (text: string, at?: Date) => void {
-  return (text, at = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
 }

@@ -12,11 +12,11 @@ import type { ApplyEvent } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import { type Group, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
 import type { ApplyProgress } from './apply-progress.js';
-import { actionWords, applySummaryLine, count, journalNotes, stoppingText } from './apply-words.js';
+import { actionWords, count, journalNotes, stoppingText, summaryBlock } from './apply-words.js';
 import type { Style } from './style.js';
 
 /** Titles and output lines are brought up to date at most this often (listr2 redraws every 100 ms). */
-export const REFRESH_MS = 100;
+const REFRESH_MS = 100;
 /** Calls in flight listed under a phase; the rest are counted. */
 export const IN_FLIGHT_SHOWN = 5;
 /** Failures listed under a phase or store; the rest are counted (all are on stderr afterwards). */
@@ -135,7 +135,7 @@ export function createTaskProgress(io: Io, options: { style: Style }): ApplyProg
     endAll();
     await running;
     finished = true;
-    if (done) io.stdout(`\n${applySummaryLine(done.counts, done, style)}\n`);
+    if (done) io.stdout(summaryBlock(done, style));
   };
 
   // listr2 hid the cursor when the list started and shows it when the list ends, which will not

@@ -2,14 +2,14 @@ import type { ApplyEvent } from '../apply/events.js';
 import type { Io } from '../cli/io.js';
 import type { Address } from '../model/address.js';
 import type { ApplyProgress } from './apply-progress.js';
-import { timestampedLine } from './apply-progress-lines.js';
 import {
   actionWords,
-  applySummaryLine,
   failureText,
   fileCounts,
   journalNotes,
   stoppingText,
+  summaryBlock,
+  timestampedLine,
 } from './apply-words.js';
 import type { Style } from './style.js';
 
@@ -79,7 +79,7 @@ export function createVerboseProgress(io: Io, options: { style: Style; now: () =
         line(stoppingText(event.signal));
         return;
       case 'apply-done':
-        io.stdout(`\n${applySummaryLine(event.counts, event, style)}\n`);
+        io.stdout(summaryBlock(event, style));
         return;
     }
   };

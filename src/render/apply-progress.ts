@@ -6,7 +6,6 @@ import { createVerboseProgress } from './apply-progress-verbose.js';
 import type { Style } from './style.js';
 
 export { PROGRESS_LINE_INTERVAL_MS } from './apply-progress-lines.js';
-export { INDEXING_LINE_INTERVAL_MS } from './apply-progress-verbose.js';
 export { type ApplyOutcome, applySummaryLine } from './apply-words.js';
 
 /**

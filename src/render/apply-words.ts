@@ -1,4 +1,5 @@
-import type { ApplyCounts } from '../apply/events.js';
+import type { ApplyCounts, ApplyEvent } from '../apply/events.js';
+import type { Io } from '../cli/io.js';
 import type { ResourceKind } from '../model/address.js';
 import { type Action, isReplace } from '../model/plan.js';
 import type { Style } from './style.js';
@@ -86,7 +87,7 @@ function firstLine(text: string): string {
 }
 
 /** A phase's verb for what it still has to do (`upload`) and for what it did (`uploaded`). */
-export interface PhaseVerb {
+interface PhaseVerb {
   verb: string;
   done: string;
 }
@@ -95,7 +96,7 @@ export interface PhaseVerb {
  * The verb of one call in a phase: uploads and attachments say so, the delete half destroys (or
  * detaches an attachment), an update modifies, a store made again replaces, the rest creates.
  */
-export function phaseVerb(kind: ResourceKind, phase: 'create' | 'delete', action: Action): PhaseVerb {
+function phaseVerb(kind: ResourceKind, phase: 'create' | 'delete', action: Action): PhaseVerb {
   if (phase === 'delete')
     return kind === 'vector_store_file'
       ? { verb: 'detach', done: 'detached' }
@@ -162,4 +163,14 @@ export function journalNotes(event: { adopted: readonly string[]; cleaned: reado
 /** Said when a signal stops apply. */
 export function stoppingText(signal: string): string {
   return `stopping on ${signal}: letting calls in flight finish`;
+}
+
+/** Writes a log line prefixed with the ISO-8601 UTC time of the event (`at`, else `now()`). */
+export function timestampedLine(io: Io, style: Style, now: () => Date): (text: string, at?: Date) => void {
+  return (text, at = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
+}
+
+/** The summary that ends apply's output, set off by a blank line. */
+export function summaryBlock(done: Extract<ApplyEvent, { type: 'apply-done' }>, style: Style): string {
+  return `\n${applySummaryLine(done.counts, done, style)}\n`;
 }

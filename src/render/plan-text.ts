@@ -11,15 +11,33 @@ import type { Style } from './style.js';
  * caller prints them with the diagnostics renderer.
  */
 export function renderPlanText(plan: Plan, style: Style): string {
-  return [...planTextChunks(plan, style)].join('');
+  return [...planTextBlocks(plan, style)].join('');
 }
 
+/** About this many characters per piece of planTextChunks. */
+const CHUNK_CHARS = 64 * 1024;
+
 /**
- * renderPlanText in pieces, a block at a time (a resource's block for each change): together they
+ * renderPlanText in pieces of about CHUNK_CHARS, whole blocks (a change, a note) each: together they
  * are exactly renderPlanText's text. The CLI writes them one by one, so a plan of 40,000 changes
  * is never one string of megabytes, nor copied whole on its way out.
  */
 export function* planTextChunks(plan: Plan, style: Style): Generator<string> {
+  // Blocks gathered into pieces of about CHUNK_CHARS: each write is redacted and sent on its own,
+  // and 40,000 small ones cost several times one of a few hundred.
+  let piece = '';
+  for (const block of planTextBlocks(plan, style)) {
+    piece += block;
+    if (piece.length >= CHUNK_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece !== '') yield piece;
+}
+
+/** renderPlanText's text, a block (a change, a note) at a time. */
+function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
   let first = true;
   const block = (text: string) => {
     const chunk = first ? text : `\n\n${text}`;
