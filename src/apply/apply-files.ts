@@ -6,6 +6,7 @@ import type { SentContent } from '../provider/api-writer.js';
 import type { StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
+import type { Deposed } from './deposed.js';
 import { depose } from './deposed.js';
 import { JournalAhead, journalledAhead } from './journal.js';
 
@@ -96,12 +97,10 @@ function learn(run: ApplyRun, file: DesiredFile, planned: string | undefined, se
     });
 }
 
-/** True when a managed store or assistant still uses the file with this id. */
-export function fileInUse(doc: StateDocument, id: string): string | undefined {
-  return fileUsers(doc)(id);
-}
-
-/** fileInUse for many files: the state is read once, and each file looked up. */
+/**
+ * Who still uses each file, by id: the address of a managed membership or assistant (the state is
+ * read once, each file looked up).
+ */
 function fileUsers(doc: StateDocument): (id: string) => string | undefined {
   const users = new Map<string, string>();
   const use = (id: string, address: string) => {
@@ -122,13 +121,22 @@ function fileUsers(doc: StateDocument): (id: string) => string | undefined {
  */
 export async function deleteFiles(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   await run.deleteKind(changes, 'file', { code: 'FILE_IN_USE', users: fileUsers });
+  // Read once: what this phase does to the state touches only its journal, not who uses what.
+  const userOf = fileUsers(run.state);
+  const attachmentsOf = new Map<string, Deposed[]>();
+  for (const d of run.deposed) {
+    if (d.kind !== 'vector_store_file') continue;
+    const list = attachmentsOf.get(d.id);
+    if (list) list.push(d);
+    else attachmentsOf.set(d.id, [d]);
+  }
   await run.each(
     run.deposed.filter((d) => d.kind === 'file'),
     async (old) => {
-      const attachments = run.deposed.filter((d) => d.kind === 'vector_store_file' && d.id === old.id);
+      const attachments = attachmentsOf.get(old.id) ?? [];
       // Kept while anything uses it, or while its replacement did not make it into every store;
       // then its old attachments (left for this delete, see deleteMemberships) go one by one.
-      if (fileInUse(run.state, old.id) || replacementFailed(run, old.address)) {
+      if (userOf(old.id) || replacementFailed(run, old.address)) {
         for (const attachment of attachments) await detachDeposed(run, attachment);
         return;
       }

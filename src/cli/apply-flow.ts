@@ -120,7 +120,7 @@ export async function runApplyFlow(
     // hashed as they are uploaded. A saved plan's digest covers every file: all are read then
     // (from the cache when `plan -o` ran here).
     hashCache = await HashCache.load(hashCacheFile(store));
-    const hashes = await hashFiles(desired, hashCache, doc, saved !== undefined);
+    const hashes = await hashFiles(desired, hashCache, doc, saved !== undefined, false);
     const unsettled = doc.pending.length;
     if (unsettled > 0) {
       // Settling may delete duplicates stamped with this lineage: first make sure the state is

@@ -66,6 +66,8 @@ export async function hashDesiredFiles(
   files: readonly DesiredFile[],
   cache: HashCache,
   concurrency = 8,
+  /** false: the caller saves the cache itself, later (apply, once the uploads taught it more). */
+  save = true,
 ): Promise<{ hashes: Map<string, string>; read: number }> {
   let read = 0;
   const failures: AssistantsError[] = [];
@@ -83,7 +85,7 @@ export async function hashDesiredFiles(
     cache.set(file.path, file.bytes, file.mtimeMs, sha256);
     return sha256;
   });
-  await cache.save();
+  if (save) await cache.save();
   const [first] = failures.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   if (first) {
     if (failures.length === 1) throw first;

@@ -104,15 +104,17 @@ export async function readStateFor(store: StateStore, desired: Desired): Promise
 
 /**
  * The content hashes the plan needs (see filesToHash), by file name; files left out are absent
- * (their hash is known after apply). The cache is saved with what was read.
+ * (their hash is known after apply). The cache is saved with what was read, unless `save` is false
+ * (apply saves it once, at the end).
  */
 export async function hashFiles(
   desired: Desired,
   cache: HashCache,
   state: StateDocument | undefined,
   all: boolean,
+  save = true,
 ): Promise<Map<string, string>> {
-  return (await hashDesiredFiles(filesToHash(desired.files, state, all), cache)).hashes;
+  return (await hashDesiredFiles(filesToHash(desired.files, state, all), cache, 8, save)).hashes;
 }
 
 /** Reads what the state holds from the API (and probes for assistants when the manifests want some). */

@@ -24,7 +24,7 @@ import { validateState } from './state-validator.generated.js';
  */
 
 /** The version of the log's format; a newer one is refused. */
-export const JOURNAL_FORMAT = 1;
+const JOURNAL_FORMAT = 1;
 
 /**
  * One change of the state, as a line of the log: an operation started (`started`: its journal
@@ -257,7 +257,7 @@ export function replayJournal(
 }
 
 /** Applies one event to `doc` in place (see JournalEvent for the order). */
-export function applyEvent(doc: StateDocument, event: JournalEvent): void {
+function applyEvent(doc: StateDocument, event: JournalEvent): void {
   if (event.settled?.length) {
     const gone = new Set(event.settled);
     doc.pending = doc.pending.filter((op) => !gone.has(op.id));

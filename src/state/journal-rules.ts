@@ -1,5 +1,6 @@
 import { AssistantsError } from '../errors/index.js';
 import type { JournalBase, StoredJournal } from './journal-log.js';
+import { type PreparedWrite, prepareWrite, withSerial } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 
 /**
@@ -57,4 +58,19 @@ function refused(file: string, found: string, on: JournalBase): AssistantsError 
     `refusing to append to ${file}: ${found}, but the events apply to lineage ${on.lineage}, serial ${on.serial}`,
     { kind: 'internal' },
   );
+}
+
+/**
+ * What compacting `journal` into `doc` writes: the document at the serial the journal reached
+ * (checked by journalSerial), as text, with the content the store compares later writes with.
+ */
+export function compactedWrite(
+  doc: StateDocument,
+  journal: { base: JournalBase; events: number; compacted?: number | undefined },
+  journalFile: string,
+  stateFile: string,
+): { written: { doc: StateDocument; text: string }; content: PreparedWrite['content'] } {
+  const serial = journalSerial(doc, journal, journalFile);
+  const prepared = prepareWrite(doc);
+  return { written: withSerial(prepared, serial, stateFile), content: prepared.content };
 }

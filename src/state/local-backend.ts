@@ -16,7 +16,7 @@ import {
   replayJournal,
   type StoredJournal,
 } from './journal-log.js';
-import { checkAppend, journalSerial } from './journal-rules.js';
+import { checkAppend, compactedWrite } from './journal-rules.js';
 import {
   holderLiveness,
   lockedError,
@@ -273,9 +273,8 @@ export class LocalStateStore implements StateStore {
       ? { base: this.journal.base, events: this.journal.events }
       : await this.readJournal().then((j) => j && { ...j, events: j.events.length });
     if (!journal) return doc;
-    const serial = journalSerial(doc, journal, this.journalShown);
-    const prepared = prepareWrite(doc);
-    return this.fold(withSerial(prepared, serial, this.location), prepared.content);
+    const { written, content } = compactedWrite(doc, journal, this.journalShown, this.location);
+    return this.fold(written, content);
   }
 
   /**

@@ -9,16 +9,9 @@ import {
   replayJournal,
   type StoredJournal,
 } from './journal-log.js';
-import { checkAppend, journalSerial } from './journal-rules.js';
+import { checkAppend, compactedWrite } from './journal-rules.js';
 import { lockedError, lockNotFoundError, newLockInfo } from './lock-info.js';
-import {
-  parseState,
-  planWrite,
-  prepareWrite,
-  serializeState,
-  storedVersion,
-  withSerial,
-} from './state-codec.js';
+import { parseState, planWrite, prepareWrite, serializeState, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -122,12 +115,15 @@ export class MemoryStateStore implements StateStore {
   async compact(doc: StateDocument): Promise<StateDocument> {
     const journal = await this.readJournal();
     if (!journal) return doc;
-    const serial = journalSerial(doc, { ...journal, events: journal.events.length }, this.journalLocation);
-    const { doc: written, text } = withSerial(prepareWrite(doc), serial, this.location);
-    this.journalText += compactedLine(serial);
-    this.store(text);
-    this.journalText = undefined;
-    return written;
+    const { written } = compactedWrite(
+      doc,
+      { ...journal, events: journal.events.length },
+      this.journalLocation,
+      this.location,
+    );
+    this.journalText += compactedLine(written.doc.serial);
+    this.store(written.text);
+    return written.doc;
   }
 
   private store(text: string): void {

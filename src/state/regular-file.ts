@@ -18,17 +18,10 @@ const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
  * @param what what the file is, for messages ("state file", "lock", ...)
  */
 export async function readOwnFile(file: string, shown: string, what: string): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  // O_NONBLOCK is 0 where the platform has none (Windows, which has no named pipes at paths).
+  const handle = await openOwn(file, shown, what, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0), true);
+  if (!handle) return undefined;
   try {
-    // O_NONBLOCK is 0 where the platform has none (Windows, which has no named pipes at paths).
-    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    if (errno(err) === 'ENOENT') return undefined;
-    throw (await notAFileError(file, shown, what, err)) ?? err;
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw notRegular(shown, what, info);
     return await handle.readFile('utf8');
   } finally {
     await handle.close().catch(() => undefined);
@@ -51,10 +44,25 @@ export async function openOwnAppend(
     constants.O_APPEND |
     (constants.O_NONBLOCK ?? 0) |
     (create ? constants.O_CREAT | constants.O_EXCL : 0);
+  return (await openOwn(file, shown, what, flags, false)) as Awaited<ReturnType<typeof open>>;
+}
+
+/**
+ * Opens `file` with `flags` and checks on the handle that it is a regular file (STATE_NOT_A_FILE
+ * naming `shown` otherwise, the handle closed); undefined when nothing is there and `mayBeMissing`.
+ */
+async function openOwn(
+  file: string,
+  shown: string,
+  what: string,
+  flags: number,
+  mayBeMissing: boolean,
+): Promise<Awaited<ReturnType<typeof open>> | undefined> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, flags, 0o600);
   } catch (err) {
+    if (mayBeMissing && errno(err) === 'ENOENT') return undefined;
     throw (await notAFileError(file, shown, what, err)) ?? err;
   }
   const info = await handle.stat().catch(async (err) => {
