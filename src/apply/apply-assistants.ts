@@ -4,6 +4,7 @@ import type { Change } from '../model/plan.js';
 import { assistantDependencies, desiredAssistantAttributes } from '../plan/desired-attributes.js';
 import type { AssistantBody } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
+import { inCreateHalf } from './create-half.js';
 import { journalled } from './journal.js';
 
 /**
@@ -22,9 +23,7 @@ export function assistantBody(attributes: AssistantAttributes): AssistantBody {
 /** Creates and updates assistants, wired to the ids the files and stores have now. */
 export async function createAssistants(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const assistants = new Map(run.input.desired.assistants.map((a) => [a.address, a]));
-  const work = changes.filter(
-    (c) => c.kind === 'assistant' && (c.action === 'create' || c.action === 'update'),
-  );
+  const work = changes.filter((c) => inCreateHalf(c, 'assistant'));
   const { recorder, writer } = run.input;
   await run.each(work, async (change) => {
     const assistant = assistants.get(change.address);

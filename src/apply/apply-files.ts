@@ -6,6 +6,7 @@ import type { SentContent } from '../provider/api-writer.js';
 import type { StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
+import { inCreateHalf } from './create-half.js';
 import type { Deposed } from './deposed.js';
 import { depose } from './deposed.js';
 import { JournalAhead, journalledAhead } from './journal.js';
@@ -25,8 +26,7 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
   const files = new Map(run.input.desired.files.map((file) => [file.address, file]));
   const uploads = changes.flatMap((change) => {
     const file = files.get(change.address);
-    if (change.kind !== 'file' || !file || (change.action !== 'create' && change.action !== 'create-delete'))
-      return [];
+    if (!file || !inCreateHalf(change, 'file')) return [];
     const { filename, bytes } = desiredFileAttributes(file, UNKNOWN);
     return [{ change, file, filename, bytes, planned: run.input.hashes.get(file.name) }];
   });

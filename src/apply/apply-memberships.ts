@@ -5,6 +5,7 @@ import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes, membershipDependencies } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
+import { inCreateHalf } from './create-half.js';
 import { type Deposed, depose } from './deposed.js';
 import { journalled } from './journal.js';
 import { waitForBatch } from './wait-indexing.js';
@@ -22,10 +23,11 @@ const ATTACHES = new Set(['create', 'create-delete', 'delete-create']);
 export async function createMemberships(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const byStore = new Map<string, Change[]>();
   for (const change of changes) {
-    if (change.kind !== 'vector_store_file' || change.action === 'delete' || change.action === 'no-op')
-      continue;
+    if (!inCreateHalf(change, 'vector_store_file')) continue;
     const store = parseAddress(change.address)?.store as string;
-    byStore.set(store, [...(byStore.get(store) ?? []), change]);
+    const list = byStore.get(store);
+    if (list) list.push(change);
+    else byStore.set(store, [change]);
   }
   await run.each([...byStore], async ([store, storeChanges]) => {
     await updateAttributes(

@@ -2,6 +2,7 @@ import type { Change } from '../model/plan.js';
 import { desiredStoreAttributes } from '../plan/desired-attributes.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
+import { inCreateHalf } from './create-half.js';
 import { journalled } from './journal.js';
 import { forgetResource } from './remove.js';
 
@@ -11,11 +12,7 @@ import { forgetResource } from './remove.js';
  */
 export async function createStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const stores = new Map(run.input.desired.vectorStores.map((store) => [store.address, store]));
-  const work = changes.filter(
-    (c) =>
-      c.kind === 'vector_store' &&
-      (c.action === 'create' || c.action === 'update' || c.action === 'delete-create'),
-  );
+  const work = changes.filter((c) => inCreateHalf(c, 'vector_store'));
   const { recorder, writer } = run.input;
   await run.each(work, async (change) => {
     const store = stores.get(change.address);

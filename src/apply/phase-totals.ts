@@ -1,17 +1,7 @@
 import { parseAddress, vectorStoreAddress } from '../model/address.js';
 import type { Action, Change } from '../model/plan.js';
+import { inCreateHalf } from './create-half.js';
 import type { PhaseTotal } from './events.js';
-
-/**
- * The actions each kind's create half acts on (see createFiles, createStores, createMemberships,
- * createAssistants); everything else of the create half has no call of its own.
- */
-const CREATE_HALF: Record<Change['kind'], ReadonlySet<Action>> = {
-  file: new Set(['create', 'create-delete']),
-  vector_store: new Set(['create', 'update', 'delete-create']),
-  vector_store_file: new Set(['create', 'update', 'create-delete', 'delete-create']),
-  assistant: new Set(['create', 'update']),
-};
 
 /**
  * The calls a plan asks of each phase, for progress: the create half by kind (attachments by store),
@@ -30,14 +20,9 @@ export function phaseTotals(changes: readonly Change[]): PhaseTotal[] {
     total.actions[action] = (total.actions[action] ?? 0) + 1;
   };
   for (const change of changes) {
-    if (CREATE_HALF[change.kind].has(change.action)) {
-      const store = parseAddress(change.address)?.store;
-      add(
-        change.kind,
-        'create',
-        change.action,
-        change.kind === 'vector_store_file' && store ? vectorStoreAddress(store) : undefined,
-      );
+    if (inCreateHalf(change)) {
+      const store = change.kind === 'vector_store_file' ? parseAddress(change.address)?.store : undefined;
+      add(change.kind, 'create', change.action, store ? vectorStoreAddress(store) : undefined);
     }
     const oldHalf =
       change.action === 'create-delete' && (change.kind === 'file' || change.kind === 'vector_store_file');
