@@ -1,13 +1,10 @@
-import type {
-  AssistantAttributes,
-  FileAttributes,
-  MembershipAttributes,
-  VectorStoreAttributes,
-} from '../model/attributes.js';
+import type { MembershipAttributes } from '../model/attributes.js';
 import { type Action, type ActionReason, isReplace } from '../model/plan.js';
-import { changedPaths } from './observe.js';
 
-/** What to do with a resource that exists, and why. */
+/**
+ * What to do with a resource that exists, and why. Each decision is given `changed`: the attributes
+ * whose recorded and wanted values differ (changedPaths of both), worked out once per resource.
+ */
 export interface Decision {
   action: Action;
   reason: ActionReason;
@@ -16,28 +13,26 @@ export interface Decision {
 
 const NO_OP: Decision = { action: 'no-op', reason: 'unchanged', replacePaths: [] };
 const UPDATE: Decision = { action: 'update', reason: 'changed', replacePaths: [] };
+/** What a file cannot change in place besides its bytes. */
+const FILE_FORCED = ['filename', 'purpose'];
 /**
  * Files are immutable: new bytes, another purpose or another name means a new upload, made before
  * the old one goes so that stores and assistants never point at nothing. A file moved to another
  * folder with the same name and bytes needs no call: it is no change (the state records the new
  * path at the next apply).
  */
-export function decideFile(before: FileAttributes, after: FileAttributes): Decision {
-  if (before.sha256 !== after.sha256)
+export function decideFile(changed: readonly string[]): Decision {
+  if (changed.includes('sha256'))
     return { action: 'create-delete', reason: 'content_changed', replacePaths: ['sha256'] };
-  const forced = changedPaths(before, after, ['filename', 'purpose']);
+  const forced = FILE_FORCED.filter((key) => changed.includes(key));
   if (forced.length > 0) return { action: 'create-delete', reason: 'cannot_update', replacePaths: forced };
   return NO_OP;
 }
 
 /** An expired store cannot be used or revived: it is deleted and made again. */
-export function decideStore(
-  before: VectorStoreAttributes,
-  after: VectorStoreAttributes,
-  expired: boolean,
-): Decision {
+export function decideStore(changed: readonly string[], expired: boolean): Decision {
   if (expired) return { action: 'delete-create', reason: 'expired', replacePaths: [] };
-  return changedPaths(before, after).length > 0 ? UPDATE : NO_OP;
+  return changed.length > 0 ? UPDATE : NO_OP;
 }
 
 /**
@@ -50,6 +45,7 @@ export function decideStore(
 export function decideMembership(
   before: MembershipAttributes,
   after: MembershipAttributes,
+  changed: readonly string[],
   storeAction: Action | undefined,
   fileAction: Action | undefined,
   indexFailed = false,
@@ -58,13 +54,13 @@ export function decideMembership(
     return { action: 'delete-create', reason: 'dependency_replaced', replacePaths: ['vector_store_id'] };
   if (isReplace(fileAction) || fileAction === 'create' || before.file_id !== after.file_id)
     return { action: 'create-delete', reason: 'dependency_replaced', replacePaths: ['file_id'] };
-  if (changedPaths(before, after, ['chunking_strategy']).length > 0)
+  if (changed.includes('chunking_strategy'))
     return { action: 'delete-create', reason: 'cannot_update', replacePaths: ['chunking_strategy'] };
   if (indexFailed) return { action: 'delete-create', reason: 'index_failed', replacePaths: [] };
-  return changedPaths(before, after).length > 0 ? UPDATE : NO_OP;
+  return changed.length > 0 ? UPDATE : NO_OP;
 }
 
 /** Every assistant field updates in place (tool resources included). */
-export function decideAssistant(before: AssistantAttributes, after: AssistantAttributes): Decision {
-  return changedPaths(before, after).length > 0 ? UPDATE : NO_OP;
+export function decideAssistant(changed: readonly string[]): Decision {
+  return changed.length > 0 ? UPDATE : NO_OP;
 }

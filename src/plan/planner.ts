@@ -65,7 +65,13 @@ interface Wanted {
   after: Attributes;
   dependencies: Address[];
   source: Change['source'];
-  decide: (before: Attributes, observation: Observation, resource: StateResource) => Decision;
+  /** `changed`: the attributes whose values in `before` and `after` differ. */
+  decide: (
+    before: Attributes,
+    changed: readonly string[],
+    observation: Observation,
+    resource: StateResource,
+  ) => Decision;
 }
 
 /**
@@ -167,13 +173,14 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
       replacePaths: [],
     } satisfies Change;
   }
-  const decision = wanted.decide(observation.attributes, observation, resource);
+  const changed = changedPaths(observation.attributes, wanted.after);
+  const decision = wanted.decide(observation.attributes, changed, observation, resource);
   return {
     ...base,
     ...decision,
     id: resource.id,
     before: observation.attributes,
-    changedPaths: changedPaths(observation.attributes, wanted.after),
+    changedPaths: changed,
   } satisfies Change;
 }
 
@@ -192,7 +199,7 @@ function wantedOf(
         return {
           ...common(file, kind, []),
           after,
-          decide: (before) => decideFile(before as typeof after, after),
+          decide: (_before, changed) => decideFile(changed),
         };
       });
     case 'vector_store':
@@ -201,8 +208,7 @@ function wantedOf(
         return {
           ...common(store, kind, []),
           after,
-          decide: (before, seen) =>
-            decideStore(before as typeof after, after, seen.status === 'present' && seen.expired),
+          decide: (_before, changed, seen) => decideStore(changed, seen.status === 'present' && seen.expired),
         };
       });
     case 'vector_store_file': {
@@ -214,10 +220,11 @@ function wantedOf(
         return {
           ...common(member, kind, membershipDependencies(member)),
           after,
-          decide: (before, seen, resource) =>
+          decide: (before, changed, seen, resource) =>
             decideMembership(
               before as typeof after,
               after,
+              changed,
               planned.get(storeAt),
               fileAt === undefined ? undefined : planned.get(fileAt),
               indexFailure(resource, seen) !== undefined,
@@ -231,7 +238,7 @@ function wantedOf(
         return {
           ...common(assistant, kind, assistantDependencies(assistant)),
           after,
-          decide: (before) => decideAssistant(before as typeof after, after),
+          decide: (_before, changed) => decideAssistant(changed),
         };
       });
   }

@@ -56,14 +56,14 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
   const lock = await options.store.lock('plan', { timeoutMs: options.lockTimeoutMs });
   try {
     const state = await readStateFor(options.store, desired);
-    // The files are read while the API answers: neither waits for the other.
-    const [hashes, live] = await Promise.all([
-      HashCache.load(options.hashCacheFile).then((cache) =>
-        hashFiles(desired, cache, state, options.hashAll === true),
-      ),
+    // The files are read, and the manifests digested, while the API answers.
+    const [{ hashes, digest }, live] = await Promise.all([
+      HashCache.load(options.hashCacheFile)
+        .then((cache) => hashFiles(desired, cache, state, options.hashAll === true))
+        .then((hashes) => ({ hashes, digest: manifestDigest(desired, hashes) })),
       options.refresh ? refreshFor(options.reader(), state, desired) : undefined,
     ]);
-    const plan = planFor({ desired, hashes, state, live, targets });
+    const plan = planFor({ desired, hashes, state, live, targets, digest });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
   } finally {
     await lock.release();
@@ -143,12 +143,14 @@ export function planFor(input: {
   state: StateDocument | undefined;
   live: LiveView | undefined;
   targets: readonly Address[];
+  /** manifestDigest(desired, hashes), when already worked out. */
+  digest?: string;
 }): Plan {
   return makePlan({
     ...input,
     now: Math.floor(Date.now() / 1000),
     lineage: input.state?.lineage ?? randomUUID(),
-    manifestDigest: manifestDigest(input.desired, input.hashes),
+    manifestDigest: input.digest ?? manifestDigest(input.desired, input.hashes),
   });
 }
 

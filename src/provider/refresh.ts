@@ -20,7 +20,7 @@ export interface RefreshRequest {
    * an endpoint that no longer serves them then fails the plan, not the apply.
    */
   probeAssistants: boolean;
-  /** Requests in flight at once (default 4). */
+  /** Store file lists in flight at once (default READ_CONCURRENCY). */
   concurrency?: number;
 }
 
@@ -32,23 +32,38 @@ export interface RefreshRequest {
  * of both `vectorStores` and `members`, i.e. gone.
  */
 export async function refresh(reader: ApiReader, request: RefreshRequest): Promise<LiveView> {
-  const [files, vectorStores, assistants] = await Promise.all([
-    request.fileIds.size > 0 ? collect((after) => reader.listFiles(after), request.fileIds) : new Map(),
+  const vectorStores: Promise<Map<string, LiveVectorStore>> =
     request.vectorStoreIds.size > 0
       ? collect((after) => reader.listVectorStores(after), request.vectorStoreIds)
-      : new Map(),
+      : Promise.resolve(new Map());
+  const [files, members, assistants, stores] = await Promise.all([
+    request.fileIds.size > 0 ? collect((after) => reader.listFiles(after), request.fileIds) : new Map(),
+    // Each store's files are asked for as soon as the store list is in, while the others load.
+    // An expired store is replaced whole, so its files are not worth a request.
+    vectorStores.then((known) =>
+      readMembers(
+        reader,
+        [...known.values()].filter((store) => store.status !== 'expired'),
+        known,
+        request.concurrency,
+      ),
+    ),
     request.assistantIds.size > 0 || request.probeAssistants
       ? collect((after) => reader.listAssistants(after), request.assistantIds)
       : new Map(),
+    vectorStores,
   ]);
-  // An expired store is replaced whole, so its files are not worth a request.
-  const stores = [...vectorStores.values()].filter((store) => store.status !== 'expired');
-  const members = await readMembers(reader, stores, vectorStores, request.concurrency);
-  return { files, vectorStores, members, assistants };
+  return { files, vectorStores: stores, members, assistants };
 }
 
 /**
- * Every file of each of `stores`, `concurrency` stores at a time (default 4). A store whose files
+ * Store file lists read at once by default: apply's default parallelism. Reads are paced by the
+ * rate governor like every request, so more at once is never more than the server allows.
+ */
+const READ_CONCURRENCY = 8;
+
+/**
+ * Every file of each of `stores`, `concurrency` stores at a time. A store whose files
  * list answers 404 was deleted after the store list was read: it is taken out of `known` (gone, as
  * if the store list had missed it) and has no entry in the result.
  */
@@ -56,7 +71,7 @@ export async function readMembers(
   reader: ApiReader,
   stores: readonly LiveVectorStore[],
   known: Map<string, LiveVectorStore>,
-  concurrency = 4,
+  concurrency = READ_CONCURRENCY,
 ): Promise<Map<string, Map<string, LiveMember>>> {
   const lists = await mapLimit(stores, concurrency, (store) =>
     collectOrGone((after) => reader.listVectorStoreFiles(store.id, after)),

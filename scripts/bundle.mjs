@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Bundles the compiled CLI (dist/cli/main.js, from tsc) with its dependencies into dist/bundle/,
+// which bin/assistants.js loads. Node resolves and compiles a module file by file: unbundled, a
+// plan loaded about 370 of them (the SDK alone 154) before its first request, a quarter of a no-op
+// plan's time. Code splitting keeps each command's lazy import lazy: a plan does not parse the
+// emulator, listr2 or the apply code.
+//
+// Chunks sit beside main.js, at the depth of dist/cli/, so that the paths modules find from
+// import.meta.url (../../package.json, ../../schema/…) lead to the same files bundled or not.
+// Packages that are CommonJS call require(); in an ES module bundle that needs a real require,
+// which the banner gives every chunk. The ajv runtime pieces that the generated validators load
+// with createRequire stay outside the bundle and are found in node_modules as before.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { main: 'dist/cli/main.js' },
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: '[name]-[hash]',
+  banner: {
+    js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
