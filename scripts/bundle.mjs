@@ -10,9 +10,13 @@
 // Packages that are CommonJS call require(); in an ES module bundle that needs a real require,
 // which the banner gives every chunk. The ajv runtime pieces that the generated validators load
 // with createRequire stay outside the bundle and are found in node_modules as before.
+//
+// dist/bundle/meta.json lists the modules each chunk holds (esbuild's metafile): the start-up test
+// reads it to tell which libraries a command loaded, now that they arrive inside chunks.
+import { writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-await build({
+const { metafile } = await build({
   entryPoints: { main: 'dist/cli/main.js' },
   outdir: 'dist/bundle',
   bundle: true,
@@ -25,4 +29,9 @@ await build({
     js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  metafile: true,
 });
+const chunks = Object.fromEntries(
+  Object.entries(metafile.outputs).map(([output, { inputs }]) => [output, Object.keys(inputs)]),
+);
+await writeFile('dist/bundle/meta.json', `${JSON.stringify(chunks, null, 1)}\n`);

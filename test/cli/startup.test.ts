@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO } from '../helpers/apply-process.js';
@@ -47,8 +48,26 @@ async function assistants(args: string[], cwd: string, env: Record<string, strin
     const e = err as { code: number; stdout: string; stderr: string };
     result = { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-  const modules = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  return { ...result, modules };
+  const logged = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { ...result, modules: await unbundled(logged) };
+}
+
+/**
+ * The modules loaded, with each chunk of the bundle (dist/bundle, see scripts/bundle.mjs) replaced
+ * by the modules it holds, as paths under the repository: a library arrives inside a chunk.
+ */
+async function unbundled(logged: readonly string[]): Promise<string[]> {
+  const meta = JSON.parse(await readFile(path.join(REPO, 'dist/bundle/meta.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
+  const bundle = `${pathToFileURL(path.join(REPO, 'dist/bundle')).href}/`;
+  return logged.flatMap((module) => {
+    if (!module.startsWith(bundle)) return [module];
+    const inputs = meta[`dist/bundle/${module.slice(bundle.length)}`];
+    if (!inputs) throw new Error(`${module} is not in dist/bundle/meta.json: run npm run build`);
+    return [module, ...inputs.map((input) => path.join(REPO, input))];
+  });
 }
 
 /** The names of the HEAVY libraries among `modules`. */
