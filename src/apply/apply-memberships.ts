@@ -1,9 +1,11 @@
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { parseAddress, vectorStoreAddress } from '../model/address.js';
 import type { MembershipAttributes } from '../model/attributes.js';
+import type { Desired } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes, membershipDependencies } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
+import { mapLimit } from '../provider/concurrency.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { type Deposed, depose } from './deposed.js';
@@ -29,54 +31,69 @@ export async function createMemberships(run: ApplyRun, changes: readonly Change[
     if (list) list.push(change);
     else byStore.set(store, [change]);
   }
-  await run.each([...byStore], async ([store, storeChanges]) => {
+  // Every store at once: each call takes one of the run's `parallelism` slots (run.call), and a
+  // store waiting for its files to index holds none, so the stores' indexing waits overlap instead
+  // of queueing behind each other `parallelism` stores at a time.
+  const stores = [...byStore];
+  const members: MembersByAddress = new Map(run.input.desired.memberships.map((m) => [m.address, m]));
+  await mapLimit(stores, stores.length, async ([store, storeChanges]) => {
     await updateAttributes(
       run,
+      members,
       storeChanges.filter((c) => c.action === 'update'),
     );
     await attach(
       run,
+      members,
       store,
       storeChanges.filter((c) => ATTACHES.has(c.action)),
     );
   });
 }
 
-async function updateAttributes(run: ApplyRun, updates: Change[]): Promise<void> {
-  const members = new Map(run.input.desired.memberships.map((m) => [m.address, m]));
+/** The desired memberships by address: one map for every store (each holds the whole stack's). */
+type MembersByAddress = ReadonlyMap<string, Desired['memberships'][number]>;
+
+async function updateAttributes(run: ApplyRun, members: MembersByAddress, updates: Change[]): Promise<void> {
   await run.each(updates, async (change) => {
     const current = run.resource(change.address);
     const member = members.get(change.address);
     if (current?.kind !== 'vector_store_file' || !member) return;
-    await run.step(change, 'create', async () => {
-      const storeId = String(current.attributes.vector_store_id);
-      const attributes = { ...(member.attributes ?? {}) };
-      await journalled(
-        run.input.recorder,
-        [
-          {
-            address: change.address,
-            kind: 'vector_store_file',
-            operation: 'update',
-            resource_id: current.id,
+    await run.call(() =>
+      run.step(change, 'create', async () => {
+        const storeId = String(current.attributes.vector_store_id);
+        const attributes = { ...(member.attributes ?? {}) };
+        await journalled(
+          run.input.recorder,
+          [
+            {
+              address: change.address,
+              kind: 'vector_store_file',
+              operation: 'update',
+              resource_id: current.id,
+            },
+          ],
+          () => run.input.writer.updateVectorStoreFile(storeId, current.id, attributes),
+          (doc) => {
+            doc.resources[change.address] = { ...current, attributes: { ...current.attributes, attributes } };
           },
-        ],
-        () => run.input.writer.updateVectorStoreFile(storeId, current.id, attributes),
-        (doc) => {
-          doc.resources[change.address] = { ...current, attributes: { ...current.attributes, attributes } };
-        },
-      );
-      return current.id;
-    });
+        );
+        return current.id;
+      }),
+    );
   });
 }
 
-async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Promise<void> {
+async function attach(
+  run: ApplyRun,
+  members: MembersByAddress,
+  storeName: string,
+  attaches: Change[],
+): Promise<void> {
   if (attaches.length === 0 || run.stopped) return;
   const { desired, recorder, writer, sink } = run.input;
   const storeAt = vectorStoreAddress(storeName);
   const store = desired.vectorStores.find((s) => s.address === storeAt);
-  const members = new Map(desired.memberships.map((m) => [m.address, m]));
   const ready = attaches.filter((change) => {
     const blocker = change.dependencies.find((address) => run.failed.has(address) || !run.idOf(address));
     if (blocker) run.fail(change, new Error(`skipped: ${blocker} was not made`));
@@ -90,21 +107,26 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
     if (change.action === 'delete-create' && current?.kind === 'vector_store_file') {
       const oldStore = String(current.attributes.vector_store_id);
       try {
-        await journalled(
-          recorder,
-          [
-            {
-              address: change.address,
-              kind: 'vector_store_file',
-              operation: 'delete',
-              resource_id: current.id,
+        const detached = await run.call(async () => {
+          await journalled(
+            recorder,
+            [
+              {
+                address: change.address,
+                kind: 'vector_store_file',
+                operation: 'delete',
+                resource_id: current.id,
+              },
+            ],
+            () => writer.deleteVectorStoreFile(oldStore, current.id),
+            (doc) => {
+              delete doc.resources[change.address];
             },
-          ],
-          () => writer.deleteVectorStoreFile(oldStore, current.id),
-          (doc) => {
-            delete doc.resources[change.address];
-          },
-        );
+          );
+          return true;
+        });
+        // Stopped while it waited for a slot: not detached, so not attached again either.
+        if (!detached) continue;
       } catch (err) {
         run.fail(change, err);
         continue;
@@ -116,14 +138,6 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
   const storeId = run.idOf(storeAt) as string;
   for (let start = 0; start < attachable.length && !run.stopped; start += BATCH_LIMIT) {
     const slice = attachable.slice(start, start + BATCH_LIMIT);
-    for (const change of slice)
-      sink({
-        type: 'resource-start',
-        address: change.address,
-        kind: change.kind,
-        action: change.action,
-        phase: 'create',
-      });
     const entries = slice.map((change) => {
       const member = members.get(change.address);
       if (!member)
@@ -138,50 +152,62 @@ async function attach(run: ApplyRun, storeName: string, attaches: Change[]): Pro
     });
     let batchId: string;
     try {
-      const batch = await journalled(
-        recorder,
-        entries.map(({ change, attributes }) => ({
-          address: change.address,
-          kind: 'vector_store_file' as const,
-          operation: 'create' as const,
-          match: { vector_store_id: storeId, file_id: String(attributes.file_id) },
-        })),
-        () =>
-          writer.createFileBatch(
-            storeId,
-            entries.map(({ attributes }) => ({
-              file_id: String(attributes.file_id),
-              attributes: attributes.attributes,
-              chunking_strategy: attributes.chunking_strategy ?? {
-                max_chunk_size_tokens: 800,
-                chunk_overlap_tokens: 400,
-              },
-            })),
-          ),
-        (doc) => {
-          for (const { change, member, attributes } of entries) {
-            const old = doc.resources[change.address];
-            if (
-              old?.kind === 'vector_store_file' &&
-              change.action === 'create-delete' &&
-              old.id !== attributes.file_id
-            ) {
-              run.deposed.push(
-                depose(doc, change.address, 'vector_store_file', old.id, {
-                  storeId: String(old.attributes.vector_store_id),
-                }),
-              );
+      const batch = await run.call(() => {
+        for (const change of slice)
+          sink({
+            type: 'resource-start',
+            address: change.address,
+            kind: change.kind,
+            action: change.action,
+            phase: 'create',
+          });
+        return journalled(
+          recorder,
+          entries.map(({ change, attributes }) => ({
+            address: change.address,
+            kind: 'vector_store_file' as const,
+            operation: 'create' as const,
+            match: { vector_store_id: storeId, file_id: String(attributes.file_id) },
+          })),
+          () =>
+            writer.createFileBatch(
+              storeId,
+              entries.map(({ attributes }) => ({
+                file_id: String(attributes.file_id),
+                attributes: attributes.attributes,
+                chunking_strategy: attributes.chunking_strategy ?? {
+                  max_chunk_size_tokens: 800,
+                  chunk_overlap_tokens: 400,
+                },
+              })),
+            ),
+          (doc) => {
+            for (const { change, member, attributes } of entries) {
+              const old = doc.resources[change.address];
+              if (
+                old?.kind === 'vector_store_file' &&
+                change.action === 'create-delete' &&
+                old.id !== attributes.file_id
+              ) {
+                run.deposed.push(
+                  depose(doc, change.address, 'vector_store_file', old.id, {
+                    storeId: String(old.attributes.vector_store_id),
+                  }),
+                );
+              }
+              doc.resources[change.address] = {
+                kind: 'vector_store_file',
+                id: String(attributes.file_id),
+                attributes: attributes as MembershipAttributes,
+                dependencies: membershipDependencies(member),
+                protect: false,
+              };
             }
-            doc.resources[change.address] = {
-              kind: 'vector_store_file',
-              id: String(attributes.file_id),
-              attributes: attributes as MembershipAttributes,
-              dependencies: membershipDependencies(member),
-              protect: false,
-            };
-          }
-        },
-      );
+          },
+        );
+      });
+      // Stopped while it waited for a slot: this slice and the rest were not sent.
+      if (!batch) break;
       batchId = batch.id;
     } catch (err) {
       for (const change of slice) run.fail(change, err);
@@ -217,7 +243,7 @@ async function waitAndReport(
   let last: BatchStatus | undefined;
   try {
     last = await waitForBatch(
-      writer,
+      { retrieveFileBatch: (store, batch) => run.call(() => writer.retrieveFileBatch(store, batch)) },
       storeId,
       batchId,
       (status) => {
@@ -235,11 +261,13 @@ async function waitAndReport(
   const byFile = new Map(entries.map((e) => [String(e.attributes.file_id), e.change]));
   let after: string | undefined;
   for (;;) {
-    const page = await reader.listVectorStoreFiles(storeId, after).catch((err: unknown) => {
-      // The counts already say some failed; without the list they cannot be named one by one.
-      for (const { change } of entries) run.fail(change, err);
-      return undefined;
-    });
+    const page = await run
+      .call(() => reader.listVectorStoreFiles(storeId, after))
+      .catch((err: unknown) => {
+        // The counts already say some failed; without the list they cannot be named one by one.
+        for (const { change } of entries) run.fail(change, err);
+        return undefined;
+      });
     if (!page) return;
     for (const member of page.data) {
       const change = byFile.get(member.id);

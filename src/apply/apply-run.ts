@@ -4,7 +4,7 @@ import type { Desired } from '../model/desired.js';
 import type { Change, Plan } from '../model/plan.js';
 import { fileProblem } from '../plan/ownership.js';
 import type { ApiWriter } from '../provider/api-writer.js';
-import { mapLimit } from '../provider/concurrency.js';
+import { type Limited, limiter, mapLimit } from '../provider/concurrency.js';
 import type { ApiReader, LiveView } from '../provider/live-view.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
@@ -62,7 +62,21 @@ export class ApplyRun {
   readonly failed = new Set<Address>();
   readonly deposed: Deposed[] = [];
 
-  constructor(readonly input: ApplyInput) {}
+  /** The `parallelism` slots that `call` hands out. */
+  private readonly slots: Limited;
+
+  constructor(readonly input: ApplyInput) {
+    this.slots = limiter(input.options.parallelism);
+  }
+
+  /**
+   * Runs `work` in one of `parallelism` slots, for work that also waits between its calls:
+   * attaching holds a slot while it calls, not while a store indexes, so that the stores' waits
+   * overlap. When the run stopped while `work` waited for its slot, nothing is called: undefined.
+   */
+  call<R>(work: () => Promise<R>): Promise<R | undefined> {
+    return this.slots(() => (this.stopped ? Promise.resolve(undefined) : work()));
+  }
 
   get state() {
     return this.input.recorder.doc;

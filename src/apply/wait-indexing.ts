@@ -30,7 +30,10 @@ export function nextPollDelay(previousMs: number | undefined, pollAfterMs: numbe
  * Returns the last status; undefined when stopped. Throws WAIT_TIMEOUT past the deadline.
  */
 export async function waitForBatch(
-  writer: ApiWriter,
+  writer: {
+    /** The batch's status; undefined when apply stopped before it could ask (see ApplyRun.call). */
+    retrieveFileBatch(...args: Parameters<ApiWriter['retrieveFileBatch']>): Promise<BatchStatus | undefined>;
+  },
   storeId: string,
   batchId: string,
   onProgress: (status: BatchStatus) => void,
@@ -43,6 +46,7 @@ export async function waitForBatch(
   for (;;) {
     if (options.stop?.aborted) return undefined;
     const status = await writer.retrieveFileBatch(storeId, batchId);
+    if (!status) return undefined;
     onProgress(status);
     if (status.status !== 'in_progress') return status;
     delay = nextPollDelay(delay, status.pollAfterMs);

@@ -24,3 +24,28 @@ export async function mapLimit<T, R>(
   if (failure) throw failure.error;
   return results;
 }
+
+/** Runs one call under a limiter (see `limiter`). */
+export type Limited = <R>(work: () => Promise<R>) => Promise<R>;
+
+/**
+ * At most `limit` calls in flight across every caller; the others wait their turn, first come first
+ * served. For work that holds a slot only while it calls, not while it waits between calls (a
+ * store's indexing is polled, and the waits of many stores overlap).
+ */
+export function limiter(limit: number): Limited {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active < limit) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // A waiting call takes the slot over; otherwise it is free again.
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}

@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useEmulator } from '../helpers/emulator.js';
+import { useEmulator, waitFor } from '../helpers/emulator.js';
 import { requestDelta } from '../helpers/make-stack.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
@@ -219,6 +219,40 @@ describe('assistants apply against the emulator', () => {
     const stats = (await fx().control('stats')) as { requests: Record<string, number> };
     expect(stats.requests['POST /v1/vector_stores/{vector_store_id}/file_batches']).toBe(2);
     expect(stats.requests['GET /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}']).toBeUndefined();
+  });
+
+  it('waits for the indexing of more stores than --parallelism at once: a waiting store holds no slot', async () => {
+    // Indexing takes an hour of the emulator's clock: with one slot, a store that kept it while it
+    // waited would keep the others from ever sending their batches.
+    await fx().control('config', { index_delay_ms: 3_600_000 });
+    const dir = await workspace({
+      'assistants.yaml': [
+        'version: 1',
+        'vector_stores:',
+        ...['a', 'b', 'c'].flatMap((name) => [`  ${name}:`, '    files:', `      - glob: ${name}/*.md`]),
+        '',
+      ].join('\n'),
+      'a/doc.md': 'alpha\n',
+      'b/doc.md': 'beta\n',
+      'c/doc.md': 'gamma\n',
+    });
+    const applying = cli(dir, ['apply', '-f', '.', '--auto-approve', '--parallelism', '1']);
+    const batches = 'POST /v1/vector_stores/{vector_store_id}/file_batches';
+    const polls = 'GET /v1/vector_stores/{vector_store_id}/file_batches/{batch_id}';
+    const stats = () => fx().control('stats') as Promise<{ requests: Record<string, number> }>;
+    // Every store's batch is sent, and polled, while none has finished indexing.
+    await waitFor(stats, (s) => s.requests[batches] === 3 && (s.requests[polls] ?? 0) >= 3);
+    await fx().control('clock', { advance_seconds: 3600 });
+    const run = await applying;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Apply complete! Resources: 9 added, 0 changed, 0 destroyed.');
+    const after = await state(dir);
+    for (const name of ['a', 'b', 'c']) {
+      const members = await fx().client.vectorStores.files.list(
+        after.resources[`vector_store.${name}`]?.id as string,
+      );
+      expect(members.data.map((m) => m.status)).toEqual(['completed']);
+    }
   });
 
   it('records protect even when nothing else changes, so destroy refuses the resource', async () => {
