@@ -1,5 +1,7 @@
+import type { BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { toStreamingFile } from 'openai';
 import { AssistantsError } from '../errors/index.js';
 import type { ApiWriter, SentContent } from './api-writer.js';
@@ -17,7 +19,7 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
   return {
     async uploadFile({ path, filename, purpose }) {
       // The size the server will report is that of what is sent: match on it, not on the plan's.
-      const bytes = await sizeOf(path);
+      const bytes = sizeOf(path);
       const attempts: Attempt[] = [];
       const made = await createOnce(
         ctx,
@@ -85,12 +87,19 @@ const UNKNOWN_CONTENT = '0'.repeat(64);
 /** The largest chunk an upload reads from disk at once (the stream default). */
 const STREAM_CHUNK_BYTES = 64 * 1024;
 
+/**
+ * Files up to this size are read whole, with synchronous calls, when the request asks for the
+ * body: a stream costs a dozen thread-pool round trips and promise turns per file, which for
+ * thousands of small files was a fifth of apply's CPU. A read this small blocks for microseconds.
+ */
+const WHOLE_READ_BYTES = 256 * 1024;
+
 const UPLOAD_OPTIONS = { ...NO_SDK_RETRIES, fetchOptions: { redirect: 'error' } } as const;
 
 /**
  * One attempt: opens the file (so a missing file is a file error, not a network one) and streams
- * it through sha256. The file's size and mtime are read from the open handle before the first byte
- * and after the last: when they differ, or the bytes sent are not the size, the file changed while
+ * it through sha256; a small one is read whole first (WHOLE_READ_BYTES). The file's size and mtime
+ * are read from the open file before the first byte and after the last: when they differ, or the bytes sent are not the size, the file changed while
  * it was sent, and `mtimeMs` is left out (the hash is still that of the bytes sent, but no cache
  * may file it under the file's size and mtime).
  */
@@ -104,58 +113,106 @@ async function upload(
 ): Promise<{ id: string; createdAt: number }> {
   const attempt: Attempt = {};
   attempts.push(attempt);
+  if (bytes <= WHOLE_READ_BYTES) {
+    const read = readWhole(path);
+    const hashed = hashing(
+      (async function* () {
+        yield read.content;
+      })(),
+      async (sha256, sent) => {
+        attempt.sent = { sha256, bytes: sent, ...unchangedMtime(sent, read.before, read.after) };
+      },
+    );
+    return send(ctx, attempt, path, toStreamingFile(hashed, filename), purpose);
+  }
   const handle = await openForUpload(path);
   try {
     // Nanoseconds, to see any change; whole milliseconds reported, as validation reads them
     // (src/manifest/file-inspect.ts), for a cache keyed by them to find the entry.
     const before = await handle.stat({ bigint: true });
-    // Chunks no bigger than the file (its size as uploadFile read it): a stream's default 64 KiB
-    // per read, for a thousand small files, is memory the process keeps after it is freed.
-    const stream = handle.createReadStream({
-      autoClose: false,
-      highWaterMark: Math.max(1, Math.min(bytes, STREAM_CHUNK_BYTES)),
-    });
+    const stream = handle.createReadStream({ autoClose: false, highWaterMark: STREAM_CHUNK_BYTES });
     // The request reads the stream and sees its errors; this only keeps a late one (after the
     // request gave up on the stream) from being an unhandled 'error' event.
     stream.on('error', () => {});
     const hashed = hashing(stream, async (sha256, sent) => {
       const after = await handle.stat({ bigint: true });
-      const unchanged =
-        BigInt(sent) === before.size && after.size === before.size && after.mtimeNs === before.mtimeNs;
-      attempt.sent = { sha256, bytes: sent, ...(unchanged ? { mtimeMs: Number(before.mtimeMs) } : {}) };
+      attempt.sent = { sha256, bytes: sent, ...unchangedMtime(sent, before, after) };
     });
-    const file = toStreamingFile(hashed, filename);
-    const created = await ctx.api.client.files.create({ file, purpose }, UPLOAD_OPTIONS);
-    // The server answered only after the whole body: the stream was read to the end.
-    if (!attempt.sent)
-      throw new AssistantsError('INTERNAL', `the upload of ${path} was answered before it was sent whole`);
-    attempt.id = created.id;
-    return { id: created.id, createdAt: created.created_at };
+    return await send(ctx, attempt, path, toStreamingFile(hashed, filename), purpose);
   } finally {
     // A request that failed before reading to the end leaves the handle open; closing twice is fine.
     await handle.close().catch(() => {});
   }
 }
 
-async function sizeOf(path: string): Promise<number> {
+/** Sends one attempt's body and notes the id the server gave it. */
+async function send(
+  ctx: WriterContext,
+  attempt: Attempt,
+  path: string,
+  file: ReturnType<typeof toStreamingFile>,
+  purpose: Parameters<ApiWriter['uploadFile']>[0]['purpose'],
+): Promise<{ id: string; createdAt: number }> {
+  const created = await ctx.api.client.files.create({ file, purpose }, UPLOAD_OPTIONS);
+  // The server answered only after the whole body: the body was read to the end.
+  if (!attempt.sent)
+    throw new AssistantsError('INTERNAL', `the upload of ${path} was answered before it was sent whole`);
+  attempt.id = created.id;
+  return { id: created.id, createdAt: created.created_at };
+}
+
+/**
+ * The mtime to file the hash under, when the file kept its size and mtime from before the first
+ * byte to after the last and every byte of that size was sent; nothing otherwise.
+ */
+function unchangedMtime(sent: number, before: BigIntStats, after: BigIntStats): { mtimeMs?: number } {
+  const unchanged =
+    BigInt(sent) === before.size && after.size === before.size && after.mtimeNs === before.mtimeNs;
+  return unchanged ? { mtimeMs: Number(before.mtimeMs) } : {};
+}
+
+/** A small file's bytes (to its end, whatever its size now), with its stats before and after. */
+function readWhole(path: string): { content: Buffer; before: BigIntStats; after: BigIntStats } {
+  const fd = openSyncForUpload(path);
   try {
-    return (await stat(path)).size;
+    const before = fstatSync(fd, { bigint: true });
+    const content = readFileSync(fd);
+    return { content, before, after: fstatSync(fd, { bigint: true }) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
   } catch {
     // Opening says why it cannot be read (missing, or not allowed), as an upload would.
-    await (await openForUpload(path)).close();
+    closeSync(openSyncForUpload(path));
     throw new AssistantsError('FILE_UNREADABLE', `cannot read ${path} to upload it`);
   }
 }
 
-async function openForUpload(path: string): Promise<FileHandle> {
+function openForUpload(path: string): Promise<FileHandle> {
+  return open(path, 'r').catch((err: unknown) => {
+    throw unreadable(path, err);
+  });
+}
+
+function openSyncForUpload(path: string): number {
   try {
-    return await open(path, 'r');
+    return openSync(path, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new AssistantsError(
-      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
-      `cannot read ${path} to upload it: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw unreadable(path, err);
   }
+}
+
+/** Why a file cannot be uploaded: FILE_NOT_FOUND or FILE_UNREADABLE. */
+function unreadable(path: string, err: unknown): AssistantsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new AssistantsError(
+    code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+    `cannot read ${path} to upload it: ${(err as Error).message}`,
+    { cause: err },
+  );
 }

@@ -258,11 +258,23 @@ describe('sdkWriter: uploads hash what they send', () => {
     expect(made.content.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
+  it('a small file, read whole before it is sent: the same report, its mtime included', async () => {
+    const bytes = randomBytes(10 * 1024 + 3);
+    const { made, file, server } = await uploadWatched('small.bin', bytes, async () => {});
+    expect(made.content).toEqual({
+      ...server,
+      mtimeMs: Number((await stat(file, { bigint: true })).mtimeMs),
+    });
+    expect(made.content.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(made.content.bytes).toBe(bytes.length);
+  });
+
   it('a file that grows while it is sent: the hash is of what was sent, and no mtime vouches for it', async () => {
     let grown = false;
+    // Larger than what is read whole (256 KiB), so that it is streamed and can grow between reads.
     const { made, server } = await uploadWatched(
       'growing.txt',
-      'a'.repeat(256 * 1024),
+      'a'.repeat(512 * 1024),
       async (handle, n, file) => {
         if (grown || n === 0 || (await handle.stat()).ino !== (await stat(file)).ino) return;
         grown = true;
@@ -271,7 +283,7 @@ describe('sdkWriter: uploads hash what they send', () => {
     );
 
     expect(grown).toBe(true);
-    expect(server.bytes).toBeGreaterThan(256 * 1024);
+    expect(server.bytes).toBeGreaterThan(512 * 1024);
     expect(made.content).toEqual(server);
     expect((await fx?.client.files.retrieve(made.id))?.bytes).toBe(server.bytes);
   });
