@@ -29,7 +29,8 @@ export function observe(resource: StateResource, live: LiveView | undefined): Ob
     reported
       ? ({
           status: 'present',
-          attributes: { ...resource.attributes, ...reported } as Attributes,
+          // Object.assign onto a literal, not a spread: see planOne on hidden classes.
+          attributes: Object.assign({}, resource.attributes, reported) as Attributes,
           expired: extra.expired ?? false,
           ...(extra.indexError ? { indexError: extra.indexError } : {}),
         } as const)

@@ -45,6 +45,7 @@ import {
   type StateLock,
   type StateStore,
 } from './state-store.js';
+import { writeInPieces } from './write-in-pieces.js';
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -345,7 +346,7 @@ export class LocalStateStore implements StateStore {
       const handle = await open(temp, 'wx', 0o600);
       let stamp: FileStamp;
       try {
-        await handle.writeFile(text, 'utf8');
+        await writeInPieces(handle, text);
         await handle.sync();
         // From the file written, not from the path after the rename (which keeps inode and
         // mtime): a file put there in between is then not taken for ours.
