@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, type ReadStream, rmSync } from 'node:fs';
-import { open as fsOpen, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { open as fsOpen, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -36,9 +36,12 @@ export class BlobStore {
   async receive(id: string, source: Readable): Promise<number> {
     const partial = join(this.dir, `.partial-${id}`);
     try {
-      await pipeline(source, createWriteStream(partial));
+      const out = createWriteStream(partial);
+      await pipeline(source, out);
       await rename(partial, this.pathOf(id));
-      return (await stat(this.pathOf(id))).size;
+      // What the stream wrote, not a stat after: a file system call less per upload, on the one
+      // thread that answers every request.
+      return out.bytesWritten;
     } catch (err) {
       await rm(partial, { force: true });
       throw err;
