@@ -13,9 +13,11 @@
 //
 // dist/bundle/meta.json lists the modules each chunk holds (esbuild's metafile): the start-up test
 // reads it to tell which libraries a command loaded, now that they arrive inside chunks.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+// Chunk names carry a hash of their content: the last build's would stay beside the new ones.
+await rm('dist/bundle', { recursive: true, force: true });
 const { metafile } = await build({
   entryPoints: { main: 'dist/cli/main.js' },
   outdir: 'dist/bundle',
@@ -25,6 +27,9 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20',
   chunkNames: '[name]-[hash]',
+  // Less text for V8 to parse at each start; names are kept, so errors still read.
+  minifyWhitespace: true,
+  minifySyntax: true,
   banner: {
     js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);",
   },
