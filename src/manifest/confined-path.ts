@@ -59,10 +59,16 @@ class ConfinedResolver implements PathResolver {
   constructor(readonly root: string) {}
 
   async resolve(absolute: string): Promise<Resolution> {
-    if (!isInside(this.root, absolute)) return { kind: 'outside' };
+    // A path written below the root (a glob's match always is) is split as it stands: the walk
+    // below checks every `..` it meets, so only other paths need path.relative first.
+    const below = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    let relative: string;
+    if (absolute.startsWith(below)) relative = absolute.slice(below.length);
+    else if (isInside(this.root, absolute)) relative = path.relative(this.root, absolute);
+    else return { kind: 'outside' };
     // `current` is always a real folder inside the root; `pending` the steps still to take from it.
     let current = this.root;
-    const pending = steps(path.relative(this.root, absolute));
+    const pending = steps(relative);
     let links = 0;
     let stats: BigIntStats | undefined;
     while (pending.length > 0) {
@@ -73,7 +79,8 @@ class ConfinedResolver implements PathResolver {
         if (!isInside(this.root, current)) return { kind: 'outside' };
         continue;
       }
-      const next = path.join(current, step);
+      // `current` is a normalised real path and `step` one plain name: joined without normalising.
+      const next = current.endsWith(path.sep) ? current + step : current + path.sep + step;
       const entry = this.entry(next);
       if (entry.kind === 'missing') return entry;
       if (entry.kind === 'link') {
