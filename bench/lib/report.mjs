@@ -171,6 +171,8 @@ const NOTES = `## How to read this
 
 - **Wall time** is from process start to exit (Node's start-up included); **Peak RSS** is the
   process's maximum resident set; **Read** is every byte it read (files and sockets: /proc rchar).
+  The no-op plan runs five times per tool (it changes nothing): the run of median wall time is
+  shown, and the JSON keeps every run's time (\`runsSeconds\`). Every other scenario runs once.
 - The SDK script has no state, so its "plan" is a dry re-run (list, compare, change nothing) and its
   second apply a re-run that brings changes in. Without state it can only compare a file by name and
   size; assistants-iac compares content by sha256 from its state (an edit that keeps the size is
