@@ -1,4 +1,6 @@
+import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EmulatorFixture, startFixture, waitFor } from '../helpers/emulator.js';
 
@@ -70,5 +72,32 @@ describe('a client that closes the connection mid-request', () => {
     expect((await fx.client.vectorStores.create({ name: 'after' })).name).toBe('after');
     expect((await fx.client.files.list()).data).toEqual([]);
     expect(warnings).toHaveLength(3);
+  });
+
+  it('leaves no content behind for an upload cut off, small or large', async () => {
+    fx = await startFixture({ warn: (line) => warnings.push(line), log: (line) => logged.push(line) });
+    const boundary = 'cut';
+    // Cut off mid-file, one in its first chunks and one after many.
+    for (const size of [1000, 600 * 1024])
+      await abandon(
+        'POST',
+        '/v1/files',
+        { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(size * 2) },
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.md"\r\n\r\n${'x'.repeat(size)}`,
+      );
+    await waitFor(
+      async () => warnings.length,
+      (count) => count >= 2,
+    );
+    expect(await readdir(fx.emulator.core.blobs.dir)).toEqual([]);
+    // And a whole upload of each size still lands, with its size.
+    for (const size of [1000, 600 * 1024]) {
+      const made = await fx.client.files.create({
+        file: await toFile(Buffer.alloc(size, 'y'), 'whole.md'),
+        purpose: 'assistants',
+      });
+      expect(made.bytes).toBe(size);
+    }
+    expect(await readdir(fx.emulator.core.blobs.dir)).toHaveLength(2);
   });
 });
