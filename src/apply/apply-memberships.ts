@@ -15,6 +15,7 @@ import { waitForBatch } from './wait-indexing.js';
 /** The API takes up to 2,000 files per batch. */
 export const BATCH_LIMIT = 2000;
 
+/** The create half of a membership (create-half.ts) but updates: what a batch attaches. */
 const ATTACHES = new Set(['create', 'create-delete', 'delete-create']);
 
 /**
@@ -34,6 +35,7 @@ export async function createMemberships(run: ApplyRun, changes: readonly Change[
   // Every store at once: each call takes one of the run's `parallelism` slots (run.call), and a
   // store waiting for its files to index holds none, so the stores' indexing waits overlap instead
   // of queueing behind each other `parallelism` stores at a time.
+  // mapLimit rather than Promise.all: a failure is raised only once every store has settled.
   const stores = [...byStore];
   const members: MembersByAddress = new Map(run.input.desired.memberships.map((m) => [m.address, m]));
   await mapLimit(stores, stores.length, async ([store, storeChanges]) => {
@@ -55,7 +57,8 @@ export async function createMemberships(run: ApplyRun, changes: readonly Change[
 type MembersByAddress = ReadonlyMap<string, Desired['memberships'][number]>;
 
 async function updateAttributes(run: ApplyRun, members: MembersByAddress, updates: Change[]): Promise<void> {
-  await run.each(updates, async (change) => {
+  // Every update at once: run.call limits them, with the run's other calls.
+  await mapLimit(updates, updates.length, async (change) => {
     const current = run.resource(change.address);
     const member = members.get(change.address);
     if (current?.kind !== 'vector_store_file' || !member) return;
@@ -243,7 +246,7 @@ async function waitAndReport(
   let last: BatchStatus | undefined;
   try {
     last = await waitForBatch(
-      { retrieveFileBatch: (store, batch) => run.call(() => writer.retrieveFileBatch(store, batch)) },
+      { retrieveFileBatch: (store, batch) => run.read(() => writer.retrieveFileBatch(store, batch)) },
       storeId,
       batchId,
       (status) => {

@@ -70,12 +70,21 @@ export class ApplyRun {
   }
 
   /**
-   * Runs `work` in one of `parallelism` slots, for work that also waits between its calls:
+   * Runs a change in one of `parallelism` slots, for work that also waits between its calls:
    * attaching holds a slot while it calls, not while a store indexes, so that the stores' waits
    * overlap. When the run stopped while `work` waited for its slot, nothing is called: undefined.
+   * Never nest: a call made from inside another waits for a slot its caller may hold.
    */
   call<R>(work: () => Promise<R>): Promise<R | undefined> {
     return this.slots(() => (this.stopped ? Promise.resolve(undefined) : work()));
+  }
+
+  /**
+   * A read in one of the same slots, made even when the run is stopping: polls and lists decide
+   * nothing by themselves, and their callers check the stop signal between them.
+   */
+  read<R>(work: () => Promise<R>): Promise<R> {
+    return this.slots(work);
   }
 
   get state() {

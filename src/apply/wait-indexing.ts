@@ -30,10 +30,7 @@ export function nextPollDelay(previousMs: number | undefined, pollAfterMs: numbe
  * Returns the last status; undefined when stopped. Throws WAIT_TIMEOUT past the deadline.
  */
 export async function waitForBatch(
-  writer: {
-    /** The batch's status; undefined when apply stopped before it could ask (see ApplyRun.call). */
-    retrieveFileBatch(...args: Parameters<ApiWriter['retrieveFileBatch']>): Promise<BatchStatus | undefined>;
-  },
+  writer: Pick<ApiWriter, 'retrieveFileBatch'>,
   storeId: string,
   batchId: string,
   onProgress: (status: BatchStatus) => void,
@@ -46,7 +43,6 @@ export async function waitForBatch(
   for (;;) {
     if (options.stop?.aborted) return undefined;
     const status = await writer.retrieveFileBatch(storeId, batchId);
-    if (!status) return undefined;
     onProgress(status);
     if (status.status !== 'in_progress') return status;
     delay = nextPollDelay(delay, status.pollAfterMs);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DEFAULT_PARALLELISM } from '../provider/concurrency.js';
 import type { ApplyFlags } from './apply-flow.js';
 import { collect } from './options.js';
 import type { CommandContext } from './program.js';
@@ -13,7 +14,7 @@ export function withApplyOptions(command: Command): Command {
       [],
     )
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--parallelism <n>', 'calls in flight at once', '8')
+    .option('--parallelism <n>', 'calls in flight at once', String(DEFAULT_PARALLELISM))
     .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
     .option('--no-wait', 'do not wait for indexing to finish')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')

@@ -1,3 +1,6 @@
+/** Calls in flight at once unless told otherwise: apply's --parallelism, and refresh's reads. */
+export const DEFAULT_PARALLELISM = 8;
+
 /**
  * Runs `work` over `items` with at most `limit` calls in flight; results keep the order of `items`.
  * The first failure rejects once every started call has settled, so none is left running.

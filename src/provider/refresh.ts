@@ -1,5 +1,5 @@
 import { AssistantsError } from '../errors/index.js';
-import { mapLimit } from './concurrency.js';
+import { DEFAULT_PARALLELISM, mapLimit } from './concurrency.js';
 import type {
   ApiReader,
   LiveAssistant,
@@ -20,7 +20,8 @@ export interface RefreshRequest {
    * an endpoint that no longer serves them then fails the plan, not the apply.
    */
   probeAssistants: boolean;
-  /** Store file lists in flight at once (default READ_CONCURRENCY). */
+  /** Store file lists in flight at once (default DEFAULT_PARALLELISM: reads are paced by the
+   * rate governor like every request, so more at once is never more than the server allows). */
   concurrency?: number;
 }
 
@@ -57,12 +58,6 @@ export async function refresh(reader: ApiReader, request: RefreshRequest): Promi
 }
 
 /**
- * Store file lists read at once by default: apply's default parallelism. Reads are paced by the
- * rate governor like every request, so more at once is never more than the server allows.
- */
-const READ_CONCURRENCY = 8;
-
-/**
  * Every file of each of `stores`, `concurrency` stores at a time. A store whose files
  * list answers 404 was deleted after the store list was read: it is taken out of `known` (gone, as
  * if the store list had missed it) and has no entry in the result.
@@ -71,7 +66,7 @@ export async function readMembers(
   reader: ApiReader,
   stores: readonly LiveVectorStore[],
   known: Map<string, LiveVectorStore>,
-  concurrency = READ_CONCURRENCY,
+  concurrency = DEFAULT_PARALLELISM,
 ): Promise<Map<string, Map<string, LiveMember>>> {
   const lists = await mapLimit(stores, concurrency, (store) =>
     collectOrGone((after) => reader.listVectorStoreFiles(store.id, after)),

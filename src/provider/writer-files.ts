@@ -9,8 +9,8 @@ import { hashing } from './hash-stream.js';
 import { createOnce, NO_SDK_RETRIES, sendDelete, type WriterContext } from './writer-retry.js';
 
 /**
- * Uploads and deletes files. Each attempt streams the file from disk afresh (never buffered) and
- * hashes the bytes as they go out, so an upload reads each byte once and reports the sha256 of what
+ * Uploads and deletes files. Each attempt reads the file from disk afresh (streamed, or read whole
+ * just before the request when it is small: WHOLE_READ_BYTES) and hashes the bytes as they go out, so an upload reads each byte once and reports the sha256 of what
  * the server received. A lost upload is found again in `GET /files` by filename, size and purpose,
  * made since the first attempt started.
  */
@@ -88,8 +88,8 @@ const UNKNOWN_CONTENT = '0'.repeat(64);
 const STREAM_CHUNK_BYTES = 64 * 1024;
 
 /**
- * Files up to this size are read whole, with synchronous calls, when the request asks for the
- * body: a stream costs a dozen thread-pool round trips and promise turns per file, which for
+ * Files up to this size are read whole, with synchronous calls, just before their request (which
+ * may then wait for a pacing slot holding them: parallelism × this at most): a stream costs a dozen thread-pool round trips and promise turns per file, which for
  * thousands of small files was a fifth of apply's CPU. A read this small blocks for microseconds.
  */
 const WHOLE_READ_BYTES = 256 * 1024;

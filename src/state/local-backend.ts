@@ -387,7 +387,7 @@ export class LocalStateStore implements StateStore {
     try {
       const handle = await open(temp, 'wx', 0o600);
       try {
-        await handle.writeFile(current, 'utf8');
+        await writeInPieces(handle, current);
         await handle.sync();
       } finally {
         await handle.close();
