@@ -42,45 +42,45 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
       match: { filename, bytes, ...(planned === undefined ? {} : { sha256: planned }) },
     })),
   );
-  await run.each(
-    uploads.map((upload, index) => ({ ...upload, index })),
-    async ({ change, file, filename, bytes, planned, index }) => {
-      await run.step(change, 'create', async () => {
-        const old = run.resource(change.address);
-        const replacing = Boolean(old && change.action === 'create-delete');
-        const made = await journalledAhead(
-          run.input.recorder,
-          await journal.take(index),
-          () =>
-            run.input.writer.uploadFile({
-              path: file.path,
-              filename,
-              purpose: file.purpose,
-              bytes,
-            }),
-          (doc, result) => {
-            if (old?.kind === 'file' && replacing) {
-              const { filename, bytes } = old.attributes;
-              run.deposed.push(depose(doc, change.address, 'file', old.id, { expect: { filename, bytes } }));
-            }
-            const sent = result.content;
-            doc.resources[change.address] = {
-              kind: 'file',
-              id: result.id,
-              attributes: { ...desiredFileAttributes(file, sent.sha256), bytes: sent.bytes },
-              dependencies: [],
-              protect: file.protect,
-              ...(result.createdAt === undefined ? {} : { created_at: result.createdAt }),
-            };
-          },
-          // The old id is in no journal entry: its depose must be on disk before anything else.
-          replacing,
-        );
-        learn(run, file, planned, made.content);
-        return made.id;
-      });
-    },
-  );
+  await run.each(uploads, async ({ change, file, filename, bytes, planned }, index) => {
+    await run.step(change, 'create', async () => {
+      const old = run.resource(change.address);
+      const replacing = Boolean(old && change.action === 'create-delete');
+      const made = await journalledAhead(
+        run.input.recorder,
+        await journal.take(index),
+        () =>
+          run.input.writer.uploadFile({
+            path: file.path,
+            filename,
+            purpose: file.purpose,
+            bytes,
+          }),
+        (doc, result) => {
+          if (old?.kind === 'file' && replacing) {
+            const { filename, bytes } = old.attributes;
+            run.deposed.push(depose(doc, change.address, 'file', old.id, { expect: { filename, bytes } }));
+          }
+          const sent = result.content;
+          doc.resources[change.address] = {
+            kind: 'file',
+            id: result.id,
+            // The planned attributes with the size sent, set on the fresh object: a spread
+            // followed by a key gives each object its own hidden class on Node 20's V8, which
+            // for 20,000 files is megabytes of them and slow property reads.
+            attributes: Object.assign(desiredFileAttributes(file, sent.sha256), { bytes: sent.bytes }),
+            dependencies: [],
+            protect: file.protect,
+            ...(result.createdAt === undefined ? {} : { created_at: result.createdAt }),
+          };
+        },
+        // The old id is in no journal entry: its depose must be on disk before anything else.
+        replacing,
+      );
+      learn(run, file, planned, made.content);
+      return made.id;
+    });
+  });
   journal.end();
 }
 

@@ -117,13 +117,8 @@ export class ApplyRun {
   }
 
   /** Runs `work` over `items`, `parallelism` at a time. */
-  async each<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  async each<T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
     await mapLimit(items, this.input.options.parallelism, work);
-  }
-
-  /** The planned change of an address (deposed objects are removed under their address's change). */
-  changeOf(address: Address): Change | undefined {
-    return this.input.plan.changes.find((change) => change.address === address);
   }
 
   /**
@@ -191,21 +186,18 @@ export class ApplyRun {
       this.input.recorder,
       doomed.map(({ change, resource }) => deleteEntry(change, resource)),
     );
-    await this.each(
-      doomed.map((entry, index) => ({ ...entry, index })),
-      async ({ change, resource, index }) => {
-        const user = userOf?.(resource.id);
-        if (keep && user) {
-          this.warnings.push({
-            severity: 'warning',
-            code: keep.code,
-            message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
-          });
-          return;
-        }
-        await this.deleteManaged(change, resource, () => journal.take(index));
-      },
-    );
+    await this.each(doomed, async ({ change, resource }, index) => {
+      const user = userOf?.(resource.id);
+      if (keep && user) {
+        this.warnings.push({
+          severity: 'warning',
+          code: keep.code,
+          message: `${change.address} (${resource.id}) is left in place: ${user} still uses it`,
+        });
+        return;
+      }
+      await this.deleteManaged(change, resource, () => journal.take(index));
+    });
     journal.end();
   }
 

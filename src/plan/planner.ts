@@ -210,20 +210,14 @@ function wantedOf(
     case 'file':
       return desired.files.map((file) => {
         const after = desiredFileAttributes(file, input.hashes.get(file.name) ?? UNKNOWN);
-        return {
-          ...common(file, kind, []),
-          after,
-          decide: (_before, changed) => decideFile(changed),
-        };
+        return wanted(file, kind, [], after, (_before, changed) => decideFile(changed));
       });
     case 'vector_store':
       return desired.vectorStores.map((store) => {
         const after = desiredStoreAttributes(store, lineage);
-        return {
-          ...common(store, kind, []),
-          after,
-          decide: (_before, changed, seen) => decideStore(changed, seen.status === 'present' && seen.expired),
-        };
+        return wanted(store, kind, [], after, (_before, changed, seen) =>
+          decideStore(changed, seen.status === 'present' && seen.expired),
+        );
       });
     case 'vector_store_file': {
       const stores = new Map(desired.vectorStores.map((store) => [store.name, store]));
@@ -231,10 +225,12 @@ function wantedOf(
         const storeAt = vectorStoreAddress(member.store);
         const fileAt = member.fileId === undefined ? fileAddress(member.file) : undefined;
         const after = desiredMembershipAttributes(member, stores.get(member.store), idOf);
-        return {
-          ...common(member, kind, membershipDependencies(member)),
+        return wanted(
+          member,
+          kind,
+          membershipDependencies(member),
           after,
-          decide: (before, changed, seen, resource) =>
+          (before, changed, seen, resource) =>
             decideMembership(
               before as typeof after,
               after,
@@ -243,27 +239,31 @@ function wantedOf(
               fileAt === undefined ? undefined : planned.get(fileAt),
               indexFailure(resource, seen) !== undefined,
             ),
-        };
+        );
       });
     }
     case 'assistant':
       return desired.assistants.map((assistant) => {
         const after = desiredAssistantAttributes(assistant, lineage, idOf);
-        return {
-          ...common(assistant, kind, assistantDependencies(assistant)),
-          after,
-          decide: (_before, changed) => decideAssistant(changed),
-        };
+        return wanted(assistant, kind, assistantDependencies(assistant), after, (_before, changed) =>
+          decideAssistant(changed),
+        );
       });
   }
 }
 
-function common(
+/**
+ * One wanted resource, written out key by key: a spread followed by more keys would give each of
+ * 40,000 objects its own hidden class on Node 20's V8, and every read of them a slow lookup.
+ */
+function wanted(
   entry: { address: Address; source: Change['source'] },
   kind: ResourceKind,
   dependencies: Address[],
-) {
-  return { address: entry.address, kind, dependencies, source: entry.source };
+  after: Attributes,
+  decide: Wanted['decide'],
+): Wanted {
+  return { address: entry.address, kind, dependencies, source: entry.source, after, decide };
 }
 
 /** The observation of each state store, by its id. */

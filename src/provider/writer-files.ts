@@ -34,7 +34,7 @@ export function fileWriter(ctx: WriterContext): Pick<ApiWriter, 'uploadFile' | '
           withTime: true,
         },
       );
-      return { ...made, content: contentOf(made.id, attempts, bytes) };
+      return { id: made.id, createdAt: made.createdAt, content: contentOf(made.id, attempts, bytes) };
     },
 
     deleteFile: (id) =>
