@@ -3,6 +3,7 @@ import { AssistantsError } from '../errors/index.js';
 import { governedFetch } from './governed-fetch.js';
 import { quotaGuardedFetch } from './quota.js';
 import { type GovernorClock, RateGovernor } from './rate-governor.js';
+import { wholeBodyFetch } from './whole-body-fetch.js';
 
 export interface ApiClientOptions {
   /** --base-url; else OPENAI_BASE_URL from `env`; else the SDK's default. */
@@ -44,7 +45,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     apiKey,
     ...(baseURL ? { baseURL } : {}),
     maxRetries: options.maxRetries ?? 2,
-    fetch: governedFetch(quotaGuardedFetch(), new RateGovernor(options.clock)),
+    fetch: governedFetch(quotaGuardedFetch(wholeBodyFetch(fetch)), new RateGovernor(options.clock)),
     // The SDK would read these from process.env; the CLI passes its own environment explicitly.
     organization: options.env.OPENAI_ORG_ID ?? null,
     project: options.env.OPENAI_PROJECT_ID ?? null,

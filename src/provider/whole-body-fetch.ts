@@ -1,0 +1,43 @@
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * A streamed request body that ends within this many bytes is sent as one buffer: the SDK streams
+ * every upload's multipart body, and the small files the writer reads whole (256 KiB at most, see
+ * writer-files.ts) are then a few parts of form around them.
+ */
+const WHOLE_BODY_BYTES = 320 * 1024;
+
+/**
+ * A fetch that sends a short streamed body whole. fetch writes each chunk of a stream to the socket
+ * apart, as a chunked body: for a small upload, half a dozen writes and system calls and as many
+ * turns of the stream machinery. Read whole first, it goes out with its length, in one write. A body
+ * that runs past WHOLE_BODY_BYTES is sent as a stream as before, the chunks read so far first, so a
+ * large file is still never held whole.
+ */
+export function wholeBodyFetch(inner: Fetch): Fetch {
+  return async (input, init) => {
+    const body = init?.body;
+    if (!(body instanceof ReadableStream)) return inner(input, init);
+    const reader = (body as ReadableStream<Uint8Array>).getReader();
+    const held: Uint8Array[] = [];
+    let bytes = 0;
+    while (bytes <= WHOLE_BODY_BYTES) {
+      const next = await reader.read();
+      if (next.done) return inner(input, { ...init, body: Buffer.concat(held, bytes) });
+      held.push(next.value);
+      bytes += next.value.byteLength;
+    }
+    const rest = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of held.splice(0)) controller.enqueue(chunk);
+      },
+      async pull(controller) {
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    return inner(input, { ...init, body: rest });
+  };
+}
