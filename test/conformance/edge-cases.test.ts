@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { upload, useEmulator, waitFor } from '../helpers/emulator.js';
@@ -88,7 +88,7 @@ describe('edge cases', () => {
     const response = await fx().raw('GET', '/files/%ZZ');
     expect(response.status).toBe(400);
     const file = await upload(fx().client, 'gone.csv', 'x', 'user_data');
-    await rm(fx().emulator.core.blobs.pathOf(file.id));
+    await fx().emulator.core.blobs.remove(file.id);
     await expect(fx().client.files.content(file.id)).rejects.toMatchObject({ status: 404 });
     expect((await fx().client.files.list()).data).toHaveLength(1);
   });

@@ -69,12 +69,16 @@ describe('--data DIR', () => {
     }
   });
 
-  it('without --data, file contents live in a temp folder that close removes', async () => {
+  it('without --data, small contents live in memory, larger ones in a temp folder that close removes', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'emulator-none-'));
     const fx = await startFixture();
-    await upload(fx.client, 'a.md', 'x');
+    const small = await upload(fx.client, 'a.md', 'x');
+    // Just over what is kept in memory (64 KiB).
+    const large = await upload(fx.client, 'b.md', 'y'.repeat(64 * 1024 + 1));
     const blobs = fx.emulator.core.blobs.dir;
-    expect(await readdir(blobs)).toHaveLength(1);
+    expect(await readdir(blobs)).toEqual([large.id]);
+    expect((await fx.emulator.core.blobs.ids()).sort()).toEqual([small.id, large.id].sort());
+    expect(await fx.emulator.core.blobs.text(small.id)).toBe('x');
     await fx.close();
     await expect(readdir(blobs)).rejects.toMatchObject({ code: 'ENOENT' });
   });

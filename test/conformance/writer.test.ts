@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, type FileHandle, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -220,7 +220,7 @@ describe('sdkWriter: uploads hash what they send', () => {
   }
 
   async function stored(fixture: EmulatorFixture, id: string) {
-    const content = await readFile(fixture.emulator.core.blobs.pathOf(id));
+    const content = await fixture.emulator.core.blobs.read(id);
     return { sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
   }
 

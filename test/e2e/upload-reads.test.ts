@@ -90,7 +90,7 @@ async function localFiles(dir: string) {
 
 /** The content the emulator stored for a file id, hashed (files for assistants cannot be downloaded). */
 async function uploadedSha256(id: string): Promise<string> {
-  return sha256Of(createReadStream(fx.emulator.core.blobs.pathOf(id)));
+  return sha256Of(await fx.emulator.core.blobs.open(id));
 }
 
 /** What `validate` reads of the stack (code, manifests, no file content): a floor for any command. */

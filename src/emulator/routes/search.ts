@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { extensionOf, FILE_SEARCH_EXTENSIONS } from '../../model/file-types.js';
 import type { FileRecord, VectorStoreFileRecord } from '../records.js';
 import type { Route, RouteContext } from '../router.js';
@@ -98,7 +97,7 @@ async function search(ctx: RouteContext) {
     )
       continue;
     if (body.filters && !matchesFilter(member.attributes, body.filters as Filter)) continue;
-    const text = await readFile(core.blobs.pathOf(file.id), 'utf8');
+    const text = await core.blobs.text(file.id);
     const size = member.chunking.max_chunk_size_tokens;
     for (const chunk of chunks(text, size, member.chunking.chunk_overlap_tokens)) {
       const present = new Set(words(chunk));

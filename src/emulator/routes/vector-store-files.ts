@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { enumParam, listBody, paginate, parseListQuery } from '../pagination.js';
 import { resolveChunking } from '../prose-rules.js';
 import { memberCursor, type VectorStoreFileRecord } from '../records.js';
@@ -66,7 +65,7 @@ async function content(ctx: RouteContext) {
   const file = ctx.core.file(member.id, 'file_id');
   const readable =
     ctx.core.memberStatus(member) === 'completed' && isTextFile(file) && file.bytes <= MAX_TEXT_BYTES;
-  const text = readable ? await readFile(ctx.core.blobs.pathOf(file.id), 'utf8') : '';
+  const text = readable ? await ctx.core.blobs.text(file.id) : '';
   return {
     body: {
       object: 'vector_store.file_content.page',
