@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import type { Output } from '../render/output.js';
 import { releaseHeldLocksSync } from '../state/held-locks.js';
 import { listenForStop, type OnStop } from './stop-signals.js';
 
@@ -6,18 +7,11 @@ import { listenForStop, type OnStop } from './stop-signals.js';
  * Everything the CLI touches of its process, so that tests run it in-process with captured output
  * and a chosen environment, and the real entry point passes the real ones.
  */
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface Io extends Output {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Whether stdout and stderr are terminals (colour and prompts depend on it). */
   isTTY: boolean;
-  /**
-   * The terminal's size while stdout is one, read when asked (live progress fits its redraws to it);
-   * undefined otherwise. Optional: fakes leave it out and renderers assume 80 x 24.
-   */
-  terminalSize?: () => { columns: number; rows: number } | undefined;
   /**
    * Calls `handler` once on the first SIGINT or SIGTERM; returns a function that stops listening.
    * Only long-running commands subscribe, so Ctrl-C ends the others as usual. In the real process a

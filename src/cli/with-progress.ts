@@ -1,5 +1,5 @@
 import type { ApplyEventSink } from '../apply/events.js';
-import { createApplyProgress, progressMode } from '../render/apply-progress.js';
+import { createApplyProgress, type ProgressMode } from '../render/apply-progress.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import type { Style } from '../render/style.js';
 import type { Io } from './io.js';
@@ -53,4 +53,10 @@ export async function withProgress<T>(
     unsubscribe();
     await progress.finish();
   }
+}
+
+/** `tty` when stdout and stderr are terminals and CI is not `true` (any case) or `1`; else `plain`. */
+export function progressMode(io: Io): ProgressMode {
+  const ci = io.env.CI?.toLowerCase();
+  return io.isTTY && ci !== 'true' && ci !== '1' ? 'tty' : 'plain';
 }

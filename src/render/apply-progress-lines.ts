@@ -1,8 +1,8 @@
 import type { ApplyEvent } from '../apply/events.js';
-import type { Io } from '../cli/io.js';
 import { type Group, groupPlan, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
 import type { ApplyProgress } from './apply-progress.js';
 import { elapsed, journalNotes, stoppingText, summaryBlock, timestampedLine } from './apply-words.js';
+import type { Output } from './output.js';
 import type { Style } from './style.js';
 
 /** At most one progress line per phase in this many milliseconds (its closing line always shows). */
@@ -19,7 +19,7 @@ export const PROGRESS_LINE_INTERVAL_MS = 10_000;
  * `apply-done`; `finish` only ends the phases of a run that threw (calls still open did not
  * finish), and `abandon` has nothing to put right.
  */
-export function createLineProgress(io: Io, options: { style: Style; now: () => Date }): ApplyProgress {
+export function createLineProgress(out: Output, options: { style: Style; now: () => Date }): ApplyProgress {
   const { style, now } = options;
   const tracker = new PhaseTracker(() => now().getTime());
   // The last line of counts of each phase: when it was written and what it said.
@@ -28,7 +28,7 @@ export function createLineProgress(io: Io, options: { style: Style; now: () => D
   // Set by `finish` when no apply-done came: apply threw, and calls still open did not finish.
   let threw = false;
 
-  const line = timestampedLine(io, style, now);
+  const line = timestampedLine(out, style, now);
 
   const say = (notes: PhaseNote[]): void => {
     const at = now();
@@ -82,7 +82,7 @@ export function createLineProgress(io: Io, options: { style: Style; now: () => D
         return;
       case 'apply-done':
         say(tracker.closeAll());
-        io.stdout(summaryBlock(event, style));
+        out.stdout(summaryBlock(event, style));
         return;
       default:
         say(tracker.take(event));

@@ -9,10 +9,10 @@ import {
   ProcessOutput,
 } from 'listr2';
 import type { ApplyEvent } from '../apply/events.js';
-import type { Io } from '../cli/io.js';
 import { type Group, groupTitle, type PhaseNote, PhaseTracker } from './apply-phases.js';
 import type { ApplyProgress } from './apply-progress.js';
 import { actionWords, count, journalNotes, stoppingText, summaryBlock } from './apply-words.js';
+import type { Output } from './output.js';
 import type { Style } from './style.js';
 
 /** Titles and output lines are brought up to date at most this often (listr2 redraws every 100 ms). */
@@ -23,7 +23,7 @@ export const IN_FLIGHT_SHOWN = 5;
 export const FAILURES_SHOWN = 10;
 
 /**
- * Apply progress on a terminal: a listr2 task list on `io.stdout` with a task per phase (see
+ * Apply progress on a terminal: a listr2 task list on `out.stdout` with a task per phase (see
  * PhaseTracker) and, under the phase that attaches files, a task per store, never one per
  * resource, so that a redraw costs the same for ten files or twenty thousand. A task's title
  * carries its counts (`files: 412/1,000 uploaded`, `vector_store.kb: 0/400 attached, indexing
@@ -34,7 +34,7 @@ export const FAILURES_SHOWN = 10;
  * as apply goes, so the list grows through untitled "feed" tasks: each waits for the next tasks and
  * returns them as subtasks together with the next feed task (untitled tasks render their subtasks
  * at their own level, so the list looks flat). The list starts with the first task, so an apply
- * that touches nothing draws nothing. listr2 writes through stream adapters over `io`, takes its
+ * that touches nothing draws nothing. listr2 writes through stream adapters over `out`, takes its
  * colours from `style` and registers no signal handler (apply handles SIGINT itself and reports
  * `stopping`); what it still takes from the process is the width it wraps titles to
  * (process.stdout.columns) and the cursor hiding of log-update (on process.stderr when a terminal),
@@ -43,7 +43,7 @@ export const FAILURES_SHOWN = 10;
  * open then are marked as stopped after `stopping`, as not finished when calls were still in
  * flight otherwise. `abandon` shows the cursor again for an exit that cannot wait for listr2 to end.
  */
-export function createTaskProgress(io: Io, options: { style: Style }): ApplyProgress {
+export function createTaskProgress(out: Output, options: { style: Style }): ApplyProgress {
   const { style } = options;
   const feed = new Feed<ListrTask>();
   const tracker = new PhaseTracker(() => Date.now());
@@ -67,7 +67,7 @@ export function createTaskProgress(io: Io, options: { style: Style }): ApplyProg
   const open = (title: string, into: Feed<ListrTask> = feed, children?: Feed<ListrTask>): Entry => {
     const entry = new Entry(title, children);
     into.push(entry.task());
-    running ??= startList(io, style, feed);
+    running ??= startList(out, style, feed);
     timer ??= setInterval(tick, REFRESH_MS).unref();
     return entry;
   };
@@ -135,14 +135,14 @@ export function createTaskProgress(io: Io, options: { style: Style }): ApplyProg
     endAll();
     await running;
     finished = true;
-    if (done) io.stdout(summaryBlock(done, style));
+    if (done) out.stdout(summaryBlock(done, style));
   };
 
   // listr2 hid the cursor when the list started and shows it when the list ends, which will not
   // happen now. The last frame ended with a newline, but the terminal may have echoed `^C` there.
   const abandon = () => {
     if (timer) clearInterval(timer);
-    if (running && !finished) io.stdout(`${CURSOR_SHOW}\n`);
+    if (running && !finished) out.stdout(`${CURSOR_SHOW}\n`);
   };
 
   return { sink, finish, abandon };
@@ -174,14 +174,14 @@ class ApplyTaskRenderer extends DefaultRenderer {
   static override nonTTY = true;
 }
 
-function startList(io: Io, style: Style, feed: Feed<ListrTask>): Promise<void> {
-  const size = io.terminalSize?.();
+function startList(out: Output, style: Style, feed: Feed<ListrTask>): Promise<void> {
+  const size = out.terminalSize?.();
   // A pseudo-terminal may report 0 x 0: redraws would then wrap after every character.
   const columns = size && size.columns > 0 ? size.columns : 80;
   const rows = size && size.rows > 0 ? size.rows : 24;
   const output = new ProcessOutput(
-    textStream(io.stdout, columns, rows),
-    textStream(io.stderr, columns, rows),
+    textStream(out.stdout, columns, rows),
+    textStream(out.stderr, columns, rows),
   );
   const list = new Listr([feedTask(feed)], {
     concurrent: true,

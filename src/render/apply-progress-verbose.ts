@@ -1,5 +1,4 @@
 import type { ApplyEvent } from '../apply/events.js';
-import type { Io } from '../cli/io.js';
 import type { Address } from '../model/address.js';
 import type { ApplyProgress } from './apply-progress.js';
 import {
@@ -11,6 +10,7 @@ import {
   summaryBlock,
   timestampedLine,
 } from './apply-words.js';
+import type { Output } from './output.js';
 import type { Style } from './style.js';
 
 /** At most one indexing line per store in this many milliseconds (the final count always shows). */
@@ -25,14 +25,17 @@ export const INDEXING_LINE_INTERVAL_MS = 5000;
  * not a second for the resource-failed that follows. The summary line is written on `apply-done`;
  * `finish` has nothing left to wait for, and `abandon` nothing to put right.
  */
-export function createVerboseProgress(io: Io, options: { style: Style; now: () => Date }): ApplyProgress {
+export function createVerboseProgress(
+  out: Output,
+  options: { style: Style; now: () => Date },
+): ApplyProgress {
   const { style, now } = options;
   const phases = new Map<Address, 'create' | 'delete'>();
   const lastIndexing = new Map<Address, { at: number; counts: string }>();
   // Members whose `file-failed` line was written: their resource-failed repeats it (INDEXING_FAILED).
   const indexFailed = new Set<Address>();
 
-  const line = timestampedLine(io, style, now);
+  const line = timestampedLine(out, style, now);
 
   const sink = (event: ApplyEvent): void => {
     switch (event.type) {
@@ -79,7 +82,7 @@ export function createVerboseProgress(io: Io, options: { style: Style; now: () =
         line(stoppingText(event.signal));
         return;
       case 'apply-done':
-        io.stdout(summaryBlock(event, style));
+        out.stdout(summaryBlock(event, style));
         return;
     }
   };

@@ -1,8 +1,8 @@
 import type { ApplyEventSink } from '../apply/events.js';
-import type { Io } from '../cli/io.js';
 import { createLineProgress } from './apply-progress-lines.js';
 import { createTaskProgress } from './apply-progress-tasks.js';
 import { createVerboseProgress } from './apply-progress-verbose.js';
+import type { Output } from './output.js';
 import type { Style } from './style.js';
 
 export { PROGRESS_LINE_INTERVAL_MS } from './apply-progress-lines.js';
@@ -31,24 +31,18 @@ export interface ApplyProgress {
   abandon(): void;
 }
 
-/** `tty` when stdout and stderr are terminals and CI is not `true` (any case) or `1`; else `plain`. */
-export function progressMode(io: Io): ProgressMode {
-  const ci = io.env.CI?.toLowerCase();
-  return io.isTTY && ci !== 'true' && ci !== '1' ? 'tty' : 'plain';
-}
-
 /**
- * Renders apply progress on `io.stdout` (errors are not shown in full here: the CLI prints them as
- * diagnostics on stderr). `mode` comes from progressMode; `verbose` (--verbose) writes a line per
+ * Renders apply progress on `out.stdout` (errors are not shown in full here: the CLI prints them as
+ * diagnostics on stderr). `mode` is the CLI's choice (see progressMode there); `verbose` (--verbose) writes a line per
  * call of every resource instead, in either mode; `now` stamps the lines and times their throttles
  * (default: the system clock).
  */
 export function createApplyProgress(
-  io: Io,
+  out: Output,
   options: { style: Style; mode: ProgressMode; verbose?: boolean; now?: () => Date },
 ): ApplyProgress {
   const now = options.now ?? (() => new Date());
-  if (options.verbose) return createVerboseProgress(io, { style: options.style, now });
-  if (options.mode === 'tty') return createTaskProgress(io, { style: options.style });
-  return createLineProgress(io, { style: options.style, now });
+  if (options.verbose) return createVerboseProgress(out, { style: options.style, now });
+  if (options.mode === 'tty') return createTaskProgress(out, { style: options.style });
+  return createLineProgress(out, { style: options.style, now });
 }

@@ -1,7 +1,7 @@
 import type { ApplyCounts, ApplyEvent } from '../apply/events.js';
-import type { Io } from '../cli/io.js';
 import type { ResourceKind } from '../model/address.js';
 import { type Action, isReplace } from '../model/plan.js';
+import type { Output } from './output.js';
 import type { Style } from './style.js';
 
 /**
@@ -166,8 +166,12 @@ export function stoppingText(signal: string): string {
 }
 
 /** Writes a log line prefixed with the ISO-8601 UTC time of the event (`at`, else `now()`). */
-export function timestampedLine(io: Io, style: Style, now: () => Date): (text: string, at?: Date) => void {
-  return (text, at = now()) => io.stdout(`${style.dim(at.toISOString())} ${text}\n`);
+export function timestampedLine(
+  out: Output,
+  style: Style,
+  now: () => Date,
+): (text: string, at?: Date) => void {
+  return (text, at = now()) => out.stdout(`${style.dim(at.toISOString())} ${text}\n`);
 }
 
 /** The summary that ends apply's output, set off by a blank line. */

@@ -6,7 +6,6 @@ import {
   applySummaryLine,
   createApplyProgress,
   PROGRESS_LINE_INTERVAL_MS,
-  progressMode,
 } from '../../../src/render/apply-progress.js';
 import { FAILURES_SHOWN, IN_FLIGHT_SHOWN } from '../../../src/render/apply-progress-tasks.js';
 import { createStyle } from '../../../src/render/style.js';
@@ -754,20 +753,5 @@ describe('tty apply progress', () => {
     expect(io.out()).toBe(
       '2026-11-21T10:00:00.000Z file.faq: creating...\n2026-11-21T10:00:00.000Z file.faq: created (file-abc)\n',
     );
-  });
-});
-
-describe('progressMode', () => {
-  it.each([
-    [true, {}, 'tty'],
-    [true, { CI: 'true' }, 'plain'],
-    [true, { CI: 'TRUE' }, 'plain'],
-    [true, { CI: '1' }, 'plain'],
-    [true, { CI: 'false' }, 'tty'],
-    [true, { CI: '' }, 'tty'],
-    [false, {}, 'plain'],
-    [false, { CI: 'false' }, 'plain'],
-  ] as const)('isTTY %s, env %j: %s', (isTTY, env, mode) => {
-    expect(progressMode(fakeIo({ isTTY, env }))).toBe(mode);
   });
 });
