@@ -5,7 +5,7 @@ import type { Desired } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes, membershipDependencies } from '../plan/desired-attributes.js';
 import type { BatchStatus } from '../provider/api-writer.js';
-import { mapLimit } from '../provider/concurrency.js';
+import { mapLimit } from '../util/concurrency.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { type Deposed, depose } from './deposed.js';
@@ -99,7 +99,8 @@ async function attach(
   const store = desired.vectorStores.find((s) => s.address === storeAt);
   const ready = attaches.filter((change) => {
     const blocker = change.dependencies.find((address) => run.failed.has(address) || !run.idOf(address));
-    if (blocker) run.fail(change, new Error(`skipped: ${blocker} was not made`));
+    if (blocker)
+      run.fail(change, new AssistantsError('DEPENDENCY_FAILED', `not attempted: ${blocker} was not made`));
     return !blocker;
   });
 

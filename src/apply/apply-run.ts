@@ -1,13 +1,14 @@
-import { type AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
+import { AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
 import type { Address, ResourceKind } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import type { LiveView } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
 import { fileProblem } from '../plan/ownership.js';
 import type { ApiWriter } from '../provider/api-writer.js';
-import { type Limited, limiter, mapLimit } from '../provider/concurrency.js';
-import type { ApiReader, LiveView } from '../provider/live-view.js';
+import type { ApiReader } from '../provider/live-view.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
+import { type Limited, limiter, mapLimit } from '../util/concurrency.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import { JournalAhead, type JournalEntry, journalled, journalledAhead } from './journal.js';
@@ -130,7 +131,7 @@ export class ApplyRun {
     if (this.stopped) return false;
     const blocker = change.dependencies.find((address) => this.failed.has(address));
     if (phase === 'create' && blocker) {
-      this.fail(change, new Error(`skipped: ${blocker} failed`));
+      this.fail(change, new AssistantsError('DEPENDENCY_FAILED', `not attempted: ${blocker} failed`));
       return false;
     }
     sink({

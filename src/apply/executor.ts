@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
-import type { Desired } from '../model/desired.js';
+import { type Desired, declaredProtection } from '../model/desired.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
@@ -79,9 +79,7 @@ async function forgetGone(run: ApplyRun): Promise<void> {
  * for the API to do, so that `protect: true` guards a later destroy.
  */
 export async function recordSettings(recorder: StateRecorder, desired: Desired): Promise<void> {
-  const protect = new Map(
-    [...desired.files, ...desired.vectorStores, ...desired.assistants].map((r) => [r.address, r.protect]),
-  );
+  const protect = declaredProtection(desired);
   const paths = new Map(desired.files.map((f) => [f.address, f.relativePath]));
   const stale = Object.entries(recorder.doc.resources).filter(([address, resource]) => {
     const wanted = protect.get(address);

@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../model/address.js';
+import { type ResourceKind, unhandledKind } from '../model/address.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 
@@ -9,10 +9,18 @@ export function deleteRemote(
   id: string,
   storeId?: string,
 ): Promise<void> {
-  if (kind === 'file') return writer.deleteFile(id);
-  if (kind === 'vector_store') return writer.deleteVectorStore(id);
-  if (kind === 'assistant') return writer.deleteAssistant(id);
-  return writer.deleteVectorStoreFile(storeId as string, id);
+  switch (kind) {
+    case 'file':
+      return writer.deleteFile(id);
+    case 'vector_store':
+      return writer.deleteVectorStore(id);
+    case 'vector_store_file':
+      return writer.deleteVectorStoreFile(storeId as string, id);
+    case 'assistant':
+      return writer.deleteAssistant(id);
+    default:
+      return unhandledKind(kind);
+  }
 }
 
 /** The store a state resource hangs on, for a membership; undefined for the other kinds. */

@@ -8,15 +8,6 @@ import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
 import { planHasChanges } from '../model/plan.js';
 import { stateOwnershipErrors } from '../plan/ownership.js';
-import { readPlanFile } from '../plan/plan-file.js';
-import {
-  hashFiles,
-  loadDesired,
-  parseTargets,
-  planFor,
-  readStateFor,
-  refreshFor,
-} from '../plan/prepare-plan.js';
 import { checkSavedPlan, checkUnclaimedLineage } from '../plan/saved-plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { readAccount } from '../provider/refresh.js';
@@ -26,6 +17,15 @@ import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { planTextChunks } from '../render/plan-text.js';
 import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
+import { readPlanFile } from '../workflow/plan-file.js';
+import {
+  hashFiles,
+  loadDesired,
+  parseTargets,
+  planFor,
+  readStateFor,
+  refreshFor,
+} from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { hashCacheFile, openStateStore } from './open-state.js';

@@ -9,11 +9,9 @@ import {
   generateStack,
   type SkippedResource,
 } from '../plan/generate-stack.js';
-import { loadDesired } from '../plan/prepare-plan.js';
 import { RESOURCE_NAME, slug } from '../plan/resource-keys.js';
 import { createApiClient } from '../provider/api-client.js';
 import { updateMetadata } from '../provider/api-writer.js';
-import { mapLimit } from '../provider/concurrency.js';
 import { downloadFiles } from '../provider/download-files.js';
 import { readAccount, readMembers } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
@@ -21,6 +19,8 @@ import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderManifestYaml } from '../render/manifest-yaml.js';
 import { serializeState } from '../state/state-codec.js';
 import { emptyState } from '../state/state-document.js';
+import { mapLimit } from '../util/concurrency.js';
+import { loadDesired } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';

@@ -5,7 +5,6 @@ import { parseAddress, type ResourceKind, vectorStoreAddress } from '../model/ad
 import { stamped } from '../plan/desired-attributes.js';
 import { importResource } from '../plan/import-resource.js';
 import { ownedBy } from '../plan/ownership.js';
-import { hashFiles, loadDesired, readStateFor } from '../plan/prepare-plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { updateMetadata } from '../provider/api-writer.js';
 import { retrieveResource } from '../provider/retrieve.js';
@@ -13,6 +12,7 @@ import { sdkWriter } from '../provider/sdk-writer.js';
 import { remember } from '../state/forget-resources.js';
 import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
+import { hashFiles, loadDesired, readStateFor } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
 import { hashCacheFile, openStateStore } from './open-state.js';

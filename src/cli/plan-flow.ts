@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { type Plan, planHasChanges } from '../model/plan.js';
-import { writePlanFile } from '../plan/plan-file.js';
-import { preparePlan } from '../plan/prepare-plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderPlanJson, renderSavedPlan } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { planTextChunks } from '../render/plan-text.js';
+import { writePlanFile } from '../workflow/plan-file.js';
+import { preparePlan } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { hashCacheFile, openStateStore } from './open-state.js';

@@ -103,6 +103,7 @@ export const ERROR_CODES = {
   APPLY_INTERRUPTED: 'apply stopped on SIGINT or SIGTERM after finishing the calls in flight',
   APPLY_ABORTED: 'a second SIGINT or SIGTERM ended apply at once; the next apply settles the calls left open',
   APPLY_FAILED: 'one or more resources could not be created, changed or deleted',
+  DEPENDENCY_FAILED: 'a resource not attempted because one it depends on failed or was not made',
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',

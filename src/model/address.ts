@@ -1,3 +1,5 @@
+import { AssistantsError } from '../errors/index.js';
+
 /**
  * Resource addresses (fixed by the design): `file.NAME`, `vector_store.NAME`, `assistant.NAME`, and
  * `vector_store_file.STORE/FILE` for membership. Store names never contain `/`, so the first `/`
@@ -5,6 +7,15 @@
  * (glob members are named by their path).
  */
 export type ResourceKind = 'file' | 'vector_store' | 'vector_store_file' | 'assistant';
+
+/**
+ * The end of every `switch` over a resource kind: with all kinds handled, `kind` is `never` here,
+ * so a kind added to ResourceKind and not handled is a type error, not a silent fallthrough.
+ */
+export function unhandledKind(value: never): never {
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : value;
+  throw new AssistantsError('INTERNAL', `no handling for resource kind ${String(kind)}`);
+}
 
 export type Address = string;
 

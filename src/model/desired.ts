@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../errors/index.js';
-import type { Address } from './address.js';
+import type { Address, ResourceKind } from './address.js';
 
 /**
  * The desired world, as the manifests describe it after validation: names resolved, globs
@@ -134,4 +134,24 @@ export interface DesiredAssistant {
   metadata: Record<string, string>;
   protect: boolean;
   source: SourceLocation;
+}
+
+/**
+ * The `protect` setting of each desired resource that carries one, by address. A membership has
+ * none (it goes with its store). Keyed by kind, so that a kind added to ResourceKind is a type
+ * error here until it says where its resources and their settings are.
+ */
+export function declaredProtection(desired: Desired): Map<Address, boolean> {
+  const byKind: Record<
+    Exclude<ResourceKind, 'vector_store_file'>,
+    readonly { address: Address; protect: boolean }[]
+  > = {
+    file: desired.files,
+    vector_store: desired.vectorStores,
+    assistant: desired.assistants,
+  };
+  const protect = new Map<Address, boolean>();
+  for (const list of Object.values(byKind))
+    for (const entry of list) protect.set(entry.address, entry.protect);
+  return protect;
 }

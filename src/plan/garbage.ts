@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address, ResourceKind } from '../model/address.js';
 import type { AssistantToolResources } from '../model/attributes.js';
+import type { AccountView } from '../model/live.js';
 import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
-import type { AccountView } from '../provider/refresh.js';
 import type { StateDocument } from '../state/state-document.js';
 import { liveStampHolder, stampOf, stateOwnershipErrors } from './ownership.js';
 

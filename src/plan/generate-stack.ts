@@ -9,12 +9,11 @@ import {
 import type { AssistantAttributes, StaticChunking } from '../model/attributes.js';
 import type { AssistantTool, ChunkingStrategy, FilePurpose } from '../model/desired.js';
 import { extensionOf, FILE_SEARCH_EXTENSIONS } from '../model/file-types.js';
+import type { DownloadRequest, LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../model/live.js';
 import { defaultSampling } from '../model/models.js';
 import { AUTO_CHUNKING, DEFAULT_RANKER } from '../model/normalize.js';
 import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_KEY_PREFIX, STAMP_LINEAGE_KEY } from '../model/stamp.js';
-import type { DownloadRequest } from '../provider/download-files.js';
-import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
 import { stamped } from './desired-attributes.js';
 import { resourceKey } from './resource-keys.js';

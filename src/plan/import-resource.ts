@@ -2,8 +2,8 @@ import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 import type { Address, ParsedAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import type { LiveResource } from '../model/live.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
-import type { LiveResource } from '../provider/retrieve.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import {
   assistantDependencies,

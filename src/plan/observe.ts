@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
+import { unhandledKind } from '../model/address.js';
 import { type Attributes, REPORTED_ATTRIBUTES } from '../model/attributes.js';
+import type { LiveView } from '../model/live.js';
 import type { Drift } from '../model/plan.js';
-import type { LiveView } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
 
 /**
@@ -59,6 +60,8 @@ export function observe(resource: StateResource, live: LiveView | undefined): Ob
     }
     case 'assistant':
       return overlay(live.assistants.get(resource.id)?.attributes);
+    default:
+      return unhandledKind(resource);
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../errors/index.js';
-import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
+import { type Address, parseAddress, unhandledKind, vectorStoreAddress } from '../model/address.js';
+import type { LiveAssistant, LiveFile, LiveVectorStore } from '../model/live.js';
 import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
-import type { LiveAssistant, LiveFile, LiveVectorStore } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 
 /** Who a stamped resource says it belongs to; undefined when it carries no stamp at all. */
@@ -136,6 +136,8 @@ function ownershipProblem(
         ? { code: 'OWNED_ELSEWHERE', message: `is attached to ${storeId}, which ${problem.message}` }
         : undefined;
     }
+    default:
+      return unhandledKind(resource);
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import type { LiveView } from '../model/live.js';
 import { type Change, isReplace, type StoreExpiry } from '../model/plan.js';
-import type { LiveView } from '../provider/live-view.js';
 import type { StateResource } from '../state/state-document.js';
 import { indexFailure, type Observation } from './observe.js';
 

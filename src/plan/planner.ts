@@ -4,10 +4,12 @@ import {
   fileAddress,
   parseAddress,
   type ResourceKind,
+  unhandledKind,
   vectorStoreAddress,
 } from '../model/address.js';
 import { type Attributes, UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
+import type { LiveView } from '../model/live.js';
 import { sortedEntries } from '../model/order.js';
 import {
   type Action,
@@ -17,7 +19,6 @@ import {
   PLAN_FORMAT_VERSION,
   type Plan,
 } from '../model/plan.js';
-import type { LiveView } from '../provider/live-view.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Decision, decideAssistant, decideFile, decideMembership, decideStore } from './decide.js';
 import {
@@ -249,6 +250,8 @@ function wantedOf(
           decideAssistant(changed),
         );
       });
+    default:
+      return unhandledKind(kind);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
-import type { Desired } from '../model/desired.js';
+import { type Desired, declaredProtection } from '../model/desired.js';
 import { type Change, isReplace } from '../model/plan.js';
 import type { StateResource } from '../state/state-document.js';
 
@@ -20,9 +20,7 @@ export function protectionErrors(
   desired: Desired,
   resources: Record<Address, StateResource>,
 ): Diagnostic[] {
-  const declared = new Map<Address, boolean>();
-  for (const list of [desired.files, desired.vectorStores, desired.assistants])
-    for (const entry of list) declared.set(entry.address, entry.protect);
+  const declared = declaredProtection(desired);
   const errors: Diagnostic[] = [];
   for (const change of changes) {
     const destroys = change.action === 'delete' || isReplace(change.action);

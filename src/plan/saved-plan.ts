@@ -1,8 +1,22 @@
 import { AssistantsError } from '../errors/index.js';
+import type { AccountView } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
-import type { AccountView } from '../provider/refresh.js';
 import { stampOf } from './ownership.js';
-import type { SavedPlan } from './plan-file.js';
+
+/** What apply checks of a saved plan before it acts. */
+export interface SavedPlan {
+  lineage: string;
+  serial: number;
+  manifest_digest: string;
+  /** Address → the JSON actions, e.g. `delete,create`; no-ops left out. */
+  actions: Map<string, string>;
+  /** The --target addresses it was made with (empty: the whole stack). */
+  targets: string[];
+  /** Unix seconds when `plan -o` wrote it; absent in files written before it was recorded. */
+  savedAt?: number;
+  /** Name and size of every file the plan uploads (to tell whether it was applied elsewhere). */
+  fileCreates: { filename: string; bytes: number }[];
+}
 
 /** Clock skew allowed between the machine that saved a plan and the API, in seconds. */
 const SKEW_SECONDS = 5;

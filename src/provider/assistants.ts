@@ -1,12 +1,13 @@
 import type OpenAI from 'openai';
 import type { AssistantTool, ResponseFormat } from '../model/desired.js';
+import type { LiveAssistant } from '../model/live.js';
 import {
   normalizeResponseFormat,
   normalizeSampling,
   normalizeTool,
   normalizeToolResources,
 } from '../model/normalize.js';
-import type { LiveAssistant, Page } from './live-view.js';
+import type { Page } from './live-view.js';
 import { LIST_PAGE_SIZE } from './vector-stores.js';
 
 /** An assistant as the planner compares it, with server defaults filled in (src/model/normalize.ts). */

@@ -3,20 +3,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { mapLimit } from './concurrency.js';
+import type { Downloaded, DownloadRequest } from '../model/live.js';
+import { mapLimit } from '../util/concurrency.js';
 import { hashing } from './hash-stream.js';
 import type { ApiReader } from './live-view.js';
-
-export interface DownloadRequest {
-  id: string;
-  /** Where to write it, relative to `root`, `/`-separated. */
-  relativePath: string;
-}
-
-export interface Downloaded {
-  bytes: number;
-  sha256: string;
-}
 
 /**
  * Streams each file's content to `root/relativePath` (never held whole in memory), hashing it on

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { FilePurpose } from '../model/desired.js';
-import type { LiveFile, Page } from './live-view.js';
+import type { LiveFile } from '../model/live.js';
+import type { Page } from './live-view.js';
 
 /** The API allows up to 10,000 files per page of GET /files: one request for most accounts. */
 export const FILES_PAGE_SIZE = 10_000;

@@ -1,29 +1,8 @@
 import { AssistantsError } from '../errors/index.js';
-import { DEFAULT_PARALLELISM, mapLimit } from './concurrency.js';
-import type {
-  ApiReader,
-  LiveAssistant,
-  LiveFile,
-  LiveMember,
-  LiveVectorStore,
-  LiveView,
-  Page,
-} from './live-view.js';
-
-/** What to look for: the ids the state holds, and whether to read assistants at all. */
-export interface RefreshRequest {
-  fileIds: ReadonlySet<string>;
-  vectorStoreIds: ReadonlySet<string>;
-  assistantIds: ReadonlySet<string>;
-  /**
-   * Read the assistants list even when the state holds none, because the manifests want some:
-   * an endpoint that no longer serves them then fails the plan, not the apply.
-   */
-  probeAssistants: boolean;
-  /** Store file lists in flight at once (default DEFAULT_PARALLELISM: reads are paced by the
-   * rate governor like every request, so more at once is never more than the server allows). */
-  concurrency?: number;
-}
+import type { AccountView, LiveMember, LiveVectorStore, LiveView, RefreshRequest } from '../model/live.js';
+import { mapLimit } from '../util/concurrency.js';
+import { DEFAULT_PARALLELISM } from './concurrency.js';
+import type { ApiReader, Page } from './live-view.js';
 
 /**
  * Reads live state with list endpoints: one page of files (10,000 per page), the store and
@@ -114,14 +93,6 @@ async function collect<T extends { id: string }>(
     if (!page.hasMore || !last || (wanted && found.size === wanted.size)) return found;
     after = last.id;
   }
-}
-
-/** Everything the account holds of each kind (for `gc`): every page of each list. */
-export interface AccountView {
-  files: Map<string, LiveFile>;
-  vectorStores: Map<string, LiveVectorStore>;
-  /** Undefined when the endpoint no longer serves assistants. */
-  assistants: Map<string, LiveAssistant> | undefined;
 }
 
 /**

@@ -1,17 +1,11 @@
-import type { ResourceKind } from '../model/address.js';
+import { type ResourceKind, unhandledKind } from '../model/address.js';
+import type { LiveResource } from '../model/live.js';
 import type { ApiClient } from './api-client.js';
 import { toApiError } from './api-errors.js';
 import { liveAssistant } from './assistants.js';
 import { liveFile } from './files.js';
-import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from './live-view.js';
 import { liveMember } from './vector-store-files.js';
 import { liveVectorStore } from './vector-stores.js';
-
-export type LiveResource =
-  | { kind: 'file'; live: LiveFile }
-  | { kind: 'vector_store'; live: LiveVectorStore }
-  | { kind: 'vector_store_file'; live: LiveMember }
-  | { kind: 'assistant'; live: LiveAssistant };
 
 /** One resource by id, normalised (for `import`); a membership also needs its store's id. */
 export async function retrieveResource(
@@ -42,6 +36,8 @@ export async function retrieveResource(
         };
       case 'assistant':
         return { kind, live: liveAssistant(await client.beta.assistants.retrieve(id)) };
+      default:
+        return unhandledKind(kind);
     }
   } catch (err) {
     throw toApiError(err, { method: 'GET', path }, api.endpoint, api.apiKey);

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { AttributeValue } from '../model/desired.js';
-import type { LiveMember, Page } from './live-view.js';
+import type { LiveMember } from '../model/live.js';
+import type { Page } from './live-view.js';
 import { LIST_PAGE_SIZE } from './vector-stores.js';
 
 /** A vector-store file as the planner compares it; `other` chunking (legacy files) reads as null. */

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
-import type { LiveVectorStore, Page } from './live-view.js';
+import type { LiveVectorStore } from '../model/live.js';
+import type { Page } from './live-view.js';
 
 /** The most a page of the vector-store and assistant lists holds. */
 export const LIST_PAGE_SIZE = 100;

@@ -8,8 +8,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../src/provider/api-client.js';
 import type { ApiWriter } from '../../src/provider/api-writer.js';
-import { mapLimit } from '../../src/provider/concurrency.js';
 import { type SdkWriterOptions, sdkWriter } from '../../src/provider/sdk-writer.js';
+import { mapLimit } from '../../src/util/concurrency.js';
 import { type EmulatorFixture, startFixture } from '../helpers/emulator.js';
 
 const LINEAGE = '0c7d3c1e-1111-4222-8333-444455556666';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../src/model/stamp.js';
-import { loadDesired } from '../../src/plan/prepare-plan.js';
 import { LocalStateStore } from '../../src/state/local-backend.js';
 import type { StateDocument } from '../../src/state/state-document.js';
+import { loadDesired } from '../../src/workflow/prepare-plan.js';
 import type { EmulatorFixture } from './emulator.js';
 
 /** The built binary (`npm test` builds first): these tests run the real process, signals and all. */

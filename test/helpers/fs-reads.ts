@@ -45,7 +45,7 @@ const LOOKS = new Set([
 /**
  * A copy of an fs module whose reading and looking functions record their first argument in
  * `fsCalls` and then do what the real ones do. Use in a test file as
- * `vi.mock('node:fs', async (real) => (await import('../helpers/fs-reads.js')).spyFs(await real()))`.
+ * `vi.mock('node:fs', async (real) => (await import('./fs-reads.js')).spyFs(await real()))`.
  */
 export function spyFs<T extends object>(real: T): T {
   const copy: Record<string, unknown> = { ...(real as Record<string, unknown>) };

@@ -13,6 +13,7 @@ import type {
   DesiredMembership,
   DesiredVectorStore,
 } from '../../src/model/desired.js';
+import type { LiveView } from '../../src/model/live.js';
 import type { Plan } from '../../src/model/plan.js';
 import {
   desiredAssistantAttributes,
@@ -22,7 +23,6 @@ import {
   membershipDependencies,
 } from '../../src/plan/desired-attributes.js';
 import { makePlan, type PlanInput } from '../../src/plan/planner.js';
-import type { LiveView } from '../../src/provider/live-view.js';
 import type { StateDocument, StateResource } from '../../src/state/state-document.js';
 
 /** Builders for planner inputs: small, explicit, no I/O. */

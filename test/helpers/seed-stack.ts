@@ -13,10 +13,10 @@ import {
   desiredMembershipAttributes,
   desiredStoreAttributes,
 } from '../../src/plan/desired-attributes.js';
-import { sha256File } from '../../src/plan/file-hashes.js';
-import { mapLimit } from '../../src/provider/concurrency.js';
 import { LocalStateStore } from '../../src/state/local-backend.js';
 import { emptyState, type StateDocument } from '../../src/state/state-document.js';
+import { mapLimit } from '../../src/util/concurrency.js';
+import { sha256File } from '../../src/workflow/file-hashes.js';
 import { waitFor } from './emulator.js';
 
 /**

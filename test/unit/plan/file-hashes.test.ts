@@ -4,9 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileAddress } from '../../../src/model/address.js';
 import type { DesiredFile } from '../../../src/model/desired.js';
-import { filesToHash, hashDesiredFiles } from '../../../src/plan/file-hashes.js';
 import { HashCache } from '../../../src/state/hash-cache.js';
 import type { StateDocument } from '../../../src/state/state-document.js';
+import { filesToHash, hashDesiredFiles } from '../../../src/workflow/file-hashes.js';
 import { rejection } from '../../helpers/rejection.js';
 import { workspace } from '../../helpers/workspace.js';
 

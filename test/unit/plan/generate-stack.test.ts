@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StaticChunking } from '../../../src/model/attributes.js';
+import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../../../src/model/live.js';
 import { type AccountSnapshot, downloadsFor, generateStack } from '../../../src/plan/generate-stack.js';
 import { resourceKey } from '../../../src/plan/resource-keys.js';
-import type {
-  LiveAssistant,
-  LiveFile,
-  LiveMember,
-  LiveVectorStore,
-} from '../../../src/provider/live-view.js';
 import { renderManifestYaml } from '../../../src/render/manifest-yaml.js';
 
 const LINEAGE = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';

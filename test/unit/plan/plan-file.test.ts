@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPlanFile } from '../../../src/plan/plan-file.js';
+import { readPlanFile } from '../../../src/workflow/plan-file.js';
 import { workspace } from '../../helpers/workspace.js';
 
 const LINEAGE = '00000000-0000-4000-8000-000000000001';

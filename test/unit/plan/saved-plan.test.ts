@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SavedPlan } from '../../../src/plan/plan-file.js';
+import type { AccountView } from '../../../src/model/live.js';
+import type { SavedPlan } from '../../../src/plan/saved-plan.js';
 import { checkUnclaimedLineage } from '../../../src/plan/saved-plan.js';
-import type { AccountView } from '../../../src/provider/refresh.js';
 
 const NOW = 1_800_000_000;
 

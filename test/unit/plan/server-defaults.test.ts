@@ -1,9 +1,9 @@
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
+import type { LiveView } from '../../../src/model/live.js';
 import { planHasChanges } from '../../../src/model/plan.js';
 import { liveAssistant } from '../../../src/provider/assistants.js';
 import { liveFile } from '../../../src/provider/files.js';
-import type { LiveView } from '../../../src/provider/live-view.js';
 import { liveMember } from '../../../src/provider/vector-store-files.js';
 import { liveVectorStore } from '../../../src/provider/vector-stores.js';
 import { apiFile, apiMember, apiStore } from '../../helpers/api-objects.js';

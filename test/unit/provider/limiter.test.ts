@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limiter } from '../../../src/provider/concurrency.js';
+import { limiter } from '../../../src/util/concurrency.js';
 
 /** A call that ends when the test says so. */
 function gate() {

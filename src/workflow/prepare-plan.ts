@@ -3,15 +3,16 @@ import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { validateManifests } from '../manifest/validate.js';
 import { type Address, parseAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import type { LiveView } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
-import type { ApiReader, LiveView } from '../provider/live-view.js';
+import { manifestDigest } from '../plan/manifest-digest.js';
+import { makePlan } from '../plan/planner.js';
+import type { ApiReader } from '../provider/live-view.js';
 import { refresh } from '../provider/refresh.js';
 import { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
 import { filesToHash, hashDesiredFiles } from './file-hashes.js';
-import { manifestDigest } from './manifest-digest.js';
-import { makePlan } from './planner.js';
 
 export interface ManifestOptions {
   /** The -f arguments. */

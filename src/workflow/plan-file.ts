@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 import { readRegularText } from '../manifest/read-text.js';
+import type { SavedPlan } from '../plan/saved-plan.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from '../state/json-position.js';
 
 /**
@@ -23,21 +24,6 @@ export async function writePlanFile(file: string, json: string): Promise<void> {
       { cause: err },
     );
   }
-}
-
-/** What apply checks of a saved plan before it acts. */
-export interface SavedPlan {
-  lineage: string;
-  serial: number;
-  manifest_digest: string;
-  /** Address → the JSON actions, e.g. `delete,create`; no-ops left out. */
-  actions: Map<string, string>;
-  /** The --target addresses it was made with (empty: the whole stack). */
-  targets: string[];
-  /** Unix seconds when `plan -o` wrote it; absent in files written before it was recorded. */
-  savedAt?: number;
-  /** Name and size of every file the plan uploads (to tell whether it was applied elsewhere). */
-  fileCreates: { filename: string; bytes: number }[];
 }
 
 /** The largest saved plan read: a plan of 100,000 resources is far below it. */

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { AssistantsError } from '../errors/index.js';
 import type { DesiredFile } from '../model/desired.js';
-import { mapLimit } from '../provider/concurrency.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
+import { mapLimit } from '../util/concurrency.js';
 
 /** The most a hash read holds at once. */
 const HASH_CHUNK_BYTES = 1024 * 1024;

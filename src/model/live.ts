@@ -1,0 +1,92 @@
+import type { ReportedAttributes } from './attributes.js';
+
+// What the API holds, as the provider reads it and normalises it (src/model/normalize.ts): the
+// plan, gc and import work on these, never on the API's own shapes.
+
+/**
+ * What the API reports now, normalised (see src/model/normalize.ts), keyed by remote id. Only
+ * resources the refresh looked for are here; absence from a map that was read means "gone".
+ */
+export interface LiveFile {
+  id: string;
+  /** Unix seconds; lets a resumed run tell what it made from older look-alikes. */
+  createdAt: number;
+  attributes: ReportedAttributes<'file'>;
+}
+
+export type VectorStoreStatus = 'expired' | 'in_progress' | 'completed';
+
+export interface LiveVectorStore {
+  id: string;
+  createdAt: number;
+  /** Unix seconds when it expires unless used again (`expires_after` moves it), else null. */
+  expiresAt: number | null;
+  attributes: ReportedAttributes<'vector_store'>;
+  status: VectorStoreStatus;
+}
+
+export type MemberStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed';
+
+export interface LiveMember {
+  /** The file id (a vector-store file's id is its file's id). */
+  id: string;
+  attributes: ReportedAttributes<'vector_store_file'>;
+  status: MemberStatus;
+  lastError: { code: string; message: string } | null;
+}
+
+export interface LiveAssistant {
+  id: string;
+  createdAt: number;
+  attributes: ReportedAttributes<'assistant'>;
+}
+
+export interface LiveView {
+  files: Map<string, LiveFile>;
+  vectorStores: Map<string, LiveVectorStore>;
+  /** Members by store id, for the stores whose files were listed. */
+  members: Map<string, Map<string, LiveMember>>;
+  assistants: Map<string, LiveAssistant>;
+}
+
+/** Everything the account holds of each kind (for `gc`): every page of each list. */
+export interface AccountView {
+  files: Map<string, LiveFile>;
+  vectorStores: Map<string, LiveVectorStore>;
+  /** Undefined when the endpoint no longer serves assistants. */
+  assistants: Map<string, LiveAssistant> | undefined;
+}
+
+/** What to look for: the ids the state holds, and whether to read assistants at all. */
+export interface RefreshRequest {
+  fileIds: ReadonlySet<string>;
+  vectorStoreIds: ReadonlySet<string>;
+  assistantIds: ReadonlySet<string>;
+  /**
+   * Read the assistants list even when the state holds none, because the manifests want some:
+   * an endpoint that no longer serves them then fails the plan, not the apply.
+   */
+  probeAssistants: boolean;
+  /** Store file lists in flight at once (default: the provider's DEFAULT_PARALLELISM: reads are paced by the
+   * rate governor like every request, so more at once is never more than the server allows). */
+  concurrency?: number;
+}
+
+/** One resource read by id (for `import`). */
+export type LiveResource =
+  | { kind: 'file'; live: LiveFile }
+  | { kind: 'vector_store'; live: LiveVectorStore }
+  | { kind: 'vector_store_file'; live: LiveMember }
+  | { kind: 'assistant'; live: LiveAssistant };
+
+/** A file to download (for `import --generate`): its id, and where to write it. */
+export interface DownloadRequest {
+  id: string;
+  /** Where to write it, relative to `root`, `/`-separated. */
+  relativePath: string;
+}
+
+export interface Downloaded {
+  bytes: number;
+  sha256: string;
+}
