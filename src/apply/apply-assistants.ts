@@ -5,7 +5,7 @@ import { assistantDependencies, desiredAssistantAttributes } from '../plan/desir
 import type { AssistantBody } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
-import { journalled } from './journal.js';
+import { withJournalEntry } from './journal.js';
 
 /**
  * The request body: every field, nulls included (they clear), reasoning_effort only when set. Tool
@@ -46,7 +46,7 @@ export async function createAssistants(run: ApplyRun, changes: readonly Change[]
         };
       };
       if (current && change.action === 'update') {
-        await journalled(
+        await withJournalEntry(
           recorder,
           [{ address: change.address, kind: 'assistant', operation: 'update', resource_id: current.id }],
           () => writer.updateAssistant(current.id, assistantBody(attributes)),
@@ -54,7 +54,7 @@ export async function createAssistants(run: ApplyRun, changes: readonly Change[]
         );
         return current.id;
       }
-      const made = await journalled(
+      const made = await withJournalEntry(
         recorder,
         [{ address: change.address, kind: 'assistant', operation: 'create' }],
         () => writer.createAssistant(assistantBody(attributes)),

@@ -9,7 +9,7 @@ import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import type { Deposed } from './deposed.js';
 import { depose } from './deposed.js';
-import { JournalAhead, journalledAhead } from './journal.js';
+import { EntriesAhead, withEntryAhead } from './journal.js';
 
 /**
  * Uploads new files and new versions of changed ones. A replaced file's old id stays in the
@@ -31,7 +31,7 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
     return [{ change, file, filename, bytes, planned: run.input.hashes.get(file.name) }];
   });
   if (uploads.length === 0) return;
-  const journal = new JournalAhead(
+  const journal = new EntriesAhead(
     run.input.recorder,
     uploads.map(({ change, filename, bytes, planned }) => ({
       address: change.address,
@@ -46,7 +46,7 @@ export async function createFiles(run: ApplyRun, changes: readonly Change[]): Pr
     await run.step(change, 'create', async () => {
       const old = run.resource(change.address);
       const replacing = Boolean(old && change.action === 'create-delete');
-      const made = await journalledAhead(
+      const made = await withEntryAhead(
         run.input.recorder,
         await journal.take(index),
         () =>

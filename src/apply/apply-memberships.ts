@@ -9,7 +9,7 @@ import { mapLimit } from '../util/concurrency.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { type Deposed, depose } from './deposed.js';
-import { journalled } from './journal.js';
+import { withJournalEntry } from './journal.js';
 import { waitForBatch } from './wait-indexing.js';
 
 /** The API takes up to 2,000 files per batch. */
@@ -66,7 +66,7 @@ async function updateAttributes(run: ApplyRun, members: MembersByAddress, update
       run.step(change, 'create', async () => {
         const storeId = String(current.attributes.vector_store_id);
         const attributes = { ...(member.attributes ?? {}) };
-        await journalled(
+        await withJournalEntry(
           run.input.recorder,
           [
             {
@@ -112,7 +112,7 @@ async function attach(
       const oldStore = String(current.attributes.vector_store_id);
       try {
         const detached = await run.call(async () => {
-          await journalled(
+          await withJournalEntry(
             recorder,
             [
               {
@@ -165,7 +165,7 @@ async function attach(
             action: change.action,
             phase: 'create',
           });
-        return journalled(
+        return withJournalEntry(
           recorder,
           entries.map(({ change, attributes }) => ({
             address: change.address,

@@ -11,7 +11,7 @@ import type { StateDocument, StateResource } from '../state/state-document.js';
 import { type Limited, limiter, mapLimit } from '../util/concurrency.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
-import { JournalAhead, type JournalEntry, journalled, journalledAhead } from './journal.js';
+import { EntriesAhead, type JournalEntry, withEntryAhead, withJournalEntry } from './journal.js';
 import { deleteRemote, forgetResource, storeIdOf } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
@@ -161,7 +161,7 @@ export class ApplyRun {
 
   /**
    * The delete phase of one kind: every planned delete of it, journalled ahead in groups (see
-   * JournalAhead), `parallelism` at a time. With `keep`, a resource that something managed still
+   * EntriesAhead), `parallelism` at a time. With `keep`, a resource that something managed still
    * uses (`keep.user`) is left in place with a `keep.code` warning.
    */
   async deleteKind(
@@ -183,7 +183,7 @@ export class ApplyRun {
     });
     if (doomed.length === 0) return;
     const userOf = keep?.users(this.state);
-    const journal = new JournalAhead(
+    const journal = new EntriesAhead(
       this.input.recorder,
       doomed.map(({ change, resource }) => deleteEntry(change, resource)),
     );
@@ -203,7 +203,7 @@ export class ApplyRun {
   }
 
   /**
-   * The delete phase of a managed resource: journalled (ahead, when `journalId` gives the entry's
+   * The delete phase of a managed resource: withJournalEntry (ahead, when `journalId` gives the entry's
    * id), then forgotten (see remove.ts).
    */
   deleteManaged(
@@ -214,8 +214,8 @@ export class ApplyRun {
     const call = () => deleteRemote(this.input.writer, resource.kind, resource.id, storeIdOf(resource));
     const forget = (doc: StateDocument) => forgetResource(doc, change.address, resource.kind, resource.id);
     return this.step(change, 'delete', async () => {
-      if (journalId) await journalledAhead(this.input.recorder, await journalId(), call, forget);
-      else await journalled(this.input.recorder, [deleteEntry(change, resource)], call, forget);
+      if (journalId) await withEntryAhead(this.input.recorder, await journalId(), call, forget);
+      else await withJournalEntry(this.input.recorder, [deleteEntry(change, resource)], call, forget);
       return undefined;
     });
   }

@@ -3,7 +3,7 @@ import { desiredStoreAttributes } from '../plan/desired-attributes.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
-import { journalled } from './journal.js';
+import { withJournalEntry } from './journal.js';
 import { forgetResource } from './remove.js';
 
 /**
@@ -21,7 +21,7 @@ export async function createStores(run: ApplyRun, changes: readonly Change[]): P
       const attributes = desiredStoreAttributes(store, run.state.lineage);
       const current = run.resource(change.address);
       if (current && change.action === 'update') {
-        await journalled(
+        await withJournalEntry(
           recorder,
           [{ address: change.address, kind: 'vector_store', operation: 'update', resource_id: current.id }],
           () => writer.updateVectorStore(current.id, attributes),
@@ -36,14 +36,14 @@ export async function createStores(run: ApplyRun, changes: readonly Change[]): P
         return current.id;
       }
       if (current && change.action === 'delete-create') {
-        await journalled(
+        await withJournalEntry(
           recorder,
           [{ address: change.address, kind: 'vector_store', operation: 'delete', resource_id: current.id }],
           () => writer.deleteVectorStore(current.id),
           (doc) => forgetResource(doc, change.address, 'vector_store', current.id),
         );
       }
-      const made = await journalled(
+      const made = await withJournalEntry(
         recorder,
         [{ address: change.address, kind: 'vector_store', operation: 'create' }],
         () => writer.createVectorStore(attributes),

@@ -2,7 +2,7 @@ import { type Diagnostic, toAssistantsError } from '../errors/index.js';
 import type { Change } from '../model/plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
-import { journalled } from './journal.js';
+import { withJournalEntry } from './journal.js';
 import { phaseTotals } from './phase-totals.js';
 import { deleteRemote, forgetResource } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
@@ -33,7 +33,7 @@ export async function deleteGarbage(
       phase: 'delete',
     });
     try {
-      await journalled(
+      await withJournalEntry(
         recorder,
         [{ address: change.address, kind: change.kind, operation: 'delete', resource_id: id }],
         () => deleteRemote(writer, change.kind, id),

@@ -12,24 +12,24 @@ export type JournalEntry = Omit<PendingOperation, 'id' | 'started_at'>;
  * (the API said no) takes its entry with it; one whose outcome is unknown (the connection broke)
  * leaves it.
  */
-export async function journalled<T>(
+export async function withJournalEntry<T>(
   recorder: StateRecorder,
   entries: JournalEntry[],
   call: () => Promise<T>,
   record: (doc: StateDocument, result: T) => void,
   now: () => Date = () => new Date(),
 ): Promise<T> {
-  const ids = await journalAhead(recorder, entries, now);
+  const ids = await writeEntriesAhead(recorder, entries, now);
   return settle(recorder, ids, call, record, true);
 }
 
 /**
  * Journals the entries of many calls in one write, before the first of them goes out, and returns
- * their ids, for `journalledAhead`: a phase of a thousand uploads then waits for one journal write,
+ * their ids, for `withEntryAhead`: a phase of a thousand uploads then waits for one journal write,
  * not for one per upload. The entries of calls that never go out (the run stopped first) are
  * dropped with `dropUnsent`, or by the next run, which finds nothing they made.
  */
-export async function journalAhead(
+export async function writeEntriesAhead(
   recorder: StateRecorder,
   entries: JournalEntry[],
   now: () => Date = () => new Date(),
@@ -45,12 +45,13 @@ export async function journalAhead(
 }
 
 /**
- * One call whose entry `journalAhead` wrote: as `journalled`, without a write before the call, and
- * with its result written within a second rather than waited for (see StateRecorder.record): the
- * entry on disk covers a crash meanwhile. `durable`: wait for the result's write all the same, for
- * a result the entry alone cannot restore (the old id a replacement deposes).
+ * One call whose entry `writeEntriesAhead` wrote: as `withJournalEntry`, without a write before
+ * the call, and with its result written within a second rather than waited for (see
+ * StateRecorder.record): the entry on disk covers a crash meanwhile. `durable`: wait for the
+ * result's write all the same, for a result the entry alone cannot restore (the old id a
+ * replacement deposes).
  */
-export function journalledAhead<T>(
+export function withEntryAhead<T>(
   recorder: StateRecorder,
   id: string,
   call: () => Promise<T>,
@@ -69,7 +70,7 @@ export const AHEAD_GROUP = 100;
  * writes, and each entry's start time stays close to its call's (a lost create is looked for in
  * a window from there, see resolve-journal.ts). `end` drops the entries of calls never made.
  */
-export class JournalAhead {
+export class EntriesAhead {
   private readonly groups = new Map<number, Promise<string[]>>();
   private readonly written = new Set<string>();
 
@@ -84,7 +85,7 @@ export class JournalAhead {
     let ids = this.groups.get(group);
     if (!ids) {
       const start = group * AHEAD_GROUP;
-      ids = journalAhead(this.recorder, this.entries.slice(start, start + AHEAD_GROUP)).then((made) => {
+      ids = writeEntriesAhead(this.recorder, this.entries.slice(start, start + AHEAD_GROUP)).then((made) => {
         for (const id of made) this.written.add(id);
         return made;
       });

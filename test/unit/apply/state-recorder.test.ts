@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AHEAD_GROUP, JournalAhead } from '../../../src/apply/journal.js';
+import { AHEAD_GROUP, EntriesAhead } from '../../../src/apply/journal.js';
 import { StateRecorder } from '../../../src/apply/state-recorder.js';
 import type { JournalBase, JournalEvent } from '../../../src/state/journal-log.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
@@ -88,7 +88,7 @@ describe('StateRecorder.record and settled', () => {
   });
 });
 
-describe('JournalAhead', () => {
+describe('EntriesAhead', () => {
   const entry = (n: number) => ({
     address: `file.f${n}`,
     kind: 'file' as const,
@@ -98,7 +98,7 @@ describe('JournalAhead', () => {
   it('journals calls in groups, each just before its first call, and drops what was not sent', async () => {
     const store = new MemoryStateStore();
     const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
-    const journal = new JournalAhead(
+    const journal = new EntriesAhead(
       recorder,
       Array.from({ length: AHEAD_GROUP * 2 + 5 }, (_, n) => entry(n)),
     );
@@ -116,16 +116,16 @@ describe('JournalAhead', () => {
   });
 });
 
-describe('journalled: what a failed call leaves in the journal', () => {
+describe('withJournalEntry: what a failed call leaves in the journal', () => {
   it('drops the entry of a call that surely failed, and keeps the one whose outcome is unknown', async () => {
-    const { journalled } = await import('../../../src/apply/journal.js');
+    const { withJournalEntry } = await import('../../../src/apply/journal.js');
     const { AssistantsError } = await import('../../../src/errors/index.js');
     const store = new MemoryStateStore();
     const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
     const entry = { address: 'file.a', kind: 'file' as const, operation: 'create' as const };
     const refused = new AssistantsError('API_ERROR', 'POST /files failed with 400');
     await expect(
-      journalled(
+      withJournalEntry(
         recorder,
         [entry],
         () => Promise.reject(refused),
@@ -138,7 +138,7 @@ describe('journalled: what a failed call leaves in the journal', () => {
     // The connection was lost on an earlier attempt and the lookup met the quota: it may exist.
     const unknown = new AssistantsError('API_QUOTA_EXCEEDED', 'GET /files was refused').withUnknownOutcome();
     await expect(
-      journalled(
+      withJournalEntry(
         recorder,
         [entry],
         () => Promise.reject(unknown),
@@ -153,7 +153,7 @@ describe('journalled: what a failed call leaves in the journal', () => {
 
 describe('StateRecorder and the journal log', () => {
   it('appends one event per change (started, then the result with its entry settled) and writes the whole state once, at settled', async () => {
-    const { journalled } = await import('../../../src/apply/journal.js');
+    const { withJournalEntry } = await import('../../../src/apply/journal.js');
     const store = new MemoryStateStore();
     const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
     const resource = {
@@ -170,7 +170,7 @@ describe('StateRecorder and the journal log', () => {
       },
     };
     for (const name of ['a', 'b'])
-      await journalled(
+      await withJournalEntry(
         recorder,
         [{ address: `file.${name}`, kind: 'file', operation: 'create' }],
         async () => `file-${name}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journalled } from '../../../src/apply/journal.js';
+import { withJournalEntry } from '../../../src/apply/journal.js';
 import { StateRecorder } from '../../../src/apply/state-recorder.js';
 import { nextPollDelay, waitForBatch } from '../../../src/apply/wait-indexing.js';
 import { AssistantsError } from '../../../src/errors/index.js';
@@ -120,7 +120,7 @@ describe('state recorder and journal', () => {
     const recorder = new StateRecorder(store, emptyState(LINEAGE, 'default'));
     const entry = { address: 'vector_store.kb', kind: 'vector_store' as const, operation: 'create' as const };
     let pendingDuringCall = -1;
-    await journalled(
+    await withJournalEntry(
       recorder,
       [entry],
       async () => {
@@ -136,7 +136,7 @@ describe('state recorder and journal', () => {
     expect((await store.read())?.pending).toEqual([]);
 
     await expect(
-      journalled(
+      withJournalEntry(
         recorder,
         [entry],
         async () => Promise.reject(new AssistantsError('API_ERROR', 'no')),
@@ -147,7 +147,7 @@ describe('state recorder and journal', () => {
     expect((await store.read())?.pending).toEqual([]);
 
     await expect(
-      journalled(
+      withJournalEntry(
         recorder,
         [entry],
         async () => Promise.reject(new AssistantsError('API_UNREACHABLE', 'lost')),
