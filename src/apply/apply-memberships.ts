@@ -15,9 +15,6 @@ import { waitForBatch } from './wait-indexing.js';
 /** The API takes up to 2,000 files per batch. */
 export const BATCH_LIMIT = 2000;
 
-/** The create half of a membership (create-half.ts) but updates: what a batch attaches. */
-const ATTACHES = new Set(['create', 'create-delete', 'delete-create']);
-
 /**
  * Attaches files to their stores with file batches (one call per store, not one per file), updates
  * attributes in place, re-attaches files whose chunking changed, and waits until every attached
@@ -48,7 +45,8 @@ export async function createMemberships(run: ApplyRun, changes: readonly Change[
       run,
       members,
       store,
-      storeChanges.filter((c) => ATTACHES.has(c.action)),
+      // The create half of a membership (create-half.ts) but updates: what a batch attaches.
+      storeChanges.filter((c) => c.action !== 'update'),
     );
   });
 }

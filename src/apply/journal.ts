@@ -29,7 +29,7 @@ export async function withJournalEntry<T>(
  * not for one per upload. The entries of calls that never go out (the run stopped first) are
  * dropped with `dropUnsent`, or by the next run, which finds nothing they made.
  */
-export async function writeEntriesAhead(
+async function writeEntriesAhead(
   recorder: StateRecorder,
   entries: JournalEntry[],
   now: () => Date = () => new Date(),

@@ -54,7 +54,7 @@ export class BlobStore {
     let bytes = 0;
     const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     // Without --data, read while the upload may still be small enough to keep in memory.
-    while (this.ephemeral) {
+    while (this.memoryBudget > 0) {
       const next = await chunks.next();
       if (next.done) {
         if (bytes > this.memoryBudget - this.memoryBytes) break;
@@ -126,16 +126,19 @@ export class BlobStore {
 
   /** Removes every blob (reset). */
   async clear(): Promise<void> {
-    this.memory.clear();
-    this.memoryBytes = 0;
+    this.forgetMemory();
     await rm(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
   }
 
   /** Removes the temp folder of an emulator without `--data`; a data folder is kept. */
   close(): void {
+    this.forgetMemory();
+    if (this.ephemeral) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private forgetMemory(): void {
     this.memory.clear();
     this.memoryBytes = 0;
-    if (this.ephemeral) rmSync(this.dir, { recursive: true, force: true });
   }
 }

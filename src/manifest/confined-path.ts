@@ -56,12 +56,17 @@ class ConfinedResolver implements PathResolver {
   /** lstat (and readlink) answers by real path: a glob asks about the same folders many times. */
   private readonly entries = new Map<string, Entry>();
 
-  constructor(readonly root: string) {}
+  /** The root as a prefix of the paths below it. */
+  private readonly below: string;
+
+  constructor(readonly root: string) {
+    this.below = withSep(root);
+  }
 
   async resolve(absolute: string): Promise<Resolution> {
     // A path written below the root (a glob's match always is) is split as it stands: the walk
     // below checks every `..` it meets, so only other paths need path.relative first.
-    const below = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    const { below } = this;
     let relative: string;
     if (absolute.startsWith(below)) relative = absolute.slice(below.length);
     else if (isInside(this.root, absolute)) relative = path.relative(this.root, absolute);
@@ -80,7 +85,7 @@ class ConfinedResolver implements PathResolver {
         continue;
       }
       // `current` is a normalised real path and `step` one plain name: joined without normalising.
-      const next = current.endsWith(path.sep) ? current + step : current + path.sep + step;
+      const next = withSep(current) + step;
       const entry = this.entry(next);
       if (entry.kind === 'missing') return entry;
       if (entry.kind === 'link') {
@@ -164,4 +169,9 @@ export function resolverCache(allowOutside: boolean): (root: string) => PathReso
 
 function steps(relative: string): string[] {
   return relative.split(path.sep).filter((s) => s !== '');
+}
+
+/** `folder` with one trailing separator (the file system root already has it). */
+function withSep(folder: string): string {
+  return folder.endsWith(path.sep) ? folder : folder + path.sep;
 }

@@ -67,9 +67,6 @@ export interface RefreshRequest {
    * an endpoint that no longer serves them then fails the plan, not the apply.
    */
   probeAssistants: boolean;
-  /** Store file lists in flight at once (default: the provider's DEFAULT_PARALLELISM: reads are paced by the
-   * rate governor like every request, so more at once is never more than the server allows). */
-  concurrency?: number;
 }
 
 /** One resource read by id (for `import`). */

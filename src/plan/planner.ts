@@ -211,12 +211,12 @@ function wantedOf(
     case 'file':
       return desired.files.map((file) => {
         const after = desiredFileAttributes(file, input.hashes.get(file.name) ?? UNKNOWN);
-        return wanted(file, kind, [], after, (_before, changed) => decideFile(changed));
+        return wantedEntry(file, kind, [], after, (_before, changed) => decideFile(changed));
       });
     case 'vector_store':
       return desired.vectorStores.map((store) => {
         const after = desiredStoreAttributes(store, lineage);
-        return wanted(store, kind, [], after, (_before, changed, seen) =>
+        return wantedEntry(store, kind, [], after, (_before, changed, seen) =>
           decideStore(changed, seen.status === 'present' && seen.expired),
         );
       });
@@ -226,7 +226,7 @@ function wantedOf(
         const storeAt = vectorStoreAddress(member.store);
         const fileAt = member.fileId === undefined ? fileAddress(member.file) : undefined;
         const after = desiredMembershipAttributes(member, stores.get(member.store), idOf);
-        return wanted(
+        return wantedEntry(
           member,
           kind,
           membershipDependencies(member),
@@ -246,7 +246,7 @@ function wantedOf(
     case 'assistant':
       return desired.assistants.map((assistant) => {
         const after = desiredAssistantAttributes(assistant, lineage, idOf);
-        return wanted(assistant, kind, assistantDependencies(assistant), after, (_before, changed) =>
+        return wantedEntry(assistant, kind, assistantDependencies(assistant), after, (_before, changed) =>
           decideAssistant(changed),
         );
       });
@@ -259,7 +259,7 @@ function wantedOf(
  * One wanted resource, written out key by key: a spread followed by more keys would give each of
  * 40,000 objects its own hidden class on Node 20's V8, and every read of them a slow lookup.
  */
-function wanted(
+function wantedEntry(
   entry: { address: Address; source: Change['source'] },
   kind: ResourceKind,
   dependencies: Address[],

@@ -25,7 +25,6 @@ export async function refresh(reader: ApiReader, request: RefreshRequest): Promi
         reader,
         [...known.values()].filter((store) => store.status !== 'expired'),
         known,
-        request.concurrency,
       ),
     ),
     request.assistantIds.size > 0 || request.probeAssistants

@@ -1,11 +1,13 @@
+import { WHOLE_READ_BYTES } from './writer-files.js';
+
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * A streamed request body that ends within this many bytes is sent as one buffer: the SDK streams
- * every upload's multipart body, and the small files the writer reads whole (256 KiB at most, see
- * writer-files.ts) are then a few parts of form around them.
+ * every upload's multipart body, and a small file the writer reads whole (WHOLE_READ_BYTES) is
+ * then a few parts of form around it, well within 64 KiB more.
  */
-const WHOLE_BODY_BYTES = 320 * 1024;
+const WHOLE_BODY_BYTES = WHOLE_READ_BYTES + 64 * 1024;
 
 /**
  * A fetch that sends a short streamed body whole. fetch writes each chunk of a stream to the socket

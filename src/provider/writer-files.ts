@@ -4,6 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { toStreamingFile } from 'openai';
 import { AssistantsError } from '../errors/index.js';
+import type { FilePurpose } from '../model/desired.js';
 import type { ApiWriter, SentContent } from './api-writer.js';
 import { hashing } from './hash-stream.js';
 import { createOnce, NO_SDK_RETRIES, sendDelete, type WriterContext } from './writer-retry.js';
@@ -79,21 +80,18 @@ function contentOf(id: string, attempts: readonly Attempt[], bytes: number): Sen
 const UNKNOWN_CONTENT = '0'.repeat(64);
 
 /**
+ * Files up to this size are read whole, with synchronous calls, just before their request (which
+ * may then wait for a pacing slot holding them: parallelism × this at most): a stream costs a dozen thread-pool round trips and promise turns per file, which for
+ * thousands of small files was a fifth of apply's CPU. A read this small blocks for microseconds.
+ */
+export const WHOLE_READ_BYTES = 256 * 1024;
+
+/**
  * `redirect: 'error'` keeps the upload streaming: with any other mode, fetch (undici, as the spec
  * says) clones the request to be able to follow a redirect, and the clone tees the body stream, whose
  * unread branch then holds every byte sent until the request is collected (the whole file). A
  * streamed body could not be sent again after a redirect anyway.
  */
-/** The largest chunk an upload reads from disk at once (the stream default). */
-const STREAM_CHUNK_BYTES = 64 * 1024;
-
-/**
- * Files up to this size are read whole, with synchronous calls, just before their request (which
- * may then wait for a pacing slot holding them: parallelism × this at most): a stream costs a dozen thread-pool round trips and promise turns per file, which for
- * thousands of small files was a fifth of apply's CPU. A read this small blocks for microseconds.
- */
-const WHOLE_READ_BYTES = 256 * 1024;
-
 const UPLOAD_OPTIONS = { ...NO_SDK_RETRIES, fetchOptions: { redirect: 'error' } } as const;
 
 /**
@@ -107,7 +105,7 @@ async function upload(
   ctx: WriterContext,
   path: string,
   filename: string,
-  purpose: Parameters<ApiWriter['uploadFile']>[0]['purpose'],
+  purpose: FilePurpose,
   bytes: number,
   attempts: Attempt[],
 ): Promise<{ id: string; createdAt: number }> {
@@ -130,7 +128,7 @@ async function upload(
     // Nanoseconds, to see any change; whole milliseconds reported, as validation reads them
     // (src/manifest/file-inspect.ts), for a cache keyed by them to find the entry.
     const before = await handle.stat({ bigint: true });
-    const stream = handle.createReadStream({ autoClose: false, highWaterMark: STREAM_CHUNK_BYTES });
+    const stream = handle.createReadStream({ autoClose: false });
     // The request reads the stream and sees its errors; this only keeps a late one (after the
     // request gave up on the stream) from being an unhandled 'error' event.
     stream.on('error', () => {});
@@ -151,7 +149,7 @@ async function send(
   attempt: Attempt,
   path: string,
   file: ReturnType<typeof toStreamingFile>,
-  purpose: Parameters<ApiWriter['uploadFile']>[0]['purpose'],
+  purpose: FilePurpose,
 ): Promise<{ id: string; createdAt: number }> {
   const created = await ctx.api.client.files.create({ file, purpose }, UPLOAD_OPTIONS);
   // The server answered only after the whole body: the body was read to the end.
