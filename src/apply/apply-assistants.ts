@@ -1,7 +1,7 @@
 import { AssistantsError } from '../errors/index.js';
 import type { AssistantAttributes } from '../model/attributes.js';
 import type { Change } from '../model/plan.js';
-import { assistantDependencies, desiredAssistantAttributes } from '../plan/desired-attributes.js';
+import { assistantDependencies, desiredAssistantAttributes } from '../plan/kinds/assistant.js';
 import type { AssistantBody } from '../provider/api-writer.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';

@@ -1,7 +1,7 @@
 import { UNKNOWN } from '../model/attributes.js';
 import type { DesiredFile } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
-import { desiredFileAttributes } from '../plan/desired-attributes.js';
+import { desiredFileAttributes } from '../plan/kinds/file.js';
 import type { SentContent } from '../provider/api-writer.js';
 import type { StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';

@@ -3,7 +3,7 @@ import { parseAddress, vectorStoreAddress } from '../model/address.js';
 import type { MembershipAttributes } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
-import { desiredMembershipAttributes, membershipDependencies } from '../plan/desired-attributes.js';
+import { desiredMembershipAttributes, membershipDependencies } from '../plan/kinds/vector-store-file.js';
 import type { BatchStatus } from '../provider/api-writer.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { ApplyRun } from './apply-run.js';

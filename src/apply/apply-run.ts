@@ -1,6 +1,7 @@
 import { AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import type { ResourceKind } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
 import { fileProblem } from '../plan/ownership.js';

@@ -1,5 +1,5 @@
 import type { Change } from '../model/plan.js';
-import { desiredStoreAttributes } from '../plan/desired-attributes.js';
+import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';

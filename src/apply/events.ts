@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address } from '../model/address.js';
+import type { ResourceKind } from '../model/kinds.js';
 import type { Action } from '../model/plan.js';
 
 /** The counts of the final line: `Apply complete! Resources: N added, N changed, N destroyed.` */

@@ -1,5 +1,7 @@
 import type { Diagnostic } from '../errors/index.js';
 import { type Desired, declaredProtection } from '../model/desired.js';
+import { KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
+import type { Change } from '../model/plan.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
@@ -10,6 +12,20 @@ import type { ApplyCounts } from './events.js';
 import { phaseTotals } from './phase-totals.js';
 import type { StateRecorder } from './state-recorder.js';
 
+/** A kind's two halves of apply: creates and updates, then (in reverse order) deletes. */
+interface KindSteps {
+  create(run: ApplyRun, changes: readonly Change[]): Promise<void>;
+  delete(run: ApplyRun, changes: readonly Change[]): Promise<void>;
+}
+
+/** Each kind's apply steps, one module per kind. Keyed by every kind: a kind left out is a type error. */
+const STEPS: { readonly [K in ResourceKind]: KindSteps } = {
+  file: { create: createFiles, delete: deleteFiles },
+  vector_store: { create: createStores, delete: deleteStores },
+  vector_store_file: { create: createMemberships, delete: deleteMemberships },
+  assistant: { create: createAssistants, delete: deleteAssistants },
+};
+
 export interface ApplyOutcome {
   counts: ApplyCounts;
   errors: Diagnostic[];
@@ -19,8 +35,8 @@ export interface ApplyOutcome {
 }
 
 /**
- * Carries out a plan: creates and updates in dependency order (files, stores, memberships with
- * indexing, assistants), then deletes in reverse, including the old halves of replacements once
+ * Carries out a plan: creates and updates in dependency order (KINDS_IN_ORDER: files, stores,
+ * memberships with indexing, assistants), then deletes in reverse, including the old halves of replacements once
  * everything that used them has moved on. Every mutating call is journalled and recorded in the
  * state as it completes. A failed resource fails what depends on it; the rest goes on. Never
  * throws for a failed call: the outcome lists the errors.
@@ -36,14 +52,8 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   try {
     await forgetGone(run);
     run.deposed.push(...leftoverDeposed(run.state));
-    await createFiles(run, changes);
-    await createStores(run, changes);
-    await createMemberships(run, changes);
-    await createAssistants(run, changes);
-    await deleteAssistants(run, changes);
-    await deleteMemberships(run, changes);
-    await deleteStores(run, changes);
-    await deleteFiles(run, changes);
+    for (const kind of KINDS_IN_ORDER) await STEPS[kind].create(run, changes);
+    for (const kind of [...KINDS_IN_ORDER].reverse()) await STEPS[kind].delete(run, changes);
     if (!run.stopped) await recordSettings(input.recorder, input.desired);
   } catch (err) {
     // Results recorded so far are written before the error goes up (and the lock is released).

@@ -1,4 +1,4 @@
-import { type ResourceKind, unhandledKind } from '../model/address.js';
+import { type ResourceKind, unhandledKind } from '../model/kinds.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 

@@ -1,11 +1,9 @@
 import type { Address } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
-import {
-  desiredAssistantAttributes,
-  desiredFileAttributes,
-  desiredStoreAttributes,
-} from '../plan/desired-attributes.js';
+import { desiredAssistantAttributes } from '../plan/kinds/assistant.js';
+import { desiredFileAttributes } from '../plan/kinds/file.js';
+import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { PendingOperation, StateDocument } from '../state/state-document.js';

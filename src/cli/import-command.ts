@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { ADDRESS_FORMS } from '../model/kinds.js';
 import type { ImportFlags } from './import-flow.js';
 import { collect } from './options.js';
 import type { CommandContext } from './program.js';
@@ -12,7 +13,7 @@ import type { CommandContext } from './program.js';
 export function importCommand(context: CommandContext): Command {
   return new Command('import')
     .description('adopt an existing resource into the state under an address the manifests define')
-    .argument('[address]', 'file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME')
+    .argument('[address]', ADDRESS_FORMS)
     .argument('[id]', "the resource's id (for a membership: the file's id)")
     .option(
       '--generate <dir>',

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, toAssistantsError } from '../errors/index.js';
-import { parseAddress, type ResourceKind, vectorStoreAddress } from '../model/address.js';
-import { stamped } from '../plan/desired-attributes.js';
+import { parseAddress, vectorStoreAddress } from '../model/address.js';
+import type { ResourceKind } from '../model/kinds.js';
 import { importResource } from '../plan/import-resource.js';
+import { stamped } from '../plan/kinds/wanted.js';
 import { ownedBy } from '../plan/ownership.js';
 import { createApiClient } from '../provider/api-client.js';
 import { updateMetadata } from '../provider/api-writer.js';

@@ -1,30 +1,30 @@
 import { parseAddress } from '../model/address.js';
+import { KINDS, KINDS_IN_ORDER, type KindFacts } from '../model/kinds.js';
 import { compareCodeUnits } from '../model/order.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
 
-/** The kinds apps need ids of, with the key each has in the JSON output. Memberships have no id of their own. */
-const GROUPS = { file: 'files', vector_store: 'vector_stores', assistant: 'assistants' } as const;
-
 /** `assistants output`: prints the ids the state holds, as text lines or JSON (see outputCommand). */
 export async function runOutput(context: CommandContext, opts: { json?: boolean }): Promise<void> {
   context.json = opts.json === true;
   const doc = await openStateStore(context).read();
+  // The kinds apps need ids of: those with a section of their own (a membership has no id of its own).
   const entries = Object.entries(doc?.resources ?? {})
-    .filter(([, r]) => r.kind !== 'vector_store_file')
+    .filter(([, r]) => 'section' in KINDS[r.kind])
     .sort(([a], [b]) => compareCodeUnits(a, b));
   const { io } = context;
   if (context.json) {
-    const out: Record<(typeof GROUPS)[keyof typeof GROUPS], Record<string, string>> = {
-      files: {},
-      vector_stores: {},
-      assistants: {},
-    };
+    const out: Record<string, Record<string, string>> = {};
+    const sectionOf = (kind: keyof typeof KINDS) => (KINDS[kind] as KindFacts).section;
+    for (const kind of KINDS_IN_ORDER) {
+      const section = sectionOf(kind);
+      if (section) out[section] = {};
+    }
     for (const [address, resource] of entries) {
       const parsed = parseAddress(address);
-      if (parsed && resource.kind !== 'vector_store_file')
-        out[GROUPS[resource.kind]][parsed.name] = resource.id;
+      const group = out[sectionOf(resource.kind) ?? ''];
+      if (parsed && group) group[parsed.name] = resource.id;
     }
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   } else if (entries.length > 0) {

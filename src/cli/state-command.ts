@@ -1,8 +1,6 @@
 import { Command } from 'commander';
+import { ADDRESS_FORMS } from '../model/kinds.js';
 import type { CommandContext } from './program.js';
-
-/** The address forms, as help texts and messages of the state commands name them. */
-export const ADDRESS_FORMS = 'file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME';
 
 /** The module that runs the state subcommands, loaded when one runs (not for --help). */
 const flow = () => import('./state-flow.js');

@@ -2,7 +2,8 @@ import { stringify } from 'yaml';
 import { StateRecorder } from '../apply/state-recorder.js';
 import { AssistantsError, type Diagnostic, toAssistantsError } from '../errors/index.js';
 import { didYouMeanSuffix } from '../manifest/suggest.js';
-import { type Address, parseAddress, type ResourceKind } from '../model/address.js';
+import { type Address, parseAddress } from '../model/address.js';
+import { ADDRESS_FORMS, KINDS_IN_ORDER } from '../model/kinds.js';
 import { sortedEntries } from '../model/order.js';
 import { ownedBy } from '../plan/ownership.js';
 import { createApiClient } from '../provider/api-client.js';
@@ -16,9 +17,6 @@ import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
-import { ADDRESS_FORMS } from './state-command.js';
-
-const KINDS: readonly ResourceKind[] = ['file', 'vector_store', 'vector_store_file', 'assistant'];
 
 /** `assistants state list [PREFIX]`: the addresses in the state (whole names only), as lines or JSON. */
 export async function runStateList(
@@ -176,9 +174,9 @@ function sortedResources(doc: StateDocument | undefined): [Address, StateResourc
 
 /** A prefix is a kind (`file`), or a kind, a dot and the start of an address (`vector_store_file.kb`). */
 function checkPrefix(prefix: string): void {
-  if (KINDS.includes(prefix as ResourceKind) || KINDS.some((k) => prefix.startsWith(`${k}.`))) return;
+  if (KINDS_IN_ORDER.some((k) => prefix === k || prefix.startsWith(`${k}.`))) return;
   throw new AssistantsError('INVALID_ADDRESS', `'${prefix}' is not an address or the start of one`, {
-    hint: `start with a kind: ${KINDS.join(', ')} (addresses are ${ADDRESS_FORMS})`,
+    hint: `start with a kind: ${KINDS_IN_ORDER.join(', ')} (addresses are ${ADDRESS_FORMS})`,
   });
 }
 

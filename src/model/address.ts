@@ -1,22 +1,11 @@
-import { AssistantsError } from '../errors/index.js';
+import { KINDS, KINDS_IN_ORDER, type ResourceKind } from './kinds.js';
 
 /**
- * Resource addresses (fixed by the design): `file.NAME`, `vector_store.NAME`, `assistant.NAME`, and
- * `vector_store_file.STORE/FILE` for membership. Store names never contain `/`, so the first `/`
- * of a membership address separates the store from the file, whose name may hold more slashes
- * (glob members are named by their path).
+ * Resource addresses (fixed by the design): `KIND.NAME`, and `KIND.PARENT/NAME` for a kind nested in
+ * another (`vector_store_file.STORE/FILE` for membership; see KINDS). Parent names never contain
+ * `/`, so the first `/` separates the parent from the name, which may hold more slashes (glob
+ * members are named by their path).
  */
-export type ResourceKind = 'file' | 'vector_store' | 'vector_store_file' | 'assistant';
-
-/**
- * The end of every `switch` over a resource kind: with all kinds handled, `kind` is `never` here,
- * so a kind added to ResourceKind and not handled is a type error, not a silent fallthrough.
- */
-export function unhandledKind(value: never): never {
-  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : value;
-  throw new AssistantsError('INTERNAL', `no handling for resource kind ${String(kind)}`);
-}
-
 export type Address = string;
 
 export function fileAddress(name: string): Address {
@@ -38,21 +27,22 @@ export function membershipAddress(store: string, file: string): Address {
 export interface ParsedAddress {
   kind: ResourceKind;
   name: string;
-  /** For `vector_store_file` only: the store and the file name. */
+  /** For a nested kind (`vector_store_file`) only: the parent store's name and the file's. */
   store?: string;
   file?: string;
 }
 
-const KINDS: readonly ResourceKind[] = ['vector_store_file', 'vector_store', 'assistant', 'file'];
+/** Longest kind first, so that `vector_store_file.` is not read as `vector_store.` with a name. */
+const BY_PREFIX_LENGTH: readonly ResourceKind[] = [...KINDS_IN_ORDER].sort((a, b) => b.length - a.length);
 
-/** Parses an address; returns undefined when it is not one of the four forms. */
+/** Parses an address; returns undefined when it is not one of the kinds' forms (see ADDRESS_FORMS). */
 export function parseAddress(address: string): ParsedAddress | undefined {
-  for (const kind of KINDS) {
+  for (const kind of BY_PREFIX_LENGTH) {
     const prefix = `${kind}.`;
     if (!address.startsWith(prefix)) continue;
     const name = address.slice(prefix.length);
     if (name.length === 0) return undefined;
-    if (kind !== 'vector_store_file') return { kind, name };
+    if (!('parent' in KINDS[kind])) return { kind, name };
     const slash = name.indexOf('/');
     if (slash <= 0 || slash === name.length - 1) return undefined;
     return { kind, name, store: name.slice(0, slash), file: name.slice(slash + 1) };

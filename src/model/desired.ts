@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../errors/index.js';
-import type { Address, ResourceKind } from './address.js';
+import type { Address } from './address.js';
+import type { ProtectableKind } from './kinds.js';
 
 /**
  * The desired world, as the manifests describe it after validation: names resolved, globs
@@ -138,14 +139,11 @@ export interface DesiredAssistant {
 
 /**
  * The `protect` setting of each desired resource that carries one, by address. A membership has
- * none (it goes with its store). Keyed by kind, so that a kind added to ResourceKind is a type
- * error here until it says where its resources and their settings are.
+ * none (it goes with its store). Keyed by the kinds KINDS marks protectable, so that such a kind,
+ * once added, is a type error here until it says where its resources and their settings are.
  */
 export function declaredProtection(desired: Desired): Map<Address, boolean> {
-  const byKind: Record<
-    Exclude<ResourceKind, 'vector_store_file'>,
-    readonly { address: Address; protect: boolean }[]
-  > = {
+  const byKind: Record<ProtectableKind, readonly { address: Address; protect: boolean }[]> = {
     file: desired.files,
     vector_store: desired.vectorStores,
     assistant: desired.assistants,

@@ -1,6 +1,7 @@
 import type { Diagnostic, SourceLocation } from '../errors/index.js';
-import type { Address, ResourceKind } from './address.js';
+import type { Address } from './address.js';
 import type { Attributes } from './attributes.js';
+import type { ResourceKind } from './kinds.js';
 
 /**
  * What apply will do to one resource. A closed set: renderers, the JSON plan and apply switch on it.

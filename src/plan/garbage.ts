@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../errors/index.js';
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address } from '../model/address.js';
 import type { AssistantToolResources } from '../model/attributes.js';
+import { isStamped, KINDS, type ResourceKind } from '../model/kinds.js';
 import type { AccountView } from '../model/live.js';
 import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
@@ -113,7 +114,7 @@ export function collectGarbage(
   return garbagePlan(state, manifestDigest, changes, errors, warnings);
 }
 
-/** The deletes as a plan: assistants, then stores, then files. */
+/** The deletes as a plan, in reverse dependency order: assistants, then stores, then files. */
 function garbagePlan(
   state: StateDocument,
   manifestDigest: string,
@@ -121,8 +122,7 @@ function garbagePlan(
   errors: Diagnostic[],
   warnings: Diagnostic[],
 ): Plan {
-  const rank: Record<ResourceKind, number> = { assistant: 0, vector_store_file: 1, vector_store: 2, file: 3 };
-  changes.sort((a, b) => rank[a.kind] - rank[b.kind] || compareCodeUnits(a.address, b.address));
+  changes.sort((a, b) => KINDS[b.kind].order - KINDS[a.kind].order || compareCodeUnits(a.address, b.address));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: state.stack,
@@ -147,8 +147,10 @@ function garbagePlan(
  */
 function lineageProven(state: StateDocument, account: AccountView): boolean {
   return Object.entries(state.resources).some(([address, resource]) => {
-    if (resource.kind !== 'vector_store' && resource.kind !== 'assistant') return false;
-    const stamp = stampOf(liveStampHolder(account, resource)?.attributes.metadata);
+    if (!isStamped(resource.kind)) return false;
+    const stamp = stampOf(
+      liveStampHolder(account, { kind: resource.kind, id: resource.id })?.attributes.metadata,
+    );
     return stamp?.lineage === state.lineage && stamp.address === address;
   });
 }

@@ -9,13 +9,14 @@ import {
 import type { AssistantAttributes, StaticChunking } from '../model/attributes.js';
 import type { AssistantTool, ChunkingStrategy, FilePurpose } from '../model/desired.js';
 import { extensionOf, FILE_SEARCH_EXTENSIONS } from '../model/file-types.js';
+import type { StampedKind } from '../model/kinds.js';
 import type { DownloadRequest, LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../model/live.js';
 import { defaultSampling } from '../model/models.js';
 import { AUTO_CHUNKING, DEFAULT_RANKER } from '../model/normalize.js';
 import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_KEY_PREFIX, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { StateResource } from '../state/state-document.js';
-import { stamped } from './desired-attributes.js';
+import { stamped } from './kinds/wanted.js';
 import { resourceKey } from './resource-keys.js';
 
 /** What generate reads: whole lists, and the files of each store it adopts. */
@@ -46,7 +47,7 @@ export interface GeneratedManifest {
 }
 
 export interface SkippedResource {
-  kind: 'vector_store' | 'assistant';
+  kind: StampedKind;
   id: string;
   name: string | null;
   /** `owned_elsewhere`: another state's stamp; `expired`: an expired store cannot be used again. */
@@ -62,7 +63,7 @@ export interface GeneratedStack {
   /** The state entries that make the manifest plan clean once the stamps are written. */
   resources: Record<Address, StateResource>;
   /** The stamp to write into each adopted store's and assistant's metadata, by id. */
-  stamps: { kind: 'vector_store' | 'assistant'; id: string; metadata: Record<string, string> }[];
+  stamps: { kind: StampedKind; id: string; metadata: Record<string, string> }[];
   skipped: SkippedResource[];
   /** What will not plan clean, and why. */
   warnings: string[];

@@ -5,11 +5,9 @@ import type { Desired } from '../model/desired.js';
 import type { LiveResource } from '../model/live.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
-import {
-  assistantDependencies,
-  desiredFileAttributes,
-  membershipDependencies,
-} from './desired-attributes.js';
+import { assistantDependencies } from './kinds/assistant.js';
+import { desiredFileAttributes } from './kinds/file.js';
+import { membershipDependencies } from './kinds/vector-store-file.js';
 
 /** A sha256 that no content has: recorded for an imported file whose bytes are not the local file's. */
 export const UNKNOWN_SHA256 = '0'.repeat(64);

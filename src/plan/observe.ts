@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { unhandledKind } from '../model/address.js';
 import { type Attributes, REPORTED_ATTRIBUTES } from '../model/attributes.js';
+import { unhandledKind } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
 import type { Drift } from '../model/plan.js';
 import type { StateResource } from '../state/state-document.js';

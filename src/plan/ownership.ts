@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
-import { type Address, parseAddress, unhandledKind, vectorStoreAddress } from '../model/address.js';
+import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
+import { type StampedKind, unhandledKind } from '../model/kinds.js';
 import type { LiveAssistant, LiveFile, LiveVectorStore } from '../model/live.js';
 import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
@@ -59,11 +60,16 @@ export interface OwnershipView {
 /** The live store or assistant behind a state id, as the view reports it; undefined when gone. */
 export function liveStampHolder(
   view: OwnershipView,
-  resource: { kind: 'vector_store' | 'assistant'; id: string },
+  resource: { kind: StampedKind; id: string },
 ): LiveVectorStore | LiveAssistant | undefined {
-  return resource.kind === 'vector_store'
-    ? view.vectorStores.get(resource.id)
-    : view.assistants?.get(resource.id);
+  switch (resource.kind) {
+    case 'vector_store':
+      return view.vectorStores.get(resource.id);
+    case 'assistant':
+      return view.assistants?.get(resource.id);
+    default:
+      return unhandledKind(resource.kind);
+  }
 }
 
 /**

@@ -1,14 +1,8 @@
 import type { Diagnostic } from '../errors/index.js';
-import {
-  type Address,
-  fileAddress,
-  parseAddress,
-  type ResourceKind,
-  unhandledKind,
-  vectorStoreAddress,
-} from '../model/address.js';
-import { type Attributes, UNKNOWN } from '../model/attributes.js';
+import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
+import { UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
+import { KINDS_IN_ORDER } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
 import { sortedEntries } from '../model/order.js';
 import {
@@ -20,17 +14,9 @@ import {
   type Plan,
 } from '../model/plan.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
-import { type Decision, decideAssistant, decideFile, decideMembership, decideStore } from './decide.js';
-import {
-  assistantDependencies,
-  desiredAssistantAttributes,
-  desiredFileAttributes,
-  desiredMembershipAttributes,
-  desiredStoreAttributes,
-  type IdOf,
-  membershipDependencies,
-} from './desired-attributes.js';
-import { changedPaths, findDrift, indexFailure, type Observation, observe } from './observe.js';
+import { WANTED } from './kinds/registry.js';
+import type { IdOf, Wanted } from './kinds/wanted.js';
+import { changedPaths, findDrift, type Observation, observe } from './observe.js';
 import { stateOwnershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
@@ -56,25 +42,6 @@ export interface PlanInput {
   now?: number;
 }
 
-/** Kinds in dependency order: each depends only on kinds before it. Deletes run in reverse. */
-const KIND_ORDER: readonly ResourceKind[] = ['file', 'vector_store', 'vector_store_file', 'assistant'];
-
-/** A desired resource, ready to be compared: its attributes and what it needs. */
-interface Wanted {
-  address: Address;
-  kind: ResourceKind;
-  after: Attributes;
-  dependencies: Address[];
-  source: Change['source'];
-  /** `changed`: the attributes whose values in `before` and `after` differ. */
-  decide: (
-    before: Attributes,
-    changed: readonly string[],
-    observation: Observation,
-    resource: StateResource,
-  ) => Decision;
-}
-
 /**
  * Desired × state × live → Plan. Pure and synchronous: no I/O, no clock, no randomness; the same
  * inputs give the same plan. Never throws for a plan that cannot be carried out (a protected
@@ -96,8 +63,9 @@ export function makePlan(input: PlanInput): Plan {
 
   const changes: Change[] = [];
   const wantedAddresses = new Set<Address>();
-  for (const kind of KIND_ORDER) {
-    for (const wanted of wantedOf(kind, input, idOf, planned)) {
+  for (const kind of KINDS_IN_ORDER) {
+    const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
+    for (const wanted of WANTED[kind](context)) {
       const change = planOne(wanted, resources[wanted.address], observations.get(wanted.address));
       planned.set(wanted.address, change.action);
       wantedAddresses.add(wanted.address);
@@ -199,76 +167,6 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
   } satisfies Change;
 }
 
-/** The desired resources of one kind, with attributes resolved against what is planned so far. */
-function wantedOf(
-  kind: ResourceKind,
-  input: PlanInput,
-  idOf: IdOf,
-  planned: ReadonlyMap<Address, Action>,
-): Wanted[] {
-  const { desired, lineage } = input;
-  switch (kind) {
-    case 'file':
-      return desired.files.map((file) => {
-        const after = desiredFileAttributes(file, input.hashes.get(file.name) ?? UNKNOWN);
-        return wantedEntry(file, kind, [], after, (_before, changed) => decideFile(changed));
-      });
-    case 'vector_store':
-      return desired.vectorStores.map((store) => {
-        const after = desiredStoreAttributes(store, lineage);
-        return wantedEntry(store, kind, [], after, (_before, changed, seen) =>
-          decideStore(changed, seen.status === 'present' && seen.expired),
-        );
-      });
-    case 'vector_store_file': {
-      const stores = new Map(desired.vectorStores.map((store) => [store.name, store]));
-      return desired.memberships.map((member) => {
-        const storeAt = vectorStoreAddress(member.store);
-        const fileAt = member.fileId === undefined ? fileAddress(member.file) : undefined;
-        const after = desiredMembershipAttributes(member, stores.get(member.store), idOf);
-        return wantedEntry(
-          member,
-          kind,
-          membershipDependencies(member),
-          after,
-          (before, changed, seen, resource) =>
-            decideMembership(
-              before as typeof after,
-              after,
-              changed,
-              planned.get(storeAt),
-              fileAt === undefined ? undefined : planned.get(fileAt),
-              indexFailure(resource, seen) !== undefined,
-            ),
-        );
-      });
-    }
-    case 'assistant':
-      return desired.assistants.map((assistant) => {
-        const after = desiredAssistantAttributes(assistant, lineage, idOf);
-        return wantedEntry(assistant, kind, assistantDependencies(assistant), after, (_before, changed) =>
-          decideAssistant(changed),
-        );
-      });
-    default:
-      return unhandledKind(kind);
-  }
-}
-
-/**
- * One wanted resource, written out key by key: a spread followed by more keys would give each of
- * 40,000 objects its own hidden class on Node 20's V8, and every read of them a slow lookup.
- */
-function wantedEntry(
-  entry: { address: Address; source: Change['source'] },
-  kind: ResourceKind,
-  dependencies: Address[],
-  after: Attributes,
-  decide: Wanted['decide'],
-): Wanted {
-  return { address: entry.address, kind, dependencies, source: entry.source, after, decide };
-}
-
 /** The observation of each state store, by its id. */
 function storeObservationsById(
   resources: Record<Address, StateResource>,
@@ -305,7 +203,7 @@ function plannedDeletes(
   }
   const deletes: Change[] = [];
   const sorted = sortedEntries(resources);
-  for (const kind of [...KIND_ORDER].reverse()) {
+  for (const kind of [...KINDS_IN_ORDER].reverse()) {
     for (const [address, resource] of sorted) {
       if (resource.kind !== kind || wanted.has(address)) continue;
       const observation = observations.get(address);

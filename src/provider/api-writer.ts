@@ -1,5 +1,6 @@
 import type { StaticChunking } from '../model/attributes.js';
 import type { AttributeValue, ExpiresAfter, FilePurpose } from '../model/desired.js';
+import { type StampedKind, unhandledKind } from '../model/kinds.js';
 
 /** A vector store as apply sends it; `expires_after: null` clears an expiry. */
 export interface VectorStoreBody {
@@ -22,7 +23,7 @@ export interface BatchStatus {
   pollAfterMs?: number;
 }
 
-/** An assistant request body: every field present, null clears (see desired-attributes.ts). */
+/** An assistant request body: every field present, null clears (see src/plan/kinds/assistant.ts). */
 export interface AssistantBody {
   model: string;
   name: string | null;
@@ -89,11 +90,16 @@ export interface ApiWriter {
 /** Sets the metadata alone of a store or an assistant: how stamps are written and taken off. */
 export function updateMetadata(
   writer: Pick<ApiWriter, 'updateVectorStoreMetadata' | 'updateAssistantMetadata'>,
-  kind: 'vector_store' | 'assistant',
+  kind: StampedKind,
   id: string,
   metadata: Record<string, string>,
 ): Promise<void> {
-  return kind === 'vector_store'
-    ? writer.updateVectorStoreMetadata(id, metadata)
-    : writer.updateAssistantMetadata(id, metadata);
+  switch (kind) {
+    case 'vector_store':
+      return writer.updateVectorStoreMetadata(id, metadata);
+    case 'assistant':
+      return writer.updateAssistantMetadata(id, metadata);
+    default:
+      return unhandledKind(kind);
+  }
 }

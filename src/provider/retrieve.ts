@@ -1,4 +1,4 @@
-import { type ResourceKind, unhandledKind } from '../model/address.js';
+import { type ResourceKind, unhandledKind } from '../model/kinds.js';
 import type { LiveResource } from '../model/live.js';
 import type { ApiClient } from './api-client.js';
 import { toApiError } from './api-errors.js';

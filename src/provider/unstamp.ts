@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { AssistantsError } from '../errors/index.js';
+import type { StampedKind } from '../model/kinds.js';
 import { hasStamp, withoutStamp } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
 import { type ApiWriter, updateMetadata } from './api-writer.js';
@@ -20,7 +21,7 @@ export type UnstampOutcome = 'removed' | 'gone' | 'kept';
 export async function removeStamp(
   api: ApiClient,
   writer: Pick<ApiWriter, 'updateVectorStoreMetadata' | 'updateAssistantMetadata'>,
-  kind: 'vector_store' | 'assistant',
+  kind: StampedKind,
   id: string,
   owns: (metadata: Record<string, string>) => boolean,
 ): Promise<UnstampOutcome> {
@@ -36,7 +37,7 @@ export async function removeStamp(
 /** The live metadata of a store or assistant; undefined when the API answers 404 for it. */
 async function liveMetadata(
   api: ApiClient,
-  kind: 'vector_store' | 'assistant',
+  kind: StampedKind,
   id: string,
 ): Promise<Record<string, string> | undefined> {
   try {

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import type { StampedKind } from '../model/kinds.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { ApiClient } from './api-client.js';
 import { type ApiOperation, toApiError } from './api-errors.js';
@@ -174,7 +175,7 @@ export interface LostCreateLookup<I extends Created> {
  * for an unstamped one, which cannot be told apart from others and is retried without a lookup.
  */
 export function stampLookup<I extends Created & { metadata: unknown }>(
-  kind: 'vector_store' | 'assistant',
+  kind: StampedKind,
   metadata: Record<string, string>,
   operation: ApiOperation,
   list: ListRecent<I>,

@@ -1,7 +1,8 @@
 import type { ApplyEvent, PhaseTotal } from '../apply/events.js';
-import { type Address, parseAddress, type ResourceKind, vectorStoreAddress } from '../model/address.js';
+import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
+import { KINDS, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
 import type { Action } from '../model/plan.js';
-import { actionWords, count, failureText, PHASE_NOUNS, phaseWords } from './apply-words.js';
+import { actionWords, count, failureText, phaseWords } from './apply-words.js';
 
 type Half = 'create' | 'delete';
 
@@ -56,7 +57,7 @@ export class Group {
 
   /** `files`, or the store's address. */
   get label(): string {
-    return this.store ?? PHASE_NOUNS[this.kind];
+    return this.store ?? KINDS[this.kind].phaseNoun;
   }
 
   /** The total shown: the plan's, or more when more calls came. */
@@ -117,14 +118,8 @@ export type PhaseNote =
 
 /** The order apply runs its phases in (see executePlan); gc runs the delete half's order. */
 const ORDER = [
-  'create:file',
-  'create:vector_store',
-  'create:vector_store_file',
-  'create:assistant',
-  'delete:assistant',
-  'delete:vector_store_file',
-  'delete:vector_store',
-  'delete:file',
+  ...KINDS_IN_ORDER.map((kind) => `create:${kind}`),
+  ...[...KINDS_IN_ORDER].reverse().map((kind) => `delete:${kind}`),
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { ApplyCounts, ApplyEvent } from '../apply/events.js';
-import type { ResourceKind } from '../model/address.js';
+import type { ResourceKind } from '../model/kinds.js';
 import { type Action, isReplace } from '../model/plan.js';
 import type { Output } from './output.js';
 import type { Style } from './style.js';
@@ -128,14 +128,6 @@ export function phaseWords(
   if (all.length === 1) return all[0] as PhaseVerb;
   return { verb: all.map((words) => words.verb).join(' or '), done: 'done' };
 }
-
-/** What the lines and titles of a phase start with. */
-export const PHASE_NOUNS: Record<ResourceKind, string> = {
-  file: 'files',
-  vector_store: 'vector stores',
-  vector_store_file: 'attachments',
-  assistant: 'assistants',
-};
 
 /** A count for people: `1,000`. */
 export function count(n: number): string {

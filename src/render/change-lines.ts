@@ -1,5 +1,6 @@
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address } from '../model/address.js';
 import { type Attributes, UNKNOWN } from '../model/attributes.js';
+import type { ResourceKind } from '../model/kinds.js';
 import { type Action, type Change, type Drift, isReplace, type Plan } from '../model/plan.js';
 import { type AttributeEntry, changedEntries, createdEntries, entriesToLines } from './attribute-lines.js';
 import { escapeControls } from './format-value.js';

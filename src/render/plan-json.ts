@@ -1,5 +1,6 @@
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address } from '../model/address.js';
 import { isUnknown } from '../model/attributes.js';
+import type { ResourceKind } from '../model/kinds.js';
 import {
   type ActionReason,
   JSON_ACTIONS,

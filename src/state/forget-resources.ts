@@ -1,4 +1,5 @@
 import { type Address, parseAddress } from '../model/address.js';
+import { isStamped } from '../model/kinds.js';
 import type { ForgottenResource, StateDocument } from './state-document.js';
 
 /** What `state rm` takes out of a state: the addresses asked for, and what must go with them. */
@@ -39,7 +40,7 @@ export function forgetResources(doc: StateDocument, addresses: readonly Address[
   const stamped: ForgottenResource[] = [];
   for (const address of gone) {
     const resource = doc.resources[address];
-    if (resource?.kind === 'vector_store' || resource?.kind === 'assistant')
+    if (resource && isStamped(resource.kind))
       stamped.push({ address, kind: resource.kind, id: resource.id, at });
   }
   const resources = Object.fromEntries(Object.entries(doc.resources).filter(([a]) => !gone.has(a)));

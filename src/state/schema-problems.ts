@@ -1,10 +1,9 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { schemaAnnotation, show } from '../errors/ajv-words.js';
 import { pointerPath, valueAt } from '../model/json-pointer.js';
+import { ADDRESS_FORMS } from '../model/kinds.js';
 
 /** Wording of state schema errors: paths as JavaScript writes them, types and values in words. */
-
-const ADDRESS_FORMS = 'file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME';
 
 /**
  * An ajv error against the state schema as a message for people (`resources["file.a"].attributes.bytes

@@ -1,5 +1,6 @@
-import type { Address, ResourceKind } from '../model/address.js';
+import type { Address } from '../model/address.js';
 import type { AttributesByKind } from '../model/attributes.js';
+import type { ResourceKind, StampedKind } from '../model/kinds.js';
 
 /**
  * The newest state format this version reads and writes; a newer one is refused, never rewritten.
@@ -38,7 +39,7 @@ export interface StateDocument {
 /** A stamped resource this state no longer manages (see StateDocument.forgotten). */
 export interface ForgottenResource {
   address: Address;
-  kind: 'vector_store' | 'assistant';
+  kind: StampedKind;
   id: string;
   /** ISO 8601 time of the `state rm`. */
   at: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Diagnostic } from '../../src/errors/index.js';
-import { type Address, parseAddress, type ResourceKind } from '../../src/model/address.js';
+import { type Address, parseAddress } from '../../src/model/address.js';
 import {
   type AssistantAttributes,
   type Attributes,
@@ -11,6 +11,7 @@ import {
   UNKNOWN,
   type VectorStoreAttributes,
 } from '../../src/model/attributes.js';
+import type { ResourceKind } from '../../src/model/kinds.js';
 import type { Action, ActionReason, Change, Drift, Plan } from '../../src/model/plan.js';
 import { PLAN_FORMAT_VERSION } from '../../src/model/plan.js';
 import { deepEqual } from '../../src/render/value-diff.js';

@@ -2,7 +2,6 @@ import {
   assistantAddress,
   fileAddress,
   membershipAddress,
-  type ResourceKind,
   vectorStoreAddress,
 } from '../../src/model/address.js';
 import type { AttributesByKind } from '../../src/model/attributes.js';
@@ -13,15 +12,16 @@ import type {
   DesiredMembership,
   DesiredVectorStore,
 } from '../../src/model/desired.js';
+import type { ResourceKind } from '../../src/model/kinds.js';
 import type { LiveView } from '../../src/model/live.js';
 import type { Plan } from '../../src/model/plan.js';
+import { desiredAssistantAttributes } from '../../src/plan/kinds/assistant.js';
+import { desiredFileAttributes } from '../../src/plan/kinds/file.js';
+import { desiredStoreAttributes } from '../../src/plan/kinds/vector-store.js';
 import {
-  desiredAssistantAttributes,
-  desiredFileAttributes,
   desiredMembershipAttributes,
-  desiredStoreAttributes,
   membershipDependencies,
-} from '../../src/plan/desired-attributes.js';
+} from '../../src/plan/kinds/vector-store-file.js';
 import { makePlan, type PlanInput } from '../../src/plan/planner.js';
 import type { StateDocument, StateResource } from '../../src/state/state-document.js';
 

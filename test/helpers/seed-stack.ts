@@ -7,12 +7,10 @@ import { validateManifests } from '../../src/manifest/validate.js';
 import type { Address } from '../../src/model/address.js';
 import { fileAddress, vectorStoreAddress } from '../../src/model/address.js';
 import type { Desired } from '../../src/model/desired.js';
-import {
-  desiredAssistantAttributes,
-  desiredFileAttributes,
-  desiredMembershipAttributes,
-  desiredStoreAttributes,
-} from '../../src/plan/desired-attributes.js';
+import { desiredAssistantAttributes } from '../../src/plan/kinds/assistant.js';
+import { desiredFileAttributes } from '../../src/plan/kinds/file.js';
+import { desiredStoreAttributes } from '../../src/plan/kinds/vector-store.js';
+import { desiredMembershipAttributes } from '../../src/plan/kinds/vector-store-file.js';
 import { LocalStateStore } from '../../src/state/local-backend.js';
 import { emptyState, type StateDocument } from '../../src/state/state-document.js';
 import { mapLimit } from '../../src/util/concurrency.js';

@@ -1,0 +1,27 @@
+import type { VectorStoreAttributes } from '../../model/attributes.js';
+import type { DesiredVectorStore } from '../../model/desired.js';
+import { type Decision, NO_OP, stamped, UPDATE, type WantedOf, wantedEntry } from './wanted.js';
+
+/** Vector stores for the planner: attributes with the ownership stamp, and what a change costs. */
+
+export function desiredStoreAttributes(store: DesiredVectorStore, lineage: string): VectorStoreAttributes {
+  return {
+    name: store.displayName,
+    expires_after: store.expires_after ? { ...store.expires_after } : null,
+    metadata: stamped(store.metadata, lineage, store.address),
+  };
+}
+
+/** An expired store cannot be used or revived: it is deleted and made again. */
+export function decideStore(changed: readonly string[], expired: boolean): Decision {
+  if (expired) return { action: 'delete-create', reason: 'expired', replacePaths: [] };
+  return changed.length > 0 ? UPDATE : NO_OP;
+}
+
+export const wantedStores: WantedOf = ({ desired, lineage }) =>
+  desired.vectorStores.map((store) => {
+    const after = desiredStoreAttributes(store, lineage);
+    return wantedEntry(store, 'vector_store', [], after, (_before, changed, seen) =>
+      decideStore(changed, seen.status === 'present' && seen.expired),
+    );
+  });

@@ -1,0 +1,77 @@
+import type { Address } from '../../model/address.js';
+import type { Attributes, Unknown } from '../../model/attributes.js';
+import type { Desired } from '../../model/desired.js';
+import type { ResourceKind } from '../../model/kinds.js';
+import type { Action, ActionReason, Change } from '../../model/plan.js';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../model/stamp.js';
+import type { StateResource } from '../../state/state-document.js';
+import type { Observation } from '../observe.js';
+
+/** What each kind's module of src/plan/kinds/ gives the planner, and the parts they share. */
+
+/** The id a resource will have: its current one, or UNKNOWN when apply is to make it. */
+export type IdOf = (address: Address) => string | Unknown;
+
+/**
+ * What to do with a resource that exists, and why. Each decision is given `changed`: the attributes
+ * whose recorded and wanted values differ (changedPaths of both), worked out once per resource.
+ */
+export interface Decision {
+  action: Action;
+  reason: ActionReason;
+  replacePaths: string[];
+}
+
+export const NO_OP: Decision = { action: 'no-op', reason: 'unchanged', replacePaths: [] };
+export const UPDATE: Decision = { action: 'update', reason: 'changed', replacePaths: [] };
+
+/** A desired resource, ready to be compared: its attributes and what it needs. */
+export interface Wanted {
+  address: Address;
+  kind: ResourceKind;
+  after: Attributes;
+  dependencies: Address[];
+  source: Change['source'];
+  /** `changed`: the attributes whose values in `before` and `after` differ. */
+  decide: (
+    before: Attributes,
+    changed: readonly string[],
+    observation: Observation,
+    resource: StateResource,
+  ) => Decision;
+}
+
+/** What a kind's desired resources are resolved against. */
+export interface WantedContext {
+  desired: Desired;
+  /** Content sha256 of desired files, by file name (see PlanInput.hashes). */
+  hashes: ReadonlyMap<string, string>;
+  /** The state's lineage, or the one a first apply will write (for ownership stamps). */
+  lineage: string;
+  /** Ids as planned so far: kinds earlier in dependency order are planned first. */
+  idOf: IdOf;
+  /** The action planned for each address so far. */
+  planned: ReadonlyMap<Address, Action>;
+}
+
+/** The desired resources of one kind, with attributes resolved against what is planned so far. */
+export type WantedOf = (context: WantedContext) => Wanted[];
+
+/**
+ * One wanted resource, written out key by key: a spread followed by more keys would give each of
+ * 40,000 objects its own hidden class on Node 20's V8, and every read of them a slow lookup.
+ */
+export function wantedEntry(
+  entry: { address: Address; source: Change['source'] },
+  kind: ResourceKind,
+  dependencies: Address[],
+  after: Attributes,
+  decide: Wanted['decide'],
+): Wanted {
+  return { address: entry.address, kind, dependencies, source: entry.source, after, decide };
+}
+
+/** The ownership stamp merged into a resource's metadata (see src/model/stamp.ts). */
+export function stamped(metadata: Record<string, string>, lineage: string, address: Address) {
+  return { ...metadata, [STAMP_LINEAGE_KEY]: lineage, [STAMP_ADDRESS_KEY]: address };
+}
