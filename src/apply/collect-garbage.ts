@@ -7,6 +7,11 @@ import { phaseTotals } from './phase-totals.js';
 import { deleteRemote, forgetResource } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
+export interface GarbageOutcome {
+  counts: ApplyCounts;
+  errors: Diagnostic[];
+}
+
 /**
  * Carries out a gc plan: each delete journalled, and the state updated after it (an expired store
  * takes its memberships out of the state with it). A leaked resource was never in the state, so
@@ -18,7 +23,7 @@ export async function deleteGarbage(
   writer: ApiWriter,
   sink: ApplyEventSink,
   stop: AbortSignal,
-): Promise<{ counts: ApplyCounts; errors: Diagnostic[] }> {
+): Promise<GarbageOutcome> {
   const counts: ApplyCounts = { added: 0, changed: 0, destroyed: 0 };
   const errors: Diagnostic[] = [];
   sink({ type: 'apply-start', changes: changes.length, phases: phaseTotals(changes) });

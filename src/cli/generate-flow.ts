@@ -1,26 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
-import {
-  adoptableStores,
-  downloadsFor,
-  type GeneratedStack,
-  generateStack,
-  type SkippedResource,
-} from '../plan/generate-stack.js';
 import { RESOURCE_NAME, slug } from '../plan/resource-keys.js';
 import { createApiClient } from '../provider/api-client.js';
-import { updateMetadata } from '../provider/api-writer.js';
-import { downloadFiles } from '../provider/download-files.js';
-import { readAccount, readMembers } from '../provider/refresh.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
-import { renderManifestYaml } from '../render/manifest-yaml.js';
-import { serializeState } from '../state/state-codec.js';
-import { emptyState } from '../state/state-document.js';
-import { mapLimit } from '../util/concurrency.js';
-import { loadDesired } from '../workflow/prepare-plan.js';
+import { renderGenerateSummary } from '../render/generate-summary.js';
+import { generateWorkflow } from '../workflow/generate.js';
 import { parseDuration } from './duration.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
@@ -30,17 +15,7 @@ export interface GenerateFlags {
   lockTimeout: string;
 }
 
-/** The one file generate writes into DIR. */
-export const GENERATED_MANIFEST = 'assistants.yaml';
-
-/**
- * `assistants import --generate DIR`: adopt what the account holds into a new stack. Reads every
- * store (with its files) and assistant; downloads the files whose content the API hands back;
- * writes DIR/assistants.yaml and a state that plans clean; then stamps each adopted store and
- * assistant (its metadata gains the two ownership keys; the only write to the API). Everything is
- * staged and validated before it is moved into DIR; the state is written before the stamps, so
- * an interrupted run leaves stamps its own state explains.
- */
+/** `assistants import --generate DIR`: checks the stack name, runs generate (see generateWorkflow), prints what it did. */
 export async function generateFromAccount(context: CommandContext, dir: string, flags: GenerateFlags) {
   const { io } = context;
   const target = path.resolve(io.cwd, dir);
@@ -49,192 +24,24 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
     throw new AssistantsError('USAGE', `--stack ${JSON.stringify(stack)} is not a valid stack name`, {
       hint: "a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit",
     });
-  const existing = await manifestsIn(target);
-  if (existing.length > 0)
+  const store = openStateStore(context);
+  const ports = {
+    store,
+    api: () => {
+      const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
+      return { reader: sdkReader(api), writer: sdkWriter(api) };
+    },
+    today: () => new Date().toISOString().slice(0, 10),
+  };
+  const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
+  const { generated, file, failed } = await generateWorkflow(ports, { target, dir, stack, lockTimeoutMs });
+  io.stdout(renderGenerateSummary(generated, path.relative(io.cwd, file) || file, store.location));
+  if (failed.length > 0)
     throw new AssistantsError(
-      'GENERATE_TARGET_NOT_EMPTY',
-      `${dir} already holds manifests (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', ...' : ''})`,
+      'STAMP_FAILED',
+      `${failed.length} resource(s) could not be stamped: ${failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`,
       {
-        hint: 'generate into a new or empty folder; to adopt single resources into these manifests, use `assistants import ADDRESS ID`',
+        hint: 'the state is written; the next `assistants apply` stamps them (the plan shows it as a metadata update)',
       },
     );
-
-  const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-  const store = openStateStore(context);
-  const lock = await store.lock('import', { timeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout') });
-  try {
-    const state = await store.read();
-    const held = Object.keys(state?.resources ?? {}).length;
-    // Unsettled journal entries count too: they are how an interrupted apply finds what it made.
-    if (state && (held > 0 || state.pending.length > 0))
-      throw new AssistantsError(
-        'STATE_NOT_EMPTY',
-        `the state at ${store.location} already holds ${held} resource(s) and ${state.pending.length} unsettled call(s) of stack "${state.stack}"`,
-        {
-          hint: 'generate starts a new stack: pass --state with a new path, or adopt single resources with `assistants import ADDRESS ID`',
-        },
-      );
-    const lineage = state?.lineage ?? randomUUID();
-
-    const reader = sdkReader(api);
-    const account = await readAccount(reader);
-    const members = await readMembers(
-      reader,
-      adoptableStores(account.vectorStores, lineage),
-      account.vectorStores,
-    );
-    const snapshot = { ...account, members };
-    // Everything is made in a hidden folder beside DIR and moved in only once it validates.
-    await mkdir(path.dirname(target), { recursive: true });
-    const stage = await mkdtemp(path.join(path.dirname(target), `.${path.basename(target)}.generate-`));
-    let generated: GeneratedStack;
-    try {
-      const requests = downloadsFor(snapshot, lineage);
-      const fetched = await downloadFiles(reader, requests, stage);
-      // A file that could not be fetched is listed by id instead.
-      const downloaded = new Map(
-        requests.flatMap((r) => {
-          const got = fetched.get(r.id);
-          return got ? [[r.id, { relativePath: r.relativePath, ...got }] as const] : [];
-        }),
-      );
-      generated = generateStack(snapshot, { stack, lineage, downloaded });
-      const yaml = renderManifestYaml(generated, new Date().toISOString().slice(0, 10));
-      await writeFile(path.join(stage, GENERATED_MANIFEST), yaml);
-      await checkValid(stage, dir);
-      const doc = { ...emptyState(lineage, stack), resources: generated.resources };
-      // The state is checked before anything moves, and written before the stamps; a failed
-      // write takes the moved manifest back out, so DIR never holds manifests without a state.
-      serializeState(doc, store.location);
-      const moved = await moveInto(stage, target, dir);
-      try {
-        await store.write(doc);
-      } catch (err) {
-        for (const entry of moved) await rm(entry, { recursive: true, force: true });
-        throw err;
-      }
-    } finally {
-      await rm(stage, { recursive: true, force: true });
-    }
-    const file = path.join(target, GENERATED_MANIFEST);
-    const failed = await writeStamps(api, generated);
-
-    io.stdout(summary(generated, path.relative(io.cwd, file) || file, store.location));
-    if (failed.length > 0)
-      throw new AssistantsError(
-        'STAMP_FAILED',
-        `${failed.length} resource(s) could not be stamped: ${failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`,
-        {
-          hint: 'the state is written; the next `assistants apply` stamps them (the plan shows it as a metadata update)',
-        },
-      );
-  } finally {
-    await lock.release();
-  }
-}
-
-/** What was generated must validate before any of it is written (diagnostics name staged paths). */
-async function checkValid(stage: string, dir: string): Promise<void> {
-  try {
-    await loadDesired({ files: [stage], cwd: stage, env: {}, allowOutsideRoot: false });
-  } catch (err) {
-    if (!(err instanceof AssistantsError)) throw err;
-    const message = `the manifest generated for ${dir} does not validate (the lines above are from the generated text), so nothing was written`;
-    const hint =
-      'a live value the manifests do not accept: fix it in the account and run again; if the value is valid, this is a defect in assistants-iac';
-    throw new AssistantsError('GENERATED_MANIFEST_INVALID', message, {
-      hint,
-      diagnostics: [
-        ...err.toDiagnostics(),
-        { severity: 'error', code: 'GENERATED_MANIFEST_INVALID', message, hint },
-      ],
-    });
-  }
-}
-
-/**
- * Moves the staged folder's entries into `target`, after checking that none of them is there;
- * returns what it put there (to take back out if what follows fails).
- */
-async function moveInto(stage: string, target: string, dir: string): Promise<string[]> {
-  const entries = await readdir(stage);
-  const present = await readdir(target).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
-  if (present === undefined) {
-    // Made here rather than renamed from the stage, which mkdtemp made private.
-    await mkdir(target);
-    for (const entry of entries) await rename(path.join(stage, entry), path.join(target, entry));
-    return [target];
-  }
-  const clash = entries.filter((entry) => present.includes(entry));
-  if (clash.length > 0)
-    throw new AssistantsError('GENERATE_TARGET_NOT_EMPTY', `${dir} already holds ${clash.join(', ')}`, {
-      hint: 'generate into a new or empty folder',
-    });
-  for (const entry of entries) await rename(path.join(stage, entry), path.join(target, entry));
-  return entries.map((entry) => path.join(target, entry));
-}
-
-/** Manifest files under `dir` (what `-f DIR` would read), relative to it; none when it is absent. */
-async function manifestsIn(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
-      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-      .sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
-/** Stamps every adopted resource, 4 at a time; returns those that failed. */
-async function writeStamps(api: ReturnType<typeof createApiClient>, generated: GeneratedStack) {
-  const writer = sdkWriter(api);
-  const results = await mapLimit(generated.stamps, 4, async (stamp) => {
-    try {
-      await updateMetadata(writer, stamp.kind, stamp.id, stamp.metadata);
-      return undefined;
-    } catch (err) {
-      return { id: stamp.id, reason: err instanceof Error ? err.message : String(err) };
-    }
-  });
-  return results.filter((r): r is { id: string; reason: string } => r !== undefined);
-}
-
-function summary(generated: GeneratedStack, file: string, stateLocation: string): string {
-  const stores = Object.keys(generated.manifest.vector_stores ?? {}).length;
-  const assistants = Object.keys(generated.manifest.assistants ?? {}).length;
-  const members = Object.values(generated.resources).filter((r) => r.kind === 'vector_store_file');
-  const byId = members.filter((r) => r.dependencies.length === 1).length;
-  const downloaded = Object.keys(generated.manifest.files ?? {}).length;
-  const lines = [
-    `Generated ${file}: ${stores} vector store(s) with ${members.length} file(s), ${byId} of them attached by id; ${assistants} assistant(s).`,
-    `State written to ${stateLocation}; adopted stores and assistants are stamped as this stack's.`,
-  ];
-  if (downloaded > 0)
-    lines.splice(
-      1,
-      0,
-      `Downloaded ${downloaded} file(s) whose content the API hands back into ${path.join(path.dirname(file), 'files')}; they are managed from there.`,
-    );
-  if (generated.skipped.length > 0) {
-    lines.push('', `Skipped ${generated.skipped.length}:`);
-    for (const s of generated.skipped) lines.push(`  ${skippedLine(s)}`);
-  }
-  if (generated.warnings.length > 0) {
-    lines.push('', 'These will not plan clean:');
-    for (const w of generated.warnings) lines.push(`  ${w}`);
-  }
-  lines.push('', `Next: \`assistants plan -f ${path.dirname(file) || '.'}\` should show no changes.`);
-  return `${lines.join('\n')}\n`;
-}
-
-function skippedLine(s: SkippedResource): string {
-  const what = `${s.kind} ${s.id}${s.name ? ` "${s.name}"` : ''}`;
-  if (s.reason === 'expired') return `${what}: expired (\`assistants gc --all-expired\` collects it)`;
-  return `${what}: owned by another state (lineage ${s.owner?.lineage}, address ${s.owner?.address ?? '(none)'}); adopt it there, or with \`assistants import --force\``;
 }

@@ -3,6 +3,7 @@ import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { validateManifests } from '../manifest/validate.js';
 import { type Address, parseAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import { ADDRESS_FORMS, type ResourceKind } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { manifestDigest } from '../plan/manifest-digest.js';
@@ -11,8 +12,9 @@ import type { ApiReader } from '../provider/live-view.js';
 import { refresh } from '../provider/refresh.js';
 import { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
-import type { StateStore } from '../state/state-store.js';
+import { type StateStore, withStateLock } from '../state/state-store.js';
 import { filesToHash, hashDesiredFiles } from './file-hashes.js';
+import { readStateOf } from './locked-state.js';
 
 export interface ManifestOptions {
   /** The -f arguments. */
@@ -49,14 +51,13 @@ export interface PreparedPlan {
 /**
  * `plan`'s one async step: validate the manifests, hold the state lock while reading the state,
  * hash the files, read the API, then call the pure planner. Read-only towards the API and the
- * state; the only write is the local hash cache. `apply` runs the same steps (see src/cli).
+ * state; the only write is the local hash cache. `apply` runs the same steps (see apply.ts).
  */
 export async function preparePlan(options: PreparePlanOptions): Promise<PreparedPlan> {
   const targets = parseTargets(options.targets);
   const { desired, warnings } = await loadDesired(options);
-  const lock = await options.store.lock('plan', { timeoutMs: options.lockTimeoutMs });
-  try {
-    const state = await readStateFor(options.store, desired);
+  return withStateLock(options.store, 'plan', { timeoutMs: options.lockTimeoutMs }, async () => {
+    const state = await readStateOf(options.store, desired.stack);
     // The files are read, and the manifests digested, while the API answers.
     const [{ hashes, digest }, live] = await Promise.all([
       HashCache.load(options.hashCacheFile)
@@ -66,9 +67,7 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
     ]);
     const plan = planFor({ desired, hashes, state, live, targets, digest });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
-  } finally {
-    await lock.release();
-  }
+  });
 }
 
 /** The desired model, or a thrown error carrying every diagnostic (nothing else is read then). */
@@ -88,19 +87,6 @@ export async function loadDesired(
     });
   }
   return { desired, warnings: validation.warnings };
-}
-
-/** The state, refused when it belongs to another stack. Call with the lock held. */
-export async function readStateFor(store: StateStore, desired: Desired): Promise<StateDocument | undefined> {
-  const state = await store.read();
-  if (state && state.stack !== desired.stack) {
-    throw new AssistantsError(
-      'STACK_MISMATCH',
-      `the state at ${store.location} belongs to stack "${state.stack}", the manifests to "${desired.stack}"`,
-      { hint: 'use --state to point at the state of this stack' },
-    );
-  }
-  return state;
 }
 
 /**
@@ -159,14 +145,14 @@ export function parseTargets(targets: readonly string[]): Address[] {
   for (const target of targets) {
     if (!parseAddress(target)) {
       throw new AssistantsError('INVALID_ADDRESS', `--target ${target} is not a resource address`, {
-        hint: 'addresses look like file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME',
+        hint: `addresses look like ${ADDRESS_FORMS}`,
       });
     }
   }
   return [...new Set(targets)];
 }
 
-function idsOf(state: StateDocument | undefined, kind: string): Set<string> {
+function idsOf(state: StateDocument | undefined, kind: ResourceKind): Set<string> {
   return new Set(
     Object.values(state?.resources ?? {})
       .filter((resource) => resource.kind === kind)
