@@ -1,7 +1,7 @@
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { parseAddress, vectorStoreAddress } from '../model/address.js';
 import type { MembershipAttributes } from '../model/attributes.js';
-import type { Desired } from '../model/desired.js';
+import type { Desired, DesiredMembership } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
 import { desiredMembershipAttributes, membershipDependencies } from '../plan/kinds/vector-store-file.js';
 import type { BatchStatus } from '../provider/api-writer.js';
@@ -85,6 +85,10 @@ async function updateAttributes(run: ApplyRun, members: MembersByAddress, update
   });
 }
 
+/**
+ * Attaches a store's members in batches of BATCH_LIMIT: those whose dependencies were made, after
+ * detaching the ones whose chunking changes; each batch is journalled, recorded, then polled.
+ */
 async function attach(
   run: ApplyRun,
   members: MembersByAddress,
@@ -92,17 +96,61 @@ async function attach(
   attaches: Change[],
 ): Promise<void> {
   if (attaches.length === 0 || run.stopped) return;
-  const { desired, recorder, writer, sink } = run.input;
   const storeAt = vectorStoreAddress(storeName);
-  const store = desired.vectorStores.find((s) => s.address === storeAt);
-  const ready = attaches.filter((change) => {
+  const store = run.input.desired.vectorStores.find((s) => s.address === storeAt);
+  const attachable = await detachForReattach(run, readyToAttach(run, attaches));
+  const storeId = run.idOf(storeAt) as string;
+  for (let start = 0; start < attachable.length && !run.stopped; start += BATCH_LIMIT) {
+    const entries = attachable.slice(start, start + BATCH_LIMIT).map((change): BatchEntry => {
+      const member = members.get(change.address);
+      if (!member)
+        throw new AssistantsError('INTERNAL', `no desired membership ${change.address}`, {
+          kind: 'internal',
+        });
+      return {
+        change,
+        member,
+        attributes: desiredMembershipAttributes(member, store, (a) => run.idOf(a) ?? ''),
+      };
+    });
+    let batchId: string;
+    try {
+      const batch = await sendBatch(run, storeId, entries);
+      // Stopped while it waited for a slot: this slice and the rest were not sent.
+      if (!batch) break;
+      batchId = batch.id;
+    } catch (err) {
+      for (const { change } of entries) run.fail(change, err);
+      continue;
+    }
+    if (run.input.options.wait) await waitAndReport(run, storeAt, storeId, batchId, entries);
+    reportAttached(run, entries);
+  }
+}
+
+/** One member of a batch: its change, its desired membership and the attributes sent. */
+interface BatchEntry {
+  change: Change;
+  member: DesiredMembership;
+  attributes: MembershipAttributes;
+}
+
+/** The changes whose dependencies were made; the others fail as DEPENDENCY_FAILED, unattempted. */
+function readyToAttach(run: ApplyRun, attaches: readonly Change[]): Change[] {
+  return attaches.filter((change) => {
     const blocker = change.dependencies.find((address) => run.failed.has(address) || !run.idOf(address));
     if (blocker)
       run.fail(change, new AssistantsError('DEPENDENCY_FAILED', `not attempted: ${blocker} was not made`));
     return !blocker;
   });
+}
 
-  // Chunking cannot change on an attached file: detach it first (a replaced store took its own).
+/**
+ * Chunking cannot change on an attached file: detaches each member planned as delete-create first
+ * (a replaced store took its own). Returns those that may be attached now.
+ */
+async function detachForReattach(run: ApplyRun, ready: readonly Change[]): Promise<Change[]> {
+  const { recorder, writer } = run.input;
   const attachable: Change[] = [];
   for (const change of ready) {
     const current = run.resource(change.address);
@@ -136,100 +184,86 @@ async function attach(
     }
     attachable.push(change);
   }
+  return attachable;
+}
 
-  const storeId = run.idOf(storeAt) as string;
-  for (let start = 0; start < attachable.length && !run.stopped; start += BATCH_LIMIT) {
-    const slice = attachable.slice(start, start + BATCH_LIMIT);
-    const entries = slice.map((change) => {
-      const member = members.get(change.address);
-      if (!member)
-        throw new AssistantsError('INTERNAL', `no desired membership ${change.address}`, {
-          kind: 'internal',
-        });
-      return {
-        change,
-        member,
-        attributes: desiredMembershipAttributes(member, store, (a) => run.idOf(a) ?? ''),
-      };
-    });
-    let batchId: string;
-    try {
-      const batch = await run.call(() => {
-        for (const change of slice)
-          sink({
-            type: 'resource-start',
-            address: change.address,
-            kind: change.kind,
-            action: change.action,
-            phase: 'create',
-          });
-        return withJournalEntry(
-          recorder,
-          entries.map(({ change, attributes }) => ({
-            address: change.address,
-            kind: 'vector_store_file' as const,
-            operation: 'create' as const,
-            match: { vector_store_id: storeId, file_id: String(attributes.file_id) },
-          })),
-          () =>
-            writer.createFileBatch(
-              storeId,
-              entries.map(({ attributes }) => ({
-                file_id: String(attributes.file_id),
-                attributes: attributes.attributes,
-                chunking_strategy: attributes.chunking_strategy ?? {
-                  max_chunk_size_tokens: 800,
-                  chunk_overlap_tokens: 400,
-                },
-              })),
-            ),
-          (doc) => {
-            for (const { change, member, attributes } of entries) {
-              const old = doc.resources[change.address];
-              if (
-                old?.kind === 'vector_store_file' &&
-                change.action === 'create-delete' &&
-                old.id !== attributes.file_id
-              ) {
-                run.deposed.push(
-                  depose(doc, change.address, 'vector_store_file', old.id, {
-                    storeId: String(old.attributes.vector_store_id),
-                  }),
-                );
-              }
-              doc.resources[change.address] = {
-                kind: 'vector_store_file',
-                id: String(attributes.file_id),
-                attributes: attributes as MembershipAttributes,
-                dependencies: membershipDependencies(member),
-                protect: false,
-              };
-            }
-          },
-        );
-      });
-      // Stopped while it waited for a slot: this slice and the rest were not sent.
-      if (!batch) break;
-      batchId = batch.id;
-    } catch (err) {
-      for (const change of slice) run.fail(change, err);
-      continue;
-    }
-    if (run.input.options.wait) await waitAndReport(run, storeAt, storeId, batchId, entries);
-    for (const { change } of entries) {
-      if (run.failed.has(change.address)) continue;
+/**
+ * Sends one file batch, journalled, and records its members (a replaced file's old attachment
+ * is deposed, to be detached once nothing uses it). Undefined when stopped before it was sent.
+ */
+function sendBatch(run: ApplyRun, storeId: string, entries: readonly BatchEntry[]) {
+  const { recorder, writer, sink } = run.input;
+  return run.call(() => {
+    for (const { change } of entries)
       sink({
-        type: 'resource-done',
+        type: 'resource-start',
         address: change.address,
         kind: change.kind,
         action: change.action,
         phase: 'create',
-        id: run.idOf(change.address),
       });
-      if (change.action === 'update') run.counts.changed += 1;
-      else run.counts.added += 1;
-      if (change.action === 'delete-create') run.counts.destroyed += 1;
-    }
+    return withJournalEntry(
+      recorder,
+      entries.map(({ change, attributes }) => ({
+        address: change.address,
+        kind: 'vector_store_file' as const,
+        operation: 'create' as const,
+        match: { vector_store_id: storeId, file_id: String(attributes.file_id) },
+      })),
+      () =>
+        writer.createFileBatch(
+          storeId,
+          entries.map(({ attributes }) => ({
+            file_id: String(attributes.file_id),
+            attributes: attributes.attributes,
+            chunking_strategy: attributes.chunking_strategy ?? {
+              max_chunk_size_tokens: 800,
+              chunk_overlap_tokens: 400,
+            },
+          })),
+        ),
+      (doc) => {
+        for (const { change, member, attributes } of entries) {
+          const old = doc.resources[change.address];
+          if (
+            old?.kind === 'vector_store_file' &&
+            change.action === 'create-delete' &&
+            old.id !== attributes.file_id
+          ) {
+            run.deposed.push(
+              depose(doc, change.address, 'vector_store_file', old.id, {
+                storeId: String(old.attributes.vector_store_id),
+              }),
+            );
+          }
+          doc.resources[change.address] = {
+            kind: 'vector_store_file',
+            id: String(attributes.file_id),
+            attributes,
+            dependencies: membershipDependencies(member),
+            protect: false,
+          };
+        }
+      },
+    );
+  });
+}
+
+/** The members of a batch that did not fail are done: an event and a count each. */
+function reportAttached(run: ApplyRun, entries: readonly BatchEntry[]): void {
+  for (const { change } of entries) {
+    if (run.failed.has(change.address)) continue;
+    run.input.sink({
+      type: 'resource-done',
+      address: change.address,
+      kind: change.kind,
+      action: change.action,
+      phase: 'create',
+      id: run.idOf(change.address),
+    });
+    if (change.action === 'update') run.counts.changed += 1;
+    else run.counts.added += 1;
+    if (change.action === 'delete-create') run.counts.destroyed += 1;
   }
 }
 

@@ -6,16 +6,20 @@ import {
   membershipAddress,
   vectorStoreAddress,
 } from '../model/address.js';
-import type { AssistantAttributes, StaticChunking } from '../model/attributes.js';
-import type { AssistantTool, ChunkingStrategy, FilePurpose } from '../model/desired.js';
-import { extensionOf, FILE_SEARCH_EXTENSIONS } from '../model/file-types.js';
+import type { AssistantAttributes } from '../model/attributes.js';
+import type { FilePurpose } from '../model/desired.js';
 import type { StampedKind } from '../model/kinds.js';
-import type { DownloadRequest, LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../model/live.js';
-import { defaultSampling } from '../model/models.js';
-import { AUTO_CHUNKING, DEFAULT_RANKER } from '../model/normalize.js';
+import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../model/live.js';
 import { compareCodeUnits } from '../model/order.js';
-import { STAMP_ADDRESS_KEY, STAMP_KEY_PREFIX, STAMP_LINEAGE_KEY } from '../model/stamp.js';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { StateResource } from '../state/state-document.js';
+import {
+  briefTool,
+  chooseChunking,
+  isDefaultResponseFormat,
+  isDefaultSampling,
+  userMetadata,
+} from './generate-brief.js';
 import { stamped } from './kinds/wanted.js';
 import { resourceKey } from './resource-keys.js';
 
@@ -86,75 +90,6 @@ export function adoptableStores(
   lineage: string,
 ): LiveVectorStore[] {
   return byAge(stores.values()).filter((store) => skipReason(store, lineage) === undefined);
-}
-
-/** What the manifests accept as a file's purpose, but for `assistants`, whose content the API keeps. */
-const DOWNLOADABLE: ReadonlySet<string> = new Set<FilePurpose>([
-  'batch',
-  'fine-tune',
-  'vision',
-  'user_data',
-  'evals',
-]);
-
-/**
- * The files generate can manage rather than list by id: used by a store or assistant it adopts,
- * of a purpose whose content the API hands back, named with a plain file name, and (for store
- * members) of a type file_search reads, and not a .yaml (which `-f DIR` would read as a manifest).
- * Each goes to `files/NAME`, or `files/ID/NAME` when two share a name (in any case).
- */
-export function downloadsFor(account: AccountSnapshot, lineage: string): DownloadRequest[] {
-  const searched = new Set<string>();
-  const used = new Set<string>();
-  for (const store of adoptableStores(account.vectorStores, lineage))
-    for (const id of account.members.get(store.id)?.keys() ?? []) {
-      used.add(id);
-      searched.add(id);
-    }
-  for (const assistant of account.assistants?.values() ?? [])
-    if (skipReason(assistant, lineage) === undefined)
-      for (const id of assistant.attributes.tool_resources.code_interpreter?.file_ids ?? [])
-        used.add(String(id));
-  const files = [...used].sort(compareCodeUnits).flatMap((id) => {
-    const file = account.files.get(id);
-    if (!file || !DOWNLOADABLE.has(file.attributes.purpose) || !plainFileName(file.attributes.filename))
-      return [];
-    const extension = extensionOf(file.attributes.filename);
-    // A downloaded .yaml would be read as a manifest; file_search reads only its own types.
-    if (MANIFEST_EXTENSIONS.has(extension)) return [];
-    if (searched.has(id) && !FILE_SEARCH_EXTENSIONS.has(extension)) return [];
-    return [{ id, filename: file.attributes.filename }];
-  });
-  // Names that differ only in case are the same file on some systems.
-  const counts = new Map<string, number>();
-  for (const { filename } of files)
-    counts.set(filename.toLowerCase(), (counts.get(filename.toLowerCase()) ?? 0) + 1);
-  return files.flatMap(({ id, filename }) => {
-    if ((counts.get(filename.toLowerCase()) ?? 0) === 1) return [{ id, relativePath: `files/${filename}` }];
-    // A folder per id keeps them apart; an id that is not a plain name stays listed by id.
-    return SAFE_ID.test(id) ? [{ id, relativePath: `files/${id}/${filename}` }] : [];
-  });
-}
-
-const MANIFEST_EXTENSIONS: ReadonlySet<string> = new Set(['.yaml', '.yml']);
-const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
-/** Characters and names some file systems refuse (Windows's, the strictest). */
-const RESERVED_CHARACTERS = /[<>:"|?*]/;
-const RESERVED_NAMES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-
-/** A name that is safe as one path segment: no separator, not hidden, no control character. */
-function plainFileName(name: string): boolean {
-  return (
-    name.length > 0 &&
-    Buffer.byteLength(name) <= 255 &&
-    !name.startsWith('.') &&
-    !name.endsWith('.') &&
-    !name.endsWith(' ') &&
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
-    !/[/\\\u0000-\u001f]/.test(name) &&
-    !RESERVED_CHARACTERS.test(name) &&
-    !RESERVED_NAMES.test(name)
-  );
 }
 
 /**
@@ -359,7 +294,6 @@ function adoptAssistant(
       ...(namedFiles.length > 0 ? { files: namedFiles } : {}),
       ...(rawFiles.length > 0 ? { file_ids: rawFiles } : {}),
     };
-  const sampling = defaultSampling(live.model);
   return {
     model: live.model,
     ...(live.name !== null ? { name: live.name } : {}),
@@ -367,72 +301,11 @@ function adoptAssistant(
     ...(live.instructions !== null ? { instructions: live.instructions } : {}),
     ...(live.tools.length > 0 ? { tools: live.tools.map(briefTool) } : {}),
     ...(Object.keys(toolResources).length > 0 ? { tool_resources: toolResources } : {}),
-    ...(live.temperature !== sampling && live.temperature !== null ? { temperature: live.temperature } : {}),
-    ...(live.top_p !== sampling && live.top_p !== null ? { top_p: live.top_p } : {}),
-    ...(live.response_format !== 'auto' ? { response_format: live.response_format } : {}),
+    ...(isDefaultSampling(live.temperature, live.model) ? {} : { temperature: live.temperature as number }),
+    ...(isDefaultSampling(live.top_p, live.model) ? {} : { top_p: live.top_p as number }),
+    ...(isDefaultResponseFormat(live.response_format) ? {} : { response_format: live.response_format }),
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   };
-}
-
-/** A tool without the values the server fills in by default (see normalizeTool). */
-function briefTool(tool: AssistantTool): AssistantTool {
-  if (tool.type === 'file_search') {
-    const options = tool.file_search ?? {};
-    const ranking = options.ranking_options;
-    const defaultRanking =
-      !ranking || ((ranking.ranker ?? DEFAULT_RANKER) === DEFAULT_RANKER && ranking.score_threshold === 0);
-    const brief = {
-      ...(options.max_num_results !== undefined ? { max_num_results: options.max_num_results } : {}),
-      ...(defaultRanking ? {} : { ranking_options: ranking }),
-    };
-    return Object.keys(brief).length > 0
-      ? { type: 'file_search', file_search: brief }
-      : { type: 'file_search' };
-  }
-  if (tool.type === 'function') {
-    const { strict, ...rest } = tool.function;
-    return { type: 'function', function: { ...rest, ...(strict === true ? { strict } : {}) } };
-  }
-  return { type: tool.type };
-}
-
-/**
- * One chunking setting for a store: the manifest has one per store, and the API reports one per
- * file. The most common setting wins (`auto`, i.e. 800/400, is left out); files attached before
- * chunking could be chosen report none and cannot be matched.
- */
-function chooseChunking(settings: (StaticChunking | null)[]): {
-  strategy: ChunkingStrategy | undefined;
-  others: number;
-} {
-  const counts = new Map<string, { setting: StaticChunking; count: number }>();
-  for (const setting of settings) {
-    if (setting === null) continue;
-    const id = `${setting.max_chunk_size_tokens}/${setting.chunk_overlap_tokens}`;
-    const entry = counts.get(id) ?? { setting, count: 0 };
-    entry.count += 1;
-    counts.set(id, entry);
-  }
-  const best = [...counts.values()].sort(
-    (a, b) =>
-      b.count - a.count ||
-      a.setting.max_chunk_size_tokens - b.setting.max_chunk_size_tokens ||
-      a.setting.chunk_overlap_tokens - b.setting.chunk_overlap_tokens,
-  )[0];
-  const chosen = best?.setting ?? AUTO_CHUNKING;
-  const others = settings.length - (best?.count ?? 0);
-  const isAuto =
-    chosen.max_chunk_size_tokens === AUTO_CHUNKING.max_chunk_size_tokens &&
-    chosen.chunk_overlap_tokens === AUTO_CHUNKING.chunk_overlap_tokens;
-  return {
-    strategy: isAuto ? undefined : { type: 'static', static: { ...chosen } },
-    others,
-  };
-}
-
-/** Metadata without the ownership stamp, which the manifests never carry. */
-function userMetadata(metadata: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(metadata).filter(([k]) => !k.startsWith(STAMP_KEY_PREFIX)));
 }
 
 function filenameOf(id: string, account: AccountSnapshot): string {

@@ -4,6 +4,7 @@ import type { ApiWriter } from './api-writer.js';
 import { assistantWriter } from './writer-assistants.js';
 import { fileWriter } from './writer-files.js';
 import type { WriterContext } from './writer-retry.js';
+import { storeFileWriter } from './writer-store-files.js';
 import { storeWriter } from './writer-stores.js';
 
 /** Retries after the first attempt of a call, unless told otherwise. */
@@ -43,5 +44,5 @@ export function sdkWriter(api: ApiClient, options: SdkWriterOptions = {}): ApiWr
     claimed: new Set(),
     locks: new Map(),
   };
-  return { ...fileWriter(ctx), ...storeWriter(ctx), ...assistantWriter(ctx) };
+  return { ...fileWriter(ctx), ...storeWriter(ctx), ...storeFileWriter(ctx), ...assistantWriter(ctx) };
 }

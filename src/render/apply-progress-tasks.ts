@@ -44,108 +44,125 @@ export const FAILURES_SHOWN = 10;
  * flight otherwise. `abandon` shows the cursor again for an exit that cannot wait for listr2 to end.
  */
 export function createTaskProgress(out: Output, options: { style: Style }): ApplyProgress {
-  const { style } = options;
-  const feed = new Feed<ListrTask>();
-  const tracker = new PhaseTracker(() => Date.now());
-  const entries = new Map<Group, Entry>();
-  const dirty = new Set<Group>();
-  let stop: { entry: Entry; signal: string } | undefined;
-  let done: Extract<ApplyEvent, { type: 'apply-done' }> | undefined;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let finished = false;
+  const progress = new TaskProgress(out, options.style);
+  return {
+    sink: (event) => progress.sink(event),
+    finish: () => progress.finish(),
+    abandon: () => progress.abandon(),
+  };
+}
 
-  const refresh = (group: Group) => {
-    const entry = entries.get(group);
+/** The state of one task list: its entries by group, and what the next refresh redraws. */
+class TaskProgress {
+  private readonly feed = new Feed<ListrTask>();
+  private readonly tracker = new PhaseTracker(() => Date.now());
+  private readonly entries = new Map<Group, Entry>();
+  private readonly dirty = new Set<Group>();
+  private stop: { entry: Entry; signal: string } | undefined;
+  private done: Extract<ApplyEvent, { type: 'apply-done' }> | undefined;
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly out: Output,
+    private readonly style: Style,
+  ) {}
+
+  sink(event: ApplyEvent): void {
+    if (this.feed.closed) return;
+    switch (event.type) {
+      case 'journal-resolved':
+        for (const note of journalNotes(event)) this.open(note).end({ state: 'done' });
+        return;
+      case 'stopping':
+        this.stop ??= { entry: this.open(stoppingText(event.signal)), signal: event.signal };
+        return;
+      case 'apply-done':
+        this.done = event;
+        this.endAll();
+        return;
+      default:
+        this.take(this.tracker.take(event));
+    }
+  }
+
+  async finish(): Promise<void> {
+    this.endAll();
+    await this.running;
+    this.finished = true;
+    if (this.done) this.out.stdout(summaryBlock(this.done, this.style));
+  }
+
+  /**
+   * listr2 hid the cursor when the list started and shows it when the list ends, which will not
+   * happen now. The last frame ended with a newline, but the terminal may have echoed `^C` there.
+   */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.running && !this.finished) this.out.stdout(`${CURSOR_SHOW}\n`);
+  }
+
+  private refresh(group: Group): void {
+    const entry = this.entries.get(group);
     entry?.setTitle(groupTitle(group));
     if (group.stores.size === 0) entry?.setOutput(outputLines(group));
-  };
-  const tick = () => {
-    for (const group of dirty) refresh(group);
-    dirty.clear();
-  };
-  const open = (title: string, into: Feed<ListrTask> = feed, children?: Feed<ListrTask>): Entry => {
-    const entry = new Entry(title, children);
-    into.push(entry.task());
-    running ??= startList(out, style, feed);
-    timer ??= setInterval(tick, REFRESH_MS).unref();
-    return entry;
+  }
+
+  private readonly tick = (): void => {
+    for (const group of this.dirty) this.refresh(group);
+    this.dirty.clear();
   };
 
+  private open(title: string, into: Feed<ListrTask> = this.feed, children?: Feed<ListrTask>): Entry {
+    const entry = new Entry(title, children);
+    into.push(entry.task());
+    this.running ??= startList(this.out, this.style, this.feed);
+    this.timer ??= setInterval(this.tick, REFRESH_MS).unref();
+    return entry;
+  }
+
   /** How a group ends: its counts, and whether it failed, was stopped or did not finish. */
-  const close = (group: Group) => {
-    refresh(group);
-    dirty.delete(group);
-    const entry = entries.get(group);
+  private close(group: Group): void {
+    this.refresh(group);
+    this.dirty.delete(group);
+    const entry = this.entries.get(group);
     if (!entry) return;
     const title = groupTitle(group);
-    if (stop && !group.complete)
-      entry.end({ state: 'stopped', title: `${title}, stopped on ${stop.signal}` });
-    else if (!done && group.inFlight.size > 0)
+    if (this.stop && !group.complete)
+      entry.end({ state: 'stopped', title: `${title}, stopped on ${this.stop.signal}` });
+    else if (!this.done && group.inFlight.size > 0)
       entry.end({ state: 'failed', title: `${title}, did not finish` });
     else if (group.failed > 0 && group.stores.size === 0) entry.end({ state: 'failed', title });
     else entry.end({ state: 'done', title });
-  };
+  }
 
-  const take = (notes: PhaseNote[]) => {
+  private take(notes: PhaseNote[]): void {
     for (const note of notes) {
       const { group } = note;
       if (note.type === 'opened') {
-        const parent = group.parent && entries.get(group.parent);
+        const parent = group.parent && this.entries.get(group.parent);
         const children = group.kind === 'vector_store_file' && group.half === 'create' && !group.parent;
-        entries.set(
+        const into = parent?.children ?? this.feed;
+        this.entries.set(
           group,
-          open(groupTitle(group), parent?.children ?? feed, children ? new Feed<ListrTask>() : undefined),
+          this.open(groupTitle(group), into, children ? new Feed<ListrTask>() : undefined),
         );
-      } else if (note.type === 'closed') close(group);
-      else dirty.add(group);
+      } else if (note.type === 'closed') this.close(group);
+      else this.dirty.add(group);
     }
-  };
+  }
 
   /** Ends what is still open: apply is done, or it threw. */
-  const endAll = () => {
-    take(tracker.closeAll());
-    stop?.entry.end({ state: 'done', title: `stopped on ${stop.signal}: calls in flight finished` });
-    if (timer) clearInterval(timer);
-    feed.close();
-  };
-
-  const sink = (event: ApplyEvent): void => {
-    if (feed.closed) return;
-    switch (event.type) {
-      case 'journal-resolved':
-        for (const note of journalNotes(event)) open(note).end({ state: 'done' });
-        return;
-      case 'stopping':
-        stop ??= {
-          entry: open(stoppingText(event.signal)),
-          signal: event.signal,
-        };
-        return;
-      case 'apply-done':
-        done = event;
-        endAll();
-        return;
-      default:
-        take(tracker.take(event));
-    }
-  };
-
-  const finish = async () => {
-    endAll();
-    await running;
-    finished = true;
-    if (done) out.stdout(summaryBlock(done, style));
-  };
-
-  // listr2 hid the cursor when the list started and shows it when the list ends, which will not
-  // happen now. The last frame ended with a newline, but the terminal may have echoed `^C` there.
-  const abandon = () => {
-    if (timer) clearInterval(timer);
-    if (running && !finished) out.stdout(`${CURSOR_SHOW}\n`);
-  };
-
-  return { sink, finish, abandon };
+  private endAll(): void {
+    this.take(this.tracker.closeAll());
+    this.stop?.entry.end({
+      state: 'done',
+      title: `stopped on ${this.stop.signal}: calls in flight finished`,
+    });
+    if (this.timer) clearInterval(this.timer);
+    this.feed.close();
+  }
 }
 
 /**

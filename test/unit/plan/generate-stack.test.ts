@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StaticChunking } from '../../../src/model/attributes.js';
 import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../../../src/model/live.js';
-import { type AccountSnapshot, downloadsFor, generateStack } from '../../../src/plan/generate-stack.js';
+import { downloadsFor } from '../../../src/plan/generate-downloads.js';
+import { type AccountSnapshot, generateStack } from '../../../src/plan/generate-stack.js';
 import { resourceKey } from '../../../src/plan/resource-keys.js';
 import { renderManifestYaml } from '../../../src/render/manifest-yaml.js';
 
