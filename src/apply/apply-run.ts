@@ -4,8 +4,8 @@ import type { Desired } from '../model/desired.js';
 import type { ResourceKind } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
-import { fileProblem } from '../plan/ownership.js';
-import type { ApiWriter } from '../provider/api-writer.js';
+import { fileProblem } from '../plan/stamps.js';
+import { type ApiWriter, deleteRemote } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
@@ -13,7 +13,7 @@ import { type Limited, limiter, mapLimit } from '../util/concurrency.js';
 import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import { EntriesAhead, type JournalEntry, withEntryAhead, withJournalEntry } from './journal.js';
-import { deleteRemote, forgetResource, storeIdOf } from './remove.js';
+import { forgetResource, storeIdOf } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
 export interface ApplyOptions {

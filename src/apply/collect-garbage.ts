@@ -1,10 +1,10 @@
 import { type Diagnostic, toAssistantsError } from '../errors/index.js';
 import type { Change } from '../model/plan.js';
-import type { ApiWriter } from '../provider/api-writer.js';
+import { type ApiWriter, deleteRemote } from '../provider/api-writer.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import { withJournalEntry } from './journal.js';
 import { phaseTotals } from './phase-totals.js';
-import { deleteRemote, forgetResource } from './remove.js';
+import { forgetResource } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
 export interface GarbageOutcome {

@@ -4,10 +4,9 @@ import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import { desiredAssistantAttributes } from '../plan/kinds/assistant.js';
 import { desiredFileAttributes } from '../plan/kinds/file.js';
 import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
-import type { ApiWriter } from '../provider/api-writer.js';
+import { type ApiWriter, deleteRemote } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { PendingOperation, StateDocument } from '../state/state-document.js';
-import { deleteRemote } from './remove.js';
 import type { StateRecorder } from './state-recorder.js';
 
 /** Seconds of clock skew allowed between this machine and the API when matching by time. */

@@ -1,17 +1,18 @@
+import { SECTION_NOUNS } from './manifest-types.js';
 import type { ValuePath } from './source-document.js';
 
-const SECTION_NOUNS: Record<string, string> = {
-  files: 'file',
-  tools: 'tool',
-  vector_stores: 'vector store',
-  assistants: 'assistant',
-};
+/** The noun of a section's entries, or undefined for a key that is not a section. */
+function nounOf(section: string): string | undefined {
+  return Object.hasOwn(SECTION_NOUNS, section)
+    ? SECTION_NOUNS[section as keyof typeof SECTION_NOUNS]
+    : undefined;
+}
 
 /** The resource a path belongs to, in words: `assistant "bot"`, `the files section`, `the manifest`. */
 export function describePath(path: ValuePath): string {
   const [section, name] = path;
   if (section === undefined) return 'the manifest';
-  const noun = SECTION_NOUNS[String(section)];
+  const noun = nounOf(String(section));
   if (noun === undefined) return `"${String(section)}"`;
   if (name === undefined) return `the ${String(section)} section`;
   const resource = `${noun} "${String(name)}"`;
@@ -24,7 +25,7 @@ export function describeField(path: ValuePath): string {
   if (path.length === 0) return 'the manifest';
   if (path.length === 1) {
     const section = String(path[0]);
-    return SECTION_NOUNS[section] ? `the ${section} section` : `"${section}"`;
+    return nounOf(section) ? `the ${section} section` : `"${section}"`;
   }
   return describePath(path);
 }

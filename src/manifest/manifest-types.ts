@@ -72,3 +72,11 @@ export interface RawSections {
 
 export type SectionName = keyof RawSections;
 export const SECTIONS: readonly SectionName[] = ['files', 'tools', 'vector_stores', 'assistants'];
+
+/** What one entry of each section is called in messages: `vector store "kb"`. */
+export const SECTION_NOUNS: Readonly<Record<SectionName, string>> = {
+  files: 'file',
+  tools: 'tool',
+  vector_stores: 'vector store',
+  assistants: 'assistant',
+};

@@ -1,7 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import { diagnosticAt } from './diagnostic-at.js';
-import type { RawSections, SectionName } from './manifest-types.js';
-import { SECTIONS } from './manifest-types.js';
+import { type RawSections, SECTION_NOUNS, SECTIONS, type SectionName } from './manifest-types.js';
 import type { SourceDocument, ValuePath } from './source-document.js';
 
 /** One named resource of the merged manifest, with the document and path it was written at. */
@@ -19,13 +18,10 @@ export interface Entry<T> {
   valid: boolean;
 }
 
-export interface MergedManifest {
-  stack: string;
-  files: Map<string, Entry<RawSections['files']>>;
-  tools: Map<string, Entry<RawSections['tools']>>;
-  vector_stores: Map<string, Entry<RawSections['vector_stores']>>;
-  assistants: Map<string, Entry<RawSections['assistants']>>;
-}
+/** The stack name, and each section's entries by name (one map per section of RawSections). */
+export type MergedManifest = { stack: string } & {
+  [S in SectionName]: Map<string, Entry<RawSections[S]>>;
+};
 
 /**
  * A document after interpolation and schema checks: `written` is its value as written (after
@@ -38,13 +34,6 @@ export interface CheckedDocument {
 }
 
 export const DEFAULT_STACK = 'default';
-
-const NOUNS: Record<SectionName, string> = {
-  files: 'file',
-  tools: 'tool',
-  vector_stores: 'vector store',
-  assistants: 'assistant',
-};
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -59,13 +48,10 @@ export function mergeDocuments(documents: readonly CheckedDocument[]): {
   diagnostics: Diagnostic[];
 } {
   const diagnostics: Diagnostic[] = [];
-  const merged: MergedManifest = {
+  const merged = {
     stack: DEFAULT_STACK,
-    files: new Map(),
-    tools: new Map(),
-    vector_stores: new Map(),
-    assistants: new Map(),
-  };
+    ...Object.fromEntries(SECTIONS.map((section) => [section, new Map()])),
+  } as MergedManifest;
   let stackFrom: { doc: SourceDocument; value: string } | undefined;
 
   for (const { doc, written, value: accepted } of documents) {
@@ -103,10 +89,16 @@ export function mergeDocuments(documents: readonly CheckedDocument[]): {
         const first = map.get(name);
         if (first) {
           diagnostics.push(
-            diagnosticAt(doc, path, 'DUPLICATE_NAME', `${NOUNS[section]} "${name}" is defined twice`, {
-              at: 'key',
-              related: [{ message: 'first defined here', location: first.doc.locate(first.path, 'key') }],
-            }),
+            diagnosticAt(
+              doc,
+              path,
+              'DUPLICATE_NAME',
+              `${SECTION_NOUNS[section]} "${name}" is defined twice`,
+              {
+                at: 'key',
+                related: [{ message: 'first defined here', location: first.doc.locate(first.path, 'key') }],
+              },
+            ),
           );
           continue;
         }

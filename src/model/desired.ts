@@ -20,6 +20,11 @@ export interface Desired {
   assistants: DesiredAssistant[];
 }
 
+/** A stack that wants nothing (what destroy plans against). */
+export function emptyDesired(stack: string): Desired {
+  return { stack, manifests: [], files: [], vectorStores: [], memberships: [], assistants: [] };
+}
+
 export type FilePurpose = 'assistants' | 'batch' | 'fine-tune' | 'vision' | 'user_data' | 'evals';
 
 export interface DesiredFile {

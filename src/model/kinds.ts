@@ -1,4 +1,5 @@
 import { AssistantsError } from '../errors/index.js';
+import type { Action } from './plan.js';
 
 /**
  * The kinds of resource, and what the layers need to know of each. Orders, lists of kinds, address
@@ -24,6 +25,11 @@ export interface KindFacts {
   readonly protectable: boolean;
   /** Whether it carries the stack's ownership stamp in its metadata (see src/model/stamp.ts). */
   readonly stamped: boolean;
+  /**
+   * The planned actions apply's create half makes a call for (the delete half removes what is
+   * deleted, and the old half of a create-delete): one list, so that progress counts what apply does.
+   */
+  readonly createHalf: readonly Action[];
 }
 
 export const KINDS = {
@@ -34,6 +40,7 @@ export const KINDS = {
     phaseNoun: 'files',
     protectable: true,
     stamped: false,
+    createHalf: ['create', 'create-delete'],
   },
   vector_store: {
     order: 1,
@@ -42,6 +49,7 @@ export const KINDS = {
     phaseNoun: 'vector stores',
     protectable: true,
     stamped: true,
+    createHalf: ['create', 'update', 'delete-create'],
   },
   vector_store_file: {
     order: 2,
@@ -50,6 +58,7 @@ export const KINDS = {
     phaseNoun: 'attachments',
     protectable: false,
     stamped: false,
+    createHalf: ['create', 'update', 'create-delete', 'delete-create'],
   },
   assistant: {
     order: 3,
@@ -58,6 +67,7 @@ export const KINDS = {
     phaseNoun: 'assistants',
     protectable: true,
     stamped: true,
+    createHalf: ['create', 'update'],
   },
 } as const satisfies { readonly [K in ResourceKind]: KindFacts };
 

@@ -6,7 +6,8 @@ import type { AccountView } from '../model/live.js';
 import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { StateDocument } from '../state/state-document.js';
-import { liveStampHolder, stampOf, stateOwnershipErrors } from './ownership.js';
+import { stateOwnershipErrors } from './ownership.js';
+import { liveStampHolder, stampOf } from './stamps.js';
 
 export interface GarbageOptions {
   /** Expired stores of this state, and files only they used. */

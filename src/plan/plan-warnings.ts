@@ -4,7 +4,7 @@ import type { Desired } from '../model/desired.js';
 import type { LiveView } from '../model/live.js';
 import { type Change, isReplace, type StoreExpiry } from '../model/plan.js';
 import type { StateResource } from '../state/state-document.js';
-import { indexFailure, type Observation } from './observe.js';
+import { indexFailure, type Observation } from './observation.js';
 
 interface WarningInput {
   desired: Desired;

@@ -14,9 +14,10 @@ import {
   type Plan,
 } from '../model/plan.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
-import { WANTED } from './kinds/registry.js';
+import { planKindOf } from './kinds/registry.js';
 import type { IdOf, Wanted } from './kinds/wanted.js';
-import { changedPaths, findDrift, type Observation, observe } from './observe.js';
+import { changedPaths, type Observation } from './observation.js';
+import { findDrift, observe } from './observe.js';
 import { stateOwnershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
@@ -65,7 +66,7 @@ export function makePlan(input: PlanInput): Plan {
   const wantedAddresses = new Set<Address>();
   for (const kind of KINDS_IN_ORDER) {
     const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
-    for (const wanted of WANTED[kind](context)) {
+    for (const wanted of planKindOf(kind).wanted(context)) {
       const change = planOne(wanted, resources[wanted.address], observations.get(wanted.address));
       planned.set(wanted.address, change.action);
       wantedAddresses.add(wanted.address);

@@ -1,7 +1,7 @@
 import { AssistantsError } from '../errors/index.js';
 import type { AccountView } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
-import { stampOf } from './ownership.js';
+import { stampOf } from './stamps.js';
 
 /** What apply checks of a saved plan before it acts. */
 export interface SavedPlan {

@@ -1,6 +1,6 @@
 import type { StaticChunking } from '../model/attributes.js';
 import type { AttributeValue, ExpiresAfter, FilePurpose } from '../model/desired.js';
-import { type StampedKind, unhandledKind } from '../model/kinds.js';
+import { type ResourceKind, type StampedKind, unhandledKind } from '../model/kinds.js';
 
 /** A vector store as apply sends it; `expires_after: null` clears an expiry. */
 export interface VectorStoreBody {
@@ -99,6 +99,27 @@ export function updateMetadata(
       return writer.updateVectorStoreMetadata(id, metadata);
     case 'assistant':
       return writer.updateAssistantMetadata(id, metadata);
+    default:
+      return unhandledKind(kind);
+  }
+}
+
+/** One delete call for any kind (the writer treats "already gone" as done). A membership needs its store. */
+export function deleteRemote(
+  writer: Pick<ApiWriter, 'deleteFile' | 'deleteVectorStore' | 'deleteVectorStoreFile' | 'deleteAssistant'>,
+  kind: ResourceKind,
+  id: string,
+  storeId?: string,
+): Promise<void> {
+  switch (kind) {
+    case 'file':
+      return writer.deleteFile(id);
+    case 'vector_store':
+      return writer.deleteVectorStore(id);
+    case 'vector_store_file':
+      return writer.deleteVectorStoreFile(storeId as string, id);
+    case 'assistant':
+      return writer.deleteAssistant(id);
     default:
       return unhandledKind(kind);
   }

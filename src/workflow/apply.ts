@@ -5,7 +5,7 @@ import { type ApplyOutcome, executePlan, recordSettings } from '../apply/executo
 import { resolveJournal } from '../apply/resolve-journal.js';
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
-import type { Desired } from '../model/desired.js';
+import { type Desired, emptyDesired } from '../model/desired.js';
 import { type Plan, planHasChanges } from '../model/plan.js';
 import { stateOwnershipErrors } from '../plan/ownership.js';
 import { checkSavedPlan, checkUnclaimedLineage, type SavedPlan } from '../plan/saved-plan.js';
@@ -145,8 +145,4 @@ export async function applyWorkflow(
       await hashCache.save();
     }
   });
-}
-
-function emptyDesired(stack: string): Desired {
-  return { stack, manifests: [], files: [], vectorStores: [], memberships: [], assistants: [] };
 }

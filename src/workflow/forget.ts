@@ -3,7 +3,7 @@ import { toAssistantsError } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import type { StampedKind } from '../model/kinds.js';
 import { sortedEntries } from '../model/order.js';
-import { ownedBy } from '../plan/ownership.js';
+import { ownedBy } from '../plan/stamps.js';
 import type { UnstampOutcome } from '../provider/unstamp.js';
 import { type Forgetting, forgetResources, remember } from '../state/forget-resources.js';
 import type { ForgottenResource, StateDocument } from '../state/state-document.js';

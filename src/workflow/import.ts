@@ -6,7 +6,7 @@ import type { ResourceKind } from '../model/kinds.js';
 import type { LiveResource } from '../model/live.js';
 import { importResource } from '../plan/import-resource.js';
 import { stamped } from '../plan/kinds/wanted.js';
-import { ownedBy } from '../plan/ownership.js';
+import { ownedBy } from '../plan/stamps.js';
 import { type ApiWriter, updateMetadata } from '../provider/api-writer.js';
 import { remember } from '../state/forget-resources.js';
 import { HashCache } from '../state/hash-cache.js';

@@ -7,7 +7,19 @@ import {
   normalizeTool,
   normalizeToolResources,
 } from '../../model/normalize.js';
-import { type Decision, type IdOf, NO_OP, stamped, UPDATE, type WantedOf, wantedEntry } from './wanted.js';
+import { overlaid } from '../observation.js';
+import { stampedOwnership } from '../stamps.js';
+import {
+  type Decision,
+  declaredAt,
+  type IdOf,
+  NO_OP,
+  type PlanKind,
+  stamped,
+  UPDATE,
+  type WantedOf,
+  wantedEntry,
+} from './wanted.js';
 
 /** Assistants for the planner: attributes as the API reports them, with ids resolved. */
 
@@ -60,10 +72,28 @@ export function decideAssistant(changed: readonly string[]): Decision {
   return changed.length > 0 ? UPDATE : NO_OP;
 }
 
-export const wantedAssistants: WantedOf = ({ desired, lineage, idOf }) =>
+const wantedAssistants: WantedOf = ({ desired, lineage, idOf }) =>
   desired.assistants.map((assistant) => {
     const after = desiredAssistantAttributes(assistant, lineage, idOf);
     return wantedEntry(assistant, 'assistant', assistantDependencies(assistant), after, (_before, changed) =>
       decideAssistant(changed),
     );
   });
+
+export const ASSISTANT_PLAN: PlanKind<'assistant'> = {
+  wanted: wantedAssistants,
+  observe: (resource, live) => overlaid(resource, live.assistants.get(resource.id)?.attributes),
+  ownership: (address, resource, state, view) => stampedOwnership(address, resource, state.lineage, view),
+  imported(address, live, desired) {
+    const assistant = declaredAt(desired.assistants, address);
+    const resource = {
+      kind: 'assistant' as const,
+      id: live.id,
+      // Not reported by the API: the manifests' value is applied at the next apply.
+      attributes: { ...live.attributes, reasoning_effort: null },
+      dependencies: assistantDependencies(assistant),
+      protect: assistant.protect,
+    };
+    return { resource, notes: [] };
+  },
+};

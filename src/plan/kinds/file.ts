@@ -2,7 +2,17 @@ import path from 'node:path';
 import type { FileAttributes, Unknown } from '../../model/attributes.js';
 import { UNKNOWN } from '../../model/attributes.js';
 import type { DesiredFile } from '../../model/desired.js';
-import { type Decision, NO_OP, type WantedOf, wantedEntry } from './wanted.js';
+import { overlaid } from '../observation.js';
+import { fileProblem } from '../stamps.js';
+import {
+  type Decision,
+  declaredAt,
+  NO_OP,
+  type PlanKind,
+  UNKNOWN_SHA256,
+  type WantedOf,
+  wantedEntry,
+} from './wanted.js';
 
 /** Files for the planner: attributes from the manifest and the hash step, and what a change costs. */
 
@@ -37,8 +47,43 @@ export function decideFile(changed: readonly string[]): Decision {
   return NO_OP;
 }
 
-export const wantedFiles: WantedOf = ({ desired, hashes }) =>
+const wantedFiles: WantedOf = ({ desired, hashes }) =>
   desired.files.map((file) => {
     const after = desiredFileAttributes(file, hashes.get(file.name) ?? UNKNOWN);
     return wantedEntry(file, 'file', [], after, (_before, changed) => decideFile(changed));
   });
+
+export const FILE_PLAN: PlanKind<'file'> = {
+  /**
+   * Taken with the local file's hash only when its name and size match; otherwise the plan
+   * replaces it, and the note says why.
+   */
+  imported(address, live, desired, hashes) {
+    const file = declaredAt(desired.files, address);
+    const local = desiredFileAttributes(file, hashes.get(file.name) ?? UNKNOWN_SHA256);
+    const { filename, purpose, bytes } = live.attributes;
+    const same = filename === path.posix.basename(file.relativePath) && bytes === file.bytes;
+    const notes = same
+      ? []
+      : [
+          `${live.id} is "${filename}", ${bytes} bytes; ${file.relativePath} is ${file.bytes} bytes: the next plan replaces it with the local file`,
+        ];
+    const attributes = same ? local : { ...local, filename, purpose, bytes, sha256: UNKNOWN_SHA256 };
+    const resource = {
+      kind: 'file' as const,
+      id: live.id,
+      attributes,
+      dependencies: [],
+      protect: file.protect,
+      created_at: live.createdAt,
+    };
+    return { resource, notes };
+  },
+  wanted: wantedFiles,
+  observe: (resource, live) => overlaid(resource, live.files.get(resource.id)?.attributes),
+  // Files carry no stamp: name, size and creation time tell the file this stack uploaded.
+  ownership(_address, resource, _state, view) {
+    const found = view.files.get(resource.id);
+    return found ? fileProblem({ ...resource.attributes, createdAt: resource.created_at }, found) : undefined;
+  },
+};

@@ -1,17 +1,22 @@
 import type { ResourceKind } from '../../model/kinds.js';
-import { wantedAssistants } from './assistant.js';
-import { wantedFiles } from './file.js';
-import { wantedStores } from './vector-store.js';
-import { wantedMemberships } from './vector-store-file.js';
-import type { WantedOf } from './wanted.js';
+import { ASSISTANT_PLAN } from './assistant.js';
+import { FILE_PLAN } from './file.js';
+import { VECTOR_STORE_PLAN } from './vector-store.js';
+import { VECTOR_STORE_FILE_PLAN } from './vector-store-file.js';
+import type { PlanKind } from './wanted.js';
 
 /**
- * Each kind's desired resources for the planner, one module per kind. Keyed by every kind, so a
- * kind added to ResourceKind without its module here is a type error.
+ * Each kind as the planner sees it, one module per kind. Keyed by every kind, so a kind added to
+ * ResourceKind without its module here is a type error.
  */
-export const WANTED: { readonly [K in ResourceKind]: WantedOf } = {
-  file: wantedFiles,
-  vector_store: wantedStores,
-  vector_store_file: wantedMemberships,
-  assistant: wantedAssistants,
+const PLAN_KINDS: { readonly [K in ResourceKind]: PlanKind<K> } = {
+  file: FILE_PLAN,
+  vector_store: VECTOR_STORE_PLAN,
+  vector_store_file: VECTOR_STORE_FILE_PLAN,
+  assistant: ASSISTANT_PLAN,
 };
+
+/** The module of a kind, as one that takes any state resource (its own kind's, by the caller's key). */
+export function planKindOf(kind: ResourceKind): PlanKind<ResourceKind> {
+  return PLAN_KINDS[kind] as PlanKind<ResourceKind>;
+}

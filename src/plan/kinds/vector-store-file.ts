@@ -1,10 +1,20 @@
-import { type Address, fileAddress, vectorStoreAddress } from '../../model/address.js';
+import { type Address, fileAddress, parseAddress, vectorStoreAddress } from '../../model/address.js';
 import type { MembershipAttributes } from '../../model/attributes.js';
 import type { DesiredMembership, DesiredVectorStore } from '../../model/desired.js';
 import { normalizeChunking } from '../../model/normalize.js';
 import { type Action, isReplace } from '../../model/plan.js';
-import { indexFailure } from '../observe.js';
-import { type Decision, type IdOf, NO_OP, UPDATE, type WantedOf, wantedEntry } from './wanted.js';
+import { indexFailure, overlaid } from '../observation.js';
+import { stampProblem } from '../stamps.js';
+import {
+  type Decision,
+  declaredAt,
+  type IdOf,
+  NO_OP,
+  type PlanKind,
+  UPDATE,
+  type WantedOf,
+  wantedEntry,
+} from './wanted.js';
 
 /** Memberships (`vector_store_file`) for the planner: they follow their store and their file. */
 
@@ -53,7 +63,7 @@ export function decideMembership(
   return changed.length > 0 ? UPDATE : NO_OP;
 }
 
-export const wantedMemberships: WantedOf = ({ desired, idOf, planned }) => {
+const wantedMemberships: WantedOf = ({ desired, idOf, planned }) => {
   const stores = new Map(desired.vectorStores.map((store) => [store.name, store]));
   return desired.memberships.map((member) => {
     const storeAt = vectorStoreAddress(member.store);
@@ -75,4 +85,54 @@ export const wantedMemberships: WantedOf = ({ desired, idOf, planned }) => {
         ),
     );
   });
+};
+
+export const VECTOR_STORE_FILE_PLAN: PlanKind<'vector_store_file'> = {
+  wanted: wantedMemberships,
+  observe(resource, live) {
+    const storeId = String(resource.attributes.vector_store_id);
+    const members = live.members.get(storeId);
+    // An expired store's files are not listed (it is replaced whole): assume them as recorded.
+    if (!members && live.vectorStores.has(storeId))
+      return { status: 'assumed', attributes: resource.attributes };
+    const member = members?.get(resource.id);
+    const indexError =
+      member?.status === 'failed'
+        ? (member.lastError?.message ?? 'indexing failed')
+        : member?.status === 'cancelled'
+          ? 'indexing was cancelled'
+          : undefined;
+    return overlaid(resource, member?.attributes, indexError ? { indexError } : {});
+  },
+  // A membership must hang on the store the state holds at its store address, which must be this
+  // stack's: a membership is changed through its store.
+  ownership(address, resource, state, view) {
+    const store = parseAddress(address)?.store;
+    const storeAt = store === undefined ? undefined : vectorStoreAddress(store);
+    const held = storeAt === undefined ? undefined : state.resources[storeAt];
+    const storeId = String(resource.attributes.vector_store_id);
+    if (held?.kind !== 'vector_store' || held.id !== storeId)
+      return {
+        code: 'OWNED_ELSEWHERE',
+        message: `is attached to ${storeId}, which is not the store this state holds at ${storeAt ?? 'its store address'} (${held ? held.id : 'none'})`,
+      };
+    const found = view.vectorStores.get(storeId);
+    const problem =
+      found &&
+      stampProblem(found.attributes.metadata, state.lineage, storeAt as Address, held.attributes.metadata);
+    return problem
+      ? { code: 'OWNED_ELSEWHERE', message: `is attached to ${storeId}, which ${problem.message}` }
+      : undefined;
+  },
+  imported(address, live, desired) {
+    const member = declaredAt(desired.memberships, address);
+    const resource = {
+      kind: 'vector_store_file' as const,
+      id: live.id,
+      attributes: live.attributes,
+      dependencies: membershipDependencies(member),
+      protect: false,
+    };
+    return { resource, notes: [] };
+  },
 };

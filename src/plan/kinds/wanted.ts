@@ -1,13 +1,60 @@
+import { AssistantsError } from '../../errors/index.js';
 import type { Address } from '../../model/address.js';
 import type { Attributes, Unknown } from '../../model/attributes.js';
 import type { Desired } from '../../model/desired.js';
 import type { ResourceKind } from '../../model/kinds.js';
+import type { LiveResource, LiveView } from '../../model/live.js';
 import type { Action, ActionReason, Change } from '../../model/plan.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../model/stamp.js';
-import type { StateResource } from '../../state/state-document.js';
-import type { Observation } from '../observe.js';
+import type { StateDocument, StateResource } from '../../state/state-document.js';
+import type { Observation } from '../observation.js';
+import type { OwnershipProblem, OwnershipView } from '../stamps.js';
 
 /** What each kind's module of src/plan/kinds/ gives the planner, and the parts they share. */
+
+/** A sha256 that no content has: recorded for an imported file whose bytes are not the local file's. */
+export const UNKNOWN_SHA256 = '0'.repeat(64);
+
+/** What `import` records for an existing resource. */
+export interface Imported {
+  resource: StateResource;
+  /** What the user should know (the next plan will replace it, and why). */
+  notes: string[];
+}
+
+/** What the API reports of one resource of a kind. */
+export type LiveOf<K extends ResourceKind> = Extract<LiveResource, { kind: K }>['live'];
+
+/** A state resource of one kind. */
+export type StateResourceOf<K extends ResourceKind> = Extract<StateResource, { kind: K }>;
+
+/**
+ * One kind as the planner sees it (see registry.ts). Methods, so that the registry of every kind
+ * reads as one PlanKind of any kind.
+ */
+export interface PlanKind<K extends ResourceKind> {
+  /** The desired resources of the kind, with attributes resolved against what is planned so far. */
+  wanted: WantedOf;
+  /** The live counterpart of a state resource of the kind, found by id in what the API reported. */
+  observe(resource: StateResourceOf<K>, live: LiveView): Observation;
+  /** Why the live object behind a state resource of the kind is not this stack's, if it is not. */
+  ownership(
+    address: Address,
+    resource: StateResourceOf<K>,
+    state: StateDocument,
+    view: OwnershipView,
+  ): OwnershipProblem | undefined;
+  /**
+   * The state entry for an existing resource taken under `address` (see importResource): what the
+   * API reports, with the manifests' settings. Throws when the manifests do not define `address`.
+   */
+  imported(
+    address: Address,
+    live: LiveOf<K>,
+    desired: Desired,
+    hashes: ReadonlyMap<string, string>,
+  ): Imported;
+}
 
 /** The id a resource will have: its current one, or UNKNOWN when apply is to make it. */
 export type IdOf = (address: Address) => string | Unknown;
@@ -74,4 +121,13 @@ export function wantedEntry(
 /** The ownership stamp merged into a resource's metadata (see src/model/stamp.ts). */
 export function stamped(metadata: Record<string, string>, lineage: string, address: Address) {
   return { ...metadata, [STAMP_LINEAGE_KEY]: lineage, [STAMP_ADDRESS_KEY]: address };
+}
+
+/** The desired resource at `address` that an import names; refused when the manifests do not define it. */
+export function declaredAt<T extends { address: Address }>(list: readonly T[], address: Address): T {
+  const found = list.find((entry) => entry.address === address);
+  if (found) return found;
+  throw new AssistantsError('UNDEFINED_REFERENCE', `the manifests do not define ${address}`, {
+    hint: 'add it to the manifests first: import takes an existing resource under an address they define',
+  });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountView } from '../../../src/model/live.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../../src/model/stamp.js';
 import { collectGarbage } from '../../../src/plan/garbage.js';
-import { ownedBy } from '../../../src/plan/ownership.js';
+import { ownedBy } from '../../../src/plan/stamps.js';
 import {
   appliedState,
   assistant,
