@@ -33,7 +33,7 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
     },
     today: () => new Date().toISOString().slice(0, 10),
   };
-  const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
+  const lockTimeoutMs = () => parseDuration(flags.lockTimeout, '--lock-timeout');
   const { generated, file, failed } = await generateWorkflow(ports, { target, dir, stack, lockTimeoutMs });
   io.stdout(renderGenerateSummary(generated, path.relative(io.cwd, file) || file, store.location));
   if (failed.length > 0)

@@ -67,11 +67,8 @@ export class RequestPipeline {
       return;
     }
     const exchange = new Exchange(this.core, this.router, this.logs, req, url);
-    let fault: Fault = 'none';
     try {
-      const admitted = await this.admit(exchange);
-      fault = admitted.fault;
-      const { match } = admitted;
+      const match = await this.admit(exchange);
       const reply = await match.route.handle({
         core: this.core,
         params: match.params,
@@ -80,14 +77,17 @@ export class RequestPipeline {
         json: exchange.json,
       });
       if (exchange.method !== 'GET') this.core.changed();
-      this.answer(exchange, res, reply, fault);
+      this.answer(exchange, res, reply);
     } catch (err) {
-      this.fail(exchange, res, err, fault);
+      this.fail(exchange, res, err);
     }
   }
 
-  /** The gates before a handler, in order: its route, and the fault to inject once it has run. */
-  private async admit(exchange: Exchange): Promise<{ match: RouteMatch; fault: Fault }> {
+  /**
+   * The gates before a handler, in order; returns its route. The fault picked is kept on the
+   * exchange before the checks after it, so that a dropped answer stays dropped when they throw.
+   */
+  private async admit(exchange: Exchange): Promise<RouteMatch> {
     const { core } = this;
     const { req, method, path, match, url } = exchange;
     if (core.config.latency_ms > 0) await sleep(core.config.latency_ms);
@@ -100,18 +100,18 @@ export class RequestPipeline {
     if (!match || path === undefined) throw invalidUrl(method, url.pathname);
     if (family === 'assistants') checkBeta(req);
     await this.attachLimit(match, exchange.json);
-    const fault = this.pickFault();
-    if (fault === '500') throw serverError(500);
-    if (fault === '503') throw serverError(503);
+    exchange.fault = this.pickFault();
+    if (exchange.fault === '500') throw serverError(500);
+    if (exchange.fault === '503') throw serverError(503);
     checkIdPrefixes(match.params);
     core.sweep();
-    return { match, fault };
+    return match;
   }
 
   /** Sends a handler's reply, unless the fault drops it or the client left. */
-  private answer(exchange: Exchange, res: ServerResponse, reply: Reply, fault: Fault): void {
+  private answer(exchange: Exchange, res: ServerResponse, reply: Reply): void {
     const { req, headers } = exchange;
-    if (fault === 'drop') {
+    if (exchange.fault === 'drop') {
       // The request was carried out but its answer is lost: the case that makes clients retry
       // a create that already happened.
       req.socket.destroy();
@@ -141,8 +141,8 @@ export class RequestPipeline {
   }
 
   /** A failure in the API's envelope, unless the client left or the fault drops the answer. */
-  private fail(exchange: Exchange, res: ServerResponse, err: unknown, fault: Fault): void {
-    const { req } = exchange;
+  private fail(exchange: Exchange, res: ServerResponse, err: unknown): void {
+    const { req, fault } = exchange;
     if (req.socket.destroyed && fault !== 'drop') {
       exchange.clientClosed();
       return;
@@ -208,6 +208,8 @@ class Exchange {
   readonly path: string | undefined;
   readonly match: RouteMatch | undefined;
   family: RouteFamily | undefined;
+  /** The fault injected into this request (see pickFault). */
+  fault: Fault = 'none';
   readonly headers: Record<string, string> = {
     'x-request-id': `req_${randomBytes(16).toString('hex')}`,
     'openai-version': '2020-10-01',

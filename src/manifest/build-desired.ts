@@ -26,7 +26,8 @@ export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests:
   const memberships: DesiredMembership[] = [];
   for (const entry of merged.vector_stores.values()) {
     vectorStores.push(desiredStore(entry));
-    memberships.push(...storeMembers(entry, disk.globs.get(entry.name), files));
+    // A loop, not push(...): a store may have 200,000 members, more than a call takes arguments.
+    for (const member of storeMembers(entry, disk.globs.get(entry.name), files)) memberships.push(member);
   }
   const assistants = [...merged.assistants.values()].map((entry) => desiredAssistant(entry, merged, disk));
   return {

@@ -71,12 +71,16 @@ export interface RawSections {
 }
 
 export type SectionName = keyof RawSections;
-export const SECTIONS: readonly SectionName[] = ['files', 'tools', 'vector_stores', 'assistants'];
-
-/** What one entry of each section is called in messages: `vector store "kb"`. */
+/**
+ * What one entry of each section is called in messages: `vector store "kb"`. Keyed by every
+ * section of RawSections, so that a section added there without its noun is a type error.
+ */
 export const SECTION_NOUNS: Readonly<Record<SectionName, string>> = {
   files: 'file',
   tools: 'tool',
   vector_stores: 'vector store',
   assistants: 'assistant',
 };
+
+/** Every section, in the order manifests are read and written. */
+export const SECTIONS = Object.keys(SECTION_NOUNS) as readonly SectionName[];

@@ -12,8 +12,11 @@ export function targetScope(targets: readonly Address[], changes: readonly Chang
   const byAddress = new Map(changes.map((change) => [change.address, change]));
   const dependents = new Map<Address, Address[]>();
   for (const change of changes)
-    for (const needed of change.dependencies)
-      dependents.set(needed, [...(dependents.get(needed) ?? []), change.address]);
+    for (const needed of change.dependencies) {
+      const users = dependents.get(needed);
+      if (users) users.push(change.address);
+      else dependents.set(needed, [change.address]);
+    }
 
   const scope = new Set<Address>();
   const queue = [...targets];
@@ -22,12 +25,13 @@ export function targetScope(targets: readonly Address[], changes: readonly Chang
     scope.add(address);
     const change = byAddress.get(address);
     if (!change) continue;
-    queue.push(...change.dependencies);
+    // Loops, not push(...): a store's users may be more members than a call takes arguments.
+    for (const dependency of change.dependencies) queue.push(dependency);
     const users = dependents.get(address) ?? [];
     // A replaced store's users include its members, so it is not remade empty either.
-    if (change.action === 'delete' || isReplace(change.action)) queue.push(...users);
+    if (change.action === 'delete' || isReplace(change.action)) for (const user of users) queue.push(user);
     else if (change.kind === 'vector_store' && change.action === 'create')
-      queue.push(...users.filter((user) => byAddress.get(user)?.kind === 'vector_store_file'));
+      for (const user of users) if (byAddress.get(user)?.kind === 'vector_store_file') queue.push(user);
   }
   return scope;
 }

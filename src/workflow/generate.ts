@@ -33,7 +33,8 @@ export interface GenerateRequest {
   target: string;
   dir: string;
   stack: string;
-  lockTimeoutMs: number;
+  /** Asked for when the lock is taken: a folder that holds manifests, or a missing key, is reported first. */
+  lockTimeoutMs: () => number;
 }
 
 export interface GenerateResult {
@@ -68,7 +69,7 @@ export async function generateWorkflow(
       },
     );
   const { reader, writer } = ports.api();
-  return withStateLock(store, 'import', { timeoutMs: request.lockTimeoutMs }, async () => {
+  return withStateLock(store, 'import', { timeoutMs: request.lockTimeoutMs() }, async () => {
     const state = await store.read();
     const held = Object.keys(state?.resources ?? {}).length;
     // Unsettled journal entries count too: they are how an interrupted apply finds what it made.

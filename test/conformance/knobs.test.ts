@@ -166,6 +166,26 @@ describe('faults', () => {
     expect((await fx.client.vectorStores.list()).data.length).toBeGreaterThan(0);
   });
 
+  it('a dropped answer stays dropped when the request would have failed a later check (an id of the wrong form)', async () => {
+    fx = await startFixture({ config: { fault_rate: 0 } });
+    const bogus = async () => {
+      try {
+        return String(
+          (await fetch(`${fx.emulator.url}/vector_stores/bogus`, { headers: { authorization: 'Bearer k' } }))
+            .status,
+        );
+      } catch {
+        return 'dropped';
+      }
+    };
+    expect(await bogus()).toBe('400');
+    await fx.control('config', { fault_rate: 1, seed: 42 });
+    const seen: string[] = [];
+    for (let i = 0; i < 30; i += 1) seen.push(await bogus());
+    // Every request meets a fault: a 500, a 503, or a dropped connection, never the 400 behind it.
+    expect(new Set(seen)).toEqual(new Set(['500', '503', 'dropped']));
+  });
+
   it('a seed makes ids reproducible', async () => {
     fx = await startFixture({ config: { seed: 99 } });
     const first = [(await fx.client.vectorStores.create({})).id, (await upload(fx.client, 'a.md', 'a')).id];

@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../../model/kinds.js';
+import { type ResourceKind, unhandledKind } from '../../model/kinds.js';
 import { ASSISTANT_PLAN } from './assistant.js';
 import { FILE_PLAN } from './file.js';
 import { VECTOR_STORE_PLAN } from './vector-store.js';
@@ -18,5 +18,7 @@ const PLAN_KINDS: { readonly [K in ResourceKind]: PlanKind<K> } = {
 
 /** The module of a kind, as one that takes any state resource (its own kind's, by the caller's key). */
 export function planKindOf(kind: ResourceKind): PlanKind<ResourceKind> {
-  return PLAN_KINDS[kind] as PlanKind<ResourceKind>;
+  const found = PLAN_KINDS[kind] as PlanKind<ResourceKind> | undefined;
+  // Only a value that bypassed the types (a state read without its schema) can miss here.
+  return found ?? unhandledKind(kind as never);
 }
