@@ -13,8 +13,11 @@ const FORBIDDEN = [
   { from: 'plan', to: 'provider', why: 'the planner works on the model, not on the API client' },
   { from: 'render', to: 'cli', why: 'renderers write to their Output port; the CLI adapts the process' },
 ];
-/** Node modules a folder must not use: the planner does no I/O. */
-const NO_IO = { folder: 'plan', modules: /^node:(fs|fs\/promises|net|http|https|child_process)$/ };
+/** Folders that do no I/O (the planner, the model, the helpers), and the Node modules that would. */
+const NO_IO = {
+  folders: ['plan', 'model', 'util'],
+  modules: /^node:(fs|fs\/promises|net|http|https|child_process)$/,
+};
 
 function* sources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -38,7 +41,7 @@ for (const file of sources(SRC)) {
   for (const match of text.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2] ?? match[3];
     const at = `${relative(process.cwd(), file)}: ${spec}`;
-    if (from === NO_IO.folder && NO_IO.modules.test(spec)) problems.push(`${at} (src/${from} does no I/O)`);
+    if (NO_IO.folders.includes(from) && NO_IO.modules.test(spec)) problems.push(`${at} (src/${from} does no I/O)`);
     if (!spec.startsWith('.')) continue;
     const to = folderOf(resolve(dirname(file), spec));
     if (to === from) continue;

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../errors/index.js';
 import { type Desired, declaredProtection } from '../model/desired.js';
-import { KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
+import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
 import type { Change } from '../model/plan.js';
+import { pushAll } from '../util/arrays.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
@@ -51,9 +52,9 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
   });
   try {
     await forgetGone(run);
-    run.deposed.push(...leftoverDeposed(run.state));
+    pushAll(run.deposed, leftoverDeposed(run.state));
     for (const kind of KINDS_IN_ORDER) await STEPS[kind].create(run, changes);
-    for (const kind of [...KINDS_IN_ORDER].reverse()) await STEPS[kind].delete(run, changes);
+    for (const kind of KINDS_IN_DELETE_ORDER) await STEPS[kind].delete(run, changes);
     if (!run.stopped) await recordSettings(input.recorder, input.desired);
   } catch (err) {
     // Results recorded so far are written before the error goes up (and the lock is released).

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { readUpTo } from '../util/read-up-to.js';
 import { ApiError } from './api-error.js';
 
 /** Uploads up to this size are kept in memory by an emulator without `--data`. */
@@ -50,23 +51,15 @@ export class BlobStore {
    * name on disk, until complete.
    */
   async receive(id: string, source: Readable): Promise<number> {
-    const held: Buffer[] = [];
-    let bytes = 0;
     const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     // Without --data, read while the upload may still be small enough to keep in memory.
-    while (this.memoryBudget > 0) {
-      const next = await chunks.next();
-      if (next.done) {
-        if (bytes > this.memoryBudget - this.memoryBytes) break;
-        this.memory.set(id, Buffer.concat(held, bytes));
-        this.memoryBytes += bytes;
-        return bytes;
-      }
-      held.push(next.value);
-      bytes += next.value.length;
-      if (bytes > SMALL_BLOB_BYTES) break;
-    }
-    return this.toDisk(id, held, chunks);
+    if (this.memoryBudget <= 0) return this.toDisk(id, [], chunks);
+    const head = await readUpTo(chunks, SMALL_BLOB_BYTES);
+    if (!head.ended || head.bytes > this.memoryBudget - this.memoryBytes)
+      return this.toDisk(id, head.chunks, chunks);
+    this.memory.set(id, Buffer.concat(head.chunks, head.bytes));
+    this.memoryBytes += head.bytes;
+    return head.bytes;
   }
 
   /** Writes what was read (`held`) and the rest of `chunks` to disk, under a temp name until whole. */

@@ -9,6 +9,7 @@ import type {
   DesiredVectorStore,
 } from '../model/desired.js';
 import { compareCodeUnits } from '../model/order.js';
+import { pushAll } from '../util/arrays.js';
 import type { MergedManifest } from './merge.js';
 import { resolveTools } from './resolve-tools.js';
 import type { DiskFacts } from './rules/disk.js';
@@ -26,8 +27,7 @@ export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests:
   const memberships: DesiredMembership[] = [];
   for (const entry of merged.vector_stores.values()) {
     vectorStores.push(desiredStore(entry));
-    // A loop, not push(...): a store may have 200,000 members, more than a call takes arguments.
-    for (const member of storeMembers(entry, disk.globs.get(entry.name), files)) memberships.push(member);
+    pushAll(memberships, storeMembers(entry, disk.globs.get(entry.name), files));
   }
   const assistants = [...merged.assistants.values()].map((entry) => desiredAssistant(entry, merged, disk));
   return {

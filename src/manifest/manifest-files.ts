@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
+import { pushAll } from '../util/arrays.js';
 import {
   isInside,
   isUpward,
@@ -115,7 +116,7 @@ export async function findManifestFiles(
         (rel) => displayPathOf(path.join(absolute, rel), cwd),
         options.allowOutsideRoot === true,
       );
-      diagnostics.push(...found.diagnostics);
+      pushAll(diagnostics, found.diagnostics);
       if (found.files.length === 0 && found.diagnostics.length === 0) {
         diagnostics.push({
           severity: 'error',

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
+import { pushAll } from '../util/arrays.js';
 import type { ManifestFile } from './manifest-files.js';
 import { readRegularText } from './read-text.js';
 import { listed } from './rules/listed.js';
@@ -59,8 +60,8 @@ export async function readManifests(
     budget.values -= count.values;
     budget.documents -= count.documents;
     const parsed = parseManifest(file, text);
-    documents.push(...parsed.documents);
-    diagnostics.push(...parsed.diagnostics);
+    pushAll(documents, parsed.documents);
+    pushAll(diagnostics, parsed.diagnostics);
   }
   if (budget.reached && unread.length > 0)
     diagnostics.push({

@@ -1,5 +1,6 @@
 import { compareDiagnostics, type Diagnostic } from '../errors/index.js';
 import type { Desired } from '../model/desired.js';
+import { pushAll } from '../util/arrays.js';
 import { buildDesired } from './build-desired.js';
 import { interpolate } from './interpolate.js';
 import { findManifestFiles } from './manifest-files.js';
@@ -53,10 +54,10 @@ export async function validateManifests(
   const found = await findManifestFiles(fileArgs, options.cwd, {
     allowOutsideRoot: options.allowOutsideRoot === true,
   });
-  diagnostics.push(...found.diagnostics);
+  pushAll(diagnostics, found.diagnostics);
 
   const read = await readManifests(found.files);
-  diagnostics.push(...read.diagnostics);
+  pushAll(diagnostics, read.diagnostics);
   const checked: CheckedDocument[] = [];
   for (const doc of read.documents) {
     // A document with YAML errors only lends its names (see parseManifest).
@@ -66,12 +67,13 @@ export async function validateManifests(
     }
     const interpolated = interpolate(doc, doc.value, options.env);
     const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
-    diagnostics.push(...interpolated.diagnostics, ...schema.diagnostics);
+    pushAll(diagnostics, interpolated.diagnostics);
+    pushAll(diagnostics, schema.diagnostics);
     checked.push({ doc, written: interpolated.value, value: schema.value });
   }
 
   const { merged, diagnostics: mergeDiagnostics } = mergeDocuments(checked);
-  diagnostics.push(...mergeDiagnostics);
+  pushAll(diagnostics, mergeDiagnostics);
   const ctx = { merged, options, report: (d: Diagnostic) => diagnostics.push(d) };
   checkReferences(ctx);
   checkLimits(ctx);

@@ -76,6 +76,14 @@ export const KINDS_IN_ORDER: readonly ResourceKind[] = (Object.keys(KINDS) as Re
   (a, b) => KINDS[a].order - KINDS[b].order,
 );
 
+/** Every kind in the order deletes run: dependents first. */
+export const KINDS_IN_DELETE_ORDER: readonly ResourceKind[] = [...KINDS_IN_ORDER].reverse();
+
+/** The manifest section of a kind (see KindFacts.section); undefined for a nested kind. */
+export function sectionOf(kind: ResourceKind): KindFacts['section'] {
+  return (KINDS[kind] as KindFacts).section;
+}
+
 /** The kinds whose objects carry the ownership stamp. */
 export type StampedKind = {
   [K in ResourceKind]: (typeof KINDS)[K]['stamped'] extends true ? K : never;
@@ -96,8 +104,7 @@ export const ADDRESS_FORMS: string = (() => {
  * The end of every `switch` over a resource kind: with all kinds handled, `kind` is `never` here,
  * so a kind added to ResourceKind and not handled is a type error, not a silent fallthrough.
  */
-export function unhandledKind(value: never): never {
-  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : value;
+export function unhandledKind(kind: never): never {
   throw new AssistantsError('INTERNAL', `no handling for resource kind ${String(kind)}`);
 }
 

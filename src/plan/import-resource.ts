@@ -2,10 +2,10 @@ import { AssistantsError } from '../errors/index.js';
 import type { Address, ParsedAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import type { LiveResource } from '../model/live.js';
-import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { StateDocument } from '../state/state-document.js';
 import { planKindOf } from './kinds/registry.js';
 import type { Imported } from './kinds/wanted.js';
+import { stampOf } from './stamps.js';
 
 /**
  * The state entry for an existing resource taken under `address` (pure). It records what the API
@@ -22,13 +22,12 @@ export function importResource(
   state: StateDocument,
   force: boolean,
 ): Imported {
-  const metadata =
-    'metadata' in found.live.attributes ? (found.live.attributes.metadata as Record<string, string>) : {};
-  const owner = metadata[STAMP_LINEAGE_KEY];
+  const stamp = stampOf('metadata' in found.live.attributes ? found.live.attributes.metadata : undefined);
+  const owner = stamp?.lineage;
   if (owner && owner !== state.lineage && !force) {
     throw new AssistantsError(
       'OWNED_ELSEWHERE',
-      `${found.live.id} belongs to another state: lineage ${owner}, address ${metadata[STAMP_ADDRESS_KEY] ?? '(none)'}`,
+      `${found.live.id} belongs to another state: lineage ${owner}, address ${stamp.address ?? '(none)'}`,
       {
         hint: 'import it into that stack instead, or pass --force to take it over (its stamp is rewritten at the next apply)',
       },

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../errors/index.js';
 import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
 import { UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
-import { KINDS_IN_ORDER } from '../model/kinds.js';
+import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
 import { sortedEntries } from '../model/order.js';
 import {
@@ -14,6 +14,7 @@ import {
   type Plan,
 } from '../model/plan.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
+import { pushAll } from '../util/arrays.js';
 import { planKindOf } from './kinds/registry.js';
 import type { IdOf, Wanted } from './kinds/wanted.js';
 import { changedPaths, type Observation } from './observation.js';
@@ -74,7 +75,7 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
 
-  changes.push(...plannedDeletes(resources, observations, wantedAddresses, planned));
+  pushAll(changes, plannedDeletes(resources, observations, wantedAddresses, planned));
 
   const drift: Drift[] = [];
   const storeStatus = storeObservationsById(resources, observations);
@@ -104,7 +105,7 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
   const expiries = storeExpiries(desired, resources, live, input.now);
-  warnings.push(...planWarnings({ desired, resources, observations, live, changes: scoped, expiries }));
+  pushAll(warnings, planWarnings({ desired, resources, observations, live, changes: scoped, expiries }));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     stack: desired.stack,
@@ -204,7 +205,7 @@ function plannedDeletes(
   }
   const deletes: Change[] = [];
   const sorted = sortedEntries(resources);
-  for (const kind of [...KINDS_IN_ORDER].reverse()) {
+  for (const kind of KINDS_IN_DELETE_ORDER) {
     for (const [address, resource] of sorted) {
       if (resource.kind !== kind || wanted.has(address)) continue;
       const observation = observations.get(address);

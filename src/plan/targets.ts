@@ -1,5 +1,6 @@
 import type { Address } from '../model/address.js';
 import { type Change, isReplace } from '../model/plan.js';
+import { pushAll } from '../util/arrays.js';
 
 /**
  * The addresses a --target plan covers. Starting from the targets it adds, until nothing changes:
@@ -25,11 +26,10 @@ export function targetScope(targets: readonly Address[], changes: readonly Chang
     scope.add(address);
     const change = byAddress.get(address);
     if (!change) continue;
-    // Loops, not push(...): a store's users may be more members than a call takes arguments.
-    for (const dependency of change.dependencies) queue.push(dependency);
+    pushAll(queue, change.dependencies);
     const users = dependents.get(address) ?? [];
     // A replaced store's users include its members, so it is not remade empty either.
-    if (change.action === 'delete' || isReplace(change.action)) for (const user of users) queue.push(user);
+    if (change.action === 'delete' || isReplace(change.action)) pushAll(queue, users);
     else if (change.kind === 'vector_store' && change.action === 'create')
       for (const user of users) if (byAddress.get(user)?.kind === 'vector_store_file') queue.push(user);
   }

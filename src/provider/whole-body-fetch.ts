@@ -1,3 +1,4 @@
+import { readUpTo } from '../util/read-up-to.js';
 import { WHOLE_READ_BYTES } from './writer-files.js';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -20,25 +21,21 @@ export function wholeBodyFetch(inner: Fetch): Fetch {
   return async (input, init) => {
     const body = init?.body;
     if (!(body instanceof ReadableStream)) return inner(input, init);
-    const reader = (body as ReadableStream<Uint8Array>).getReader();
-    const held: Uint8Array[] = [];
-    let bytes = 0;
-    while (bytes <= WHOLE_BODY_BYTES) {
-      const next = await reader.read();
-      if (next.done) return inner(input, { ...init, body: Buffer.concat(held, bytes) });
-      held.push(next.value);
-      bytes += next.value.byteLength;
-    }
+    const source = (body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
+    const head = await readUpTo(source, WHOLE_BODY_BYTES);
+    if (head.ended) return inner(input, { ...init, body: Buffer.concat(head.chunks, head.bytes) });
     const rest = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (const chunk of held.splice(0)) controller.enqueue(chunk);
+        for (const chunk of head.chunks.splice(0)) controller.enqueue(chunk);
       },
       async pull(controller) {
-        const next = await reader.read();
+        const next = await source.next();
         if (next.done) controller.close();
         else controller.enqueue(next.value);
       },
-      cancel: (reason) => reader.cancel(reason),
+      cancel: async () => {
+        await source.return?.();
+      },
     });
     return inner(input, { ...init, body: rest });
   };

@@ -1,6 +1,6 @@
 import type { ApplyEvent, PhaseTotal } from '../apply/events.js';
 import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
-import { KINDS, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
+import { KINDS, KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
 import type { Action } from '../model/plan.js';
 import { actionWords, count, failureText, phaseWords } from './apply-words.js';
 
@@ -119,7 +119,7 @@ export type PhaseNote =
 /** The order apply runs its phases in (see executePlan); gc runs the delete half's order. */
 const ORDER = [
   ...KINDS_IN_ORDER.map((kind) => `create:${kind}`),
-  ...[...KINDS_IN_ORDER].reverse().map((kind) => `delete:${kind}`),
+  ...KINDS_IN_DELETE_ORDER.map((kind) => `delete:${kind}`),
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { AssistantsError, type ErrorCode } from '../errors/index.js';
 import type { Address } from '../model/address.js';
+import { pushAll } from '../util/arrays.js';
 import { describeSchemaError } from './schema-problems.js';
 import { formatFor } from './state-codec.js';
 import {
@@ -262,7 +263,7 @@ function applyEvent(doc: StateDocument, event: JournalEvent): void {
     const gone = new Set(event.settled);
     doc.pending = doc.pending.filter((op) => !gone.has(op.id));
   }
-  if (event.started?.length) doc.pending.push(...event.started);
+  if (event.started?.length) pushAll(doc.pending, event.started);
   if (event.recorded) Object.assign(doc.resources, event.recorded);
   for (const address of event.removed ?? []) delete doc.resources[address];
   if (event.forgotten) {

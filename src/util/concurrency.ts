@@ -37,7 +37,10 @@ export type Limited = <R>(work: () => Promise<R>) => Promise<R>;
  */
 export function limiter(limit: number): Limited {
   let active = 0;
-  const waiting: (() => void)[] = [];
+  // A queue read from `head`: shift() copies the array on every call, which is quadratic when
+  // 100,000 calls wait at once (every membership update of a large stack).
+  let waiting: (() => void)[] = [];
+  let head = 0;
   return async (work) => {
     if (active < limit) active += 1;
     else await new Promise<void>((resolve) => waiting.push(resolve));
@@ -45,9 +48,17 @@ export function limiter(limit: number): Limited {
       return await work();
     } finally {
       // A waiting call takes the slot over; otherwise it is free again.
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
+      const next = waiting[head];
+      if (next) {
+        head += 1;
+        // Taken calls are dropped once they are half the queue (amortised O(1) a call), so a queue
+        // that never empties does not keep every call it served.
+        if (head * 2 >= waiting.length) {
+          waiting = waiting.slice(head);
+          head = 0;
+        }
+        next();
+      } else active -= 1;
     }
   };
 }

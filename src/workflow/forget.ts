@@ -1,4 +1,3 @@
-import { StateRecorder } from '../apply/state-recorder.js';
 import { toAssistantsError } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import type { StampedKind } from '../model/kinds.js';
@@ -7,7 +6,8 @@ import { ownedBy } from '../plan/stamps.js';
 import type { UnstampOutcome } from '../provider/unstamp.js';
 import { type Forgetting, forgetResources, remember } from '../state/forget-resources.js';
 import type { ForgottenResource, StateDocument } from '../state/state-document.js';
-import { type StateStore, withStateLock } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { withLockedState } from './locked-state.js';
 import { checkPresent } from './state-addresses.js';
 
 /** Takes a stamp off one store or assistant, only when `owns` says the live stamp is the caller's. */
@@ -50,22 +50,26 @@ export function forgetWorkflow(
 ): Promise<ForgetResult> {
   const { store } = ports;
   const { addresses } = request;
-  return withStateLock(store, 'state rm', { timeoutMs: request.lockTimeoutMs }, async () => {
-    const doc = await store.read();
-    checkPresent(doc, addresses, store.location);
-    const forgetting = forgetResources(doc as StateDocument, addresses, ports.now());
-    // One write forgets them all and records the stamped ones, before any call is made.
-    const recorder = new StateRecorder(store, await store.write(forgetting.doc));
-    const stamps = await takeStamps(ports, forgetting.stamped, recorder.doc.lineage, request.keepStamps);
-    // Kept only while a stamp may still say "this lineage": a `kept` stamp may name it under
-    // another address, which gc would otherwise take for a leak.
-    const settled = new Set(
-      stamps.filter((s) => s.outcome === 'removed' || s.outcome === 'gone').map((s) => s.id),
-    );
-    if (settled.size > 0) await recorder.mutate((d) => remember(d, settled));
-    await recorder.settled();
-    return { forgetting, stamps, dangling: danglingDependencies(recorder.doc, forgetting.removed) };
-  });
+  return withLockedState(
+    store,
+    'state rm',
+    { timeoutMs: request.lockTimeoutMs },
+    async ({ state, record }) => {
+      checkPresent(state, addresses, store.location);
+      const forgetting = forgetResources(state as StateDocument, addresses, ports.now());
+      // One write forgets them all and records the stamped ones, before any call is made.
+      const recorder = record(await store.write(forgetting.doc));
+      const stamps = await takeStamps(ports, forgetting.stamped, recorder.doc.lineage, request.keepStamps);
+      // Kept only while a stamp may still say "this lineage": a `kept` stamp may name it under
+      // another address, which gc would otherwise take for a leak.
+      const settled = new Set(
+        stamps.filter((s) => s.outcome === 'removed' || s.outcome === 'gone').map((s) => s.id),
+      );
+      if (settled.size > 0) await recorder.mutate((d) => remember(d, settled));
+      await recorder.settled();
+      return { forgetting, stamps, dangling: danglingDependencies(recorder.doc, forgetting.removed) };
+    },
+  );
 }
 
 /**

@@ -1,14 +1,12 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { fakeKey } from '../helpers/fake-key.js';
-import { NOCK_BASE_URL, NOCK_ORIGIN, useNock } from '../helpers/nock-api.js';
+import { EMPTY_LIST, NOCK_BASE_URL, NOCK_ORIGIN, recording, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace, yaml } from '../helpers/workspace.js';
 
 const KEY = fakeKey('sk-test-', 16, 'dependency');
 const unmatched = useNock();
-
-const emptyList = { object: 'list', data: [], first_id: null, last_id: null, has_more: false };
 
 describe('a resource whose dependency failed', () => {
   it('is not attempted, and is reported as DEPENDENCY_FAILED naming the dependency', async () => {
@@ -24,28 +22,27 @@ describe('a resource whose dependency failed', () => {
       'a.md': '# a\n',
     });
     const seen: string[] = [];
-    const note = (method: string) => (uri: string) => {
-      seen.push(`${method} ${uri.split('?')[0]}`);
-    };
     nock(NOCK_ORIGIN)
       .persist()
       .get(/^\/v1\/(files|vector_stores|assistants)(\?.*)?$/)
-      .reply(200, (uri) => {
-        note('GET')(uri);
-        return emptyList;
-      });
+      .reply(
+        200,
+        recording(seen, () => EMPTY_LIST),
+      );
     // The upload is refused for good (a 400 is not retried, and no lost upload is looked for).
     nock(NOCK_ORIGIN)
       .post('/v1/files')
-      .reply(400, (uri) => {
-        note('POST')(uri);
-        return { error: { message: 'bad file', type: 'invalid_request_error', param: 'file', code: null } };
-      });
+      .reply(
+        400,
+        recording(seen, () => ({
+          error: { message: 'bad file', type: 'invalid_request_error', param: 'file', code: null },
+        })),
+      );
     nock(NOCK_ORIGIN)
       .post('/v1/vector_stores')
-      .reply(200, (uri) => {
-        note('POST')(uri);
-        return {
+      .reply(
+        200,
+        recording(seen, () => ({
           id: 'vs_1',
           object: 'vector_store',
           created_at: 1_700_000_000,
@@ -57,8 +54,8 @@ describe('a resource whose dependency failed', () => {
           expires_at: null,
           last_active_at: 1_700_000_000,
           metadata: {},
-        };
-      });
+        })),
+      );
 
     const run = await runInProcess(
       ['apply', '--auto-approve', '--parallelism', '1', '--base-url', NOCK_BASE_URL],

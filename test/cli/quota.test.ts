@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { fakeKey } from '../helpers/fake-key.js';
-import { NOCK_BASE_URL, NOCK_ORIGIN, QUOTA_BODY, useNock } from '../helpers/nock-api.js';
+import { NOCK_BASE_URL, NOCK_ORIGIN, QUOTA_BODY, recording, useNock } from '../helpers/nock-api.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace, yaml } from '../helpers/workspace.js';
@@ -13,10 +13,7 @@ const QUOTA = QUOTA_BODY;
 
 /** Answers every matching request with the quota 429, recording each as `METHOD /path`. */
 function quotaAnswers(seen: string[]) {
-  return function (this: { req: { method: string } }, uri: string): [number, unknown] {
-    seen.push(`${this.req.method} ${uri.split('?')[0]}`);
-    return [429, QUOTA];
-  };
+  return recording(seen, (): [number, unknown] => [429, QUOTA]);
 }
 
 describe('a quota 429 stops the run at once, with what to do', () => {

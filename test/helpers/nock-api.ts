@@ -36,3 +36,17 @@ export const QUOTA_BODY = {
     code: 'insufficient_quota',
   },
 };
+
+/** An empty page of a list endpoint, as the API sends it. */
+export const EMPTY_LIST = { object: 'list', data: [], first_id: null, last_id: null, has_more: false };
+
+/**
+ * A nock reply function that records each request it answers as `METHOD /path` in `seen` (the query
+ * left out), then answers with what `answer` gives for it.
+ */
+export function recording<T>(seen: string[], answer: (uri: string) => T) {
+  return function (this: { req: { method: string } }, uri: string): T {
+    seen.push(`${this.req.method} ${uri.split('?')[0]}`);
+    return answer(uri);
+  };
+}

@@ -68,7 +68,7 @@ export function desiredAssistantAttributes(
 }
 
 /** Every assistant field updates in place (tool resources included). */
-export function decideAssistant(changed: readonly string[]): Decision {
+function decideAssistant(changed: readonly string[]): Decision {
   return changed.length > 0 ? UPDATE : NO_OP;
 }
 

@@ -39,7 +39,7 @@ const FILE_FORCED = ['filename', 'purpose'];
  * folder with the same name and bytes needs no call: it is no change (the state records the new
  * path at the next apply).
  */
-export function decideFile(changed: readonly string[]): Decision {
+function decideFile(changed: readonly string[]): Decision {
   if (changed.includes('sha256'))
     return { action: 'create-delete', reason: 'content_changed', replacePaths: ['sha256'] };
   const forced = FILE_FORCED.filter((key) => changed.includes(key));

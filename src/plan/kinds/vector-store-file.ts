@@ -45,7 +45,7 @@ export function desiredMembershipAttributes(
  * it is detached and attached again; one whose file failed to index (`indexFailed`) is attached
  * again; attributes update in place.
  */
-export function decideMembership(
+function decideMembership(
   before: MembershipAttributes,
   after: MembershipAttributes,
   changed: readonly string[],

@@ -24,7 +24,7 @@ export function desiredStoreAttributes(store: DesiredVectorStore, lineage: strin
 }
 
 /** An expired store cannot be used or revived: it is deleted and made again. */
-export function decideStore(changed: readonly string[], expired: boolean): Decision {
+function decideStore(changed: readonly string[], expired: boolean): Decision {
   if (expired) return { action: 'delete-create', reason: 'expired', replacePaths: [] };
   return changed.length > 0 ? UPDATE : NO_OP;
 }

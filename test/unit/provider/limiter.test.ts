@@ -69,4 +69,25 @@ describe('limiter', () => {
     for (const g of later) g.open();
     await Promise.all(more);
   });
+
+  it('serves a long queue first come first served, one at a time, as it empties and fills again', async () => {
+    const slot = limiter(1);
+    const started: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const call = (i: number) =>
+      slot(async () => {
+        started.push(i);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await settle();
+        inFlight -= 1;
+      });
+    const first = Array.from({ length: 1000 }, (_, i) => call(i));
+    await Promise.all(first);
+    const second = Array.from({ length: 10 }, (_, i) => call(1000 + i));
+    await Promise.all(second);
+    expect(started).toEqual(Array.from({ length: 1010 }, (_, i) => i));
+    expect(most).toBe(1);
+  });
 });
