@@ -592,3 +592,14 @@ describe('planner: findings of review', () => {
     ]);
   });
 });
+
+describe('planner: size', () => {
+  it('plans the deletes of a stack as large as a store may hold (what destroy plans)', () => {
+    const files = Array.from({ length: 200_000 }, (_, i) => file(`f${i}`));
+    const applied = appliedState(desired({ files }));
+    const plan = planOf({ desired: desired(), state: applied, live: undefined });
+    expect(plan.changes).toHaveLength(200_000);
+    expect(plan.changes.every((c) => c.action === 'delete')).toBe(true);
+    // A large input, not a timing goal: room beyond the default 5 s on a slow machine.
+  }, 60_000);
+});
