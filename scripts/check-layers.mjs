@@ -41,7 +41,8 @@ for (const file of sources(SRC)) {
   for (const match of text.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2] ?? match[3];
     const at = `${relative(process.cwd(), file)}: ${spec}`;
-    if (NO_IO.folders.includes(from) && NO_IO.modules.test(spec)) problems.push(`${at} (src/${from} does no I/O)`);
+    if (NO_IO.folders.includes(from) && NO_IO.modules.test(spec))
+      problems.push(`${at} (src/${from} does no I/O)`);
     if (!spec.startsWith('.')) continue;
     const to = folderOf(resolve(dirname(file), spec));
     if (to === from) continue;
