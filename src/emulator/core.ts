@@ -146,12 +146,15 @@ export class EmulatorCore {
     return store.expired;
   }
 
-  /** Attaching to or searching an expired store fails, as in the API: it must be replaced. */
-  requireActive(store: VectorStoreRecord): void {
+  /**
+   * Attaching to or searching an expired store fails, as in the API: it must be replaced. `param`
+   * names where the request named the store (a path id, or a tool's `vector_store_ids[i]`).
+   */
+  requireActive(store: VectorStoreRecord, param = 'vector_store_id'): void {
     if (this.isExpired(store)) {
       throw invalidRequest(
         `Vector store ${store.id} is expired. Create a new vector store to continue.`,
-        'vector_store_id',
+        param,
         'vector_store_expired',
       );
     }

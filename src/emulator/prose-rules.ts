@@ -1,11 +1,11 @@
 import { invalidRequest } from './api-error.js';
 import { AUTO_CHUNKING } from './core.js';
 import type { StaticChunking } from './records.js';
-import { keyTooLong, tooManyProperties } from './schema-errors.js';
+import { keyTooLong, outOfRange, tooManyProperties } from './schema-errors.js';
 
 /**
  * The API's limits that its schema leaves to prose, checked after the schema: metadata size,
- * chunk overlap, and the file-batch exclusivity.
+ * chunk overlap, the file-batch exclusivity, and the ranges of the Responses file_search tool.
  */
 
 const METADATA_PAIRS = 16;
@@ -51,4 +51,22 @@ export function resolveChunking(strategy: unknown, param = 'chunking_strategy'):
     );
   }
   return { max_chunk_size_tokens: size, chunk_overlap_tokens: overlap };
+}
+
+/** A number outside `min..max` (both inclusive) is the 400 a schema range would give. */
+function checkRange(value: unknown, min: number, max: number, param: string, isInteger: boolean): void {
+  if (typeof value !== 'number') return;
+  if (value > max) throw outOfRange(param, isInteger, '<=', max, value);
+  if (value < min) throw outOfRange(param, isInteger, '>=', min, value);
+}
+
+/**
+ * The Responses file_search tool: "`max_num_results` ... between 1 and 50 inclusive" and
+ * "`score_threshold` ... a number between 0 and 1", both in prose only (its Assistants
+ * counterpart has them in the schema).
+ */
+export function checkFileSearchTool(tool: Record<string, unknown>, param: string): void {
+  checkRange(tool.max_num_results, 1, 50, `${param}.max_num_results`, true);
+  const ranking = tool.ranking_options as { score_threshold?: unknown } | undefined;
+  checkRange(ranking?.score_threshold, 0, 1, `${param}.ranking_options.score_threshold`, false);
 }

@@ -49,6 +49,9 @@ export const ID_PREFIX = {
   batch: 'vsfb_',
   assistant: 'asst_',
   request: 'req_',
+  response: 'resp_',
+  fileSearchCall: 'fs_',
+  message: 'msg_',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -41,7 +41,8 @@ const WRAPPERS = new Set(['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else', 'not'
  * Picks the error the API would report from ajv's list and words it as the API does (messages
  * and `code` values follow the live API's 400s). The most specific finding wins: the deepest
  * path, then a constraint over a bare type mismatch (a nullable field reports its string rule,
- * not "expected null"). Type and enum findings at one path are merged across union branches.
+ * not "expected null"), unless it is an enum that no value of the sent type meets. Type and enum
+ * findings at one path are merged across union branches.
  */
 export function schemaErrorToApiError(
   errors: readonly ErrorObject[],
@@ -53,15 +54,19 @@ export function schemaErrorToApiError(
   const depth = (error: ErrorObject) => error.instancePath.split('/').length;
   const deepest = Math.max(...findings.map(depth));
   const here = findings.filter((error) => depth(error) === deepest);
-  const chosen = here.find((error) => error.keyword !== 'type') ?? (here[0] as ErrorObject);
+  const chosen =
+    here.find((error) => error.keyword !== 'type' && !enumOfOtherType(error, body)) ??
+    here.find((error) => error.keyword === 'type') ??
+    (here[0] as ErrorObject);
   const path = chosen.instancePath;
   const param = paramOf(path);
   const value = valueAt(body, pointerPath(path));
   const p = chosen.params as Record<string, unknown>;
 
   switch (chosen.keyword) {
-    case 'additionalProperties': {
-      const name = paramOf(path, String(p.additionalProperty));
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const name = paramOf(path, String(p.additionalProperty ?? p.unevaluatedProperty));
       return new ApiError(400, `Unknown parameter: '${name}'.`, { param: name, code: 'unknown_parameter' });
     }
     case 'required': {
@@ -127,14 +132,8 @@ export function schemaErrorToApiError(
     case 'minimum':
     case 'exclusiveMaximum':
     case 'exclusiveMinimum': {
-      const above = chosen.keyword.toLowerCase().includes('maximum');
-      const kind =
-        (chosen.parentSchema as { type?: string } | undefined)?.type === 'integer' ? 'integer' : 'decimal';
-      return new ApiError(
-        400,
-        `Invalid '${param}': ${kind} ${above ? 'above maximum' : 'below minimum'} value. Expected a value ${String(p.comparison)} ${String(p.limit)}, but got ${String(value)} instead.`,
-        { param, code: `${kind}_${above ? 'above_max' : 'below_min'}_value` },
-      );
+      const isInteger = (chosen.parentSchema as { type?: string } | undefined)?.type === 'integer';
+      return outOfRange(param, isInteger, String(p.comparison), Number(p.limit), value);
     }
     case 'maxProperties':
       return tooManyProperties(param, Number(p.limit), value);
@@ -144,6 +143,38 @@ export function schemaErrorToApiError(
         code: 'invalid_value',
       });
   }
+}
+
+/**
+ * The 400 for a number outside its range (`comparison` is `<=`, `<`, `>=` or `>`); prose limits
+ * that the schema leaves out are worded the same.
+ */
+export function outOfRange(
+  param: string,
+  isInteger: boolean,
+  comparison: string,
+  limit: number,
+  value: unknown,
+): ApiError {
+  const above = comparison.startsWith('<');
+  const kind = isInteger ? 'integer' : 'decimal';
+  return new ApiError(
+    400,
+    `Invalid '${param}': ${kind} ${above ? 'above maximum' : 'below minimum'} value. Expected a value ${comparison} ${limit}, but got ${String(value)} instead.`,
+    { param, code: `${kind}_${above ? 'above_max' : 'below_min'}_value` },
+  );
+}
+
+/**
+ * An enum none of whose values has the type of the value sent (a number for a list of model
+ * names): the mismatch is of type, and is reported as one rather than by listing the values.
+ */
+function enumOfOtherType(error: ErrorObject, body: unknown): boolean {
+  if (error.keyword !== 'enum') return false;
+  const value = valueAt(body, pointerPath(error.instancePath));
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+  const kind = (v: unknown) => (typeof v === 'number' ? 'number' : typeOfValue(v));
+  return allowed.length > 0 && !allowed.some((option) => kind(option) === kind(value));
 }
 
 /** The 400 for an object with too many keys (metadata and attributes share it). */

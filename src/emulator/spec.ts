@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { ApiError } from './api-error.js';
 import { schemaErrorToApiError } from './schema-errors.js';
 
-/** The vendored spec bundle (see its `$comment` for provenance and the one patch). */
+/** The vendored spec bundle (see its `$comment` for provenance and the two patches). */
 const SPEC_URL = new URL('../../schema/openai-api/subset.schemas.json', import.meta.url);
 const SPEC_ID = 'https://openai-subset.local/schemas.json';
 
@@ -18,27 +18,57 @@ export type RequestSchema =
   | 'CreateVectorStoreFileRequest'
   | 'CreateVectorStoreFileBatchRequest'
   | 'UpdateVectorStoreFileAttributesRequest'
-  | 'VectorStoreSearchRequest';
+  | 'VectorStoreSearchRequest'
+  | 'CreateResponse';
 
 type Bundle = { $defs: Record<string, Record<string, unknown>> };
 
 /**
- * Tells ajv to pick the tool branch by its `type`, as the API does, so that an error inside a
- * function tool is reported there instead of as "matches none of three shapes". Only how errors are
- * found changes; what is valid stays exactly the spec's.
+ * Tells ajv to pick a `oneOf` branch by its `type`, as the API does, so that an error inside a
+ * function tool is reported there instead of as "matches none of three shapes". The bundle drops
+ * the spec's own `discriminator` keywords (ajv rejects them where a branch is an `allOf`); these
+ * are the places where every branch requires `type` with values of its own, so ajv accepts them.
+ * Only how errors are found changes; what is valid stays exactly the spec's.
  */
-function dispatchToolsByType(bundle: Bundle): void {
-  for (const name of ['CreateAssistantRequest', 'ModifyAssistantRequest']) {
-    const properties = bundle.$defs[name]?.properties as
-      | Record<string, { items: Record<string, unknown> }>
-      | undefined;
-    const tools = properties?.tools;
-    if (tools)
-      Object.assign(tools.items, {
-        type: 'object',
-        required: ['type'],
-        discriminator: { propertyName: 'type' },
-      });
+function dispatchByType(bundle: Bundle): void {
+  const byType = (schema: Record<string, unknown> | undefined) => {
+    if (schema)
+      Object.assign(schema, { type: 'object', required: ['type'], discriminator: { propertyName: 'type' } });
+  };
+  const property = (name: string, key: string) =>
+    (bundle.$defs[name]?.properties as Record<string, Record<string, unknown>> | undefined)?.[key];
+  for (const name of ['CreateAssistantRequest', 'ModifyAssistantRequest'])
+    byType(property(name, 'tools')?.items as Record<string, unknown> | undefined);
+  byType(property('CompoundFilter', 'filters')?.items as Record<string, unknown> | undefined);
+  byType(property('VectorStoreSearchRequest', 'filters'));
+  byType(bundle.$defs.ChunkingStrategyRequestParam);
+  byType(bundle.$defs.Tool);
+  // The file_search tool's filters are `anyOf` the same two shapes; their `type`s cannot overlap,
+  // so `oneOf` accepts the same and can dispatch.
+  const filters = bundle.$defs.Filters;
+  if (filters?.anyOf) {
+    filters.oneOf = filters.anyOf;
+    delete filters.anyOf;
+    byType(filters);
+  }
+}
+
+/**
+ * Where the spec's `CreateResponse` is looser or stricter than the API it describes:
+ * - it is an `allOf` of three parts, none closed, so it takes any field, and its file_search tool
+ *   any key; the API refuses unknown parameters there as everywhere (`unknown_parameter`). Closing
+ *   the whole with `unevaluatedProperties` refuses exactly the fields no part declares.
+ * - an input item is `oneOf` shapes that overlap: `{role: 'user', content: [{type: 'input_text',
+ *   ...}]}`, what the SDK sends, is both an easy message and an input message, so `oneOf` refuses
+ *   it. The API takes it; `anyOf` does.
+ */
+function fitCreateResponse(bundle: Bundle): void {
+  const { CreateResponse, FileSearchTool, InputItem } = bundle.$defs;
+  if (CreateResponse) CreateResponse.unevaluatedProperties = false;
+  if (FileSearchTool) FileSearchTool.additionalProperties = false;
+  if (InputItem?.oneOf) {
+    InputItem.anyOf = InputItem.oneOf;
+    delete InputItem.oneOf;
   }
 }
 
@@ -46,7 +76,8 @@ let bundle: Bundle | undefined;
 
 function compileRequestValidators(): (name: RequestSchema) => ValidateFunction {
   bundle = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as Bundle;
-  dispatchToolsByType(bundle);
+  dispatchByType(bundle);
+  fitCreateResponse(bundle);
   // verbose: errors carry their schema, so a limit on a `number` field is worded "decimal" even
   // when the value sent happens to be whole.
   const ajv = new Ajv2020({

@@ -2,11 +2,12 @@ import type { Route } from '../router.js';
 import { assistantRoutes } from './assistants.js';
 import { fileBatchRoutes } from './file-batches.js';
 import { fileRoutes } from './files.js';
+import { responseRoutes } from './responses.js';
 import { searchRoutes } from './search.js';
 import { vectorStoreFileRoutes } from './vector-store-files.js';
 import { vectorStoreRoutes } from './vector-stores.js';
 
-/** The 26 operations of the spec subset (`api/endpoints.md`), by resource. */
+/** The 26 operations of the spec subset (`api/endpoints.md`), by resource, and `POST /responses`. */
 export function allRoutes(): Route[] {
   return [
     ...assistantRoutes(),
@@ -15,5 +16,6 @@ export function allRoutes(): Route[] {
     ...fileBatchRoutes(),
     ...vectorStoreFileRoutes(),
     ...searchRoutes(),
+    ...responseRoutes(),
   ];
 }

@@ -1,3 +1,4 @@
+import { isTextFile, MAX_TEXT_BYTES } from '../file-search.js';
 import { enumParam, listBody, paginate, parseListQuery } from '../pagination.js';
 import { resolveChunking } from '../prose-rules.js';
 import { memberCursor, type VectorStoreFileRecord } from '../records.js';
@@ -5,7 +6,6 @@ import type { Route, RouteContext } from '../router.js';
 import { checkRequest } from '../spec.js';
 import type { FileStatus } from '../status-rules.js';
 import { memberView } from '../views.js';
-import { isTextFile, MAX_TEXT_BYTES } from './search.js';
 
 export const STATUS_FILTER: readonly FileStatus[] = ['in_progress', 'completed', 'failed', 'cancelled'];
 
