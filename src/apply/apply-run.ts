@@ -14,6 +14,7 @@ import { type Deposed, deposedChange, undepose } from './deposed.js';
 import type { ApplyCounts, ApplyEventSink } from './events.js';
 import { EntriesAhead, type JournalEntry, withEntryAhead, withJournalEntry } from './journal.js';
 import { forgetResource, storeIdOf } from './remove.js';
+import type { RenderedFiles } from './rendered-files.js';
 import type { StateRecorder } from './state-recorder.js';
 
 export interface ApplyOptions {
@@ -42,6 +43,8 @@ export interface ApplyInput {
   hashCache?: Pick<HashCache, 'set'>;
   recorder: StateRecorder;
   writer: ApiWriter;
+  /** Where agents' rendered files are written and removed. */
+  renderedFiles: RenderedFiles;
   reader: ApiReader;
   /**
    * What the refresh read (the state's resources and the journal's pending deletes), to check that

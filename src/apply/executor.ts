@@ -3,6 +3,7 @@ import { type Desired, declaredProtection } from '../model/desired.js';
 import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
 import type { Change } from '../model/plan.js';
 import { pushAll } from '../util/arrays.js';
+import { createAgents, deleteAgents } from './apply-agents.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
@@ -25,6 +26,7 @@ const STEPS: { readonly [K in ResourceKind]: KindSteps } = {
   vector_store: { create: createStores, delete: deleteStores },
   vector_store_file: { create: createMemberships, delete: deleteMemberships },
   assistant: { create: createAssistants, delete: deleteAssistants },
+  agent: { create: createAgents, delete: deleteAgents },
 };
 
 export interface ApplyOutcome {
@@ -37,7 +39,7 @@ export interface ApplyOutcome {
 
 /**
  * Carries out a plan: creates and updates in dependency order (KINDS_IN_ORDER: files, stores,
- * memberships with indexing, assistants), then deletes in reverse, including the old halves of replacements once
+ * memberships with indexing, assistants, agents), then deletes in reverse, including the old halves of replacements once
  * everything that used them has moved on. Every mutating call is journalled and recorded in the
  * state as it completes. A failed resource fails what depends on it; the rest goes on. Never
  * throws for a failed call: the outcome lists the errors.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { renderedFilesIn } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
@@ -73,6 +74,7 @@ export async function runApplyFlow(
     reader: sdkReader(api),
     writer: sdkWriter(api),
     hashCacheFile: hashCacheFile(store),
+    renderedFiles: renderedFilesIn(io.cwd),
     now: () => Math.floor(Date.now() / 1000),
   };
   const request = {

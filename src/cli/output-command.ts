@@ -2,14 +2,22 @@ import { Command } from 'commander';
 import type { CommandContext } from './program.js';
 
 /**
- * `assistants output [--json]`: the ids of the managed files, vector stores and assistants, for apps
- * (e.g. the vector store ids to pass to `file_search`). Read from the state alone; no API call.
- * Text is one `ADDRESS = ID` line per resource, sorted by address; JSON is
- * `{"files": {NAME: ID}, "vector_stores": {...}, "assistants": {...}}`, every key always present.
+ * `assistants output [ADDR] [--json | --format text|json|responses]`: what apps need, from the
+ * state alone (no API call). Without ADDR, text is one `ADDRESS = ID` line per resource (an
+ * agent's line names its rendered file); JSON is `{"files": {NAME: ID}, "vector_stores": {...},
+ * "assistants": {...}, "agents": {NAME: REQUEST}}`, every key always present; `responses` is
+ * `{NAME: REQUEST}` for the agents alone. With ADDR, that one resource: its id, or an agent's request.
  */
 export function outputCommand(context: CommandContext): Command {
   return new Command('output')
-    .description('ids of the managed files, vector stores and assistants, from the state (for apps)')
-    .option('--json', '{"files": {NAME: ID}, "vector_stores": {...}, "assistants": {...}}')
-    .action(async (opts: { json?: boolean }) => (await import('./output-flow.js')).runOutput(context, opts));
+    .description("ids of the managed resources and the agents' rendered requests, from the state (for apps)")
+    .argument('[address]', 'one resource: file.NAME prints its id, agent.NAME its request (JSON)')
+    .option(
+      '--json',
+      '{"files": {NAME: ID}, "vector_stores": {...}, "assistants": {...}, "agents": {NAME: REQUEST}}',
+    )
+    .option('--format <format>', 'text, json, or responses ({NAME: REQUEST} of every agent)')
+    .action(async (address: string | undefined, opts: { json?: boolean; format?: string }) =>
+      (await import('./output-flow.js')).runOutput(context, address, opts),
+    );
 }

@@ -1,35 +1,88 @@
+import { AssistantsError } from '../errors/index.js';
 import { parseAddress } from '../model/address.js';
-import { KINDS_IN_ORDER, sectionOf } from '../model/kinds.js';
+import { type AgentRequest, requestOf } from '../model/agent.js';
+import { ADDRESS_FORMS, KINDS_IN_ORDER, sectionOf } from '../model/kinds.js';
 import { compareCodeUnits } from '../model/order.js';
+import type { StateResource } from '../state/state-document.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
 
-/** `assistants output`: prints the ids the state holds, as text lines or JSON (see outputCommand). */
-export async function runOutput(context: CommandContext, opts: { json?: boolean }): Promise<void> {
-  context.json = opts.json === true;
+export interface OutputOptions {
+  json?: boolean;
+  format?: string;
+}
+
+/** What `output` prints for a resource: an agent's rendered request, any other resource's id. */
+type Value = string | AgentRequest;
+
+function outputValue(resource: StateResource): Value {
+  return resource.kind === 'agent' ? requestOf(resource.attributes) : resource.id;
+}
+
+/**
+ * `assistants output`: what apps need from the state (see outputCommand): ids, and agents' rendered
+ * requests. Reads the state alone; no API call.
+ */
+export async function runOutput(
+  context: CommandContext,
+  address: string | undefined,
+  opts: OutputOptions,
+): Promise<void> {
+  const format = opts.json ? 'json' : (opts.format ?? 'text');
+  if (!['text', 'json', 'responses'].includes(format))
+    throw new AssistantsError('USAGE', `--format ${format} is not one of text, json, responses`);
+  context.json = format !== 'text';
   const doc = await openStateStore(context).read();
-  // The kinds apps need ids of: those with a section of their own (a membership has no id of its own).
-  const entries = Object.entries(doc?.resources ?? {})
-    .flatMap(([address, r]) => {
+  const resources = doc?.resources ?? {};
+  const { io } = context;
+  const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  context.exitCode = EXIT.OK;
+
+  if (address !== undefined) {
+    if (!parseAddress(address))
+      throw new AssistantsError('INVALID_ADDRESS', `${address} is not a resource address`, {
+        hint: `addresses look like ${ADDRESS_FORMS}`,
+      });
+    const resource = resources[address];
+    if (!resource)
+      throw new AssistantsError('RESOURCE_NOT_IN_STATE', `${address} is not in the state`, {
+        hint: 'assistants state list shows what the state holds',
+      });
+    const value = outputValue(resource);
+    if (format === 'text' && typeof value === 'string') io.stdout(`${value}\n`);
+    else print(value);
+    return;
+  }
+
+  // The kinds apps need: those with a section of their own (a membership has no id of its own).
+  const entries = Object.entries(resources)
+    .flatMap(([at, r]) => {
       const section = sectionOf(r.kind);
-      return section ? [{ address, id: r.id, section }] : [];
+      const name = parseAddress(at)?.name;
+      return section && name !== undefined ? [{ address: at, name, resource: r, section }] : [];
     })
     .sort((a, b) => compareCodeUnits(a.address, b.address));
-  const { io } = context;
-  if (context.json) {
-    const out: Record<string, Record<string, string>> = {};
+
+  if (format === 'responses') {
+    const agents: Record<string, AgentRequest> = {};
+    for (const { name, resource } of entries)
+      if (resource.kind === 'agent') agents[name] = requestOf(resource.attributes);
+    print(agents);
+  } else if (format === 'json') {
+    const out: Record<string, Record<string, Value>> = {};
     for (const kind of KINDS_IN_ORDER) {
       const section = sectionOf(kind);
       if (section) out[section] = {};
     }
-    for (const { address, id, section } of entries) {
-      const name = parseAddress(address)?.name;
-      if (name !== undefined) (out[section] as Record<string, string>)[name] = id;
-    }
-    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    for (const { name, resource, section } of entries)
+      (out[section] as Record<string, Value>)[name] = outputValue(resource);
+    print(out);
   } else if (entries.length > 0) {
-    io.stdout(entries.map(({ address, id }) => `${address} = ${id}\n`).join(''));
+    const line = ({ address: at, resource }: (typeof entries)[number]) =>
+      resource.kind === 'agent'
+        ? `${at} = ${resource.attributes.render_to ?? '(in the state only: assistants output --format responses)'}\n`
+        : `${at} = ${resource.id}\n`;
+    io.stdout(entries.map(line).join(''));
   }
-  context.exitCode = EXIT.OK;
 }

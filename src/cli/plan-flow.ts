@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { renderedFilesIn } from '../apply/rendered-files.js';
 import { type Plan, planHasChanges } from '../model/plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
@@ -47,6 +48,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     hashCacheFile: hashCacheFile(store),
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),
+    renderedFiles: renderedFilesIn(io.cwd),
   });
   const plan: Plan = { ...prepared.plan, warnings: [...prepared.warnings, ...prepared.plan.warnings] };
   const style = context.style();

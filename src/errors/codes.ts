@@ -107,6 +107,9 @@ export const ERROR_CODES = {
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
+  RENDER_TARGET_EXISTS: "an agent's render_to names a file that assistants-iac did not write",
+  RENDERED_FILE_LEFT:
+    "(warning) an agent's rendered file left in place because it was edited since apply wrote it",
   FILE_CHANGED_DURING_APPLY:
     '(warning) a file whose bytes changed after they were planned (or while they were uploaded): the state records the hash of the bytes sent, and the next plan uploads the file again if they differ from it',
   LEAK_UNPROVEN:
@@ -124,6 +127,9 @@ export const ERROR_CODES = {
   GENERATED_MANIFEST_INVALID: 'a live value that the manifests do not accept stops import --generate',
   STAMP_FAILED:
     'import could not stamp what it adopted (--generate: the next apply does; import --force: nothing is imported)',
+  // Migrate
+  MIGRATE_TARGET_EXISTS: 'migrate --write names a file that already exists (migrate never replaces one)',
+  MIGRATE_WRITE_FAILED: 'the file of migrate --write could not be written',
   // Command line and internal
   USAGE: 'the command line is not valid',
   INTERNAL: 'a defect in assistants-iac itself',

@@ -10,6 +10,7 @@ import type {
 } from '../model/desired.js';
 import { compareCodeUnits } from '../model/order.js';
 import { pushAll } from '../util/arrays.js';
+import { desiredAgent } from './build-agent.js';
 import type { MergedManifest } from './merge.js';
 import { resolveTools } from './resolve-tools.js';
 import type { DiskFacts } from './rules/disk.js';
@@ -30,6 +31,7 @@ export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests:
     pushAll(memberships, storeMembers(entry, disk.globs.get(entry.name), files));
   }
   const assistants = [...merged.assistants.values()].map((entry) => desiredAssistant(entry, merged, disk));
+  const agents = [...merged.agents.values()].map((entry) => desiredAgent(entry, merged, disk));
   return {
     stack: merged.stack,
     manifests,
@@ -37,6 +39,7 @@ export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests:
     vectorStores: vectorStores.sort(byAddress),
     memberships: memberships.sort(byAddress),
     assistants: assistants.sort(byAddress),
+    agents: agents.sort(byAddress),
   };
 }
 

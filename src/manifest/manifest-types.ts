@@ -63,11 +63,32 @@ export interface RawAssistant {
   protect?: boolean;
 }
 
+/** An agent's tool written inline (see AgentToolSpec); the schema has checked its shape. */
+export interface RawAgentTool {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type RawAgentToolItem = string | RawAgentTool;
+
+export interface RawAgent {
+  model: string;
+  description?: string;
+  instructions?: string | { file: string };
+  tools?: RawAgentToolItem[];
+  metadata?: Record<string, string>;
+  render_to?: string;
+  protect?: boolean;
+  /** The other request fields (text, reasoning, temperature, ...): see AGENT_REQUEST_FIELDS. */
+  [field: string]: unknown;
+}
+
 export interface RawSections {
   files: RawFile;
   tools: RawToolDefinition;
   vector_stores: RawVectorStore;
   assistants: RawAssistant;
+  agents: RawAgent;
 }
 
 export type SectionName = keyof RawSections;
@@ -80,6 +101,7 @@ export const SECTION_NOUNS: Readonly<Record<SectionName, string>> = {
   tools: 'tool',
   vector_stores: 'vector store',
   assistants: 'assistant',
+  agents: 'agent',
 };
 
 /** Every section, in the order manifests are read and written. */

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/manifest.schema.json; on false, `validateManifest.errors` holds what failed. */
 export const validateManifest: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/manifest-v1.json","title":"assistants-iac manifest, version 1","description":"Files, vector stores and assistants of the OpenAI API, described in YAML. One or more manifest files are merged; each holds any of the top-level sections. Strings may use ${env:NAME} or ${env:NAME:-default}; write $${ for a literal ${.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Manifest format version. Always 1.","const":1},"stack":{"description":"Name of this stack, shown in plans and recorded in resource stamps. Every manifest file that sets it must agree. Default: \"default\".","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"files":{"description":"Local files to upload, by name. A name is referenced from vector stores and from code_interpreter tool resources. Files are immutable in the API: new content means a new upload.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/File"}},"tools":{"description":"Tool definitions shared by several assistants, by name. An assistant lists a name here instead of repeating the definition.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/ToolDefinition"}},"vector_stores":{"description":"Vector stores, by name: the search indexes that the file_search tool (of assistants and of the Responses API) reads.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/VectorStore"}},"assistants":{"description":"Assistants, by name. The Assistants API was sunset by OpenAI on 2026-08-26; assistants are provisioned against endpoints that still serve Assistants v2 (compatible servers, the bundled emulator).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Assistant"}}},"$defs":{"ResourceName":{"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"Reference":{"description":"The name of a resource defined elsewhere in the manifests.","type":"string","minLength":1},"Protect":{"description":"When true, plans refuse to delete or replace this resource (a plan error instead). Default: false.","type":"boolean"},"Metadata":{"description":"Up to 16 key-value pairs in the API, of which assistants-iac uses 2 for its ownership stamp, so at most 14 here. Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":14,"x-hint":"the API allows 16 metadata pairs and assistants-iac uses 2 for its ownership stamp (assistants_iac_lineage, assistants_iac_address)","propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"Attributes":{"description":"Vector-store-file attributes: up to 16 pairs used as search filters. Keys up to 64 characters; values are strings (up to 512 characters), numbers or booleans.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"An attribute value: a string of up to 512 characters, a number or a boolean.","type":["string","number","boolean"],"maxLength":512}},"File":{"description":"A local file to upload.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Path of the file, relative to this manifest file's folder. It must resolve (after symlinks) inside the manifest root. At most 512 MB.","type":"string","minLength":1},"purpose":{"description":"The upload purpose. Default: assistants (what file_search and code_interpreter read).","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"protect":{"$ref":"#/$defs/Protect"}}},"ChunkingStrategy":{"description":"How files attached to the store are split into chunks. Applies to files attached after it is set; changing it re-attaches the store's files. Default: auto (800-token chunks, 400-token overlap).","type":"object","required":["type"],"properties":{"type":{"description":"auto (the API's default) or static (sizes given under `static`).","enum":["auto","static"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"auto"}}},"then":{"$ref":"#/$defs/AutoChunking"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"static"}}},"then":{"$ref":"#/$defs/StaticChunking"}}]},"AutoChunking":{"description":"The API's default chunking: 800-token chunks with a 400-token overlap.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always auto.","const":"auto"}}},"StaticChunking":{"description":"Fixed chunk sizes.","type":"object","additionalProperties":false,"required":["type","static"],"properties":{"type":{"description":"Always static.","const":"static"},"static":{"description":"Chunk size and overlap, in tokens.","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Maximum tokens in a chunk: 100 to 4096.","type":"integer","minimum":100,"maximum":4096},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks: 0 to half of max_chunk_size_tokens.","type":"integer","minimum":0}}}}},"ExpiresAfter":{"description":"Expiry policy: the store expires this many days after it was last active. An expired store cannot be used and is replaced by the next apply.","type":"object","additionalProperties":false,"required":["days"],"properties":{"anchor":{"description":"What the expiry counts from. Always last_active_at (the default).","const":"last_active_at"},"days":{"description":"Days after the anchor time: 1 to 365.","type":"integer","minimum":1,"maximum":365}}},"VectorStoreMember":{"description":"A file of the store: the name of a file under `files:`, a {file: NAME, attributes} entry, a {glob: PATTERN, attributes} entry whose every match becomes a managed file named by its path relative to the manifest root, or a {file_id: ID, attributes} entry for a file that assistants-iac does not manage.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"if":{"type":"object","required":["glob"]},"then":{"$ref":"#/$defs/GlobMember"},"else":{"if":{"type":"object","required":["file_id"]},"then":{"$ref":"#/$defs/IdMember"},"else":{"$ref":"#/$defs/FileMember"}}}},"FileMember":{"description":"A named file with vector-store-file attributes.","type":"object","additionalProperties":false,"required":["file"],"x-hint":"a member is a file name, {file: NAME}, {glob: PATTERN} or {file_id: ID}","x-alternatives":["glob","file_id"],"properties":{"file":{"description":"The name of a file under `files:`.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"GlobMember":{"description":"Every file matching a glob pattern, each a managed file with a stable name derived from its path relative to the manifest root, so adding one file never renames another.","type":"object","additionalProperties":false,"required":["glob"],"properties":{"glob":{"description":"A glob pattern relative to this manifest file's folder, e.g. docs/**/*.md. It must match at least one file.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"IdMember":{"description":"A file that assistants-iac does not manage, attached by its id: the attachment and its attributes are managed, the file itself is never uploaded or deleted.","type":"object","additionalProperties":false,"required":["file_id"],"properties":{"file_id":{"description":"The id of an existing file (file-...).","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"VectorStore":{"description":"A vector store and the files attached to it.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The store's name in the API. Default: the manifest key.","type":"string","minLength":1},"files":{"description":"The store's files: names from `files:`, {file: NAME, attributes} entries, {glob: PATTERN, attributes} entries, or {file_id: ID, attributes} entries for files that assistants-iac does not manage.","type":"array","items":{"$ref":"#/$defs/VectorStoreMember"}},"chunking_strategy":{"$ref":"#/$defs/ChunkingStrategy"},"expires_after":{"$ref":"#/$defs/ExpiresAfter"},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"ToolDefinition":{"description":"A tool in the API's own shape: {type: code_interpreter}, {type: file_search, file_search: {...}} or {type: function, function: {...}}.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","enum":["code_interpreter","file_search","function"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/CodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/FileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/FunctionTool"}}]},"CodeInterpreterTool":{"description":"Lets the assistant write and run Python in a sandbox, with the files under tool_resources.code_interpreter.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"Lets the assistant search the vector store under tool_resources.file_search.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Overrides for the file search tool.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results the tool returns: 1 to 50. The API's default depends on the model.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for file search results.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker: auto or default_2024_08_21. Default: auto.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may ask the application to call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's name, description and parameters.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an assistant's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters.","type":"object"},"strict":{"description":"Strict schema adherence (Structured Outputs): every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool definition written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/ToolDefinition"}},"Instructions":{"description":"The system instructions: a string, or {file: PATH} to read them from a file (relative to this manifest file's folder). At most 256,000 characters either way.","type":["string","object"],"if":{"type":"string"},"then":{"type":"string","maxLength":256000},"else":{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"description":"Path of a UTF-8 text file holding the instructions, relative to this manifest file's folder.","type":"string","minLength":1}}}},"ResponseFormat":{"description":"The format of the model's output: auto, {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"enum":["auto"]},"else":{"type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"$ref":"#/$defs/JsonSchemaResponseFormat"}}]}},"JsonSchemaResponseFormat":{"description":"Structured Outputs: the model's reply matches the given JSON Schema.","type":"object","additionalProperties":false,"required":["type","json_schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"json_schema":{"description":"The response format's name, description and schema.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The response format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the response format is for.","type":"string"},"schema":{"description":"The JSON Schema of the response.","type":"object"},"strict":{"description":"Strict schema adherence: every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolResources":{"description":"Resources of the assistant's tools, by the names of managed resources (or raw ids of unmanaged ones).","type":"object","additionalProperties":false,"properties":{"file_search":{"description":"The vector store that file_search reads. The API allows one.","type":"object","additionalProperties":false,"properties":{"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`). At most 1, together with vector_store_ids.","type":"array","maxItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage. At most 1, together with vector_stores.","type":"array","maxItems":1,"items":{"description":"A vector store id.","type":"string","minLength":1}}}},"code_interpreter":{"description":"The files that code_interpreter can read. The API allows 20.","type":"object","additionalProperties":false,"properties":{"files":{"description":"Names of managed files (under `files:`). At most 20, together with file_ids.","type":"array","maxItems":20,"items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage. At most 20, together with files.","type":"array","maxItems":20,"items":{"description":"A file id.","type":"string","minLength":1}}}}}},"Assistant":{"description":"An assistant: a model with instructions, tools and the resources those tools read.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model id, e.g. gpt-4o.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API: at most 256 characters.","type":"string","maxLength":256},"description":{"description":"The assistant's description: at most 512 characters.","type":"string","maxLength":512},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The assistant's tools: at most 128. Each is the name of a shared tool under `tools:` or an inline definition.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/ToolItem"}},"tool_resources":{"$ref":"#/$defs/ToolResources"},"temperature":{"description":"Sampling temperature: 0 to 2.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1.","type":"number","minimum":0,"maximum":1},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort for reasoning models.","enum":["none","minimal","low","medium","high","xhigh","max"]},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/manifest-v1.json","title":"assistants-iac manifest, version 1","description":"Files, vector stores, assistants and agents (Responses API requests) of the OpenAI API, described in YAML. One or more manifest files are merged; each holds any of the top-level sections. Strings may use ${env:NAME} or ${env:NAME:-default}; write $${ for a literal ${.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Manifest format version. Always 1.","const":1},"stack":{"description":"Name of this stack, shown in plans and recorded in resource stamps. Every manifest file that sets it must agree. Default: \"default\".","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"files":{"description":"Local files to upload, by name. A name is referenced from vector stores and from code_interpreter tool resources. Files are immutable in the API: new content means a new upload.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/File"}},"tools":{"description":"Tool definitions shared by several assistants and agents, by name. An assistant or agent lists a name here instead of repeating the definition (an agent gets a function tool in the Responses API's flat shape).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/ToolDefinition"}},"vector_stores":{"description":"Vector stores, by name: the search indexes that the file_search tool (of assistants and of the Responses API) reads.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/VectorStore"}},"assistants":{"description":"Assistants, by name. The Assistants API was sunset by OpenAI on 2026-08-26; assistants are provisioned against endpoints that still serve Assistants v2 (compatible servers, the bundled emulator).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Assistant"}},"agents":{"description":"Agents, by name: each is the body of a Responses API request (POST /v1/responses) without `input`, with managed resources named and their ids filled in by apply. Agents have no API object of their own: `assistants output --format responses` prints them, and `render_to` writes one to a file for the application to load.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Agent"}}},"$defs":{"ResourceName":{"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"Reference":{"description":"The name of a resource defined elsewhere in the manifests.","type":"string","minLength":1},"Protect":{"description":"When true, plans refuse to delete or replace this resource (a plan error instead). Default: false.","type":"boolean"},"Metadata":{"description":"Up to 16 key-value pairs in the API, of which assistants-iac uses 2 for its ownership stamp, so at most 14 here. Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":14,"x-hint":"the API allows 16 metadata pairs and assistants-iac uses 2 for its ownership stamp (assistants_iac_lineage, assistants_iac_address)","propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"Attributes":{"description":"Vector-store-file attributes: up to 16 pairs used as search filters. Keys up to 64 characters; values are strings (up to 512 characters), numbers or booleans.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"An attribute value: a string of up to 512 characters, a number or a boolean.","type":["string","number","boolean"],"maxLength":512}},"File":{"description":"A local file to upload.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Path of the file, relative to this manifest file's folder. It must resolve (after symlinks) inside the manifest root. At most 512 MB.","type":"string","minLength":1},"purpose":{"description":"The upload purpose. Default: assistants (what file_search and code_interpreter read).","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"protect":{"$ref":"#/$defs/Protect"}}},"ChunkingStrategy":{"description":"How files attached to the store are split into chunks. Applies to files attached after it is set; changing it re-attaches the store's files. Default: auto (800-token chunks, 400-token overlap).","type":"object","required":["type"],"properties":{"type":{"description":"auto (the API's default) or static (sizes given under `static`).","enum":["auto","static"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"auto"}}},"then":{"$ref":"#/$defs/AutoChunking"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"static"}}},"then":{"$ref":"#/$defs/StaticChunking"}}]},"AutoChunking":{"description":"The API's default chunking: 800-token chunks with a 400-token overlap.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always auto.","const":"auto"}}},"StaticChunking":{"description":"Fixed chunk sizes.","type":"object","additionalProperties":false,"required":["type","static"],"properties":{"type":{"description":"Always static.","const":"static"},"static":{"description":"Chunk size and overlap, in tokens.","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Maximum tokens in a chunk: 100 to 4096.","type":"integer","minimum":100,"maximum":4096},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks: 0 to half of max_chunk_size_tokens.","type":"integer","minimum":0}}}}},"ExpiresAfter":{"description":"Expiry policy: the store expires this many days after it was last active. An expired store cannot be used and is replaced by the next apply.","type":"object","additionalProperties":false,"required":["days"],"properties":{"anchor":{"description":"What the expiry counts from. Always last_active_at (the default).","const":"last_active_at"},"days":{"description":"Days after the anchor time: 1 to 365.","type":"integer","minimum":1,"maximum":365}}},"VectorStoreMember":{"description":"A file of the store: the name of a file under `files:`, a {file: NAME, attributes} entry, a {glob: PATTERN, attributes} entry whose every match becomes a managed file named by its path relative to the manifest root, or a {file_id: ID, attributes} entry for a file that assistants-iac does not manage.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"if":{"type":"object","required":["glob"]},"then":{"$ref":"#/$defs/GlobMember"},"else":{"if":{"type":"object","required":["file_id"]},"then":{"$ref":"#/$defs/IdMember"},"else":{"$ref":"#/$defs/FileMember"}}}},"FileMember":{"description":"A named file with vector-store-file attributes.","type":"object","additionalProperties":false,"required":["file"],"x-hint":"a member is a file name, {file: NAME}, {glob: PATTERN} or {file_id: ID}","x-alternatives":["glob","file_id"],"properties":{"file":{"description":"The name of a file under `files:`.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"GlobMember":{"description":"Every file matching a glob pattern, each a managed file with a stable name derived from its path relative to the manifest root, so adding one file never renames another.","type":"object","additionalProperties":false,"required":["glob"],"properties":{"glob":{"description":"A glob pattern relative to this manifest file's folder, e.g. docs/**/*.md. It must match at least one file.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"IdMember":{"description":"A file that assistants-iac does not manage, attached by its id: the attachment and its attributes are managed, the file itself is never uploaded or deleted.","type":"object","additionalProperties":false,"required":["file_id"],"properties":{"file_id":{"description":"The id of an existing file (file-...).","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"VectorStore":{"description":"A vector store and the files attached to it.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The store's name in the API. Default: the manifest key.","type":"string","minLength":1},"files":{"description":"The store's files: names from `files:`, {file: NAME, attributes} entries, {glob: PATTERN, attributes} entries, or {file_id: ID, attributes} entries for files that assistants-iac does not manage.","type":"array","items":{"$ref":"#/$defs/VectorStoreMember"}},"chunking_strategy":{"$ref":"#/$defs/ChunkingStrategy"},"expires_after":{"$ref":"#/$defs/ExpiresAfter"},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"ToolDefinition":{"description":"A tool in the API's own shape: {type: code_interpreter}, {type: file_search, file_search: {...}} or {type: function, function: {...}}.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","enum":["code_interpreter","file_search","function"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/CodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/FileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/FunctionTool"}}]},"CodeInterpreterTool":{"description":"Lets the assistant write and run Python in a sandbox, with the files under tool_resources.code_interpreter.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"Lets the assistant search the vector store under tool_resources.file_search.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Overrides for the file search tool.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results the tool returns: 1 to 50. The API's default depends on the model.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for file search results.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker: auto or default_2024_08_21. Default: auto.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may ask the application to call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's name, description and parameters.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an assistant's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters.","type":"object"},"strict":{"description":"Strict schema adherence (Structured Outputs): every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool definition written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/ToolDefinition"}},"Instructions":{"description":"The system instructions: a string, or {file: PATH} to read them from a file (relative to this manifest file's folder). At most 256,000 characters either way.","type":["string","object"],"if":{"type":"string"},"then":{"type":"string","maxLength":256000},"else":{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"description":"Path of a UTF-8 text file holding the instructions, relative to this manifest file's folder.","type":"string","minLength":1}}}},"ResponseFormat":{"description":"The format of the model's output: auto, {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"enum":["auto"]},"else":{"type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"$ref":"#/$defs/JsonSchemaResponseFormat"}}]}},"JsonSchemaResponseFormat":{"description":"Structured Outputs: the model's reply matches the given JSON Schema.","type":"object","additionalProperties":false,"required":["type","json_schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"json_schema":{"description":"The response format's name, description and schema.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The response format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the response format is for.","type":"string"},"schema":{"description":"The JSON Schema of the response.","type":"object"},"strict":{"description":"Strict schema adherence: every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolResources":{"description":"Resources of the assistant's tools, by the names of managed resources (or raw ids of unmanaged ones).","type":"object","additionalProperties":false,"properties":{"file_search":{"description":"The vector store that file_search reads. The API allows one.","type":"object","additionalProperties":false,"properties":{"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`). At most 1, together with vector_store_ids.","type":"array","maxItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage. At most 1, together with vector_stores.","type":"array","maxItems":1,"items":{"description":"A vector store id.","type":"string","minLength":1}}}},"code_interpreter":{"description":"The files that code_interpreter can read. The API allows 20.","type":"object","additionalProperties":false,"properties":{"files":{"description":"Names of managed files (under `files:`). At most 20, together with file_ids.","type":"array","maxItems":20,"items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage. At most 20, together with files.","type":"array","maxItems":20,"items":{"description":"A file id.","type":"string","minLength":1}}}}}},"Assistant":{"description":"An assistant: a model with instructions, tools and the resources those tools read.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model id, e.g. gpt-4o.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API: at most 256 characters.","type":"string","maxLength":256},"description":{"description":"The assistant's description: at most 512 characters.","type":"string","maxLength":512},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The assistant's tools: at most 128. Each is the name of a shared tool under `tools:` or an inline definition.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/ToolItem"}},"tool_resources":{"$ref":"#/$defs/ToolResources"},"temperature":{"description":"Sampling temperature: 0 to 2.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1.","type":"number","minimum":0,"maximum":1},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort for reasoning models.","enum":["none","minimal","low","medium","high","xhigh","max"]},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"AgentMetadata":{"description":"Up to 16 key-value pairs sent with every request made from this agent (the API stores them with the response). Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"AgentFilter":{"description":"An attribute filter on the stores' files: a comparison {type: eq|ne|gt|gte|lt|lte|in|nin, key, value} or a compound {type: and|or, filters: [...]}. Keys are the `attributes` given to store members.","type":"object","required":["type"],"properties":{"type":{"description":"eq, ne, gt, gte, lt, lte, in, nin (a comparison), or and, or (a compound).","enum":["eq","ne","gt","gte","lt","lte","in","nin","and","or"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["eq","ne","gt","gte","lt","lte","in","nin"]}}},"then":{"$ref":"#/$defs/AgentComparisonFilter"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["and","or"]}}},"then":{"$ref":"#/$defs/AgentCompoundFilter"}}]},"AgentComparisonFilter":{"description":"Compares the attribute `key` of each file with `value`.","type":"object","additionalProperties":false,"required":["type","key","value"],"properties":{"type":{"description":"eq, ne (equal, not equal), gt, gte, lt, lte (order), in, nin (one of a list, none of a list).","enum":["eq","ne","gt","gte","lt","lte","in","nin"]},"key":{"description":"The attribute to compare.","type":"string","minLength":1,"maxLength":64},"value":{"description":"A string, number or boolean; for in and nin, a list of strings or numbers.","type":["string","number","boolean","array"],"items":{"type":["string","number"]}}}},"AgentCompoundFilter":{"description":"All (and) or any (or) of several filters.","type":"object","additionalProperties":false,"required":["type","filters"],"properties":{"type":{"description":"and or or.","enum":["and","or"]},"filters":{"description":"The filters to combine.","type":"array","minItems":1,"items":{"$ref":"#/$defs/AgentFilter"}}}},"AgentFileSearchTool":{"description":"Searches vector stores: managed ones by name (vector_stores) and others by id (vector_store_ids); rendered as {type: file_search, vector_store_ids, ...}.","type":"object","additionalProperties":false,"required":["type"],"anyOf":[{"required":["vector_stores"]},{"required":["vector_store_ids"]}],"x-hint":"file_search needs at least one store: list managed ones under vector_stores or raw ids under vector_store_ids","properties":{"type":{"description":"Always file_search.","const":"file_search"},"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`); their ids are filled in by apply.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"max_num_results":{"description":"Most results the tool returns: 1 to 50.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for search results.","type":"object","additionalProperties":false,"properties":{"ranker":{"description":"The ranker: auto or default-2024-11-15.","enum":["auto","default-2024-11-15"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1},"hybrid_search":{"description":"How reciprocal rank fusion weighs embedding matches against keyword matches.","type":"object","additionalProperties":false,"required":["embedding_weight","text_weight"],"properties":{"embedding_weight":{"description":"Weight of semantic embedding matches.","type":"number","minimum":0},"text_weight":{"description":"Weight of sparse keyword matches.","type":"number","minimum":0}}}}},"filters":{"$ref":"#/$defs/AgentFilter"}}},"AgentCodeInterpreterTool":{"description":"Runs Python in a container: managed files by name (files) and others by id (file_ids) are rendered as container: {type: auto, file_ids, memory_limit}; or `container` names an existing container by id.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"},"files":{"description":"Names of managed files (under `files:`) to put in the container; their ids are filled in by apply. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"container":{"description":"The id of an existing container (cntr_...), instead of an automatic one. Not with files, file_ids or memory_limit.","type":"string","minLength":1}}},"AgentShellTool":{"description":"Runs shell commands in a hosted container: managed files by name (files) and others by id (file_ids) are rendered as environment: {type: container_auto, file_ids, memory_limit}.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always shell.","const":"shell"},"files":{"description":"Names of managed files (under `files:`) to put in the container. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"environment":{"description":"An environment in the API's own shape, instead of files/file_ids/memory_limit (checked against the API's schema).","type":"object"}}},"AgentFunctionTool":{"description":"A function the model may ask the application to call, in the Responses API's flat shape.","type":"object","additionalProperties":false,"required":["type","name"],"properties":{"type":{"description":"Always function.","const":"function"},"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an agent's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters (rendered as null).","type":"object"},"strict":{"description":"Strict schema adherence. Omitted: rendered as null, which leaves the API's default (true on the Responses API).","type":"boolean"}}},"AgentToolDefinition":{"description":"A tool written inline: file_search, code_interpreter and shell take managed names; function uses the Responses flat shape; any other Responses tool is passed through.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","type":"string","minLength":1}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/AgentFileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/AgentCodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"shell"}}},"then":{"$ref":"#/$defs/AgentShellTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/AgentFunctionTool"}}]},"AgentToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/AgentToolDefinition"}},"AgentTextFormat":{"description":"The output format: {type: text}, {type: json_object} or {type: json_schema, name, schema, strict, description}.","type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"type":"object","additionalProperties":false,"required":["type","name","schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"name":{"description":"The format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the format is for.","type":"string"},"schema":{"description":"The JSON Schema the reply must match.","type":"object"},"strict":{"description":"Strict schema adherence: every object sets additionalProperties: false and lists all its properties in required.","type":"boolean"}}}}]},"Agent":{"description":"A Responses API request template: what the application sends, less `input`. Field names are the API's own.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model, e.g. gpt-5-mini or gpt-4.1.","type":"string","minLength":1},"description":{"description":"What the agent is for, for people reading the manifests; not sent.","type":"string"},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The agent's tools: names from `tools:`, or tools written inline.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/AgentToolItem"}},"tool_choice":{"description":"none, auto, required, or a tool choice object in the API's shape (e.g. {type: function, name: x}).","type":["string","object"],"if":{"type":"string"},"then":{"enum":["none","auto","required"]}},"parallel_tool_calls":{"description":"Whether the model may call tools in parallel. API default: true.","type":"boolean"},"max_tool_calls":{"description":"Most calls to built-in tools in one response.","type":"integer","minimum":1},"text":{"description":"The output: format and verbosity.","type":"object","additionalProperties":false,"properties":{"format":{"$ref":"#/$defs/AgentTextFormat"},"verbosity":{"description":"low, medium or high.","enum":["low","medium","high"]}}},"reasoning":{"description":"Reasoning options (gpt-5 and o-series models only).","type":"object","additionalProperties":false,"properties":{"effort":{"description":"none, minimal, low, medium, high, xhigh or max (which a model accepts varies).","enum":["none","minimal","low","medium","high","xhigh","max"]},"summary":{"description":"auto, concise or detailed.","enum":["auto","concise","detailed"]}}},"temperature":{"description":"Sampling temperature: 0 to 2. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":1},"top_logprobs":{"description":"Most likely tokens to return per position: 0 to 20.","type":"integer","minimum":0,"maximum":20},"max_output_tokens":{"description":"Most tokens the response may hold, reasoning included: at least 16.","type":"integer","minimum":16},"truncation":{"description":"auto or disabled (API default).","enum":["auto","disabled"]},"include":{"description":"Extra output to include, e.g. file_search_call.results.","type":"array","uniqueItems":true,"items":{"enum":["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"]}},"store":{"description":"Whether the API stores the responses. API default: true.","type":"boolean"},"service_tier":{"description":"auto, default, flex, scale or priority.","enum":["auto","default","flex","scale","priority"]},"prompt_cache_key":{"description":"A key that groups requests for prompt caching.","type":"string","minLength":1},"safety_identifier":{"description":"A stable, hashed identifier of the end user, for abuse detection.","type":"string","minLength":1,"maxLength":64},"metadata":{"$ref":"#/$defs/AgentMetadata"},"render_to":{"description":"A path (relative to this manifest file's folder, inside the manifest root) that apply writes the rendered request to, as JSON, whenever it changes; destroy removes it.","type":"string","minLength":1},"protect":{"$ref":"#/$defs/Protect"}}}}};
 const schema32 = {"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"};
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", "u");
 const schema33 = {"description":"A local file to upload.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Path of the file, relative to this manifest file's folder. It must resolve (after symlinks) inside the manifest root. At most 512 MB.","type":"string","minLength":1},"purpose":{"description":"The upload purpose. Default: assistants (what file_search and code_interpreter read).","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"protect":{"$ref":"#/$defs/Protect"}}};
@@ -3626,6 +3626,3076 @@ return errors === 0;
 }
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema69 = {"description":"A Responses API request template: what the application sends, less `input`. Field names are the API's own.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model, e.g. gpt-5-mini or gpt-4.1.","type":"string","minLength":1},"description":{"description":"What the agent is for, for people reading the manifests; not sent.","type":"string"},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The agent's tools: names from `tools:`, or tools written inline.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/AgentToolItem"}},"tool_choice":{"description":"none, auto, required, or a tool choice object in the API's shape (e.g. {type: function, name: x}).","type":["string","object"],"if":{"type":"string"},"then":{"enum":["none","auto","required"]}},"parallel_tool_calls":{"description":"Whether the model may call tools in parallel. API default: true.","type":"boolean"},"max_tool_calls":{"description":"Most calls to built-in tools in one response.","type":"integer","minimum":1},"text":{"description":"The output: format and verbosity.","type":"object","additionalProperties":false,"properties":{"format":{"$ref":"#/$defs/AgentTextFormat"},"verbosity":{"description":"low, medium or high.","enum":["low","medium","high"]}}},"reasoning":{"description":"Reasoning options (gpt-5 and o-series models only).","type":"object","additionalProperties":false,"properties":{"effort":{"description":"none, minimal, low, medium, high, xhigh or max (which a model accepts varies).","enum":["none","minimal","low","medium","high","xhigh","max"]},"summary":{"description":"auto, concise or detailed.","enum":["auto","concise","detailed"]}}},"temperature":{"description":"Sampling temperature: 0 to 2. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":1},"top_logprobs":{"description":"Most likely tokens to return per position: 0 to 20.","type":"integer","minimum":0,"maximum":20},"max_output_tokens":{"description":"Most tokens the response may hold, reasoning included: at least 16.","type":"integer","minimum":16},"truncation":{"description":"auto or disabled (API default).","enum":["auto","disabled"]},"include":{"description":"Extra output to include, e.g. file_search_call.results.","type":"array","uniqueItems":true,"items":{"enum":["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"]}},"store":{"description":"Whether the API stores the responses. API default: true.","type":"boolean"},"service_tier":{"description":"auto, default, flex, scale or priority.","enum":["auto","default","flex","scale","priority"]},"prompt_cache_key":{"description":"A key that groups requests for prompt caching.","type":"string","minLength":1},"safety_identifier":{"description":"A stable, hashed identifier of the end user, for abuse detection.","type":"string","minLength":1,"maxLength":64},"metadata":{"$ref":"#/$defs/AgentMetadata"},"render_to":{"description":"A path (relative to this manifest file's folder, inside the manifest root) that apply writes the rendered request to, as JSON, whenever it changes; destroy removes it.","type":"string","minLength":1},"protect":{"$ref":"#/$defs/Protect"}}};
+const schema84 = {"description":"The output format: {type: text}, {type: json_object} or {type: json_schema, name, schema, strict, description}.","type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"type":"object","additionalProperties":false,"required":["type","name","schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"name":{"description":"The format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the format is for.","type":"string"},"schema":{"description":"The JSON Schema the reply must match.","type":"object"},"strict":{"description":"Strict schema adherence: every object sets additionalProperties: false and lists all its properties in required.","type":"boolean"}}}}]};
+const schema85 = {"description":"Up to 16 key-value pairs sent with every request made from this agent (the API stores them with the response). Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}};
+const func0 = require("ajv/dist/runtime/equal").default;
+const schema71 = {"description":"A tool: the name of a shared tool under `tools:`, or a tool written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/AgentToolDefinition"}};
+const schema73 = {"description":"A tool written inline: file_search, code_interpreter and shell take managed names; function uses the Responses flat shape; any other Responses tool is passed through.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","type":"string","minLength":1}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/AgentFileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/AgentCodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"shell"}}},"then":{"$ref":"#/$defs/AgentShellTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/AgentFunctionTool"}}]};
+const schema83 = {"description":"A function the model may ask the application to call, in the Responses API's flat shape.","type":"object","additionalProperties":false,"required":["type","name"],"properties":{"type":{"description":"Always function.","const":"function"},"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an agent's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters (rendered as null).","type":"object"},"strict":{"description":"Strict schema adherence. Omitted: rendered as null, which leaves the API's default (true on the Responses API).","type":"boolean"}}};
+const schema74 = {"description":"Searches vector stores: managed ones by name (vector_stores) and others by id (vector_store_ids); rendered as {type: file_search, vector_store_ids, ...}.","type":"object","additionalProperties":false,"required":["type"],"anyOf":[{"required":["vector_stores"]},{"required":["vector_store_ids"]}],"x-hint":"file_search needs at least one store: list managed ones under vector_stores or raw ids under vector_store_ids","properties":{"type":{"description":"Always file_search.","const":"file_search"},"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`); their ids are filled in by apply.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"max_num_results":{"description":"Most results the tool returns: 1 to 50.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for search results.","type":"object","additionalProperties":false,"properties":{"ranker":{"description":"The ranker: auto or default-2024-11-15.","enum":["auto","default-2024-11-15"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1},"hybrid_search":{"description":"How reciprocal rank fusion weighs embedding matches against keyword matches.","type":"object","additionalProperties":false,"required":["embedding_weight","text_weight"],"properties":{"embedding_weight":{"description":"Weight of semantic embedding matches.","type":"number","minimum":0},"text_weight":{"description":"Weight of sparse keyword matches.","type":"number","minimum":0}}}}},"filters":{"$ref":"#/$defs/AgentFilter"}}};
+const schema76 = {"description":"An attribute filter on the stores' files: a comparison {type: eq|ne|gt|gte|lt|lte|in|nin, key, value} or a compound {type: and|or, filters: [...]}. Keys are the `attributes` given to store members.","type":"object","required":["type"],"properties":{"type":{"description":"eq, ne, gt, gte, lt, lte, in, nin (a comparison), or and, or (a compound).","enum":["eq","ne","gt","gte","lt","lte","in","nin","and","or"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["eq","ne","gt","gte","lt","lte","in","nin"]}}},"then":{"$ref":"#/$defs/AgentComparisonFilter"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["and","or"]}}},"then":{"$ref":"#/$defs/AgentCompoundFilter"}}]};
+const schema77 = {"description":"Compares the attribute `key` of each file with `value`.","type":"object","additionalProperties":false,"required":["type","key","value"],"properties":{"type":{"description":"eq, ne (equal, not equal), gt, gte, lt, lte (order), in, nin (one of a list, none of a list).","enum":["eq","ne","gt","gte","lt","lte","in","nin"]},"key":{"description":"The attribute to compare.","type":"string","minLength":1,"maxLength":64},"value":{"description":"A string, number or boolean; for in and nin, a list of strings or numbers.","type":["string","number","boolean","array"],"items":{"type":["string","number"]}}}};
+const schema78 = {"description":"All (and) or any (or) of several filters.","type":"object","additionalProperties":false,"required":["type","filters"],"properties":{"type":{"description":"and or or.","enum":["and","or"]},"filters":{"description":"The filters to combine.","type":"array","minItems":1,"items":{"$ref":"#/$defs/AgentFilter"}}}};
+const wrapper0 = {validate: validate50};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema78.required,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.filters === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'",schema:schema78.required,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "type") || (key0 === "filters"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((data0 === "and") || (data0 === "or"))){
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema78.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema78.properties.type.enum,parentSchema:schema78.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.filters !== undefined){
+let data1 = data.filters;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err4 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema78.properties.filters,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(wrapper0.validate(data1[i0], {instancePath:instancePath+"/filters/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.filters.type,parentSchema:schema78.properties.filters,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((((((((data0 === "eq") || (data0 === "ne")) || (data0 === "gt")) || (data0 === "gte")) || (data0 === "lt")) || (data0 === "lte")) || (data0 === "in")) || (data0 === "nin"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs6 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err3 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema77.required,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.key === undefined){
+const err4 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema77.required,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.value === undefined){
+const err5 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema77.required,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "key")) || (key0 === "value"))){
+const err6 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if(!((((((((data1 === "eq") || (data1 === "ne")) || (data1 === "gt")) || (data1 === "gte")) || (data1 === "lt")) || (data1 === "lte")) || (data1 === "in")) || (data1 === "nin"))){
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentComparisonFilter/properties/type/enum",keyword:"enum",params:{allowedValues: schema77.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.type.enum,parentSchema:schema77.properties.type,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.key !== undefined){
+let data2 = data.key;
+if(typeof data2 === "string"){
+if(func1(data2) > 64){
+const err8 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema77.properties.key,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema77.properties.key,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.key.type,parentSchema:schema77.properties.key,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.value !== undefined){
+let data3 = data.value;
+if((((typeof data3 !== "string") && (!((typeof data3 == "number") && (isFinite(data3))))) && (typeof data3 !== "boolean")) && (!(Array.isArray(data3)))){
+const err11 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/AgentComparisonFilter/properties/value/type",keyword:"type",params:{type: schema77.properties.value.type},message:"must be string,number,boolean,array",schema:schema77.properties.value.type,parentSchema:schema77.properties.value,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if((typeof data4 !== "string") && (!((typeof data4 == "number") && (isFinite(data4))))){
+const err12 = {instancePath:instancePath+"/value/" + i0,schemaPath:"#/$defs/AgentComparisonFilter/properties/value/items/type",keyword:"type",params:{type: schema77.properties.value.items.type},message:"must be string,number",schema:schema77.properties.value.items.type,parentSchema:schema77.properties.value.items,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = true;
+}
+}
+if(!valid1){
+const err14 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[0].if,parentSchema:schema76.allOf[0],data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs18 = errors;
+let valid7 = true;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data5 = data.type;
+if(!((data5 === "and") || (data5 === "or"))){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid1 = _errs19 === errors;
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs22 = errors;
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs22 === errors;
+valid7 = _valid1;
+if(valid7){
+var props1 = true;
+}
+}
+if(!valid7){
+const err18 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[1].if,parentSchema:schema76.allOf[1],data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err19 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema76.required,parentSchema:schema76,data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = props0 || {};
+props0.type = true;
+}
+if(data.type !== undefined){
+let data6 = data.type;
+if(!((((((((((data6 === "eq") || (data6 === "ne")) || (data6 === "gt")) || (data6 === "gte")) || (data6 === "lt")) || (data6 === "lte")) || (data6 === "in")) || (data6 === "nin")) || (data6 === "and")) || (data6 === "or"))){
+const err20 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema76.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema76.properties.type.enum,parentSchema:schema76.properties.type,data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate50.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate50.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate49.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = false;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.vector_stores === undefined){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: "vector_stores"},message:"must have required property '"+"vector_stores"+"'",schema:schema74.anyOf[0].required,parentSchema:schema74.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.vector_store_ids === undefined){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: "vector_store_ids"},message:"must have required property '"+"vector_store_ids"+"'",schema:schema74.anyOf[1].required,parentSchema:schema74.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.anyOf,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema74.required,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "type") || (key0 === "vector_stores")) || (key0 === "vector_store_ids")) || (key0 === "max_num_results")) || (key0 === "ranking_options")) || (key0 === "filters"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if("file_search" !== data0){
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file_search"},message:"must be equal to constant",schema:"file_search",parentSchema:schema74.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.vector_stores !== undefined){
+let data1 = data.vector_stores;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err6 = {instancePath:instancePath+"/vector_stores",schemaPath:"#/properties/vector_stores/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema74.properties.vector_stores,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err7 = {instancePath:instancePath+"/vector_stores/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/vector_stores/" + i0,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/vector_stores",schemaPath:"#/properties/vector_stores/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.vector_stores.type,parentSchema:schema74.properties.vector_stores,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.vector_store_ids !== undefined){
+let data3 = data.vector_store_ids;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err10 = {instancePath:instancePath+"/vector_store_ids/" + i1,schemaPath:"#/properties/vector_store_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.vector_store_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/vector_store_ids/" + i1,schemaPath:"#/properties/vector_store_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.vector_store_ids.items.type,parentSchema:schema74.properties.vector_store_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/vector_store_ids",schemaPath:"#/properties/vector_store_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.vector_store_ids.type,parentSchema:schema74.properties.vector_store_ids,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.max_num_results !== undefined){
+let data5 = data.max_num_results;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err13 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema74.properties.max_num_results.type,parentSchema:schema74.properties.max_num_results,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 50 || isNaN(data5)){
+const err14 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50",schema:50,parentSchema:schema74.properties.max_num_results,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema74.properties.max_num_results,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data.ranking_options !== undefined){
+let data6 = data.ranking_options;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key1 in data6){
+if(!(((key1 === "ranker") || (key1 === "score_threshold")) || (key1 === "hybrid_search"))){
+const err16 = {instancePath:instancePath+"/ranking_options",schemaPath:"#/properties/ranking_options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema74.properties.ranking_options,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data6.ranker !== undefined){
+let data7 = data6.ranker;
+if(!((data7 === "auto") || (data7 === "default-2024-11-15"))){
+const err17 = {instancePath:instancePath+"/ranking_options/ranker",schemaPath:"#/properties/ranking_options/properties/ranker/enum",keyword:"enum",params:{allowedValues: schema74.properties.ranking_options.properties.ranker.enum},message:"must be equal to one of the allowed values",schema:schema74.properties.ranking_options.properties.ranker.enum,parentSchema:schema74.properties.ranking_options.properties.ranker,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data6.score_threshold !== undefined){
+let data8 = data6.score_threshold;
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 1 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema74.properties.ranking_options.properties.score_threshold,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.ranking_options.properties.score_threshold,data:data8};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema74.properties.ranking_options.properties.score_threshold.type,parentSchema:schema74.properties.ranking_options.properties.score_threshold,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data6.hybrid_search !== undefined){
+let data9 = data6.hybrid_search;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.embedding_weight === undefined){
+const err21 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/required",keyword:"required",params:{missingProperty: "embedding_weight"},message:"must have required property '"+"embedding_weight"+"'",schema:schema74.properties.ranking_options.properties.hybrid_search.required,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data9.text_weight === undefined){
+const err22 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/required",keyword:"required",params:{missingProperty: "text_weight"},message:"must have required property '"+"text_weight"+"'",schema:schema74.properties.ranking_options.properties.hybrid_search.required,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+for(const key2 in data9){
+if(!((key2 === "embedding_weight") || (key2 === "text_weight"))){
+const err23 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data9.embedding_weight !== undefined){
+let data10 = data9.embedding_weight;
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err24 = {instancePath:instancePath+"/ranking_options/hybrid_search/embedding_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/embedding_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.embedding_weight,data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/ranking_options/hybrid_search/embedding_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/embedding_weight/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema74.properties.ranking_options.properties.hybrid_search.properties.embedding_weight.type,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.embedding_weight,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data9.text_weight !== undefined){
+let data11 = data9.text_weight;
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err26 = {instancePath:instancePath+"/ranking_options/hybrid_search/text_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/text_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.text_weight,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/ranking_options/hybrid_search/text_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/text_weight/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema74.properties.ranking_options.properties.hybrid_search.properties.text_weight.type,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.text_weight,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.properties.ranking_options.properties.hybrid_search.type,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/ranking_options",schemaPath:"#/properties/ranking_options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.properties.ranking_options.type,parentSchema:schema74.properties.ranking_options,data:data6};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.filters !== undefined){
+if(!(validate50(data.filters, {instancePath:instancePath+"/filters",parentData:data,parentDataProperty:"filters",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema79 = {"description":"Runs Python in a container: managed files by name (files) and others by id (file_ids) are rendered as container: {type: auto, file_ids, memory_limit}; or `container` names an existing container by id.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"},"files":{"description":"Names of managed files (under `files:`) to put in the container; their ids are filled in by apply. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"container":{"description":"The id of an existing container (cntr_...), instead of an automatic one. Not with files, file_ids or memory_limit.","type":"string","minLength":1}}};
+
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate55.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema79.required,parentSchema:schema79,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "files")) || (key0 === "file_ids")) || (key0 === "memory_limit")) || (key0 === "container"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if("code_interpreter" !== data0){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "code_interpreter"},message:"must be equal to constant",schema:"code_interpreter",parentSchema:schema79.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.files !== undefined){
+let data1 = data.files;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err3 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.files.type,parentSchema:schema79.properties.files,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.file_ids !== undefined){
+let data3 = data.file_ids;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err6 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.file_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.file_ids.items.type,parentSchema:schema79.properties.file_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/file_ids",schemaPath:"#/properties/file_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.file_ids.type,parentSchema:schema79.properties.file_ids,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.memory_limit !== undefined){
+let data5 = data.memory_limit;
+if(!((((data5 === "1g") || (data5 === "4g")) || (data5 === "16g")) || (data5 === "64g"))){
+const err9 = {instancePath:instancePath+"/memory_limit",schemaPath:"#/properties/memory_limit/enum",keyword:"enum",params:{allowedValues: schema79.properties.memory_limit.enum},message:"must be equal to one of the allowed values",schema:schema79.properties.memory_limit.enum,parentSchema:schema79.properties.memory_limit,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.container !== undefined){
+let data6 = data.container;
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err10 = {instancePath:instancePath+"/container",schemaPath:"#/properties/container/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.container,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/container",schemaPath:"#/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.container.type,parentSchema:schema79.properties.container,data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema81 = {"description":"Runs shell commands in a hosted container: managed files by name (files) and others by id (file_ids) are rendered as environment: {type: container_auto, file_ids, memory_limit}.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always shell.","const":"shell"},"files":{"description":"Names of managed files (under `files:`) to put in the container. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"environment":{"description":"An environment in the API's own shape, instead of files/file_ids/memory_limit (checked against the API's schema).","type":"object"}}};
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate57.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema81.required,parentSchema:schema81,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "files")) || (key0 === "file_ids")) || (key0 === "memory_limit")) || (key0 === "environment"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if("shell" !== data0){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "shell"},message:"must be equal to constant",schema:"shell",parentSchema:schema81.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.files !== undefined){
+let data1 = data.files;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err3 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema81.properties.files.type,parentSchema:schema81.properties.files,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.file_ids !== undefined){
+let data3 = data.file_ids;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err6 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema81.properties.file_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.file_ids.items.type,parentSchema:schema81.properties.file_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/file_ids",schemaPath:"#/properties/file_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema81.properties.file_ids.type,parentSchema:schema81.properties.file_ids,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.memory_limit !== undefined){
+let data5 = data.memory_limit;
+if(!((((data5 === "1g") || (data5 === "4g")) || (data5 === "16g")) || (data5 === "64g"))){
+const err9 = {instancePath:instancePath+"/memory_limit",schemaPath:"#/properties/memory_limit/enum",keyword:"enum",params:{allowedValues: schema81.properties.memory_limit.enum},message:"must be equal to one of the allowed values",schema:schema81.properties.memory_limit.enum,parentSchema:schema81.properties.memory_limit,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.environment !== undefined){
+let data6 = data.environment;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+const err10 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.properties.environment.type,parentSchema:schema81.properties.environment,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate48.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+if("file_search" !== data.type){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs6 = errors;
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs6 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = true;
+}
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[0].if,parentSchema:schema73.allOf[0],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs8 = errors;
+let valid3 = true;
+const _errs9 = errors;
+if(errors === _errs9){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+if("code_interpreter" !== data.type){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid1 = _errs9 === errors;
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs12 = errors;
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs12 === errors;
+valid3 = _valid1;
+if(valid3){
+var props1 = true;
+}
+}
+if(!valid3){
+const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[1].if,parentSchema:schema73.allOf[1],data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(props0 !== true && props1 !== undefined){
+if(props1 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props1);
+}
+}
+const _errs14 = errors;
+let valid5 = true;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.type === undefined) && (missing2 = "type")){
+const err8 = {};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+if("shell" !== data.type){
+const err9 = {};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var _valid2 = _errs15 === errors;
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs18 = errors;
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var _valid2 = _errs18 === errors;
+valid5 = _valid2;
+if(valid5){
+var props2 = true;
+}
+}
+if(!valid5){
+const err11 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[2].if,parentSchema:schema73.allOf[2],data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(props0 !== true && props2 !== undefined){
+if(props2 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props2);
+}
+}
+const _errs20 = errors;
+let valid7 = true;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.type === undefined) && (missing3 = "type")){
+const err12 = {};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+if("function" !== data.type){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid3 = _errs21 === errors;
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs24 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err15 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.name === undefined){
+const err16 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema83.required,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "type") || (key0 === "name")) || (key0 === "description")) || (key0 === "parameters")) || (key0 === "strict"))){
+const err17 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data4 = data.type;
+if("function" !== data4){
+const err18 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentFunctionTool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant",schema:"function",parentSchema:schema83.properties.type,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data5 = data.name;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err19 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentFunctionTool/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]{1,64}$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]{1,64}$"+"\"",schema:"^[a-zA-Z0-9_-]{1,64}$",parentSchema:schema83.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentFunctionTool/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.name.type,parentSchema:schema83.properties.name,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data6 = data.description;
+if(typeof data6 !== "string"){
+const err21 = {instancePath:instancePath+"/description",schemaPath:"#/$defs/AgentFunctionTool/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.description.type,parentSchema:schema83.properties.description,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.parameters !== undefined){
+let data7 = data.parameters;
+if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
+const err22 = {instancePath:instancePath+"/parameters",schemaPath:"#/$defs/AgentFunctionTool/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.properties.parameters.type,parentSchema:schema83.properties.parameters,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.strict !== undefined){
+let data8 = data.strict;
+if(typeof data8 !== "boolean"){
+const err23 = {instancePath:instancePath+"/strict",schemaPath:"#/$defs/AgentFunctionTool/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema83.properties.strict.type,parentSchema:schema83.properties.strict,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid3 = _errs24 === errors;
+valid7 = _valid3;
+if(valid7){
+var props3 = true;
+}
+}
+if(!valid7){
+const err25 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[3].if,parentSchema:schema73.allOf[3],data};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err26 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema73.required,parentSchema:schema73,data};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = props0 || {};
+props0.type = true;
+}
+if(data.type !== undefined){
+let data9 = data.type;
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+const err27 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.type,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.type.type,parentSchema:schema73.properties.type,data:data9};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+validate48.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate48.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate47.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((typeof data !== "string") && (!(data && typeof data == "object" && !Array.isArray(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema71.type},message:"must be string,object",schema:schema71.type,parentSchema:schema71,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(typeof data !== "string"){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err2 = {instancePath,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs7 = errors;
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+else {
+var props0 = validate48.evaluated.props;
+}
+var _valid0 = _errs7 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema71.if,parentSchema:schema71,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate47.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate47.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.model === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema69.required,parentSchema:schema69,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func19.call(schema69.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.model !== undefined){
+let data0 = data.model;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.model,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.model.type,parentSchema:schema69.properties.model,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data1 = data.description;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.description.type,parentSchema:schema69.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.instructions !== undefined){
+let data2 = data.instructions;
+if((typeof data2 !== "string") && (!(data2 && typeof data2 == "object" && !Array.isArray(data2)))){
+const err5 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/type",keyword:"type",params:{type: schema58.type},message:"must be string,object",schema:schema58.type,parentSchema:schema58,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs9 = errors;
+let valid2 = true;
+const _errs10 = errors;
+if(typeof data2 !== "string"){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs12 = errors;
+if(typeof data2 === "string"){
+if(func1(data2) > 256000){
+const err7 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/then/maxLength",keyword:"maxLength",params:{limit: 256000},message:"must NOT have more than 256000 characters",schema:256000,parentSchema:schema58.then,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.then.type,parentSchema:schema58.then,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid2 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs14 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.file === undefined){
+const err9 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/else/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema58.else.required,parentSchema:schema58.else,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!(key1 === "file")){
+const err10 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58.else,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data2.file !== undefined){
+let data3 = data2.file;
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err11 = {instancePath:instancePath+"/instructions/file",schemaPath:"#/$defs/Instructions/else/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.else.properties.file,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/instructions/file",schemaPath:"#/$defs/Instructions/else/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.else.properties.file.type,parentSchema:schema58.else.properties.file,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/else/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.else.type,parentSchema:schema58.else,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err14 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema58.if,parentSchema:schema58,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.tools !== undefined){
+let data4 = data.tools;
+if(Array.isArray(data4)){
+if(data4.length > 128){
+const err15 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/maxItems",keyword:"maxItems",params:{limit: 128},message:"must NOT have more than 128 items",schema:128,parentSchema:schema69.properties.tools,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate47(data4[i0], {instancePath:instancePath+"/tools/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.tools.type,parentSchema:schema69.properties.tools,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.tool_choice !== undefined){
+let data6 = data.tool_choice;
+if((typeof data6 !== "string") && (!(data6 && typeof data6 == "object" && !Array.isArray(data6)))){
+const err17 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/type",keyword:"type",params:{type: schema69.properties.tool_choice.type},message:"must be string,object",schema:schema69.properties.tool_choice.type,parentSchema:schema69.properties.tool_choice,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const _errs24 = errors;
+let valid6 = true;
+const _errs25 = errors;
+if(typeof data6 !== "string"){
+const err18 = {};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid1 = _errs25 === errors;
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs27 = errors;
+if(!(((data6 === "none") || (data6 === "auto")) || (data6 === "required"))){
+const err19 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/then/enum",keyword:"enum",params:{allowedValues: schema69.properties.tool_choice.then.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.tool_choice.then.enum,parentSchema:schema69.properties.tool_choice.then,data:data6};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid1 = _errs27 === errors;
+valid6 = _valid1;
+}
+if(!valid6){
+const err20 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema69.properties.tool_choice.if,parentSchema:schema69.properties.tool_choice,data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.parallel_tool_calls !== undefined){
+let data7 = data.parallel_tool_calls;
+if(typeof data7 !== "boolean"){
+const err21 = {instancePath:instancePath+"/parallel_tool_calls",schemaPath:"#/properties/parallel_tool_calls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.parallel_tool_calls.type,parentSchema:schema69.properties.parallel_tool_calls,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.max_tool_calls !== undefined){
+let data8 = data.max_tool_calls;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err22 = {instancePath:instancePath+"/max_tool_calls",schemaPath:"#/properties/max_tool_calls/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.max_tool_calls.type,parentSchema:schema69.properties.max_tool_calls,data:data8};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 1 || isNaN(data8)){
+const err23 = {instancePath:instancePath+"/max_tool_calls",schemaPath:"#/properties/max_tool_calls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema69.properties.max_tool_calls,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+if(data.text !== undefined){
+let data9 = data.text;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key2 in data9){
+if(!((key2 === "format") || (key2 === "verbosity"))){
+const err24 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.text,data:data9};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data9.format !== undefined){
+let data10 = data9.format;
+const _errs39 = errors;
+let valid10 = true;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing0;
+if((data10.type === undefined) && (missing0 = "type")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+if(data10.type !== undefined){
+let data11 = data10.type;
+if(!((data11 === "text") || (data11 === "json_object"))){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid2 = _errs40 === errors;
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs43 = errors;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key3 in data10){
+if(!(key3 === "type")){
+const err28 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema84.allOf[0].then,data:data10};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data12 = data10.type;
+if(!((data12 === "text") || (data12 === "json_object"))){
+const err29 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/properties/type/enum",keyword:"enum",params:{allowedValues: schema84.allOf[0].then.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema84.allOf[0].then.properties.type.enum,parentSchema:schema84.allOf[0].then.properties.type,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.allOf[0].then.type,parentSchema:schema84.allOf[0].then,data:data10};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+var _valid2 = _errs43 === errors;
+valid10 = _valid2;
+if(valid10){
+var props2 = true;
+}
+}
+if(!valid10){
+const err31 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[0].if,parentSchema:schema84.allOf[0],data:data10};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const _errs48 = errors;
+let valid13 = true;
+const _errs49 = errors;
+if(errors === _errs49){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing1;
+if((data10.type === undefined) && (missing1 = "type")){
+const err32 = {};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+else {
+if(data10.type !== undefined){
+if("json_schema" !== data10.type){
+const err33 = {};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err34 = {};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var _valid3 = _errs49 === errors;
+errors = _errs48;
+if(vErrors !== null){
+if(_errs48){
+vErrors.length = _errs48;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs52 = errors;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.type === undefined){
+const err35 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema84.allOf[1].then.required,parentSchema:schema84.allOf[1].then,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data10.name === undefined){
+const err36 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema84.allOf[1].then.required,parentSchema:schema84.allOf[1].then,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data10.schema === undefined){
+const err37 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema84.allOf[1].then.required,parentSchema:schema84.allOf[1].then,data:data10};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+for(const key4 in data10){
+if(!(((((key4 === "type") || (key4 === "name")) || (key4 === "description")) || (key4 === "schema")) || (key4 === "strict"))){
+const err38 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema84.allOf[1].then,data:data10};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data10.type !== undefined){
+let data14 = data10.type;
+if("json_schema" !== data14){
+const err39 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "json_schema"},message:"must be equal to constant",schema:"json_schema",parentSchema:schema84.allOf[1].then.properties.type,data:data14};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data10.name !== undefined){
+let data15 = data10.name;
+if(typeof data15 === "string"){
+if(!pattern7.test(data15)){
+const err40 = {instancePath:instancePath+"/text/format/name",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]{1,64}$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]{1,64}$"+"\"",schema:"^[a-zA-Z0-9_-]{1,64}$",parentSchema:schema84.allOf[1].then.properties.name,data:data15};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/text/format/name",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.allOf[1].then.properties.name.type,parentSchema:schema84.allOf[1].then.properties.name,data:data15};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data10.description !== undefined){
+let data16 = data10.description;
+if(typeof data16 !== "string"){
+const err42 = {instancePath:instancePath+"/text/format/description",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.allOf[1].then.properties.description.type,parentSchema:schema84.allOf[1].then.properties.description,data:data16};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data10.schema !== undefined){
+let data17 = data10.schema;
+if(!(data17 && typeof data17 == "object" && !Array.isArray(data17))){
+const err43 = {instancePath:instancePath+"/text/format/schema",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.allOf[1].then.properties.schema.type,parentSchema:schema84.allOf[1].then.properties.schema,data:data17};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data10.strict !== undefined){
+let data18 = data10.strict;
+if(typeof data18 !== "boolean"){
+const err44 = {instancePath:instancePath+"/text/format/strict",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.allOf[1].then.properties.strict.type,parentSchema:schema84.allOf[1].then.properties.strict,data:data18};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.allOf[1].then.type,parentSchema:schema84.allOf[1].then,data:data10};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+var _valid3 = _errs52 === errors;
+valid13 = _valid3;
+if(valid13){
+var props3 = true;
+}
+}
+if(!valid13){
+const err46 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[1].if,parentSchema:schema84.allOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(props2 !== true && props3 !== undefined){
+if(props3 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props3);
+}
+}
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.type === undefined){
+const err47 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema84.required,parentSchema:schema84,data:data10};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(props2 !== true){
+props2 = props2 || {};
+props2.type = true;
+}
+if(data10.type !== undefined){
+let data19 = data10.type;
+if(!(((data19 === "text") || (data19 === "json_object")) || (data19 === "json_schema"))){
+const err48 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/properties/type/enum",keyword:"enum",params:{allowedValues: schema84.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema84.properties.type.enum,parentSchema:schema84.properties.type,data:data19};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data:data10};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data9.verbosity !== undefined){
+let data20 = data9.verbosity;
+if(!(((data20 === "low") || (data20 === "medium")) || (data20 === "high"))){
+const err50 = {instancePath:instancePath+"/text/verbosity",schemaPath:"#/properties/text/properties/verbosity/enum",keyword:"enum",params:{allowedValues: schema69.properties.text.properties.verbosity.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.text.properties.verbosity.enum,parentSchema:schema69.properties.text.properties.verbosity,data:data20};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.text.type,parentSchema:schema69.properties.text,data:data9};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.reasoning !== undefined){
+let data21 = data.reasoning;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key5 in data21){
+if(!((key5 === "effort") || (key5 === "summary"))){
+const err52 = {instancePath:instancePath+"/reasoning",schemaPath:"#/properties/reasoning/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.reasoning,data:data21};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data21.effort !== undefined){
+let data22 = data21.effort;
+if(!(((((((data22 === "none") || (data22 === "minimal")) || (data22 === "low")) || (data22 === "medium")) || (data22 === "high")) || (data22 === "xhigh")) || (data22 === "max"))){
+const err53 = {instancePath:instancePath+"/reasoning/effort",schemaPath:"#/properties/reasoning/properties/effort/enum",keyword:"enum",params:{allowedValues: schema69.properties.reasoning.properties.effort.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.reasoning.properties.effort.enum,parentSchema:schema69.properties.reasoning.properties.effort,data:data22};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data21.summary !== undefined){
+let data23 = data21.summary;
+if(!(((data23 === "auto") || (data23 === "concise")) || (data23 === "detailed"))){
+const err54 = {instancePath:instancePath+"/reasoning/summary",schemaPath:"#/properties/reasoning/properties/summary/enum",keyword:"enum",params:{allowedValues: schema69.properties.reasoning.properties.summary.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.reasoning.properties.summary.enum,parentSchema:schema69.properties.reasoning.properties.summary,data:data23};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/reasoning",schemaPath:"#/properties/reasoning/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.reasoning.type,parentSchema:schema69.properties.reasoning,data:data21};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data.temperature !== undefined){
+let data24 = data.temperature;
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 2 || isNaN(data24)){
+const err56 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema69.properties.temperature,data:data24};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(data24 < 0 || isNaN(data24)){
+const err57 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.temperature,data:data24};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.temperature.type,parentSchema:schema69.properties.temperature,data:data24};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data.top_p !== undefined){
+let data25 = data.top_p;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 1 || isNaN(data25)){
+const err59 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema69.properties.top_p,data:data25};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(data25 < 0 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.top_p,data:data25};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.top_p.type,parentSchema:schema69.properties.top_p,data:data25};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.top_logprobs !== undefined){
+let data26 = data.top_logprobs;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err62 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.top_logprobs.type,parentSchema:schema69.properties.top_logprobs,data:data26};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 20 || isNaN(data26)){
+const err63 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema69.properties.top_logprobs,data:data26};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(data26 < 0 || isNaN(data26)){
+const err64 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.top_logprobs,data:data26};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+if(data.max_output_tokens !== undefined){
+let data27 = data.max_output_tokens;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err65 = {instancePath:instancePath+"/max_output_tokens",schemaPath:"#/properties/max_output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.max_output_tokens.type,parentSchema:schema69.properties.max_output_tokens,data:data27};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 < 16 || isNaN(data27)){
+const err66 = {instancePath:instancePath+"/max_output_tokens",schemaPath:"#/properties/max_output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16",schema:16,parentSchema:schema69.properties.max_output_tokens,data:data27};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+if(data.truncation !== undefined){
+let data28 = data.truncation;
+if(!((data28 === "auto") || (data28 === "disabled"))){
+const err67 = {instancePath:instancePath+"/truncation",schemaPath:"#/properties/truncation/enum",keyword:"enum",params:{allowedValues: schema69.properties.truncation.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.truncation.enum,parentSchema:schema69.properties.truncation,data:data28};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data.include !== undefined){
+let data29 = data.include;
+if(Array.isArray(data29)){
+const len1 = data29.length;
+for(let i1=0; i1<len1; i1++){
+let data30 = data29[i1];
+if(!((((((((data30 === "file_search_call.results") || (data30 === "web_search_call.results")) || (data30 === "web_search_call.action.sources")) || (data30 === "message.input_image.image_url")) || (data30 === "computer_call_output.output.image_url")) || (data30 === "code_interpreter_call.outputs")) || (data30 === "reasoning.encrypted_content")) || (data30 === "message.output_text.logprobs"))){
+const err68 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/items/enum",keyword:"enum",params:{allowedValues: schema69.properties.include.items.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.include.items.enum,parentSchema:schema69.properties.include.items,data:data30};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+let i2 = data29.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data29[i2], data29[j0])){
+const err69 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema69.properties.include,data:data29};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.include.type,parentSchema:schema69.properties.include,data:data29};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data.store !== undefined){
+let data31 = data.store;
+if(typeof data31 !== "boolean"){
+const err71 = {instancePath:instancePath+"/store",schemaPath:"#/properties/store/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.store.type,parentSchema:schema69.properties.store,data:data31};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data.service_tier !== undefined){
+let data32 = data.service_tier;
+if(!(((((data32 === "auto") || (data32 === "default")) || (data32 === "flex")) || (data32 === "scale")) || (data32 === "priority"))){
+const err72 = {instancePath:instancePath+"/service_tier",schemaPath:"#/properties/service_tier/enum",keyword:"enum",params:{allowedValues: schema69.properties.service_tier.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.service_tier.enum,parentSchema:schema69.properties.service_tier,data:data32};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data.prompt_cache_key !== undefined){
+let data33 = data.prompt_cache_key;
+if(typeof data33 === "string"){
+if(func1(data33) < 1){
+const err73 = {instancePath:instancePath+"/prompt_cache_key",schemaPath:"#/properties/prompt_cache_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.prompt_cache_key,data:data33};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/prompt_cache_key",schemaPath:"#/properties/prompt_cache_key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.prompt_cache_key.type,parentSchema:schema69.properties.prompt_cache_key,data:data33};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data.safety_identifier !== undefined){
+let data34 = data.safety_identifier;
+if(typeof data34 === "string"){
+if(func1(data34) > 64){
+const err75 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema69.properties.safety_identifier,data:data34};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(func1(data34) < 1){
+const err76 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.safety_identifier,data:data34};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.safety_identifier.type,parentSchema:schema69.properties.safety_identifier,data:data34};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data35 = data.metadata;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(Object.keys(data35).length > 16){
+const err78 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/maxProperties",keyword:"maxProperties",params:{limit: 16},message:"must NOT have more than 16 properties",schema:16,parentSchema:schema85,data:data35};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+for(const key6 in data35){
+const _errs94 = errors;
+if(typeof key6 === "string"){
+if(func1(key6) > 64){
+const err79 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema85.propertyNames,data:key6,propertyName:key6};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if(func1(key6) < 1){
+const err80 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema85.propertyNames,data:key6,propertyName:key6};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.propertyNames.type,parentSchema:schema85.propertyNames,data:key6,propertyName:key6};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+var valid22 = _errs94 === errors;
+if(!valid22){
+const err82 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema85.propertyNames,parentSchema:schema85,data:data35};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+for(const key7 in data35){
+let data36 = data35[key7];
+if(typeof data36 === "string"){
+if(func1(data36) > 512){
+const err83 = {instancePath:instancePath+"/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/AgentMetadata/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema85.additionalProperties,data:data36};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/AgentMetadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.additionalProperties.type,parentSchema:schema85.additionalProperties,data:data36};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data:data35};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data.render_to !== undefined){
+let data37 = data.render_to;
+if(typeof data37 === "string"){
+if(func1(data37) < 1){
+const err86 = {instancePath:instancePath+"/render_to",schemaPath:"#/properties/render_to/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.render_to,data:data37};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/render_to",schemaPath:"#/properties/render_to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.render_to.type,parentSchema:schema69.properties.render_to,data:data37};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data.protect !== undefined){
+let data38 = data.protect;
+if(typeof data38 !== "boolean"){
+const err88 = {instancePath:instancePath+"/protect",schemaPath:"#/$defs/Protect/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.type,parentSchema:schema34,data:data38};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+else {
+const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://assistants-iac.dev/schema/manifest-v1.json" */;
@@ -3650,7 +6720,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "version") || (key0 === "stack")) || (key0 === "files")) || (key0 === "tools")) || (key0 === "vector_stores")) || (key0 === "assistants"))){
+if(!(((((((key0 === "version") || (key0 === "stack")) || (key0 === "files")) || (key0 === "tools")) || (key0 === "vector_stores")) || (key0 === "assistants")) || (key0 === "agents"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -3927,14 +6997,71 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data.agents !== undefined){
+let data10 = data.agents;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key9 in data10){
+const _errs40 = errors;
+if(typeof key9 === "string"){
+if(!pattern4.test(key9)){
+const err21 = {instancePath:instancePath+"/agents",schemaPath:"#/$defs/ResourceName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",parentSchema:schema32,data:key9,propertyName:key9};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/agents",schemaPath:"#/$defs/ResourceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:key9,propertyName:key9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid13 = _errs40 === errors;
+if(!valid13){
+const err23 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema31.properties.agents.propertyNames,parentSchema:schema31.properties.agents,data:data10};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+for(const key10 in data10){
+if(!(validate46(data10[key10], {instancePath:instancePath+"/agents/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data10,parentDataProperty:key10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.agents.type,parentSchema:schema31.properties.agents,data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
 }
 errors++;
 }

@@ -6,6 +6,8 @@ import { interpolate } from './interpolate.js';
 import { findManifestFiles } from './manifest-files.js';
 import { type CheckedDocument, mergeDocuments } from './merge.js';
 import { readManifests } from './read-manifests.js';
+import { checkAgentRequests } from './rules/agent-requests.js';
+import { checkAgents } from './rules/agents.js';
 import type { ValidateOptions } from './rules/context.js';
 import { checkDisk } from './rules/disk.js';
 import { checkLimits } from './rules/limits.js';
@@ -78,6 +80,7 @@ export async function validateManifests(
   checkReferences(ctx);
   checkLimits(ctx);
   checkTools(ctx);
+  checkAgents(ctx);
   const disk = await checkDisk(ctx);
 
   const manifests = found.files.map((f) => f.displayPath);
@@ -90,7 +93,11 @@ export async function validateManifests(
       ? { total: { errors: allErrors.length, warnings: allWarnings.length } }
       : {};
   if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
-  return { value: buildDesired(merged, disk, manifests), errors, warnings, ...total, manifests };
+  const value = buildDesired(merged, disk, manifests);
+  // Rendered requests are checked once everything they are rendered from is valid.
+  const requestErrors = await checkAgentRequests(merged, value);
+  if (requestErrors.length > 0) return { errors: requestErrors, warnings, manifests };
+  return { value, errors, warnings, ...total, manifests };
 }
 
 /** Findings that say a limit stopped the run short: listed whatever comes before them. */

@@ -20,6 +20,10 @@ export function assistantAddress(name: string): Address {
   return `assistant.${name}`;
 }
 
+export function agentAddress(name: string): Address {
+  return `agent.${name}`;
+}
+
 export function membershipAddress(store: string, file: string): Address {
   return `vector_store_file.${store}/${file}`;
 }

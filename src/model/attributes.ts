@@ -1,3 +1,4 @@
+import { AGENT_REQUEST_FIELDS } from './agent.js';
 import type { AssistantTool, AttributeValue, ExpiresAfter, FilePurpose, ResponseFormat } from './desired.js';
 
 /**
@@ -76,11 +77,23 @@ export interface AssistantAttributes {
   metadata: Record<string, string>;
 }
 
+/**
+ * An agent: the rendered Responses request (see src/model/agent.ts), its fields at the top level so
+ * that plans show them one by one, and where apply writes it (`render_to`, relative to the working
+ * folder, or null). Ids of resources apply is yet to make are UNKNOWN.
+ */
+export interface AgentAttributes {
+  model: string;
+  render_to: string | null;
+  [field: string]: unknown;
+}
+
 export interface AttributesByKind {
   file: FileAttributes;
   vector_store: VectorStoreAttributes;
   vector_store_file: MembershipAttributes;
   assistant: AssistantAttributes;
+  agent: AgentAttributes;
 }
 
 export type Attributes = AttributesByKind[keyof AttributesByKind];
@@ -91,29 +104,35 @@ export interface ReportedByKind {
   vector_store: VectorStoreAttributes;
   vector_store_file: MembershipAttributes;
   assistant: Omit<AssistantAttributes, 'reasoning_effort'>;
+  /** What the rendered file holds (the request), read back from disk. */
+  agent: AgentAttributes;
 }
 
 export type ReportedAttributes<K extends keyof AttributesByKind> = ReportedByKind[K];
 
 /**
- * The attributes the API reports for each kind. The others (a file's path and hash, an assistant's
- * reasoning_effort) are known only from the state, so drift is looked for in these alone.
+ * The attributes the API reports for each kind (for an agent, its rendered file). The others (a
+ * file's path and hash, an assistant's reasoning_effort) are known only from the state, so drift is
+ * looked for in these alone.
  */
-export const REPORTED_ATTRIBUTES: { [K in keyof AttributesByKind]: readonly (keyof AttributesByKind[K])[] } =
-  {
-    file: ['filename', 'purpose', 'bytes'],
-    vector_store: ['name', 'expires_after', 'metadata'],
-    vector_store_file: ['vector_store_id', 'file_id', 'attributes', 'chunking_strategy'],
-    assistant: [
-      'model',
-      'name',
-      'description',
-      'instructions',
-      'tools',
-      'tool_resources',
-      'temperature',
-      'top_p',
-      'response_format',
-      'metadata',
-    ],
-  };
+export const REPORTED_ATTRIBUTES: {
+  [K in keyof AttributesByKind]: readonly (keyof AttributesByKind[K] & string)[];
+} = {
+  file: ['filename', 'purpose', 'bytes'],
+  vector_store: ['name', 'expires_after', 'metadata'],
+  vector_store_file: ['vector_store_id', 'file_id', 'attributes', 'chunking_strategy'],
+  assistant: [
+    'model',
+    'name',
+    'description',
+    'instructions',
+    'tools',
+    'tool_resources',
+    'temperature',
+    'top_p',
+    'response_format',
+    'metadata',
+  ],
+  // The rendered file: a hand edit of any field (or its removal) is drift.
+  agent: AGENT_REQUEST_FIELDS,
+};

@@ -18,11 +18,20 @@ export interface Desired {
   vectorStores: DesiredVectorStore[];
   memberships: DesiredMembership[];
   assistants: DesiredAssistant[];
+  agents: DesiredAgent[];
 }
 
 /** A stack that wants nothing (what destroy plans against). */
 export function emptyDesired(stack: string): Desired {
-  return { stack, manifests: [], files: [], vectorStores: [], memberships: [], assistants: [] };
+  return {
+    stack,
+    manifests: [],
+    files: [],
+    vectorStores: [],
+    memberships: [],
+    assistants: [],
+    agents: [],
+  };
 }
 
 export type FilePurpose = 'assistants' | 'batch' | 'fine-tune' | 'vision' | 'user_data' | 'evals';
@@ -143,6 +152,35 @@ export interface DesiredAssistant {
 }
 
 /**
+ * An agent's tool as the manifest writes it, shared tools inlined: `file_search` names managed
+ * stores (`vector_stores`), `code_interpreter` and `shell` name managed files (`files`); raw ids and
+ * every other field are in the API's shape. A function tool is already in the Responses flat shape.
+ */
+export interface AgentToolSpec {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** An agent: a Responses request template (see src/model/agent.ts). */
+export interface DesiredAgent {
+  address: Address;
+  name: string;
+  model: string;
+  /** For people; not rendered. */
+  description?: string;
+  instructions?: string;
+  /** Where the instructions came from when read from a file (relative to the manifest root). */
+  instructionsFile?: string;
+  tools: AgentToolSpec[];
+  /** The other request fields the manifest sets (text, reasoning, temperature, ...), as written. */
+  settings: Record<string, unknown>;
+  /** Where apply writes the rendered request: relative to the working folder, `/`-separated. */
+  renderTo?: string;
+  protect: boolean;
+  source: SourceLocation;
+}
+
+/**
  * The `protect` setting of each desired resource that carries one, by address. A membership has
  * none (it goes with its store). Keyed by the kinds KINDS marks protectable, so that such a kind,
  * once added, is a type error here until it says where its resources and their settings are.
@@ -152,6 +190,7 @@ export function declaredProtection(desired: Desired): Map<Address, boolean> {
     file: desired.files,
     vector_store: desired.vectorStores,
     assistant: desired.assistants,
+    agent: desired.agents,
   };
   const protect = new Map<Address, boolean>();
   for (const list of Object.values(byKind))

@@ -5,7 +5,7 @@ import type { Action } from './plan.js';
  * The kinds of resource, and what the layers need to know of each. Orders, lists of kinds, address
  * forms and phase names elsewhere are derived from this table, so a kind is added here once.
  */
-export type ResourceKind = 'file' | 'vector_store' | 'vector_store_file' | 'assistant';
+export type ResourceKind = 'file' | 'vector_store' | 'vector_store_file' | 'assistant' | 'agent';
 
 export interface KindFacts {
   /** Rank in dependency order: a kind depends only on kinds of lower rank; deletes run in reverse. */
@@ -18,7 +18,7 @@ export interface KindFacts {
    */
   readonly parent?: ResourceKind;
   /** Its section in the manifests and in `assistants output --json`; none when nested in its parent. */
-  readonly section?: 'files' | 'vector_stores' | 'assistants';
+  readonly section?: 'files' | 'vector_stores' | 'assistants' | 'agents';
   /** What progress lines call a phase of this kind. */
   readonly phaseNoun: string;
   /** Whether `protect` can be set on it (a nested resource goes with its parent). */
@@ -67,6 +67,16 @@ export const KINDS = {
     phaseNoun: 'assistants',
     protectable: true,
     stamped: true,
+    createHalf: ['create', 'update'],
+  },
+  // No API object: a Responses request rendered into the state (and a file, with render_to).
+  agent: {
+    order: 4,
+    addressForm: 'agent.NAME',
+    section: 'agents',
+    phaseNoun: 'agents',
+    protectable: true,
+    stamped: false,
     createHalf: ['create', 'update'],
   },
 } as const satisfies { readonly [K in ResourceKind]: KindFacts };

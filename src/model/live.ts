@@ -47,7 +47,17 @@ export interface LiveView {
   /** Members by store id, for the stores whose files were listed. */
   members: Map<string, Map<string, LiveMember>>;
   assistants: Map<string, LiveAssistant>;
+  /**
+   * Agents' rendered files as read back from disk, by path relative to the working folder (their
+   * `render_to`); undefined when they were not read.
+   */
+  renderedFiles?: Map<string, RenderedFile>;
 }
+
+/** A rendered agent file read back: missing, or its content (`request` undefined when not a JSON object). */
+export type RenderedFile =
+  | { status: 'missing' }
+  | { status: 'found'; request: Record<string, unknown> | undefined };
 
 /** Everything the account holds of each kind (for `gc`): every page of each list. */
 export interface AccountView {

@@ -1,3 +1,4 @@
+import { AssistantsError } from '../errors/index.js';
 import type { StaticChunking } from '../model/attributes.js';
 import type { AttributeValue, ExpiresAfter, FilePurpose } from '../model/desired.js';
 import { type ResourceKind, type StampedKind, unhandledKind } from '../model/kinds.js';
@@ -120,6 +121,9 @@ export function deleteRemote(
       return writer.deleteVectorStoreFile(storeId as string, id);
     case 'assistant':
       return writer.deleteAssistant(id);
+    case 'agent':
+      // Apply removes an agent's rendered file itself (src/apply/apply-agents.ts).
+      throw new AssistantsError('INTERNAL', 'an agent has no API object to delete');
     default:
       return unhandledKind(kind);
   }

@@ -1,3 +1,4 @@
+import { AssistantsError } from '../errors/index.js';
 import { type ResourceKind, unhandledKind } from '../model/kinds.js';
 import type { LiveResource } from '../model/live.js';
 import type { ApiClient } from './api-client.js';
@@ -15,6 +16,10 @@ export async function retrieveResource(
   storeId?: string,
 ): Promise<LiveResource> {
   const { client } = api;
+  if (kind === 'agent')
+    throw new AssistantsError('USAGE', 'an agent has no API object to read', {
+      hint: 'apply renders agents from the manifests',
+    });
   const path = {
     file: `/files/${id}`,
     vector_store: `/vector_stores/${id}`,

@@ -115,8 +115,10 @@ export function changeLines(change: Change, plan: Pick<Plan, 'changes'>, style: 
   const before = displayed(change.kind, change.before);
   if (change.action === 'create' || before === null) {
     const entries: AttributeEntry[] = createdEntries(after ?? {});
-    // Memberships have no id of their own: the store's and the file's are among their attributes.
-    if (change.kind !== 'vector_store_file') entries.push({ sign: '+', label: 'id', after: UNKNOWN });
+    // Memberships have no id of their own (the store's and the file's are among their attributes),
+    // and agents none at all (they are not API objects).
+    if (change.kind !== 'vector_store_file' && change.kind !== 'agent')
+      entries.push({ sign: '+', label: 'id', after: UNKNOWN });
     return [...lines, ...entriesToLines(entries, 1, style)];
   }
   return [...lines, ...changedBody(before, after ?? {}, change.changedPaths, change.replacePaths, style)];

@@ -45,7 +45,10 @@ export function renderValidationJson(result: ValidationResult): string {
           vector_stores: d.vectorStores.length,
           vector_store_files: d.memberships.length,
           assistants: d.assistants.length,
-          addresses: [...d.files, ...d.vectorStores, ...d.memberships, ...d.assistants].map((r) => r.address),
+          agents: d.agents.length,
+          addresses: [...d.files, ...d.vectorStores, ...d.memberships, ...d.assistants, ...d.agents].map(
+            (r) => r.address,
+          ),
         }
       : null,
   };

@@ -8,6 +8,7 @@ import {
   emptyState,
   type ForgottenResource,
   type PendingOperation,
+  STATE_FORMAT_VERSION,
   type StateDocument,
   type StateResource,
 } from './state-document.js';
@@ -191,7 +192,7 @@ function eventProblem(event: JournalEvent, base: JournalBase): string | undefine
     return '"recorded" must be an object keyed by address';
   // What it adds is checked by the state's own schema, on a small document holding only that.
   const probe = {
-    format_version: 2,
+    format_version: STATE_FORMAT_VERSION,
     lineage: base.lineage,
     serial: 1,
     stack: event.stack ?? base.stack,
@@ -253,7 +254,8 @@ export function replayJournal(
     : emptyState(base.lineage, base.stack);
   for (const event of journal.events) applyEvent(doc, event);
   doc.serial = base.serial + journal.events.length;
-  if (formatFor(doc) > doc.format_version) doc.format_version = 2;
+  const format = formatFor(doc);
+  if (format > doc.format_version) doc.format_version = format;
   return doc;
 }
 

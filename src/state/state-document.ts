@@ -4,14 +4,15 @@ import type { ResourceKind, StampedKind } from '../model/kinds.js';
 
 /**
  * The newest state format this version reads and writes; a newer one is refused, never rewritten.
- * 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; a document that uses none is written as 1, so
+ * 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents. A document is
+ * written in the oldest format that holds it (one that uses none of these as 1), so
  * that earlier versions keep reading it (and refuse, as "written by a newer version", one that
  * does: they would drop what those fields protect).
  */
-export const STATE_FORMAT_VERSION = 2;
+export const STATE_FORMAT_VERSION = 3;
 
 /** The formats this version reads. */
-export type StateFormatVersion = 1 | 2;
+export type StateFormatVersion = 1 | 2 | 3;
 
 /**
  * The state: what assistants-iac made and what it last applied. It never holds the API key.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Deposed, leftoverDeposed } from '../apply/deposed.js';
 import type { ApplyEventSink } from '../apply/events.js';
 import { type ApplyOutcome, executePlan, recordSettings } from '../apply/executor.js';
+import type { RenderedFiles } from '../apply/rendered-files.js';
 import { resolveJournal } from '../apply/resolve-journal.js';
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
@@ -24,6 +25,8 @@ export interface ApplyPorts {
   reader: ApiReader;
   writer: ApiWriter;
   hashCacheFile: string;
+  /** Agents' rendered files: read back for drift, written and removed by apply. */
+  renderedFiles: RenderedFiles;
   /** Unix seconds now. */
   now: () => number;
 }
@@ -104,7 +107,7 @@ export async function applyWorkflow(
         const settled = await resolveJournal(recorder, desired, hashes, reader, writer);
         ui.settled(unsettled, settled.adopted.length, settled.cleaned.length);
       }
-      const live = await refreshFor(reader, doc, desired);
+      const live = await refreshFor(reader, doc, desired, ports.renderedFiles);
       const plan = planFor({ desired, hashes, state: doc, live, targets: request.targets });
       const warnings = [...(loaded?.warnings ?? []), ...plan.warnings];
       if (saved) checkSavedPlan(saved.plan, plan, existing !== undefined, saved.path);
@@ -128,6 +131,7 @@ export async function applyWorkflow(
           recorder,
           writer,
           reader,
+          renderedFiles: ports.renderedFiles,
           live,
           sink,
           options: {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { RenderedFiles } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { validateManifests } from '../manifest/validate.js';
 import { type Address, parseAddress } from '../model/address.js';
+import { parseRendered } from '../model/agent.js';
 import type { Desired } from '../model/desired.js';
 import { ADDRESS_FORMS, type ResourceKind } from '../model/kinds.js';
-import type { LiveView } from '../model/live.js';
+import type { LiveView, RenderedFile } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { manifestDigest } from '../plan/manifest-digest.js';
 import { makePlan } from '../plan/planner.js';
@@ -38,6 +40,8 @@ export interface PreparePlanOptions extends ManifestOptions {
   hashAll?: boolean;
   /** Made only when the API is read, so --refresh=false needs no key. */
   reader: () => ApiReader;
+  /** Agents' rendered files, read back for drift. */
+  renderedFiles: RenderedFiles;
 }
 
 export interface PreparedPlan {
@@ -63,7 +67,7 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
       HashCache.load(options.hashCacheFile)
         .then((cache) => hashFiles(desired, cache, state, options.hashAll === true))
         .then((hashes) => ({ hashes, digest: manifestDigest(desired, hashes) })),
-      options.refresh ? refreshFor(options.reader(), state, desired) : undefined,
+      options.refresh ? refreshFor(options.reader(), state, desired, options.renderedFiles) : undefined,
     ]);
     const plan = planFor({ desired, hashes, state, live, targets, digest });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
@@ -104,22 +108,52 @@ export async function hashFiles(
   return (await hashDesiredFiles(filesToHash(desired.files, state, all), cache, 8, save)).hashes;
 }
 
-/** Reads what the state holds from the API (and probes for assistants when the manifests want some). */
-export function refreshFor(
+/**
+ * Reads what the state holds from the API (and probes for assistants when the manifests want some),
+ * and the agents' rendered files from disk when `rendered` is given.
+ */
+export async function refreshFor(
   reader: ApiReader,
   state: StateDocument | undefined,
   desired: Desired,
+  rendered?: RenderedFiles,
 ): Promise<LiveView> {
   // The journal's pending deletes of files are read too: apply checks them before deleting.
   const pendingFiles = (state?.pending ?? []).flatMap((op) =>
     op.kind === 'file' && op.operation === 'delete' && op.resource_id ? [op.resource_id] : [],
   );
-  return refresh(reader, {
-    fileIds: new Set([...idsOf(state, 'file'), ...pendingFiles]),
-    vectorStoreIds: idsOf(state, 'vector_store'),
-    assistantIds: idsOf(state, 'assistant'),
-    probeAssistants: desired.assistants.length > 0,
-  });
+  const [live, renderedFiles] = await Promise.all([
+    refresh(reader, {
+      fileIds: new Set([...idsOf(state, 'file'), ...pendingFiles]),
+      vectorStoreIds: idsOf(state, 'vector_store'),
+      assistantIds: idsOf(state, 'assistant'),
+      probeAssistants: desired.assistants.length > 0,
+    }),
+    rendered ? readRenderedFiles(rendered, state) : undefined,
+  ]);
+  if (renderedFiles) live.renderedFiles = renderedFiles;
+  return live;
+}
+
+/** The files the state's agents were rendered to, as they are now (see AGENT_PLAN.observe). */
+async function readRenderedFiles(
+  rendered: RenderedFiles,
+  state: StateDocument | undefined,
+): Promise<Map<string, RenderedFile>> {
+  const targets = Object.values(state?.resources ?? {}).flatMap((resource) =>
+    resource.kind === 'agent' && resource.attributes.render_to !== null
+      ? [resource.attributes.render_to]
+      : [],
+  );
+  const seen = new Map<string, RenderedFile>();
+  for (const target of targets) {
+    const read = await rendered.read(target);
+    seen.set(
+      target,
+      read.status === 'missing' ? read : { status: 'found', request: parseRendered(read.text) },
+    );
+  }
+  return seen;
 }
 
 /** The pure planner with its digest and lineage filled in. */

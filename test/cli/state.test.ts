@@ -341,6 +341,7 @@ describe('assistants output', () => {
       files: { handbook: 'file-abc123' },
       vector_stores: { 'support-kb': 'vs_def456' },
       assistants: { 'support-bot': 'asst_ghi789' },
+      agents: {},
     });
   });
 
@@ -351,7 +352,23 @@ describe('assistants output', () => {
       files: {},
       vector_stores: {},
       assistants: {},
+      agents: {},
     });
+    expect(
+      JSON.parse((await runInProcess(['output', '--format', 'responses'], { cwd: dir })).stdout),
+    ).toEqual({});
+  });
+
+  it('one resource: its id; an unknown address: RESOURCE_NOT_IN_STATE, exit 1', async () => {
+    const dir = await withState();
+    expect(await runInProcess(['output', 'vector_store.support-kb'], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: 'vs_def456\n',
+      stderr: '',
+    });
+    const missing = await runInProcess(['output', 'agent.nope'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error[RESOURCE_NOT_IN_STATE]: agent.nope is not in the state');
   });
 });
 

@@ -93,6 +93,7 @@ describe('assistants validate', () => {
       vector_stores: 0,
       vector_store_files: 0,
       assistants: 1,
+      agents: 0,
       addresses: ['assistant.order-desk'],
     });
   });

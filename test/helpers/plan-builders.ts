@@ -79,6 +79,7 @@ export function attrsFor<K extends ResourceKind>(kind: K): AttributesByKind[K] {
     vector_store: vectorStoreAttrs(),
     vector_store_file: membershipAttrs(),
     assistant: assistantAttrs(),
+    agent: { model: 'gpt-5-mini', render_to: null },
   };
   return byKind[kind];
 }
@@ -96,6 +97,8 @@ export function fakeId(address: Address): string {
       return `asst_${slug(parsed.name)}`;
     case 'vector_store_file':
       return `file-${slug(parsed.file ?? parsed.name)}`;
+    case 'agent':
+      return '';
   }
 }
 

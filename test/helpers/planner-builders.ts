@@ -95,6 +95,7 @@ export function desired(parts: Partial<Omit<Desired, 'stack' | 'manifests'>> = {
     vectorStores: parts.vectorStores ?? [],
     memberships: parts.memberships ?? [],
     assistants: parts.assistants ?? [],
+    agents: parts.agents ?? [],
   };
 }
 
@@ -210,7 +211,7 @@ export function liveFromState(s: StateDocument): LiveView {
         status: 'completed',
         lastError: null,
       });
-    } else {
+    } else if (r.kind === 'assistant') {
       const { reasoning_effort: _r, ...reported } = r.attributes;
       live.assistants.set(r.id, { id: r.id, createdAt: 1, attributes: structuredClone(reported) });
     }

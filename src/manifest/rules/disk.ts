@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Diagnostic } from '../../errors/index.js';
 import { LIMITS } from '../../model/limits.js';
-import { resolverCache } from '../confined-path.js';
+import { type PathResolver, resolverCache } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import { type FileFacts, inspectFile, isProblem } from '../file-inspect.js';
 import type { RawSections } from '../manifest-types.js';
@@ -13,13 +13,81 @@ import { UNSENDABLE_NAME_HINT, unsendableName } from '../upload-name.js';
 import type { RuleContext } from './context.js';
 import { checkCodeInterpreterFiles, checkStoreMembers } from './file-types.js';
 import { expandGlobMembers, type GlobMatch } from './glob-members.js';
+import { checkRenderTargets } from './render-targets.js';
 
 /** What the disk rules learned, for building the desired model without touching the disk again. */
 export interface DiskFacts {
   files: Map<string, FileFacts>;
   /** Glob matches by store name and member index. */
   globs: Map<string, Map<number, GlobMatch[]>>;
-  instructions: Map<string, { text: string; relativePath: string }>;
+  /** Instructions read from files, by assistant name and by agent name. */
+  instructions: Map<string, InstructionsText>;
+  agentInstructions: Map<string, InstructionsText>;
+  /** Where each agent with `render_to` renders, relative to the working folder (see checkRenderTargets). */
+  renderTargets: Map<string, string>;
+}
+
+interface InstructionsText {
+  text: string;
+  relativePath: string;
+}
+
+/** An entry that may take its instructions from a file. */
+type InstructionsOwner = { instructions?: string | { file: string } };
+
+type ProblemAt = (
+  doc: SourceDocument,
+  at: ValuePath,
+  problem: { code: Diagnostic['code']; message: string; hint?: string },
+) => void;
+
+/** The instructions of an assistant or agent read from `{file}`: inside the root, regular, not too long. */
+async function readInstructions(
+  entry: Entry<InstructionsOwner>,
+  noun: string,
+  resolverFor: (root: string) => PathResolver,
+  problemAt: ProblemAt,
+  report: RuleContext['report'],
+): Promise<InstructionsText | undefined> {
+  const instructions = entry.value.instructions;
+  if (typeof instructions !== 'object') return undefined;
+  const at = [...entry.path, 'instructions', 'file'];
+  const result = await inspectFile(
+    path.resolve(entry.doc.dir, instructions.file),
+    instructions.file,
+    resolverFor(entry.doc.file.root),
+  );
+  if (isProblem(result)) return void problemAt(entry.doc, at, result);
+  // A character is at most 4 bytes of UTF-8: a larger file is too long without reading it.
+  const read = await readRegularText(result.real, LIMITS.instructions * 4);
+  if (!('text' in read)) {
+    if (read.kind === 'too-large') {
+      return void problemAt(entry.doc, at, {
+        code: 'OUT_OF_RANGE',
+        message: `instructions of ${noun} "${entry.name}" read from "${instructions.file}" are ${read.bytes.toLocaleString('en-US')} bytes long; the limit is ${LIMITS.instructions.toLocaleString('en-US')} characters`,
+      });
+    }
+    return void problemAt(
+      entry.doc,
+      at,
+      read.kind === 'not-regular'
+        ? { code: 'NOT_A_REGULAR_FILE', message: `path "${instructions.file}" is not a regular file` }
+        : { code: 'FILE_NOT_FOUND', message: `file "${instructions.file}" cannot be read: ${read.code}` },
+    );
+  }
+  const { text } = read;
+  const length = codePointLength(text);
+  if (length > LIMITS.instructions) {
+    return void report(
+      diagnosticAt(
+        entry.doc,
+        at,
+        'OUT_OF_RANGE',
+        `instructions of ${noun} "${entry.name}" read from "${instructions.file}" are ${length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.instructions.toLocaleString('en-US')}`,
+      ),
+    );
+  }
+  return { text, relativePath: result.relativePath };
 }
 
 /**
@@ -33,13 +101,15 @@ export interface DiskFacts {
 export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   const { merged, report } = ctx;
   const resolverFor = resolverCache(ctx.options.allowOutsideRoot === true);
-  const facts: DiskFacts = { files: new Map(), globs: new Map(), instructions: new Map() };
+  const facts: DiskFacts = {
+    files: new Map(),
+    globs: new Map(),
+    instructions: new Map(),
+    agentInstructions: new Map(),
+    renderTargets: new Map(),
+  };
 
-  const problemAt = (
-    doc: SourceDocument,
-    at: ValuePath,
-    problem: { code: Diagnostic['code']; message: string; hint?: string },
-  ) =>
+  const problemAt: ProblemAt = (doc, at, problem) =>
     report(diagnosticAt(doc, at, problem.code, problem.message, problem.hint ? { hint: problem.hint } : {}));
 
   // Declared files.
@@ -63,49 +133,15 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
     }),
   );
   // Instruction files.
-  await Promise.all(
-    validEntries(merged.assistants).map(async (entry) => {
-      const instructions = entry.value.instructions;
-      if (typeof instructions !== 'object') return;
-      const at = [...entry.path, 'instructions', 'file'];
-      const result = await inspectFile(
-        path.resolve(entry.doc.dir, instructions.file),
-        instructions.file,
-        resolverFor(entry.doc.file.root),
-      );
-      if (isProblem(result)) return problemAt(entry.doc, at, result);
-      // A character is at most 4 bytes of UTF-8: a larger file is too long without reading it.
-      const read = await readRegularText(result.real, LIMITS.instructions * 4);
-      if (!('text' in read)) {
-        if (read.kind === 'too-large') {
-          return problemAt(entry.doc, at, {
-            code: 'OUT_OF_RANGE',
-            message: `instructions of assistant "${entry.name}" read from "${instructions.file}" are ${read.bytes.toLocaleString('en-US')} bytes long; the limit is ${LIMITS.instructions.toLocaleString('en-US')} characters`,
-          });
-        }
-        return problemAt(
-          entry.doc,
-          at,
-          read.kind === 'not-regular'
-            ? { code: 'NOT_A_REGULAR_FILE', message: `path "${instructions.file}" is not a regular file` }
-            : { code: 'FILE_NOT_FOUND', message: `file "${instructions.file}" cannot be read: ${read.code}` },
-        );
-      }
-      const { text } = read;
-      const length = codePointLength(text);
-      if (length > LIMITS.instructions) {
-        return report(
-          diagnosticAt(
-            entry.doc,
-            at,
-            'OUT_OF_RANGE',
-            `instructions of assistant "${entry.name}" read from "${instructions.file}" are ${length.toLocaleString('en-US')} characters long; the limit is ${LIMITS.instructions.toLocaleString('en-US')}`,
-          ),
-        );
-      }
-      facts.instructions.set(entry.name, { text, relativePath: result.relativePath });
-    }),
-  );
+  const readFor = (noun: string, into: Map<string, InstructionsText>) => (entry: Entry<InstructionsOwner>) =>
+    readInstructions(entry, noun, resolverFor, problemAt, report).then((read) => {
+      if (read) into.set(entry.name, read);
+    });
+  await Promise.all([
+    ...validEntries(merged.assistants).map(readFor('assistant', facts.instructions)),
+    ...validEntries(merged.agents).map(readFor('agent', facts.agentInstructions)),
+  ]);
+  facts.renderTargets = await checkRenderTargets(ctx, resolverFor);
 
   checkSameFiles(ctx, facts);
   const declaredByIdentity = new Map<string, string>();

@@ -112,7 +112,7 @@ function checkDefinition(
   );
 }
 
-function checkSchemaValue(
+export function checkSchemaValue(
   ctx: RuleContext,
   doc: SourceDocument,
   path: ValuePath,

@@ -1,4 +1,5 @@
 import { type ResourceKind, unhandledKind } from '../../model/kinds.js';
+import { AGENT_PLAN } from './agent.js';
 import { ASSISTANT_PLAN } from './assistant.js';
 import { FILE_PLAN } from './file.js';
 import { VECTOR_STORE_PLAN } from './vector-store.js';
@@ -14,6 +15,7 @@ const PLAN_KINDS: { readonly [K in ResourceKind]: PlanKind<K> } = {
   vector_store: VECTOR_STORE_PLAN,
   vector_store_file: VECTOR_STORE_FILE_PLAN,
   assistant: ASSISTANT_PLAN,
+  agent: AGENT_PLAN,
 };
 
 /** The module of a kind, as one that takes any state resource (its own kind's, by the caller's key). */

@@ -28,6 +28,8 @@ describe('buildDesired', () => {
       files: new Map(),
       globs: new Map([['kb', new Map([[0, matches]])]]),
       instructions: new Map(),
+      agentInstructions: new Map(),
+      renderTargets: new Map(),
     };
 
     const desired = buildDesired(merged, disk, ['assistants.yaml']);

@@ -1,0 +1,66 @@
+/**
+ * Agents: Responses API requests (`POST /v1/responses` bodies without `input`) rendered from the
+ * manifests with every managed name replaced by its id. They have no API object: the state holds
+ * the rendered request, and `render_to` puts it in a file that the application loads.
+ */
+
+/**
+ * The request fields an agent may set, in the order a rendered request lists them. `input` and
+ * `stream` are the application's; fields not listed here are not rendered.
+ */
+export const AGENT_REQUEST_FIELDS = [
+  'model',
+  'instructions',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'max_tool_calls',
+  'text',
+  'reasoning',
+  'temperature',
+  'top_p',
+  'top_logprobs',
+  'max_output_tokens',
+  'truncation',
+  'include',
+  'store',
+  'service_tier',
+  'prompt_cache_key',
+  'safety_identifier',
+  'metadata',
+] as const;
+
+export type AgentRequestField = (typeof AGENT_REQUEST_FIELDS)[number];
+
+/** A rendered request: `model` and whichever other AGENT_REQUEST_FIELDS the manifest sets. */
+export interface AgentRequest {
+  model: string;
+  [field: string]: unknown;
+}
+
+/** The text of a rendered file: the request as indented JSON, ending in a newline. */
+export function renderedText(request: AgentRequest): string {
+  return `${JSON.stringify(request, null, 2)}\n`;
+}
+
+/** The request a rendered file holds, or undefined when it is not a JSON object. */
+export function parseRendered(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request in an agent's attributes (everything but `render_to`), in its order. */
+export function requestOf(attributes: {
+  model: string;
+  render_to: string | null;
+  [field: string]: unknown;
+}): AgentRequest {
+  const { render_to: _target, ...request } = attributes;
+  return request as AgentRequest;
+}
