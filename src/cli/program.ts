@@ -8,6 +8,7 @@ import { forceUnlockCommand } from './force-unlock-command.js';
 import { gcCommand } from './gc-command.js';
 import { importCommand } from './import-command.js';
 import { type Io, useColor } from './io.js';
+import { migrateCommand } from './migrate-command.js';
 import { outputCommand } from './output-command.js';
 import { planCommand } from './plan-command.js';
 import { redactingIo } from './redacting-io.js';
@@ -87,6 +88,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     destroyCommand(context),
     gcCommand(context),
     importCommand(context),
+    migrateCommand(context),
     emulatorCommand(context),
     stateCommand(context),
     outputCommand(context),

@@ -15,8 +15,10 @@ const CHECK_BASE_URL = 'check that --base-url / OPENAI_BASE_URL is right (it usu
 const SUNSET_HINT =
   `if this endpoint should serve Assistants, ${CHECK_BASE_URL}. ` +
   'Otherwise: OpenAI sunset the Assistants API on 2026-08-26; files and vector stores still work there. ' +
-  'Remove the assistants from the manifests (and from the state with `assistants state rm`), ' +
-  'or point --base-url / OPENAI_BASE_URL at a server that still serves Assistants v2, such as `assistants emulator`.';
+  'Run `assistants migrate` to turn the assistants into `agents:` (Responses API requests over the same ' +
+  'files and vector stores), then remove the assistants from the manifests (and from the state with ' +
+  '`assistants state rm`); or point --base-url / OPENAI_BASE_URL at a server that still serves ' +
+  'Assistants v2, such as `assistants emulator`.';
 
 /**
  * Turns what the SDK throws into an AssistantsError that says which call failed and what to do.

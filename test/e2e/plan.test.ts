@@ -298,6 +298,7 @@ describe('assistants plan against the emulator', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error[ASSISTANTS_SUNSET]');
     expect(run.stderr).toContain('2026-08-26');
+    expect(run.stderr).toContain('Run `assistants migrate` to turn the assistants into `agents:`');
     expect(run.stderr).not.toContain(KEY);
   });
 

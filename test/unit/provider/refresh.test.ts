@@ -559,6 +559,7 @@ describe('sdkReader: errors', () => {
     expect(error.code).toBe('ASSISTANTS_SUNSET');
     expect(error.message).toContain('GET /assistants');
     expect(error.hint).toContain('2026-08-26');
+    expect(error.hint).toContain('Run `assistants migrate` to turn the assistants into `agents:`');
     expect(error.hint).toContain('assistants emulator');
     expectNoKey(error);
   });
@@ -579,7 +580,8 @@ describe('sdkReader: errors', () => {
       expect(text).toContain('`/v1`');
     }
     expect(error.hint).toContain('if this endpoint should serve Assistants');
-    expect(error.hint).toContain('Remove the assistants');
+    expect(error.hint).toContain('`assistants migrate`');
+    expect(error.hint).toContain('remove the assistants from the manifests');
     expectNoKey(error);
   });
 
