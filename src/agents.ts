@@ -54,6 +54,7 @@ function checked(value: unknown, what: string): AgentRequest {
   const request = value as Record<string, unknown>;
   if (typeof request.model !== 'string' || request.model === '')
     throw new Error(`${what} has no model: it is not a request rendered by assistants-iac`);
-  if ('input' in request) throw new Error(`${what} already has an input: add it when you call responses.create`);
+  if ('input' in request)
+    throw new Error(`${what} already has an input: add it when you call responses.create`);
   return request as AgentRequest;
 }
