@@ -48,7 +48,9 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
         { hint: 'check OPENAI_API_KEY (and the project it belongs to)', cause: err },
       );
     }
-    if (err.status === 404 && operation.path.startsWith('/assistants')) {
+    // A 404 that names a parameter of the request is about an id the request sends (a vector store
+    // or file that does not exist), not about the endpoint: that is not the sunset.
+    if (err.status === 404 && operation.path.startsWith('/assistants') && !err.param) {
       return new AssistantsError(
         'ASSISTANTS_SUNSET',
         `the endpoint ${endpoint} does not serve the Assistants API (${call} answered 404: ${detail}); ` +
@@ -63,6 +65,9 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
       });
     }
     return new AssistantsError('API_ERROR', `${call} failed with ${err.status ?? 'an error'}: ${detail}`, {
+      ...(err.status === 404 && err.param
+        ? { hint: `${err.param} names something the API does not have: check the ids in the manifests` }
+        : {}),
       cause: err,
     });
   }

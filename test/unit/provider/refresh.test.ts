@@ -564,6 +564,32 @@ describe('sdkReader: errors', () => {
     expectNoKey(error);
   });
 
+  it('a 404 on POST /assistants that names a parameter is an id the request sends, not the sunset', async () => {
+    // What an endpoint that serves Assistants answers for a file or store id that does not exist.
+    const body = {
+      message: 'No vector store found with id vs_gone.',
+      type: 'invalid_request_error',
+      code: null,
+    };
+    const err = OpenAI.APIError.generate(
+      404,
+      { error: { ...body, param: 'tool_resources.file_search.vector_store_ids' } },
+      undefined,
+      new Headers(),
+    );
+    const error = toApiError(err, { method: 'POST', path: '/assistants' }, NOCK_BASE_URL, KEY);
+    expect(error.code).toBe('API_ERROR');
+    expect(error.message).toContain('No vector store found with id vs_gone.');
+    expect(error.hint).toContain(
+      'tool_resources.file_search.vector_store_ids names something the API does not have',
+    );
+    // Without a parameter, the same status on the same call is the sunset.
+    const bare = OpenAI.APIError.generate(404, { error: { ...body, param: null } }, undefined, new Headers());
+    expect(toApiError(bare, { method: 'POST', path: '/assistants' }, NOCK_BASE_URL, KEY).code).toBe(
+      'ASSISTANTS_SUNSET',
+    );
+  });
+
   it('the sunset error also points at a wrong base URL, the other cause of a 404 on /assistants', async () => {
     // A base URL without /v1: every path answers 404, /assistants included.
     nock(ORIGIN)
