@@ -26,6 +26,8 @@ const FAMILY_KNOBS: Readonly<Record<RouteFamily, keyof EmulatorConfig>> = {
   files: 'rate_limit_files_per_min',
   vector_stores: 'rate_limit_vector_stores_per_min',
   assistants: 'rate_limit_assistants_per_min',
+  // No knob of its own: /responses is limited by rate_limit_per_min, in a bucket of its own.
+  responses: 'rate_limit_per_min',
 };
 
 /** Where the pipeline reports: one line per `/v1` request, and the emulator's own failures. */

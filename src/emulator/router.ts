@@ -18,10 +18,15 @@ export type Reply =
   | { status?: number; body: unknown }
   | { status?: number; stream: Readable; contentType: string; length?: number };
 
-/** Rate limits apply per family, as the API's limits do (uploads, store writes, assistants). */
-export type RouteFamily = 'files' | 'vector_stores' | 'assistants';
+/** Rate limits apply per family, as the API's limits do (uploads, store writes, assistants, responses). */
+export type RouteFamily = 'files' | 'vector_stores' | 'assistants' | 'responses';
 
-const FAMILIES: ReadonlySet<string> = new Set<RouteFamily>(['files', 'vector_stores', 'assistants']);
+const FAMILIES: ReadonlySet<string> = new Set<RouteFamily>([
+  'files',
+  'vector_stores',
+  'assistants',
+  'responses',
+]);
 
 /** The family of a path without `/v1` (its first segment), or undefined for a path of none. */
 export function familyOf(path: string): RouteFamily | undefined {

@@ -231,6 +231,24 @@ describe('POST /responses with file_search', () => {
     expect((stats.requests as Record<string, number>)['POST /v1/responses']).toBe(1);
   });
 
+  it('is rate limited by rate_limit_per_min, in a bucket of its own, with the API headers', async () => {
+    const { control, raw } = fx();
+    await control('config', { rate_limit_per_min: 2 });
+    const send = () => raw('POST', '/responses', { body: { model: 'gpt-4.1', input: 'hi' } });
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(first.headers.get('x-ratelimit-remaining-requests')).not.toBeNull();
+    // The limit is quantised as the API's is, so the refusal comes within the next two.
+    const statuses = [(await send()).status, (await send()).status];
+    expect(statuses).toContain(429);
+    const limited = await send();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Stores have a bucket of their own: the responses spent none of it.
+    expect((await raw('GET', '/vector_stores')).status).toBe(200);
+  });
+
   it('is use of the store: last_active_at moves, and the expiry deadline with it', async () => {
     const { client, control } = fx();
     const store = await client.vectorStores.create({
