@@ -1,27 +1,32 @@
 import { isDeepStrictEqual } from 'node:util';
 import { AssistantsError } from '../errors/index.js';
-import { parseRendered, renderedText, requestOf } from '../model/agent.js';
+import { looksRendered, parseRendered, renderedText, requestOf } from '../model/agent.js';
 import { agentDependencies } from '../model/agent-request.js';
 import type { AgentAttributes } from '../model/attributes.js';
+import type { Desired } from '../model/desired.js';
+import type { LiveView } from '../model/live.js';
 import type { Change } from '../model/plan.js';
 import { desiredAgentAttributes } from '../plan/kinds/agent.js';
-import type { StateResource } from '../state/state-document.js';
+import type { StateDocument, StateResource } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { forgetResource } from './remove.js';
+import type { RenderedFiles } from './rendered-files.js';
+import type { StateRecorder } from './state-recorder.js';
 
 /**
  * Agents make no call: apply renders each with the ids made so far, records it in the state and,
- * with `render_to`, writes the file (only when its text changes). A file is overwritten or removed
- * only when it is this agent's: recorded at that path in the state, or already holding exactly what
- * would be written; a file edited since apply wrote it is not removed.
+ * with `render_to`, writes the file (only when its text changes). An existing file is overwritten
+ * only when it is an agent's: a path the state records for an agent, holding what still looks like
+ * a rendered request. A file is removed only when it holds exactly what was recorded, and no agent
+ * of the manifests renders to it now (a renamed agent keeps its file).
  */
 
 type AgentResource = Extract<StateResource, { kind: 'agent' }>;
 
 export async function createAgents(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const agents = new Map(run.input.desired.agents.map((agent) => [agent.address, agent]));
-  const files = run.input.renderedFiles;
+  const wanted = wantedTargets(run.input.desired);
   await run.each(
     changes.filter((c) => inCreateHalf(c, 'agent')),
     async (change) => {
@@ -35,22 +40,11 @@ export async function createAgents(run: ApplyRun, changes: readonly Change[]): P
         });
         const current = run.resource(change.address) as AgentResource | undefined;
         const target = attributes.render_to;
-        if (target !== null) {
-          const text = renderedText(requestOf(attributes));
-          const onDisk = await files.read(target);
-          const ours = current?.attributes.render_to === target;
-          if (onDisk.status === 'found' && onDisk.text !== text) {
-            if (!ours)
-              throw new AssistantsError(
-                'RENDER_TARGET_EXISTS',
-                `render_to ${target} exists and was not written by assistants-iac for ${change.address}`,
-                { hint: 'move the file away, or choose another render_to' },
-              );
-            await files.write(target, text);
-          } else if (onDisk.status === 'missing') await files.write(target, text);
-        }
+        if (target !== null)
+          await writeRendered(run, change.address, target, renderedText(requestOf(attributes)));
         const previous = current?.attributes.render_to ?? null;
-        if (current && previous !== null && previous !== target) await removeRendered(run, change, current);
+        if (current && previous !== null && previous !== target && !wanted.has(previous))
+          await removeRendered(run, change, current);
         await run.input.recorder.mutate((doc) => {
           doc.resources[change.address] = {
             kind: 'agent',
@@ -68,15 +62,49 @@ export async function createAgents(run: ApplyRun, changes: readonly Change[]): P
 
 export async function deleteAgents(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const doomed = changes.filter((c) => c.kind === 'agent' && c.action === 'delete');
+  const wanted = wantedTargets(run.input.desired);
   await run.each(doomed, async (change) => {
     const resource = run.resource(change.address) as AgentResource | undefined;
     if (!resource) return;
     await run.step(change, 'delete', async () => {
-      await removeRendered(run, change, resource);
+      const target = resource.attributes.render_to;
+      // A renamed agent rendering to the same file has taken it over: it stays.
+      if (target === null || !wanted.has(target)) await removeRendered(run, change, resource);
       await run.input.recorder.mutate((doc) => forgetResource(doc, change.address, 'agent', resource.id));
       return undefined;
     });
   });
+}
+
+/** Where the manifests' agents render now. */
+function wantedTargets(desired: Desired): Set<string> {
+  return new Set(desired.agents.flatMap((agent) => (agent.renderTo === undefined ? [] : [agent.renderTo])));
+}
+
+/** Writes `text` to `target` unless it holds it already; refuses a file that is not an agent's. */
+async function writeRendered(run: ApplyRun, address: string, target: string, text: string): Promise<void> {
+  const files = run.input.renderedFiles;
+  const onDisk = await files.read(target);
+  if (onDisk.status === 'found' && onDisk.text === text) return;
+  if (onDisk.status === 'found') {
+    const recorded = recordedAt(run.state, target);
+    if (!recorded || onDisk.text === null || !looksRendered(parseRendered(onDisk.text)))
+      throw new AssistantsError(
+        'RENDER_TARGET_EXISTS',
+        recorded
+          ? `render_to ${target} of ${address} now holds something other than a rendered request; it is not overwritten`
+          : `render_to ${target} of ${address} exists and was not written by assistants-iac`,
+        { hint: 'move the file away, or choose another render_to' },
+      );
+  }
+  await files.write(target, text);
+}
+
+/** The state's agents rendered to `target` (any of them: a renamed agent takes over its file). */
+function recordedAt(doc: StateDocument, target: string): string | undefined {
+  for (const [address, resource] of Object.entries(doc.resources))
+    if (resource.kind === 'agent' && resource.attributes.render_to === target) return address;
+  return undefined;
 }
 
 /**
@@ -87,17 +115,30 @@ async function removeRendered(run: ApplyRun, change: Change, resource: AgentReso
   const target = resource.attributes.render_to;
   if (target === null) return;
   const files = run.input.renderedFiles;
-  const onDisk = await files.read(target);
-  if (onDisk.status === 'missing') return;
-  if (!writtenBy(onDisk.text, resource.attributes)) {
+  const left = (why: string, hint: string): void => {
     run.warnings.push({
       severity: 'warning',
       code: 'RENDERED_FILE_LEFT',
-      message: `${change.address}: ${target} is left in place: it was edited since apply wrote it`,
-      hint: 'delete it by hand if it is no longer needed',
+      message: `${change.address}: ${target} is left in place: ${why}`,
+      hint,
     });
-    return;
+  };
+  let onDisk: Awaited<ReturnType<RenderedFiles['read']>>;
+  try {
+    onDisk = await files.read(target);
+  } catch (err) {
+    // A path the state names outside where agents are written (or one of the state's own files) is
+    // not touched: only the record goes.
+    if (
+      !(err instanceof AssistantsError) ||
+      (err.code !== 'PATH_OUTSIDE_ROOT' && err.code !== 'RENDER_TARGET_EXISTS')
+    )
+      throw err;
+    return left(err.message, 'run destroy from the folder apply ran in, or delete the file by hand');
   }
+  if (onDisk.status === 'missing') return;
+  if (onDisk.text === null || !writtenBy(onDisk.text, resource.attributes))
+    return left('it was edited since apply wrote it', 'delete it by hand if it is no longer needed');
   await files.remove(target);
 }
 
@@ -105,4 +146,42 @@ async function removeRendered(run: ApplyRun, change: Change, resource: AgentReso
 function writtenBy(text: string, attributes: AgentAttributes): boolean {
   const request = requestOf(attributes);
   return text === renderedText(request) || isDeepStrictEqual(parseRendered(text), request);
+}
+
+/**
+ * Agents whose rendered file already holds what the manifests render now, while the state records
+ * something else (a run stopped between writing the file and recording it, or a file edited to
+ * match a manifest edit): the state takes what the file holds, which no plan would otherwise do.
+ */
+export async function recordRenderedAgents(
+  recorder: StateRecorder,
+  desired: Desired,
+  live: LiveView | undefined,
+): Promise<void> {
+  const seen = live?.renderedFiles;
+  if (!seen) return;
+  const doc = recorder.doc;
+  const settled: [string, AgentAttributes][] = [];
+  for (const agent of desired.agents) {
+    const resource = doc.resources[agent.address];
+    if (resource?.kind !== 'agent' || agent.renderTo === undefined) continue;
+    const file = seen.get(agent.renderTo);
+    if (file?.status !== 'found' || !file.request) continue;
+    let complete = true;
+    const attributes = desiredAgentAttributes(agent, (address) => {
+      const id = doc.resources[address]?.id;
+      if (!id) complete = false;
+      return id ?? '';
+    });
+    if (!complete || isDeepStrictEqual(resource.attributes, attributes)) continue;
+    if (isDeepStrictEqual(file.request, requestOf(attributes))) settled.push([agent.address, attributes]);
+  }
+  if (settled.length === 0) return;
+  await recorder.mutate((state) => {
+    for (const [address, attributes] of settled) {
+      const resource = state.resources[address];
+      if (resource?.kind === 'agent')
+        state.resources[address] = { ...resource, id: attributes.render_to ?? '', attributes };
+    }
+  });
 }

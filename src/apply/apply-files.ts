@@ -1,3 +1,4 @@
+import { idsInRequest } from '../model/agent.js';
 import { UNKNOWN } from '../model/attributes.js';
 import type { DesiredFile } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
@@ -111,6 +112,8 @@ function fileUsers(doc: StateDocument): (id: string) => string | undefined {
     if (resource.kind === 'assistant')
       for (const file of resource.attributes.tool_resources.code_interpreter?.file_ids ?? [])
         if (typeof file === 'string') use(file, address);
+    if (resource.kind === 'agent')
+      for (const file of idsInRequest(resource.attributes).files) use(file, address);
   }
   return (id) => users.get(id);
 }

@@ -1,3 +1,4 @@
+import { idsInRequest } from '../model/agent.js';
 import type { Change } from '../model/plan.js';
 import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
 import type { StateDocument } from '../state/state-document.js';
@@ -62,12 +63,13 @@ export async function createStores(run: ApplyRun, changes: readonly Change[]): P
   });
 }
 
-/** The managed assistant that searches the store with this id, if any. */
+/** The managed assistant or agent that searches the store with this id, if any. */
 function storeInUse(doc: StateDocument, id: string): string | undefined {
   for (const [address, resource] of Object.entries(doc.resources))
     if (
-      resource.kind === 'assistant' &&
-      resource.attributes.tool_resources.file_search?.vector_store_ids.includes(id)
+      (resource.kind === 'assistant' &&
+        resource.attributes.tool_resources.file_search?.vector_store_ids.includes(id)) ||
+      (resource.kind === 'agent' && idsInRequest(resource.attributes).stores.includes(id))
     )
       return address;
   return undefined;
@@ -75,7 +77,7 @@ function storeInUse(doc: StateDocument, id: string): string | undefined {
 
 /** Deletes stores that left the manifests (their files' attachments go with them). */
 export async function deleteStores(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  // An assistant whose update failed may still search it: keep it until that is resolved.
+  // An assistant or agent whose update failed may still search it: keep it until that is resolved.
   await run.deleteKind(changes, 'vector_store', {
     code: 'STORE_IN_USE',
     users: (doc) => (id) => storeInUse(doc, id),

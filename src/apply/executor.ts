@@ -3,7 +3,7 @@ import { type Desired, declaredProtection } from '../model/desired.js';
 import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
 import type { Change } from '../model/plan.js';
 import { pushAll } from '../util/arrays.js';
-import { createAgents, deleteAgents } from './apply-agents.js';
+import { createAgents, deleteAgents, recordRenderedAgents } from './apply-agents.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
@@ -57,7 +57,10 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
     pushAll(run.deposed, leftoverDeposed(run.state));
     for (const kind of KINDS_IN_ORDER) await STEPS[kind].create(run, changes);
     for (const kind of KINDS_IN_DELETE_ORDER) await STEPS[kind].delete(run, changes);
-    if (!run.stopped) await recordSettings(input.recorder, input.desired);
+    if (!run.stopped) {
+      await recordSettings(input.recorder, input.desired);
+      await recordRenderedAgents(input.recorder, input.desired, input.live);
+    }
   } catch (err) {
     // Results recorded so far are written before the error goes up (and the lock is released).
     await input.recorder.settled().catch(() => {});

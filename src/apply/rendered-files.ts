@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 
@@ -9,8 +9,11 @@ import { AssistantsError } from '../errors/index.js';
  * can see what was written.
  */
 export interface RenderedFiles {
-  /** The file's text, or missing (absent, or not a regular file). */
-  read(target: string): Promise<{ status: 'missing' } | { status: 'found'; text: string }>;
+  /**
+   * The file's text; `null` for one that cannot be a rendered request (a link, or larger than any
+   * request), which is never overwritten or removed; missing when there is none.
+   */
+  read(target: string): Promise<{ status: 'missing' } | { status: 'found'; text: string | null }>;
   /** Writes the text atomically: a temporary file beside it, flushed, renamed over it. */
   write(target: string, text: string): Promise<void>;
   /** Removes the file; a file already gone is no error. */
@@ -20,26 +23,69 @@ export interface RenderedFiles {
 /** Larger files are not read back: no rendered request comes near it, so such a file is not ours. */
 const MAX_RENDERED_BYTES = 16 * 1024 * 1024;
 
-/** The rendered files under `cwd`, on disk. */
-export function renderedFilesIn(cwd: string): RenderedFiles {
-  const at = (target: string) => path.resolve(cwd, target);
+export interface RenderedFilesOptions {
+  /** Where rendered files may be: the working folder and the manifest roots (real paths). */
+  roots: readonly string[];
+  /** --allow-outside-root: anywhere. */
+  allowOutside?: boolean;
+  /** Files no agent may write or remove, whatever the state says: the state's own (and their prefix). */
+  reserved: readonly string[];
+}
+
+/**
+ * The rendered files on disk, relative to `cwd`. Every path is checked just before it is used, not
+ * only when the manifests were validated: the state that names it may have been edited, and a
+ * folder on the way may have become a link since. A path outside the roots (after links), or one of
+ * the reserved files, is refused with PATH_OUTSIDE_ROOT or RENDER_TARGET_EXISTS.
+ */
+export function renderedFilesIn(cwd: string, options: RenderedFilesOptions): RenderedFiles {
+  const roots = options.roots.map((root) => path.resolve(root));
+  const inside = (file: string) =>
+    options.allowOutside === true ||
+    roots.some((root) => file === root || file.startsWith(`${root}${path.sep}`));
+
+  /** The absolute path of `target`, with its folder's links followed; refused when it leads elsewhere. */
+  async function located(target: string): Promise<string> {
+    const written = path.resolve(cwd, target);
+    const folder = await realFolder(path.dirname(written));
+    const file = path.join(folder, path.basename(written));
+    if (!inside(written) || !inside(file))
+      throw new AssistantsError(
+        'PATH_OUTSIDE_ROOT',
+        `${target} is outside the working folder and the manifest roots`,
+        {
+          hint: 'a rendered file is written and removed only there; the state may have been edited',
+        },
+      );
+    if (options.reserved.some((reserved) => file === reserved || file.startsWith(`${reserved}.`)))
+      throw new AssistantsError(
+        'RENDER_TARGET_EXISTS',
+        `${target} is a file of the state; no agent is written there`,
+      );
+    return file;
+  }
+
   return {
     async read(target) {
+      const file = await located(target);
       try {
-        const info = await stat(at(target));
-        if (!info.isFile()) return { status: 'missing' };
-        if (info.size > MAX_RENDERED_BYTES) return { status: 'found', text: '' };
-        return { status: 'found', text: await readFile(at(target), 'utf8') };
+        const info = await lstat(file);
+        if (!info.isFile() || info.size > MAX_RENDERED_BYTES) return { status: 'found', text: null };
+        return { status: 'found', text: await readFile(file, 'utf8') };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-        throw unreadable(target, err);
+        throw failed('FILE_UNREADABLE', 'read', target, err);
       }
     },
     async write(target, text) {
-      const file = at(target);
-      const temp = `${file}.${randomUUID().slice(0, 8)}.tmp`;
+      // Checked before the folders are made, and again after: one of them may have become a link.
+      await located(target);
+      await mkdir(path.dirname(path.resolve(cwd, target)), { recursive: true }).catch((err: unknown) => {
+        throw failed('RENDER_WRITE_FAILED', 'write', target, err);
+      });
+      const file = await located(target);
+      const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID().slice(0, 8)}.tmp`);
       try {
-        await mkdir(path.dirname(file), { recursive: true });
         const handle = await open(temp, 'wx', 0o644);
         try {
           await handle.writeFile(text, 'utf8');
@@ -50,23 +96,37 @@ export function renderedFilesIn(cwd: string): RenderedFiles {
         await rename(temp, file);
       } catch (err) {
         await rm(temp, { force: true }).catch(() => {});
-        throw new AssistantsError('STATE_WRITE_FAILED', `cannot write ${target}: ${messageOf(err)}`);
+        throw failed('RENDER_WRITE_FAILED', 'write', target, err);
       }
     },
     async remove(target) {
-      try {
-        await rm(at(target), { force: true });
-      } catch (err) {
-        throw new AssistantsError('STATE_WRITE_FAILED', `cannot remove ${target}: ${messageOf(err)}`);
-      }
+      const file = await located(target);
+      await rm(file, { force: true }).catch((err: unknown) => {
+        throw failed('RENDER_WRITE_FAILED', 'remove', target, err);
+      });
     },
   };
 }
 
-function messageOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? String(err);
+/** The real path of `folder`, or of its nearest existing ancestor with the rest appended. */
+async function realFolder(folder: string): Promise<string> {
+  try {
+    return await realpath(folder);
+  } catch (err) {
+    const parent = path.dirname(folder);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === folder) throw err;
+    return path.join(await realFolder(parent), path.basename(folder));
+  }
 }
 
-function unreadable(target: string, err: unknown): AssistantsError {
-  return new AssistantsError('FILE_UNREADABLE', `cannot read ${target}: ${messageOf(err)}`);
+function failed(
+  code: 'FILE_UNREADABLE' | 'RENDER_WRITE_FAILED',
+  verb: string,
+  target: string,
+  err: unknown,
+): AssistantsError {
+  return new AssistantsError(
+    code,
+    `cannot ${verb} ${target}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+  );
 }

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { renderedFilesIn } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
@@ -13,7 +12,7 @@ import { loadDesired, parseTargets } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { hashCacheFile, openStateStore } from './open-state.js';
+import { hashCacheFile, openStateStore, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeap } from './small-heap.js';
 import { withProgress } from './with-progress.js';
@@ -74,7 +73,7 @@ export async function runApplyFlow(
     reader: sdkReader(api),
     writer: sdkWriter(api),
     hashCacheFile: hashCacheFile(store),
-    renderedFiles: renderedFilesIn(io.cwd),
+    renderedFiles: renderedFilesFor(context, store, loaded?.desired, flags.allowOutsideRoot === true),
     now: () => Math.floor(Date.now() / 1000),
   };
   const request = {

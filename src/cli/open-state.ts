@@ -1,4 +1,8 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { type RenderedFiles, renderedFilesIn } from '../apply/rendered-files.js';
+import type { Desired } from '../model/desired.js';
+import { journalPathFor } from '../state/journal-log.js';
 import { LocalStateStore } from '../state/local-backend.js';
 import type { CommandContext } from './program.js';
 
@@ -22,4 +26,31 @@ export function openStateStore(context: CommandContext): LocalStateStore {
 /** The content-hash cache kept beside a state file. */
 export function hashCacheFile(store: LocalStateStore): string {
   return `${store.file}.hashes.json`;
+}
+
+/**
+ * The agents' rendered files of a run: below the working folder or a manifest root, never one of
+ * the state's own files (the state, its backup, lock, journal and hash cache).
+ */
+export function renderedFilesFor(
+  context: CommandContext,
+  store: LocalStateStore,
+  desired: Pick<Desired, 'roots'> | undefined,
+  allowOutside: boolean,
+): RenderedFiles {
+  const { cwd } = context.io;
+  const real = (folder: string) => {
+    try {
+      return realpathSync(folder);
+    } catch {
+      return folder;
+    }
+  };
+  const stateFolder = real(path.dirname(store.file));
+  const stateFile = path.join(stateFolder, path.basename(store.file));
+  return renderedFilesIn(cwd, {
+    roots: [cwd, real(cwd), ...(desired?.roots ?? [])],
+    allowOutside,
+    reserved: [stateFile, journalPathFor(stateFile)],
+  });
 }

@@ -6,7 +6,8 @@ import type { CommandContext } from './program.js';
  * state alone (no API call). Without ADDR, text is one `ADDRESS = ID` line per resource (an
  * agent's line names its rendered file); JSON is `{"files": {NAME: ID}, "vector_stores": {...},
  * "assistants": {...}, "agents": {NAME: REQUEST}}`, every key always present; `responses` is
- * `{NAME: REQUEST}` for the agents alone. With ADDR, that one resource: its id, or an agent's request.
+ * `{NAME: REQUEST}` for the agents alone. With ADDR, that one resource: its id (`--raw`: without a
+ * newline), or an agent's request.
  */
 export function outputCommand(context: CommandContext): Command {
   return new Command('output')
@@ -17,7 +18,8 @@ export function outputCommand(context: CommandContext): Command {
       '{"files": {NAME: ID}, "vector_stores": {...}, "assistants": {...}, "agents": {NAME: REQUEST}}',
     )
     .option('--format <format>', 'text, json, or responses ({NAME: REQUEST} of every agent)')
-    .action(async (address: string | undefined, opts: { json?: boolean; format?: string }) =>
+    .option('--raw', 'with ADDR: the id alone, without a newline (for $(...) in scripts)')
+    .action(async (address: string | undefined, opts: { json?: boolean; raw?: boolean; format?: string }) =>
       (await import('./output-flow.js')).runOutput(context, address, opts),
     );
 }

@@ -10,6 +10,7 @@ import type { CommandContext } from './program.js';
 
 export interface OutputOptions {
   json?: boolean;
+  raw?: boolean;
   format?: string;
 }
 
@@ -29,9 +30,16 @@ export async function runOutput(
   address: string | undefined,
   opts: OutputOptions,
 ): Promise<void> {
+  if (opts.json && opts.format !== undefined && opts.format !== 'json')
+    throw new AssistantsError('USAGE', `--json and --format ${opts.format} ask for two formats; give one`);
   const format = opts.json ? 'json' : (opts.format ?? 'text');
   if (!['text', 'json', 'responses'].includes(format))
     throw new AssistantsError('USAGE', `--format ${format} is not one of text, json, responses`);
+  if (opts.raw && (address === undefined || opts.json || opts.format !== undefined))
+    throw new AssistantsError(
+      'USAGE',
+      '--raw prints the id of one resource: give its address, and no other format',
+    );
   context.json = format !== 'text';
   const doc = await openStateStore(context).read();
   const resources = doc?.resources ?? {};
@@ -50,7 +58,19 @@ export async function runOutput(
         hint: 'assistants state list shows what the state holds',
       });
     const value = outputValue(resource);
-    if (format === 'text' && typeof value === 'string') io.stdout(`${value}\n`);
+    if (format === 'responses' && resource.kind !== 'agent')
+      throw new AssistantsError(
+        'USAGE',
+        `${address} is not an agent: --format responses prints agents' requests`,
+      );
+    if (opts.raw && typeof value !== 'string')
+      throw new AssistantsError(
+        'USAGE',
+        `${address} is an agent: its request is an object, printed with --json`,
+      );
+    // --raw: the id alone, without a newline, for shell substitution (as Terraform's -raw).
+    if (opts.raw) io.stdout(value as string);
+    else if (format === 'text' && typeof value === 'string') io.stdout(`${value}\n`);
     else print(value);
     return;
   }

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { renderedFilesIn } from '../apply/rendered-files.js';
 import { type Plan, planHasChanges } from '../model/plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
@@ -11,7 +10,7 @@ import { writePlanFile } from '../workflow/plan-file.js';
 import { preparePlan } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
-import { hashCacheFile, openStateStore } from './open-state.js';
+import { hashCacheFile, openStateStore, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
 
@@ -48,7 +47,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     hashCacheFile: hashCacheFile(store),
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),
-    renderedFiles: renderedFilesIn(io.cwd),
+    renderedFiles: (desired) => renderedFilesFor(context, store, desired, flags.allowOutsideRoot === true),
   });
   const plan: Plan = { ...prepared.plan, warnings: [...prepared.warnings, ...prepared.plan.warnings] };
   const style = context.style();

@@ -104,10 +104,11 @@ export const ERROR_CODES = {
   APPLY_ABORTED: 'a second SIGINT or SIGTERM ended apply at once; the next apply settles the calls left open',
   APPLY_FAILED: 'one or more resources could not be created, changed or deleted',
   DEPENDENCY_FAILED: 'a resource not attempted because one it depends on failed or was not made',
-  STORE_IN_USE: '(warning) a vector store left in place because a managed assistant uses it',
+  STORE_IN_USE: '(warning) a vector store left in place because a managed assistant or agent uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
-  FILE_IN_USE: '(warning) a file left in place because a managed store or assistant still uses it',
+  FILE_IN_USE: '(warning) a file left in place because a managed store, assistant or agent still uses it',
   RENDER_TARGET_EXISTS: "an agent's render_to names a file that assistants-iac did not write",
+  RENDER_WRITE_FAILED: "an agent's rendered file could not be written or removed",
   RENDERED_FILE_LEFT:
     "(warning) an agent's rendered file left in place because it was edited since apply wrote it",
   FILE_CHANGED_DURING_APPLY:

@@ -22,7 +22,12 @@ const byAddress = <T extends { address: string }>(a: T, b: T) => compareCodeUnit
  * The desired model from a merged manifest that passed every rule, and the facts the disk rules
  * gathered. Pure: it reads no file. Lists are sorted by address so that output is stable.
  */
-export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests: string[]): Desired {
+export function buildDesired(
+  merged: MergedManifest,
+  disk: DiskFacts,
+  manifests: string[],
+  roots: string[] = [],
+): Desired {
   const files = declaredFiles(merged, disk);
   const vectorStores: DesiredVectorStore[] = [];
   const memberships: DesiredMembership[] = [];
@@ -35,6 +40,7 @@ export function buildDesired(merged: MergedManifest, disk: DiskFacts, manifests:
   return {
     stack: merged.stack,
     manifests,
+    roots,
     files: [...files.values()].sort(byAddress),
     vectorStores: vectorStores.sort(byAddress),
     memberships: memberships.sort(byAddress),

@@ -76,7 +76,12 @@ export async function validateManifests(
 
   const { merged, diagnostics: mergeDiagnostics } = mergeDocuments(checked);
   pushAll(diagnostics, mergeDiagnostics);
-  const ctx = { merged, options, report: (d: Diagnostic) => diagnostics.push(d) };
+  const ctx = {
+    merged,
+    manifests: found.files.map((f) => f.path),
+    options,
+    report: (d: Diagnostic) => diagnostics.push(d),
+  };
   checkReferences(ctx);
   checkLimits(ctx);
   checkTools(ctx);
@@ -93,7 +98,7 @@ export async function validateManifests(
       ? { total: { errors: allErrors.length, warnings: allWarnings.length } }
       : {};
   if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
-  const value = buildDesired(merged, disk, manifests);
+  const value = buildDesired(merged, disk, manifests, [...new Set(found.files.map((f) => f.root))]);
   // Rendered requests are checked once everything they are rendered from is valid.
   const requestErrors = await checkAgentRequests(merged, value);
   if (requestErrors.length > 0) return { errors: requestErrors, warnings, manifests };

@@ -64,3 +64,41 @@ export function requestOf(attributes: {
   const { render_to: _target, ...request } = attributes;
   return request as AgentRequest;
 }
+
+/**
+ * The ids a rendered request names: vector stores (file_search) and files (code_interpreter's
+ * container, shell's environment). Apply keeps what an agent still names, as it does for assistants.
+ */
+export function idsInRequest(request: { [field: string]: unknown }): { stores: string[]; files: string[] } {
+  const stores: string[] = [];
+  const files: string[] = [];
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+  for (const tool of Array.isArray(request.tools) ? request.tools : []) {
+    if (typeof tool !== 'object' || tool === null) continue;
+    const { type, vector_store_ids, container, environment } = tool as Record<string, unknown>;
+    if (type === 'file_search') stores.push(...strings(vector_store_ids));
+    for (const holder of [container, environment])
+      if (typeof holder === 'object' && holder !== null)
+        files.push(...strings((holder as Record<string, unknown>).file_ids));
+  }
+  return { stores, files };
+}
+
+/**
+ * Whether a parsed file looks like a request apply rendered (perhaps edited since): a JSON object
+ * with a model and no field a rendered request does not have. Apply overwrites a file of its own
+ * only when it still looks like one, so that a file that became something else is never lost.
+ */
+export function looksRendered(value: Record<string, unknown> | undefined): boolean {
+  if (!value || typeof value.model !== 'string') return false;
+  const fields: ReadonlySet<string> = new Set(AGENT_REQUEST_FIELDS);
+  return Object.keys(value).every((key) => fields.has(key));
+}
+
+/** The request fields of a parsed file, and nothing else (what a plan may show of it). */
+export function requestFields(value: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const field of AGENT_REQUEST_FIELDS) if (value[field] !== undefined) fields[field] = value[field];
+  return fields;
+}

@@ -14,6 +14,8 @@ export interface Desired {
   stack: string;
   /** The manifest files read, as given to the user (relative to the working folder where possible). */
   manifests: string[];
+  /** The manifest roots (real paths): agents' rendered files may be written below them. */
+  roots: string[];
   files: DesiredFile[];
   vectorStores: DesiredVectorStore[];
   memberships: DesiredMembership[];
@@ -26,6 +28,7 @@ export function emptyDesired(stack: string): Desired {
   return {
     stack,
     manifests: [],
+    roots: [],
     files: [],
     vectorStores: [],
     memberships: [],

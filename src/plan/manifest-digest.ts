@@ -20,6 +20,7 @@ export function manifestDigest(desired: Desired, hashes: ReadonlyMap<string, str
     vectorStores: desired.vectorStores.map(({ source: _s, ...store }) => store),
     memberships: desired.memberships.map(({ source: _s, ...member }) => member),
     assistants: desired.assistants.map(({ source: _s, instructionsFile: _i, ...assistant }) => assistant),
+    agents: desired.agents.map(({ source: _s, instructionsFile: _i, ...agent }) => agent),
   };
   return `sha256:${createHash('sha256').update(canonicalJson(model)).digest('hex')}`;
 }

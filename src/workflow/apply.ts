@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { recordRenderedAgents } from '../apply/apply-agents.js';
 import { type Deposed, leftoverDeposed } from '../apply/deposed.js';
 import type { ApplyEventSink } from '../apply/events.js';
 import { type ApplyOutcome, executePlan, recordSettings } from '../apply/executor.js';
@@ -118,7 +119,10 @@ export async function applyWorkflow(
       if (plan.errors.length > 0) return { status: 'refused', diagnostics: [...plan.errors, ...warnings] };
       if (!planHasChanges(plan) && leftovers.length === 0) {
         // Nothing for the API; settings kept only in the state (protect, a moved path) still count.
-        if (!request.destroy) await recordSettings(recorder, desired);
+        if (!request.destroy) {
+          await recordSettings(recorder, desired);
+          await recordRenderedAgents(recorder, desired, live);
+        }
         return { status: 'unchanged' };
       }
       await ui.approve();

@@ -40,8 +40,8 @@ export interface PreparePlanOptions extends ManifestOptions {
   hashAll?: boolean;
   /** Made only when the API is read, so --refresh=false needs no key. */
   reader: () => ApiReader;
-  /** Agents' rendered files, read back for drift. */
-  renderedFiles: RenderedFiles;
+  /** Agents' rendered files, read back for drift (where they may be depends on the manifests' roots). */
+  renderedFiles: (desired: Desired) => RenderedFiles;
 }
 
 export interface PreparedPlan {
@@ -67,7 +67,9 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
       HashCache.load(options.hashCacheFile)
         .then((cache) => hashFiles(desired, cache, state, options.hashAll === true))
         .then((hashes) => ({ hashes, digest: manifestDigest(desired, hashes) })),
-      options.refresh ? refreshFor(options.reader(), state, desired, options.renderedFiles) : undefined,
+      options.refresh
+        ? refreshFor(options.reader(), state, desired, options.renderedFiles(desired))
+        : undefined,
     ]);
     const plan = planFor({ desired, hashes, state, live, targets, digest });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
@@ -135,7 +137,11 @@ export async function refreshFor(
   return live;
 }
 
-/** The files the state's agents were rendered to, as they are now (see AGENT_PLAN.observe). */
+/**
+ * The files the state's agents were rendered to, as they are now (see AGENT_PLAN.observe). A path
+ * the state names where no agent may be written (an edited state) is not read: the plan takes the
+ * state's word for it, and apply refuses to write or remove it.
+ */
 async function readRenderedFiles(
   rendered: RenderedFiles,
   state: StateDocument | undefined,
@@ -147,10 +153,22 @@ async function readRenderedFiles(
   );
   const seen = new Map<string, RenderedFile>();
   for (const target of targets) {
-    const read = await rendered.read(target);
+    let read: Awaited<ReturnType<RenderedFiles['read']>>;
+    try {
+      read = await rendered.read(target);
+    } catch (err) {
+      if (
+        err instanceof AssistantsError &&
+        (err.code === 'PATH_OUTSIDE_ROOT' || err.code === 'RENDER_TARGET_EXISTS')
+      )
+        continue;
+      throw err;
+    }
     seen.set(
       target,
-      read.status === 'missing' ? read : { status: 'found', request: parseRendered(read.text) },
+      read.status === 'missing'
+        ? read
+        : { status: 'found', request: read.text === null ? undefined : parseRendered(read.text) },
     );
   }
   return seen;

@@ -370,6 +370,23 @@ describe('assistants output', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error[RESOURCE_NOT_IN_STATE]: agent.nope is not in the state');
   });
+
+  it('--raw: the id alone, without a newline; refused without an address or with another format', async () => {
+    const dir = await withState();
+    expect(await runInProcess(['output', 'file.handbook', '--raw'], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: 'file-abc123',
+      stderr: '',
+    });
+    for (const args of [['--raw'], ['file.handbook', '--raw', '--json'], ['--json', '--format', 'text']]) {
+      const run = await runInProcess(['output', ...args], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('error[USAGE]');
+    }
+    const notAgent = await runInProcess(['output', 'file.handbook', '--format', 'responses'], { cwd: dir });
+    expect(notAgent.code).toBe(1);
+    expect(notAgent.stdout + notAgent.stderr).toContain('file.handbook is not an agent');
+  });
 });
 
 describe('assistants force-unlock', () => {

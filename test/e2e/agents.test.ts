@@ -243,3 +243,151 @@ describe('agents: Responses requests rendered from the manifests', () => {
     expect(await assistantsCalls()).toBe(0);
   });
 });
+
+describe('agents: ownership of rendered files, hostile input', () => {
+  const SMALL = (render: string, extra = '') => yaml`
+    version: 1
+    files:
+      faq:
+        path: docs/faq.md
+    vector_stores:
+      kb:
+        files: [faq]
+    agents:
+      bot:
+        model: gpt-4.1
+        tools: [{ type: file_search, vector_stores: [kb] }]
+        render_to: ${render}
+${extra}
+  `;
+  const FAQ = { 'docs/faq.md': '# FAQ\n\nReset your password with the link.\n' };
+
+  it("never writes over the state's own files; the state stays whole", async () => {
+    const dir = await workspace({ 'assistants.yaml': SMALL('.assistants/state.json'), ...FAQ });
+    for (let run = 0; run < 2; run++) {
+      const applied = await cli(dir, ['apply', '--auto-approve']);
+      expect(applied.code).toBe(1);
+      expect(applied.stderr).toContain('RENDER_TARGET_EXISTS');
+      const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8'));
+      expect(Object.keys(state.resources)).toEqual(expect.arrayContaining(['file.faq', 'vector_store.kb']));
+    }
+  });
+
+  it('refuses at validate a render_to that names a file the manifests read or upload', async () => {
+    const dir = await workspace({ 'assistants.yaml': SMALL('docs/faq.md'), ...FAQ });
+    const validated = await cli(dir, ['validate']);
+    expect(validated.code).toBe(1);
+    expect(validated.stderr).toContain(
+      'render_to "docs/faq.md" of agent "bot" is a file the manifests read or upload',
+    );
+  });
+
+  it('an edited state naming a file outside: plan and destroy leave it alone', async () => {
+    const dir = await workspace({
+      'stack/assistants.yaml': SMALL('build/bot.json'),
+      ...prefixed('stack/', FAQ),
+      'victim.json': '',
+    });
+    const stack = path.join(dir, 'stack');
+    expect((await cli(stack, ['apply', '--auto-approve'])).code).toBe(0);
+    const stateFile = path.join(stack, '.assistants/state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8'));
+    const bot = state.resources['agent.bot'];
+    // The victim holds exactly what the state says was written: only the path guards it.
+    const request = { ...bot.attributes };
+    delete request.render_to;
+    await writeFile(path.join(dir, 'victim.json'), `${JSON.stringify(request, null, 2)}\n`);
+    bot.attributes.render_to = '../victim.json';
+    bot.id = '../victim.json';
+    await writeFile(stateFile, JSON.stringify(state, null, 2));
+
+    expect((await cli(stack, ['plan'])).code).toBe(0);
+    const destroyed = await cli(stack, ['destroy', '--auto-approve']);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stderr).toContain('RENDERED_FILE_LEFT');
+    expect(JSON.parse(await readFile(path.join(dir, 'victim.json'), 'utf8'))).toEqual(request);
+  });
+
+  it('a renamed agent keeps its file; swapped render_to converge', async () => {
+    const two = (a: string, b: string) => yaml`
+      version: 1
+      agents:
+        first:
+          model: gpt-4.1
+          instructions: one
+          render_to: ${a}
+        second:
+          model: gpt-4.1
+          instructions: two
+          render_to: ${b}
+    `;
+    const dir = await workspace({ 'assistants.yaml': two('out/a.json', 'out/b.json') });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    await writeFile(path.join(dir, 'assistants.yaml'), two('out/b.json', 'out/a.json'));
+    const swapped = await cli(dir, ['apply', '--auto-approve']);
+    expect(swapped.stderr).toBe('');
+    expect(JSON.parse(await readFile(path.join(dir, 'out/a.json'), 'utf8')).instructions).toBe('two');
+    expect(JSON.parse(await readFile(path.join(dir, 'out/b.json'), 'utf8')).instructions).toBe('one');
+
+    await writeFile(
+      path.join(dir, 'assistants.yaml'),
+      two('out/b.json', 'out/a.json').replace('first:', 'renamed:'),
+    );
+    const renamed = await cli(dir, ['apply', '--auto-approve']);
+    expect(renamed.stdout).toContain('1 added, 0 changed, 1 destroyed');
+    expect(JSON.parse(await readFile(path.join(dir, 'out/b.json'), 'utf8')).instructions).toBe('one');
+    expect((await cli(dir, ['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('keeps a store an agent still names when the agent could not be updated', async () => {
+    const dir = await workspace({
+      'assistants.yaml': SMALL('out/bot.json'),
+      ...FAQ,
+      'out/mine.json': '{"hand": 1}\n',
+    });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    // The store goes from the manifests, and the agent's update fails (its new file is someone's).
+    await writeFile(
+      path.join(dir, 'assistants.yaml'),
+      yaml`
+        version: 1
+        agents:
+          bot:
+            model: gpt-4.1
+            render_to: out/mine.json
+      `,
+    );
+    const applied = await cli(dir, ['apply', '--auto-approve']);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('RENDER_TARGET_EXISTS');
+    expect(applied.stderr).toContain('STORE_IN_USE');
+    expect(applied.stderr).toContain('FILE_IN_USE');
+    const storeId = (await stateIds(dir))['vector_store.kb'] as string;
+    expect((await fx().client.vectorStores.retrieve(storeId)).id).toBe(storeId);
+  });
+
+  it('a rendered file that already holds what the manifests say is recorded, and the drift ends', async () => {
+    const dir = await workspace({ 'assistants.yaml': manifest(), ...FILES });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    // As if a run had written the new file and stopped before recording it.
+    await writeFile(
+      path.join(dir, 'assistants.yaml'),
+      manifest({ instructions: 'Say which column you used.' }),
+    );
+    const file = path.join(dir, 'build/analyst.json');
+    const request = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(
+      file,
+      `${JSON.stringify({ ...request, instructions: 'Say which column you used.' }, null, 2)}\n`,
+    );
+    const plan = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('changed outside');
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    expect((await cli(dir, ['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
+
+function prefixed(prefix: string, files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${prefix}${name}`, text]));
+}

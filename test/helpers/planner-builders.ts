@@ -91,6 +91,7 @@ export function desired(parts: Partial<Omit<Desired, 'stack' | 'manifests'>> = {
   return {
     stack: 'default',
     manifests: ['assistants.yaml'],
+    roots: [],
     files: parts.files ?? [],
     vectorStores: parts.vectorStores ?? [],
     memberships: parts.memberships ?? [],

@@ -1,43 +1,106 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../../errors/index.js';
 import { renderAgentRequest } from '../../model/agent-request.js';
-import type { Desired } from '../../model/desired.js';
+import type { Desired, DesiredAgent } from '../../model/desired.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import type { MergedManifest } from '../merge.js';
-import type { ValuePath } from '../source-document.js';
+import type { RawAgent } from '../manifest-types.js';
+import type { Entry, MergedManifest } from '../merge.js';
+import { toolBranches, toolError } from '../responses-tools.js';
+import type { SourceDocument, ValuePath } from '../source-document.js';
+import { didYouMeanSuffix } from '../suggest.js';
 
 /** Ids that stand in for managed resources while checking: any string is a valid id to the schema. */
 const PLACEHOLDER_ID = 'id-known-after-apply';
 
+/** Tools whose shape the manifest schema already fixes: the spec's tool schemas are not consulted. */
+const SHAPED = new Set(['file_search', 'code_interpreter', 'shell', 'function']);
+
+const HINT =
+  "the request is checked against the API's CreateResponse schema; see the API reference for this field";
+
 /**
- * Every agent's rendered request checked against the API's `CreateResponse` schema, as the API
- * would check it: a tool passed through in the wrong shape is found here, not by the application's
- * first request. The validator (over 1 MB of generated code) is loaded only when there are agents.
+ * Every agent's rendered request checked as the API would check it: each tool passed through has
+ * a type the API knows and only keys that type takes (the spec leaves tools open, the API does
+ * not), and the whole request is valid against `CreateResponse`, a tool's error found in the schema
+ * its type picks. So a tool in the wrong shape is found here, not by the application's first
+ * request. The CreateResponse validator (over 1 MB of generated code) loads only when there are agents.
  */
 export async function checkAgentRequests(merged: MergedManifest, desired: Desired): Promise<Diagnostic[]> {
   if (desired.agents.length === 0) return [];
   const { validateCreateResponse } = await import('../create-response-validator.generated.js');
   const found: Diagnostic[] = [];
   for (const agent of desired.agents) {
-    const request = renderAgentRequest(agent, () => PLACEHOLDER_ID);
-    if (validateCreateResponse(request)) continue;
     const entry = merged.agents.get(agent.name);
-    const error = validateCreateResponse.errors?.[0];
-    if (!entry || !error) continue;
-    const where = pointerPath(error.instancePath);
-    found.push(
-      diagnosticAt(
-        entry.doc,
-        nearestWritten(entry.doc, [...entry.path, ...where]),
-        'INVALID_VALUE',
-        `agent "${agent.name}": the rendered request is not valid for the Responses API: ${describe(where, error)}`,
-        {
-          hint: "the request is checked against the API's CreateResponse schema; see the API reference for this field",
-        },
-      ),
-    );
+    if (!entry) continue;
+    const request = renderAgentRequest(agent, () => PLACEHOLDER_ID);
+    const problems = passthroughProblems(entry, agent);
+    if (problems.length === 0 && !validateCreateResponse(request)) {
+      const error = validateCreateResponse.errors?.[0];
+      if (error) problems.push(await requestProblem(entry, request, error));
+    }
+    found.push(...problems);
   }
   return found;
+}
+
+/** Passed-through tools of an unknown type, or with keys their type does not take. */
+function passthroughProblems(entry: Entry<RawAgent>, agent: DesiredAgent): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  (entry.value.tools ?? []).forEach((item, index) => {
+    if (typeof item === 'string' || SHAPED.has(item.type)) return;
+    const at = [...entry.path, 'tools', index];
+    const branches = toolBranches();
+    const branch = branches.get(item.type);
+    if (!branch) {
+      problems.push(
+        diagnosticAt(
+          entry.doc,
+          [...at, 'type'],
+          'INVALID_VALUE',
+          `agent "${agent.name}": the Responses API has no tool of type "${item.type}"${didYouMeanSuffix(item.type, branches.keys())}`,
+          { hint: `its tools are: ${[...branches.keys()].sort().join(', ')}` },
+        ),
+      );
+      return;
+    }
+    for (const key of Object.keys(item))
+      if (!branch.properties.has(key))
+        problems.push(
+          diagnosticAt(
+            entry.doc,
+            [...at, key],
+            'UNKNOWN_KEY',
+            `agent "${agent.name}": the ${item.type} tool has no field "${key}"${didYouMeanSuffix(key, branch.properties)}`,
+            { at: 'key', hint: `its fields are: ${[...branch.properties].sort().join(', ')}` },
+          ),
+        );
+  });
+  return problems;
+}
+
+/** The request's error, located in the manifest; for a tool, the error of the schema its type picks. */
+async function requestProblem(
+  entry: Entry<RawAgent>,
+  request: Record<string, unknown>,
+  error: ErrorObject,
+): Promise<Diagnostic> {
+  let where = pointerPath(error.instancePath);
+  let found = error;
+  if (where[0] === 'tools' && typeof where[1] === 'number') {
+    const tool = (request.tools as Record<string, unknown>[])[where[1]];
+    const own = tool && (await toolError(tool));
+    if (own) {
+      found = own;
+      where = ['tools', where[1], ...pointerPath(own.instancePath)];
+    }
+  }
+  return diagnosticAt(
+    entry.doc,
+    nearestWritten(entry.doc, [...entry.path, ...where]),
+    'INVALID_VALUE',
+    `agent "${entry.name}": the rendered request is not valid for the Responses API: ${describe(where, found)}`,
+    { hint: HINT },
+  );
 }
 
 function pointerPath(pointer: string): ValuePath {
@@ -49,10 +112,7 @@ function pointerPath(pointer: string): ValuePath {
 }
 
 /** The longest prefix of `path` that the manifest writes (a rendered key may have no source). */
-function nearestWritten(
-  doc: { sourceText(path: ValuePath): string | undefined },
-  path: ValuePath,
-): ValuePath {
+function nearestWritten(doc: SourceDocument, path: ValuePath): ValuePath {
   for (let end = path.length; end > 0; end--)
     if (doc.sourceText(path.slice(0, end)) !== undefined) return path.slice(0, end);
   return path;

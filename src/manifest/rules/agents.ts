@@ -157,6 +157,7 @@ function checkAgentTools(ctx: RuleContext, agent: Entry<RawAgent>): void {
     if (written && spec.type === 'file_search' && spec.filters !== undefined)
       checkFilterKeys(ctx, agent, spec, [...written, 'filters']);
   }
+  checkToolChoice(ctx, agent, functions, builtins);
   const format = (
     agent.value.text as
       | { format?: { type: string; schema?: Record<string, unknown>; strict?: boolean } }
@@ -170,6 +171,39 @@ function checkAgentTools(ctx: RuleContext, agent: Entry<RawAgent>): void {
       format.schema,
       format.strict === true,
       `text.format.schema of agent "${name}"`,
+    );
+}
+
+/** A tool_choice that names a function or a tool type must name one the agent has. */
+function checkToolChoice(
+  ctx: RuleContext,
+  agent: Entry<RawAgent>,
+  functions: ReadonlyMap<string, ValuePath>,
+  builtins: ReadonlyMap<string, ValuePath>,
+): void {
+  const choice = agent.value.tool_choice;
+  if (typeof choice !== 'object' || choice === null) return;
+  const { type, name } = choice as { type?: unknown; name?: unknown };
+  const at = [...agent.path, 'tool_choice'];
+  // allowed_tools, mcp and custom choices name tools by other keys; the API checks those.
+  const other = type === 'allowed_tools' || type === 'mcp' || type === 'custom';
+  if (type === 'function' && typeof name === 'string' && !functions.has(name))
+    ctx.report(
+      diagnosticAt(
+        agent.doc,
+        [...at, 'name'],
+        'UNDEFINED_REFERENCE',
+        `agent "${agent.name}" chooses function "${name}", which is not among its tools${didYouMeanSuffix(name, functions.keys())}`,
+      ),
+    );
+  else if (typeof type === 'string' && type !== 'function' && !other && !builtins.has(type))
+    ctx.report(
+      diagnosticAt(
+        agent.doc,
+        [...at, 'type'],
+        'UNDEFINED_REFERENCE',
+        `agent "${agent.name}" chooses the ${type} tool, which is not among its tools`,
+      ),
     );
 }
 

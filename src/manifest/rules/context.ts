@@ -13,6 +13,8 @@ export interface ValidateOptions {
 /** What every semantic rule gets: the merged manifest, the options, and where to report findings. */
 export interface RuleContext {
   merged: MergedManifest;
+  /** Real paths of every manifest file read. */
+  manifests: readonly string[];
   options: ValidateOptions;
   report: (diagnostic: Diagnostic) => void;
 }

@@ -141,8 +141,6 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
     ...validEntries(merged.assistants).map(readFor('assistant', facts.instructions)),
     ...validEntries(merged.agents).map(readFor('agent', facts.agentInstructions)),
   ]);
-  facts.renderTargets = await checkRenderTargets(ctx, resolverFor);
-
   checkSameFiles(ctx, facts);
   const declaredByIdentity = new Map<string, string>();
   for (const [name, f] of facts.files)
@@ -150,7 +148,26 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   await expandGlobMembers(ctx, facts, declaredByIdentity, resolverFor);
   checkStoreMembers(ctx, facts);
   checkCodeInterpreterFiles(ctx, facts);
+  // Last: a render_to must not name any file the manifests read or upload.
+  facts.renderTargets = await checkRenderTargets(ctx, resolverFor, referencedFiles(merged, facts));
   return facts;
+}
+
+/** Real paths of every file the manifests read or upload: instruction files, files, glob matches. */
+function referencedFiles(merged: RuleContext['merged'], facts: DiskFacts): Set<string> {
+  const paths = new Set<string>();
+  for (const file of facts.files.values()) paths.add(file.real);
+  for (const byMember of facts.globs.values())
+    for (const matches of byMember.values()) for (const match of matches) paths.add(match.facts.real);
+  const instructions = (section: 'assistants' | 'agents', texts: Map<string, InstructionsText>) => {
+    for (const [name, read] of texts) {
+      const entry = merged[section].get(name);
+      if (entry) paths.add(path.resolve(entry.doc.file.root, read.relativePath));
+    }
+  };
+  instructions('assistants', facts.instructions);
+  instructions('agents', facts.agentInstructions);
+  return paths;
 }
 
 /**

@@ -2,73 +2,68 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside, type PathResolver } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import { OUTSIDE_ROOT_HINT, toPosix } from '../file-inspect.js';
+import { toPosix } from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { RuleContext } from './context.js';
 
+const OUTSIDE_HINT =
+  'apply writes render_to: a reviewed manifest must not write files elsewhere; pass --allow-outside-root if this is intended';
+
 /**
  * Where each agent's `render_to` leads: a path inside the manifest root (after links, unless
- * --allow-outside-root) that is not a folder, a manifest, or another agent's file. Apply writes
- * there, so a reviewed manifest must not be able to point it at anything else. The result is the
- * path relative to the working folder, `/`-separated (what the state records), by agent name.
+ * --allow-outside-root) that is not a folder, a manifest, a file the manifests read or upload
+ * (`referenced`, real paths), or another agent's file. Apply writes there, so a reviewed manifest
+ * must not be able to point it at anything else. The result is the path relative to the working
+ * folder, `/`-separated (what the state records), by agent name.
  */
 export async function checkRenderTargets(
   ctx: RuleContext,
   resolverFor: (root: string) => PathResolver,
+  referenced: ReadonlySet<string>,
 ): Promise<Map<string, string>> {
   const { merged, report, options } = ctx;
   const targets = new Map<string, string>();
-  const manifests = new Set<string>();
-  for (const section of [merged.files, merged.vector_stores, merged.assistants, merged.agents])
-    for (const entry of section.values()) manifests.add(entry.doc.file.path);
-  const taken = new Map<string, (typeof entries)[number]>();
+  const manifests = new Set(ctx.manifests);
   const entries = validEntries(merged.agents).filter((entry) => entry.value.render_to !== undefined);
+  const taken = new Map<string, (typeof entries)[number]>();
   for (const entry of entries) {
     const shown = entry.value.render_to as string;
     const at = [...entry.path, 'render_to'];
+    const what = `render_to "${shown}" of agent "${entry.name}"`;
     const resolver = resolverFor(entry.doc.file.root);
     const absolute = path.resolve(entry.doc.dir, shown);
-    const problem = (code: 'PATH_OUTSIDE_ROOT' | 'LINK_LOOP' | 'NOT_A_REGULAR_FILE', message: string) =>
-      report(
-        diagnosticAt(
-          entry.doc,
-          at,
-          code,
-          message,
-          code === 'PATH_OUTSIDE_ROOT' ? { hint: OUTSIDE_ROOT_HINT } : {},
-        ),
-      );
+    const problem = (
+      code: 'PATH_OUTSIDE_ROOT' | 'LINK_LOOP' | 'NOT_A_REGULAR_FILE' | 'INVALID_VALUE',
+      message: string,
+      hint?: string,
+    ) => report(diagnosticAt(entry.doc, at, code, message, hint ? { hint } : {}));
     if (!resolver.allowOutside && !isInside(resolver.root, absolute)) {
-      problem(
-        'PATH_OUTSIDE_ROOT',
-        `render_to "${shown}" of agent "${entry.name}" is outside the manifest root ${resolver.root}`,
-      );
+      problem('PATH_OUTSIDE_ROOT', `${what} is outside the manifest root ${resolver.root}`, OUTSIDE_HINT);
       continue;
     }
     const resolution = await resolver.resolve(absolute);
     if (resolution.kind === 'outside') {
       problem(
         'PATH_OUTSIDE_ROOT',
-        `render_to "${shown}" of agent "${entry.name}" is a link that leads outside the manifest root ${resolver.root}`,
+        `${what} is a link that leads outside the manifest root ${resolver.root}`,
+        OUTSIDE_HINT,
       );
       continue;
     }
     if (resolution.kind === 'loop') {
-      problem(
-        'LINK_LOOP',
-        `render_to "${shown}" of agent "${entry.name}" is a link that leads round in a loop`,
-      );
+      problem('LINK_LOOP', `${what} is a link that leads round in a loop`);
       continue;
     }
     const real = resolution.kind === 'found' ? resolution.real : absolute;
     if (resolution.kind === 'found' && !(resolution.stats ?? (await stat(real, { bigint: true }))).isFile()) {
-      problem('NOT_A_REGULAR_FILE', `render_to "${shown}" of agent "${entry.name}" is not a regular file`);
+      problem('NOT_A_REGULAR_FILE', `${what} is not a regular file`);
       continue;
     }
-    if (manifests.has(real)) {
+    if (manifests.has(real) || referenced.has(real)) {
       problem(
-        'NOT_A_REGULAR_FILE',
-        `render_to "${shown}" of agent "${entry.name}" is a manifest file; apply would overwrite it`,
+        'INVALID_VALUE',
+        `${what} is ${manifests.has(real) ? 'a manifest file' : 'a file the manifests read or upload'}; apply would overwrite it`,
+        'render_to names a file of its own, such as build/agents/NAME.json',
       );
       continue;
     }
