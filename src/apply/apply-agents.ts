@@ -7,7 +7,7 @@ import type { Desired } from '../model/desired.js';
 import type { LiveView } from '../model/live.js';
 import type { Change } from '../model/plan.js';
 import { desiredAgentAttributes } from '../plan/kinds/agent.js';
-import type { StateDocument, StateResource } from '../state/state-document.js';
+import type { StateResource } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { forgetResource } from './remove.js';
@@ -26,59 +26,79 @@ type AgentResource = Extract<StateResource, { kind: 'agent' }>;
 
 export async function createAgents(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const agents = new Map(run.input.desired.agents.map((agent) => [agent.address, agent]));
-  const wanted = wantedTargets(run.input.desired);
-  await run.each(
-    changes.filter((c) => inCreateHalf(c, 'agent')),
-    async (change) => {
-      const agent = agents.get(change.address);
-      if (!agent) return;
-      await run.step(change, 'create', async () => {
-        const attributes = desiredAgentAttributes(agent, (address) => {
-          const id = run.idOf(address);
-          if (!id) throw new AssistantsError('APPLY_FAILED', `${address} has no id: it was not made`);
-          return id;
-        });
-        const current = run.resource(change.address) as AgentResource | undefined;
-        const target = attributes.render_to;
-        if (target !== null)
-          await writeRendered(run, change.address, target, renderedText(requestOf(attributes)));
-        const previous = current?.attributes.render_to ?? null;
-        if (current && previous !== null && previous !== target && !wanted.has(previous))
-          await removeRendered(run, change, current);
-        await run.input.recorder.mutate((doc) => {
-          doc.resources[change.address] = {
-            kind: 'agent',
-            id: target ?? '',
-            attributes,
-            dependencies: agentDependencies(agent),
-            protect: agent.protect,
-          };
-        });
-        return target ?? undefined;
+  const work = changes.filter((c) => inCreateHalf(c, 'agent'));
+  if (work.length === 0) return;
+  const wanted = await wantedFiles(run);
+  await run.each(work, async (change) => {
+    const agent = agents.get(change.address);
+    if (!agent) return;
+    await run.step(change, 'create', async () => {
+      const attributes = desiredAgentAttributes(agent, (address) => {
+        const id = run.idOf(address);
+        if (!id) throw new AssistantsError('APPLY_FAILED', `${address} has no id: it was not made`);
+        return id;
       });
-    },
-  );
+      const current = run.resource(change.address) as AgentResource | undefined;
+      const target = attributes.render_to;
+      if (target !== null)
+        await writeRendered(run, change.address, target, renderedText(requestOf(attributes)));
+      const previous = current?.attributes.render_to ?? null;
+      // The old file goes unless an agent renders to it now (under this name or another).
+      if (current && previous !== null && previous !== target && !wanted.has(await whereOf(run, previous)))
+        await removeRendered(run, change, current);
+      await run.input.recorder.mutate((doc) => {
+        doc.resources[change.address] = {
+          kind: 'agent',
+          id: target ?? '',
+          attributes,
+          dependencies: agentDependencies(agent),
+          protect: agent.protect,
+        };
+      });
+      return target ?? undefined;
+    });
+  });
 }
 
 export async function deleteAgents(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const doomed = changes.filter((c) => c.kind === 'agent' && c.action === 'delete');
-  const wanted = wantedTargets(run.input.desired);
+  if (doomed.length === 0) return;
+  const wanted = await wantedFiles(run);
   await run.each(doomed, async (change) => {
     const resource = run.resource(change.address) as AgentResource | undefined;
     if (!resource) return;
     await run.step(change, 'delete', async () => {
       const target = resource.attributes.render_to;
-      // A renamed agent rendering to the same file has taken it over: it stays.
-      if (target === null || !wanted.has(target)) await removeRendered(run, change, resource);
+      const taker = target === null ? undefined : wanted.get(await whereOf(run, target));
+      if (taker === undefined) await removeRendered(run, change, resource);
+      else if (run.resource(taker) === undefined)
+        // A renamed agent takes the file over once it is recorded; until then this record keeps it.
+        throw new AssistantsError(
+          'DEPENDENCY_FAILED',
+          `kept: ${taker}, which renders to ${target} now, was not made yet; the next apply hands the file over`,
+        );
       await run.input.recorder.mutate((doc) => forgetResource(doc, change.address, 'agent', resource.id));
       return undefined;
     });
   });
 }
 
-/** Where the manifests' agents render now. */
-function wantedTargets(desired: Desired): Set<string> {
-  return new Set(desired.agents.flatMap((agent) => (agent.renderTo === undefined ? [] : [agent.renderTo])));
+/** Where the manifests' agents render now, each file once however it is named, with its agent. */
+async function wantedFiles(run: ApplyRun): Promise<Map<string | undefined, string>> {
+  const wanted = new Map<string | undefined, string>();
+  for (const agent of run.input.desired.agents)
+    if (agent.renderTo !== undefined) wanted.set(await whereOf(run, agent.renderTo), agent.address);
+  wanted.delete(undefined);
+  return wanted;
+}
+
+/** Where a rendered file is, links followed; undefined where no agent may be written. */
+async function whereOf(run: ApplyRun, target: string): Promise<string | undefined> {
+  try {
+    return await run.input.renderedFiles.where(target);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes `text` to `target` unless it holds it already; refuses a file that is not an agent's. */
@@ -87,23 +107,31 @@ async function writeRendered(run: ApplyRun, address: string, target: string, tex
   const onDisk = await files.read(target);
   if (onDisk.status === 'found' && onDisk.text === text) return;
   if (onDisk.status === 'found') {
-    const recorded = recordedAt(run.state, target);
+    const recorded = await recordedAt(run, target);
     if (!recorded || onDisk.text === null || !looksRendered(parseRendered(onDisk.text)))
       throw new AssistantsError(
         'RENDER_TARGET_EXISTS',
         recorded
           ? `render_to ${target} of ${address} now holds something other than a rendered request; it is not overwritten`
-          : `render_to ${target} of ${address} exists and was not written by assistants-iac`,
+          : `render_to ${target} of ${address} exists, and no agent in the state records it (written by something else, or forgotten with state rm)`,
         { hint: 'move the file away, or choose another render_to' },
       );
   }
   await files.write(target, text);
 }
 
-/** The state's agents rendered to `target` (any of them: a renamed agent takes over its file). */
-function recordedAt(doc: StateDocument, target: string): string | undefined {
-  for (const [address, resource] of Object.entries(doc.resources))
-    if (resource.kind === 'agent' && resource.attributes.render_to === target) return address;
+/** The state's agent rendered to `target`, by any name of it (a renamed agent takes over its file). */
+async function recordedAt(run: ApplyRun, target: string): Promise<string | undefined> {
+  const file = await whereOf(run, target);
+  if (file === undefined) return undefined;
+  for (const [address, resource] of Object.entries(run.state.resources))
+    if (
+      resource.kind === 'agent' &&
+      resource.attributes.render_to !== null &&
+      (resource.attributes.render_to === target ||
+        (await whereOf(run, resource.attributes.render_to)) === file)
+    )
+      return address;
   return undefined;
 }
 
@@ -134,7 +162,10 @@ async function removeRendered(run: ApplyRun, change: Change, resource: AgentReso
       (err.code !== 'PATH_OUTSIDE_ROOT' && err.code !== 'RENDER_TARGET_EXISTS')
     )
       throw err;
-    return left(err.message, 'run destroy from the folder apply ran in, or delete the file by hand');
+    return left(
+      err.message,
+      'run it from the folder apply ran in, with the same -f, or delete the file by hand',
+    );
   }
   if (onDisk.status === 'missing') return;
   if (onDisk.text === null || !writtenBy(onDisk.text, resource.attributes))

@@ -18,6 +18,11 @@ export interface RenderedFiles {
   write(target: string, text: string): Promise<void>;
   /** Removes the file; a file already gone is no error. */
   remove(target: string): Promise<void>;
+  /**
+   * Where `target` is, its folders' links followed (so two names of one file give one answer);
+   * refused as the other methods refuse it.
+   */
+  where(target: string): Promise<string>;
 }
 
 /** Larger files are not read back: no rendered request comes near it, so such a file is not ours. */
@@ -99,6 +104,7 @@ export function renderedFilesIn(cwd: string, options: RenderedFilesOptions): Ren
         throw failed('RENDER_WRITE_FAILED', 'write', target, err);
       }
     },
+    where: located,
     async remove(target) {
       const file = await located(target);
       await rm(file, { force: true }).catch((err: unknown) => {

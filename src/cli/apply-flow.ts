@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
+import { findManifestFiles } from '../manifest/manifest-files.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
@@ -73,7 +74,12 @@ export async function runApplyFlow(
     reader: sdkReader(api),
     writer: sdkWriter(api),
     hashCacheFile: hashCacheFile(store),
-    renderedFiles: renderedFilesFor(context, store, loaded?.desired, flags.allowOutsideRoot === true),
+    renderedFiles: renderedFilesFor(
+      context,
+      store,
+      loaded?.desired ?? { roots: await manifestRoots(flags.file, io.cwd) },
+      flags.allowOutsideRoot === true,
+    ),
     now: () => Math.floor(Date.now() / 1000),
   };
   const request = {
@@ -134,3 +140,12 @@ const INTERRUPTED: Diagnostic = {
   code: 'APPLY_INTERRUPTED',
   message: 'stopped before the end; what was done is saved in the state. Run apply again to finish.',
 };
+
+/**
+ * The roots of the manifests -f names, without reading them: destroy plans against no manifests,
+ * but removes rendered files that lie below them. Missing ones give no root (and no error here).
+ */
+async function manifestRoots(files: readonly string[], cwd: string): Promise<string[]> {
+  const found = await findManifestFiles(files, cwd, { allowOutsideRoot: false });
+  return [...new Set(found.files.map((file) => file.root))];
+}

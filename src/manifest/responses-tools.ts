@@ -57,7 +57,12 @@ export async function toolError(tool: Record<string, unknown>): Promise<ErrorObj
   if (!branch) return undefined;
   let validate = validators.get(branch.schema);
   if (!validate) {
-    const { Ajv2020: Compiler } = await import('ajv/dist/2020.js');
+    // ajv is CommonJS: bundled, a dynamic import of it gives its exports under `default`.
+    const loaded = (await import('ajv/dist/2020.js')) as {
+      Ajv2020?: typeof Ajv2020;
+      default?: { Ajv2020?: typeof Ajv2020 };
+    };
+    const Compiler = (loaded.Ajv2020 ?? loaded.default?.Ajv2020) as typeof Ajv2020;
     ajv ??= new Compiler({ strict: false, allowUnionTypes: true, allErrors: false, validateFormats: false });
     if (!ajv.getSchema(SPEC_ID)) ajv.addSchema(load().bundle as object, SPEC_ID);
     validate = ajv.getSchema(`${SPEC_ID}#/$defs/${branch.schema}`) as ValidateFunction;

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
+import { idsInRequest } from '../model/agent.js';
 import type { AssistantToolResources } from '../model/attributes.js';
 import { isStamped, KINDS, type ResourceKind } from '../model/kinds.js';
 import type { AccountView } from '../model/live.js';
@@ -157,8 +158,8 @@ function lineageProven(state: StateDocument, account: AccountView): boolean {
 }
 
 /**
- * Ids that an assistant points at, with the first one that does: the stores and files in its tool
- * resources. `managed`: the assistants of this state, as recorded and as the API reports them now
+ * Ids that an assistant or agent points at, with the first one that does: the stores and files in
+ * its tool resources (an agent's rendered request). `managed`: the assistants of this state, as recorded and as the API reports them now
  * (a change made outside counts too); `any`: those and every assistant of the account (another
  * stack's, or one made by hand). gc never deletes one of these.
  */
@@ -176,6 +177,12 @@ function referencedIds(
   const managed = new Map<string, string>();
   const managedIds = new Set<string>();
   for (const [address, resource] of sortedEntries(state.resources)) {
+    if (resource.kind === 'agent') {
+      // An agent has no API object: what it names is what it was last rendered with.
+      const { stores, files } = idsInRequest(resource.attributes);
+      for (const id of [...stores, ...files]) if (!managed.has(id)) managed.set(id, address);
+      continue;
+    }
     if (resource.kind !== 'assistant') continue;
     managedIds.add(resource.id);
     add(managed, address, resource.attributes.tool_resources);
@@ -201,6 +208,7 @@ function onlyExpiredUse(state: StateDocument, fileId: string, expiredStores: Rea
       resource.attributes.tool_resources.code_interpreter?.file_ids.includes(fileId)
     )
       return false;
+    if (resource.kind === 'agent' && idsInRequest(resource.attributes).files.includes(fileId)) return false;
   }
   return expiredUse;
 }

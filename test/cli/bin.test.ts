@@ -28,10 +28,23 @@ async function assistants(
 
 describe('the assistants binary', () => {
   it('validates every example with exit 0', async () => {
-    for (const example of ['support-bot', 'data-analyst', 'function-calling', 'knowledge-base']) {
+    for (const example of ['support-bot', 'data-analyst', 'function-calling', 'knowledge-base', 'agents']) {
       const result = await assistants(['validate', '-f', `examples/${example}`]);
       expect(result, example).toMatchObject({ code: 0, stderr: '' });
     }
+  });
+
+  it("reports a passed-through tool's error in the schema its type picks (ajv's compiler loaded on demand, bundled)", async () => {
+    const dir = await workspace({
+      'assistants.yaml':
+        'version: 1\nagents:\n  a:\n    model: gpt-4.1\n    tools:\n      - { type: web_search, search_context_size: huge }\n',
+    });
+    const result = await assistants(['validate'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'tools[0].search_context_size must be equal to one of the allowed values ("low", "medium", "high")',
+    );
+    expect(result.stderr).not.toContain('INTERNAL');
   });
 
   it('exits 1 on an invalid manifest, with diagnostics and no stack trace', async () => {

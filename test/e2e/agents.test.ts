@@ -1,4 +1,4 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -391,3 +391,115 @@ ${extra}
 function prefixed(prefix: string, files: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${prefix}${name}`, text]));
 }
+
+describe('agents: renames, aliases, gc and other folders', () => {
+  const ONE = (name: string, render: string) => yaml`
+    version: 1
+    agents:
+      ${name}:
+        model: gpt-4.1
+        instructions: hello
+        render_to: ${render}
+  `;
+
+  it('a renamed agent not made yet keeps the old record, and the next apply hands the file over', async () => {
+    const dir = await workspace({ 'assistants.yaml': ONE('old', 'out/a.json') });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    await writeFile(path.join(dir, 'assistants.yaml'), ONE('new', 'out/a.json'));
+    const partial = await cli(dir, ['apply', '--auto-approve', '--target', 'agent.old']);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toContain(
+      'agent.old: kept: agent.new, which renders to out/a.json now, was not made yet',
+    );
+    expect(await readFile(path.join(dir, 'out/a.json'), 'utf8')).toContain('"hello"');
+    const rest = await cli(dir, ['apply', '--auto-approve']);
+    expect(rest.stderr).toBe('');
+    expect(rest.stdout).toContain('1 added, 0 changed, 1 destroyed');
+    expect(await readFile(path.join(dir, 'out/a.json'), 'utf8')).toContain('"hello"');
+    expect((await cli(dir, ['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a folder moved behind a link of its old name: the file is the same, and kept', async () => {
+    const dir = await workspace({ 'assistants.yaml': ONE('bot', 'out/v/a.json') });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    await rename(path.join(dir, 'out/v'), path.join(dir, 'out/v1'));
+    await symlink('v1', path.join(dir, 'out/v'));
+    const applied = await cli(dir, ['apply', '--auto-approve']);
+    expect(applied.stderr).toBe('');
+    expect(await readFile(path.join(dir, 'out/v1/a.json'), 'utf8')).toContain('"hello"');
+    expect((await cli(dir, ['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('gc keeps an expired store and its file while an agent names them', async () => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        files:
+          sales: { path: sales.csv }
+          faq: { path: faq.md }
+        vector_stores:
+          kb:
+            files: [faq]
+            expires_after: { anchor: last_active_at, days: 1 }
+        agents:
+          analyst:
+            model: gpt-4.1
+            tools:
+              - { type: file_search, vector_stores: [kb] }
+              - { type: code_interpreter, files: [faq] }
+      `,
+      'sales.csv': 'a\n1\n',
+      'faq.md': '# FAQ\n',
+    });
+    expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);
+    await fx().control('clock', { advance_seconds: 3 * 86_400 });
+    const gc = await cli(dir, ['gc', '--expired', '--auto-approve']);
+    expect(gc.stderr).toContain('vector_store.kb');
+    expect(gc.stderr).toContain('agent.analyst still names it');
+    const ids = await stateIds(dir);
+    expect((await fx().client.vectorStores.retrieve(ids['vector_store.kb'] as string)).status).toBe(
+      'expired',
+    );
+    expect((await fx().client.files.retrieve(ids['file.faq'] as string)).id).toBe(ids['file.faq']);
+  });
+
+  it('destroy -f removes what it rendered below a manifest root outside the working folder', async () => {
+    const top = await workspace({ 'stack/assistants.yaml': ONE('bot', 'build/a.json'), 'work/.keep': '' });
+    const work = path.join(top, 'work');
+    expect((await cli(work, ['apply', '-f', '../stack', '--auto-approve'])).code).toBe(0);
+    expect(await readFile(path.join(top, 'stack/build/a.json'), 'utf8')).toContain('"hello"');
+    const destroyed = await cli(work, ['destroy', '-f', '../stack', '--auto-approve']);
+    expect(destroyed.stderr).toBe('');
+    await expect(stat(path.join(top, 'stack/build/a.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.each([
+    ['a .yaml file', 'build/agent.yaml', 'is a .yaml or .yml file'],
+    [
+      'a file a glob member would match',
+      'docs/agent.md',
+      'is a file a glob member of a vector store would match',
+    ],
+    ['a path below a file', 'faq.md/agent.json', 'lies below a file, not a folder'],
+  ])('validate refuses a render_to that is %s', async (_what, render, message) => {
+    const dir = await workspace({
+      'assistants.yaml': yaml`
+        version: 1
+        files:
+          faq: { path: faq.md }
+        vector_stores:
+          kb:
+            files: [{ glob: docs/*.md }]
+        agents:
+          bot:
+            model: gpt-4.1
+            render_to: ${render}
+      `,
+      'faq.md': '# FAQ\n',
+      'docs/a.md': '# A\n',
+    });
+    const run = await cli(dir, ['validate']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(message);
+  });
+});

@@ -5,6 +5,7 @@ import { diagnosticAt } from '../diagnostic-at.js';
 import { toPosix } from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { RuleContext } from './context.js';
+import { staticBase } from './glob-pattern.js';
 
 const OUTSIDE_HINT =
   'apply writes render_to: a reviewed manifest must not write files elsewhere; pass --allow-outside-root if this is intended';
@@ -26,6 +27,14 @@ export async function checkRenderTargets(
   const manifests = new Set(ctx.manifests);
   const entries = validEntries(merged.agents).filter((entry) => entry.value.render_to !== undefined);
   const taken = new Map<string, (typeof entries)[number]>();
+  // What each glob member could match: below its static base, names its last segment matches.
+  const globs = [...validEntries(merged.vector_stores)].flatMap((store) =>
+    (store.value.files ?? []).flatMap((member) =>
+      typeof member === 'object' && 'glob' in member
+        ? [{ folder: path.resolve(store.doc.dir, staticBase(member.glob)), name: lastSegment(member.glob) }]
+        : [],
+    ),
+  );
   for (const entry of entries) {
     const shown = entry.value.render_to as string;
     const at = [...entry.path, 'render_to'];
@@ -50,6 +59,18 @@ export async function checkRenderTargets(
       );
       continue;
     }
+    if (resolution.kind === 'missing' && resolution.code === 'ENOTDIR') {
+      problem('NOT_A_REGULAR_FILE', `${what} lies below a file, not a folder`);
+      continue;
+    }
+    if (/\.ya?ml$/i.test(shown)) {
+      problem(
+        'INVALID_VALUE',
+        `${what} is a .yaml or .yml file: a later run given the folder with -f would read it as a manifest`,
+        'render the request to a .json file',
+      );
+      continue;
+    }
     if (resolution.kind === 'loop') {
       problem('LINK_LOOP', `${what} is a link that leads round in a loop`);
       continue;
@@ -57,6 +78,17 @@ export async function checkRenderTargets(
     const real = resolution.kind === 'found' ? resolution.real : absolute;
     if (resolution.kind === 'found' && !(resolution.stats ?? (await stat(real, { bigint: true }))).isFile()) {
       problem('NOT_A_REGULAR_FILE', `${what} is not a regular file`);
+      continue;
+    }
+    const globbed = globs.find(
+      ({ folder, name }) => isInside(folder, real) && name.test(path.basename(real)),
+    );
+    if (globbed !== undefined) {
+      problem(
+        'INVALID_VALUE',
+        `${what} is a file a glob member of a vector store would match (below ${globbed.folder}); a later run would upload it`,
+        'render to a folder of its own, such as build/agents/',
+      );
       continue;
     }
     if (manifests.has(real) || referenced.has(real)) {
@@ -88,4 +120,41 @@ export async function checkRenderTargets(
     targets.set(entry.name, toPosix(path.relative(options.cwd, real)) || '.');
   }
   return targets;
+}
+
+/**
+ * The file names a glob's last segment matches, as a regular expression: `*`, `?`, `[...]` and
+ * `{a,b}` are understood; anything else in it stands for itself. Errs towards matching: a segment
+ * it cannot read matches every name.
+ */
+function lastSegment(pattern: string): RegExp {
+  const segment = pattern.split('/').pop() ?? '';
+  let source = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i] as string;
+    if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else if (c === '{') source += '(?:';
+    else if (c === '}') source += ')';
+    else if (c === ',') source += '|';
+    else if (c === '[') {
+      const end = segment.indexOf(']', i + 1);
+      if (end === -1) return /.*/;
+      source += `[${segment
+        .slice(i + 1, end)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else if (c === '\\' && i + 1 < segment.length) source += escapeChar(segment[++i] as string);
+    else source += escapeChar(c);
+  }
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    return /.*/;
+  }
+}
+
+function escapeChar(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
