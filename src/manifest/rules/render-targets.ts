@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { isInside, type PathResolver } from '../confined-path.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import { toPosix } from '../file-inspect.js';
 import { validEntries } from '../merge.js';
 import type { RuleContext } from './context.js';
-import { staticBase } from './glob-pattern.js';
 
 const OUTSIDE_HINT =
   'apply writes render_to: a reviewed manifest must not write files elsewhere; pass --allow-outside-root if this is intended';
@@ -27,11 +27,11 @@ export async function checkRenderTargets(
   const manifests = new Set(ctx.manifests);
   const entries = validEntries(merged.agents).filter((entry) => entry.value.render_to !== undefined);
   const taken = new Map<string, (typeof entries)[number]>();
-  // What each glob member could match: below its static base, names its last segment matches.
+  // What each glob member would match, with the options the walk uses (no dot files).
   const globs = [...validEntries(merged.vector_stores)].flatMap((store) =>
     (store.value.files ?? []).flatMap((member) =>
       typeof member === 'object' && 'glob' in member
-        ? [{ folder: path.resolve(store.doc.dir, staticBase(member.glob)), name: lastSegment(member.glob) }]
+        ? [{ dir: store.doc.dir, pattern: member.glob, matches: picomatch(member.glob, { dot: false }) }]
         : [],
     ),
   );
@@ -81,12 +81,12 @@ export async function checkRenderTargets(
       continue;
     }
     const globbed = globs.find(
-      ({ folder, name }) => isInside(folder, real) && name.test(path.basename(real)),
+      ({ dir, matches }) => isInside(dir, real) && matches(toPosix(path.relative(dir, real))),
     );
     if (globbed !== undefined) {
       problem(
         'INVALID_VALUE',
-        `${what} is a file a glob member of a vector store would match (below ${globbed.folder}); a later run would upload it`,
+        `${what} is a file a glob member of a vector store would match (${globbed.pattern}); a later run would upload it`,
         'render to a folder of its own, such as build/agents/',
       );
       continue;
@@ -120,41 +120,4 @@ export async function checkRenderTargets(
     targets.set(entry.name, toPosix(path.relative(options.cwd, real)) || '.');
   }
   return targets;
-}
-
-/**
- * The file names a glob's last segment matches, as a regular expression: `*`, `?`, `[...]` and
- * `{a,b}` are understood; anything else in it stands for itself. Errs towards matching: a segment
- * it cannot read matches every name.
- */
-function lastSegment(pattern: string): RegExp {
-  const segment = pattern.split('/').pop() ?? '';
-  let source = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i] as string;
-    if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else if (c === '{') source += '(?:';
-    else if (c === '}') source += ')';
-    else if (c === ',') source += '|';
-    else if (c === '[') {
-      const end = segment.indexOf(']', i + 1);
-      if (end === -1) return /.*/;
-      source += `[${segment
-        .slice(i + 1, end)
-        .replace(/^!/, '^')
-        .replace(/\\/g, '\\\\')}]`;
-      i = end;
-    } else if (c === '\\' && i + 1 < segment.length) source += escapeChar(segment[++i] as string);
-    else source += escapeChar(c);
-  }
-  try {
-    return new RegExp(`^${source}$`);
-  } catch {
-    return /.*/;
-  }
-}
-
-function escapeChar(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
