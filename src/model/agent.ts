@@ -30,8 +30,6 @@ export const AGENT_REQUEST_FIELDS = [
   'metadata',
 ] as const;
 
-export type AgentRequestField = (typeof AGENT_REQUEST_FIELDS)[number];
-
 /** A rendered request: `model` and whichever other AGENT_REQUEST_FIELDS the manifest sets. */
 export interface AgentRequest {
   model: string;
@@ -86,14 +84,13 @@ export function idsInRequest(request: { [field: string]: unknown }): { stores: s
 }
 
 /**
- * Whether a parsed file looks like a request apply rendered (perhaps edited since): a JSON object
- * with a model and no field a rendered request does not have. Apply overwrites a file of its own
- * only when it still looks like one, so that a file that became something else is never lost.
+ * Whether a parsed file looks like a request apply rendered, perhaps edited since (a field added
+ * or changed by hand): a JSON object with a model. Apply overwrites a file of its own only when it
+ * still looks like one, so that a file that became something else (the state, a document) is never
+ * lost.
  */
 export function looksRendered(value: Record<string, unknown> | undefined): boolean {
-  if (!value || typeof value.model !== 'string') return false;
-  const fields: ReadonlySet<string> = new Set(AGENT_REQUEST_FIELDS);
-  return Object.keys(value).every((key) => fields.has(key));
+  return value !== undefined && typeof value.model === 'string';
 }
 
 /** The request fields of a parsed file, and nothing else (what a plan may show of it). */

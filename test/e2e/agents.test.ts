@@ -211,6 +211,8 @@ describe('agents: Responses requests rendered from the manifests', () => {
     const file = path.join(dir, 'build/support.json');
     const edited = JSON.parse(await readFile(file, 'utf8'));
     edited.model = 'gpt-4o';
+    // Whatever else a file at that path holds is never shown in a plan.
+    edited.api_key = 'sk-not-a-request-field';
     await writeFile(file, JSON.stringify(edited));
     await rm(path.join(dir, 'build/analyst.json'));
 
@@ -218,6 +220,7 @@ describe('agents: Responses requests rendered from the manifests', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('changed outside');
     expect(plan.stdout).toMatch(/model: +"gpt-5-mini" -> "gpt-4o"/);
+    expect(plan.stdout).not.toContain('sk-not-a-request-field');
     expect(plan.stdout).toContain('~ agent.support');
     expect(plan.stdout).toContain('+ agent.analyst');
     expect((await cli(dir, ['apply', '--auto-approve'])).code).toBe(0);

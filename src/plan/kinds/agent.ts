@@ -1,4 +1,5 @@
 import { AssistantsError } from '../../errors/index.js';
+import { requestFields } from '../../model/agent.js';
 import { agentDependencies, renderAgentRequest } from '../../model/agent-request.js';
 import type { AgentAttributes } from '../../model/attributes.js';
 import type { DesiredAgent } from '../../model/desired.js';
@@ -36,10 +37,12 @@ export const AGENT_PLAN: PlanKind<'agent'> = {
     const seen = live.renderedFiles?.get(target);
     if (!seen) return { status: 'assumed', attributes: resource.attributes };
     if (seen.status === 'missing') return { status: 'gone' };
-    // What the file holds now, whole: a field removed by hand is drift too.
+    // What the file holds now, whole (a field removed by hand is drift too), but only the request's
+    // fields: whatever else a file at that path holds is never shown in a plan.
+    const held = seen.request ? requestFields(seen.request) : {};
     return {
       status: 'present',
-      attributes: { ...seen.request, render_to: target } as AgentAttributes,
+      attributes: { ...held, render_to: target } as AgentAttributes,
       expired: false,
     };
   },
