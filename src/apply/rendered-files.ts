@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
+import { isInside, realFolder } from '../manifest/confined-path.js';
+import { readRegularText } from '../manifest/read-text.js';
 
 /**
  * Agents' rendered files, by path relative to the working folder (an agent's `render_to`): the
@@ -46,8 +48,7 @@ export interface RenderedFilesOptions {
 export function renderedFilesIn(cwd: string, options: RenderedFilesOptions): RenderedFiles {
   const roots = options.roots.map((root) => path.resolve(root));
   const inside = (file: string) =>
-    options.allowOutside === true ||
-    roots.some((root) => file === root || file.startsWith(`${root}${path.sep}`));
+    options.allowOutside === true || roots.some((root) => isInside(root, file));
 
   /** The absolute path of `target`, with its folder's links followed; refused when it leads elsewhere. */
   async function located(target: string): Promise<string> {
@@ -73,14 +74,13 @@ export function renderedFilesIn(cwd: string, options: RenderedFilesOptions): Ren
   return {
     async read(target) {
       const file = await located(target);
-      try {
-        const info = await lstat(file);
-        if (!info.isFile() || info.size > MAX_RENDERED_BYTES) return { status: 'found', text: null };
-        return { status: 'found', text: await readFile(file, 'utf8') };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-        throw failed('FILE_UNREADABLE', 'read', target, err);
-      }
+      // Opened without following a link at the last step, and checked through the handle: a link,
+      // a FIFO or an oversized file is not one apply wrote.
+      const read = await readRegularText(file, MAX_RENDERED_BYTES);
+      if ('text' in read) return { status: 'found', text: read.text };
+      if (read.kind !== 'error' || read.code === 'ELOOP') return { status: 'found', text: null };
+      if (read.code === 'ENOENT') return { status: 'missing' };
+      throw failed('FILE_UNREADABLE', 'read', target, read.code);
     },
     async write(target, text) {
       // Checked before the folders are made, and again after: one of them may have become a link.
@@ -112,17 +112,6 @@ export function renderedFilesIn(cwd: string, options: RenderedFilesOptions): Ren
       });
     },
   };
-}
-
-/** The real path of `folder`, or of its nearest existing ancestor with the rest appended. */
-async function realFolder(folder: string): Promise<string> {
-  try {
-    return await realpath(folder);
-  } catch (err) {
-    const parent = path.dirname(folder);
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === folder) throw err;
-    return path.join(await realFolder(parent), path.basename(folder));
-  }
 }
 
 function failed(

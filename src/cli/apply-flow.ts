@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
-import { findManifestFiles } from '../manifest/manifest-files.js';
+import { findManifestFiles, rootsOf } from '../manifest/manifest-files.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
@@ -147,5 +147,5 @@ const INTERRUPTED: Diagnostic = {
  */
 async function manifestRoots(files: readonly string[], cwd: string): Promise<string[]> {
   const found = await findManifestFiles(files, cwd, { allowOutsideRoot: false });
-  return [...new Set(found.files.map((file) => file.root))];
+  return rootsOf(found.files);
 }

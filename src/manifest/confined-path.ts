@@ -139,6 +139,25 @@ class OpenResolver implements PathResolver {
   }
 }
 
+/**
+ * The real path of `folder` that is to be written in: its deepest existing ancestor resolved, the
+ * missing rest appended (as it will be made). Errors other than a missing folder are thrown.
+ */
+export async function realFolder(folder: string): Promise<string> {
+  const missing: string[] = [];
+  let at = folder;
+  for (;;) {
+    try {
+      return path.join(await realpath(at), ...missing.reverse());
+    } catch (err) {
+      const parent = path.dirname(at);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === at) throw err;
+      missing.push(path.basename(at));
+      at = parent;
+    }
+  }
+}
+
 /** Where `absolute` leads as the system resolves it, wherever that is. */
 export async function resolveAnywhere(absolute: string): Promise<Resolution> {
   try {

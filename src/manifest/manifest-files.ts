@@ -25,6 +25,11 @@ export interface ManifestFile {
 
 export const DEFAULT_MANIFEST = 'assistants.yaml';
 
+/** The roots of manifest files, each once, in the order found. */
+export function rootsOf(files: readonly ManifestFile[]): string[] {
+  return [...new Set(files.map((file) => file.root))];
+}
+
 /** Shows `absolute` relative to `cwd` when it lies inside it, else as is. */
 export function displayPathOf(absolute: string, cwd: string): string {
   const rel = path.relative(cwd, absolute);

@@ -35,7 +35,8 @@ export interface CheckedDocument {
 
 export const DEFAULT_STACK = 'default';
 
-function isMapping(value: unknown): value is Record<string, unknown> {
+/** A YAML mapping as parsed: a plain object. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

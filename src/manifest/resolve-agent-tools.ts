@@ -8,7 +8,7 @@ import { type ResolvedTool, resolveToolList } from './resolve-tools.js';
  * the Responses flat shape; a built-in tool with its options, and no stores or files (an agent names
  * those on its own tool).
  */
-export function agentToolFromShared(definition: RawToolDefinition): AgentToolSpec {
+function agentToolFromShared(definition: RawToolDefinition): AgentToolSpec {
   switch (definition.type) {
     case 'function': {
       const { name, description, parameters, strict } = definition.function;

@@ -3,7 +3,7 @@ import type { Desired } from '../model/desired.js';
 import { pushAll } from '../util/arrays.js';
 import { buildDesired } from './build-desired.js';
 import { interpolate } from './interpolate.js';
-import { findManifestFiles } from './manifest-files.js';
+import { findManifestFiles, rootsOf } from './manifest-files.js';
 import { type CheckedDocument, mergeDocuments } from './merge.js';
 import { readManifests } from './read-manifests.js';
 import { checkAgentRequests } from './rules/agent-requests.js';
@@ -98,7 +98,7 @@ export async function validateManifests(
       ? { total: { errors: allErrors.length, warnings: allWarnings.length } }
       : {};
   if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
-  const value = buildDesired(merged, disk, manifests, [...new Set(found.files.map((f) => f.root))]);
+  const value = buildDesired(merged, disk, manifests, rootsOf(found.files));
   // Rendered requests are checked once everything they are rendered from is valid.
   const requestErrors = await checkAgentRequests(merged, value);
   if (requestErrors.length > 0) return { errors: requestErrors, warnings, manifests };

@@ -34,7 +34,7 @@ function container(type: string, spec: AgentToolSpec, idOf: IdOf): Record<string
 }
 
 /** One tool in the API's shape. */
-export function renderTool(spec: AgentToolSpec, idOf: IdOf): Record<string, unknown> {
+function renderTool(spec: AgentToolSpec, idOf: IdOf): Record<string, unknown> {
   switch (spec.type) {
     case 'file_search':
       return {

@@ -10,6 +10,8 @@ export const LIMITS = {
   vectorStoresPerAssistant: 1,
   /** Files of code_interpreter: managed names and raw ids together. */
   codeInterpreterFiles: 20,
+  /** Files in an agent's container (code_interpreter, shell): managed names and raw ids together. */
+  containerFiles: 50,
   /** Metadata pairs per object, of which the ownership stamp takes its share. */
   metadataPairs: 16,
   /** Bytes per uploaded file. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { link, lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { link, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
-import { isInside } from '../manifest/confined-path.js';
+import { isInside, realFolder } from '../manifest/confined-path.js';
 import { toPosix } from '../manifest/file-inspect.js';
-import { displayPathOf, findManifestFiles } from '../manifest/manifest-files.js';
-import { type Entry, mergeDocuments } from '../manifest/merge.js';
+import { displayPathOf, findManifestFiles, rootsOf } from '../manifest/manifest-files.js';
+import { type Entry, isMapping, mergeDocuments } from '../manifest/merge.js';
 import { type MigrateDifference, migrateAssistants } from '../manifest/migrate-assistants.js';
 import { readManifests } from '../manifest/read-manifests.js';
 import type { SourceDocument } from '../manifest/source-document.js';
@@ -70,7 +70,7 @@ export async function migrateWorkflow(request: MigrateRequest): Promise<MigrateO
   const assistants = [...merged.assistants.values()];
   if (assistants.length === 0) return { kind: 'none', manifests, warnings };
 
-  const roots = [...new Set(found.files.map((f) => f.root))];
+  const roots = rootsOf(found.files);
   const target =
     request.write === undefined ? undefined : await checkTarget(request.write, request.cwd, roots);
   const folder = target?.dir ?? (roots[0] as string);
@@ -132,7 +132,9 @@ async function checkTarget(write: string, cwd: string, roots: readonly string[])
       },
     );
   if (await exists(absolute)) throw targetExists(shown);
-  const dir = await realFolder(path.dirname(absolute), shown);
+  const dir = await realFolder(path.dirname(absolute)).catch((err: unknown) => {
+    throw writeFailed(shown, err);
+  });
   if (!roots.some((root) => isInside(root, dir)))
     throw new AssistantsError(
       'PATH_OUTSIDE_ROOT',
@@ -165,22 +167,6 @@ async function exists(file: string): Promise<boolean> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw writeFailed(file, err);
-  }
-}
-
-/** The real path of `folder`: its deepest existing ancestor resolved, the missing rest appended. */
-async function realFolder(folder: string, shown: string): Promise<string> {
-  const missing: string[] = [];
-  let at = folder;
-  for (;;) {
-    try {
-      return path.join(await realpath(at), ...missing.reverse());
-    } catch (err) {
-      const parent = path.dirname(at);
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === at) throw writeFailed(shown, err);
-      missing.push(path.basename(at));
-      at = parent;
-    }
   }
 }
 
@@ -260,8 +246,4 @@ function checkNamesFree(documents: readonly SourceDocument[], assistants: readon
   }
   const first = clashes[0];
   if (first) throw new AssistantsError(first.code, first.message, { diagnostics: clashes });
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import type { AgentToolSpec } from '../../model/desired.js';
+import { LIMITS } from '../../model/limits.js';
 import { isReasoningModel } from '../../model/models.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { RawAgent } from '../manifest-types.js';
@@ -8,9 +9,6 @@ import type { ValuePath } from '../source-document.js';
 import { didYouMeanSuffix } from '../suggest.js';
 import type { RuleContext } from './context.js';
 import { checkSchemaValue } from './tools.js';
-
-/** Files a container holds (`container.file_ids` / `environment.file_ids`, spec maxItems 50). */
-const MAX_CONTAINER_FILES = 50;
 
 /** Request fields that reasoning models refuse (the API answers 400 "Unsupported parameter"). */
 const SAMPLING_FIELDS = ['temperature', 'top_p', 'top_logprobs'] as const;
@@ -217,13 +215,13 @@ function checkContainerFiles(
   const count =
     (Array.isArray(spec.files) ? spec.files.length : 0) +
     (Array.isArray(spec.file_ids) ? spec.file_ids.length : 0);
-  if (count > MAX_CONTAINER_FILES)
+  if (count > LIMITS.containerFiles)
     ctx.report(
       diagnosticAt(
         agent.doc,
         at,
         'OUT_OF_RANGE',
-        `agent "${agent.name}" puts ${count} files in its ${spec.type} container (files and file_ids together); the API allows ${MAX_CONTAINER_FILES}`,
+        `agent "${agent.name}" puts ${count} files in its ${spec.type} container (files and file_ids together); the API allows ${LIMITS.containerFiles}`,
       ),
     );
   const wantsFiles =

@@ -30,6 +30,8 @@ export interface DiskFacts {
 interface InstructionsText {
   text: string;
   relativePath: string;
+  /** The file's real path (a render_to must not name it). */
+  real: string;
 }
 
 /** An entry that may take its instructions from a file. */
@@ -87,7 +89,7 @@ async function readInstructions(
       ),
     );
   }
-  return { text, relativePath: result.relativePath };
+  return { text, relativePath: result.relativePath, real: result.real };
 }
 
 /**
@@ -149,24 +151,18 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   checkStoreMembers(ctx, facts);
   checkCodeInterpreterFiles(ctx, facts);
   // Last: a render_to must not name any file the manifests read or upload.
-  facts.renderTargets = await checkRenderTargets(ctx, resolverFor, referencedFiles(merged, facts));
+  facts.renderTargets = await checkRenderTargets(ctx, resolverFor, referencedFiles(facts));
   return facts;
 }
 
 /** Real paths of every file the manifests read or upload: instruction files, files, glob matches. */
-function referencedFiles(merged: RuleContext['merged'], facts: DiskFacts): Set<string> {
+function referencedFiles(facts: DiskFacts): Set<string> {
   const paths = new Set<string>();
   for (const file of facts.files.values()) paths.add(file.real);
   for (const byMember of facts.globs.values())
     for (const matches of byMember.values()) for (const match of matches) paths.add(match.facts.real);
-  const instructions = (section: 'assistants' | 'agents', texts: Map<string, InstructionsText>) => {
-    for (const [name, read] of texts) {
-      const entry = merged[section].get(name);
-      if (entry) paths.add(path.resolve(entry.doc.file.root, read.relativePath));
-    }
-  };
-  instructions('assistants', facts.instructions);
-  instructions('agents', facts.agentInstructions);
+  for (const read of [...facts.instructions.values(), ...facts.agentInstructions.values()])
+    paths.add(read.real);
   return paths;
 }
 
