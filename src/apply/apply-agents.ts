@@ -11,7 +11,7 @@ import type { StateResource } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { forgetResource } from './remove.js';
-import type { RenderedFiles } from './rendered-files.js';
+import { isRefused, type RenderedFiles } from './rendered-files.js';
 import type { StateRecorder } from './state-recorder.js';
 
 /**
@@ -44,7 +44,12 @@ export async function createAgents(run: ApplyRun, changes: readonly Change[]): P
         await writeRendered(run, change.address, target, renderedText(requestOf(attributes)));
       const previous = current?.attributes.render_to ?? null;
       // The old file goes unless an agent renders to it now (under this name or another).
-      if (current && previous !== null && previous !== target && !wanted.has(await whereOf(run, previous)))
+      if (
+        current &&
+        previous !== null &&
+        previous !== target &&
+        !wanted.has((await whereOf(run, previous)) ?? '')
+      )
         await removeRendered(run, change, current);
       await run.input.recorder.mutate((doc) => {
         doc.resources[change.address] = {
@@ -69,7 +74,7 @@ export async function deleteAgents(run: ApplyRun, changes: readonly Change[]): P
     if (!resource) return;
     await run.step(change, 'delete', async () => {
       const target = resource.attributes.render_to;
-      const taker = target === null ? undefined : wanted.get(await whereOf(run, target));
+      const taker = target === null ? undefined : wanted.get((await whereOf(run, target)) ?? '');
       if (taker === undefined) await removeRendered(run, change, resource);
       else if (run.resource(taker) === undefined)
         // A renamed agent takes the file over once it is recorded; until then this record keeps it.
@@ -83,22 +88,49 @@ export async function deleteAgents(run: ApplyRun, changes: readonly Change[]): P
   });
 }
 
-/** Where the manifests' agents render now, each file once however it is named, with its agent. */
-async function wantedFiles(run: ApplyRun): Promise<Map<string | undefined, string>> {
-  const wanted = new Map<string | undefined, string>();
-  for (const agent of run.input.desired.agents)
-    if (agent.renderTo !== undefined) wanted.set(await whereOf(run, agent.renderTo), agent.address);
-  wanted.delete(undefined);
-  return wanted;
+/** What one run learned of where rendered files are: asked once per path, not once per agent. */
+interface RunFiles {
+  where: Map<string, Promise<string | undefined>>;
+  wanted?: Promise<Map<string, string>>;
 }
 
-/** Where a rendered file is, links followed; undefined where no agent may be written. */
-async function whereOf(run: ApplyRun, target: string): Promise<string | undefined> {
-  try {
-    return await run.input.renderedFiles.where(target);
-  } catch {
-    return undefined;
+const perRun = new WeakMap<ApplyRun, RunFiles>();
+
+function filesOf(run: ApplyRun): RunFiles {
+  let files = perRun.get(run);
+  if (!files) {
+    files = { where: new Map() };
+    perRun.set(run, files);
   }
+  return files;
+}
+
+/** Where the manifests' agents render now, each file once however it is named, with its agent. */
+function wantedFiles(run: ApplyRun): Promise<Map<string, string>> {
+  const files = filesOf(run);
+  files.wanted ??= (async () => {
+    const wanted = new Map<string, string>();
+    for (const agent of run.input.desired.agents) {
+      const file = agent.renderTo === undefined ? undefined : await whereOf(run, agent.renderTo);
+      if (file !== undefined) wanted.set(file, agent.address);
+    }
+    return wanted;
+  })();
+  return files.wanted;
+}
+
+/**
+ * Where a rendered file is, links followed; undefined where no agent may be written. Only for
+ * telling files apart: every write and removal checks its path again just before (RenderedFiles).
+ */
+function whereOf(run: ApplyRun, target: string): Promise<string | undefined> {
+  const { where } = filesOf(run);
+  let found = where.get(target);
+  if (!found) {
+    found = run.input.renderedFiles.where(target).catch(() => undefined);
+    where.set(target, found);
+  }
+  return found;
 }
 
 /** Writes `text` to `target` unless it holds it already; refuses a file that is not an agent's. */
@@ -157,11 +189,7 @@ async function removeRendered(run: ApplyRun, change: Change, resource: AgentReso
   } catch (err) {
     // A path the state names outside where agents are written (or one of the state's own files) is
     // not touched: only the record goes.
-    if (
-      !(err instanceof AssistantsError) ||
-      (err.code !== 'PATH_OUTSIDE_ROOT' && err.code !== 'RENDER_TARGET_EXISTS')
-    )
-      throw err;
+    if (!isRefused(err)) throw err;
     return left(
       err.message,
       'run it from the folder apply ran in, with the same -f, or delete the file by hand',

@@ -1,10 +1,9 @@
-import { idsInRequest } from '../model/agent.js';
 import { UNKNOWN } from '../model/attributes.js';
 import type { DesiredFile } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
 import { desiredFileAttributes } from '../plan/kinds/file.js';
 import type { SentContent } from '../provider/api-writer.js';
-import type { StateDocument } from '../state/state-document.js';
+import { idsNamedBy, type StateDocument } from '../state/state-document.js';
 import { detachDeposed } from './apply-memberships.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
@@ -109,11 +108,7 @@ function fileUsers(doc: StateDocument): (id: string) => string | undefined {
   };
   for (const [address, resource] of Object.entries(doc.resources)) {
     if (resource.kind === 'vector_store_file') use(resource.id, address);
-    if (resource.kind === 'assistant')
-      for (const file of resource.attributes.tool_resources.code_interpreter?.file_ids ?? [])
-        if (typeof file === 'string') use(file, address);
-    if (resource.kind === 'agent')
-      for (const file of idsInRequest(resource.attributes).files) use(file, address);
+    for (const file of idsNamedBy(resource).files) use(file, address);
   }
   return (id) => users.get(id);
 }

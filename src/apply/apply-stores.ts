@@ -1,7 +1,6 @@
-import { idsInRequest } from '../model/agent.js';
 import type { Change } from '../model/plan.js';
 import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
-import type { StateDocument } from '../state/state-document.js';
+import { idsNamedBy, type StateDocument } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
 import { withJournalEntry } from './journal.js';
@@ -63,16 +62,15 @@ export async function createStores(run: ApplyRun, changes: readonly Change[]): P
   });
 }
 
-/** The managed assistant or agent that searches the store with this id, if any. */
-function storeInUse(doc: StateDocument, id: string): string | undefined {
+/**
+ * Who searches each store, by id: the managed assistant or agent that names it (the state is read
+ * once, each store looked up).
+ */
+function storeUsers(doc: StateDocument): (id: string) => string | undefined {
+  const users = new Map<string, string>();
   for (const [address, resource] of Object.entries(doc.resources))
-    if (
-      (resource.kind === 'assistant' &&
-        resource.attributes.tool_resources.file_search?.vector_store_ids.includes(id)) ||
-      (resource.kind === 'agent' && idsInRequest(resource.attributes).stores.includes(id))
-    )
-      return address;
-  return undefined;
+    for (const id of idsNamedBy(resource).stores) if (!users.has(id)) users.set(id, address);
+  return (id) => users.get(id);
 }
 
 /** Deletes stores that left the manifests (their files' attachments go with them). */
@@ -80,6 +78,6 @@ export async function deleteStores(run: ApplyRun, changes: readonly Change[]): P
   // An assistant or agent whose update failed may still search it: keep it until that is resolved.
   await run.deleteKind(changes, 'vector_store', {
     code: 'STORE_IN_USE',
-    users: (doc) => (id) => storeInUse(doc, id),
+    users: storeUsers,
   });
 }

@@ -27,6 +27,17 @@ export interface RenderedFiles {
   where(target: string): Promise<string>;
 }
 
+/**
+ * Whether an error is a path refused by RenderedFiles (outside where agents are written, or a file
+ * of the state): callers that only read or tidy up leave such a path alone instead of failing.
+ */
+export function isRefused(err: unknown): err is AssistantsError {
+  return (
+    err instanceof AssistantsError &&
+    (err.code === 'PATH_OUTSIDE_ROOT' || err.code === 'RENDER_TARGET_EXISTS')
+  );
+}
+
 /** Larger files are not read back: no rendered request comes near it, so such a file is not ours. */
 const MAX_RENDERED_BYTES = 16 * 1024 * 1024;
 

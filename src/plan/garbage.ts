@@ -1,12 +1,11 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
-import { idsInRequest } from '../model/agent.js';
 import type { AssistantToolResources } from '../model/attributes.js';
 import { isStamped, KINDS, type ResourceKind } from '../model/kinds.js';
 import type { AccountView } from '../model/live.js';
 import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
-import type { StateDocument } from '../state/state-document.js';
+import { idsNamedBy, type StateDocument } from '../state/state-document.js';
 import { stateOwnershipErrors } from './ownership.js';
 import { liveStampHolder, stampOf } from './stamps.js';
 
@@ -177,15 +176,12 @@ function referencedIds(
   const managed = new Map<string, string>();
   const managedIds = new Set<string>();
   for (const [address, resource] of sortedEntries(state.resources)) {
-    if (resource.kind === 'agent') {
-      // An agent has no API object: what it names is what it was last rendered with.
-      const { stores, files } = idsInRequest(resource.attributes);
-      for (const id of [...stores, ...files]) if (!managed.has(id)) managed.set(id, address);
-      continue;
-    }
+    // What each names as recorded; an assistant also as the API reports it now (an agent has no
+    // API object: it names what it was last rendered with).
+    const named = idsNamedBy(resource);
+    for (const id of [...named.stores, ...named.files]) if (!managed.has(id)) managed.set(id, address);
     if (resource.kind !== 'assistant') continue;
     managedIds.add(resource.id);
-    add(managed, address, resource.attributes.tool_resources);
     add(managed, address, account.assistants?.get(resource.id)?.attributes.tool_resources);
   }
   const any = new Map(managed);
@@ -203,12 +199,7 @@ function onlyExpiredUse(state: StateDocument, fileId: string, expiredStores: Rea
       if (!expiredStores.has(String(resource.attributes.vector_store_id))) return false;
       expiredUse = true;
     }
-    if (
-      resource.kind === 'assistant' &&
-      resource.attributes.tool_resources.code_interpreter?.file_ids.includes(fileId)
-    )
-      return false;
-    if (resource.kind === 'agent' && idsInRequest(resource.attributes).files.includes(fileId)) return false;
+    if (idsNamedBy(resource).files.includes(fileId)) return false;
   }
   return expiredUse;
 }

@@ -1,4 +1,5 @@
 import type { Address } from '../model/address.js';
+import { idsInRequest } from '../model/agent.js';
 import type { AttributesByKind } from '../model/attributes.js';
 import type { ResourceKind, StampedKind } from '../model/kinds.js';
 
@@ -97,4 +98,19 @@ export interface PendingOperation {
 /** An empty state for a stack that has not been applied yet. */
 export function emptyState(lineage: string, stack: string): StateDocument {
   return { format_version: 1, lineage, serial: 0, stack, resources: {}, pending: [] };
+}
+
+/**
+ * The vector stores and files a managed assistant or agent names (its tool resources, an agent's
+ * rendered request); none for the other kinds. Whatever deletes a store or file asks this first.
+ */
+export function idsNamedBy(resource: StateResource): { stores: string[]; files: string[] } {
+  if (resource.kind === 'agent') return idsInRequest(resource.attributes);
+  if (resource.kind !== 'assistant') return { stores: [], files: [] };
+  const strings = (ids: readonly unknown[] | undefined) => (ids ?? []).filter((id) => typeof id === 'string');
+  const resources = resource.attributes.tool_resources;
+  return {
+    stores: strings(resources.file_search?.vector_store_ids),
+    files: strings(resources.code_interpreter?.file_ids),
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RenderedFiles } from '../apply/rendered-files.js';
+import { isRefused, type RenderedFiles } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { validateManifests } from '../manifest/validate.js';
 import { type Address, parseAddress } from '../model/address.js';
@@ -15,6 +15,7 @@ import { refresh } from '../provider/refresh.js';
 import { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
 import { type StateStore, withStateLock } from '../state/state-store.js';
+import { mapLimit } from '../util/concurrency.js';
 import { filesToHash, hashDesiredFiles } from './file-hashes.js';
 import { readStateOf } from './locked-state.js';
 
@@ -152,25 +153,19 @@ async function readRenderedFiles(
       : [],
   );
   const seen = new Map<string, RenderedFile>();
-  for (const target of targets) {
-    let read: Awaited<ReturnType<RenderedFiles['read']>>;
-    try {
-      read = await rendered.read(target);
-    } catch (err) {
-      if (
-        err instanceof AssistantsError &&
-        (err.code === 'PATH_OUTSIDE_ROOT' || err.code === 'RENDER_TARGET_EXISTS')
-      )
-        continue;
+  await mapLimit(targets, 8, async (target) => {
+    const read = await rendered.read(target).catch((err: unknown) => {
+      if (isRefused(err)) return undefined;
       throw err;
-    }
+    });
+    if (!read) return;
     seen.set(
       target,
       read.status === 'missing'
         ? read
         : { status: 'found', request: read.text === null ? undefined : parseRendered(read.text) },
     );
-  }
+  });
   return seen;
 }
 
