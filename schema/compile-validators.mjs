@@ -69,16 +69,22 @@ const VALIDATORS = [
     // Every rendered agent request is checked against the API's own CreateResponse schema (from the
     // vendored spec bundle the emulator also uses). Compiling it takes over a second: too long for
     // each validate, so it is compiled here, and loaded only when the manifests have agents.
+    // Tools and filters are picked by their `type`, as the emulator picks them (dispatchByType in
+    // src/emulator/spec.ts), so that a tool's error is the one of its own schema; the module also
+    // exports each tool type's fields, which the spec leaves open and the API does not.
     schema: 'schema/openai-api/subset.schemas.json',
     ref: 'https://openai-subset.local/schemas.json#/$defs/CreateResponse',
     module: 'src/manifest/create-response-validator.generated.ts',
     name: 'validateCreateResponse',
+    prepare: dispatchToolsByType,
+    extra: toolFieldsExport,
     ajv: () => {
       const ajv = new Ajv2020({
         strict: false,
         allowUnionTypes: true,
         allErrors: false,
         verbose: true,
+        discriminator: true,
         code: { ...CODE, formats: _`require("ajv-formats/dist/formats").fullFormats` },
       });
       addFormats(ajv);
@@ -88,6 +94,36 @@ const VALIDATORS = [
     },
   },
 ];
+
+/** Tools and filters dispatched by `type` (see the CreateResponse entry above). */
+function dispatchToolsByType(bundle) {
+  const byType = (schema) => {
+    if (schema)
+      Object.assign(schema, { type: 'object', required: ['type'], discriminator: { propertyName: 'type' } });
+  };
+  byType(bundle.$defs.Tool);
+  byType(bundle.$defs.CompoundFilter?.properties?.filters?.items);
+  // Filters are `anyOf` two shapes whose `type`s cannot overlap: `oneOf` accepts the same and can dispatch.
+  const filters = bundle.$defs.Filters;
+  if (filters?.anyOf) {
+    filters.oneOf = filters.anyOf;
+    delete filters.anyOf;
+    byType(filters);
+  }
+}
+
+/** `responsesToolFields`: each Responses tool type and the fields its schema declares. */
+function toolFieldsExport(bundle) {
+  const fields = {};
+  for (const { $ref } of bundle.$defs.Tool.oneOf) {
+    const properties = bundle.$defs[$ref.split('/').pop()].properties ?? {};
+    for (const type of properties.type?.enum ?? []) fields[type] = Object.keys(properties);
+  }
+  return [
+    '/** Each tool type of the Responses API and the fields its schema declares (the spec leaves tools open; the API does not). */',
+    `export const responsesToolFields: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(fields)};`,
+  ];
+}
 
 function common(code = {}) {
   return {
@@ -99,12 +135,15 @@ function common(code = {}) {
 }
 
 /** The text of one generated module. */
-function moduleText({ schema, ref, name, ajv: make }) {
+function moduleText({ schema, ref, name, prepare, extra, ajv: make }) {
   const ajv = make();
   let validate;
+  let bundle;
   if (schema === META_SCHEMA) validate = ajv.getSchema(META_SCHEMA);
   else if (ref) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(schema, root), 'utf8')));
+    bundle = JSON.parse(readFileSync(new URL(schema, root), 'utf8'));
+    prepare?.(bundle);
+    ajv.addSchema(bundle);
     validate = ajv.getSchema(ref);
   } else validate = ajv.compile(JSON.parse(readFileSync(new URL(schema, root), 'utf8')));
   const code = standaloneCode(ajv, validate);
@@ -128,6 +167,7 @@ function moduleText({ schema, ref, name, ajv: make }) {
     '',
     `/** Validates a value against ${ref ?? schema}; on false, \`${name}.errors\` holds what failed. */`,
     `export const ${name}: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = ${exported[1]};`,
+    ...(extra ? ['', ...extra(bundle)] : []),
     code.slice(exported[0].length),
   ].join('\n');
 }

@@ -5,7 +5,6 @@ import type { Desired, DesiredAgent } from '../../model/desired.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import type { RawAgent } from '../manifest-types.js';
 import type { Entry, MergedManifest } from '../merge.js';
-import { toolBranches, toolError } from '../responses-tools.js';
 import type { SourceDocument, ValuePath } from '../source-document.js';
 import { didYouMeanSuffix } from '../suggest.js';
 
@@ -27,16 +26,18 @@ const HINT =
  */
 export async function checkAgentRequests(merged: MergedManifest, desired: Desired): Promise<Diagnostic[]> {
   if (desired.agents.length === 0) return [];
-  const { validateCreateResponse } = await import('../create-response-validator.generated.js');
+  const { validateCreateResponse, responsesToolFields } = await import(
+    '../create-response-validator.generated.js'
+  );
   const found: Diagnostic[] = [];
   for (const agent of desired.agents) {
     const entry = merged.agents.get(agent.name);
     if (!entry) continue;
     const request = renderAgentRequest(agent, () => PLACEHOLDER_ID);
-    const problems = passthroughProblems(entry, agent);
+    const problems = passthroughProblems(entry, agent, responsesToolFields);
     if (problems.length === 0 && !validateCreateResponse(request)) {
       const error = validateCreateResponse.errors?.[0];
-      if (error) problems.push(await requestProblem(entry, request, error));
+      if (error) problems.push(requestProblem(entry, error));
     }
     found.push(...problems);
   }
@@ -44,61 +45,52 @@ export async function checkAgentRequests(merged: MergedManifest, desired: Desire
 }
 
 /** Passed-through tools of an unknown type, or with keys their type does not take. */
-function passthroughProblems(entry: Entry<RawAgent>, agent: DesiredAgent): Diagnostic[] {
+function passthroughProblems(
+  entry: Entry<RawAgent>,
+  agent: DesiredAgent,
+  toolFields: Readonly<Record<string, readonly string[]>>,
+): Diagnostic[] {
+  const types = Object.keys(toolFields);
   const problems: Diagnostic[] = [];
   (entry.value.tools ?? []).forEach((item, index) => {
     if (typeof item === 'string' || SHAPED.has(item.type)) return;
     const at = [...entry.path, 'tools', index];
-    const branches = toolBranches();
-    const branch = branches.get(item.type);
-    if (!branch) {
+    const fields = toolFields[item.type];
+    if (!fields) {
       problems.push(
         diagnosticAt(
           entry.doc,
           [...at, 'type'],
           'INVALID_VALUE',
-          `agent "${agent.name}": the Responses API has no tool of type "${item.type}"${didYouMeanSuffix(item.type, branches.keys())}`,
-          { hint: `its tools are: ${[...branches.keys()].sort().join(', ')}` },
+          `agent "${agent.name}": the Responses API has no tool of type "${item.type}"${didYouMeanSuffix(item.type, types)}`,
+          { hint: `its tools are: ${[...types].sort().join(', ')}` },
         ),
       );
       return;
     }
     for (const key of Object.keys(item))
-      if (!branch.properties.has(key))
+      if (!fields.includes(key))
         problems.push(
           diagnosticAt(
             entry.doc,
             [...at, key],
             'UNKNOWN_KEY',
-            `agent "${agent.name}": the ${item.type} tool has no field "${key}"${didYouMeanSuffix(key, branch.properties)}`,
-            { at: 'key', hint: `its fields are: ${[...branch.properties].sort().join(', ')}` },
+            `agent "${agent.name}": the ${item.type} tool has no field "${key}"${didYouMeanSuffix(key, fields)}`,
+            { at: 'key', hint: `its fields are: ${[...fields].sort().join(', ')}` },
           ),
         );
   });
   return problems;
 }
 
-/** The request's error, located in the manifest; for a tool, the error of the schema its type picks. */
-async function requestProblem(
-  entry: Entry<RawAgent>,
-  request: Record<string, unknown>,
-  error: ErrorObject,
-): Promise<Diagnostic> {
-  let where = pointerPath(error.instancePath);
-  let found = error;
-  if (where[0] === 'tools' && typeof where[1] === 'number') {
-    const tool = (request.tools as Record<string, unknown>[])[where[1]];
-    const own = tool && (await toolError(tool));
-    if (own) {
-      found = own;
-      where = ['tools', where[1], ...pointerPath(own.instancePath)];
-    }
-  }
+/** The request's error, located in the manifest (a tool's lies in the schema its type picks). */
+function requestProblem(entry: Entry<RawAgent>, error: ErrorObject): Diagnostic {
+  const where = pointerPath(error.instancePath);
   return diagnosticAt(
     entry.doc,
     nearestWritten(entry.doc, [...entry.path, ...where]),
     'INVALID_VALUE',
-    `agent "${entry.name}": the rendered request is not valid for the Responses API: ${describe(where, found)}`,
+    `agent "${entry.name}": the rendered request is not valid for the Responses API: ${describe(where, error)}`,
     { hint: HINT },
   );
 }
