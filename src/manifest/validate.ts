@@ -3,7 +3,7 @@ import type { Desired } from '../model/desired.js';
 import { pushAll } from '../util/arrays.js';
 import { buildDesired } from './build-desired.js';
 import { interpolate } from './interpolate.js';
-import { findManifestFiles, rootsOf } from './manifest-files.js';
+import { findManifestFiles, type ManifestFile, rootsOf } from './manifest-files.js';
 import { type CheckedDocument, mergeDocuments } from './merge.js';
 import { readManifests } from './read-manifests.js';
 import { checkAgentRequests } from './rules/agent-requests.js';
@@ -14,6 +14,7 @@ import { checkLimits } from './rules/limits.js';
 import { checkReferences } from './rules/references.js';
 import { checkTools } from './rules/tools.js';
 import { checkSchema } from './schema-check.js';
+import type { SourceDocument } from './source-document.js';
 
 /**
  * Findings of each severity that validation reports: the first ones in file order, then one
@@ -36,6 +37,8 @@ export interface ValidationResult {
   total?: { errors: number; warnings: number };
   /** The manifest files that were read, as displayed. */
   manifests: string[];
+  /** With a value: the manifest files and their documents as written (before interpolation). */
+  read?: { files: readonly ManifestFile[]; documents: readonly SourceDocument[] };
 }
 
 /** How many errors and warnings were found: all of them, also those past the ones listed. */
@@ -102,7 +105,14 @@ export async function validateManifests(
   // Rendered requests are checked once everything they are rendered from is valid.
   const requestErrors = await checkAgentRequests(merged, value);
   if (requestErrors.length > 0) return { errors: requestErrors, warnings, manifests };
-  return { value, errors, warnings, ...total, manifests };
+  return {
+    value,
+    errors,
+    warnings,
+    ...total,
+    manifests,
+    read: { files: found.files, documents: read.documents },
+  };
 }
 
 /** Findings that say a limit stopped the run short: listed whatever comes before them. */

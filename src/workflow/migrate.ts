@@ -4,10 +4,9 @@ import path from 'node:path';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { isInside, realFolder } from '../manifest/confined-path.js';
 import { toPosix } from '../manifest/file-inspect.js';
-import { displayPathOf, findManifestFiles, rootsOf } from '../manifest/manifest-files.js';
+import { displayPathOf, rootsOf } from '../manifest/manifest-files.js';
 import { type Entry, isMapping, mergeDocuments } from '../manifest/merge.js';
 import { type MigrateDifference, migrateAssistants } from '../manifest/migrate-assistants.js';
-import { readManifests } from '../manifest/read-manifests.js';
 import type { SourceDocument } from '../manifest/source-document.js';
 import { renderAgentsYaml } from '../render/agents-yaml.js';
 import { loadDesired } from './prepare-plan.js';
@@ -49,28 +48,16 @@ export type MigrateOutcome =
  * file inside a manifest root, written whole or not at all and never over an existing file.
  */
 export async function migrateWorkflow(request: MigrateRequest): Promise<MigrateOutcome> {
-  const options = { allowOutsideRoot: request.allowOutsideRoot };
-  const { desired, warnings } = await loadDesired(request);
-  // Read again for the values as written (validation hands back interpolated ones).
-  const found = await findManifestFiles(request.files, request.cwd, options);
-  const read = await readManifests(found.files);
-  const problems = [...found.diagnostics, ...read.diagnostics].filter((d) => d.severity === 'error');
-  if (problems.length > 0 || read.documents.some((doc) => doc.broken))
-    throw new AssistantsError(
-      'MANIFEST_UNREADABLE',
-      'the manifests changed while they were read; run again',
-      {
-        diagnostics: problems,
-      },
-    );
+  // The documents as written: the assistants' values before `${env:...}` was substituted.
+  const { desired, warnings, read } = await loadDesired(request);
   const { merged } = mergeDocuments(
     read.documents.map((doc) => ({ doc, written: doc.value, value: doc.value })),
   );
-  const manifests = found.files.map((f) => f.displayPath);
+  const manifests = read.files.map((f) => f.displayPath);
   const assistants = [...merged.assistants.values()];
   if (assistants.length === 0) return { kind: 'none', manifests, warnings };
 
-  const roots = rootsOf(found.files);
+  const roots = rootsOf(read.files);
   const target =
     request.write === undefined ? undefined : await checkTarget(request.write, request.cwd, roots);
   const folder = target?.dir ?? (roots[0] as string);

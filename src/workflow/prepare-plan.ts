@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isRefused, type RenderedFiles } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
-import { validateManifests } from '../manifest/validate.js';
+import { type ValidationResult, validateManifests } from '../manifest/validate.js';
 import { type Address, parseAddress } from '../model/address.js';
 import { parseRendered } from '../model/agent.js';
 import type { Desired } from '../model/desired.js';
@@ -80,20 +80,20 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
 /** The desired model, or a thrown error carrying every diagnostic (nothing else is read then). */
 export async function loadDesired(
   options: ManifestOptions,
-): Promise<{ desired: Desired; warnings: Diagnostic[] }> {
+): Promise<{ desired: Desired; warnings: Diagnostic[]; read: NonNullable<ValidationResult['read']> }> {
   const validation = await validateManifests(options.files, {
     cwd: options.cwd,
     env: options.env,
     allowOutsideRoot: options.allowOutsideRoot,
   });
-  const desired = validation.value;
-  if (!desired) {
+  const { value: desired, read } = validation;
+  if (!desired || !read) {
     const first = validation.errors[0];
     throw new AssistantsError(first?.code ?? 'NO_MANIFESTS', first?.message ?? 'no manifest was read', {
       diagnostics: [...validation.errors, ...validation.warnings],
     });
   }
-  return { desired, warnings: validation.warnings };
+  return { desired, warnings: validation.warnings, read };
 }
 
 /**
