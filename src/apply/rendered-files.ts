@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 import { isInside, realFolder } from '../manifest/confined-path.js';
 import { readRegularText } from '../manifest/read-text.js';
+import { writeAtomically } from '../state/write-atomically.js';
 
 /**
  * Agents' rendered files, by path relative to the working folder (an agent's `render_to`): the
@@ -100,20 +100,9 @@ export function renderedFilesIn(cwd: string, options: RenderedFilesOptions): Ren
         throw failed('RENDER_WRITE_FAILED', 'write', target, err);
       });
       const file = await located(target);
-      const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID().slice(0, 8)}.tmp`);
-      try {
-        const handle = await open(temp, 'wx', 0o644);
-        try {
-          await handle.writeFile(text, 'utf8');
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, file);
-      } catch (err) {
-        await rm(temp, { force: true }).catch(() => {});
+      await writeAtomically(file, text).catch((err: unknown) => {
         throw failed('RENDER_WRITE_FAILED', 'write', target, err);
-      }
+      });
     },
     where: located,
     async remove(target) {

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 import { compareCodeUnits } from '../model/order.js';
 import { readOwnFile } from './regular-file.js';
+import { writeAtomically } from './write-atomically.js';
 
 interface Entry {
   bytes: number;
@@ -74,16 +74,15 @@ export class HashCache {
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.known.size) return;
     const entries = Object.fromEntries([...this.used].sort(([a], [b]) => compareCodeUnits(a, b)));
-    const temp = `${this.file}.${randomUUID()}.tmp`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(temp, `${JSON.stringify({ version: CACHE_VERSION, entries }, null, 2)}\n`);
-      await rename(temp, this.file);
+      // Not flushed: a cache lost in a crash costs only time on the next run.
+      const text = `${JSON.stringify({ version: CACHE_VERSION, entries }, null, 2)}\n`;
+      await writeAtomically(this.file, text, { sync: false });
       this.known = new Map(this.used);
       this.changed = false;
     } catch {
       // A cache that cannot be written costs only time on the next run.
-      await rm(temp, { force: true });
     }
   }
 }
