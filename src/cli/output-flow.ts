@@ -1,9 +1,10 @@
 import { AssistantsError } from '../errors/index.js';
 import { parseAddress } from '../model/address.js';
 import { type AgentRequest, requestOf } from '../model/agent.js';
-import { ADDRESS_FORMS, KINDS_IN_ORDER, sectionOf } from '../model/kinds.js';
+import { KINDS_IN_ORDER, sectionOf } from '../model/kinds.js';
 import { compareCodeUnits } from '../model/order.js';
 import type { StateResource } from '../state/state-document.js';
+import { checkAddresses, checkPresent } from '../workflow/state-addresses.js';
 import { EXIT } from './exit-codes.js';
 import { openStateStore } from './open-state.js';
 import type { CommandContext } from './program.js';
@@ -48,15 +49,9 @@ export async function runOutput(
   context.exitCode = EXIT.OK;
 
   if (address !== undefined) {
-    if (!parseAddress(address))
-      throw new AssistantsError('INVALID_ADDRESS', `${address} is not a resource address`, {
-        hint: `addresses look like ${ADDRESS_FORMS}`,
-      });
-    const resource = resources[address];
-    if (!resource)
-      throw new AssistantsError('RESOURCE_NOT_IN_STATE', `${address} is not in the state`, {
-        hint: 'assistants state list shows what the state holds',
-      });
+    checkAddresses([address]);
+    checkPresent(doc, [address], 'the state');
+    const resource = resources[address] as StateResource;
     const value = outputValue(resource);
     if (format === 'responses' && resource.kind !== 'agent')
       throw new AssistantsError(
