@@ -76,6 +76,17 @@ export const ERROR_CODES = {
   STACK_MISMATCH: 'the state belongs to another stack than the manifests name',
   RESOURCE_NOT_IN_STATE: 'an address that the state does not hold',
   INVALID_ADDRESS: 'a string that is not a resource address',
+  STATE_URL_INVALID: 'a postgres:// state URL that cannot be used (no host, a schema name that is not plain)',
+  STATE_BACKEND_UNAVAILABLE:
+    'the PostgreSQL state backend could not be reached, refused the login, or dropped the connection',
+  STATE_BACKEND_UNSUPPORTED:
+    'the PostgreSQL state backend is reached through a transaction-mode pooler, where session locks do not hold',
+  STATE_CONFLICT: 'the state was written by another run since this one read it (a lost update, refused)',
+  STATE_PUSH_REFUSED: 'state push of a document of another lineage, or of an older serial, without --force',
+  STATE_STACK_UNKNOWN: 'a PostgreSQL state command that cannot tell which stack it is about',
+  WORKSPACE_INVALID: 'a workspace name that is not a plain name (letters, digits, - and _)',
+  WORKSPACE_NOT_EMPTY: 'workspace delete of a workspace whose state still holds resources',
+  WORKSPACE_NOT_FOUND: 'workspace delete of a workspace that has no state',
   // API
   API_KEY_MISSING: 'OPENAI_API_KEY is not set and the command needs the API',
   API_UNAUTHORIZED: 'the API refused the key (401 or 403)',

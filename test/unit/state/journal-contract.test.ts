@@ -7,6 +7,7 @@ import { LocalStateStore } from '../../../src/state/local-backend.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
 import { emptyState, type PendingOperation, type StateDocument } from '../../../src/state/state-document.js';
 import type { StateStore } from '../../../src/state/state-store.js';
+import { openPostgresStore, postgresRows } from '../../helpers/postgres-state.js';
 import { rejection } from '../../helpers/rejection.js';
 import { LINEAGE, sampleResources, sampleState } from '../../helpers/state-fixtures.js';
 import { workspace } from '../../helpers/workspace.js';
@@ -52,6 +53,13 @@ const backends: [string, () => Promise<Opened>][] = [
       };
     },
   ],
+  [
+    'PostgresStateStore',
+    async () => {
+      const store = openPostgresStore();
+      return { store, ...postgresRows(store) };
+    },
+  ],
 ];
 
 const op = (id: string, address = `file.${id}`): PendingOperation => ({
@@ -73,7 +81,10 @@ const upload = (id: string): JournalEvent[] => [
 
 const base = (doc: StateDocument) => ({ lineage: doc.lineage, stack: doc.stack, serial: doc.serial });
 
-describe.each(backends)('%s (journal log contract)', (_name, open) => {
+describe.each(backends)('%s (journal log contract)', (name, open) => {
+  // PostgreSQL appends each event as a row in a transaction: a torn, garbled or half-compacted log
+  // cannot be stored there, so the tests of reading one are the text logs' alone.
+  const textLog = name !== 'PostgresStateStore';
   it('appends without rewriting the state; read() replays the log, and its serial counts the events', async () => {
     const { store, raw, stateWrites } = await open();
     const doc = await store.write(sampleState());
@@ -114,7 +125,7 @@ describe.each(backends)('%s (journal log contract)', (_name, open) => {
     expect(read?.pending.map((p) => p.id)).toEqual(['a']);
   });
 
-  it('reads a log whose last line was torn by a crash up to its last whole line', async () => {
+  it.skipIf(!textLog)('reads a log whose last line was torn by a crash up to its last whole line', async () => {
     const { store, raw, setRaw } = await open();
     const doc = await store.write(sampleState());
     await store.appendJournal(base(doc), upload('a'));
@@ -128,7 +139,7 @@ describe.each(backends)('%s (journal log contract)', (_name, open) => {
     expect(await raw()).toBeUndefined();
   });
 
-  it('refuses a garbled line, naming the log and the line (never skips it)', async () => {
+  it.skipIf(!textLog)('refuses a garbled line, naming the log and the line (never skips it)', async () => {
     const { store, raw, setRaw } = await open();
     const doc = await store.write(sampleState());
     await store.appendJournal(base(doc), upload('a'));
@@ -166,7 +177,7 @@ describe.each(backends)('%s (journal log contract)', (_name, open) => {
     expect(serial.message).toContain(`serial ${doc.serial + 5}`);
   });
 
-  it('ignores a log a compaction marked, once the state has the serial it names (a crash before the log was removed)', async () => {
+  it.skipIf(!textLog)('ignores a log a compaction marked, once the state has the serial it names (a crash before the log was removed)', async () => {
     const { store, raw, setRaw } = await open();
     const doc = await store.write(sampleState());
     const serial = await store.appendJournal(base(doc), upload('a'));

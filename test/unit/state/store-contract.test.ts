@@ -5,13 +5,15 @@ import { LocalStateStore } from '../../../src/state/local-backend.js';
 import { MemoryStateStore } from '../../../src/state/memory-backend.js';
 import { emptyState } from '../../../src/state/state-document.js';
 import { type StateStore, withStateLock } from '../../../src/state/state-store.js';
+import { openPostgresStore } from '../../helpers/postgres-state.js';
 import { rejection } from '../../helpers/rejection.js';
 import { LINEAGE, sampleState } from '../../helpers/state-fixtures.js';
 import { workspace } from '../../helpers/workspace.js';
 
 /**
- * The StateStore contract, run against the file backend and the in-memory fake alike: the fake is
- * only worth its tests if it behaves as the real one does.
+ * The StateStore contract, run against the file backend, the in-memory fake and PostgreSQL (a real
+ * server, test/postgres-global-setup.ts) alike: the fake is only worth its tests if it behaves as
+ * the real ones do.
  */
 const backends: [string, () => Promise<StateStore>][] = [
   [
@@ -19,6 +21,7 @@ const backends: [string, () => Promise<StateStore>][] = [
     async () => new LocalStateStore(path.join(await workspace({}), '.assistants/state.json')),
   ],
   ['MemoryStateStore', async () => new MemoryStateStore()],
+  ['PostgresStateStore', async () => openPostgresStore()],
 ];
 
 describe.each(backends)('%s (StateStore contract)', (_name, open) => {
