@@ -33,6 +33,8 @@ const { metafile } = await build({
   banner: {
     js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);",
   },
+  // pg loads its optional native binding only when asked to (pg.native), which we never do.
+  external: ['pg-native'],
   logLevel: 'warning',
   metafile: true,
 });

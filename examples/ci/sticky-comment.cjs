@@ -33,7 +33,8 @@ function cut(text, max, note) {
   }
   const open = (kept.match(/<details>/g) ?? []).length - (kept.match(/<\/details>/g) ?? []).length;
   // The plan nests <details> one deep; two leaves a margin.
-  const closing = '\n</details>'.repeat(Math.min(Math.max(open, 0), 2));
+  const closing =
+    (fence === null ? '' : `\n${fence}`) + '\n</details>'.repeat(Math.min(Math.max(open, 0), 2));
   return `${kept}${closing}\n\n${note}`;
 }
 

@@ -13,7 +13,7 @@ import { loadDesired, parseTargets } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { hashCacheFile, openStateStore, renderedFilesFor } from './open-state.js';
+import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeap } from './small-heap.js';
 import { withProgress } from './with-progress.js';
@@ -59,7 +59,11 @@ export async function runApplyFlow(
       `${mode.planFile} was made for --target ${saved.plan.targets.join(', ') || '(all)'}; do not give other targets`,
     );
   const targets = parseTargets(saved ? saved.plan.targets : flags.target);
-  const store = openStateStore(context);
+  const opened = await openState(context, {
+    files: flags.file,
+    allowOutsideRoot: flags.allowOutsideRoot === true,
+    readsManifests: true,
+  });
   const loaded = mode.destroy
     ? undefined
     : await loadDesired({
@@ -70,13 +74,13 @@ export async function runApplyFlow(
       });
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
   const ports = {
-    store,
+    store: opened.store,
     reader: sdkReader(api),
     writer: sdkWriter(api),
-    hashCacheFile: hashCacheFile(store),
+    hashCacheFile: opened.hashCacheFile,
     renderedFiles: renderedFilesFor(
       context,
-      store,
+      opened,
       loaded?.desired ?? { roots: await manifestRoots(flags.file, io.cwd) },
       flags.allowOutsideRoot === true,
     ),

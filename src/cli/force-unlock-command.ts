@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { type StackFileFlags, stackFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -10,11 +11,11 @@ import type { CommandContext } from './program.js';
  * It never touches the state itself.
  */
 export function forceUnlockCommand(context: CommandContext): Command {
-  return new Command('force-unlock')
+  return stackFileOption(new Command('force-unlock'))
     .description('remove the state lock left by a run that is no longer active')
     .argument('<lock-id>', 'the lock id, as the "is locked by" message gives it')
     .option('--force', 'remove the lock even if its holder still runs on this host')
-    .action(async (id: string, flags: { force?: boolean }) =>
+    .action(async (id: string, flags: { force?: boolean } & StackFileFlags) =>
       (await import('./force-unlock-flow.js')).runForceUnlock(context, id, flags),
     );
 }

@@ -1,18 +1,24 @@
 import { holderLiveness } from '../state/lock-info.js';
 import { EXIT } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
+import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 /** `assistants force-unlock`: removes the lock carrying `id` (see forceUnlockCommand for the safeguards). */
 export async function runForceUnlock(
   context: CommandContext,
   id: string,
-  flags: { force?: boolean },
+  flags: { force?: boolean; file?: string[] },
 ): Promise<void> {
   const { io } = context;
-  const store = openStateStore(context);
+  const { store } = await openState(context, { files: flags.file });
   const holder = await store.forceUnlock(id, { force: flags.force === true });
   io.stdout(`Unlocked ${store.location}: lock ${id} removed.\n`);
+  context.exitCode = EXIT.OK;
+  if (store.unlockNote) {
+    const note = store.unlockNote(holder);
+    if (note) io.stderr(`note: ${note}\n`);
+    return;
+  }
   const liveness = holderLiveness(holder);
   if (liveness === 'elsewhere') {
     io.stderr(

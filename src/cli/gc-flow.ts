@@ -10,7 +10,7 @@ import { loadDesired } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
+import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { withProgress } from './with-progress.js';
 
@@ -43,7 +43,8 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
       ? (await loadDesired({ files: flags.file, cwd: io.cwd, env: io.env, allowOutsideRoot: false })).desired
       : undefined;
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-  const ports = { store: openStateStore(context), reader: sdkReader(api), writer: sdkWriter(api) };
+  const { store } = await openState(context, { files: flags.file, stack: desired?.stack });
+  const ports = { store, reader: sdkReader(api), writer: sdkWriter(api) };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const style = context.style();
   const result = await gcWorkflow(

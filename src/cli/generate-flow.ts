@@ -7,7 +7,7 @@ import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderGenerateSummary } from '../render/generate-summary.js';
 import { generateWorkflow } from '../workflow/generate.js';
 import { parseDuration } from './duration.js';
-import { openStateStore } from './open-state.js';
+import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 export interface GenerateFlags {
@@ -24,7 +24,7 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
     throw new AssistantsError('USAGE', `--stack ${JSON.stringify(stack)} is not a valid stack name`, {
       hint: "a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit",
     });
-  const store = openStateStore(context);
+  const { store } = await openState(context, { stack });
   const ports = {
     store,
     api: () => {

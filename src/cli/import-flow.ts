@@ -8,7 +8,7 @@ import { importWorkflow } from '../workflow/import.js';
 import { loadDesired } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
-import { hashCacheFile, openStateStore } from './open-state.js';
+import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 /** The flags of `assistants import`, as commander parses them. */
@@ -53,12 +53,17 @@ export async function runImport(
     allowOutsideRoot: flags.allowOutsideRoot === true,
   });
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-  const store = openStateStore(context);
+  const opened = await openState(context, {
+    files: flags.file,
+    allowOutsideRoot: flags.allowOutsideRoot === true,
+    readsManifests: true,
+  });
+  const { store } = opened;
   const ports = {
     store,
     writer: sdkWriter(api),
     retrieve: (kind: ResourceKind, id: string, storeId?: string) => retrieveResource(api, kind, id, storeId),
-    hashCacheFile: hashCacheFile(store),
+    hashCacheFile: opened.hashCacheFile,
   };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const request = {

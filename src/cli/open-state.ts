@@ -1,31 +1,117 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type RenderedFiles, renderedFilesIn } from '../apply/rendered-files.js';
+import { AssistantsError } from '../errors/index.js';
+import { stackNamedBy } from '../manifest/stack-name.js';
 import type { Desired } from '../model/desired.js';
 import { journalPathFor } from '../state/journal-log.js';
 import { LocalStateStore } from '../state/local-backend.js';
+import { workspaceStateFile } from '../state/local-workspaces.js';
+import { isPostgresUrl, type PgTarget, parsePgUrl } from '../state/pg-url.js';
+import type { StateStore } from '../state/state-store.js';
+import { checkWorkspaceName } from '../state/workspace-name.js';
 import type { CommandContext } from './program.js';
 
+/** A run's state: the store, and the local files that go with it. */
+export interface OpenedState {
+  store: StateStore;
+  workspace: string;
+  /** The state file, when the state is local. */
+  file: string | undefined;
+  /** The stack whose row it is, when the backend keys its rows by stack. */
+  stack: string | undefined;
+  /**
+   * The content-hash cache: beside a local state file; for a shared backend, in `.assistants/`
+   * under the working folder (it only spares re-reading files, so a fresh checkout just starts a new one).
+   */
+  hashCacheFile: string;
+  /** The state's own files, which an agent's rendered file must never be. */
+  reserved: string[];
+}
+
 /**
- * The state store the global `--state PATH` names (default `.assistants/state.json`), resolved
- * against the working folder. Messages name it as given when it lies inside the working folder
- * (`.assistants/state.json`), else by its absolute path.
+ * What a command knows that picks its state: the workspace, when not the global one, and where the
+ * manifests are, for a shared backend that keys its rows by the stack they name.
  */
-export function openStateStore(context: CommandContext): LocalStateStore {
+export interface OpenOptions {
+  /** A workspace other than the global flag's (`workspace delete NAME`). */
+  workspace?: string;
+  /** The stack, when the command knows it already (import --generate names the one it makes). */
+  stack?: string;
+  /** The -f arguments (none: the default manifest). */
+  files?: readonly string[];
+  allowOutsideRoot?: boolean;
+  /**
+   * Whether the command reads the manifests anyway: then, with none found, the stack is "default"
+   * and the command's own validation says what is missing; otherwise that is STATE_STACK_UNKNOWN.
+   */
+  readsManifests?: boolean;
+}
+
+/**
+ * The state the global `--state` (else ASSISTANTS_STATE, else `.assistants/state.json`) and
+ * `--workspace` (else ASSISTANTS_WORKSPACE, else `default`) name. A path is resolved against the
+ * working folder, and a non-default workspace lives in `workspaces/NAME/` beside it; a
+ * `postgres://` URL selects the PostgreSQL backend, whose row is keyed by the stack the manifests
+ * name (or `?stack=` in the URL). The store is closed when the command ends.
+ */
+export async function openState(context: CommandContext, source: OpenOptions = {}): Promise<OpenedState> {
   const { io } = context;
-  const file = path.resolve(io.cwd, context.globals().state);
-  const relative = path.relative(io.cwd, file);
+  const { state, workspace: global } = context.globals();
+  const workspace = checkWorkspaceName(source.workspace ?? global);
+  if (isPostgresUrl(state)) {
+    const target = parsePgUrl(state, io.env);
+    const stack = target.stack ?? source.stack ?? (await stackOf(context, source, target));
+    const { PostgresStateStore } = await import('../state/postgres-backend.js');
+    const store = new PostgresStateStore(target, stack, workspace);
+    const hashCacheFile = path.join(io.cwd, '.assistants', 'hashes.json');
+    context.cleanups.push(() => store.close());
+    return {
+      store,
+      workspace,
+      file: undefined,
+      stack,
+      hashCacheFile,
+      reserved: [hashCacheFile],
+    };
+  }
+  const file = workspaceStateFile(path.resolve(io.cwd, state), workspace);
+  const store = new LocalStateStore(file, { location: shownPath(file, io.cwd) });
+  return {
+    store,
+    workspace,
+    file,
+    stack: undefined,
+    hashCacheFile: `${file}.hashes.json`,
+    reserved: [file, journalPathFor(file)],
+  };
+}
+
+/** The stack the manifests name, for a PostgreSQL state. */
+async function stackOf(context: CommandContext, source: OpenOptions, target: PgTarget): Promise<string> {
+  const found = await stackNamedBy(source.files ?? [], context.io.cwd, {
+    allowOutsideRoot: source.allowOutsideRoot === true,
+  });
+  if (found !== undefined) return found;
+  if (source.readsManifests) return 'default';
+  throw new AssistantsError(
+    'STATE_STACK_UNKNOWN',
+    `the PostgreSQL state at ${target.display} keeps one row per stack, and no manifest here says which stack this is`,
+    {
+      hint: 'run in the folder of the stack\'s assistants.yaml, or name the stack in the URL: --state "postgres://…?stack=NAME"',
+    },
+  );
+}
+
+/** A path as messages show it: relative when it lies inside the working folder. */
+function shownPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
   const inside =
     relative !== '' &&
     relative !== '..' &&
     !relative.startsWith(`..${path.sep}`) &&
     !path.isAbsolute(relative);
-  return new LocalStateStore(file, { location: inside ? relative.split(path.sep).join('/') : file });
-}
-
-/** The content-hash cache kept beside a state file. */
-export function hashCacheFile(store: LocalStateStore): string {
-  return `${store.file}.hashes.json`;
+  return inside ? relative.split(path.sep).join('/') : file;
 }
 
 /**
@@ -34,23 +120,30 @@ export function hashCacheFile(store: LocalStateStore): string {
  */
 export function renderedFilesFor(
   context: CommandContext,
-  store: LocalStateStore,
+  opened: OpenedState,
   desired: Pick<Desired, 'roots'> | undefined,
   allowOutside: boolean,
 ): RenderedFiles {
   const { cwd } = context.io;
-  const real = (folder: string) => {
+  const real = (file: string) => {
+    const folder = path.dirname(file);
     try {
-      return realpathSync(folder);
+      return path.join(realpathSync(folder), path.basename(file));
     } catch {
-      return folder;
+      return file;
     }
   };
-  const stateFolder = real(path.dirname(store.file));
-  const stateFile = path.join(stateFolder, path.basename(store.file));
   return renderedFilesIn(cwd, {
-    roots: [cwd, real(cwd), ...(desired?.roots ?? [])],
+    roots: [cwd, realFolder(cwd), ...(desired?.roots ?? [])],
     allowOutside,
-    reserved: [stateFile, journalPathFor(stateFile)],
+    reserved: opened.reserved.map(real),
   });
+}
+
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { type StackFileFlags, stackFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -10,7 +11,7 @@ import type { CommandContext } from './program.js';
  * newline), or an agent's request.
  */
 export function outputCommand(context: CommandContext): Command {
-  return new Command('output')
+  return stackFileOption(new Command('output'))
     .description("ids of the managed resources and the agents' rendered requests, from the state (for apps)")
     .argument('[address]', 'one resource: file.NAME prints its id, agent.NAME its request (JSON)')
     .option(
@@ -19,7 +20,10 @@ export function outputCommand(context: CommandContext): Command {
     )
     .option('--format <format>', 'text, json, or responses ({NAME: REQUEST} of every agent)')
     .option('--raw', 'with ADDR: the id alone, without a newline (for $(...) in scripts)')
-    .action(async (address: string | undefined, opts: { json?: boolean; raw?: boolean; format?: string }) =>
-      (await import('./output-flow.js')).runOutput(context, address, opts),
+    .action(
+      async (
+        address: string | undefined,
+        opts: { json?: boolean; raw?: boolean; format?: string } & StackFileFlags,
+      ) => (await import('./output-flow.js')).runOutput(context, address, opts),
     );
 }

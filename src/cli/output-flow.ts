@@ -6,10 +6,11 @@ import { compareCodeUnits } from '../model/order.js';
 import type { StateResource } from '../state/state-document.js';
 import { checkAddresses, checkPresent } from '../workflow/state-addresses.js';
 import { EXIT } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
+import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 export interface OutputOptions {
+  file?: string[];
   json?: boolean;
   raw?: boolean;
   format?: string;
@@ -42,7 +43,7 @@ export async function runOutput(
       '--raw prints the id of one resource: give its address, and no other format',
     );
   context.json = format !== 'text';
-  const doc = await openStateStore(context).read();
+  const doc = await (await openState(context, { files: opts.file })).store.read();
   const resources = doc?.resources ?? {};
   const { io } = context;
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);

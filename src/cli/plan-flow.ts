@@ -10,7 +10,7 @@ import { writePlanFile } from '../workflow/plan-file.js';
 import { preparePlan } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
-import { hashCacheFile, openStateStore, renderedFilesFor } from './open-state.js';
+import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
 
@@ -33,21 +33,25 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   const format = flags.json ? 'json' : flags.format;
   context.json = format === 'json';
   const globals = context.globals();
-  const store = openStateStore(context);
-  await preferSmallHeapForState(store.file);
+  const opened = await openState(context, {
+    files: flags.file,
+    allowOutsideRoot: flags.allowOutsideRoot === true,
+    readsManifests: true,
+  });
+  if (opened.file) await preferSmallHeapForState(opened.file);
   const prepared = await preparePlan({
     files: flags.file,
     cwd: io.cwd,
     env: io.env,
     allowOutsideRoot: flags.allowOutsideRoot === true,
-    store,
+    store: opened.store,
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,
     targets: flags.target,
-    hashCacheFile: hashCacheFile(store),
+    hashCacheFile: opened.hashCacheFile,
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),
-    renderedFiles: (desired) => renderedFilesFor(context, store, desired, flags.allowOutsideRoot === true),
+    renderedFiles: (desired) => renderedFilesFor(context, opened, desired, flags.allowOutsideRoot === true),
   });
   const plan: Plan = { ...prepared.plan, warnings: [...prepared.warnings, ...prepared.plan.warnings] };
   const style = context.style();

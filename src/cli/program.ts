@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { createStyle, type Style } from '../render/style.js';
+import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { applyCommand, destroyCommand } from './apply-command.js';
 import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -14,11 +15,17 @@ import { planCommand } from './plan-command.js';
 import { redactingIo } from './redacting-io.js';
 import { stateCommand } from './state-command.js';
 import { validateCommand } from './validate-command.js';
+import { workspaceCommand } from './workspace-command.js';
 
 /** The global flags, as commander parses them (before any command's own). */
 export interface GlobalOptions {
-  /** The state file, relative to the working folder unless absolute. */
+  /**
+   * The state: a file, relative to the working folder unless absolute, or a `postgres://` URL
+   * (--state, else ASSISTANTS_STATE, else `.assistants/state.json`).
+   */
   state: string;
+  /** --workspace, else ASSISTANTS_WORKSPACE, else `default`. */
+  workspace: string;
   baseUrl?: string;
   color: boolean;
   debug?: boolean;
@@ -33,6 +40,8 @@ export interface CommandContext {
   style: () => Style;
   /** The global flags; read them in an action, once commander has parsed them. */
   globals: () => GlobalOptions;
+  /** Run when the command ends, however it ends (closing a database connection, say). */
+  cleanups: (() => Promise<void>)[];
 }
 
 /** Commander's output, with its usage errors in our `error[CODE]: message` form. */
@@ -43,6 +52,24 @@ function output(io: Io) {
     outputError: (text: string, write: (text: string) => void) =>
       write(text.replace(/^error: /, 'error[USAGE]: ')),
   };
+}
+
+/** The passwords written into state URLs (the state's query parameters are not secret). */
+function stateUrlPasswords(...urls: (string | undefined)[]): string[] {
+  return urls.flatMap((url) => {
+    try {
+      const password = url ? new URL(url).password : '';
+      return password ? [password, decodeURIComponent(password)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Runs the command's cleanups once; they never throw (a connection that is gone is closed). */
+async function runCleanups(context: CommandContext): Promise<void> {
+  const cleanups = context.cleanups.splice(0);
+  await Promise.all(cleanups.map((cleanup) => cleanup().catch(() => undefined)));
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -57,11 +84,19 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
   const io = redactingIo(rawIo, () => ({
     apiKey: rawIo.env.OPENAI_API_KEY,
     urls: [rawIo.env.OPENAI_BASE_URL, program.opts<{ baseUrl?: string }>().baseUrl],
+    passwords: [rawIo.env.PGPASSWORD, ...stateUrlPasswords(rawIo.env.ASSISTANTS_STATE, program.opts().state)],
   }));
   const program = new Command('assistants')
     .description('Declarative infrastructure as code for OpenAI files, vector stores and assistants.')
     .version(version, '-V, --version')
-    .option('--state <path>', 'state file', '.assistants/state.json')
+    .option(
+      '--state <path|url>',
+      'state file, or postgres://USER@HOST/DB for the shared backend (else ASSISTANTS_STATE; default .assistants/state.json)',
+    )
+    .option(
+      '--workspace <name>',
+      'which state of the stack: one per environment (else ASSISTANTS_WORKSPACE; default "default")',
+    )
     .option('--base-url <url>', 'API base URL (else OPENAI_BASE_URL, else the SDK default)')
     .option('--no-color', 'plain output (also when NO_COLOR is set)')
     .option('--debug', 'show stack traces of internal errors')
@@ -74,7 +109,16 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     exitCode: EXIT.OK,
     json: false,
     style: () => createStyle(useColor(io, program.opts<{ color: boolean }>().color)),
-    globals: () => program.opts<GlobalOptions>(),
+    globals: () => {
+      const opts = program.opts<Partial<GlobalOptions>>();
+      return {
+        ...opts,
+        color: opts.color !== false,
+        state: opts.state ?? (rawIo.env.ASSISTANTS_STATE || '.assistants/state.json'),
+        workspace: opts.workspace ?? (rawIo.env.ASSISTANTS_WORKSPACE || DEFAULT_WORKSPACE),
+      };
+    },
+    cleanups: [],
   };
   // addCommand does not pass settings down, so subcommands (state list, ...) get them here too.
   const configure = (command: Command): Command => {
@@ -91,6 +135,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     migrateCommand(context),
     emulatorCommand(context),
     stateCommand(context),
+    workspaceCommand(context),
     outputCommand(context),
     forceUnlockCommand(context),
   ]) {
@@ -99,8 +144,10 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    await runCleanups(context);
     return context.exitCode;
   } catch (err) {
+    await runCleanups(context);
     if (err instanceof CommanderError) {
       // Commander has printed its message (or the help); help and --version exit 0.
       return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;

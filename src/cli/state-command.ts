@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { ADDRESS_FORMS } from '../model/kinds.js';
+import { type StackFileFlags, stackFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /** The module that runs the state subcommands, loaded when one runs (not for --help). */
 const flow = () => import('./state-flow.js');
 
 /**
- * `assistants state list | show ADDR | rm ADDR...`: read the state, and forget resources in it.
+ * `assistants state list | show ADDR | rm ADDR... | pull | push FILE`: read the state, forget
+ * resources in it, and move it between backends.
  * `list` and `show` read the state alone. `rm` is the only subcommand that writes, under the state
  * lock; it deletes nothing, and calls the API only to take this state's stamp off what it forgets.
  */
@@ -15,31 +17,55 @@ export function stateCommand(context: CommandContext): Command {
     .description('inspect the state, or forget resources in it (nothing is deleted in the API)')
     .addCommand(listCommand(context))
     .addCommand(showCommand(context))
-    .addCommand(rmCommand(context));
+    .addCommand(rmCommand(context))
+    .addCommand(pullCommand(context))
+    .addCommand(pushCommand(context));
+}
+
+/** The module of state pull and push, loaded when one runs. */
+const transfer = () => import('./state-transfer-flow.js');
+
+function pullCommand(context: CommandContext): Command {
+  return stackFileOption(new Command('pull'))
+    .description('print the state document (to keep a copy, or to move the state to another backend)')
+    .action(async (opts: StackFileFlags) => (await transfer()).runStatePull(context, opts));
+}
+
+function pushCommand(context: CommandContext): Command {
+  return stackFileOption(new Command('push'))
+    .description(
+      'store FILE (from state pull, or a state.json) as this state; refuses another lineage or an older serial unless --force',
+    )
+    .argument('<file>', 'the state document to store')
+    .option('--force', 'replace a state of another lineage, or a newer serial')
+    .option('--lock-timeout <duration>', 'how long to wait for another run to release the state lock', '0s')
+    .action(async (file: string, opts: { force?: boolean; lockTimeout: string } & StackFileFlags) =>
+      (await transfer()).runStatePush(context, file, opts),
+    );
 }
 
 function listCommand(context: CommandContext): Command {
-  return new Command('list')
+  return stackFileOption(new Command('list'))
     .description('addresses in the state, sorted; PREFIX narrows them (file, vector_store.kb, ...)')
     .argument('[prefix]', 'a kind, or an address or its leading part, whole names only')
     .option('--json', 'an array of {address, kind, id}')
-    .action(async (prefix: string | undefined, opts: { json?: boolean }) =>
+    .action(async (prefix: string | undefined, opts: { json?: boolean } & StackFileFlags) =>
       (await flow()).runStateList(context, prefix, opts),
     );
 }
 
 function showCommand(context: CommandContext): Command {
-  return new Command('show')
+  return stackFileOption(new Command('show'))
     .description('one resource as the state records it: id, kind, protect, dependencies, attributes')
     .argument('<address>', `the resource's address (${ADDRESS_FORMS})`)
     .option('--json', 'the resource as stored')
-    .action(async (address: string, opts: { json?: boolean }) =>
+    .action(async (address: string, opts: { json?: boolean } & StackFileFlags) =>
       (await flow()).runStateShow(context, address, opts),
     );
 }
 
 function rmCommand(context: CommandContext): Command {
-  return new Command('rm')
+  return stackFileOption(new Command('rm'))
     .description(
       'forget resources: they stay in the API but are no longer managed (nothing is deleted). All or none are removed',
     )
@@ -49,7 +75,7 @@ function rmCommand(context: CommandContext): Command {
       '--keep-stamps',
       'do not call the API to take the ownership stamp off forgotten stores and assistants (the state records them instead)',
     )
-    .action(async (args: string[], opts: { lockTimeout: string; keepStamps?: boolean }) =>
+    .action(async (args: string[], opts: { lockTimeout: string; keepStamps?: boolean } & StackFileFlags) =>
       (await flow()).runStateRm(context, args, opts),
     );
 }

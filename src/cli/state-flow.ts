@@ -12,18 +12,18 @@ import { forgetWorkflow, type StampResult, type Unstamper } from '../workflow/fo
 import { checkAddresses, checkPresent } from '../workflow/state-addresses.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
-import { openStateStore } from './open-state.js';
+import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 /** `assistants state list [PREFIX]`: the addresses in the state (whole names only), as lines or JSON. */
 export async function runStateList(
   context: CommandContext,
   prefix: string | undefined,
-  opts: { json?: boolean },
+  opts: { json?: boolean; file?: string[] },
 ): Promise<void> {
   context.json = opts.json === true;
   if (prefix !== undefined) checkPrefix(prefix);
-  const doc = await openStateStore(context).read();
+  const doc = await (await openState(context, { files: opts.file })).store.read();
   const entries = sortedResources(doc).filter(
     ([address]) => prefix === undefined || matches(address, prefix),
   );
@@ -41,11 +41,11 @@ export async function runStateList(
 export async function runStateShow(
   context: CommandContext,
   address: string,
-  opts: { json?: boolean },
+  opts: { json?: boolean; file?: string[] },
 ): Promise<void> {
   context.json = opts.json === true;
   checkAddresses([address]);
-  const store = openStateStore(context);
+  const { store } = await openState(context, { files: opts.file });
   const doc = await store.read();
   checkPresent(doc, [address], store.location);
   const resource = doc?.resources[address] as StateResource;
@@ -67,12 +67,12 @@ export async function runStateShow(
 export async function runStateRm(
   context: CommandContext,
   args: string[],
-  opts: { lockTimeout: string; keepStamps?: boolean },
+  opts: { lockTimeout: string; keepStamps?: boolean; file?: string[] },
 ): Promise<void> {
   const timeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
   const addresses = [...new Set(args)];
   checkAddresses(addresses);
-  const store = openStateStore(context);
+  const { store } = await openState(context, { files: opts.file });
   // Fail fast, without waiting on the lock or creating the state folder; checked again under it.
   checkPresent(await store.read(), addresses, store.location);
   const { io } = context;

@@ -12,6 +12,8 @@ export interface Secrets {
    * inside a URL or not (a gateway may take its token as `?api-key=…`).
    */
   urls?: readonly (string | undefined)[];
+  /** Passwords known on their own (PGPASSWORD, the state URL's), those of 6 characters or more. */
+  passwords?: readonly (string | undefined)[];
 }
 
 const REDACTED = '[redacted]';
@@ -58,9 +60,9 @@ export function redactSecrets(
   secrets: Secrets | string | undefined = {},
   options: { shapes?: boolean } = {},
 ): string {
-  const { apiKey, urls = [] } = typeof secrets === 'string' ? { apiKey: secrets } : secrets;
+  const { apiKey, urls = [], passwords = [] } = typeof secrets === 'string' ? { apiKey: secrets } : secrets;
   let out = text;
-  for (const literal of literalSecrets(apiKey, urls)) out = out.split(literal).join(REDACTED);
+  for (const literal of literalSecrets(apiKey, urls, passwords)) out = out.split(literal).join(REDACTED);
   if (options.shapes !== false) {
     out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
     out = out.replace(KEY_SHAPE, (token, prefix: string) =>
@@ -75,12 +77,15 @@ export function redactSecrets(
 }
 
 /** The key and URL secrets, longest first, so that one that contains another goes whole. */
-function literalSecrets(apiKey: string | undefined, urls: readonly (string | undefined)[]): string[] {
+function literalSecrets(
+  apiKey: string | undefined,
+  urls: readonly (string | undefined)[],
+  passwords: readonly (string | undefined)[],
+): string[] {
   const found = new Set<string>();
   if (apiKey && apiKey.length >= 4) found.add(apiKey);
-  for (const url of urls) {
-    for (const part of urlSecrets(url)) if (part.length >= MIN_LOOSE_PASSWORD) found.add(part);
-  }
+  const loose = [...urls.flatMap((url) => urlSecrets(url)), ...passwords];
+  for (const part of loose) if (part && part.length >= MIN_LOOSE_PASSWORD) found.add(part);
   return [...found].sort((a, b) => b.length - a.length);
 }
 

@@ -52,6 +52,20 @@ export function journalSerial(
   return doc.serial;
 }
 
+/**
+ * STATE_PUSH_REFUSED for `state push` over a journal: the journal holds calls of a run that did not
+ * finish, which a replaced state would no longer match.
+ */
+export function journalInTheWay(location: string): AssistantsError {
+  return new AssistantsError(
+    'STATE_PUSH_REFUSED',
+    `${location} has a journal of a run that did not finish; pushing over it would lose the calls it records`,
+    {
+      hint: 'run `assistants apply` there first: it settles the journal into the state; then pull and push again',
+    },
+  );
+}
+
 function refused(file: string, found: string, on: JournalBase): AssistantsError {
   return new AssistantsError(
     'STATE_WRITE_FAILED',

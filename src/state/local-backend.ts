@@ -16,7 +16,7 @@ import {
   replayJournal,
   type StoredJournal,
 } from './journal-log.js';
-import { checkAppend, compactedWrite } from './journal-rules.js';
+import { checkAppend, compactedWrite, journalInTheWay } from './journal-rules.js';
 import {
   holderLiveness,
   lockedError,
@@ -215,6 +215,20 @@ export class LocalStateStore implements StateStore {
     const stamp = await this.replaceAtomically(plan.text);
     this.last = { lineage: plan.doc.lineage, serial: plan.doc.serial, content, stamp };
     return plan.doc;
+  }
+
+  async replace(doc: StateDocument): Promise<StateDocument> {
+    const prepared = prepareWrite(doc);
+    if (await this.readJournal()) throw journalInTheWay(this.location);
+    const written = withSerial(prepared, doc.serial, this.location);
+    const stamp = await this.replaceAtomically(written.text);
+    this.last = {
+      lineage: written.doc.lineage,
+      serial: written.doc.serial,
+      content: prepared.content,
+      stamp,
+    };
+    return written.doc;
   }
 
   async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {

@@ -9,7 +9,7 @@ import {
   replayJournal,
   type StoredJournal,
 } from './journal-log.js';
-import { checkAppend, compactedWrite } from './journal-rules.js';
+import { checkAppend, compactedWrite, journalInTheWay } from './journal-rules.js';
 import { lockedError, lockNotFoundError, newLockInfo } from './lock-info.js';
 import { parseState, planWrite, prepareWrite, serializeState, storedVersion } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
@@ -95,6 +95,13 @@ export class MemoryStateStore implements StateStore {
     }
     this.store(plan.text);
     return plan.doc;
+  }
+
+  async replace(doc: StateDocument): Promise<StateDocument> {
+    const text = serializeState(doc, this.location);
+    if (this.journalText !== undefined) throw journalInTheWay(this.location);
+    this.store(text);
+    return parseState(text, { file: this.location });
   }
 
   async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {

@@ -14,7 +14,7 @@ export interface PgTarget {
   schema: string;
   /** `?stack=NAME`: the stack's row when no manifest names it (state commands run elsewhere). */
   stack: string | undefined;
-  /** `postgres://user@host:port/db`, for messages. */
+  /** `postgres://host:port/db`, for messages (no user: output treats `user@` as a credential). */
   display: string;
 }
 
@@ -51,6 +51,7 @@ export function parsePgUrl(text: string, env: Readonly<Record<string, string | u
   // given (the client itself would read the process's).
   if (password !== undefined && !url.password) url.password = encodeURIComponent(password);
   const shown = new URL(url.toString());
+  shown.username = '';
   shown.password = '';
   shown.search = '';
   shown.hash = '';

@@ -11,11 +11,11 @@ import {
   replayJournal,
   type StoredJournal,
 } from './journal-log.js';
-import { checkAppend, compactedWrite } from './journal-rules.js';
+import { checkAppend, compactedWrite, journalInTheWay } from './journal-rules.js';
 import { describeHolder, lockedError, lockNotFoundError, newLockInfo, parseLockInfo } from './lock-info.js';
 import { advisoryKey, ensureSchema } from './pg-schema.js';
 import type { PgTarget } from './pg-url.js';
-import { parseState, planWrite, prepareWrite, storedVersion } from './state-codec.js';
+import { parseState, planWrite, prepareWrite, storedVersion, withSerial } from './state-codec.js';
 import type { StateDocument } from './state-document.js';
 import {
   DEFAULT_LOCK_POLL_MS,
@@ -115,6 +115,16 @@ export class PostgresStateStore implements StateStore {
     });
   }
 
+  async replace(doc: StateDocument): Promise<StateDocument> {
+    const prepared = prepareWrite(withSortedKeys(doc));
+    return this.inTransaction('BEGIN', async (query) => {
+      const { state, journal } = await this.readStored(query, { forUpdate: true });
+      if (journal) throw journalInTheWay(this.location);
+      await this.checkStillOurs(query, state?.serial ?? 0);
+      return this.storeRow(query, withSerial(prepared, prepared.doc.serial, this.location));
+    });
+  }
+
   async appendJournal(on: JournalBase, events: readonly JournalEvent[]): Promise<number> {
     if (events.length === 0) return on.serial;
     // Copied before the first await: the caller may change what the events hold once this returns.
@@ -160,7 +170,8 @@ export class PostgresStateStore implements StateStore {
       const got = this.held ? undefined : await query('SELECT pg_try_advisory_lock($1) AS got', [key]);
       if (got?.rows[0]?.got === true) return this.labelLock(query, operation, key);
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw lockedError(this.location, await this.holder(query, key), Date.now() - started);
+      if (remaining <= 0)
+        throw lockedError(this.location, await this.holder(query, key), Date.now() - started);
       await sleep(Math.min(pollMs, remaining));
     }
   }
@@ -191,7 +202,9 @@ export class PostgresStateStore implements StateStore {
         throw new AssistantsError(
           'STATE_BACKEND_UNAVAILABLE',
           `could not terminate the session (server pid ${holderPid}) that holds the lock of ${this.location}`,
-          { hint: 'the database role needs to be the same as the holder\'s, or a member of pg_signal_backend' },
+          {
+            hint: "the database role needs to be the same as the holder's, or a member of pg_signal_backend",
+          },
         );
       this.terminated = holderPid;
     }
@@ -273,9 +286,7 @@ export class PostgresStateStore implements StateStore {
     const base = { lineage: head.lineage, stack: head.base_stack, serial: Number(head.base_serial) };
     // Put back into the log's text form, so it is read with every check the file's log gets.
     const lines = events.rows.map((row) => `{"seq":${row.seq},${(row.event as string).slice(1)}\n`);
-    return (
-      parseJournal(headerLine(base) + lines.join(''), this.journalLocation) ?? { base, events: [] }
-    );
+    return parseJournal(headerLine(base) + lines.join(''), this.journalLocation) ?? { base, events: [] };
   }
 
   /**
@@ -446,7 +457,10 @@ export class PostgresStateStore implements StateStore {
       throw err instanceof AssistantsError ? err : backendError(err, this.target);
     }
     client.on('end', () => {
-      this.broken ??= new AssistantsError('STATE_BACKEND_UNAVAILABLE', `the connection to ${this.target.display} ended`);
+      this.broken ??= new AssistantsError(
+        'STATE_BACKEND_UNAVAILABLE',
+        `the connection to ${this.target.display} ended`,
+      );
     });
     return client;
   }

@@ -67,8 +67,19 @@ export interface StateStore {
   /** The log as stored (undefined when there is none): for compaction and for tests. */
   readJournal(): Promise<StoredJournal | undefined>;
   compact(doc: StateDocument): Promise<StateDocument>;
+  /**
+   * `state push`: stores `doc` as it is, its lineage and serial included, over whatever is stored
+   * (the caller has checked lineage and serial, under the lock). Refused (STATE_PUSH_REFUSED) while
+   * a journal exists.
+   */
+  replace(doc: StateDocument): Promise<StateDocument>;
   lock(operation: string, options: LockOptions): Promise<StateLock>;
   forceUnlock(id: string, options?: ForceUnlockOptions): Promise<LockInfo>;
+  /**
+   * What force-unlock adds after removing `holder`'s lock, for a backend that knows more than the
+   * holder's host and pid tell (PostgreSQL: whether it ended the holder's session).
+   */
+  unlockNote?(holder: LockInfo): string | undefined;
 }
 
 export interface ForceUnlockOptions {

@@ -8,6 +8,7 @@ export function withSortedKeys<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
     return value;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) copy[key] = withSortedKeys((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value).sort())
+    copy[key] = withSortedKeys((value as Record<string, unknown>)[key]);
   return copy as T;
 }

@@ -101,11 +101,12 @@ describe('the example workflows use the PostgreSQL state, one workspace per envi
       expect(wf.permissions?.contents).toBe('read');
       for (const [name, job] of Object.entries(wf.jobs)) {
         expect(job.permissions?.contents ?? 'read', name).toBe('read');
-        for (const step of job.steps) expect(step.run ?? '').not.toMatch(/\bgit\s+(add|commit|push|rebase)\b/);
+        for (const step of job.steps)
+          expect(step.run ?? '').not.toMatch(/\bgit\s+(add|commit|push|rebase)\b/);
       }
     });
 
-    it(`${file}: every assistants command gets the workspace and the backend is checked first`, async () => {
+    it(`${file}: every assistants command gets the workspace and the stack, after the backend check`, async () => {
       const wf = await workflow(file);
       let seen = 0;
       for (const [name, job] of Object.entries(wf.jobs)) {
@@ -114,11 +115,14 @@ describe('the example workflows use the PostgreSQL state, one workspace per envi
           for (const line of invocations(step.run)) {
             seen++;
             const env = { ...job.env, ...step.env };
-            if (!line.includes('--workspace')) expect(env.ASSISTANTS_WORKSPACE, line).toBe('${{ matrix.workspace }}');
+            if (!line.includes('--workspace'))
+              expect(env.ASSISTANTS_WORKSPACE, line).toBe('${{ matrix.workspace }}');
             expect(job.strategy?.matrix.workspace, name).toEqual(['staging', 'production']);
             expect(check, `${name}: ${line}`).toBeGreaterThan(-1);
             expect(check, `${name}: ${line}`).toBeLessThan(index);
             if (/assistants (plan|apply|gc)\b/.test(line)) expect(line).toContain('--lock-timeout 10m');
+            // The shared state keeps a row per stack: the manifests name it.
+            expect(line).toContain('-f "$STACK"');
           }
         });
       }
@@ -154,7 +158,8 @@ describe('the example workflows use the PostgreSQL state, one workspace per envi
             env: { PATH: process.env.PATH, ASSISTANTS_STATE: state },
           });
         expect(run('postgres://ci@db.example:5432/assistants').status).toBe(0);
-        for (const bad of ['', '.assistants/state.json', 'postgresql://ci@db/x']) {
+        expect(run('postgresql://ci@db.example/assistants?schema=iac').status).toBe(0);
+        for (const bad of ['', '.assistants/state.json', 'mysql://ci@db/x']) {
           const result = run(bad);
           expect(result.status, bad).toBe(1);
           expect(result.stdout).toContain('::error::Set the ASSISTANTS_STATE secret');
@@ -342,6 +347,17 @@ describe('the sticky plan comment', () => {
     expect(beforeNote.trimEnd().endsWith('</details>')).toBe(true);
   });
 
+  it('never cuts a character in half, even in one long line', async () => {
+    for (const prefix of ['', 'x']) {
+      const { github, comments } = fakeGitHub();
+      await post(github, 'staging', prefix + '😀'.repeat(40_000));
+      const body = comments[0]?.body ?? '';
+      expect(body.length).toBeLessThanOrEqual(sticky.MAX_COMMENT);
+      expect(body).toContain('😀😀');
+      expect(body).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    }
+  });
+
   it("runs as the workflow's github-script step is written", async () => {
     const wf = await workflow('assistants.yml');
     const plan = wf.jobs.plan as Job;
@@ -382,6 +398,7 @@ describe('the sticky plan comment', () => {
     const body = comments[0]?.body ?? '';
     expect(body.split('\n')[0]).toBe('<!-- assistants-iac plan: stack=stack workspace=production -->');
     expect(body).toContain('3 to add');
+    expect(body).not.toContain('The plan failed'); // the exit code (2) came through
     expect(body).toContain('(https://github.com/acme/bots/actions/runs/99)');
     expect(body).toContain('(https://example.invalid/artifact)');
   });

@@ -1,11 +1,16 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
+import { stackNamedBy } from '../../src/manifest/stack-name.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../src/model/stamp.js';
 import { LocalStateStore } from '../../src/state/local-backend.js';
+import { workspaceStateFile } from '../../src/state/local-workspaces.js';
+import { isPostgresUrl, parsePgUrl } from '../../src/state/pg-url.js';
+import { PostgresStateStore } from '../../src/state/postgres-backend.js';
 import type { StateDocument } from '../../src/state/state-document.js';
+import type { StateStore } from '../../src/state/state-store.js';
+import { DEFAULT_WORKSPACE } from '../../src/state/workspace-name.js';
 import { loadDesired } from '../../src/workflow/prepare-plan.js';
 import type { EmulatorFixture } from './emulator.js';
 
@@ -26,8 +31,12 @@ export interface Exit {
 }
 
 /** `assistants ARGS` as a child process, with its output collected. */
-export function spawnCli(args: string[], cwd: string): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(), stdio: 'pipe' });
+export function spawnCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(env), stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {
@@ -46,11 +55,15 @@ export function spawnCli(args: string[], cwd: string): { child: ChildProcess; ex
 const run = promisify(execFile);
 
 /** Runs `assistants ARGS` to the end and returns its exit code and output. */
-export async function runCliProcess(args: string[], cwd: string): Promise<Exit> {
+export async function runCliProcess(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<Exit> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
       cwd,
-      env: childEnv(),
+      env: childEnv(env),
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, signal: null, stdout, stderr };
@@ -65,19 +78,29 @@ export interface Target {
   fx: EmulatorFixture;
   /** Manifest file or folder (absolute). */
   manifests: string;
-  /** Folder the CLI runs in (and holds the state). */
+  /** Folder the CLI runs in (and holds the state, unless `state` says where it is). */
   cwd: string;
+  /** The state's place, when not `state.json` in `cwd` (a `postgres://` URL, say). */
+  state?: string;
+  /** The workspace, when not the default one. */
+  workspace?: string;
 }
 
-export const statePath = (target: Target) => path.join(target.cwd, 'state.json');
+export const statePath = (target: Target) => target.state ?? path.join(target.cwd, 'state.json');
+
+/** The global flags that pick the target's state. */
+const stateArgs = (target: Target) => [
+  '--state',
+  statePath(target),
+  ...(target.workspace ? ['--workspace', target.workspace] : []),
+];
 
 export function applyArgs(target: Target): string[] {
   return [
     'apply',
     '-f',
     target.manifests,
-    '--state',
-    statePath(target),
+    ...stateArgs(target),
     '--base-url',
     target.fx.emulator.url,
     '--auto-approve',
@@ -89,8 +112,7 @@ export function planArgs(target: Target): string[] {
     'plan',
     '-f',
     target.manifests,
-    '--state',
-    statePath(target),
+    ...stateArgs(target),
     '--base-url',
     target.fx.emulator.url,
     '--detailed-exitcode',
@@ -102,7 +124,35 @@ export function planArgs(target: Target): string[] {
  * next run starts from), checked as a read checks it.
  */
 export async function readState(target: Target): Promise<StateDocument | undefined> {
-  return new LocalStateStore(path.resolve(statePath(target))).read();
+  const store = await openTargetStore(target);
+  try {
+    return await store.read();
+  } finally {
+    await store.close?.();
+  }
+}
+
+/** The target's state store: its file, or its row of a PostgreSQL state (by the manifests' stack). */
+async function openTargetStore(target: Target): Promise<StateStore & { close?: () => Promise<void> }> {
+  const where = statePath(target);
+  const workspace = target.workspace ?? DEFAULT_WORKSPACE;
+  if (!isPostgresUrl(where)) return new LocalStateStore(workspaceStateFile(path.resolve(where), workspace));
+  const stack = (await stackNamedBy([target.manifests], target.cwd)) ?? 'default';
+  return new PostgresStateStore(parsePgUrl(where, {}), stack, workspace);
+}
+
+/** Whether the target's state lock is free now (taken and given back at once). */
+async function lockIsFree(target: Target): Promise<boolean> {
+  const store = await openTargetStore(target);
+  try {
+    const lock = await store.lock('check', { timeoutMs: 0 });
+    await lock.release();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await store.close?.();
+  }
 }
 
 /** Resolves once the emulator has counted `n` `/v1` requests (the counter `/_emulator/stats` serves). */
@@ -144,7 +194,7 @@ export async function expectConverged(
   const state = await readState(target);
   if (!state) throw new Error('no state was written');
   expect(state.pending).toEqual([]);
-  expect(existsSync(`${statePath(target)}.lock`), 'the lock is released').toBe(false);
+  expect(await lockIsFree(target), 'the lock is released').toBe(true);
 
   const { desired } = await loadDesired({
     files: [target.manifests],

@@ -41,7 +41,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     await server.initialise();
     await server.start();
   } catch (err) {
-    throw new Error(`could not start PostgreSQL for the tests: ${(err as Error).message}\n${logs.slice(-20).join('\n')}`);
+    throw new Error(
+      `could not start PostgreSQL for the tests: ${(err as Error).message}\n${logs.slice(-20).join('\n')}`,
+    );
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,

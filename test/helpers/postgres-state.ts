@@ -51,13 +51,18 @@ export function postgresRows(store: PostgresStateStore) {
     raw: async (): Promise<string | undefined> => {
       const journal = await store.readJournal();
       if (!journal) return undefined;
-      const events = journal.events.map((event, index) => `${JSON.stringify({ seq: index + 1, ...event })}\n`);
+      const events = journal.events.map(
+        (event, index) => `${JSON.stringify({ seq: index + 1, ...event })}\n`,
+      );
       return headerLine(journal.base) + events.join('');
     },
     /** Replaces the journal with the log `text` (its lines must be JSON). */
     setRaw: (text: string) =>
       withClient(async (client) => {
-        const [head, ...lines] = text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        const [head, ...lines] = text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line));
         await client.query(`DELETE FROM ${store.schema}.journals WHERE ${where}`, key);
         await client.query(
           `INSERT INTO ${store.schema}.journals (stack, workspace, lineage, base_stack, base_serial) VALUES ($1, $2, $3, $4, $5)`,

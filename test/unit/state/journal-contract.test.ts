@@ -125,19 +125,22 @@ describe.each(backends)('%s (journal log contract)', (name, open) => {
     expect(read?.pending.map((p) => p.id)).toEqual(['a']);
   });
 
-  it.skipIf(!textLog)('reads a log whose last line was torn by a crash up to its last whole line', async () => {
-    const { store, raw, setRaw } = await open();
-    const doc = await store.write(sampleState());
-    await store.appendJournal(base(doc), upload('a'));
-    const text = (await raw()) as string;
-    await setRaw(`${text}{"seq":3,"started":[{"id":"b","addr`);
-    const read = await store.read();
-    expect(read?.serial).toBe(doc.serial + 2);
-    expect(read?.pending).toEqual([]);
-    // And folds it: the torn line is gone with the log.
-    await store.compact(read as StateDocument);
-    expect(await raw()).toBeUndefined();
-  });
+  it.skipIf(!textLog)(
+    'reads a log whose last line was torn by a crash up to its last whole line',
+    async () => {
+      const { store, raw, setRaw } = await open();
+      const doc = await store.write(sampleState());
+      await store.appendJournal(base(doc), upload('a'));
+      const text = (await raw()) as string;
+      await setRaw(`${text}{"seq":3,"started":[{"id":"b","addr`);
+      const read = await store.read();
+      expect(read?.serial).toBe(doc.serial + 2);
+      expect(read?.pending).toEqual([]);
+      // And folds it: the torn line is gone with the log.
+      await store.compact(read as StateDocument);
+      expect(await raw()).toBeUndefined();
+    },
+  );
 
   it.skipIf(!textLog)('refuses a garbled line, naming the log and the line (never skips it)', async () => {
     const { store, raw, setRaw } = await open();
@@ -177,20 +180,23 @@ describe.each(backends)('%s (journal log contract)', (name, open) => {
     expect(serial.message).toContain(`serial ${doc.serial + 5}`);
   });
 
-  it.skipIf(!textLog)('ignores a log a compaction marked, once the state has the serial it names (a crash before the log was removed)', async () => {
-    const { store, raw, setRaw } = await open();
-    const doc = await store.write(sampleState());
-    const serial = await store.appendJournal(base(doc), upload('a'));
-    const text = (await raw()) as string;
-    const made = (await store.read()) as StateDocument;
-    await store.compact(made);
-    await setRaw(`${text}{"compacted":${serial}}\n`);
-    expect(await store.read()).toEqual(made);
-    // A marked log whose compaction did not reach the state is replayed as before.
-    await setRaw(`${text}{"compacted":${serial + 7}}\n`);
-    const error = await rejection(store.read());
-    expect(error.code).toBe('STATE_JOURNAL_MISMATCH');
-  });
+  it.skipIf(!textLog)(
+    'ignores a log a compaction marked, once the state has the serial it names (a crash before the log was removed)',
+    async () => {
+      const { store, raw, setRaw } = await open();
+      const doc = await store.write(sampleState());
+      const serial = await store.appendJournal(base(doc), upload('a'));
+      const text = (await raw()) as string;
+      const made = (await store.read()) as StateDocument;
+      await store.compact(made);
+      await setRaw(`${text}{"compacted":${serial}}\n`);
+      expect(await store.read()).toEqual(made);
+      // A marked log whose compaction did not reach the state is replayed as before.
+      await setRaw(`${text}{"compacted":${serial + 7}}\n`);
+      const error = await rejection(store.read());
+      expect(error.code).toBe('STATE_JOURNAL_MISMATCH');
+    },
+  );
 
   it('write() compares with the state the log makes, and folds the log away', async () => {
     const { store, raw } = await open();
