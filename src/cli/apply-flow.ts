@@ -103,7 +103,8 @@ export async function runApplyFlow(
       io.stderr(
         `Settled ${unsettled} call(s) an earlier run left unconfirmed: adopted ${adopted}, cleaned up ${cleaned}.\n`,
       ),
-    review: (plan, leftovers, warnings) => {
+    review: (planned, leftovers, warnings) => {
+      const plan = { ...planned, workspace: opened.workspace };
       if (!saved) for (const chunk of planTextChunks(plan, style)) io.stdout(chunk);
       if (leftovers.length > 0) io.stdout(renderLeftovers(leftovers));
       if (plan.errors.length === 0 && warnings.length > 0) io.stderr(renderDiagnostics(warnings, style));

@@ -43,7 +43,7 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
       ? (await loadDesired({ files: flags.file, cwd: io.cwd, env: io.env, allowOutsideRoot: false })).desired
       : undefined;
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-  const { store } = await openState(context, { files: flags.file, stack: desired?.stack });
+  const { store, workspace } = await openState(context, { files: flags.file, stack: desired?.stack });
   const ports = { store, reader: sdkReader(api), writer: sdkWriter(api) };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const style = context.style();
@@ -51,7 +51,8 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
     ports,
     { options, stack: desired?.stack, lockTimeoutMs },
     {
-      review: (plan) => {
+      review: (planned) => {
+        const plan = { ...planned, workspace };
         if (format === 'json') io.stdout(renderPlanJson(plan));
         else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
         else io.stdout(plan.changes.length === 0 ? 'Nothing to collect.\n' : renderPlanText(plan, style));

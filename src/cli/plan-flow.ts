@@ -53,7 +53,11 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),
     renderedFiles: (desired) => renderedFilesFor(context, opened, desired, flags.allowOutsideRoot === true),
   });
-  const plan: Plan = { ...prepared.plan, warnings: [...prepared.warnings, ...prepared.plan.warnings] };
+  const plan: Plan = {
+    ...prepared.plan,
+    workspace: opened.workspace,
+    warnings: [...prepared.warnings, ...prepared.plan.warnings],
+  };
   const style = context.style();
 
   if (format === 'json') io.stdout(renderPlanJson(plan));

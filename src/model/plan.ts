@@ -133,6 +133,8 @@ export interface StoreExpiry {
 export interface Plan {
   formatVersion: string;
   stack: string;
+  /** The workspace whose state the plan was made against (set by the CLI; "default" when absent). */
+  workspace?: string;
   /** The state's lineage; for a stack not yet applied, the one its first apply will write. */
   lineage: string;
   /** The state serial the plan was made from (0 when there is no state yet). */

@@ -8,6 +8,7 @@ import {
   type PlanSummary,
   summarizePlan,
 } from '../model/plan.js';
+import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { isPlainObject } from './format-value.js';
 import { diagnosticJson } from './validation-json.js';
 
@@ -49,6 +50,7 @@ export interface ResourceDriftJson {
 export interface PlanJson {
   format_version: string;
   stack: string;
+  workspace: string;
   lineage: string;
   serial: number;
   manifest_digest: string;
@@ -79,6 +81,7 @@ export function planToJson(plan: Plan): PlanJson {
   return {
     format_version: plan.formatVersion,
     stack: plan.stack,
+    workspace: plan.workspace ?? DEFAULT_WORKSPACE,
     lineage: plan.lineage,
     serial: plan.serial,
     manifest_digest: plan.manifestDigest,

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import { type Action, type Change, type Plan, summarizePlan } from '../model/plan.js';
+import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { ACTION_MARKERS, actionPhrase, changeLines, driftLines, isListed } from './change-lines.js';
 import { escapeControls } from './format-value.js';
 import { linesToDiff, type PlanLine } from './plan-lines.js';
@@ -41,7 +42,7 @@ const PLAIN = createStyle(false);
 export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const listed = plan.changes.filter(isListed);
-  const stack = `stack ${codeSpan(plan.stack)}`;
+  const stack = `stack ${codeSpan(plan.stack)}, workspace ${codeSpan(plan.workspace ?? DEFAULT_WORKSPACE)}`;
   const inSync = `**Plan:** no changes. The ${plan.refreshed ? 'live resources match' : 'state matches'} the manifests (${stack}).`;
   if (
     listed.length === 0 &&

@@ -1,4 +1,5 @@
 import { type Plan, summarizePlan } from '../model/plan.js';
+import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { ACTION_MARKERS, changeLines, driftLines, isListed, MARKER_MEANINGS } from './change-lines.js';
 import { linesToText, paintMarker } from './plan-lines.js';
 import type { Style } from './style.js';
@@ -44,6 +45,9 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
     first = false;
     return chunk;
   };
+  // The default workspace goes unsaid, as before workspaces; any other is named first.
+  if (plan.workspace !== undefined && plan.workspace !== DEFAULT_WORKSPACE)
+    yield block(`${style.bold('Workspace:')} ${plan.workspace} (stack ${plan.stack})`);
   if (!plan.refreshed) yield block(noRefreshNote(style));
   if (plan.targets.length > 0) yield block(targetWarning(plan.targets, style));
 

@@ -77,7 +77,12 @@ export async function ensureSchema(client: ClientBase, schema: string): Promise<
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(schema, 'migrations')]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists: a
+    // schema made beforehand for a role without that right is only looked up.
+    const exists = await client.query<{ found: string | null }>('SELECT to_regnamespace($1) AS found', [
+      schema,
+    ]);
+    if (!exists.rows[0]?.found) await client.query(`CREATE SCHEMA ${schema}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );

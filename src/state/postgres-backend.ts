@@ -342,11 +342,15 @@ export class PostgresStateStore implements StateStore {
       [hi, lo],
     );
     const backendPid = mine.rows[0]?.pid as number;
-    if (mine.rows[0]?.held !== true) {
+    // A second connection that lands in the same server session shares it with this one: that is
+    // a pooler handing sessions out per transaction (most reuse the session just freed, so one
+    // look is enough to see it).
+    const shared = mine.rows[0]?.held !== true || (await this.probeSessionPid()) === backendPid;
+    if (shared) {
       await query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
       throw new AssistantsError(
         'STATE_BACKEND_UNSUPPORTED',
-        `${this.location}: the advisory lock taken by one statement was not held by the session of the next; this looks like a transaction-mode connection pooler`,
+        `${this.location}: this connection does not keep one server session (the lock taken by one statement is not its own in the next, or another connection was handed the same session); this looks like a transaction-mode connection pooler`,
         {
           hint: 'session locks need one server session per client: connect directly, or through a pooler in session mode (for PgBouncer, pool_mode = session, often on another port)',
         },
@@ -431,6 +435,29 @@ export class PostgresStateStore implements StateStore {
     };
   }
 
+  /** The server pid a new, separate connection gets; closed at once. */
+  private async probeSessionPid(): Promise<number | undefined> {
+    const client = this.newClient();
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number | undefined;
+    } catch (err) {
+      throw backendError(err, this.target);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private newClient(): pg.Client {
+    return new pg.Client({
+      connectionString: this.target.connectionString,
+      application_name: 'assistants-iac',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+  }
+
   private connection(): Promise<pg.Client> {
     if (this.broken) return Promise.reject(this.broken);
     this.connecting ??= this.connect();
@@ -438,12 +465,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({
-      connectionString: this.target.connectionString,
-      application_name: 'assistants-iac',
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      keepAlive: true,
-    });
+    const client = this.newClient();
     // Without a listener, a connection dropped between queries would end the process.
     client.on('error', (err) => {
       this.broken ??= backendError(err, this.target);

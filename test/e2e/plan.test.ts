@@ -219,7 +219,7 @@ describe('assistants plan against the emulator', () => {
     `);
     const markdown = await cli(dir, ['plan', '--format', 'markdown']);
     expect(normalizeIds(markdown.stdout)).toMatchInlineSnapshot(`
-      "**Plan:** 2 to add, 1 to change, 2 to destroy (stack \`support\`).
+      "**Plan:** 2 to add, 1 to change, 2 to destroy (stack \`support\`, workspace \`default\`).
 
       > [!WARNING]
       > This plan has 1 warning:

@@ -72,6 +72,7 @@ describe('planToJson', () => {
     expect(Object.keys(json)).toEqual([
       'format_version',
       'stack',
+      'workspace',
       'lineage',
       'serial',
       'manifest_digest',

@@ -59,7 +59,7 @@ describe('renderPlanMarkdown', () => {
     const markdown = renderPlanMarkdown(examplePlan());
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** 6 to add, 1 to change, 4 to destroy (stack \`support\`).
+      "**Plan:** 6 to add, 1 to change, 4 to destroy (stack \`support\`, workspace \`default\`).
 
       > [!WARNING]
       > This plan destroys or replaces 4 resources:
@@ -197,10 +197,10 @@ describe('renderPlanMarkdown', () => {
 
   it('is one line when nothing changes', () => {
     expect(renderPlanMarkdown(plan())).toBe(
-      '**Plan:** no changes. The live resources match the manifests (stack `support`).\n',
+      '**Plan:** no changes. The live resources match the manifests (stack `support`, workspace `default`).\n',
     );
     expect(renderPlanMarkdown(plan({ refreshed: false }))).toBe(
-      '**Plan:** no changes. The state matches the manifests (stack `support`).\n',
+      '**Plan:** no changes. The state matches the manifests (stack `support`, workspace `default`).\n',
     );
   });
 
@@ -219,7 +219,7 @@ describe('renderPlanMarkdown', () => {
     );
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** no changes. The live resources match the manifests (stack \`support\`).
+      "**Plan:** no changes. The live resources match the manifests (stack \`support\`, workspace \`default\`).
 
       > [!WARNING]
       > This plan has 2 warnings:
@@ -246,7 +246,7 @@ describe('renderPlanMarkdown', () => {
     expectBalanced(markdown);
     expect(markdown.split('\n\n').slice(0, 4)).toMatchInlineSnapshot(`
       [
-        "**Plan:** 0 to add, 0 to change, 1 to destroy (stack \`support\`).",
+        "**Plan:** 0 to add, 0 to change, 1 to destroy (stack \`support\`, workspace \`default\`).",
         "> [!CAUTION]
       > This plan has 1 error, and apply refuses it:
       > - \`PROTECTED_RESOURCE\` file.pricing is protected and the plan would replace it (assistants.yaml:3:3)",
@@ -302,7 +302,7 @@ describe('renderPlanMarkdown', () => {
     );
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** no changes; 1 resource changed outside assistants-iac (stack \`support\`).
+      "**Plan:** no changes; 1 resource changed outside assistants-iac (stack \`support\`, workspace \`default\`).
 
       ### Changed outside assistants-iac
 
@@ -339,7 +339,7 @@ describe('renderPlanMarkdown', () => {
     );
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** 1 to add, 1 to change, 1 to destroy (stack \`support\`).
+      "**Plan:** 1 to add, 1 to change, 1 to destroy (stack \`support\`, workspace \`default\`).
 
       > [!CAUTION]
       > This plan has 1 error, and apply refuses it:
