@@ -512,6 +512,13 @@ function backendError(err: unknown, target: PgTarget, sql?: string): AssistantsE
   if (err instanceof AssistantsError) return err;
   const e = err as Error & { code?: string };
   const code = e.code ? ` (${e.code})` : '';
+  // admin_shutdown: pg_terminate_backend, which is what force-unlock --force sends.
+  if (e.code === '57P01')
+    return new AssistantsError(
+      'STATE_BACKEND_UNAVAILABLE',
+      `the server ended this run's session with the PostgreSQL state at ${target.display}${code}: another run's force-unlock --force, or an administrator; its lock went with it`,
+      { hint: 'the calls this run made are in the journal: the next run settles them', cause: err },
+    );
   const during = sql ? ` during "${sql.trim().split(/\s+/).slice(0, 3).join(' ')} …"` : '';
   return new AssistantsError(
     'STATE_BACKEND_UNAVAILABLE',
