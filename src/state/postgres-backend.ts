@@ -63,6 +63,8 @@ export class PostgresStateStore implements StateStore {
   private held: HeldLock | undefined;
   /** The serial of the state row this store last read or wrote (0: no row); undefined before. */
   private seen: number | undefined;
+  /** The last transaction begun, which the next one waits for. */
+  private transactions: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly target: PgTarget,
@@ -409,7 +411,17 @@ export class PostgresStateStore implements StateStore {
     return label && label.backendPid === pid ? label.info : undefined;
   }
 
-  private async inTransaction<T>(begin: string, work: (query: Query) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction of this store's one connection. Transactions are run one after
+   * another: two at once on one connection would interleave their statements into one.
+   */
+  private inTransaction<T>(begin: string, work: (query: Query) => Promise<T>): Promise<T> {
+    const run = this.transactions.then(() => this.transaction(begin, work));
+    this.transactions = run.catch(() => undefined);
+    return run;
+  }
+
+  private async transaction<T>(begin: string, work: (query: Query) => Promise<T>): Promise<T> {
     const query = await this.queryFn();
     await query(begin);
     try {

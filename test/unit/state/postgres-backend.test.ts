@@ -33,6 +33,22 @@ describe('PostgresStateStore', () => {
     expect((await b.read())?.stack).toBe('changed-by-b');
   });
 
+  it('runs calls made at once one transaction at a time on its one connection', async () => {
+    const store = openPostgresStore();
+    const first = await store.write(sampleState());
+    const reads = await Promise.all([
+      store.read(),
+      store.write({ ...sampleState(), stack: 'renamed' }),
+      store.read(),
+      store.readJournal(),
+      store.read(),
+    ]);
+    expect(reads[0]?.serial).toBe(first.serial);
+    expect(reads[1]?.serial).toBe(first.serial + 1);
+    expect(reads[2]?.stack).toBe('renamed');
+    expect(reads[3]).toBeUndefined();
+  });
+
   it('keeps one row per (stack, workspace): workspaces and stacks never see each other', async () => {
     const schema = uniqueSchema();
     const staging = openPostgresStore({ schema, workspace: 'staging' });
