@@ -62,7 +62,8 @@ export async function runApplyFlow(
   const opened = await openState(context, {
     files: flags.file,
     allowOutsideRoot: flags.allowOutsideRoot === true,
-    readsManifests: true,
+    // destroy reads no manifest's content: without a stack it must not guess one.
+    readsManifests: !mode.destroy,
   });
   const loaded = mode.destroy
     ? undefined
@@ -72,6 +73,13 @@ export async function runApplyFlow(
         env: io.env,
         allowOutsideRoot: flags.allowOutsideRoot === true,
       });
+  const madeFor = saved?.plan.workspace;
+  if (madeFor !== undefined && madeFor !== opened.workspace)
+    throw new AssistantsError(
+      'USAGE',
+      `${mode.planFile} was made for workspace "${madeFor}", but this run uses workspace "${opened.workspace}"`,
+      { hint: `apply it with --workspace ${madeFor}, or plan again for this workspace` },
+    );
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
   const ports = {
     store: opened.store,

@@ -10,13 +10,13 @@ export async function runForceUnlock(
   flags: { force?: boolean; file?: string[] },
 ): Promise<void> {
   const { io } = context;
-  const { store } = await openState(context, { files: flags.file });
+  const opened = await openState(context, { files: flags.file });
+  const { store } = opened;
   const holder = await store.forceUnlock(id, { force: flags.force === true });
   io.stdout(`Unlocked ${store.location}: lock ${id} removed.\n`);
   context.exitCode = EXIT.OK;
-  if (store.unlockNote) {
-    const note = store.unlockNote(holder);
-    if (note) io.stderr(`note: ${note}\n`);
+  if (opened.backend === 'postgres') {
+    io.stderr(`note: ${opened.store.unlockNote(holder)}\n`);
     return;
   }
   const liveness = holderLiveness(holder);

@@ -8,18 +8,31 @@ import { journalPathFor } from '../state/journal-log.js';
 import { LocalStateStore } from '../state/local-backend.js';
 import { workspaceStateFile } from '../state/local-workspaces.js';
 import { isPostgresUrl, type PgTarget, parsePgUrl } from '../state/pg-url.js';
-import type { StateStore } from '../state/state-store.js';
+import type { PostgresStateStore } from '../state/postgres-backend.js';
 import { checkWorkspaceName } from '../state/workspace-name.js';
 import type { CommandContext } from './program.js';
 
 /** A run's state: the store, and the local files that go with it. */
-export interface OpenedState {
-  store: StateStore;
+export type OpenedState = LocalState | PostgresState;
+
+interface LocalState extends OpenedCommon {
+  backend: 'local';
+  store: LocalStateStore;
+  /** The workspace's state file. */
+  file: string;
+  /** The default workspace's state file, beside which the others live. */
+  baseFile: string;
+}
+
+interface PostgresState extends OpenedCommon {
+  backend: 'postgres';
+  store: PostgresStateStore;
+  /** The stack whose row it is. */
+  stack: string;
+}
+
+interface OpenedCommon {
   workspace: string;
-  /** The state file, when the state is local. */
-  file: string | undefined;
-  /** The stack whose row it is, when the backend keys its rows by stack. */
-  stack: string | undefined;
   /**
    * The content-hash cache: beside a local state file; for a shared backend, in `.assistants/`
    * under the working folder (it only spares re-reading files, so a fresh checkout just starts a new one).
@@ -61,44 +74,65 @@ export async function openState(context: CommandContext, source: OpenOptions = {
   const workspace = checkWorkspaceName(source.workspace ?? global);
   if (isPostgresUrl(state)) {
     const target = parsePgUrl(state, io.env);
-    const stack = target.stack ?? source.stack ?? (await stackOf(context, source, target));
+    const stack = await stackFor(context, source, target);
     const { PostgresStateStore } = await import('../state/postgres-backend.js');
     const store = new PostgresStateStore(target, stack, workspace);
     const hashCacheFile = path.join(io.cwd, '.assistants', 'hashes.json');
     context.cleanups.push(() => store.close());
     return {
+      backend: 'postgres',
       store,
       workspace,
-      file: undefined,
       stack,
       hashCacheFile,
       reserved: [hashCacheFile],
     };
   }
-  const file = workspaceStateFile(path.resolve(io.cwd, state), workspace);
+  const baseFile = path.resolve(io.cwd, state);
+  const file = workspaceStateFile(baseFile, workspace);
   const store = new LocalStateStore(file, { location: shownPath(file, io.cwd) });
   return {
+    backend: 'local',
     store,
     workspace,
     file,
-    stack: undefined,
+    baseFile,
     hashCacheFile: `${file}.hashes.json`,
     reserved: [file, journalPathFor(file)],
   };
 }
 
-/** The stack the manifests name, for a PostgreSQL state. */
-async function stackOf(context: CommandContext, source: OpenOptions, target: PgTarget): Promise<string> {
-  const found = await stackNamedBy(source.files ?? [], context.io.cwd, {
-    allowOutsideRoot: source.allowOutsideRoot === true,
-  });
-  if (found !== undefined) return found;
+/**
+ * The stack whose row a PostgreSQL state uses: the one the command knows, else the one the
+ * manifests name, else `?stack=` in the URL. A URL that names another stack than the manifests is
+ * refused: a run would write one stack's state into another's row. Without a stack from either,
+ * a command that validates the manifests itself gets "default" (its validation then says what is
+ * wrong, before the state is touched); any other stops with STATE_STACK_UNKNOWN.
+ */
+async function stackFor(context: CommandContext, source: OpenOptions, target: PgTarget): Promise<string> {
+  const named = source.stack
+    ? { stack: source.stack }
+    : await stackNamedBy(source.files ?? [], context.io.cwd, {
+        allowOutsideRoot: source.allowOutsideRoot === true,
+      });
+  if (target.stack !== undefined) {
+    if (named.stack !== undefined && named.stack !== target.stack)
+      throw new AssistantsError(
+        'STACK_MISMATCH',
+        `the state URL names stack "${target.stack}", but the manifests name stack "${named.stack}"`,
+        {
+          hint: 'drop ?stack= from the URL (the manifests say which stack), or run against the manifests of that stack',
+        },
+      );
+    return target.stack;
+  }
+  if (named.stack !== undefined) return named.stack;
   if (source.readsManifests) return 'default';
   throw new AssistantsError(
     'STATE_STACK_UNKNOWN',
-    `the PostgreSQL state at ${target.display} keeps one row per stack, and no manifest here says which stack this is`,
+    `the PostgreSQL state at ${target.display} keeps one row per stack, and ${named.problem ?? 'no manifest here says which stack this is'}`,
     {
-      hint: 'run in the folder of the stack\'s assistants.yaml, or name the stack in the URL: --state "postgres://…?stack=NAME"',
+      hint: 'run in the folder of the stack\'s assistants.yaml (or pass -f), or name the stack in the URL: --state "postgres://…?stack=NAME"',
     },
   );
 }

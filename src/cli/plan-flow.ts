@@ -38,7 +38,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     allowOutsideRoot: flags.allowOutsideRoot === true,
     readsManifests: true,
   });
-  if (opened.file) await preferSmallHeapForState(opened.file);
+  if (opened.backend === 'local') await preferSmallHeapForState(opened.file);
   const prepared = await preparePlan({
     files: flags.file,
     cwd: io.cwd,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { createStyle, type Style } from '../render/style.js';
+import { safeDecode } from '../state/pg-url.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { applyCommand, destroyCommand } from './apply-command.js';
 import { emulatorCommand } from './emulator-command.js';
@@ -54,15 +55,20 @@ function output(io: Io) {
   };
 }
 
-/** The passwords written into state URLs (the state's query parameters are not secret). */
+/**
+ * The passwords written into state URLs, as written and decoded: in the user part, or as a
+ * `password=` parameter (the client takes one there too). The URL's other parameters are not secret.
+ */
 function stateUrlPasswords(...urls: (string | undefined)[]): string[] {
   return urls.flatMap((url) => {
+    let parsed: URL;
     try {
-      const password = url ? new URL(url).password : '';
-      return password ? [password, decodeURIComponent(password)] : [];
+      parsed = new URL(url ?? '');
     } catch {
       return [];
     }
+    const written = [parsed.password, parsed.searchParams.get('password') ?? ''].filter(Boolean);
+    return written.flatMap((password) => [password, safeDecode(password)]);
   });
 }
 

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 import { counted } from '../render/diagnostics-text.js';
+import { LocalStateStore } from '../state/local-backend.js';
+import { localWorkspaces, workspaceStateFile } from '../state/local-workspaces.js';
 import { readOwnFile } from '../state/regular-file.js';
 import { contentText, parseState, serializeState } from '../state/state-codec.js';
 import type { StateDocument } from '../state/state-document.js';
@@ -8,7 +10,7 @@ import { withStateLock } from '../state/state-store.js';
 import { withSortedKeys } from '../util/sorted-keys.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
-import { openState } from './open-state.js';
+import { type OpenedState, openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -27,8 +29,10 @@ export async function runStatePull(context: CommandContext, opts: { file?: strin
 /**
  * `assistants state push FILE`: stores FILE's document as this state, under the lock. Refused
  * (STATE_PUSH_REFUSED) unless --force: a document of another lineage than the stored one (another
- * stack's, or a state made afresh), and an older serial of the same lineage (it would forget what
- * runs since then made). The stored serial keeps rising: the document gets its own serial or one
+ * stack's, or a state made afresh); an older serial of the same lineage (it would forget what runs
+ * since then made), or the same serial with other content (the two went separate ways); and a
+ * lineage that another workspace's state holds (both would own the same resources). The same
+ * content writes nothing. The stored serial keeps rising: the document gets its own serial or one
  * above the stored one, whichever is higher. Never over a journal of an unfinished run.
  */
 export async function runStatePush(
@@ -45,29 +49,58 @@ export async function runStatePush(
       hint: 'give the file that `assistants state pull > FILE` wrote, or a state.json',
     });
   const pushed = parseState(text, { file });
-  // With no manifest to say which stack, the row is that of the document's own stack.
+  // With no -f, the row is that of the document's own stack (a PostgreSQL state).
   const opened = await openState(context, {
     files: opts.file,
     stack: opts.file?.length ? undefined : pushed.stack,
   });
   const { store } = opened;
-  if (opened.stack !== undefined && opened.stack !== pushed.stack)
+  if (opened.backend === 'postgres' && opened.stack !== pushed.stack)
     throw new AssistantsError(
       'STACK_MISMATCH',
       `${file} is the state of stack "${pushed.stack}", but ${store.location} is the row of stack "${opened.stack}"`,
-      { hint: `push it to that stack's row: --state "postgres://…?stack=${pushed.stack}"` },
+      { hint: 'push it without -f (the document names its stack), or with the manifests of that stack' },
     );
+  const force = opts.force === true;
   const written = await withStateLock(store, 'state push', { timeoutMs: lockTimeoutMs }, async () => {
     const stored = await store.read();
-    if (stored && opts.force !== true) refuseOver(stored, pushed, file, store.location);
-    if (stored && sameContent(stored, pushed)) return stored;
+    if (stored && sameContent(stored, pushed)) return undefined;
+    if (!force) {
+      if (stored) refuseOver(stored, pushed, file, store.location);
+      const elsewhere = await lineageElsewhere(opened, pushed.lineage);
+      if (elsewhere)
+        throw new AssistantsError(
+          'STATE_PUSH_REFUSED',
+          `${file} has lineage ${pushed.lineage}, which ${elsewhere} holds already: two states of one lineage would both own the same resources`,
+          {
+            hint: 'each workspace keeps a state of its own; --force pushes it anyway (then destroy in one deletes what the other uses)',
+          },
+        );
+    }
     const serial = Math.max(pushed.serial, (stored?.serial ?? 0) + (stored ? 1 : 0));
     return store.replace({ ...pushed, serial });
   });
+  if (!written) {
+    io.stdout(`${store.location} already holds the state in ${file}; nothing was written.\n`);
+    context.exitCode = EXIT.OK;
+    return;
+  }
   io.stdout(
     `Pushed ${file} to ${store.location}: lineage ${written.lineage}, serial ${written.serial}, ${counted(Object.keys(written.resources).length, 'resource')}.\n`,
   );
   context.exitCode = EXIT.OK;
+}
+
+/** Another state of this stack (PostgreSQL: of any stack) that has `lineage`, in words. */
+async function lineageElsewhere(opened: OpenedState, lineage: string): Promise<string | undefined> {
+  if (opened.backend === 'postgres') return opened.store.lineageElsewhere(lineage);
+  for (const workspace of await localWorkspaces(opened.baseFile)) {
+    if (workspace === opened.workspace) continue;
+    const file = workspaceStateFile(opened.baseFile, workspace);
+    const other = await new LocalStateStore(file).read().catch(() => undefined);
+    if (other?.lineage === lineage) return `workspace ${workspace} (${file})`;
+  }
+  return undefined;
 }
 
 /** Whether two documents hold the same content, whatever their serials and key order. */
@@ -84,10 +117,12 @@ function refuseOver(stored: StateDocument, pushed: StateDocument, file: string, 
         hint: 'check you are pushing to the right stack and workspace; --force replaces the stored state, which then no longer records what it made',
       },
     );
-  if (pushed.serial < stored.serial)
+  if (pushed.serial <= stored.serial)
     throw new AssistantsError(
       'STATE_PUSH_REFUSED',
-      `${file} has serial ${pushed.serial}, older than the serial ${stored.serial} that ${location} holds`,
+      pushed.serial === stored.serial
+        ? `${file} has serial ${pushed.serial}, as ${location} has, but other content: the two went separate ways from one state`
+        : `${file} has serial ${pushed.serial}, older than the serial ${stored.serial} that ${location} holds`,
       {
         hint: 'pull the newer state first (`assistants state pull`); --force pushes the older one, forgetting what runs since then recorded',
       },

@@ -4,7 +4,6 @@ import { AssistantsError } from '../errors/index.js';
 import { counted } from '../render/diagnostics-text.js';
 import { journalPathFor } from '../state/journal-log.js';
 import { localWorkspaces } from '../state/local-workspaces.js';
-import type { PostgresStateStore } from '../state/postgres-backend.js';
 import { withStateLock } from '../state/state-store.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { parseDuration } from './duration.js';
@@ -19,9 +18,8 @@ export async function runWorkspaceList(
 ): Promise<void> {
   context.json = opts.json === true;
   const opened = await openState(context, { files: opts.file });
-  const names = opened.file
-    ? await localWorkspaces(path.resolve(context.io.cwd, context.globals().state))
-    : await (opened.store as PostgresStateStore).workspaces();
+  const names =
+    opened.backend === 'local' ? await localWorkspaces(opened.baseFile) : await opened.store.workspaces();
   if (opts.json) context.io.stdout(`${JSON.stringify(names)}\n`);
   else {
     const listed = names.includes(opened.workspace) ? names : [...names, opened.workspace].sort();
@@ -50,33 +48,37 @@ export async function runWorkspaceDelete(
   const timeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
   const opened = await openState(context, { workspace: name, files: opts.file });
   const { store } = opened;
-  await withStateLock(store, 'workspace delete', { timeoutMs }, async () => {
-    const doc = await store.read();
-    if (!doc)
-      throw new AssistantsError(
-        'WORKSPACE_NOT_FOUND',
-        `workspace "${name}" has no state (${store.location})`,
-        {
-          hint: 'assistants workspace list shows the workspaces that have one',
-        },
-      );
-    const held = Object.keys(doc.resources).length;
-    if (held > 0 || doc.pending.length > 0)
-      throw new AssistantsError(
-        'WORKSPACE_NOT_EMPTY',
-        `workspace "${name}" still manages ${counted(held, 'resource')}${doc.pending.length > 0 ? ` and has ${counted(doc.pending.length, 'unsettled call')}` : ''}; deleting its state would leave them in the account with no record`,
-        { hint: `destroy them first: assistants destroy --workspace ${name}` },
-      );
-    await dropState(opened);
-  });
-  if (opened.file) await rmdir(path.dirname(opened.file)).catch(() => undefined);
+  try {
+    await withStateLock(store, 'workspace delete', { timeoutMs }, async () => {
+      const doc = await store.read();
+      if (!doc)
+        throw new AssistantsError(
+          'WORKSPACE_NOT_FOUND',
+          `workspace "${name}" has no state (${store.location})`,
+          {
+            hint: 'assistants workspace list shows the workspaces that have one',
+          },
+        );
+      const held = Object.keys(doc.resources).length;
+      if (held > 0 || doc.pending.length > 0)
+        throw new AssistantsError(
+          'WORKSPACE_NOT_EMPTY',
+          `workspace "${name}" still manages ${counted(held, 'resource')}${doc.pending.length > 0 ? ` and has ${counted(doc.pending.length, 'unsettled call')}` : ''}; deleting its state would leave them in the account with no record`,
+          { hint: `destroy them first: assistants destroy --workspace ${name}` },
+        );
+      await dropState(opened);
+    });
+  } finally {
+    // The lock made the workspace's folder; an empty one is not left behind, whatever happened.
+    if (opened.backend === 'local') await rmdir(path.dirname(opened.file)).catch(() => undefined);
+  }
   context.io.stdout(`Deleted workspace "${name}" (${store.location}).\n`);
   context.exitCode = EXIT.OK;
 }
 
 /** Removes a workspace's state: its files (the lock goes on release), or its rows. */
 async function dropState(opened: OpenedState): Promise<void> {
-  if (!opened.file) return (opened.store as PostgresStateStore).drop();
+  if (opened.backend === 'postgres') return opened.store.drop();
   const { file } = opened;
   for (const each of [file, `${file}.backup`, journalPathFor(file), opened.hashCacheFile])
     await rm(each, { force: true });

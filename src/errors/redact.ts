@@ -12,7 +12,11 @@ export interface Secrets {
    * inside a URL or not (a gateway may take its token as `?api-key=…`).
    */
   urls?: readonly (string | undefined)[];
-  /** Passwords known on their own (PGPASSWORD, the state URL's), those of 6 characters or more. */
+  /**
+   * Passwords known on their own (PGPASSWORD, the state URL's), those of 6 characters or more.
+   * Taken out of messages only (not with `shapes: false`): no data the tool prints holds one,
+   * and a short or common password would otherwise eat into plans and state documents.
+   */
   passwords?: readonly (string | undefined)[];
 }
 
@@ -62,7 +66,8 @@ export function redactSecrets(
 ): string {
   const { apiKey, urls = [], passwords = [] } = typeof secrets === 'string' ? { apiKey: secrets } : secrets;
   let out = text;
-  for (const literal of literalSecrets(apiKey, urls, passwords)) out = out.split(literal).join(REDACTED);
+  const loose = options.shapes === false ? [] : passwords;
+  for (const literal of literalSecrets(apiKey, urls, loose)) out = out.split(literal).join(REDACTED);
   if (options.shapes !== false) {
     out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
     out = out.replace(KEY_SHAPE, (token, prefix: string) =>

@@ -2,23 +2,40 @@ import { findManifestFiles } from './manifest-files.js';
 import { DEFAULT_STACK } from './merge.js';
 import { readManifests } from './read-manifests.js';
 
+/** Stack names as the manifest schema allows them. */
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 /**
- * The stack the manifests name (`stack:`, else "default"), read without validating them: a shared
- * state backend keys its rows by stack, and needs to know which before anything else is read.
- * Undefined when no manifest is found. Validation, later, reports whatever else is wrong with them
- * (two stacks named included).
+ * The stack the manifests name (`stack:`, else "default"), read without validating the rest: a
+ * shared state backend keys its rows by stack, and needs to know which before anything else is
+ * read. No stack when no manifest is found, or when the manifests cannot say for sure (a file
+ * that does not parse, a `stack:` that is not a name): `problem` then says why. Guessing
+ * "default" there would pick another stack's row.
  */
 export async function stackNamedBy(
   args: readonly string[],
   cwd: string,
   options: { allowOutsideRoot?: boolean } = {},
-): Promise<string | undefined> {
-  const { files } = await findManifestFiles(args, cwd, options);
-  if (files.length === 0) return undefined;
-  const { documents } = await readManifests(files);
+): Promise<{ stack?: string; problem?: string }> {
+  const found = await findManifestFiles(args, cwd, options);
+  const first = (
+    diagnostics: readonly { severity: string; message: string; location?: { file: string; line: number } }[],
+  ) => {
+    const error = diagnostics.find((d) => d.severity === 'error');
+    return (
+      error && `${error.location ? `${error.location.file}:${error.location.line}: ` : ''}${error.message}`
+    );
+  };
+  const notFound = first(found.diagnostics);
+  if (notFound || found.files.length === 0) return { problem: notFound ?? 'no manifest was found' };
+  const { documents, diagnostics } = await readManifests(found.files);
+  const unread = first(diagnostics) ?? documents.find((doc) => doc.broken)?.file.displayPath;
+  if (unread) return { problem: `the manifests cannot be read: ${unread}` };
   for (const doc of documents) {
     const stack = (doc.value as { stack?: unknown } | null)?.stack;
-    if (typeof stack === 'string') return stack;
+    if (stack === undefined) continue;
+    if (typeof stack === 'string' && STACK_NAME.test(stack)) return { stack };
+    return { problem: `${doc.file.displayPath}: "stack" is not a stack name` };
   }
-  return documents.length > 0 ? DEFAULT_STACK : undefined;
+  return { stack: DEFAULT_STACK };
 }

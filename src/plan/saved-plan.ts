@@ -8,6 +8,8 @@ export interface SavedPlan {
   lineage: string;
   serial: number;
   manifest_digest: string;
+  /** The workspace it was made against; absent in files written before workspaces. */
+  workspace?: string;
   /** Address → the JSON actions, e.g. `delete,create`; no-ops left out. */
   actions: Map<string, string>;
   /** The --target addresses it was made with (empty: the whole stack). */

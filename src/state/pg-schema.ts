@@ -16,6 +16,7 @@ import { AssistantsError } from '../errors/index.js';
  *   The lock itself is the session-level advisory lock; this row is only its label.
  */
 const MIGRATIONS: readonly { version: number; sql: (schema: string) => string }[] = [
+  // `s` is the schema's name quoted (see quoteSchema).
   {
     version: 1,
     sql: (s) => `
@@ -59,6 +60,14 @@ const MIGRATIONS: readonly { version: number; sql: (schema: string) => string }[
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
+ * The schema's name as an SQL identifier: quoted, so that a name that is also a keyword (`user`)
+ * means the schema. pg-url.ts admits only lower-case letters, digits and `_`: nothing to escape.
+ */
+export function quoteSchema(schema: string): string {
+  return `"${schema}"`;
+}
+
+/**
  * A 64-bit advisory lock key for `parts`, as the decimal text of a signed bigint. The schema is
  * always one of the parts, so two schemas in one database never share a lock.
  */
@@ -72,11 +81,12 @@ export function advisoryKey(...parts: string[]): string {
  * lock, so runs on other states never wait on it; otherwise the migrations run in one transaction
  * under a transaction-level advisory lock of the schema, so two first runs do not race.
  */
-export async function ensureSchema(client: ClientBase, schema: string): Promise<void> {
+export async function ensureSchema(client: ClientBase, name: string): Promise<void> {
+  const schema = quoteSchema(name);
   if ((await schemaVersion(client, schema)) === PG_SCHEMA_VERSION) return;
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(schema, 'migrations')]);
+    await client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(name, 'migrations')]);
     // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists: a
     // schema made beforehand for a role without that right is only looked up.
     const exists = await client.query<{ found: string | null }>('SELECT to_regnamespace($1) AS found', [
@@ -98,7 +108,10 @@ export async function ensureSchema(client: ClientBase, schema: string): Promise<
   }
 }
 
-/** The schema's version: undefined when it has no migrations table yet; a newer one is refused. */
+/**
+ * The version of `schema` (quoted): undefined when it has no migrations table yet; a newer one is
+ * refused.
+ */
 async function schemaVersion(client: ClientBase, schema: string): Promise<number | undefined> {
   const table = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [
     `${schema}.migrations`,

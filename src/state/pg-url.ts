@@ -20,8 +20,8 @@ export interface PgTarget {
 
 export const DEFAULT_PG_SCHEMA = 'assistants_iac';
 
-/** A schema name that is safe to write into SQL unquoted and means the same to every client. */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A schema name that needs no escaping once quoted, and that PostgreSQL lets users create. */
+const SCHEMA_NAME = /^(?!pg_)[a-z_][a-z0-9_]{0,62}$/;
 
 /** Whether a `--state` value selects the PostgreSQL backend. */
 export function isPostgresUrl(state: string): boolean {
@@ -41,12 +41,12 @@ export function parsePgUrl(text: string, env: Readonly<Record<string, string | u
   if (!SCHEMA_NAME.test(schema))
     throw invalid(
       `the schema "${schema}" is not a plain lower-case name`,
-      'letters a-z, digits and _, at most 63, not starting with a digit',
+      'letters a-z, digits and _, at most 63, not starting with a digit or pg_',
     );
   const stack = url.searchParams.get('stack') ?? undefined;
   url.searchParams.delete('schema');
   url.searchParams.delete('stack');
-  const password = url.password ? decodeURIComponent(url.password) : env.PGPASSWORD || undefined;
+  const password = url.password ? safeDecode(url.password) : env.PGPASSWORD || undefined;
   // Into the URL the client gets, so that PGPASSWORD is read from the environment this run was
   // given (the client itself would read the process's).
   if (password !== undefined && !url.password) url.password = encodeURIComponent(password);
@@ -56,6 +56,15 @@ export function parsePgUrl(text: string, env: Readonly<Record<string, string | u
   shown.search = '';
   shown.hash = '';
   return { connectionString: url.toString(), password, schema, stack, display: shown.toString() };
+}
+
+/** A URL's percent-encoded part as text; one that is not valid encoding is taken as written. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function invalid(problem: string, hint: string): AssistantsError {

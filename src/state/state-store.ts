@@ -75,11 +75,6 @@ export interface StateStore {
   replace(doc: StateDocument): Promise<StateDocument>;
   lock(operation: string, options: LockOptions): Promise<StateLock>;
   forceUnlock(id: string, options?: ForceUnlockOptions): Promise<LockInfo>;
-  /**
-   * What force-unlock adds after removing `holder`'s lock, for a backend that knows more than the
-   * holder's host and pid tell (PostgreSQL: whether it ended the holder's session).
-   */
-  unlockNote?(holder: LockInfo): string | undefined;
 }
 
 export interface ForceUnlockOptions {

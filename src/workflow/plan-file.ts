@@ -97,9 +97,11 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
   if (targets !== undefined && (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')))
     throw invalid(shown, text, ['targets'], '"targets" is not a list of addresses');
   const savedAt = typeof root.timestamp === 'string' ? Date.parse(root.timestamp) / 1000 : Number.NaN;
+  const workspace = typeof root.workspace === 'string' ? { workspace: root.workspace } : {};
   return {
     lineage,
     serial,
+    ...workspace,
     manifest_digest: manifestDigest,
     actions,
     targets: (targets as string[] | undefined) ?? [],

@@ -192,7 +192,7 @@ describe('PostgreSQL state, end to end', () => {
     expect(plan.stdout).toContain('No changes.');
 
     // Pushing an older serial, or another state's lineage, is refused without --force.
-    const older = JSON.stringify({ ...JSON.parse(pulled.stdout), serial: 1 });
+    const older = JSON.stringify({ ...JSON.parse(pulled.stdout), serial: 1, resources: {} });
     await writeFile(file, older);
     const stale = await runCliProcess(['state', 'push', file, '--state', url], other);
     expect(stale.code).toBe(1);
@@ -201,6 +201,7 @@ describe('PostgreSQL state, end to end', () => {
     const foreign = JSON.stringify({
       ...JSON.parse(pulled.stdout),
       lineage: '22222222-2222-4222-8222-222222222222',
+      resources: {},
     });
     await writeFile(file, foreign);
     const refused = await runCliProcess(['state', 'push', file, '--state', url], other);

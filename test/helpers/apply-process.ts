@@ -137,7 +137,7 @@ async function openTargetStore(target: Target): Promise<StateStore & { close?: (
   const where = statePath(target);
   const workspace = target.workspace ?? DEFAULT_WORKSPACE;
   if (!isPostgresUrl(where)) return new LocalStateStore(workspaceStateFile(path.resolve(where), workspace));
-  const stack = (await stackNamedBy([target.manifests], target.cwd)) ?? 'default';
+  const stack = (await stackNamedBy([target.manifests], target.cwd)).stack ?? 'default';
   return new PostgresStateStore(parsePgUrl(where, {}), stack, workspace);
 }
 

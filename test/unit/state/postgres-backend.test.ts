@@ -81,7 +81,7 @@ describe('PostgresStateStore', () => {
     expect(alive.code).toBe('LOCK_HOLDER_ALIVE');
     expect(alive.hint).toContain('--force');
     expect(await other.forceUnlock(lock.info.id, { force: true })).toEqual(lock.info);
-    expect(other.unlockNote(lock.info)).toContain('terminated the database session');
+    expect(other.unlockNote(lock.info)).toContain('ended the database session');
 
     // The holder's session is gone: its next write fails, and writes nothing.
     const failed = await rejection(holder.write({ ...sampleState(), stack: 'after-unlock' }));
@@ -166,5 +166,53 @@ describe('parsePgUrl', () => {
   it('refuses a schema name that is not plain, and a URL without a host', () => {
     expect(() => parsePgUrl('postgres://h/db?schema=x;drop', {})).toThrow(/not a plain lower-case name/);
     expect(() => parsePgUrl('postgres:///db', {})).toThrow(/names no host/);
+  });
+});
+
+describe('PostgresStateStore, races and refusals', () => {
+  it('refuses a first write when another run inserted the row meanwhile (never an overwrite)', async () => {
+    const schema = uniqueSchema();
+    const store = openPostgresStore({ schema });
+    expect(await store.read()).toBeUndefined();
+    await withClient(async (client) => {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ${schema}.states (stack, workspace, lineage, serial, document) VALUES ('support', 'default', $1, 1, $2::jsonb)`,
+        [sampleState().lineage, JSON.stringify({ ...sampleState(), serial: 1, stack: 'first' })],
+      );
+      const writing = rejection(store.write({ ...sampleState(), stack: 'second' }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await client.query('COMMIT');
+      const error = await writing;
+      expect(error.code).toBe('STATE_CONFLICT');
+    });
+    const other = openPostgresStore({ schema });
+    expect((await other.read())?.stack).toBe('first');
+  });
+
+  it('refuses to replace a state whose journal holds an unfinished run', async () => {
+    const store = openPostgresStore();
+    const doc = await store.write(sampleState());
+    await store.appendJournal(doc, [{ settled: [], stack: 'support' }]);
+    const error = await rejection(store.replace({ ...sampleState(), serial: 9 }));
+    expect(error.code).toBe('STATE_PUSH_REFUSED');
+    expect((await store.read())?.serial).toBe(doc.serial + 1);
+  });
+
+  it('says the login was refused, without the password or a user@ in the URL shown', async () => {
+    const url = new URL(inject('postgresUrl'));
+    url.password = 'not-the-Password-42';
+    const store = new (await import('../../../src/state/postgres-backend.js')).PostgresStateStore(
+      parsePgUrl(url.toString(), {}),
+      'support',
+      'default',
+    );
+    const error = await rejection(store.read());
+    await store.close();
+    expect(error.code).toBe('STATE_BACKEND_UNAVAILABLE');
+    expect(error.message).toContain('the server refused the login');
+    const everything = `${error.message} ${error.hint} ${String(error.stack)}`;
+    expect(everything).not.toContain('not-the-Password-42');
+    expect(everything).not.toMatch(/postgres:\/\/[^/\s]*@/);
   });
 });
