@@ -132,6 +132,27 @@ describe('PostgreSQL state, end to end', () => {
     await expectConverged(prod, { others: stagingIds });
     expect((await readState(staging))?.lineage).not.toBe((await readState(prod))?.lineage);
 
+    // gc of one workspace sees the other's resources as another state's: it collects nothing.
+    const gc = await runCliProcess(
+      [
+        'gc',
+        '--leaked',
+        '--auto-approve',
+        '-f',
+        manifests,
+        '--state',
+        state,
+        '--workspace',
+        'staging',
+        '--base-url',
+        fx.emulator.url,
+      ],
+      staging.cwd,
+    );
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(gc.stdout).toContain('Nothing to collect.');
+    expect([...(await liveIds(fx))].sort()).toEqual([...stagingIds, ...prodIds].sort());
+
     const list = await runCliProcess(['workspace', 'list', '-f', manifests, '--state', state], staging.cwd);
     expect(list.stdout).toBe('* default (no state yet)\n  prod\n  staging\n');
     const refused = await runCliProcess(
