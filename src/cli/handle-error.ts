@@ -1,5 +1,5 @@
 import { toAssistantsError } from '../errors/index.js';
-import { redactSecrets } from '../errors/redact.js';
+import { redactSecrets, type Secrets } from '../errors/redact.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import type { Style } from '../render/style.js';
 import { diagnosticJson } from '../render/validation-json.js';
@@ -13,7 +13,7 @@ import type { Io } from './io.js';
 export function handleError(
   err: unknown,
   io: Io,
-  options: { debug: boolean; json: boolean; style: Style },
+  options: { debug: boolean; json: boolean; style: Style; secrets?: Secrets },
 ): ExitCode {
   const error = toAssistantsError(err);
   const diagnostics = error.toDiagnostics();
@@ -31,7 +31,7 @@ export function handleError(
   if (options.json) {
     // An error document is a message, not data: redacted in full, like stderr.
     const json = JSON.stringify({ error: true, diagnostics: diagnostics.map(diagnosticJson) }, null, 2);
-    io.stdout(`${redactSecrets(json, io.env.OPENAI_API_KEY)}\n`);
+    io.stdout(`${redactSecrets(json, options.secrets ?? io.env.OPENAI_API_KEY)}\n`);
   } else {
     io.stderr(renderDiagnostics(diagnostics, options.style));
   }

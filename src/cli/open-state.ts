@@ -74,9 +74,11 @@ export async function openState(context: CommandContext, source: OpenOptions = {
   const workspace = checkWorkspaceName(source.workspace ?? global);
   if (isPostgresUrl(state)) {
     const target = parsePgUrl(state, io.env);
-    const stack = await stackFor(context, source, target);
+    const found = await stackFor(context, source, target);
+    const stack = typeof found === 'string' ? found : UNKNOWN_STACK;
     const { PostgresStateStore } = await import('../state/postgres-backend.js');
-    const store = new PostgresStateStore(target, stack, workspace);
+    const refusal = typeof found === 'string' ? undefined : found;
+    const store = new PostgresStateStore(target, stack, workspace, { refusal });
     const hashCacheFile = path.join(io.cwd, '.assistants', 'hashes.json');
     context.cleanups.push(() => store.close());
     return {
@@ -106,20 +108,26 @@ export async function openState(context: CommandContext, source: OpenOptions = {
  * The stack whose row a PostgreSQL state uses: the one the command knows, else the one the
  * manifests name, else `?stack=` in the URL. A URL that names another stack than the manifests is
  * refused: a run would write one stack's state into another's row. Without a stack from either,
- * a command that validates the manifests itself gets "default" (its validation then says what is
- * wrong, before the state is touched); any other stops with STATE_STACK_UNKNOWN.
+ * STATE_STACK_UNKNOWN: at once, or, for a command that validates the manifests itself, returned,
+ * so that the store refuses its first use with it (the validation's located errors come first).
+ * The stack is never guessed.
  */
-async function stackFor(context: CommandContext, source: OpenOptions, target: PgTarget): Promise<string> {
+async function stackFor(
+  context: CommandContext,
+  source: OpenOptions,
+  target: PgTarget,
+): Promise<string | AssistantsError> {
   const named = source.stack
     ? { stack: source.stack }
     : await stackNamedBy(source.files ?? [], context.io.cwd, {
         allowOutsideRoot: source.allowOutsideRoot === true,
+        env: context.io.env,
       });
   if (target.stack !== undefined) {
     if (named.stack !== undefined && named.stack !== target.stack)
       throw new AssistantsError(
         'STACK_MISMATCH',
-        `the state URL names stack "${target.stack}", but the manifests name stack "${named.stack}"`,
+        `the state URL names stack "${target.stack}", but ${source.stack ? 'the state' : 'the manifests'} name${source.stack ? 's' : ''} stack "${named.stack}"`,
         {
           hint: 'drop ?stack= from the URL (the manifests say which stack), or run against the manifests of that stack',
         },
@@ -127,15 +135,19 @@ async function stackFor(context: CommandContext, source: OpenOptions, target: Pg
     return target.stack;
   }
   if (named.stack !== undefined) return named.stack;
-  if (source.readsManifests) return 'default';
-  throw new AssistantsError(
+  const unknown = new AssistantsError(
     'STATE_STACK_UNKNOWN',
     `the PostgreSQL state at ${target.display} keeps one row per stack, and ${named.problem ?? 'no manifest here says which stack this is'}`,
     {
       hint: 'run in the folder of the stack\'s assistants.yaml (or pass -f), or name the stack in the URL: --state "postgres://…?stack=NAME"',
     },
   );
+  if (source.readsManifests) return unknown;
+  throw unknown;
 }
+
+/** How messages name the stack of a store that refuses every use (see stackFor). */
+const UNKNOWN_STACK = '(unknown)';
 
 /** A path as messages show it: relative when it lies inside the working folder. */
 function shownPath(file: string, cwd: string): string {

@@ -87,11 +87,12 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 export async function runCli(argv: readonly string[], rawIo: Io): Promise<number> {
   // Every byte of output goes through redaction: secrets reach output through messages that
   // quote servers and URLs, and no single renderer sees them all.
-  const io = redactingIo(rawIo, () => ({
+  const secrets = () => ({
     apiKey: rawIo.env.OPENAI_API_KEY,
     urls: [rawIo.env.OPENAI_BASE_URL, program.opts<{ baseUrl?: string }>().baseUrl],
     passwords: [rawIo.env.PGPASSWORD, ...stateUrlPasswords(rawIo.env.ASSISTANTS_STATE, program.opts().state)],
-  }));
+  });
+  const io = redactingIo(rawIo, secrets);
   const program = new Command('assistants')
     .description('Declarative infrastructure as code for OpenAI files, vector stores and assistants.')
     .version(version, '-V, --version')
@@ -160,6 +161,6 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     }
     const debug = program.opts<{ debug?: boolean }>().debug === true;
     const { handleError } = await import('./handle-error.js');
-    return handleError(err, io, { debug, json: context.json, style: context.style() });
+    return handleError(err, io, { debug, json: context.json, style: context.style(), secrets: secrets() });
   }
 }

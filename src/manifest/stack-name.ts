@@ -1,3 +1,4 @@
+import { interpolate } from './interpolate.js';
 import { findManifestFiles } from './manifest-files.js';
 import { DEFAULT_STACK } from './merge.js';
 import { readManifests } from './read-manifests.js';
@@ -15,7 +16,7 @@ const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export async function stackNamedBy(
   args: readonly string[],
   cwd: string,
-  options: { allowOutsideRoot?: boolean } = {},
+  options: { allowOutsideRoot?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
 ): Promise<{ stack?: string; problem?: string }> {
   const found = await findManifestFiles(args, cwd, options);
   const first = (
@@ -32,8 +33,12 @@ export async function stackNamedBy(
   const unread = first(diagnostics) ?? documents.find((doc) => doc.broken)?.file.displayPath;
   if (unread) return { problem: `the manifests cannot be read: ${unread}` };
   for (const doc of documents) {
-    const stack = (doc.value as { stack?: unknown } | null)?.stack;
-    if (stack === undefined) continue;
+    const written = (doc.value as { stack?: unknown } | null)?.stack;
+    if (written === undefined) continue;
+    // `${env:NAME}` as validation fills it in, so that both name the same stack.
+    const filled = interpolate(doc, written, options.env ?? {});
+    if (filled.diagnostics.length > 0) return { problem: first(filled.diagnostics) };
+    const stack = filled.value;
     if (typeof stack === 'string' && STACK_NAME.test(stack)) return { stack };
     return { problem: `${doc.file.displayPath}: "stack" is not a stack name` };
   }

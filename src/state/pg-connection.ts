@@ -31,7 +31,11 @@ export class PgConnection {
   private broken: AssistantsError | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly target: PgTarget) {}
+  /** @param refusal an error every use fails with, instead of connecting */
+  constructor(
+    readonly target: PgTarget,
+    private readonly refusal?: AssistantsError,
+  ) {}
 
   /** Whether the connection broke (its session, and any lock it held, are gone). */
   get isBroken(): boolean {
@@ -85,6 +89,7 @@ export class PgConnection {
   }
 
   private async queryFn(): Promise<Query> {
+    if (this.refusal) throw this.refusal;
     if (this.broken) throw this.broken;
     this.connecting ??= this.connect();
     const client = await this.connecting;
@@ -93,6 +98,12 @@ export class PgConnection {
       try {
         return await client.query(sql, params);
       } catch (err) {
+        // A statement the network stopped answering stays queued in the client: the connection is
+        // given up, so that what comes after fails at once instead of waiting its own timeout.
+        if ((err as Error).message === 'Query read timeout') {
+          this.broken ??= backendError(err, this.target, sql);
+          dropSocket(client);
+        }
         throw this.broken ?? backendError(err, this.target, sql);
       }
     };
@@ -149,9 +160,12 @@ async function endWithin(client: pg.Client): Promise<void> {
     late,
   ]);
   clearTimeout(timer);
-  // The socket is not part of pg's typings; it is there on every connected client.
-  if (ended === 'late')
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  if (ended === 'late') dropSocket(client);
+}
+
+/** Destroys a client's socket (not part of pg's typings; there on every connected client). */
+function dropSocket(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /** SQLSTATE classes and codes that deserve their own words. */
@@ -171,6 +185,11 @@ function sqlstateWords(code: string | undefined): { problem: string; hint: strin
     return {
       problem: 'the role lacks a right it needs',
       hint: 'it needs CONNECT on the database, and CREATE on it until the schema exists (or a schema made for it beforehand: CREATE SCHEMA assistants_iac AUTHORIZATION ROLE)',
+    };
+  if (code === '53300')
+    return {
+      problem: 'the server has no connection left for this role',
+      hint: 'a command that takes the state lock opens a second, short connection to check for a transaction-mode pooler: allow the role two connections (and the server some to spare)',
     };
   if (code?.startsWith('08') || code === '57P03')
     return {

@@ -58,7 +58,9 @@ export class PgStateLock {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         const holder = await this.holderWithin(LABEL_GRACE_MS);
-        throw lockedError(this.scope.location, holder, Date.now() - started);
+        // Let go of meanwhile: one more try rather than a STATE_LOCKED naming nobody.
+        if (holder === 'free' && !this.held && (await this.tryLock())) return this.label(operation);
+        throw lockedError(this.scope.location, holder === 'free' ? undefined : holder, Date.now() - started);
       }
       await sleep(Math.min(pollMs, remaining));
     }
@@ -123,16 +125,21 @@ export class PgStateLock {
     return 'the session that held it had already ended; its label was removed';
   }
 
+  /** Ends the holder's session. `false` from the server: it ended meanwhile, which is as good. */
   private async endSession(pid: number): Promise<void> {
-    const ended = await this.connection.exclusive((query) =>
-      query('SELECT pg_terminate_backend($1) AS ended', [pid]),
-    );
-    if (ended.rows[0]?.ended !== true)
+    try {
+      await this.connection.exclusive((query) => query('SELECT pg_terminate_backend($1) AS ended', [pid]));
+    } catch (err) {
+      if ((err as { cause?: { code?: string } }).cause?.code !== '42501') throw err;
       throw new AssistantsError(
-        'STATE_BACKEND_UNAVAILABLE',
-        `could not end the session (server pid ${pid}) that holds the lock of ${this.scope.location}`,
-        { hint: "the role must be the holder's, or a member of pg_signal_backend" },
+        'LOCK_HOLDER_ALIVE',
+        `${this.scope.location}: this role may not end the session (server pid ${pid}) that holds the lock`,
+        {
+          hint: "run force-unlock as the holder's role, or as a member of pg_signal_backend (a superuser's session only a superuser may end)",
+          cause: err,
+        },
       );
+    }
     this.terminated = pid;
   }
 
@@ -213,15 +220,17 @@ export class PgStateLock {
   }
 
   /**
-   * Who holds the lock: its label, once the label names the session that holds it. A holder that
-   * has just taken the lock writes its label a statement later: waited for, up to `graceMs`.
+   * Who holds the lock: its label, once the label names the session that holds it ('free' when no
+   * session holds it any more). A holder that has just taken the lock writes its label a statement
+   * later: waited for, up to `graceMs`.
    */
-  private async holderWithin(graceMs: number): Promise<LockInfo | undefined> {
+  private async holderWithin(graceMs: number): Promise<LockInfo | 'free' | undefined> {
     const until = Date.now() + graceMs;
     for (;;) {
       const found = await this.connection.exclusive(async (query) => {
-        const label = await this.labelRow(query);
         const pid = await this.holderPid(query);
+        if (pid === undefined) return 'free' as const;
+        const label = await this.labelRow(query);
         return label && label.backendPid === pid ? label.info : undefined;
       });
       if (found || Date.now() >= until) return found;

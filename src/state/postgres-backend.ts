@@ -41,14 +41,19 @@ export class PostgresStateStore implements StateStore {
   /** The serial of the state row this store last read or wrote (0: no row); undefined before. */
   private seen: number | undefined;
 
+  /**
+   * @param options.refusal an error every use of the store fails with, before any connection is
+   *   made (a stack that could not be known: the row must not be guessed)
+   */
   constructor(
     target: PgTarget,
     readonly stack: string,
     readonly workspace: string,
+    options: { refusal?: AssistantsError | undefined } = {},
   ) {
     this.location = `${target.display} (stack ${stack}, workspace ${workspace})`;
     this.journalLocation = `the journal of ${this.location}`;
-    this.connection = new PgConnection(target);
+    this.connection = new PgConnection(target, options.refusal);
     this.stateLock = new PgStateLock(this.connection, {
       schema: target.schema,
       stack,
@@ -183,6 +188,7 @@ export class PostgresStateStore implements StateStore {
           this.workspace,
         ]);
     });
+    this.seen = 0;
   }
 
   /** The stored state and journal, the row locked, after checking that no other run wrote it since. */

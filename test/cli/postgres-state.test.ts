@@ -40,6 +40,25 @@ describe('the PostgreSQL state from the CLI', () => {
     expect(named).toMatchObject({ code: 0, stdout: '' });
   });
 
+  it('fills in ${env:...} in the stack as validation does', async () => {
+    const dir = await folder({ 'assistants.yaml': 'version: 1\nstack: ${env:STACK}\n' });
+    const state = postgresUrl(uniqueSchema());
+    await writeFile(path.join(dir, 'a.json'), stateText({ ...sampleState(), stack: 'billing' }));
+    const env = { STACK: 'billing' };
+    const pushed = await runInProcess(
+      ['state', 'push', '-f', 'assistants.yaml', 'a.json', '--state', state],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toContain('(stack billing, workspace default)');
+    const unset = await runInProcess(['state', 'list', '--state', state], { cwd: dir });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('STATE_STACK_UNKNOWN');
+  });
+
   it('refuses a URL that names another stack than the manifests', async () => {
     const dir = await folder();
     const run = await runInProcess(
@@ -102,7 +121,23 @@ describe('the PostgreSQL state from the CLI', () => {
     });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('the server refused the login');
-    expect(wrong.stderr + wrong.stdout).not.toContain('Wrong-Secret-77');
+  });
+
+  it('takes the password out of every message that quotes it, on stderr and in JSON errors on stdout', async () => {
+    // A stack named after the password, so that messages naming the state quote it.
+    const server = new URL(postgresUrl(uniqueSchema()));
+    const password = decodeURIComponent(server.password);
+    server.password = '';
+    const dir = await folder({ 'assistants.yaml': `version: 1\nstack: s-${password}\n` });
+    const env = { ASSISTANTS_STATE: server.toString(), PGPASSWORD: password };
+    const missing = await runInProcess(['workspace', 'delete', 'nope'], { cwd: dir, env });
+    expect(missing.stderr).toContain('WORKSPACE_NOT_FOUND');
+    expect(missing.stderr).toContain('stack s-[redacted]');
+    expect(missing.stderr).not.toContain(password);
+    const json = await runInProcess(['state', 'show', 'file.x', '--json'], { cwd: dir, env });
+    expect(json.code).toBe(1);
+    expect(json.stdout).toContain('[redacted]');
+    expect(json.stdout).not.toContain(password);
   });
 
   it('refuses a saved plan made for another workspace', async () => {

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import type { PgConnection } from '../../../src/state/pg-connection.js';
 import { advisoryKey, ensureSchema, PG_SCHEMA_VERSION } from '../../../src/state/pg-schema.js';
 import { parsePgUrl } from '../../../src/state/pg-url.js';
-import { openPostgresStore, uniqueSchema } from '../../helpers/postgres-state.js';
+import { openPostgresStore, postgresUrl, uniqueSchema } from '../../helpers/postgres-state.js';
 import { rejection } from '../../helpers/rejection.js';
 import { sampleState } from '../../helpers/state-fixtures.js';
 
@@ -181,10 +182,19 @@ describe('PostgresStateStore, races and refusals', () => {
         [sampleState().lineage, JSON.stringify({ ...sampleState(), serial: 1, stack: 'first' })],
       );
       const writing = rejection(store.write({ ...sampleState(), stack: 'second' }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Commit only once the store's INSERT waits on the uncommitted row.
+      for (let waited = 0; waited < 5000; waited += 20) {
+        const blocked = await client.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'assistants-iac' AND wait_event_type = 'Lock'",
+        );
+        if (blocked.rows[0]?.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query('COMMIT');
       const error = await writing;
       expect(error.code).toBe('STATE_CONFLICT');
+      // Found by the INSERT, not by the serial read before it (which saw no row).
+      expect(error.message).not.toContain(', now ');
     });
     const other = openPostgresStore({ schema });
     expect((await other.read())?.stack).toBe('first');
@@ -214,5 +224,44 @@ describe('PostgresStateStore, races and refusals', () => {
     const everything = `${error.message} ${error.hint} ${String(error.stack)}`;
     expect(everything).not.toContain('not-the-Password-42');
     expect(everything).not.toMatch(/postgres:\/\/[^/\s]*@/);
+  });
+});
+
+describe('PostgresStateStore, refusals of the environment', () => {
+  it('refuses a connection whose second connection is handed the same server session (a transaction-mode pooler)', async () => {
+    const store = openPostgresStore();
+    // What such a pooler does: the probe's "new" connection gets the session just freed, this one's.
+    const connection = (store as unknown as { connection: PgConnection }).connection;
+    connection.probeSessionPid = () =>
+      connection.exclusive(async (query) => (await query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+    const error = await rejection(store.lock('apply', { timeoutMs: 0 }));
+    expect(error.code).toBe('STATE_BACKEND_UNSUPPORTED');
+    expect(error.hint).toContain('pool_mode = session');
+    // Refused before locking: nothing is held, by this session or any.
+    const other = openPostgresStore({ schema: store.schema });
+    const lock = await other.lock('apply', { timeoutMs: 0 });
+    await lock.release();
+  });
+
+  it("force-unlock --force by a role that may not end the holder's session says which right it needs", async () => {
+    const schema = uniqueSchema();
+    const holder = openPostgresStore({ schema });
+    const lock = await holder.lock('apply', { timeoutMs: 0 });
+    const role = `limited_${schema}`;
+    await withClient(async (client) => {
+      await client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'limited-pw-123'`);
+      await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+      await client.query(`GRANT ALL ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
+    });
+    const url = new URL(postgresUrl(schema));
+    url.username = role;
+    url.password = 'limited-pw-123';
+    const { PostgresStateStore } = await import('../../../src/state/postgres-backend.js');
+    const limited = new PostgresStateStore(parsePgUrl(url.toString(), {}), 'support', 'default');
+    const error = await rejection(limited.forceUnlock(lock.info.id, { force: true }));
+    await limited.close();
+    expect(error.code).toBe('LOCK_HOLDER_ALIVE');
+    expect(error.hint).toContain('pg_signal_backend');
+    await lock.release();
   });
 });
