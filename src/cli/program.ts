@@ -14,6 +14,7 @@ import { migrateCommand } from './migrate-command.js';
 import { outputCommand } from './output-command.js';
 import { planCommand } from './plan-command.js';
 import { redactingIo } from './redacting-io.js';
+import { singleDashFlag } from './single-dash.js';
 import { stateCommand } from './state-command.js';
 import { validateCommand } from './validate-command.js';
 import { workspaceCommand } from './workspace-command.js';
@@ -150,6 +151,8 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
   }
 
   try {
+    const misspelled = singleDashFlag(argv, program);
+    if (misspelled) throw misspelled;
     await program.parseAsync([...argv], { from: 'user' });
     await runCleanups(context);
     return context.exitCode;
