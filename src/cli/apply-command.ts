@@ -1,22 +1,15 @@
 import { Command } from 'commander';
 import { DEFAULT_PARALLELISM } from '../provider/concurrency.js';
 import type { ApplyFlags } from './apply-flow.js';
-import { collect } from './options.js';
+import { manifestFileOption, repeatableOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /** The flags apply and destroy share. */
 export function withApplyOptions(command: Command): Command {
   return command
-    .option(
-      '-f, --file <path>',
-      'manifest file or folder (repeatable; default: assistants.yaml)',
-      collect,
-      [],
-    )
+    .addOption(manifestFileOption())
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--parallelism <n>', 'calls in flight at once', String(DEFAULT_PARALLELISM))
-    .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
-    .option('--no-wait', 'do not wait for indexing to finish')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
     .option('--verbose', 'show progress as a line per resource call, not per phase');
@@ -35,7 +28,11 @@ export function applyCommand(context: CommandContext): Command {
       )
       .argument('[planfile]', 'a plan saved with `assistants plan -o`'),
   )
-    .option('--target <address>', 'apply only this resource and what it needs (repeatable)', collect, [])
+    .addOption(
+      repeatableOption('--target <address>', 'apply only this resource and what it needs (repeatable)'),
+    )
+    .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
+    .option('--no-wait', 'do not wait for indexing to finish')
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
       const { runApplyFlow } = await import('./apply-flow.js');
       await runApplyFlow(context, flags, { destroy: false, ...(planFile ? { planFile } : {}) });

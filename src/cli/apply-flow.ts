@@ -22,10 +22,11 @@ export interface ApplyFlags {
   file: string[];
   autoApprove?: boolean;
   parallelism: string;
-  waitTimeout: string;
-  wait: boolean;
+  /** apply only: destroy has nothing to wait for. */
+  waitTimeout?: string;
+  wait?: boolean;
   lockTimeout: string;
-  target: string[];
+  target?: string[];
   allowOutsideRoot?: boolean;
   verbose?: boolean;
 }
@@ -47,18 +48,19 @@ export async function runApplyFlow(
       'USAGE',
       `--parallelism must be a whole number from 1 to 64, not ${flags.parallelism}`,
     );
-  const waitTimeoutMs = parseDuration(flags.waitTimeout, '--wait-timeout');
+  const waitTimeoutMs = parseDuration(flags.waitTimeout ?? '30m', '--wait-timeout');
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const saved = mode.planFile
     ? { plan: await readPlanFile(path.resolve(io.cwd, mode.planFile), mode.planFile), path: mode.planFile }
     : undefined;
   // A saved plan is applied with the targets it was made with.
-  if (saved && flags.target.length > 0 && flags.target.join() !== saved.plan.targets.join())
+  const given = flags.target ?? [];
+  if (saved && given.length > 0 && given.join() !== saved.plan.targets.join())
     throw new AssistantsError(
       'USAGE',
       `${mode.planFile} was made for --target ${saved.plan.targets.join(', ') || '(all)'}; do not give other targets`,
     );
-  const targets = parseTargets(saved ? saved.plan.targets : flags.target);
+  const targets = parseTargets(saved ? saved.plan.targets : given);
   const opened = await openState(context, {
     files: flags.file,
     allowOutsideRoot: flags.allowOutsideRoot === true,
@@ -101,7 +103,7 @@ export async function runApplyFlow(
     targets,
     lockTimeoutMs,
     parallelism,
-    wait: flags.wait,
+    wait: flags.wait !== false,
     waitTimeoutMs,
   };
   const style = context.style();

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { GcFlags } from './gc-flow.js';
-import { collect } from './options.js';
+import { manifestFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -11,7 +11,7 @@ import type { CommandContext } from './program.js';
 export function gcCommand(context: CommandContext): Command {
   return new Command('gc')
     .description('delete expired vector stores (and files only they used) and leaked resources of this stack')
-    .option('-f, --file <path>', 'manifests, to check that the state is theirs (optional)', collect, [])
+    .addOption(manifestFileOption('manifests, to check that the state is theirs', 'none'))
     .option('--expired', 'expired stores of this state, and files only they used (default with --leaked)')
     .option('--leaked', 'stores and assistants stamped by this state but absent from it')
     .option('--all-expired', 'also expired stores this stack does not manage (warned about in the plan)')

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ADDRESS_FORMS } from '../model/kinds.js';
 import type { ImportFlags } from './import-flow.js';
-import { collect } from './options.js';
+import { manifestFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -20,12 +20,7 @@ export function importCommand(context: CommandContext): Command {
       'instead: write DIR/assistants.yaml and a new state for everything in the account no other state owns',
     )
     .option('--stack <name>', 'with --generate: the stack name (default: the folder name)')
-    .option(
-      '-f, --file <path>',
-      'manifest file or folder (repeatable; default: assistants.yaml)',
-      collect,
-      [],
-    )
+    .addOption(manifestFileOption())
     .option('--force', 'take a resource that another state has stamped as its own')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock', '0s')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')

@@ -68,7 +68,13 @@ async function ask(question: string, onStop: OnStop): Promise<string> {
   }
 }
 
-/** Colour is on for terminals unless NO_COLOR is set (any non-empty value) or --no-color is given. */
+/**
+ * Colour is on for terminals, and off elsewhere unless FORCE_COLOR is set (any value but `0`; CI
+ * logs that render colour set it). NO_COLOR (any non-empty value), --no-color and FORCE_COLOR=0
+ * turn it off everywhere, and win over FORCE_COLOR.
+ */
 export function useColor(io: Io, flag: boolean): boolean {
-  return flag && io.isTTY && !io.env.NO_COLOR;
+  const force = io.env.FORCE_COLOR;
+  if (!flag || io.env.NO_COLOR || force === '0') return false;
+  return io.isTTY || (force !== undefined && force !== 'false');
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { MigrateFlags } from './migrate-flow.js';
-import { collect } from './options.js';
+import { manifestFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 
 /** `assistants migrate [-f PATH]... [--write FILE]`: the manifests' assistants as `agents:`. */
@@ -9,12 +9,7 @@ export function migrateCommand(context: CommandContext): Command {
     .description(
       'turn the assistants of the manifests into agents (Responses API requests): print them as YAML, or write a new manifest',
     )
-    .option(
-      '-f, --file <path>',
-      'manifest file or folder (repeatable; default: assistants.yaml)',
-      collect,
-      [],
-    )
+    .addOption(manifestFileOption())
     .option(
       '--write <file>',
       'write the agents to this new manifest file (inside the manifest root) instead of printing them',

@@ -1,7 +1,26 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 /** Commander's reducer for a repeatable option (`-f a -f b`, `--target x --target y`). */
-export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+export const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
+
+/** A repeatable option whose help shows no default: not given, it is absent (read it with `?? []`). */
+export function repeatableOption(flags: string, description: string): Option {
+  return new Option(flags, description).argParser(collect);
+}
+
+/**
+ * `-f PATH`, repeatable, on the commands that read manifests; its help shows the one default that
+ * applies when it is not given (the value itself starts as an empty list).
+ */
+export function manifestFileOption(
+  description = 'manifest file or folder (repeatable)',
+  shownDefault = 'assistants.yaml',
+): Option {
+  return new Option('-f, --file <path>', description).argParser(collect).default([], shownDefault);
+}
 
 /**
  * `-f PATH` on the commands that read only the state (output, state, workspace, force-unlock): a
@@ -9,11 +28,8 @@ export const collect = (value: string, previous: string[]): string[] => [...prev
  * ignores it.
  */
 export function stackFileOption(command: Command): Command {
-  return command.option(
-    '-f, --file <path>',
-    'manifests that name the stack, for a PostgreSQL state (default assistants.yaml; or ?stack= in the URL)',
-    collect,
-    [],
+  return command.addOption(
+    manifestFileOption('manifests that name the stack, for a PostgreSQL state (or ?stack= in the URL)'),
   );
 }
 

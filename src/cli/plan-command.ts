@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { collect } from './options.js';
+import { manifestFileOption, repeatableOption } from './options.js';
 import type { PlanFlags } from './plan-flow.js';
 import type { CommandContext } from './program.js';
 
@@ -16,12 +16,7 @@ function parseBoolean(value: string): boolean {
 export function planCommand(context: CommandContext): Command {
   return new Command('plan')
     .description('show what apply would change, and what changed outside assistants-iac (read-only)')
-    .option(
-      '-f, --file <path>',
-      'manifest file or folder (repeatable; default: assistants.yaml)',
-      collect,
-      [],
-    )
+    .addOption(manifestFileOption())
     .option('-o, --out <planfile>', 'save the plan for `assistants apply PLANFILE`')
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
@@ -34,7 +29,9 @@ export function planCommand(context: CommandContext): Command {
       parseBoolean,
       true,
     )
-    .option('--target <address>', 'plan only this resource and what it needs (repeatable)', collect, [])
+    .addOption(
+      repeatableOption('--target <address>', 'plan only this resource and what it needs (repeatable)'),
+    )
     .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
     .action(async (flags: PlanFlags) => (await import('./plan-flow.js')).runPlan(context, flags));

@@ -22,7 +22,7 @@ export interface PlanFlags {
   format: 'text' | 'json' | 'markdown';
   detailedExitcode?: boolean;
   refresh: boolean;
-  target: string[];
+  target?: string[];
   lockTimeout: string;
   allowOutsideRoot?: boolean;
 }
@@ -47,7 +47,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     store: opened.store,
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,
-    targets: flags.target,
+    targets: flags.target ?? [],
     hashCacheFile: opened.hashCacheFile,
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),

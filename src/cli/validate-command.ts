@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { collect } from './options.js';
+import { manifestFileOption } from './options.js';
 import type { CommandContext } from './program.js';
 import type { ValidateFlags } from './validate-flow.js';
 
@@ -7,12 +7,7 @@ import type { ValidateFlags } from './validate-flow.js';
 export function validateCommand(context: CommandContext): Command {
   return new Command('validate')
     .description('check manifests offline: YAML, schema and semantic rules (no API key needed)')
-    .option(
-      '-f, --file <path>',
-      'manifest file or folder (repeatable; default: assistants.yaml)',
-      collect,
-      [],
-    )
+    .addOption(manifestFileOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--json', 'same as --format json')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
