@@ -7,6 +7,7 @@ import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderLeftovers } from '../render/leftovers-text.js';
 import { planTextChunks } from '../render/plan-text.js';
+import { counted } from '../util/words.js';
 import { type ApplyResult, applyWorkflow } from '../workflow/apply.js';
 import { readPlanFile } from '../workflow/plan-file.js';
 import { loadDesired, parseTargets } from '../workflow/prepare-plan.js';
@@ -111,7 +112,7 @@ export async function runApplyFlow(
   const result = await applyWorkflow(ports, request, {
     settled: (unsettled, adopted, cleaned) =>
       io.stderr(
-        `Settled ${unsettled} call(s) an earlier run left unconfirmed: adopted ${adopted}, cleaned up ${cleaned}.\n`,
+        `Settled ${counted(unsettled, 'call')} an earlier run left unconfirmed: adopted ${adopted}, cleaned up ${cleaned}.\n`,
       ),
     review: (planned, leftovers, warnings) => {
       const plan = { ...planned, workspace: opened.workspace };

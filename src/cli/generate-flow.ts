@@ -5,6 +5,7 @@ import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { renderGenerateSummary } from '../render/generate-summary.js';
+import { counted } from '../util/words.js';
 import { generateWorkflow } from '../workflow/generate.js';
 import { parseDuration } from './duration.js';
 import { openState } from './open-state.js';
@@ -39,7 +40,7 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
   if (failed.length > 0)
     throw new AssistantsError(
       'STAMP_FAILED',
-      `${failed.length} resource(s) could not be stamped: ${failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`,
+      `${counted(failed.length, 'resource')} could not be stamped: ${failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`,
       {
         hint: 'the state is written; the next `assistants apply` stamps them (the plan shows it as a metadata update)',
       },

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import { pushAll } from '../util/arrays.js';
+import { agrees, counted } from '../util/words.js';
 import type { ManifestFile } from './manifest-files.js';
 import { readRegularText } from './read-text.js';
 import { listed } from './rules/listed.js';
@@ -67,7 +68,7 @@ export async function readManifests(
     diagnostics.push({
       severity: 'error',
       code: budget.reached,
-      message: `${unread.length} more manifest file(s) were not read, since the manifests before them reached a limit: ${listed(unread)}`,
+      message: `${counted(unread.length, 'more manifest file')} ${agrees(unread.length, 'was', 'were')} not read, since the manifests before them reached a limit: ${listed(unread)}`,
       hint: 'see the error above: keep data that is not a manifest out of the folder given with -f',
     });
   return { documents, diagnostics };

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import { schemaAnnotation, show } from '../errors/ajv-words.js';
 import type { ErrorCode } from '../errors/index.js';
 import { pointerPath, valueAt } from '../model/json-pointer.js';
+import { counted } from '../util/words.js';
 import { describeField, describePath } from './describe.js';
 import type { SourceDocument, ValuePath } from './source-document.js';
 import { didYouMeanSuffix } from './suggest.js';
@@ -138,7 +139,7 @@ const items: Handler = ({ error, value, where, params, hint }) => {
   const message =
     error.keyword === 'maxItems'
       ? `${where} has ${count} items; at most ${String(params.limit)} allowed`
-      : `${where} must have at least ${String(params.limit)} item(s)`;
+      : `${where} must have at least ${counted(Number(params.limit), 'item')}`;
   return { code: 'OUT_OF_RANGE', message, hint };
 };
 

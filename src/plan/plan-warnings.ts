@@ -4,6 +4,7 @@ import type { Desired } from '../model/desired.js';
 import type { LiveView } from '../model/live.js';
 import { type Change, isReplace, type StoreExpiry } from '../model/plan.js';
 import type { StateResource } from '../state/state-document.js';
+import { agrees, counted } from '../util/words.js';
 import { indexFailure, type Observation } from './observation.js';
 
 interface WarningInput {
@@ -15,7 +16,11 @@ interface WarningInput {
   expiries: readonly StoreExpiry[];
 }
 
-/** A store used by an assistant and expiring sooner than this gets a warning. */
+/**
+ * A store used by an assistant and expiring sooner than this gets a warning; a store whose own
+ * window is shorter than twice this, once less than half its window is left (a store with
+ * `days: 7` used today is not "expiring soon").
+ */
 export const EXPIRY_WARNING_SECONDS = 7 * 86_400;
 
 /** Managed stores with an expiry the API reports, soonest first, with the assistants using them. */
@@ -54,14 +59,17 @@ export function planWarnings(input: WarningInput): Diagnostic[] {
   ];
 }
 
-function* expiringSoon({ expiries }: WarningInput): Generator<Diagnostic> {
+function* expiringSoon({ expiries, desired }: WarningInput): Generator<Diagnostic> {
+  const windows = new Map(desired.vectorStores.map((s) => [s.address, s.expires_after?.days]));
   for (const expiry of expiries) {
-    if (expiry.usedBy.length === 0 || expiry.secondsLeft <= 0 || expiry.secondsLeft > EXPIRY_WARNING_SECONDS)
-      continue;
+    const days = windows.get(expiry.address);
+    const threshold = Math.min(EXPIRY_WARNING_SECONDS, days === undefined ? Infinity : (days * 86_400) / 2);
+    if (expiry.usedBy.length === 0 || expiry.secondsLeft <= 0 || expiry.secondsLeft > threshold) continue;
+    const users = expiry.usedBy.length;
     yield {
       severity: 'warning',
       code: 'STORE_EXPIRES_SOON',
-      message: `${expiry.address} expires in ${Math.ceil(expiry.secondsLeft / 86_400)} day(s) unless used, and ${expiry.usedBy.join(', ')} rely on it; any search resets the clock (anchor last_active_at), or raise expires_after.days`,
+      message: `${expiry.address} expires in ${counted(Math.ceil(expiry.secondsLeft / 86_400), 'day')} unless used, and ${expiry.usedBy.join(', ')} ${agrees(users, 'relies', 'rely')} on it; any search resets the clock (anchor last_active_at), or raise expires_after.days`,
     };
   }
 }
@@ -99,7 +107,7 @@ function* unmanagedMembers({ resources, live }: WarningInput): Generator<Diagnos
     yield {
       severity: 'warning',
       code: 'UNMANAGED_MEMBERS',
-      message: `${address} (${resource.id}) holds ${foreign.length} file(s) attached outside assistants-iac (${shown}); they are left as they are`,
+      message: `${address} (${resource.id}) holds ${counted(foreign.length, 'file')} attached outside assistants-iac (${shown}); ${agrees(foreign.length, 'it is left as it is', 'they are left as they are')}`,
     };
   }
 }

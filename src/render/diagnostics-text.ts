@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
+import { counted } from '../util/words.js';
 import type { Style } from './style.js';
 
 /**
@@ -42,10 +43,8 @@ export function countSummary(errors: number, warnings: number): string {
   return `${counted(errors, 'error')}, ${counted(warnings, 'warning')}`;
 }
 
-/** "1 file", "3 files". */
-export function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
+/** Re-exported for the renderers and flows that count with it. */
+export { counted };
 
 /** Columns of source shown around the mark, so a minified 300,000-character line prints as one line. */
 const WINDOW = 100;

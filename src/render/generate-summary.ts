@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { GeneratedStack, SkippedResource } from '../plan/generate-stack.js';
+import { counted } from '../util/words.js';
 
 /** What `import --generate` made, adopted, downloaded and skipped, and what to run next. */
 export function renderGenerateSummary(
@@ -13,14 +14,14 @@ export function renderGenerateSummary(
   const byId = members.filter((r) => r.dependencies.length === 1).length;
   const downloaded = Object.keys(generated.manifest.files ?? {}).length;
   const lines = [
-    `Generated ${file}: ${stores} vector store(s) with ${members.length} file(s), ${byId} of them attached by id; ${assistants} assistant(s).`,
+    `Generated ${file}: ${counted(stores, 'vector store')} with ${counted(members.length, 'file')}, ${byId} of them attached by id; ${counted(assistants, 'assistant')}.`,
     `State written to ${stateLocation}; adopted stores and assistants are stamped as this stack's.`,
   ];
   if (downloaded > 0)
     lines.splice(
       1,
       0,
-      `Downloaded ${downloaded} file(s) whose content the API hands back into ${path.join(path.dirname(file), 'files')}; they are managed from there.`,
+      `Downloaded ${counted(downloaded, 'file')} whose content the API hands back into ${path.join(path.dirname(file), 'files')}; they are managed from there.`,
     );
   if (generated.skipped.length > 0) {
     lines.push('', `Skipped ${generated.skipped.length}:`);

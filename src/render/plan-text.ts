@@ -1,5 +1,6 @@
 import { type Plan, summarizePlan } from '../model/plan.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
+import { counted } from '../util/words.js';
 import { ACTION_MARKERS, changeLines, driftLines, isListed, MARKER_MEANINGS } from './change-lines.js';
 import { linesToText, paintMarker } from './plan-lines.js';
 import type { Style } from './style.js';
@@ -93,8 +94,8 @@ function expiryBlock(plan: Plan, style: Style): string {
       e.secondsLeft <= 0
         ? style.red('has expired')
         : e.secondsLeft < 86_400
-          ? style.yellow(`expires in ${Math.ceil(e.secondsLeft / 3600)} hour(s)`)
-          : `expires in ${Math.ceil(e.secondsLeft / 86_400)} day(s)`;
+          ? style.yellow(`expires in ${counted(Math.ceil(e.secondsLeft / 3600), 'hour')}`)
+          : `expires in ${counted(Math.ceil(e.secondsLeft / 86_400), 'day')}`;
     const users = e.usedBy.length > 0 ? `; used by ${e.usedBy.join(', ')}` : '';
     return `  ${style.bold(e.address)} ${when} unless used${users}`;
   });

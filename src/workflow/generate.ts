@@ -13,6 +13,7 @@ import { serializeState } from '../state/state-codec.js';
 import { emptyState } from '../state/state-document.js';
 import { type StateStore, withStateLock } from '../state/state-store.js';
 import { mapLimit } from '../util/concurrency.js';
+import { counted } from '../util/words.js';
 import { loadDesired } from './prepare-plan.js';
 
 /** The one file generate writes into DIR. */
@@ -76,7 +77,7 @@ export async function generateWorkflow(
     if (state && (held > 0 || state.pending.length > 0))
       throw new AssistantsError(
         'STATE_NOT_EMPTY',
-        `the state at ${store.location} already holds ${held} resource(s) and ${state.pending.length} unsettled call(s) of stack "${state.stack}"`,
+        `the state at ${store.location} already holds ${counted(held, 'resource')} and ${counted(state.pending.length, 'unsettled call')} of stack "${state.stack}"`,
         {
           hint: 'generate starts a new stack: pass --state with a new path, or adopt single resources with `assistants import ADDRESS ID`',
         },

@@ -16,6 +16,7 @@ import { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
 import { type StateStore, withStateLock } from '../state/state-store.js';
 import { mapLimit } from '../util/concurrency.js';
+import { counted } from '../util/words.js';
 import { filesToHash, hashDesiredFiles } from './file-hashes.js';
 import { readStateOf } from './locked-state.js';
 
@@ -214,7 +215,7 @@ export function stateNotes(state: StateDocument | undefined): Diagnostic[] {
     {
       severity: 'warning',
       code: 'PENDING_OPERATIONS',
-      message: `an earlier apply stopped with ${pending} call(s) whose outcome is not recorded; the next apply resolves them before anything else`,
+      message: `an earlier apply stopped with ${counted(pending, 'call')} whose outcome is not recorded; the next apply resolves them before anything else`,
     },
   ];
 }

@@ -299,7 +299,7 @@ describe('assistants validate on hostile manifests', () => {
     });
     const { text, json } = await both([], dir);
     expect(text.code).toBe(0);
-    expect(text.stderr).toContain('warning[LINK_LOOP]: glob "docs/**/*.md" does not follow 1 link(s)');
+    expect(text.stderr).toContain('warning[LINK_LOOP]: glob "docs/**/*.md" does not follow 1 link');
     expect(JSON.parse(json.stdout).summary).toMatchObject({
       files: 2,
       vector_store_files: 2,

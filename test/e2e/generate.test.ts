@@ -108,7 +108,7 @@ describe('assistants import --generate against the emulator', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      'Generated infra/assistants.yaml: 3 vector store(s) with 20 file(s), 20 of them attached by id; 2 assistant(s).',
+      'Generated infra/assistants.yaml: 3 vector stores with 20 files, 20 of them attached by id; 2 assistants.',
     );
     expect(run.stdout).toMatch(/vector_store vs_\w+ "Theirs": owned by another state \(lineage 11111111-/);
     expect(run.stdout).toMatch(/assistant asst_\w+ "Theirs": owned by another state/);
@@ -184,10 +184,8 @@ describe('assistants import --generate against the emulator', () => {
 
     const run = await cli(dir, ['import', '--generate', 'infra']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(
-      '1 vector store(s) with 3 file(s), 1 of them attached by id; 1 assistant(s).',
-    );
-    expect(run.stdout).toContain('Downloaded 3 file(s) whose content the API hands back into infra/files');
+    expect(run.stdout).toContain('1 vector store with 3 files, 1 of them attached by id; 1 assistant.');
+    expect(run.stdout).toContain('Downloaded 3 files whose content the API hands back into infra/files');
     expect(await readFile(path.join(dir, `infra/files/${notesA.id}/notes.md`), 'utf8')).toBe('# Notes A\n');
     expect(await readFile(path.join(dir, `infra/files/${notesB.id}/notes.md`), 'utf8')).toBe(
       '# Notes B, longer\n',
@@ -246,7 +244,7 @@ describe('assistants import --generate against the emulator', () => {
     });
     const unsettled = await cli(interrupted, ['import', '--generate', 'infra']);
     expect(unsettled.code).toBe(1);
-    expect(unsettled.stderr).toContain('0 resource(s) and 1 unsettled call(s)');
+    expect(unsettled.stderr).toContain('0 resources and 1 unsettled call');
 
     const usage = await cli(dir, ['import', 'vector_store.kb']);
     expect(usage.code).toBe(1);

@@ -382,9 +382,7 @@ describe("ownership: a state that copied another stack's lineage, or names its i
     await writeState(dir, doc);
     const run = await cli(dir, ['apply', '--auto-approve']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(
-      'Settled 2 call(s) an earlier run left unconfirmed: adopted 0, cleaned up 0.',
-    );
+    expect(run.stderr).toContain('Settled 2 calls an earlier run left unconfirmed: adopted 0, cleaned up 0.');
     expect((await fx().client.vectorStores.retrieve(storeId)).id).toBe(storeId);
     // The store was made anew under the address; the journal is empty, not stuck.
     const after = (await state(dir)) as State & { pending: unknown[] };

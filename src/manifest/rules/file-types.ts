@@ -1,4 +1,5 @@
 import { CODE_INTERPRETER_EXTENSIONS, extensionOf, FILE_SEARCH_EXTENSIONS } from '../../model/file-types.js';
+import { counted } from '../../util/words.js';
 import { diagnosticAt } from '../diagnostic-at.js';
 import { isGlobMember } from '../manifest-types.js';
 import { validEntries } from '../merge.js';
@@ -48,7 +49,7 @@ export function checkStoreMembers(ctx: RuleContext, facts: DiskFacts): void {
               store.doc,
               [...memberPath, 'glob'],
               'UNSUPPORTED_FILE_TYPE',
-              `glob "${member.glob}" matches ${unsupported.length} file(s) that file_search cannot index: ${listed(unsupported)}`,
+              `glob "${member.glob}" matches ${counted(unsupported.length, 'file')} that file_search cannot index: ${listed(unsupported)}`,
               { hint: `file_search reads ${supported}; narrow the glob, e.g. **/*.md` },
             ),
           );

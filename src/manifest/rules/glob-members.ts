@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { SourceLocation } from '../../errors/index.js';
+import { agrees, counted } from '../../util/words.js';
 import {
   type GlobBudget,
   globBudget,
@@ -215,7 +216,7 @@ async function expandGlob(
         doc,
         at,
         'PATH_OUTSIDE_ROOT',
-        `glob "${pattern}" reaches ${walk.outside.length} link(s) that lead outside the manifest root ${root}: ${listed(walk.outside.map(shown))}`,
+        `glob "${pattern}" reaches ${counted(walk.outside.length, 'link')} that ${agrees(walk.outside.length, 'leads', 'lead')} outside the manifest root ${root}: ${listed(walk.outside.map(shown))}`,
         { hint: `nothing behind them was read; ${OUTSIDE_ROOT_HINT}` },
       ),
     );
@@ -226,7 +227,7 @@ async function expandGlob(
         doc,
         at,
         'LINK_LOOP',
-        `glob "${pattern}" does not follow ${walk.loops.length} link(s) that loop or lead back to a folder it is already searching: ${listed(walk.loops.map(shown))}`,
+        `glob "${pattern}" does not follow ${counted(walk.loops.length, 'link')} that ${agrees(walk.loops.length, 'loops or leads', 'loop or lead')} back to a folder it is already searching: ${listed(walk.loops.map(shown))}`,
         {
           severity: 'warning',
           hint: 'each file is taken once, where it really is; remove the link to silence this',
@@ -318,7 +319,7 @@ async function expandGlob(
         doc,
         at,
         'UNSUPPORTED_FILE_NAME',
-        `glob "${pattern}" matches ${unsendable.length} file(s) whose names the API would not record as written: ${listed(unsendable)}`,
+        `glob "${pattern}" matches ${counted(unsendable.length, 'file')} whose names the API would not record as written: ${listed(unsendable)}`,
         { hint: UNSENDABLE_NAME_HINT },
       ),
     );
@@ -330,7 +331,7 @@ async function expandGlob(
         doc,
         at,
         'PATH_OUTSIDE_ROOT',
-        `glob "${pattern}" matches ${outside.length} file(s) outside the manifest root ${root}: ${listed(outside)}`,
+        `glob "${pattern}" matches ${counted(outside.length, 'file')} outside the manifest root ${root}: ${listed(outside)}`,
         { hint: OUTSIDE_ROOT_HINT },
       ),
     );

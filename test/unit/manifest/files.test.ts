@@ -62,7 +62,7 @@ describe('referenced files', () => {
       { 'docs/a.md': '# A', 'docs/logo.png': 'png', 'docs/data.csv': 'a,b' },
     );
     expect(brief(onlyError(result))).toBe(
-      'assistants.yaml:5:15 UNSUPPORTED_FILE_TYPE glob "docs/*" matches 2 file(s) that file_search cannot index: docs/data.csv, docs/logo.png',
+      'assistants.yaml:5:15 UNSUPPORTED_FILE_TYPE glob "docs/*" matches 2 files that file_search cannot index: docs/data.csv, docs/logo.png',
     );
   });
 
@@ -204,7 +204,7 @@ describe('the manifest root', () => {
       linked: { symlink: outside },
     });
     expect(brief(onlyError(result))).toMatch(
-      /^assistants\.yaml:3:25 PATH_OUTSIDE_ROOT glob "linked\/\*\.md" reaches 1 link\(s\) that lead outside the manifest root .*: linked$/,
+      /^assistants\.yaml:3:25 PATH_OUTSIDE_ROOT glob "linked\/\*\.md" reaches 1 link that leads outside the manifest root .*: linked$/,
     );
   });
 
@@ -257,7 +257,7 @@ describe('file names the upload cannot carry as written', () => {
       'docs/line\nfeed.md': '# L',
     });
     expect(result.errors.map(brief)).toEqual([
-      'assistants.yaml:5:15 UNSUPPORTED_FILE_NAME glob "docs/*.md" matches 2 file(s) whose names the API would not record as written: "docs/line\\nfeed.md", "docs/quote\\"name.md"',
+      'assistants.yaml:5:15 UNSUPPORTED_FILE_NAME glob "docs/*.md" matches 2 files whose names the API would not record as written: "docs/line\\nfeed.md", "docs/quote\\"name.md"',
     ]);
   });
 });

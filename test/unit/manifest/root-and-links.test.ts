@@ -210,7 +210,7 @@ describe('globs stay inside the root', () => {
     const out = await outside({ [`${CANARY}.md`]: CANARY });
     const result = await check(glob('docs/**/*.md'), { 'docs/a.md': '# A', 'docs/linked': { symlink: out } });
     expect(brief(onlyError(result))).toBe(
-      `assistants.yaml:5:15 PATH_OUTSIDE_ROOT glob "docs/**/*.md" reaches 1 link(s) that lead outside the manifest root ${result.dir}: docs/linked`,
+      `assistants.yaml:5:15 PATH_OUTSIDE_ROOT glob "docs/**/*.md" reaches 1 link that leads outside the manifest root ${result.dir}: docs/linked`,
     );
     expect(JSON.stringify(result)).not.toContain(CANARY);
     expect(JSON.stringify(result)).not.toContain(out);
@@ -220,7 +220,7 @@ describe('globs stay inside the root', () => {
     const out = await outside({ 'a.md': CANARY });
     const result = await check(glob('linked/*.md'), { linked: { symlink: out } });
     expect(brief(onlyError(result))).toBe(
-      `assistants.yaml:5:15 PATH_OUTSIDE_ROOT glob "linked/*.md" reaches 1 link(s) that lead outside the manifest root ${result.dir}: linked`,
+      `assistants.yaml:5:15 PATH_OUTSIDE_ROOT glob "linked/*.md" reaches 1 link that leads outside the manifest root ${result.dir}: linked`,
     );
   });
 
@@ -231,13 +231,13 @@ describe('globs stay inside the root', () => {
       'zz.md': { symlink: path.join(out, 'secret.md') },
     });
     expect(brief(onlyError(result))).toBe(
-      `assistants.yaml:5:15 PATH_OUTSIDE_ROOT glob "*.md" reaches 1 link(s) that lead outside the manifest root ${result.dir}: zz.md`,
+      `assistants.yaml:5:15 PATH_OUTSIDE_ROOT glob "*.md" reaches 1 link that leads outside the manifest root ${result.dir}: zz.md`,
     );
   });
 
   it('a link to / under a glob is not walked', { timeout: 10_000 }, async () => {
     const result = await check(glob('docs/**/*.md'), { 'docs/a.md': '# A', 'docs/disk': { symlink: '/' } });
-    expect(onlyError(result).message).toContain('reaches 1 link(s) that lead outside the manifest root');
+    expect(onlyError(result).message).toContain('reaches 1 link that leads outside the manifest root');
   });
 
   it('with --allow-outside-root, a glob follows a folder link that leads outside, as before', async () => {
@@ -261,7 +261,7 @@ describe('globs stay inside the root', () => {
       'docs/logo.png': { symlink: path.join(out, 'logo.png') },
     });
     expect(onlyError(result).message).toMatch(
-      /reaches 1 link\(s\) that lead outside the manifest root .*: docs\/logo\.png$/,
+      /reaches 1 link that leads outside the manifest root .*: docs\/logo\.png$/,
     );
   });
 
@@ -286,7 +286,7 @@ describe('one real file is one file, and link loops end', () => {
     expect(result.errors).toEqual([]);
     expect(result.value?.files.map((f) => f.name)).toEqual(['docs/a.md', 'docs/sub/b.md']);
     expect(result.warnings.map(brief)).toEqual([
-      'assistants.yaml:5:15 LINK_LOOP glob "docs/**/*.md" does not follow 2 link(s) that loop or lead back to a folder it is already searching: docs/self, docs/sub/up',
+      'assistants.yaml:5:15 LINK_LOOP glob "docs/**/*.md" does not follow 2 links that loop or lead back to a folder it is already searching: docs/self, docs/sub/up',
     ]);
   });
 

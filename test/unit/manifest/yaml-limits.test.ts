@@ -95,7 +95,7 @@ describe('every manifest is validated or refused within bounds', () => {
     });
     const result = await validateManifests(['root'], { cwd: dir, env: {} });
     expect(result.errors.map(brief)).toEqual([
-      'YAML_TOO_MANY_VALUES 1 more manifest file(s) were not read, since the manifests before them reached a limit: root/d.yaml',
+      'YAML_TOO_MANY_VALUES 1 more manifest file was not read, since the manifests before them reached a limit: root/d.yaml',
       'root/a.yaml:2:1 UNKNOWN_KEY unknown key "metadata" at the top level',
       'root/b.yaml:2:1 UNKNOWN_KEY unknown key "metadata" at the top level',
       `root/c.yaml:2:${11 + 2 * 49_991} YAML_TOO_MANY_VALUES the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); root/c.yaml was not read further`,
@@ -113,7 +113,7 @@ describe('every manifest is validated or refused within bounds', () => {
     });
     const result = await validateManifests(['root'], { cwd: dir, env: {} });
     expect(result.errors.map(brief)).toEqual([
-      'MANIFEST_TOO_LARGE 1 more manifest file(s) were not read, since the manifests before them reached a limit: root/d.yaml',
+      'MANIFEST_TOO_LARGE 1 more manifest file was not read, since the manifests before them reached a limit: root/d.yaml',
       'MANIFEST_TOO_LARGE manifest root/c.yaml (7.0 MB) was not read: with it the manifests would pass 16 MB in all',
     ]);
   });

@@ -587,7 +587,7 @@ describe('planner: findings of review', () => {
     const plan = planOf({ desired: next, state: s, live });
     expect(plan.warnings.map((w) => `${w.code}: ${w.message}`)).toEqual([
       'INDEXING_FAILED: guide failed to index in vector store kb: indexing was cancelled; this plan attaches it again',
-      'UNMANAGED_MEMBERS: vector_store.kb (vs_kb) holds 1 file(s) attached outside assistants-iac (file-byhand); they are left as they are',
+      'UNMANAGED_MEMBERS: vector_store.kb (vs_kb) holds 1 file attached outside assistants-iac (file-byhand); it is left as it is',
       'MANAGED_ID_BY_VALUE: assistant.bot names file-faq by id, which is file.faq, and this plan deletes or replaces it; name it by reference instead',
     ]);
   });
