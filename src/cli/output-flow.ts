@@ -43,7 +43,18 @@ export async function runOutput(
       '--raw prints the id of one resource: give its address, and no other format',
     );
   context.json = format !== 'text';
-  const doc = await (await openState(context, { files: opts.file })).store.read();
+  const { store } = await openState(context, { files: opts.file });
+  const doc = await store.read();
+  // Apps read ids from here: an empty answer from a mistyped --state or workspace would look like
+  // a stack with nothing in it.
+  if (!doc)
+    throw new AssistantsError(
+      'STATE_NOT_FOUND',
+      `there is no state at ${store.location}: nothing was applied there`,
+      {
+        hint: 'check --state and --workspace (or ASSISTANTS_STATE and ASSISTANTS_WORKSPACE); apply creates the state',
+      },
+    );
   const resources = doc?.resources ?? {};
   const { io } = context;
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);

@@ -83,6 +83,7 @@ export const ERROR_CODES = {
     'the PostgreSQL state backend is reached through a transaction-mode pooler, where session locks do not hold',
   STATE_CONFLICT: 'the state was written by another run since this one read it (a lost update, refused)',
   STATE_PUSH_REFUSED: 'state push of a document of another lineage, or of an older serial, without --force',
+  STATE_NOT_FOUND: 'output with no state where --state and --workspace point (nothing applied there)',
   STATE_STACK_UNKNOWN: 'a PostgreSQL state command that cannot tell which stack it is about',
   WORKSPACE_INVALID: 'a workspace name that is not a plain name (letters, digits, - and _)',
   WORKSPACE_NOT_EMPTY: 'workspace delete of a workspace whose state still holds resources',

@@ -345,8 +345,18 @@ describe('assistants output', () => {
     });
   });
 
-  it('with no state: nothing, or empty groups', async () => {
+  it('with no state where --state and --workspace point: STATE_NOT_FOUND, exit 1 (a typo never reads as an empty stack)', async () => {
     const dir = await workspace({});
+    const text = await runInProcess(['output'], { cwd: dir });
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('error[STATE_NOT_FOUND]: there is no state at .assistants/state.json');
+    const typo = await runInProcess(['output', '--json', '--state', 'stat.json'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(JSON.parse(typo.stdout).diagnostics[0].code).toBe('STATE_NOT_FOUND');
+  });
+
+  it('with a state that holds nothing (after destroy): empty groups', async () => {
+    const dir = await withState({ ...sampleState(), resources: {} });
     expect(await runInProcess(['output'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(JSON.parse((await runInProcess(['output', '--json'], { cwd: dir })).stdout)).toEqual({
       files: {},
