@@ -1,19 +1,32 @@
 import { AssistantsError } from '../errors/index.js';
 import type { CommandContext } from './program.js';
 
+/** Per command: its name, the question, and what to do where no one can answer. */
 const QUESTIONS = {
-  apply: ['apply', 'perform these actions'],
-  destroy: ['destroy', 'destroy every resource in this stack'],
-  gc: ['gc', 'delete these resources'],
+  apply: [
+    'apply',
+    'perform these actions',
+    'review the plan above, then run again with --auto-approve (or apply a saved plan file)',
+  ],
+  destroy: [
+    'destroy',
+    'destroy every resource in this stack',
+    'review the plan above, then run again with --auto-approve',
+  ],
+  gc: [
+    'gc',
+    'delete these resources',
+    'review what gc found above, then run again with --auto-approve (--dry-run only shows it)',
+  ],
 } as const;
 
 /** Asks for `yes` on a terminal; refuses where no one can answer. */
 export async function approve(context: CommandContext, command: keyof typeof QUESTIONS): Promise<void> {
   const { io } = context;
-  const [name, question] = QUESTIONS[command];
+  const [name, question, unattended] = QUESTIONS[command];
   if (!io.prompt) {
     throw new AssistantsError('APPROVAL_REQUIRED', `${name} needs approval, and stdin is not a terminal`, {
-      hint: 'review the plan above, then run again with --auto-approve (or apply a saved plan file)',
+      hint: unattended,
     });
   }
   const answer = await io.prompt(

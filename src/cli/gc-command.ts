@@ -16,9 +16,10 @@ export function gcCommand(context: CommandContext): Command {
     .option('--leaked', 'stores and assistants stamped by this state but absent from it')
     .option('--all-expired', 'also expired stores this stack does not manage (warned about in the plan)')
     .option('--auto-approve', 'do not ask for confirmation')
+    .option('--dry-run', 'only show what would be collected; delete nothing')
     .option(
       '--detailed-exitcode',
-      'with nothing to collect exit 0, else 2 (after collecting, or without approval)',
+      'with nothing to collect exit 0, else 2 (after collecting, with --dry-run, or without approval where no one can give it)',
     )
     .addOption(
       new Option('--format <format>', 'plan output').choices(['text', 'json', 'markdown']).default('text'),

@@ -1,3 +1,4 @@
+import { AssistantsError } from '../errors/index.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
@@ -10,6 +11,7 @@ import { loadDesired } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { handleError } from './handle-error.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { withProgress } from './with-progress.js';
@@ -21,6 +23,7 @@ export interface GcFlags {
   leaked?: boolean;
   allExpired?: boolean;
   autoApprove?: boolean;
+  dryRun?: boolean;
   detailedExitcode?: boolean;
   format: 'text' | 'json' | 'markdown';
   json?: boolean;
@@ -47,10 +50,11 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
   const ports = { store, reader: sdkReader(api), writer: sdkWriter(api) };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const style = context.style();
-  const result = await gcWorkflow(
-    ports,
-    { options, stack: desired?.stack, lockTimeoutMs },
-    {
+  const detailed = flags.detailedExitcode === true;
+  const request = { options, stack: desired?.stack, lockTimeoutMs, dryRun: flags.dryRun === true };
+  let result: GcResult;
+  try {
+    result = await gcWorkflow(ports, request, {
       review: (planned) => {
         const plan = { ...planned, workspace };
         if (format === 'json') io.stdout(renderPlanJson(plan));
@@ -59,11 +63,37 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
         if (format !== 'json' && plan.errors.length + plan.warnings.length > 0)
           io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));
       },
-      approve: () => (flags.autoApprove ? Promise.resolve() : approve(context, 'gc')),
+      approve: () => (flags.autoApprove ? Promise.resolve() : approveOrChanges(context, detailed)),
       progress: (work) => withProgress(io, style, work),
-    },
-  );
-  context.exitCode = reportGc(context, result, flags.detailedExitcode === true);
+    });
+  } catch (err) {
+    if (!(err instanceof GcNeedsApproval)) throw err;
+    handleError(err.error, io, { debug: false, json: context.json, style });
+    context.exitCode = EXIT.CHANGES;
+    return;
+  }
+  context.exitCode = reportGc(context, result, detailed);
+}
+
+/**
+ * Approval; where no one can answer, with --detailed-exitcode, the refusal is still an error
+ * message but the exit code is 2, as documented: there is something to collect.
+ */
+async function approveOrChanges(context: CommandContext, detailed: boolean): Promise<void> {
+  try {
+    await approve(context, 'gc');
+  } catch (err) {
+    if (detailed && err instanceof AssistantsError && err.code === 'APPROVAL_REQUIRED')
+      throw new GcNeedsApproval(err);
+    throw err;
+  }
+}
+
+/** APPROVAL_REQUIRED under --detailed-exitcode: reported as usual, with exit code 2. */
+class GcNeedsApproval extends Error {
+  constructor(readonly error: AssistantsError) {
+    super(error.message);
+  }
 }
 
 /** What the run ended with (no state on stdout, failures on stderr), and its exit code. */
@@ -74,6 +104,9 @@ function reportGc(context: CommandContext, result: GcResult, detailed: boolean):
       return EXIT.OK;
     case 'nothing':
       return EXIT.OK;
+    case 'shown':
+      context.io.stderr('Dry run: nothing was deleted.\n');
+      return detailed ? EXIT.CHANGES : EXIT.OK;
     case 'refused':
       return EXIT.ERROR;
     case 'collected': {

@@ -19,6 +19,8 @@ export interface GcRequest {
   /** The stack of the manifests given with -f: a state of another stack is refused. */
   stack?: string;
   lockTimeoutMs: number;
+  /** Only find and show what would be collected (gc --dry-run). */
+  dryRun?: boolean;
 }
 
 /** Where gc hands over to the person running it; the CLI renders each step. */
@@ -38,6 +40,8 @@ export type GcResult =
   /** The state names something that is not this stack's: nothing is collected (the plan says what). */
   | { status: 'refused' }
   | { status: 'nothing' }
+  /** --dry-run: there is something to collect, and nothing was. */
+  | { status: 'shown' }
   | { status: 'collected'; outcome: GarbageOutcome; interrupted: boolean };
 
 /** `gc`: finds what to collect, has it reviewed and approved, deletes it, and updates the state. */
@@ -49,6 +53,7 @@ export function gcWorkflow(ports: GcPorts, request: GcRequest, ui: GcUi): Promis
     ui.review(plan);
     if (plan.errors.length > 0) return { status: 'refused' };
     if (!planHasChanges(plan)) return { status: 'nothing' };
+    if (request.dryRun) return { status: 'shown' };
     await ui.approve();
     const recorder = record(state);
     const { result: outcome, interrupted } = await ui.progress((sink, stop) =>

@@ -55,7 +55,7 @@ describe('gc --leaked after a killed apply', () => {
     expect(leaked?.metadata).toMatchObject({ assistants_iac_lineage: state?.lineage });
 
     const found = await gc('--leaked', '--detailed-exitcode', '--json');
-    expect(found.code).toBe(1); // shown, then refused: no terminal and no --auto-approve
+    expect(found.code).toBe(2); // shown, then refused (no terminal, no --auto-approve): changes, exit 2
     expect(found.stdout).toContain(`"action_reason": "leaked"`);
     expect(found.stdout).toContain(leaked?.id);
 

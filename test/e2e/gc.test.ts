@@ -41,10 +41,16 @@ describe('assistants gc against the emulator', () => {
     const foreignLive = await client.vectorStores.create({ name: 'someone else, live' });
     await fx().control('clock', { advance_seconds: 91 * 86_400 });
 
-    const dry = await cli(dir, ['gc', '--expired', '--detailed-exitcode', '--json']);
-    expect(dry.code).toBe(1); // no terminal and no --auto-approve: refused after showing the plan
-    // The plan, then the refusal as JSON too (stdout holds both documents, one after the other).
-    const plan = JSON.parse(dry.stdout.slice(0, dry.stdout.indexOf('\n}\n') + 2)) as {
+    // No terminal and no --auto-approve: refused after showing the plan, exit 2 (something to
+    // collect); the plan, then the refusal as JSON too (stdout holds both documents).
+    const unattended = await cli(dir, ['gc', '--expired', '--detailed-exitcode', '--json']);
+    expect(unattended.code).toBe(2);
+    expect(unattended.stdout).toContain('"code": "APPROVAL_REQUIRED"');
+    expect(unattended.stdout).toContain('--dry-run only shows it');
+    const dry = await cli(dir, ['gc', '--expired', '--detailed-exitcode', '--json', '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toBe('Dry run: nothing was deleted.\n');
+    const plan = JSON.parse(dry.stdout) as {
       resource_changes: { address: string; action_reason: string }[];
     };
     expect(plan.resource_changes.map((c) => `${c.address} ${c.action_reason}`)).toEqual([
