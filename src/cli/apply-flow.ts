@@ -62,8 +62,14 @@ export async function runApplyFlow(
       `${mode.planFile} was made for --target ${saved.plan.targets.join(', ') || '(all)'}; do not give other targets`,
     );
   const targets = parseTargets(saved ? saved.plan.targets : given);
+  // A saved plan remembers what it was made against: what no flag says here is taken from it.
+  const made = saved?.plan.run;
+  const globals = context.globals();
+  const files = flags.file.length > 0 || !made ? flags.file : made.manifests;
   const opened = await openState(context, {
-    files: flags.file,
+    files,
+    ...(made && !globals.stateGiven ? { state: made.state } : {}),
+    ...(saved?.plan.workspace && !globals.workspaceGiven ? { workspace: saved.plan.workspace } : {}),
     allowOutsideRoot: flags.allowOutsideRoot === true,
     // destroy reads no manifest's content: without a stack it must not guess one.
     readsManifests: !mode.destroy,
@@ -71,7 +77,7 @@ export async function runApplyFlow(
   const loaded = mode.destroy
     ? undefined
     : await loadDesired({
-        files: flags.file,
+        files,
         cwd: io.cwd,
         env: io.env,
         allowOutsideRoot: flags.allowOutsideRoot === true,
@@ -92,7 +98,7 @@ export async function runApplyFlow(
     renderedFiles: renderedFilesFor(
       context,
       opened,
-      loaded?.desired ?? { roots: await manifestRoots(flags.file, io.cwd) },
+      loaded?.desired ?? { roots: await manifestRoots(files, io.cwd) },
       flags.allowOutsideRoot === true,
     ),
     now: () => Math.floor(Date.now() / 1000),

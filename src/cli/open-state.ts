@@ -49,6 +49,8 @@ interface OpenedCommon {
 export interface OpenOptions {
   /** A workspace other than the global flag's (`workspace delete NAME`). */
   workspace?: string;
+  /** A state other than the global flag's (a saved plan's, when no flag names one). */
+  state?: string;
   /** The stack, when the command knows it already (import --generate names the one it makes). */
   stack?: string;
   /** The -f arguments (none: the default manifest). */
@@ -70,7 +72,9 @@ export interface OpenOptions {
  */
 export async function openState(context: CommandContext, source: OpenOptions = {}): Promise<OpenedState> {
   const { io } = context;
-  const { state, workspace: global } = context.globals();
+  const globals = context.globals();
+  const state = source.state ?? globals.state;
+  const global = globals.workspace;
   const workspace = checkWorkspaceName(source.workspace ?? global);
   if (isPostgresUrl(state)) {
     const target = parsePgUrl(state, io.env);

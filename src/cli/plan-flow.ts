@@ -6,6 +6,7 @@ import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderPlanJson, renderSavedPlan } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { planTextChunks } from '../render/plan-text.js';
+import { stateWithoutPassword } from '../state/pg-url.js';
 import { writePlanFile } from '../workflow/plan-file.js';
 import { preparePlan } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
@@ -72,7 +73,8 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   }
   if (flags.out) {
     const out = path.resolve(io.cwd, flags.out);
-    await writePlanFile(out, renderSavedPlan(plan, new Date()));
+    const run = { manifests: flags.file, state: stateWithoutPassword(globals.state) };
+    await writePlanFile(out, renderSavedPlan(plan, new Date(), run));
     if (format === 'text')
       io.stdout(`\nSaved the plan to ${flags.out}; apply it with: assistants apply ${flags.out}\n`);
   }

@@ -28,6 +28,10 @@ export interface GlobalOptions {
   state: string;
   /** --workspace, else ASSISTANTS_WORKSPACE, else `default`. */
   workspace: string;
+  /** Whether --state or ASSISTANTS_STATE said where the state is (else the default is used). */
+  stateGiven: boolean;
+  /** Whether --workspace or ASSISTANTS_WORKSPACE named the workspace. */
+  workspaceGiven: boolean;
   baseUrl?: string;
   color: boolean;
   debug?: boolean;
@@ -124,6 +128,8 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
         color: opts.color !== false,
         state: opts.state ?? (rawIo.env.ASSISTANTS_STATE || '.assistants/state.json'),
         workspace: opts.workspace ?? (rawIo.env.ASSISTANTS_WORKSPACE || DEFAULT_WORKSPACE),
+        stateGiven: opts.state !== undefined || Boolean(rawIo.env.ASSISTANTS_STATE),
+        workspaceGiven: opts.workspace !== undefined || Boolean(rawIo.env.ASSISTANTS_WORKSPACE),
       };
     },
     cleanups: [],

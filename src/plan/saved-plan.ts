@@ -10,6 +10,8 @@ export interface SavedPlan {
   manifest_digest: string;
   /** The workspace it was made against; absent in files written before workspaces. */
   workspace?: string;
+  /** The -f arguments and --state it was made with; absent in older files. */
+  run?: { manifests: string[]; state: string };
   /** Address → the JSON actions, e.g. `delete,create`; no-ops left out. */
   actions: Map<string, string>;
   /** The --target addresses it was made with (empty: the whole stack). */

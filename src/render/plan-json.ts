@@ -46,6 +46,12 @@ export interface ResourceDriftJson {
   change: { actions: ['update'] | ['delete']; before: JsonValue; after: JsonValue };
 }
 
+/** What a saved plan was made against, so that `apply PLANFILE` needs no flags from the same folder. */
+export interface SavedRun {
+  manifests: string[];
+  state: string;
+}
+
 /** The JSON plan (DESIGN §4), described by schema/plan.schema.json. */
 export interface PlanJson {
   format_version: string;
@@ -70,6 +76,8 @@ export interface PlanJson {
   warnings: Record<string, unknown>[];
   /** When `plan -o` saved it (RFC 3339); only in saved plans. */
   timestamp?: string;
+  /** What `plan -o` ran against (-f as given, --state without password); only in saved plans. */
+  run?: SavedRun;
 }
 
 /**
@@ -134,8 +142,12 @@ export function renderPlanJson(plan: Plan): string {
  * against no state can tell whether the files it uploads were uploaded since (it was applied
  * somewhere else).
  */
-export function renderSavedPlan(plan: Plan, savedAt: Date): string {
-  const json: PlanJson = { ...planToJson(plan), timestamp: savedAt.toISOString() };
+export function renderSavedPlan(plan: Plan, savedAt: Date, run?: SavedRun): string {
+  const json: PlanJson = {
+    ...planToJson(plan),
+    timestamp: savedAt.toISOString(),
+    ...(run ? { run } : {}),
+  };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 

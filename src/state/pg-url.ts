@@ -58,6 +58,22 @@ export function parsePgUrl(text: string, env: Readonly<Record<string, string | u
   return { connectionString: url.toString(), password, schema, stack, display: shown.toString() };
 }
 
+/**
+ * A `--state` value as a saved plan may record it: a URL without its password (in the user part
+ * or as `password=`), a path as given.
+ */
+export function stateWithoutPassword(state: string): string {
+  if (!isPostgresUrl(state)) return state;
+  try {
+    const url = new URL(state);
+    url.password = '';
+    url.searchParams.delete('password');
+    return url.toString();
+  } catch {
+    return state.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
 /** A URL's percent-encoded part as text; one that is not valid encoding is taken as written. */
 export function safeDecode(text: string): string {
   try {

@@ -98,10 +98,20 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
     throw invalid(shown, text, ['targets'], '"targets" is not a list of addresses');
   const savedAt = typeof root.timestamp === 'string' ? Date.parse(root.timestamp) / 1000 : Number.NaN;
   const workspace = typeof root.workspace === 'string' ? { workspace: root.workspace } : {};
+  const run = asObject(root.run);
+  const manifests = run?.manifests;
+  const madeWith =
+    run &&
+    typeof run.state === 'string' &&
+    Array.isArray(manifests) &&
+    manifests.every((m) => typeof m === 'string')
+      ? { run: { manifests: manifests as string[], state: run.state } }
+      : {};
   return {
     lineage,
     serial,
     ...workspace,
+    ...madeWith,
     manifest_digest: manifestDigest,
     actions,
     targets: (targets as string[] | undefined) ?? [],
