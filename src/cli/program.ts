@@ -77,6 +77,18 @@ function stateUrlPasswords(...urls: (string | undefined)[]): string[] {
   });
 }
 
+/** `assistants completion bash|zsh|fish`: prints the shell's completion script (see completion.ts). */
+function completionCommand(context: CommandContext, program: () => Command): Command {
+  return new Command('completion')
+    .description('print a shell completion script: eval "$(assistants completion bash)"')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./completion.js');
+      context.io.stdout(completionScript(program(), shell));
+      context.exitCode = EXIT.OK;
+    });
+}
+
 /** Runs the command's cleanups once; they never throw (a connection that is gone is closed). */
 async function runCleanups(context: CommandContext): Promise<void> {
   const cleanups = context.cleanups.splice(0);
@@ -152,6 +164,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     workspaceCommand(context),
     outputCommand(context),
     forceUnlockCommand(context),
+    completionCommand(context, () => program),
   ]) {
     program.addCommand(configure(command));
   }
