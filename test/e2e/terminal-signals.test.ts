@@ -78,7 +78,7 @@ async function expectApplyAgainConverges({ expect }: TestContext, t: Target, set
   await t.fx.control('config', { latency_ms: 0, index_delay_ms: 0 });
   const again = await runCliProcess(applyArgs(t), t.cwd);
   expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
-  if (settles) expect(again.stderr).toMatch(/^Settled \d+ call\(s\)/m);
+  if (settles) expect(again.stderr).toMatch(/^Settled (1 call|\d+ calls) /m);
   else expect(again.stderr).not.toMatch(/Settled/);
   await expectConverged(t);
 }
