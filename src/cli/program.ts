@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { createStyle, type Style } from '../render/style.js';
-import { safeDecode } from '../state/pg-url.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
+import { safeDecode } from '../util/safe-decode.js';
 import { applyCommand, destroyCommand } from './apply-command.js';
 import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { safeDecode } from '../util/safe-decode.js';
 import { ApiError } from './api-error.js';
 import type { EmulatorCore } from './core.js';
 
@@ -102,14 +103,5 @@ export function checkIdPrefixes(params: Readonly<Record<string, string>>): void 
         code: 'invalid_value',
       });
     }
-  }
-}
-
-/** A path segment decoded; a malformed escape is kept as sent (it then names nothing: a 404). */
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }

@@ -1,3 +1,4 @@
+import { safeDecode } from '../util/safe-decode.js';
 import { keyRuns, mergeSpans, type Span } from './key-runs.js';
 
 /**
@@ -123,14 +124,6 @@ function urlSecrets(url: string | undefined): string[] {
     found.add(safeDecode(value.replace(/\+/g, ' ')));
   }
   return [...found];
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** A key body: masked, or long with upper and lower case letters and digits (random, not a name). */

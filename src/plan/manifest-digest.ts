@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Desired } from '../model/desired.js';
-import { sortedEntries } from '../model/order.js';
+import { withSortedKeys } from '../util/sorted-keys.js';
 
 /**
  * A digest of what the manifests ask for: the desired model with every file's content hash, minus
@@ -27,9 +27,5 @@ export function manifestDigest(desired: Desired, hashes: ReadonlyMap<string, str
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(sortedEntries(v as Record<string, unknown>))
-      : v,
-  );
+  return JSON.stringify(withSortedKeys(value));
 }

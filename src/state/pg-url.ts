@@ -1,4 +1,5 @@
 import { AssistantsError } from '../errors/index.js';
+import { safeDecode } from '../util/safe-decode.js';
 
 /**
  * A `postgres://` state location, taken apart: what the `pg` client connects with, the schema the
@@ -71,15 +72,6 @@ export function stateWithoutPassword(state: string): string {
     return url.toString();
   } catch {
     return state.replace(/\/\/[^@/]*@/, '//');
-  }
-}
-
-/** A URL's percent-encoded part as text; one that is not valid encoding is taken as written. */
-export function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }
 
