@@ -72,12 +72,16 @@ export class PgStateLock {
    */
   async checkStillHeld(query: Query): Promise<void> {
     if (!this.held) return;
-    const label = await this.labelRow(query);
-    const pid = (await query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number;
-    if (pid === this.held.backendPid && label?.info.id === this.held.info.id) return;
+    const rows = await query(
+      `SELECT pg_backend_pid() AS pid, (SELECT info::text FROM ${this.table} WHERE stack = $1 AND workspace = $2) AS info`,
+      [this.scope.stack, this.scope.workspace],
+    );
+    const row = rows.rows[0] as { pid: number; info: string | null } | undefined;
+    const label = row?.info ? parseLockInfo(row.info) : undefined;
+    if (row?.pid === this.held.backendPid && label?.id === this.held.info.id) return;
     throw new AssistantsError(
       'STATE_CONFLICT',
-      `${this.scope.location}: this run no longer holds the state lock (${label ? `now held by ${describeHolder(label.info)}` : 'it was removed'}); nothing was written`,
+      `${this.scope.location}: this run no longer holds the state lock (${label ? `now held by ${describeHolder(label)}` : 'it was removed'}); nothing was written`,
       {
         hint: 'a force-unlock, or a pooler that moved this connection to another server session: run again once no other run is active',
       },

@@ -114,7 +114,7 @@ export class PostgresStateStore implements StateStore {
     // Copied before the first await: the caller may change what the events hold once this returns.
     const copies = structuredClone(events) as JournalEvent[];
     return this.connection.transaction('BEGIN', async (query) => {
-      const { state, journal } = await this.readForWrite(query);
+      const { state, journal } = await this.versionForAppend(query);
       const { base, next } = checkAppend(on, journal, state, this.journalLocation);
       // Checked as a read checks them, before anything is stored: a value the state could not hold
       // never reaches the table.
@@ -194,10 +194,45 @@ export class PostgresStateStore implements StateStore {
   /** The stored state and journal, the row locked, after checking that no other run wrote it since. */
   private async readForWrite(query: Query): Promise<Stored> {
     const stored = await this.readStored(query, { forUpdate: true });
-    const serial = stored.state?.serial ?? 0;
+    await this.checkUnchanged(query, stored.state?.serial ?? 0);
+    return stored;
+  }
+
+  /**
+   * What an append checks its events against, the row locked: the state's lineage and serial and
+   * the journal's base and length. Neither the document nor an earlier event is read: apply
+   * appends after every call, and reading them all back each time would grow with the run.
+   */
+  private async versionForAppend(query: Query): Promise<{
+    state: { lineage: string; serial: number } | undefined;
+    journal: StoredJournal | undefined;
+  }> {
+    const key = [this.stack, this.workspace];
+    const rows = await query(
+      `SELECT lineage, serial FROM ${this.in}states WHERE stack = $1 AND workspace = $2 FOR UPDATE`,
+      key,
+    );
+    const row = rows.rows[0] as { lineage: string; serial: string } | undefined;
+    const state = row && { lineage: row.lineage, serial: Number(row.serial) };
+    await this.checkUnchanged(query, state?.serial ?? 0);
+    const heads = await query(
+      `SELECT lineage, base_stack, base_serial, (SELECT count(*) FROM ${this.in}journal_events e WHERE e.stack = $1 AND e.workspace = $2)::int AS events
+       FROM ${this.in}journals WHERE stack = $1 AND workspace = $2`,
+      key,
+    );
+    const head = heads.rows[0] as
+      | { lineage: string; base_stack: string; base_serial: string; events: number }
+      | undefined;
+    if (!head) return { state, journal: undefined };
+    const base = { lineage: head.lineage, stack: head.base_stack, serial: Number(head.base_serial) };
+    // checkAppend counts the events; their content is not needed (as the file backend does).
+    return { state, journal: { base, events: new Array(head.events) } };
+  }
+
+  /** STATE_CONFLICT when the row moved on since this store saw it, or the lock is no longer ours. */
+  private async checkUnchanged(query: Query, serial: number): Promise<void> {
     if (this.seen !== undefined && serial !== this.seen) throw conflict(this.location, this.seen, serial);
     await this.stateLock.checkStillHeld(query);
-    return stored;
   }
 
   /** The state row and the journal, as stored (nothing replayed). */
