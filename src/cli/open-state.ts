@@ -175,14 +175,7 @@ export function renderedFilesFor(
   allowOutside: boolean,
 ): RenderedFiles {
   const { cwd } = context.io;
-  const real = (file: string) => {
-    const folder = path.dirname(file);
-    try {
-      return path.join(realpathSync(folder), path.basename(file));
-    } catch {
-      return file;
-    }
-  };
+  const real = (file: string) => path.join(realFolder(path.dirname(file)), path.basename(file));
   return renderedFilesIn(cwd, {
     roots: [cwd, realFolder(cwd), ...(desired?.roots ?? [])],
     allowOutside,

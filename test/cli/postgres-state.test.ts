@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
-import { postgresUrl, uniqueSchema } from '../helpers/postgres-state.js';
+import { describe, expect, it } from 'vitest';
+import { postgresUrl, uniqueSchema, withPostgresClient } from '../helpers/postgres-state.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { sampleState, stateText } from '../helpers/state-fixtures.js';
 import { workspace } from '../helpers/workspace.js';
@@ -99,11 +98,10 @@ describe('the PostgreSQL state from the CLI', () => {
   it('never prints PGPASSWORD, yet leaves data that happens to contain it as it is', async () => {
     // A role whose password is a word the state holds ("postgres", in the stack's name).
     const role = `docs_${uniqueSchema()}`;
-    const admin = new pg.Client(inject('postgresUrl'));
-    await admin.connect();
-    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'postgres'`);
-    await admin.query(`GRANT CREATE ON DATABASE postgres TO ${role}`);
-    await admin.end();
+    await withPostgresClient(async (admin) => {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'postgres'`);
+      await admin.query(`GRANT CREATE ON DATABASE postgres TO ${role}`);
+    });
     const server = new URL(postgresUrl(uniqueSchema()));
     server.username = role;
     server.password = '';

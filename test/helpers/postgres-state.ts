@@ -15,6 +15,17 @@ export function postgresUrl(schema: string, extra = ''): string {
   return `${inject('postgresUrl')}?schema=${schema}${extra}`;
 }
 
+/** Runs `work` with a connection of its own to the test server, closed afterwards. */
+export async function withPostgresClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(inject('postgresUrl'));
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 const opened: PostgresStateStore[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()));
@@ -38,15 +49,7 @@ export function openPostgresStore(
 export function postgresRows(store: PostgresStateStore) {
   const where = 'stack = $1 AND workspace = $2';
   const key = [store.stack, store.workspace];
-  const withClient = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client(inject('postgresUrl'));
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+  const withClient = withPostgresClient;
   return {
     raw: async (): Promise<string | undefined> => {
       const journal = await store.readJournal();

@@ -1,23 +1,19 @@
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import type { PgConnection } from '../../../src/state/pg-connection.js';
 import { advisoryKey, ensureSchema, PG_SCHEMA_VERSION } from '../../../src/state/pg-schema.js';
 import { parsePgUrl } from '../../../src/state/pg-url.js';
-import { openPostgresStore, postgresUrl, uniqueSchema } from '../../helpers/postgres-state.js';
+import {
+  openPostgresStore,
+  postgresUrl,
+  uniqueSchema,
+  withPostgresClient,
+} from '../../helpers/postgres-state.js';
 import { rejection } from '../../helpers/rejection.js';
 import { sampleState } from '../../helpers/state-fixtures.js';
 
 /** What the PostgreSQL backend does beyond the shared contract (store-contract.test.ts). */
 
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(inject('postgresUrl'));
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = withPostgresClient;
 
 describe('PostgresStateStore', () => {
   it('refuses a lost update: a write on top of a serial that another run has moved on', async () => {
