@@ -57,6 +57,21 @@ const VALIDATORS = [
     },
   },
   {
+    // `assistants show PLANFILE` reads a saved plan whole, so it checks the file against the schema
+    // that describes the JSON plan before it renders anything from it.
+    schema: 'schema/plan.schema.json',
+    module: 'src/workflow/plan-validator.generated.ts',
+    name: 'validatePlanDocument',
+    ajv: () => {
+      const ajv = new Ajv2020({
+        ...common({ formats: _`require("ajv-formats/dist/formats").fullFormats` }),
+        allowUnionTypes: true,
+      });
+      addFormats(ajv);
+      return ajv;
+    },
+  },
+  {
     // JSON Schemas written in manifests (function parameters, response formats) are checked against
     // the 2020-12 meta-schema first: ajv compiles that meta-schema anew for every instance, which
     // cost more than the rest of a validate. The options are those of compileProblem's instance.

@@ -14,6 +14,7 @@ import { migrateCommand } from './migrate-command.js';
 import { outputCommand } from './output-command.js';
 import { planCommand } from './plan-command.js';
 import { redactingIo } from './redacting-io.js';
+import { showCommand } from './show-command.js';
 import { singleDashFlag } from './single-dash.js';
 import { stateCommand } from './state-command.js';
 import { validateCommand } from './validate-command.js';
@@ -154,6 +155,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
   for (const command of [
     validateCommand(context),
     planCommand(context),
+    showCommand(context),
     applyCommand(context),
     destroyCommand(context),
     gcCommand(context),

@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
+import { pointerPath } from '../model/json-pointer.js';
 import { readRegularText } from '../manifest/read-text.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
+import type { PlanJson } from '../render/plan-json.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from '../state/json-position.js';
 import { writeAtomically } from '../state/write-atomically.js';
+import { validatePlanDocument } from './plan-validator.generated.js';
 
 /**
  * Writes a saved plan (`plan -o FILE`): the JSON plan, which records the lineage, serial and
@@ -118,6 +121,25 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
     fileCreates,
     ...(Number.isFinite(savedAt) ? { savedAt: Math.floor(savedAt) } : {}),
   };
+}
+
+/**
+ * A saved plan read whole, for `assistants show`: it must be JSON that follows
+ * schema/plan.schema.json, else PLAN_FILE_INVALID located at the first value that does not.
+ */
+export async function readPlanDocument(file: string, shown = file): Promise<PlanJson> {
+  const text = await readPlanText(file, shown);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid(shown, text, [], 'it is not JSON', jsonSyntaxErrorOffset(text) ?? 0);
+  }
+  if (validatePlanDocument(parsed)) return parsed as PlanJson;
+  const [first] = validatePlanDocument.errors ?? [];
+  const at = pointerPath(first?.instancePath ?? '');
+  const what = first?.instancePath ? first.instancePath : 'the document';
+  throw invalid(shown, text, at, `${what} ${first?.message ?? 'does not follow the plan schema'}`);
 }
 
 /** The text of a saved plan: a regular file of sensible size, or PLAN_FILE_INVALID. */

@@ -23,7 +23,7 @@ describe('single-dash long flags', () => {
     expect(documented.length).toBeGreaterThan(30);
   });
 
-  it.each(documented)('-%s is answered with --%s, exit 1, nothing run', async (name) => {
+  it.each(documented)('-%s is answered with its two-dash spelling, exit 1, nothing run', async (name) => {
     const dir = await workspace({});
     const run = await runInProcess(['plan', `-${name}`], { cwd: dir });
     expect(run.code).toBe(1);

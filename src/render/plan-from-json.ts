@@ -1,0 +1,139 @@
+import type { ErrorCode } from '../errors/codes.js';
+import type { Diagnostic } from '../errors/index.js';
+import { type Attributes, REPORTED_ATTRIBUTES, UNKNOWN } from '../model/attributes.js';
+import {
+  type Action,
+  type Change,
+  type Drift,
+  JSON_ACTIONS,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+} from '../model/plan.js';
+import { changedPaths } from '../plan/observation.js';
+import { isPlainObject } from './format-value.js';
+import type { JsonValue, PlanJson, UnknownMask } from './plan-json.js';
+
+/** The Action whose JSON `actions` these are (the inverse of JSON_ACTIONS). */
+const ACTION_OF = new Map<string, Action>(
+  (Object.entries(JSON_ACTIONS) as [Action, readonly string[]][]).map(([action, list]) => [
+    list.join(','),
+    action,
+  ]),
+);
+
+/**
+ * The plan a JSON plan was rendered from (the inverse of planToJson), so that `assistants show
+ * PLANFILE` renders a saved plan as `plan` printed it. What the JSON leaves out is derived as the
+ * planner derives it: the changed attributes from `before` and `after`, UNKNOWN from
+ * `after_unknown`. The document is expected to have passed schema/plan.schema.json.
+ */
+export function planFromJson(json: PlanJson): Plan {
+  return {
+    formatVersion: json.format_version || PLAN_FORMAT_VERSION,
+    stack: json.stack,
+    workspace: json.workspace,
+    lineage: json.lineage,
+    serial: json.serial,
+    manifestDigest: json.manifest_digest,
+    refreshed: json.refreshed,
+    targets: [...json.targets],
+    changes: json.resource_changes.map((entry): Change => {
+      const action = ACTION_OF.get(entry.change.actions.join(',')) ?? 'no-op';
+      const before = attributes(entry.change.before);
+      const after = attributes(withUnknowns(entry.change.after, entry.change.after_unknown));
+      return {
+        address: entry.address,
+        kind: entry.kind,
+        action,
+        reason: entry.action_reason,
+        id: entry.id,
+        before,
+        after,
+        changedPaths: action === 'no-op' ? [] : changedPaths(before, after),
+        replacePaths: [...entry.change.replace_paths],
+        dependencies: [...entry.dependencies],
+      };
+    }),
+    drift: json.resource_drift.map((entry): Drift => {
+      const before = attributes(entry.change.before) ?? ({} as Attributes);
+      const after = attributes(entry.change.after);
+      return {
+        address: entry.address,
+        kind: entry.kind,
+        id: entry.id,
+        action: entry.change.actions[0] === 'delete' ? 'delete' : 'update',
+        before,
+        after,
+        changedPaths: after ? changedPaths(before, after, REPORTED_ATTRIBUTES[entry.kind]) : [],
+      };
+    }),
+    expiries: (json.store_expiry ?? []).map((e) => ({
+      address: e.address,
+      id: e.id,
+      expiresAt: e.expires_at,
+      secondsLeft: e.seconds_left,
+      usedBy: [...e.used_by],
+    })),
+    errors: json.errors.map(diagnostic),
+    warnings: json.warnings.map(diagnostic),
+  };
+}
+
+function attributes(value: unknown): Attributes | null {
+  return isPlainObject(value) ? (value as unknown as Attributes) : null;
+}
+
+/** `value` with UNKNOWN put back wherever the mask says apply will know it. */
+function withUnknowns(value: JsonValue, mask: UnknownMask): unknown {
+  if (mask === true) return UNKNOWN;
+  if (mask === false) return value;
+  if (Array.isArray(mask)) {
+    const items = Array.isArray(value) ? value : [];
+    return mask.map((m, index) => withUnknowns(items[index] ?? null, m));
+  }
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, JsonValue>) };
+  for (const [key, m] of Object.entries(mask))
+    out[key] = withUnknowns((value as Record<string, JsonValue>)[key] ?? null, m);
+  return out;
+}
+
+/** A diagnostic as diagnosticJson wrote it. */
+function diagnostic(raw: Record<string, unknown>): Diagnostic {
+  const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const whole = (key: string) => (typeof raw[key] === 'number' ? (raw[key] as number) : undefined);
+  const file = text('file');
+  const line = whole('line');
+  const column = whole('column');
+  const endLine = whole('end_line');
+  const endColumn = whole('end_column');
+  const excerpt = text('source_line');
+  const hint = text('hint');
+  const related = Array.isArray(raw.related) ? (raw.related as Record<string, unknown>[]) : [];
+  return {
+    severity: raw.severity === 'error' ? 'error' : 'warning',
+    code: String(raw.code) as ErrorCode,
+    message: String(raw.message),
+    ...(file !== undefined && line !== undefined && column !== undefined
+      ? {
+          location: {
+            file,
+            line,
+            column,
+            ...(endLine !== undefined ? { endLine } : {}),
+            ...(endColumn !== undefined ? { endColumn } : {}),
+          },
+        }
+      : {}),
+    ...(excerpt !== undefined ? { excerpt } : {}),
+    ...(hint !== undefined ? { hint } : {}),
+    ...(related.length > 0
+      ? {
+          related: related.map((r) => ({
+            message: String(r.message),
+            location: { file: String(r.file), line: Number(r.line), column: Number(r.column) },
+          })),
+        }
+      : {}),
+  };
+}
