@@ -18,6 +18,10 @@ export function gcCommand(context: CommandContext): Command {
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--dry-run', 'only show what would be collected; delete nothing')
     .option(
+      '-o, --out <file>',
+      'save what would be collected as a JSON plan (for review, `show`, policy); implies --dry-run',
+    )
+    .option(
       '--detailed-exitcode',
       'with nothing to collect exit 0, else 2 (after collecting, with --dry-run, or without approval where no one can give it)',
     )

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
+import type { Plan } from '../model/plan.js';
 import { createApiClient } from '../provider/api-client.js';
 import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
@@ -7,6 +9,7 @@ import { renderPlanJson } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { type GcResult, gcWorkflow } from '../workflow/gc.js';
+import { writePlanFile } from '../workflow/plan-file.js';
 import { loadDesired } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
@@ -24,6 +27,7 @@ export interface GcFlags {
   allExpired?: boolean;
   autoApprove?: boolean;
   dryRun?: boolean;
+  out?: string;
   detailedExitcode?: boolean;
   format: 'text' | 'json' | 'markdown';
   json?: boolean;
@@ -51,12 +55,16 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const style = context.style();
   const detailed = flags.detailedExitcode === true;
-  const request = { options, stack: desired?.stack, lockTimeoutMs, dryRun: flags.dryRun === true };
+  // -o saves what would be collected and deletes nothing: a review step before a second gc.
+  const dryRun = flags.dryRun === true || flags.out !== undefined;
+  const request = { options, stack: desired?.stack, lockTimeoutMs, dryRun };
   let result: GcResult;
+  let reviewed: Plan | undefined;
   try {
     result = await gcWorkflow(ports, request, {
       review: (planned) => {
         const plan = { ...planned, workspace };
+        reviewed = plan;
         if (format === 'json') io.stdout(renderPlanJson(plan));
         else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
         else io.stdout(plan.changes.length === 0 ? 'Nothing to collect.\n' : renderPlanText(plan, style));
@@ -71,6 +79,13 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
     handleError(err.error, io, { debug: false, json: context.json, style });
     context.exitCode = EXIT.CHANGES;
     return;
+  }
+  if (flags.out && reviewed && (result.status === 'shown' || result.status === 'nothing')) {
+    await writePlanFile(path.resolve(io.cwd, flags.out), renderPlanJson(reviewed));
+    if (format === 'text')
+      io.stdout(
+        `\nSaved what gc would collect to ${flags.out}; read it with: assistants show ${flags.out}\n`,
+      );
   }
   context.exitCode = reportGc(context, result, detailed);
 }

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
-import { pointerPath } from '../model/json-pointer.js';
 import { readRegularText } from '../manifest/read-text.js';
+import { pointerPath } from '../model/json-pointer.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
 import type { PlanJson } from '../render/plan-json.js';
 import { jsonSyntaxErrorOffset, jsonValueOffset, lineColumn } from '../state/json-position.js';
@@ -59,6 +59,15 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
   const lineage = need('lineage', 'string') as string;
   const serial = need('serial', 'number', (v) => Number.isInteger(v) && (v as number) >= 0) as number;
   const manifestDigest = need('manifest_digest', 'string') as string;
+  // `gc -o` saves what gc would delete, made from the state and the API alone (no manifests, so
+  // no digest): a record for review, not a plan apply can carry out.
+  if (manifestDigest === '')
+    throw invalid(
+      shown,
+      text,
+      ['manifest_digest'],
+      'it was saved by `assistants gc -o`; run `assistants gc` to collect',
+    );
   const changes = root.resource_changes;
   if (!Array.isArray(changes))
     throw invalid(

@@ -59,6 +59,20 @@ describe('assistants gc against the emulator', () => {
       'file.release-2-4 unused',
     ]);
 
+    // -o: the same, saved for review; `show` reads it back; apply refuses it as a plan of its own.
+    const saved = await cli(dir, ['gc', '--expired', '--detailed-exitcode', '-o', 'gc.json']);
+    expect(saved.code).toBe(2);
+    expect(saved.stdout).toContain(
+      'Saved what gc would collect to gc.json; read it with: assistants show gc.json',
+    );
+    const shown = await cli(dir, ['show', 'gc.json', '--json']);
+    expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual(plan);
+    const applied = await cli(dir, ['apply', 'gc.json']);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('it was saved by `assistants gc -o`');
+    expect((await client.vectorStores.list({ limit: 100 })).data).toHaveLength(4);
+
     const run = await cli(dir, ['gc', '--expired', '--auto-approve']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Destroy complete! Resources: 3 destroyed.');
