@@ -31,6 +31,12 @@ export function applyCommand(context: CommandContext): Command {
     .addOption(
       repeatableOption('--target <address>', 'apply only this resource and what it needs (repeatable)'),
     )
+    .addOption(
+      repeatableOption(
+        '--replace <address>',
+        'make this file, store or membership anew, though nothing forces it (repeatable)',
+      ),
+    )
     .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
     .option('--no-wait', 'do not wait for indexing to finish')
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
@@ -45,6 +51,6 @@ export function destroyCommand(context: CommandContext): Command {
     new Command('destroy').description('delete every resource of the stack that the state holds'),
   ).action(async (flags: ApplyFlags) => {
     const { runApplyFlow } = await import('./apply-flow.js');
-    await runApplyFlow(context, { ...flags, target: [] }, { destroy: true });
+    await runApplyFlow(context, { ...flags, target: [], replace: [] }, { destroy: true });
   });
 }

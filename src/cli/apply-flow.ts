@@ -10,7 +10,7 @@ import { planTextChunks } from '../render/plan-text.js';
 import { counted } from '../util/words.js';
 import { type ApplyResult, applyWorkflow } from '../workflow/apply.js';
 import { readPlanFile } from '../workflow/plan-file.js';
-import { loadDesired, parseTargets } from '../workflow/prepare-plan.js';
+import { loadDesired, parseReplace, parseTargets } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -28,6 +28,7 @@ export interface ApplyFlags {
   wait?: boolean;
   lockTimeout: string;
   target?: string[];
+  replace?: string[];
   allowOutsideRoot?: boolean;
   verbose?: boolean;
 }
@@ -62,6 +63,13 @@ export async function runApplyFlow(
       `${mode.planFile} was made for --target ${saved.plan.targets.join(', ') || '(all)'}; do not give other targets`,
     );
   const targets = parseTargets(saved ? saved.plan.targets : given);
+  const asked = flags.replace ?? [];
+  if (saved && asked.length > 0)
+    throw new AssistantsError(
+      'USAGE',
+      `${mode.planFile} records what it replaces; give --replace to \`assistants plan -o\`, not to apply PLANFILE`,
+    );
+  const replace = parseReplace(saved ? saved.plan.replace : asked);
   // A saved plan remembers what it was made against: what no flag says here is taken from it.
   const made = saved?.plan.run;
   const globals = context.globals();
@@ -108,6 +116,7 @@ export async function runApplyFlow(
     loaded,
     saved,
     targets,
+    replace,
     lockTimeoutMs,
     parallelism,
     wait: flags.wait !== false,

@@ -32,6 +32,12 @@ export function planCommand(context: CommandContext): Command {
     .addOption(
       repeatableOption('--target <address>', 'plan only this resource and what it needs (repeatable)'),
     )
+    .addOption(
+      repeatableOption(
+        '--replace <address>',
+        'make this file, store or membership anew, though nothing forces it (repeatable)',
+      ),
+    )
     .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
     .action(async (flags: PlanFlags) => (await import('./plan-flow.js')).runPlan(context, flags));

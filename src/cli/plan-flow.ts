@@ -24,6 +24,7 @@ export interface PlanFlags {
   detailedExitcode?: boolean;
   refresh: boolean;
   target?: string[];
+  replace?: string[];
   lockTimeout: string;
   allowOutsideRoot?: boolean;
 }
@@ -49,6 +50,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,
     targets: flags.target ?? [],
+    replace: flags.replace ?? [],
     hashCacheFile: opened.hashCacheFile,
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),

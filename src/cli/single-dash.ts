@@ -20,7 +20,6 @@ const TERRAFORM_ADVICE: Readonly<Record<string, string>> = {
   'compact-warnings': 'leave it out: warnings are printed once, after the plan',
   destroy: 'use the command: assistants destroy',
   'refresh-only': 'not available yet: assistants plan shows drift; apply puts it back as the manifests say',
-  replace: 'not available yet: to make one resource again, assistants state rm ADDRESS, then apply',
   upgrade: 'leave it out: there are no providers or modules to install',
   reconfigure: 'leave it out: the state backend is chosen by --state on every run',
 };

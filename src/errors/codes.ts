@@ -101,6 +101,7 @@ export const ERROR_CODES = {
   PROTECTED_RESOURCE: 'the plan would delete or replace a resource marked protect',
   PLAN_FILE_UNWRITABLE: 'the saved plan file could not be written',
   TARGET_NOT_FOUND: '(warning) a --target address that neither the manifests nor the state hold',
+  REPLACE_NOT_FOUND: '(warning) a --replace address that is not made yet, or that the plan deletes',
   PENDING_OPERATIONS: '(warning) an earlier apply stopped with calls whose outcome is not recorded yet',
   UNMANAGED_MEMBERS: '(warning) a managed vector store holds files attached outside assistants-iac',
   MANAGED_ID_BY_VALUE: '(warning) a raw id in the manifests names a managed resource the plan removes',

@@ -46,6 +46,7 @@ export const JSON_ACTIONS: Record<Action, readonly string[]> = {
  * - `leaked` (gc): stamped with this state's lineage but absent from it (a run killed between the
  *   create and the state write).
  * - `unused` (gc): a file that only expired stores used.
+ * - `replace_by_request`: `--replace ADDR` asked for a new one though nothing forces it.
  * - `unchanged`: nothing to do.
  */
 export type ActionReason =
@@ -60,6 +61,7 @@ export type ActionReason =
   | 'index_failed'
   | 'leaked'
   | 'unused'
+  | 'replace_by_request'
   | 'unchanged';
 
 /**

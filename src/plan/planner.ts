@@ -22,6 +22,7 @@ import { findDrift, observe } from './observe.js';
 import { stateOwnershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
 import { protectionErrors } from './protect.js';
+import { replaceWarnings, withRequestedReplace } from './replace-requests.js';
 import { targetScope } from './targets.js';
 
 /** Everything the planner needs, gathered beforehand (see prepare-plan.ts). */
@@ -40,6 +41,8 @@ export interface PlanInput {
   lineage: string;
   manifestDigest: string;
   targets: readonly Address[];
+  /** --replace: resources to make anew though nothing forces it (see replace-requests.ts). */
+  replace?: readonly Address[];
   /** Unix seconds of the reading of the clock, for time to expiry (the planner has no clock). */
   now?: number;
 }
@@ -65,10 +68,14 @@ export function makePlan(input: PlanInput): Plan {
 
   const changes: Change[] = [];
   const wantedAddresses = new Set<Address>();
+  const requested = new Set(input.replace ?? []);
   for (const kind of KINDS_IN_ORDER) {
     const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
     for (const wanted of planKindOf(kind).wanted(context)) {
-      const change = planOne(wanted, resources[wanted.address], observations.get(wanted.address));
+      const change = withRequestedReplace(
+        planOne(wanted, resources[wanted.address], observations.get(wanted.address)),
+        requested,
+      );
       planned.set(wanted.address, change.action);
       wantedAddresses.add(wanted.address);
       changes.push(change);
@@ -104,6 +111,7 @@ export function makePlan(input: PlanInput): Plan {
         });
     }
   }
+  pushAll(warnings, replaceWarnings(requested, changes, inScope));
   const expiries = storeExpiries(desired, resources, live, input.now);
   pushAll(warnings, planWarnings({ desired, resources, observations, live, changes: scoped, expiries }));
   return {

@@ -9,6 +9,7 @@ const REASONS: Partial<Record<Change['reason'], string>> = {
   content_changed: 'its content changed',
   cannot_update: 'an attribute that cannot be updated changed',
   not_in_manifest: 'it is no longer in the manifests',
+  replace_by_request: '--replace asks for it',
 };
 
 /**

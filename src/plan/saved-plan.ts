@@ -16,6 +16,8 @@ export interface SavedPlan {
   actions: Map<string, string>;
   /** The --target addresses it was made with (empty: the whole stack). */
   targets: string[];
+  /** What it replaces because --replace asked (changes with reason replace_by_request). */
+  replace: string[];
   /** Unix seconds when `plan -o` wrote it; absent in files written before it was recorded. */
   savedAt?: number;
   /** Name and size of every file the plan uploads (to tell whether it was applied elsewhere). */

@@ -74,6 +74,8 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
       return 'leaked: stamped by this stack, absent from its state';
     case 'unused':
       return 'only expired stores used it';
+    case 'replace_by_request':
+      return 'as --replace asks';
     case 'new':
     case 'changed':
     case 'unchanged':

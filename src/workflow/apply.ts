@@ -39,6 +39,8 @@ export interface ApplyRequest {
   /** A saved plan to carry out, and its path as given (for messages). */
   saved?: { plan: SavedPlan; path: string };
   targets: readonly Address[];
+  /** --replace: resources to make anew (see src/plan/replace-requests.ts). */
+  replace?: readonly Address[];
   lockTimeoutMs: number;
   parallelism: number;
   wait: boolean;
@@ -109,7 +111,14 @@ export async function applyWorkflow(
         ui.settled(unsettled, settled.adopted.length, settled.cleaned.length);
       }
       const live = await refreshFor(reader, doc, desired, ports.renderedFiles);
-      const plan = planFor({ desired, hashes, state: doc, live, targets: request.targets });
+      const plan = planFor({
+        desired,
+        hashes,
+        state: doc,
+        live,
+        targets: request.targets,
+        replace: request.replace ?? [],
+      });
       const warnings = [...(loaded?.warnings ?? []), ...plan.warnings];
       if (saved) checkSavedPlan(saved.plan, plan, existing !== undefined, saved.path);
       // Old halves of replacements an earlier run left: not changes of the manifests, but deletes

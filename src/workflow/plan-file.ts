@@ -77,6 +77,7 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
       '"resource_changes" is missing or not a list',
     );
   const actions = new Map<string, string>();
+  const replace: string[] = [];
   const fileCreates: SavedPlan['fileCreates'] = [];
   for (const [index, raw] of changes.entries()) {
     const at = ['resource_changes', String(index)];
@@ -99,6 +100,7 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
       );
     const joined = list.join(',');
     if (joined !== 'no-op') actions.set(entry.address, joined);
+    if (entry.action_reason === 'replace_by_request') replace.push(entry.address);
     const after = asObject(change.after);
     if (entry.kind === 'file' && list.includes('create') && after) {
       if (typeof after.filename === 'string' && typeof after.bytes === 'number')
@@ -127,6 +129,7 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
     manifest_digest: manifestDigest,
     actions,
     targets: (targets as string[] | undefined) ?? [],
+    replace,
     fileCreates,
     ...(Number.isFinite(savedAt) ? { savedAt: Math.floor(savedAt) } : {}),
   };

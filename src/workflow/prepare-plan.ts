@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { isRefused, type RenderedFiles } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
 import { type ValidationResult, validateManifests } from '../manifest/validate.js';
-import { type Address, parseAddress } from '../model/address.js';
+import { type Address, type ParsedAddress, parseAddress } from '../model/address.js';
 import { parseRendered } from '../model/agent.js';
 import type { Desired } from '../model/desired.js';
-import { ADDRESS_FORMS, type ResourceKind } from '../model/kinds.js';
+import { ADDRESS_FORMS, KINDS, type ResourceKind } from '../model/kinds.js';
 import type { LiveView, RenderedFile } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
 import { manifestDigest } from '../plan/manifest-digest.js';
 import { makePlan } from '../plan/planner.js';
+import { REPLACE_ORDER } from '../plan/replace-requests.js';
 import type { ApiReader } from '../provider/live-view.js';
 import { refresh } from '../provider/refresh.js';
 import { HashCache } from '../state/hash-cache.js';
@@ -34,6 +35,8 @@ export interface PreparePlanOptions extends ManifestOptions {
   /** false: plan against the state alone, with no API call (and no key needed). */
   refresh: boolean;
   targets: readonly string[];
+  /** --replace addresses (checked by parseReplace). */
+  replace?: readonly string[];
   hashCacheFile: string;
   /**
    * Hash every file, new ones too (`plan -o`): a saved plan's digest then covers every file's bytes,
@@ -61,6 +64,7 @@ export interface PreparedPlan {
  */
 export async function preparePlan(options: PreparePlanOptions): Promise<PreparedPlan> {
   const targets = parseTargets(options.targets);
+  const replace = parseReplace(options.replace ?? []);
   const { desired, warnings } = await loadDesired(options);
   return withStateLock(options.store, 'plan', { timeoutMs: options.lockTimeoutMs }, async () => {
     const state = await readStateOf(options.store, desired.stack);
@@ -73,7 +77,7 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
         ? refreshFor(options.reader(), state, desired, options.renderedFiles(desired))
         : undefined,
     ]);
-    const plan = planFor({ desired, hashes, state, live, targets, digest });
+    const plan = planFor({ desired, hashes, state, live, targets, replace, digest });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
   });
 }
@@ -178,6 +182,7 @@ export function planFor(input: {
   state: StateDocument | undefined;
   live: LiveView | undefined;
   targets: readonly Address[];
+  replace?: readonly Address[];
   /** manifestDigest(desired, hashes), when already worked out. */
   digest?: string;
 }): Plan {
@@ -189,15 +194,38 @@ export function planFor(input: {
   });
 }
 
+/**
+ * --replace addresses: well formed, and of a kind that has a replacement (assistants and agents
+ * are updated in place whatever changes).
+ */
+export function parseReplace(addresses: readonly string[]): Address[] {
+  const parsed = parseAddresses('--replace', addresses);
+  for (const address of parsed) {
+    const { kind } = parseAddress(address) as ParsedAddress;
+    if (!REPLACE_ORDER[kind])
+      throw new AssistantsError(
+        'USAGE',
+        `--replace ${address}: ${KINDS[kind].phaseNoun} are updated in place, so there is nothing to replace`,
+        { hint: '--replace takes files, vector stores and their memberships (vector_store_file.STORE/FILE)' },
+      );
+  }
+  return parsed;
+}
+
 export function parseTargets(targets: readonly string[]): Address[] {
-  for (const target of targets) {
-    if (!parseAddress(target)) {
-      throw new AssistantsError('INVALID_ADDRESS', `--target ${target} is not a resource address`, {
+  return parseAddresses('--target', targets);
+}
+
+/** The addresses a flag was given, each once; INVALID_ADDRESS for one that is not an address. */
+function parseAddresses(flag: string, addresses: readonly string[]): Address[] {
+  for (const address of addresses) {
+    if (!parseAddress(address)) {
+      throw new AssistantsError('INVALID_ADDRESS', `${flag} ${address} is not a resource address`, {
         hint: `addresses look like ${ADDRESS_FORMS}`,
       });
     }
   }
-  return [...new Set(targets)];
+  return [...new Set(addresses)];
 }
 
 function idsOf(state: StateDocument | undefined, kind: ResourceKind): Set<string> {

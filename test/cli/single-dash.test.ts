@@ -48,7 +48,6 @@ describe('single-dash long flags', () => {
     'chdir=stack',
     'destroy',
     'refresh-only',
-    'replace=file.a',
   ])("Terraform's -%s gets advice instead of a mis-parse", async (flag) => {
     const run = await runInProcess(['apply', `-${flag}`], { cwd: await workspace({}) });
     expect(run.code).toBe(1);

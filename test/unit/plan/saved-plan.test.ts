@@ -12,6 +12,7 @@ function saved(overrides: Partial<SavedPlan> = {}): SavedPlan {
     manifest_digest: 'sha256:x',
     actions: new Map([['file.a', 'create']]),
     targets: [],
+    replace: [],
     fileCreates: [{ filename: 'a.md', bytes: 3 }],
     savedAt: NOW - 60,
     ...overrides,
