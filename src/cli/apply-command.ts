@@ -37,6 +37,10 @@ export function applyCommand(context: CommandContext): Command {
         'make this file, store or membership anew, though nothing forces it (repeatable)',
       ),
     )
+    .option(
+      '--refresh-only',
+      'record changes made outside assistants-iac in the state; change nothing in the API',
+    )
     .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
     .option('--no-wait', 'do not wait for indexing to finish')
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
@@ -51,6 +55,6 @@ export function destroyCommand(context: CommandContext): Command {
     new Command('destroy').description('delete every resource of the stack that the state holds'),
   ).action(async (flags: ApplyFlags) => {
     const { runApplyFlow } = await import('./apply-flow.js');
-    await runApplyFlow(context, { ...flags, target: [], replace: [] }, { destroy: true });
+    await runApplyFlow(context, { ...flags, target: [], replace: [], refreshOnly: false }, { destroy: true });
   });
 }

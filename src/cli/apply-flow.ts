@@ -29,6 +29,8 @@ export interface ApplyFlags {
   lockTimeout: string;
   target?: string[];
   replace?: string[];
+  /** apply only. */
+  refreshOnly?: boolean;
   allowOutsideRoot?: boolean;
   verbose?: boolean;
 }
@@ -70,6 +72,17 @@ export async function runApplyFlow(
       `${mode.planFile} records what it replaces; give --replace to \`assistants plan -o\`, not to apply PLANFILE`,
     );
   const replace = parseReplace(saved ? saved.plan.replace : asked);
+  if (saved && flags.refreshOnly)
+    throw new AssistantsError(
+      'USAGE',
+      `${mode.planFile} says whether it only records drift; give --refresh-only to \`assistants plan -o\`, not to apply PLANFILE`,
+    );
+  const refreshOnly = saved ? saved.plan.refreshOnly : flags.refreshOnly === true;
+  if (refreshOnly && replace.length > 0)
+    throw new AssistantsError(
+      'USAGE',
+      '--refresh-only reads the API and changes nothing: it cannot go with --replace',
+    );
   // A saved plan remembers what it was made against: what no flag says here is taken from it.
   const made = saved?.plan.run;
   const globals = context.globals();
@@ -117,6 +130,7 @@ export async function runApplyFlow(
     saved,
     targets,
     replace,
+    refreshOnly,
     lockTimeoutMs,
     parallelism,
     wait: flags.wait !== false,
@@ -154,6 +168,11 @@ function reportApply(context: CommandContext, result: ApplyResult): ExitCode {
       io.stderr(renderDiagnostics(result.diagnostics, style));
       return EXIT.ERROR;
     case 'unchanged':
+      return EXIT.OK;
+    case 'refreshed':
+      io.stdout(
+        `\nApply complete! The state now records ${counted(result.recorded.length, 'change')} made outside assistants-iac; nothing was changed in the API.\n`,
+      );
       return EXIT.OK;
     case 'applied': {
       const { outcome } = result;

@@ -38,6 +38,10 @@ export function planCommand(context: CommandContext): Command {
         'make this file, store or membership anew, though nothing forces it (repeatable)',
       ),
     )
+    .option(
+      '--refresh-only',
+      'show only the changes made outside assistants-iac, which apply then records in the state',
+    )
     .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
     .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
     .action(async (flags: PlanFlags) => (await import('./plan-flow.js')).runPlan(context, flags));

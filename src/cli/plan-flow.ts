@@ -25,6 +25,7 @@ export interface PlanFlags {
   refresh: boolean;
   target?: string[];
   replace?: string[];
+  refreshOnly?: boolean;
   lockTimeout: string;
   allowOutsideRoot?: boolean;
 }
@@ -51,6 +52,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     refresh: flags.refresh,
     targets: flags.target ?? [],
     replace: flags.replace ?? [],
+    refreshOnly: flags.refreshOnly === true,
     hashCacheFile: opened.hashCacheFile,
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),

@@ -19,7 +19,6 @@ const TERRAFORM_ADVICE: Readonly<Record<string, string>> = {
   chdir: 'run assistants in that folder, or give its manifests with -f FOLDER',
   'compact-warnings': 'leave it out: warnings are printed once, after the plan',
   destroy: 'use the command: assistants destroy',
-  'refresh-only': 'not available yet: assistants plan shows drift; apply puts it back as the manifests say',
   upgrade: 'leave it out: there are no providers or modules to install',
   reconfigure: 'leave it out: the state backend is chosen by --state on every run',
 };

@@ -145,6 +145,11 @@ export interface Plan {
   manifestDigest: string;
   /** False with --refresh=false: the state stood in for the API. */
   refreshed: boolean;
+  /**
+   * --refresh-only: `changes` is empty, and apply records the drift in the state (the API's values
+   * become the state's) and calls nothing that changes the API.
+   */
+  refreshOnly?: boolean;
   /** The --target addresses, empty when the whole stack is planned. */
   targets: Address[];
   changes: Change[];

@@ -43,6 +43,8 @@ export interface PlanInput {
   targets: readonly Address[];
   /** --replace: resources to make anew though nothing forces it (see replace-requests.ts). */
   replace?: readonly Address[];
+  /** --refresh-only: plan no change, only the drift, which apply then records in the state. */
+  refreshOnly?: boolean;
   /** Unix seconds of the reading of the clock, for time to expiry (the planner has no clock). */
   now?: number;
 }
@@ -95,12 +97,12 @@ export function makePlan(input: PlanInput): Plan {
   }
 
   const warnings: Diagnostic[] = [];
-  let scoped = changes;
+  let scoped = input.refreshOnly ? [] : changes;
   let inScope = (_address: Address) => true;
   if (input.targets.length > 0) {
     const scope = targetScope(input.targets, changes);
     inScope = (address) => scope.has(address);
-    scoped = changes.filter((change) => inScope(change.address));
+    scoped = scoped.filter((change) => inScope(change.address));
     const known = new Set([...wantedAddresses, ...Object.keys(resources)]);
     for (const target of input.targets) {
       if (!known.has(target))
@@ -121,6 +123,7 @@ export function makePlan(input: PlanInput): Plan {
     serial: state?.serial ?? 0,
     manifestDigest: input.manifestDigest,
     refreshed: live !== undefined,
+    ...(input.refreshOnly ? { refreshOnly: true } : {}),
     targets: [...input.targets],
     changes: scoped,
     drift: drift.filter((entry) => inScope(entry.address)),

@@ -18,6 +18,8 @@ export interface SavedPlan {
   targets: string[];
   /** What it replaces because --replace asked (changes with reason replace_by_request). */
   replace: string[];
+  /** Made with --refresh-only: applying it records the drift in the state. */
+  refreshOnly: boolean;
   /** Unix seconds when `plan -o` wrote it; absent in files written before it was recorded. */
   savedAt?: number;
   /** Name and size of every file the plan uploads (to tell whether it was applied elsewhere). */

@@ -36,6 +36,7 @@ export function planFromJson(json: PlanJson): Plan {
     serial: json.serial,
     manifestDigest: json.manifest_digest,
     refreshed: json.refreshed,
+    ...(json.refresh_only ? { refreshOnly: true } : {}),
     targets: [...json.targets],
     changes: json.resource_changes.map((entry): Change => {
       const action = ACTION_OF.get(entry.change.actions.join(',')) ?? 'no-op';

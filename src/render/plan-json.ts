@@ -61,6 +61,8 @@ export interface PlanJson {
   serial: number;
   manifest_digest: string;
   refreshed: boolean;
+  /** Only when true: --refresh-only (no changes; apply records the drift in the state). */
+  refresh_only?: true;
   targets: Address[];
   summary: PlanSummary;
   resource_changes: ResourceChangeJson[];
@@ -94,6 +96,7 @@ export function planToJson(plan: Plan): PlanJson {
     serial: plan.serial,
     manifest_digest: plan.manifestDigest,
     refreshed: plan.refreshed,
+    ...(plan.refreshOnly ? { refresh_only: true as const } : {}),
     targets: [...plan.targets],
     summary: summarizePlan(plan),
     resource_changes: plan.changes.map((change) => ({

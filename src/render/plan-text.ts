@@ -110,6 +110,11 @@ export function planSummaryLine(plan: Pick<Plan, 'changes'>, style: Style): stri
 
 function noChanges(plan: Plan, style: Style): string {
   const head = style.green(style.bold('No changes.'));
+  // Terraform's words for a refresh-only plan, which is about the state, not the resources.
+  if (plan.refreshOnly)
+    return plan.drift.length > 0
+      ? `${style.bold('Refresh only:')} apply records the ${counted(plan.drift.length, 'change')} above in the state and changes nothing in the API.`
+      : `${head} The state matches the live resources: there is nothing to record.`;
   if (plan.drift.length > 0)
     return `${head} The resources already match the manifests: apply changes nothing and only records the changes above in the state.`;
   if (!plan.refreshed) return `${head} The state matches the manifests.`;

@@ -14,6 +14,7 @@ import { checkSavedPlan, checkUnclaimedLineage, type SavedPlan } from '../plan/s
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import { readAccount } from '../provider/refresh.js';
+import { acceptDrift } from '../state/accept-drift.js';
 import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
@@ -41,6 +42,8 @@ export interface ApplyRequest {
   targets: readonly Address[];
   /** --replace: resources to make anew (see src/plan/replace-requests.ts). */
   replace?: readonly Address[];
+  /** --refresh-only: record the drift in the state; call nothing that changes the API. */
+  refreshOnly?: boolean;
   lockTimeoutMs: number;
   parallelism: number;
   wait: boolean;
@@ -68,6 +71,8 @@ export type ApplyResult =
   /** Nothing was changed: `diagnostics` say why (errors first). */
   | { status: 'refused'; diagnostics: Diagnostic[] }
   | { status: 'unchanged' }
+  /** --refresh-only: the addresses whose changes made outside were recorded in the state. */
+  | { status: 'refreshed'; recorded: string[] }
   | { status: 'applied'; outcome: ApplyOutcome };
 
 /**
@@ -118,6 +123,7 @@ export async function applyWorkflow(
         live,
         targets: request.targets,
         replace: request.replace ?? [],
+        refreshOnly: request.refreshOnly === true,
       });
       const warnings = [...(loaded?.warnings ?? []), ...plan.warnings];
       if (saved) checkSavedPlan(saved.plan, plan, existing !== undefined, saved.path);
@@ -135,6 +141,14 @@ export async function applyWorkflow(
         return { status: 'unchanged' };
       }
       await ui.approve();
+      if (plan.refreshOnly) {
+        let recorded: string[] = [];
+        await recorder.mutate((state) => {
+          recorded = acceptDrift(state, plan.drift);
+        });
+        await recorder.settled();
+        return { status: 'refreshed', recorded };
+      }
       const outcome = await ui.progress((sink, stop) =>
         executePlan({
           plan,

@@ -130,6 +130,7 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
     actions,
     targets: (targets as string[] | undefined) ?? [],
     replace,
+    refreshOnly: root.refresh_only === true,
     fileCreates,
     ...(Number.isFinite(savedAt) ? { savedAt: Math.floor(savedAt) } : {}),
   };

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/plan.schema.json; on false, `validatePlanDocument.errors` holds what failed. */
 export const validatePlanDocument: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/plan-v1.json","title":"assistants-iac JSON plan, format 1.0","description":"What `assistants plan --json` (or `--format json`) prints: the changes apply would make, in apply order, and the changes made outside assistants-iac, modelled on Terraform's JSON plan. Values only apply will know are null in `after` and true at the same place in `after_unknown`.","type":"object","additionalProperties":false,"required":["format_version","stack","workspace","lineage","serial","manifest_digest","refreshed","targets","summary","resource_changes","resource_drift","errors","warnings"],"properties":{"timestamp":{"description":"When `assistants plan -o` saved the plan (RFC 3339). Only in saved plan files: applying a plan made against no state uses it to tell whether the plan was applied somewhere else since.","type":"string","format":"date-time"},"run":{"description":"Only in saved plan files: what `assistants plan -o` ran against, so that `assistants apply PLANFILE` from the same folder needs no flags. `manifests`: the -f arguments as given (empty: the default); `state`: --state (or ASSISTANTS_STATE) as given, any password taken out.","type":"object","additionalProperties":false,"required":["manifests","state"],"properties":{"manifests":{"description":"The -f arguments of the plan, as given (relative to the folder it ran in); empty when none was given.","type":"array","items":{"type":"string"}},"state":{"description":"The state it was made against, as given: a path, or a postgres:// URL without its password.","type":"string"}}},"format_version":{"description":"Version of this JSON format, \"MAJOR.MINOR\". The minor part grows when fields are added; the major part changes when a field changes meaning or goes.","type":"string","pattern":"^1\\.[0-9]+$"},"stack":{"description":"The stack the manifests name (\"default\" when they name none).","type":"string","minLength":1},"workspace":{"description":"The workspace whose state the plan was made against (--workspace, else ASSISTANTS_WORKSPACE, else \"default\").","type":"string","minLength":1},"lineage":{"description":"The state's lineage, a UUID fixed when the state is first written; for a stack not yet applied, the one its first apply will write. A saved plan only applies to a state of the same lineage.","type":"string","format":"uuid"},"serial":{"description":"The serial of the state the plan was made from (0 when there is no state yet). A saved plan only applies while the state still has this serial.","type":"integer","minimum":0},"manifest_digest":{"description":"Digest of the desired model (the manifests, the instructions they read and the content hashes of their files), written \"sha256:\" and 64 lowercase hex digits. A saved plan only applies while the manifests still give this digest. Empty in what `assistants gc` plans (it reads the state and the API, not the manifests), which apply refuses.","type":"string","pattern":"^(sha256:[0-9a-f]{64})?$"},"refreshed":{"description":"False when the plan was made with --refresh=false: the state stood in for the API, so `resource_drift` is empty and `before` values are those of the state.","type":"boolean"},"targets":{"description":"The --target addresses; empty when the whole stack was planned. A targeted plan covers the targets and what they depend on only.","type":"array","items":{"$ref":"#/$defs/Address"},"uniqueItems":true},"summary":{"description":"What `Plan: N to add, N to change, N to destroy.` says. A replacement counts one to add and one to destroy; no-ops and drift are not counted.","type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"description":"Resources to create, replacements included.","type":"integer","minimum":0},"change":{"description":"Resources to update in place.","type":"integer","minimum":0},"destroy":{"description":"Resources to delete, replacements included.","type":"integer","minimum":0}}},"resource_changes":{"description":"One entry per managed resource in scope, no-ops included, in the order apply works through them (dependencies first; deletes after what depends on them is gone).","type":"array","items":{"$ref":"#/$defs/ResourceChange"}},"resource_drift":{"description":"Changes made outside assistants-iac since the last apply: the state's last-applied attributes against what the API reports now. The planned changes in `resource_changes` bring these resources back to the manifests.","type":"array","items":{"$ref":"#/$defs/ResourceDrift"}},"store_expiry":{"description":"Added in 1.1. Managed vector stores with expires_after, soonest first: when each expires unless used (any use of a last_active_at store resets the clock) and the assistants that search it. Empty without a refresh.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","expires_at","seconds_left","used_by"],"properties":{"address":{"description":"The store's address.","type":"string"},"id":{"description":"The store's id (vs_...).","type":"string"},"expires_at":{"description":"When it expires, Unix seconds.","type":"integer"},"seconds_left":{"description":"Seconds from the plan's reading of the clock; negative once expired.","type":"integer"},"used_by":{"description":"Addresses of the assistants whose file_search uses it.","type":"array","items":{"type":"string"}}}}},"errors":{"description":"Problems that make the plan unusable (such as a protected resource that would be deleted or replaced). Apply refuses a plan with errors.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}},"warnings":{"description":"Findings worth knowing that do not stop apply.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},"ResourceKind":{"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]},"Attributes":{"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]},"UnknownMask":{"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]},"ResourceChange":{"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]},"ResourceDrift":{"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}},"Diagnostic":{"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/plan-v1.json","title":"assistants-iac JSON plan, format 1.0","description":"What `assistants plan --json` (or `--format json`) prints: the changes apply would make, in apply order, and the changes made outside assistants-iac, modelled on Terraform's JSON plan. Values only apply will know are null in `after` and true at the same place in `after_unknown`.","type":"object","additionalProperties":false,"required":["format_version","stack","workspace","lineage","serial","manifest_digest","refreshed","targets","summary","resource_changes","resource_drift","errors","warnings"],"properties":{"timestamp":{"description":"When `assistants plan -o` saved the plan (RFC 3339). Only in saved plan files: applying a plan made against no state uses it to tell whether the plan was applied somewhere else since.","type":"string","format":"date-time"},"run":{"description":"Only in saved plan files: what `assistants plan -o` ran against, so that `assistants apply PLANFILE` from the same folder needs no flags. `manifests`: the -f arguments as given (empty: the default); `state`: --state (or ASSISTANTS_STATE) as given, any password taken out.","type":"object","additionalProperties":false,"required":["manifests","state"],"properties":{"manifests":{"description":"The -f arguments of the plan, as given (relative to the folder it ran in); empty when none was given.","type":"array","items":{"type":"string"}},"state":{"description":"The state it was made against, as given: a path, or a postgres:// URL without its password.","type":"string"}}},"format_version":{"description":"Version of this JSON format, \"MAJOR.MINOR\". The minor part grows when fields are added; the major part changes when a field changes meaning or goes.","type":"string","pattern":"^1\\.[0-9]+$"},"stack":{"description":"The stack the manifests name (\"default\" when they name none).","type":"string","minLength":1},"workspace":{"description":"The workspace whose state the plan was made against (--workspace, else ASSISTANTS_WORKSPACE, else \"default\").","type":"string","minLength":1},"lineage":{"description":"The state's lineage, a UUID fixed when the state is first written; for a stack not yet applied, the one its first apply will write. A saved plan only applies to a state of the same lineage.","type":"string","format":"uuid"},"serial":{"description":"The serial of the state the plan was made from (0 when there is no state yet). A saved plan only applies while the state still has this serial.","type":"integer","minimum":0},"manifest_digest":{"description":"Digest of the desired model (the manifests, the instructions they read and the content hashes of their files), written \"sha256:\" and 64 lowercase hex digits. A saved plan only applies while the manifests still give this digest. Empty in what `assistants gc` plans (it reads the state and the API, not the manifests), which apply refuses.","type":"string","pattern":"^(sha256:[0-9a-f]{64})?$"},"refreshed":{"description":"False when the plan was made with --refresh=false: the state stood in for the API, so `resource_drift` is empty and `before` values are those of the state.","type":"boolean"},"refresh_only":{"description":"Present (true) only for a plan made with --refresh-only: `resource_changes` is empty, and applying it records `resource_drift` in the state (the API's values become the state's, resources deleted outside leave it) without a call that changes the API.","const":true},"targets":{"description":"The --target addresses; empty when the whole stack was planned. A targeted plan covers the targets and what they depend on only.","type":"array","items":{"$ref":"#/$defs/Address"},"uniqueItems":true},"summary":{"description":"What `Plan: N to add, N to change, N to destroy.` says. A replacement counts one to add and one to destroy; no-ops and drift are not counted.","type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"description":"Resources to create, replacements included.","type":"integer","minimum":0},"change":{"description":"Resources to update in place.","type":"integer","minimum":0},"destroy":{"description":"Resources to delete, replacements included.","type":"integer","minimum":0}}},"resource_changes":{"description":"One entry per managed resource in scope, no-ops included, in the order apply works through them (dependencies first; deletes after what depends on them is gone).","type":"array","items":{"$ref":"#/$defs/ResourceChange"}},"resource_drift":{"description":"Changes made outside assistants-iac since the last apply: the state's last-applied attributes against what the API reports now. The planned changes in `resource_changes` bring these resources back to the manifests.","type":"array","items":{"$ref":"#/$defs/ResourceDrift"}},"store_expiry":{"description":"Added in 1.1. Managed vector stores with expires_after, soonest first: when each expires unless used (any use of a last_active_at store resets the clock) and the assistants that search it. Empty without a refresh.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","expires_at","seconds_left","used_by"],"properties":{"address":{"description":"The store's address.","type":"string"},"id":{"description":"The store's id (vs_...).","type":"string"},"expires_at":{"description":"When it expires, Unix seconds.","type":"integer"},"seconds_left":{"description":"Seconds from the plan's reading of the clock; negative once expired.","type":"integer"},"used_by":{"description":"Addresses of the assistants whose file_search uses it.","type":"array","items":{"type":"string"}}}}},"errors":{"description":"Problems that make the plan unusable (such as a protected resource that would be deleted or replaced). Apply refuses a plan with errors.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}},"warnings":{"description":"Findings worth knowing that do not stop apply.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},"ResourceKind":{"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]},"Attributes":{"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]},"UnknownMask":{"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]},"ResourceChange":{"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]},"ResourceDrift":{"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}},"Diagnostic":{"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}}}};
 const schema32 = {"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"};
 const schema44 = {"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
@@ -1477,15 +1477,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.targets !== undefined){
-let data12 = data.targets;
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 === "string"){
-if(!pattern6.test(data13)){
-const err36 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data13};
+if(data.refresh_only !== undefined){
+let data12 = data.refresh_only;
+if(true !== data12){
+const err36 = {instancePath:instancePath+"/refresh_only",schemaPath:"#/properties/refresh_only/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema31.properties.refresh_only,data:data12};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1495,8 +1490,15 @@ vErrors.push(err36);
 errors++;
 }
 }
-else {
-const err37 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data13};
+if(data.targets !== undefined){
+let data13 = data.targets;
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 === "string"){
+if(!pattern6.test(data14)){
+const err37 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1506,19 +1508,30 @@ vErrors.push(err37);
 errors++;
 }
 }
-let i2 = data12.length;
-let j0;
-if(i2 > 1){
-outer0:
-for(;i2--;){
-for(j0 = i2; j0--;){
-if(func0(data12[i2], data12[j0])){
-const err38 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema31.properties.targets,data:data12};
+else {
+const err38 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data14};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
+}
+errors++;
+}
+}
+let i2 = data13.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data13[i2], data13[j0])){
+const err39 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema31.properties.targets,data:data13};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
 }
 errors++;
 break outer0;
@@ -1528,21 +1541,7 @@ break outer0;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.targets.type,parentSchema:schema31.properties.targets,data:data12};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-if(data.summary !== undefined){
-let data14 = data.summary;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.add === undefined){
-const err40 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "add"},message:"must have required property '"+"add"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data14};
+const err40 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.targets.type,parentSchema:schema31.properties.targets,data:data13};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1551,8 +1550,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data14.change === undefined){
-const err41 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data14};
+}
+if(data.summary !== undefined){
+let data15 = data.summary;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.add === undefined){
+const err41 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "add"},message:"must have required property '"+"add"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data15};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1561,8 +1564,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data14.destroy === undefined){
-const err42 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "destroy"},message:"must have required property '"+"destroy"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data14};
+if(data15.change === undefined){
+const err42 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data15};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1571,9 +1574,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key2 in data14){
-if(!(((key2 === "add") || (key2 === "change")) || (key2 === "destroy"))){
-const err43 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.summary,data:data14};
+if(data15.destroy === undefined){
+const err43 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "destroy"},message:"must have required property '"+"destroy"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data15};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1582,11 +1584,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-if(data14.add !== undefined){
-let data15 = data14.add;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err44 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.add.type,parentSchema:schema31.properties.summary.properties.add,data:data15};
+for(const key2 in data15){
+if(!(((key2 === "add") || (key2 === "change")) || (key2 === "destroy"))){
+const err44 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.summary,data:data15};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1595,9 +1595,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-const err45 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.add,data:data15};
+}
+if(data15.add !== undefined){
+let data16 = data15.add;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err45 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.add.type,parentSchema:schema31.properties.summary.properties.add,data:data16};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1606,12 +1608,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-if(data14.change !== undefined){
-let data16 = data14.change;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err46 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.change.type,parentSchema:schema31.properties.summary.properties.change,data:data16};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 0 || isNaN(data16)){
+const err46 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.add,data:data16};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1620,9 +1619,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-const err47 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.change,data:data16};
+}
+}
+if(data15.change !== undefined){
+let data17 = data15.change;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+const err47 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.change.type,parentSchema:schema31.properties.summary.properties.change,data:data17};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1631,12 +1633,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-if(data14.destroy !== undefined){
-let data17 = data14.destroy;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err48 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.destroy.type,parentSchema:schema31.properties.summary.properties.destroy,data:data17};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+const err48 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.change,data:data17};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1645,9 +1644,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 0 || isNaN(data17)){
-const err49 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.destroy,data:data17};
+}
+}
+if(data15.destroy !== undefined){
+let data18 = data15.destroy;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err49 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.destroy.type,parentSchema:schema31.properties.summary.properties.destroy,data:data18};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1656,11 +1658,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.summary.type,parentSchema:schema31.properties.summary,data:data14};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err50 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.destroy,data:data18};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1670,19 +1670,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.resource_changes !== undefined){
-let data18 = data.resource_changes;
-if(Array.isArray(data18)){
-const len2 = data18.length;
-for(let i3=0; i3<len2; i3++){
-if(!(validate21(data18[i3], {instancePath:instancePath+"/resource_changes/" + i3,parentData:data18,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/resource_changes",schemaPath:"#/properties/resource_changes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_changes.type,parentSchema:schema31.properties.resource_changes,data:data18};
+const err51 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.summary.type,parentSchema:schema31.properties.summary,data:data15};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1692,19 +1683,19 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.resource_drift !== undefined){
-let data20 = data.resource_drift;
-if(Array.isArray(data20)){
-const len3 = data20.length;
-for(let i4=0; i4<len3; i4++){
-if(!(validate25(data20[i4], {instancePath:instancePath+"/resource_drift/" + i4,parentData:data20,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(data.resource_changes !== undefined){
+let data19 = data.resource_changes;
+if(Array.isArray(data19)){
+const len2 = data19.length;
+for(let i3=0; i3<len2; i3++){
+if(!(validate21(data19[i3], {instancePath:instancePath+"/resource_changes/" + i3,parentData:data19,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/resource_drift",schemaPath:"#/properties/resource_drift/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_drift.type,parentSchema:schema31.properties.resource_drift,data:data20};
+const err52 = {instancePath:instancePath+"/resource_changes",schemaPath:"#/properties/resource_changes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_changes.type,parentSchema:schema31.properties.resource_changes,data:data19};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1714,15 +1705,19 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.store_expiry !== undefined){
-let data22 = data.store_expiry;
-if(Array.isArray(data22)){
-const len4 = data22.length;
-for(let i5=0; i5<len4; i5++){
-let data23 = data22[i5];
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.address === undefined){
-const err53 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data23};
+if(data.resource_drift !== undefined){
+let data21 = data.resource_drift;
+if(Array.isArray(data21)){
+const len3 = data21.length;
+for(let i4=0; i4<len3; i4++){
+if(!(validate25(data21[i4], {instancePath:instancePath+"/resource_drift/" + i4,parentData:data21,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/resource_drift",schemaPath:"#/properties/resource_drift/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_drift.type,parentSchema:schema31.properties.resource_drift,data:data21};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1731,8 +1726,16 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data23.id === undefined){
-const err54 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data23};
+}
+if(data.store_expiry !== undefined){
+let data23 = data.store_expiry;
+if(Array.isArray(data23)){
+const len4 = data23.length;
+for(let i5=0; i5<len4; i5++){
+let data24 = data23[i5];
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.address === undefined){
+const err54 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1741,8 +1744,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data23.expires_at === undefined){
-const err55 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "expires_at"},message:"must have required property '"+"expires_at"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data23};
+if(data24.id === undefined){
+const err55 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1751,8 +1754,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data23.seconds_left === undefined){
-const err56 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "seconds_left"},message:"must have required property '"+"seconds_left"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data23};
+if(data24.expires_at === undefined){
+const err56 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "expires_at"},message:"must have required property '"+"expires_at"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1761,8 +1764,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data23.used_by === undefined){
-const err57 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "used_by"},message:"must have required property '"+"used_by"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data23};
+if(data24.seconds_left === undefined){
+const err57 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "seconds_left"},message:"must have required property '"+"seconds_left"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1771,9 +1774,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-for(const key3 in data23){
-if(!(((((key3 === "address") || (key3 === "id")) || (key3 === "expires_at")) || (key3 === "seconds_left")) || (key3 === "used_by"))){
-const err58 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.store_expiry.items,data:data23};
+if(data24.used_by === undefined){
+const err58 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "used_by"},message:"must have required property '"+"used_by"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1782,11 +1784,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data23.address !== undefined){
-let data24 = data23.address;
-if(typeof data24 !== "string"){
-const err59 = {instancePath:instancePath+"/store_expiry/" + i5+"/address",schemaPath:"#/properties/store_expiry/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.address.type,parentSchema:schema31.properties.store_expiry.items.properties.address,data:data24};
+for(const key3 in data24){
+if(!(((((key3 === "address") || (key3 === "id")) || (key3 === "expires_at")) || (key3 === "seconds_left")) || (key3 === "used_by"))){
+const err59 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1796,10 +1796,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data23.id !== undefined){
-let data25 = data23.id;
+if(data24.address !== undefined){
+let data25 = data24.address;
 if(typeof data25 !== "string"){
-const err60 = {instancePath:instancePath+"/store_expiry/" + i5+"/id",schemaPath:"#/properties/store_expiry/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.id.type,parentSchema:schema31.properties.store_expiry.items.properties.id,data:data25};
+const err60 = {instancePath:instancePath+"/store_expiry/" + i5+"/address",schemaPath:"#/properties/store_expiry/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.address.type,parentSchema:schema31.properties.store_expiry.items.properties.address,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1809,10 +1809,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data23.expires_at !== undefined){
-let data26 = data23.expires_at;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err61 = {instancePath:instancePath+"/store_expiry/" + i5+"/expires_at",schemaPath:"#/properties/store_expiry/items/properties/expires_at/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.expires_at.type,parentSchema:schema31.properties.store_expiry.items.properties.expires_at,data:data26};
+if(data24.id !== undefined){
+let data26 = data24.id;
+if(typeof data26 !== "string"){
+const err61 = {instancePath:instancePath+"/store_expiry/" + i5+"/id",schemaPath:"#/properties/store_expiry/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.id.type,parentSchema:schema31.properties.store_expiry.items.properties.id,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1822,10 +1822,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data23.seconds_left !== undefined){
-let data27 = data23.seconds_left;
+if(data24.expires_at !== undefined){
+let data27 = data24.expires_at;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err62 = {instancePath:instancePath+"/store_expiry/" + i5+"/seconds_left",schemaPath:"#/properties/store_expiry/items/properties/seconds_left/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.seconds_left.type,parentSchema:schema31.properties.store_expiry.items.properties.seconds_left,data:data27};
+const err62 = {instancePath:instancePath+"/store_expiry/" + i5+"/expires_at",schemaPath:"#/properties/store_expiry/items/properties/expires_at/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.expires_at.type,parentSchema:schema31.properties.store_expiry.items.properties.expires_at,data:data27};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1835,14 +1835,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data23.used_by !== undefined){
-let data28 = data23.used_by;
-if(Array.isArray(data28)){
-const len5 = data28.length;
-for(let i6=0; i6<len5; i6++){
-let data29 = data28[i6];
-if(typeof data29 !== "string"){
-const err63 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by/" + i6,schemaPath:"#/properties/store_expiry/items/properties/used_by/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.used_by.items.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by.items,data:data29};
+if(data24.seconds_left !== undefined){
+let data28 = data24.seconds_left;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err63 = {instancePath:instancePath+"/store_expiry/" + i5+"/seconds_left",schemaPath:"#/properties/store_expiry/items/properties/seconds_left/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.seconds_left.type,parentSchema:schema31.properties.store_expiry.items.properties.seconds_left,data:data28};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1852,9 +1848,14 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-else {
-const err64 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by",schemaPath:"#/properties/store_expiry/items/properties/used_by/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.items.properties.used_by.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by,data:data28};
+if(data24.used_by !== undefined){
+let data29 = data24.used_by;
+if(Array.isArray(data29)){
+const len5 = data29.length;
+for(let i6=0; i6<len5; i6++){
+let data30 = data29[i6];
+if(typeof data30 !== "string"){
+const err64 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by/" + i6,schemaPath:"#/properties/store_expiry/items/properties/used_by/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.used_by.items.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by.items,data:data30};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1866,7 +1867,7 @@ errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.store_expiry.items.type,parentSchema:schema31.properties.store_expiry.items,data:data23};
+const err65 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by",schemaPath:"#/properties/store_expiry/items/properties/used_by/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.items.properties.used_by.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by,data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1878,7 +1879,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/store_expiry",schemaPath:"#/properties/store_expiry/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.type,parentSchema:schema31.properties.store_expiry,data:data22};
+const err66 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.store_expiry.items.type,parentSchema:schema31.properties.store_expiry.items,data:data24};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1888,15 +1889,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data.errors !== undefined){
-let data30 = data.errors;
-if(Array.isArray(data30)){
-const len6 = data30.length;
-for(let i7=0; i7<len6; i7++){
-let data31 = data30[i7];
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.severity === undefined){
-const err67 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+}
+else {
+const err67 = {instancePath:instancePath+"/store_expiry",schemaPath:"#/properties/store_expiry/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.type,parentSchema:schema31.properties.store_expiry,data:data23};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1905,8 +1900,16 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data31.code === undefined){
-const err68 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+}
+if(data.errors !== undefined){
+let data31 = data.errors;
+if(Array.isArray(data31)){
+const len6 = data31.length;
+for(let i7=0; i7<len6; i7++){
+let data32 = data31[i7];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.severity === undefined){
+const err68 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1915,8 +1918,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data31.message === undefined){
-const err69 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.code === undefined){
+const err69 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1925,8 +1928,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data31.file === undefined){
-const err70 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.message === undefined){
+const err70 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1935,8 +1938,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data31.line === undefined){
-const err71 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.file === undefined){
+const err71 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1945,8 +1948,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data31.column === undefined){
-const err72 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.line === undefined){
+const err72 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1955,8 +1958,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data31.end_line === undefined){
-const err73 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.column === undefined){
+const err73 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1965,8 +1968,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data31.end_column === undefined){
-const err74 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.end_line === undefined){
+const err74 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1975,8 +1978,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data31.source_line === undefined){
-const err75 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.end_column === undefined){
+const err75 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1985,8 +1988,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data31.hint === undefined){
-const err76 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.source_line === undefined){
+const err76 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1995,8 +1998,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data31.related === undefined){
-const err77 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data31};
+if(data32.hint === undefined){
+const err77 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2005,9 +2008,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key4 in data31){
-if(!(func1.call(schema44.properties, key4))){
-const err78 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data31};
+if(data32.related === undefined){
+const err78 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2016,11 +2018,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data31.severity !== undefined){
-let data32 = data31.severity;
-if(!((data32 === "error") || (data32 === "warning"))){
-const err79 = {instancePath:instancePath+"/errors/" + i7+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data32};
+for(const key4 in data32){
+if(!(func1.call(schema44.properties, key4))){
+const err79 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2030,11 +2030,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data31.code !== undefined){
-let data33 = data31.code;
-if(typeof data33 === "string"){
-if(!pattern10.test(data33)){
-const err80 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data33};
+if(data32.severity !== undefined){
+let data33 = data32.severity;
+if(!((data33 === "error") || (data33 === "warning"))){
+const err80 = {instancePath:instancePath+"/errors/" + i7+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data33};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2044,8 +2043,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data33};
+if(data32.code !== undefined){
+let data34 = data32.code;
+if(typeof data34 === "string"){
+if(!pattern10.test(data34)){
+const err81 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2055,10 +2057,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data31.message !== undefined){
-let data34 = data31.message;
-if(typeof data34 !== "string"){
-const err82 = {instancePath:instancePath+"/errors/" + i7+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data34};
+else {
+const err82 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2068,10 +2068,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data31.file !== undefined){
-let data35 = data31.file;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err83 = {instancePath:instancePath+"/errors/" + i7+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data35};
+if(data32.message !== undefined){
+let data35 = data32.message;
+if(typeof data35 !== "string"){
+const err83 = {instancePath:instancePath+"/errors/" + i7+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2081,10 +2081,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data31.line !== undefined){
-let data36 = data31.line;
-if((!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))) && (data36 !== null)){
-const err84 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data36};
+if(data32.file !== undefined){
+let data36 = data32.file;
+if((typeof data36 !== "string") && (data36 !== null)){
+const err84 = {instancePath:instancePath+"/errors/" + i7+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data36};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2093,9 +2093,11 @@ vErrors.push(err84);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 1 || isNaN(data36)){
-const err85 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data36};
+}
+if(data32.line !== undefined){
+let data37 = data32.line;
+if((!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))) && (data37 !== null)){
+const err85 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data37};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2104,12 +2106,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-}
-if(data31.column !== undefined){
-let data37 = data31.column;
-if((!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))) && (data37 !== null)){
-const err86 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 1 || isNaN(data37)){
+const err86 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2118,9 +2117,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 1 || isNaN(data37)){
-const err87 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data37};
+}
+}
+if(data32.column !== undefined){
+let data38 = data32.column;
+if((!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))) && (data38 !== null)){
+const err87 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data38};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2129,12 +2131,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-if(data31.end_line !== undefined){
-let data38 = data31.end_line;
-if((!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))) && (data38 !== null)){
-const err88 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data38};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 1 || isNaN(data38)){
+const err88 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data38};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2143,9 +2142,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 1 || isNaN(data38)){
-const err89 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data38};
+}
+}
+if(data32.end_line !== undefined){
+let data39 = data32.end_line;
+if((!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))) && (data39 !== null)){
+const err89 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data39};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2154,12 +2156,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-if(data31.end_column !== undefined){
-let data39 = data31.end_column;
-if((!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))) && (data39 !== null)){
-const err90 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data39};
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 1 || isNaN(data39)){
+const err90 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2168,9 +2167,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 < 1 || isNaN(data39)){
-const err91 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data39};
+}
+}
+if(data32.end_column !== undefined){
+let data40 = data32.end_column;
+if((!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))) && (data40 !== null)){
+const err91 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2179,12 +2181,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-if(data31.source_line !== undefined){
-let data40 = data31.source_line;
-if((typeof data40 !== "string") && (data40 !== null)){
-const err92 = {instancePath:instancePath+"/errors/" + i7+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data40};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 1 || isNaN(data40)){
+const err92 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data40};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2194,10 +2193,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data31.hint !== undefined){
-let data41 = data31.hint;
+}
+if(data32.source_line !== undefined){
+let data41 = data32.source_line;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err93 = {instancePath:instancePath+"/errors/" + i7+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data41};
+const err93 = {instancePath:instancePath+"/errors/" + i7+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data41};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2207,15 +2207,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data31.related !== undefined){
-let data42 = data31.related;
-if(Array.isArray(data42)){
-const len7 = data42.length;
-for(let i8=0; i8<len7; i8++){
-let data43 = data42[i8];
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.message === undefined){
-const err94 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data43};
+if(data32.hint !== undefined){
+let data42 = data32.hint;
+if((typeof data42 !== "string") && (data42 !== null)){
+const err94 = {instancePath:instancePath+"/errors/" + i7+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data42};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2224,8 +2219,16 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data43.file === undefined){
-const err95 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data43};
+}
+if(data32.related !== undefined){
+let data43 = data32.related;
+if(Array.isArray(data43)){
+const len7 = data43.length;
+for(let i8=0; i8<len7; i8++){
+let data44 = data43[i8];
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.message === undefined){
+const err95 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2234,8 +2237,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data43.line === undefined){
-const err96 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data43};
+if(data44.file === undefined){
+const err96 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2244,8 +2247,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data43.column === undefined){
-const err97 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data43};
+if(data44.line === undefined){
+const err97 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2254,9 +2257,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-for(const key5 in data43){
-if(!((((key5 === "message") || (key5 === "file")) || (key5 === "line")) || (key5 === "column"))){
-const err98 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data43};
+if(data44.column === undefined){
+const err98 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2265,11 +2267,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data43.message !== undefined){
-let data44 = data43.message;
-if(typeof data44 !== "string"){
-const err99 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data44};
+for(const key5 in data44){
+if(!((((key5 === "message") || (key5 === "file")) || (key5 === "line")) || (key5 === "column"))){
+const err99 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data44};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2279,10 +2279,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data43.file !== undefined){
-let data45 = data43.file;
+if(data44.message !== undefined){
+let data45 = data44.message;
 if(typeof data45 !== "string"){
-const err100 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data45};
+const err100 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2292,10 +2292,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data43.line !== undefined){
-let data46 = data43.line;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err101 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data46};
+if(data44.file !== undefined){
+let data46 = data44.file;
+if(typeof data46 !== "string"){
+const err101 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data46};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2304,9 +2304,11 @@ vErrors.push(err101);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 1 || isNaN(data46)){
-const err102 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data46};
+}
+if(data44.line !== undefined){
+let data47 = data44.line;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err102 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data47};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2315,12 +2317,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-}
-if(data43.column !== undefined){
-let data47 = data43.column;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err103 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data47};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 < 1 || isNaN(data47)){
+const err103 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data47};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2329,9 +2328,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 < 1 || isNaN(data47)){
-const err104 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data47};
+}
+}
+if(data44.column !== undefined){
+let data48 = data44.column;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err104 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data48};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2340,11 +2342,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data43};
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 < 1 || isNaN(data48)){
+const err105 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data48};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2355,8 +2355,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err106 = {instancePath:instancePath+"/errors/" + i7+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data42};
+const err106 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data44};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2368,7 +2369,7 @@ errors++;
 }
 }
 else {
-const err107 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data31};
+const err107 = {instancePath:instancePath+"/errors/" + i7+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data43};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2380,7 +2381,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.errors.type,parentSchema:schema31.properties.errors,data:data30};
+const err108 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data32};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2390,15 +2391,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data.warnings !== undefined){
-let data48 = data.warnings;
-if(Array.isArray(data48)){
-const len8 = data48.length;
-for(let i9=0; i9<len8; i9++){
-let data49 = data48[i9];
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.severity === undefined){
-const err109 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+}
+else {
+const err109 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.errors.type,parentSchema:schema31.properties.errors,data:data31};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2407,8 +2402,16 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data49.code === undefined){
-const err110 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+}
+if(data.warnings !== undefined){
+let data49 = data.warnings;
+if(Array.isArray(data49)){
+const len8 = data49.length;
+for(let i9=0; i9<len8; i9++){
+let data50 = data49[i9];
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.severity === undefined){
+const err110 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2417,8 +2420,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data49.message === undefined){
-const err111 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.code === undefined){
+const err111 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2427,8 +2430,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data49.file === undefined){
-const err112 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.message === undefined){
+const err112 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2437,8 +2440,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data49.line === undefined){
-const err113 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.file === undefined){
+const err113 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2447,8 +2450,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data49.column === undefined){
-const err114 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.line === undefined){
+const err114 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2457,8 +2460,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data49.end_line === undefined){
-const err115 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.column === undefined){
+const err115 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2467,8 +2470,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data49.end_column === undefined){
-const err116 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.end_line === undefined){
+const err116 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2477,8 +2480,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data49.source_line === undefined){
-const err117 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.end_column === undefined){
+const err117 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2487,8 +2490,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data49.hint === undefined){
-const err118 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.source_line === undefined){
+const err118 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2497,8 +2500,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data49.related === undefined){
-const err119 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data49};
+if(data50.hint === undefined){
+const err119 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2507,9 +2510,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-for(const key6 in data49){
-if(!(func1.call(schema44.properties, key6))){
-const err120 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data49};
+if(data50.related === undefined){
+const err120 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2518,11 +2520,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data49.severity !== undefined){
-let data50 = data49.severity;
-if(!((data50 === "error") || (data50 === "warning"))){
-const err121 = {instancePath:instancePath+"/warnings/" + i9+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data50};
+for(const key6 in data50){
+if(!(func1.call(schema44.properties, key6))){
+const err121 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2532,11 +2532,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data49.code !== undefined){
-let data51 = data49.code;
-if(typeof data51 === "string"){
-if(!pattern10.test(data51)){
-const err122 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data51};
+if(data50.severity !== undefined){
+let data51 = data50.severity;
+if(!((data51 === "error") || (data51 === "warning"))){
+const err122 = {instancePath:instancePath+"/warnings/" + i9+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data51};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2546,8 +2545,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-else {
-const err123 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data51};
+if(data50.code !== undefined){
+let data52 = data50.code;
+if(typeof data52 === "string"){
+if(!pattern10.test(data52)){
+const err123 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data52};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2557,10 +2559,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data49.message !== undefined){
-let data52 = data49.message;
-if(typeof data52 !== "string"){
-const err124 = {instancePath:instancePath+"/warnings/" + i9+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data52};
+else {
+const err124 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data52};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2570,10 +2570,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data49.file !== undefined){
-let data53 = data49.file;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err125 = {instancePath:instancePath+"/warnings/" + i9+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data53};
+if(data50.message !== undefined){
+let data53 = data50.message;
+if(typeof data53 !== "string"){
+const err125 = {instancePath:instancePath+"/warnings/" + i9+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data53};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2583,10 +2583,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data49.line !== undefined){
-let data54 = data49.line;
-if((!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))) && (data54 !== null)){
-const err126 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data54};
+if(data50.file !== undefined){
+let data54 = data50.file;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err126 = {instancePath:instancePath+"/warnings/" + i9+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data54};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2595,9 +2595,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 1 || isNaN(data54)){
-const err127 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data54};
+}
+if(data50.line !== undefined){
+let data55 = data50.line;
+if((!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))) && (data55 !== null)){
+const err127 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data55};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2606,12 +2608,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-}
-if(data49.column !== undefined){
-let data55 = data49.column;
-if((!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))) && (data55 !== null)){
-const err128 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data55};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 1 || isNaN(data55)){
+const err128 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data55};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2620,9 +2619,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 1 || isNaN(data55)){
-const err129 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data55};
+}
+}
+if(data50.column !== undefined){
+let data56 = data50.column;
+if((!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))) && (data56 !== null)){
+const err129 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data56};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2631,12 +2633,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-}
-if(data49.end_line !== undefined){
-let data56 = data49.end_line;
-if((!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))) && (data56 !== null)){
-const err130 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data56};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 1 || isNaN(data56)){
+const err130 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data56};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2645,9 +2644,12 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 < 1 || isNaN(data56)){
-const err131 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data56};
+}
+}
+if(data50.end_line !== undefined){
+let data57 = data50.end_line;
+if((!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))) && (data57 !== null)){
+const err131 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data57};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2656,12 +2658,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-}
-if(data49.end_column !== undefined){
-let data57 = data49.end_column;
-if((!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))) && (data57 !== null)){
-const err132 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data57};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 1 || isNaN(data57)){
+const err132 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data57};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2670,9 +2669,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 1 || isNaN(data57)){
-const err133 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data57};
+}
+}
+if(data50.end_column !== undefined){
+let data58 = data50.end_column;
+if((!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))) && (data58 !== null)){
+const err133 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data58};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2681,12 +2683,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-if(data49.source_line !== undefined){
-let data58 = data49.source_line;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err134 = {instancePath:instancePath+"/warnings/" + i9+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data58};
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 < 1 || isNaN(data58)){
+const err134 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data58};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2696,10 +2695,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data49.hint !== undefined){
-let data59 = data49.hint;
+}
+if(data50.source_line !== undefined){
+let data59 = data50.source_line;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err135 = {instancePath:instancePath+"/warnings/" + i9+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data59};
+const err135 = {instancePath:instancePath+"/warnings/" + i9+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data59};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2709,15 +2709,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data49.related !== undefined){
-let data60 = data49.related;
-if(Array.isArray(data60)){
-const len9 = data60.length;
-for(let i10=0; i10<len9; i10++){
-let data61 = data60[i10];
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.message === undefined){
-const err136 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data61};
+if(data50.hint !== undefined){
+let data60 = data50.hint;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err136 = {instancePath:instancePath+"/warnings/" + i9+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data60};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2726,8 +2721,16 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data61.file === undefined){
-const err137 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data61};
+}
+if(data50.related !== undefined){
+let data61 = data50.related;
+if(Array.isArray(data61)){
+const len9 = data61.length;
+for(let i10=0; i10<len9; i10++){
+let data62 = data61[i10];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.message === undefined){
+const err137 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2736,8 +2739,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data61.line === undefined){
-const err138 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data61};
+if(data62.file === undefined){
+const err138 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2746,8 +2749,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data61.column === undefined){
-const err139 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data61};
+if(data62.line === undefined){
+const err139 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2756,9 +2759,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-for(const key7 in data61){
-if(!((((key7 === "message") || (key7 === "file")) || (key7 === "line")) || (key7 === "column"))){
-const err140 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data61};
+if(data62.column === undefined){
+const err140 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2767,11 +2769,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data61.message !== undefined){
-let data62 = data61.message;
-if(typeof data62 !== "string"){
-const err141 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data62};
+for(const key7 in data62){
+if(!((((key7 === "message") || (key7 === "file")) || (key7 === "line")) || (key7 === "column"))){
+const err141 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data62};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2781,10 +2781,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data61.file !== undefined){
-let data63 = data61.file;
+if(data62.message !== undefined){
+let data63 = data62.message;
 if(typeof data63 !== "string"){
-const err142 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data63};
+const err142 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data63};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2794,10 +2794,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data61.line !== undefined){
-let data64 = data61.line;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err143 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data64};
+if(data62.file !== undefined){
+let data64 = data62.file;
+if(typeof data64 !== "string"){
+const err143 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data64};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2806,9 +2806,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 < 1 || isNaN(data64)){
-const err144 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data64};
+}
+if(data62.line !== undefined){
+let data65 = data62.line;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err144 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data65};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2817,12 +2819,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-}
-if(data61.column !== undefined){
-let data65 = data61.column;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err145 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data65};
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 1 || isNaN(data65)){
+const err145 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data65};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2831,9 +2830,12 @@ vErrors.push(err145);
 }
 errors++;
 }
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 < 1 || isNaN(data65)){
-const err146 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data65};
+}
+}
+if(data62.column !== undefined){
+let data66 = data62.column;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err146 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data66};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2842,11 +2844,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data61};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 < 1 || isNaN(data66)){
+const err147 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data66};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2857,8 +2857,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err148 = {instancePath:instancePath+"/warnings/" + i9+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data60};
+const err148 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data62};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2870,7 +2871,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data49};
+const err149 = {instancePath:instancePath+"/warnings/" + i9+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data61};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2882,7 +2883,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.warnings.type,parentSchema:schema31.properties.warnings,data:data48};
+const err150 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data50};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2894,12 +2895,24 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err151 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.warnings.type,parentSchema:schema31.properties.warnings,data:data49};
 if(vErrors === null){
 vErrors = [err151];
 }
 else {
 vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+else {
+const err152 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
 }
 errors++;
 }

@@ -37,6 +37,8 @@ export interface PreparePlanOptions extends ManifestOptions {
   targets: readonly string[];
   /** --replace addresses (checked by parseReplace). */
   replace?: readonly string[];
+  /** --refresh-only: a plan of the drift alone (see PlanInput.refreshOnly). */
+  refreshOnly?: boolean;
   hashCacheFile: string;
   /**
    * Hash every file, new ones too (`plan -o`): a saved plan's digest then covers every file's bytes,
@@ -65,6 +67,11 @@ export interface PreparedPlan {
 export async function preparePlan(options: PreparePlanOptions): Promise<PreparedPlan> {
   const targets = parseTargets(options.targets);
   const replace = parseReplace(options.replace ?? []);
+  if (options.refreshOnly && (!options.refresh || replace.length > 0))
+    throw new AssistantsError(
+      'USAGE',
+      `--refresh-only reads the API and changes nothing: it cannot go with ${options.refresh ? '--replace' : '--refresh=false'}`,
+    );
   const { desired, warnings } = await loadDesired(options);
   return withStateLock(options.store, 'plan', { timeoutMs: options.lockTimeoutMs }, async () => {
     const state = await readStateOf(options.store, desired.stack);
@@ -77,7 +84,8 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
         ? refreshFor(options.reader(), state, desired, options.renderedFiles(desired))
         : undefined,
     ]);
-    const plan = planFor({ desired, hashes, state, live, targets, replace, digest });
+    const refreshOnly = options.refreshOnly === true;
+    const plan = planFor({ desired, hashes, state, live, targets, replace, refreshOnly, digest });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
   });
 }
@@ -183,6 +191,7 @@ export function planFor(input: {
   live: LiveView | undefined;
   targets: readonly Address[];
   replace?: readonly Address[];
+  refreshOnly?: boolean;
   /** manifestDigest(desired, hashes), when already worked out. */
   digest?: string;
 }): Plan {

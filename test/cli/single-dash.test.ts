@@ -47,7 +47,6 @@ describe('single-dash long flags', () => {
     'lock=false',
     'chdir=stack',
     'destroy',
-    'refresh-only',
   ])("Terraform's -%s gets advice instead of a mis-parse", async (flag) => {
     const run = await runInProcess(['apply', `-${flag}`], { cwd: await workspace({}) });
     expect(run.code).toBe(1);

@@ -13,6 +13,7 @@ function saved(overrides: Partial<SavedPlan> = {}): SavedPlan {
     actions: new Map([['file.a', 'create']]),
     targets: [],
     replace: [],
+    refreshOnly: false,
     fileCreates: [{ filename: 'a.md', bytes: 3 }],
     savedAt: NOW - 60,
     ...overrides,
