@@ -40,19 +40,15 @@ describe('single-dash long flags', () => {
     expect(existsSync(path.join(dir, 'x.plan'))).toBe(false);
   });
 
-  it.each([
-    'input=false',
-    'var',
-    'var-file=prod.tfvars',
-    'lock=false',
-    'chdir=stack',
-    'destroy',
-  ])("Terraform's -%s gets advice instead of a mis-parse", async (flag) => {
-    const run = await runInProcess(['apply', `-${flag}`], { cwd: await workspace({}) });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`unknown option '-${flag}' (a Terraform flag)`);
-    expect(run.stderr).toContain('hint:');
-  });
+  it.each(['input=false', 'var', 'var-file=prod.tfvars', 'lock=false', 'chdir=stack', 'destroy'])(
+    "Terraform's -%s gets advice instead of a mis-parse",
+    async (flag) => {
+      const run = await runInProcess(['apply', `-${flag}`], { cwd: await workspace({}) });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`unknown option '-${flag}' (a Terraform flag)`);
+      expect(run.stderr).toContain('hint:');
+    },
+  );
 
   it('leaves short flags with attached values, and anything after --, to the parser', async () => {
     const dir = await workspace({ 'stack.yaml': 'version: 1\n' });
