@@ -13,7 +13,10 @@ import type { CommandContext } from './program.js';
 export function outputCommand(context: CommandContext): Command {
   return stackFileOption(new Command('output'))
     .description("ids of the managed resources and the agents' rendered requests, from the state (for apps)")
-    .argument('[address]', 'one resource: file.NAME prints its id, agent.NAME its request (JSON)')
+    .argument(
+      '[address]',
+      'one resource: file.NAME prints its id, agent.NAME its request (JSON); a bare NAME when one resource holds it',
+    )
     .option(
       '--json',
       '{"files": {NAME: ID}, "vector_stores": {...}, "assistants": {...}, "agents": {NAME: REQUEST}}',

@@ -1,7 +1,7 @@
 import { AssistantsError } from '../errors/index.js';
 import { parseAddress } from '../model/address.js';
 import { type AgentRequest, requestOf } from '../model/agent.js';
-import { KINDS_IN_ORDER, sectionOf } from '../model/kinds.js';
+import { ADDRESS_FORMS, KINDS_IN_ORDER, sectionOf } from '../model/kinds.js';
 import { compareCodeUnits } from '../model/order.js';
 import type { StateResource } from '../state/state-document.js';
 import { checkAddresses, checkPresent } from '../workflow/state-addresses.js';
@@ -21,6 +21,31 @@ type Value = string | AgentRequest;
 
 function outputValue(resource: StateResource): Value {
   return resource.kind === 'agent' ? requestOf(resource.attributes) : resource.id;
+}
+
+/**
+ * A bare NAME (`output kb --raw`, as Terraform names its outputs) stands for the one resource of
+ * that name among the kinds apps read (files, stores, assistants, agents). A name that none or
+ * several hold is refused, the latter with the addresses to choose from.
+ */
+function byName(given: string, resources: Record<string, StateResource>): string {
+  if (parseAddress(given)) return given;
+  const held = Object.entries(resources).filter(
+    ([at, r]) => sectionOf(r.kind) !== undefined && parseAddress(at)?.name === given,
+  );
+  if (held.length === 1) return (held[0] as [string, StateResource])[0];
+  if (held.length === 0)
+    throw new AssistantsError('RESOURCE_NOT_IN_STATE', `no resource in the state is named '${given}'`, {
+      hint: `give an address (${ADDRESS_FORMS}) or a name; \`assistants output\` lists them`,
+    });
+  const addresses = held.map(([at]) => at).sort(compareCodeUnits);
+  throw new AssistantsError(
+    'INVALID_ADDRESS',
+    `'${given}' names ${held.length} resources: ${addresses.join(', ')}`,
+    {
+      hint: 'give the whole address',
+    },
+  );
 }
 
 /**
@@ -61,6 +86,7 @@ export async function runOutput(
   context.exitCode = EXIT.OK;
 
   if (address !== undefined) {
+    address = byName(address, resources);
     checkAddresses([address]);
     checkPresent(doc, [address], 'the state');
     const resource = resources[address] as StateResource;

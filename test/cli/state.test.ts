@@ -393,6 +393,27 @@ describe('assistants output', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('error[USAGE]');
     }
+    // A bare name, as Terraform names outputs: the one resource of that name.
+    expect(await runInProcess(['output', 'handbook', '--raw'], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: 'file-abc123',
+      stderr: '',
+    });
+    expect((await runInProcess(['output', 'support-kb'], { cwd: dir })).stdout).toBe('vs_def456\n');
+    const doc = sampleState();
+    const handbook = doc.resources['file.handbook'];
+    if (handbook) doc.resources['file.support-kb'] = { ...handbook, id: 'file-kb' };
+    const twice = await runInProcess(['output', 'support-kb', '--raw'], { cwd: await withState(doc) });
+    expect(twice.code).toBe(1);
+    expect(twice.stdout).toBe('');
+    expect(twice.stderr).toContain(
+      "'support-kb' names 2 resources: file.support-kb, vector_store.support-kb",
+    );
+    const none = await runInProcess(['output', 'nothing-here', '--raw'], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      "error[RESOURCE_NOT_IN_STATE]: no resource in the state is named 'nothing-here'",
+    );
     const notAgent = await runInProcess(['output', 'file.handbook', '--format', 'responses'], { cwd: dir });
     expect(notAgent.code).toBe(1);
     expect(notAgent.stdout + notAgent.stderr).toContain('file.handbook is not an agent');
