@@ -11,6 +11,7 @@ import { loadDesired } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { manifestCommit } from './git-commit.js';
 import { handleError } from './handle-error.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
@@ -52,13 +53,14 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
   const style = context.style();
   const detailed = flags.detailedExitcode === true;
   const request = { options, stack: desired?.stack, lockTimeoutMs, dryRun: flags.dryRun === true };
+  const commit = format === 'markdown' ? await manifestCommit(io.env, io.cwd, flags.file) : undefined;
   let result: GcResult;
   try {
     result = await gcWorkflow(ports, request, {
       review: (planned) => {
         const plan = { ...planned, workspace };
         if (format === 'json') io.stdout(renderPlanJson(plan));
-        else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
+        else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan, { commit }));
         else io.stdout(plan.changes.length === 0 ? 'Nothing to collect.\n' : renderPlanText(plan, style));
         if (format !== 'json' && plan.errors.length + plan.warnings.length > 0)
           io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));

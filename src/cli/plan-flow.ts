@@ -11,6 +11,7 @@ import { writePlanFile } from '../workflow/plan-file.js';
 import { preparePlan } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
+import { manifestCommit } from './git-commit.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
@@ -62,7 +63,8 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   const style = context.style();
 
   if (format === 'json') io.stdout(renderPlanJson(plan));
-  else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
+  else if (format === 'markdown')
+    io.stdout(renderPlanMarkdown(plan, { commit: await manifestCommit(io.env, io.cwd, flags.file) }));
   else for (const chunk of planTextChunks(plan, style)) io.stdout(chunk);
   if (format !== 'json' && plan.warnings.length + plan.errors.length > 0)
     io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));
