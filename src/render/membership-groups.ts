@@ -50,6 +50,8 @@ function replaceWhy(change: Change): string {
     const after = chunking(attribute(change.after, 'chunking_strategy'));
     return `: chunking ${before} → ${after}`;
   }
+  if (change.replacePaths.includes('vector_store_id')) return ': the store is replaced';
+  if (change.replacePaths.includes('file_id')) return ': each file is replaced';
   if (change.reason === 'dependency_replaced') return ': the file or the store is replaced';
   if (change.reason === 'index_failed') return ': the file failed to index';
   if (change.reason === 'expired') return ': the store expired';

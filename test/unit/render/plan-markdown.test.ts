@@ -70,7 +70,7 @@ describe('renderPlanMarkdown', () => {
       > - \`file.pricing\` must be replaced (content changed)
       > - \`vector_store.kb\` must be replaced (expired)
       > - \`vector_store.old\` will be destroyed (not in the manifests)
-      > - 1 file re-attached to <code>vector_store.kb</code>: the file or the store is replaced
+      > - 1 file re-attached to <code>vector_store.kb</code>: the store is replaced
 
       <details><summary>Graph of the changes (6 resources)</summary>
 
@@ -177,7 +177,7 @@ describe('renderPlanMarkdown', () => {
       | Store | Files | Change |
       | --- | ---: | --- |
       | <code>vector_store.kb</code> | 1 | + attached |
-      | <code>vector_store.kb</code> | 1 | -/+ re-attached: the file or the store is replaced |
+      | <code>vector_store.kb</code> | 1 | -/+ re-attached: the store is replaced |
 
       <details><summary>The 1 file attached (<code>vector_store.kb</code>)</summary>
 
