@@ -7,9 +7,19 @@
 /** GitHub refuses a comment body longer than this. */
 const MAX_COMMENT = 65_536;
 
-/** The hidden first line that tells this stack's and workspace's comment from every other. */
+/**
+ * The hidden first line that tells this stack's and workspace's comment from every other. It is
+ * the line `assistants plan --format markdown` itself starts with, so a plan pasted anywhere is
+ * recognised as the same comment.
+ */
 function marker(stack, workspace) {
   return `<!-- assistants-iac plan: stack=${stack} workspace=${workspace} -->`;
+}
+
+/** The marker a Markdown plan starts with, and the plan without it; no marker for other text. */
+function splitMarker(plan) {
+  const match = /^(<!-- assistants-iac plan: stack=\S+ workspace=\S+ -->)\n+/.exec(plan);
+  return match ? { marker: match[1], body: plan.slice(match[0].length) } : { marker: null, body: plan };
 }
 
 /**
@@ -47,7 +57,13 @@ function fenced(text) {
 
 /** The whole comment for one workspace; `exitCode` is that of `plan --detailed-exitcode`. */
 function planComment({ stack, workspace, exitCode, plan, errors, sha, runUrl, artifactUrl }) {
-  const lines = [marker(stack, workspace), `### assistants-iac plan: \`${workspace}\``, ''];
+  // A plan that carries this comment's marker is not given a second one, nor a second heading:
+  // it names its stack, workspace and commit itself.
+  const own = splitMarker(plan ?? '');
+  const titled = own.marker === marker(stack, workspace);
+  const lines = [marker(stack, workspace)];
+  if (!titled) lines.push(`### assistants-iac plan: \`${workspace}\``);
+  lines.push('');
   if (exitCode !== 0 && exitCode !== 2)
     lines.push(`> [!CAUTION]\n> The plan failed (exit code ${exitCode}): see the [job log](${runUrl}).`, '');
   const head = `${lines.join('\n')}\n`;
@@ -55,7 +71,7 @@ function planComment({ stack, workspace, exitCode, plan, errors, sha, runUrl, ar
     .filter(Boolean)
     .join(' and the ');
   const foot = `\n\n<sub>Commit ${String(sha ?? '').slice(0, 7)}. Also in the ${where}.</sub>\n`;
-  let body = (plan ?? '').trim();
+  let body = (titled ? own.body : (plan ?? '')).trim();
   if (errors?.trim()) body += `\n\n${fenced(errors.trim())}`;
   const note = `> [!NOTE]\n> Cut to fit a GitHub comment: the whole plan is in the ${where}.`;
   return `${head}${cut(body, MAX_COMMENT - head.length - foot.length, note)}${foot}`;
@@ -91,4 +107,4 @@ async function postPlanComment({ github, context, stack, workspace, exitCode, ..
   return upsertComment({ github, context, stack, workspace, body, create: exitCode !== 0 });
 }
 
-module.exports = { MAX_COMMENT, marker, cut, planComment, upsertComment, postPlanComment };
+module.exports = { MAX_COMMENT, marker, splitMarker, cut, planComment, upsertComment, postPlanComment };

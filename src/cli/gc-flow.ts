@@ -14,6 +14,7 @@ import { loadDesired } from '../workflow/prepare-plan.js';
 import { approve } from './approve.js';
 import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { manifestCommit } from './git-commit.js';
 import { handleError } from './handle-error.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
@@ -58,6 +59,7 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
   // -o saves what would be collected and deletes nothing: a review step before a second gc.
   const dryRun = flags.dryRun === true || flags.out !== undefined;
   const request = { options, stack: desired?.stack, lockTimeoutMs, dryRun };
+  const commit = format === 'markdown' ? await manifestCommit(io.env, io.cwd, flags.file) : undefined;
   let result: GcResult;
   let reviewed: Plan | undefined;
   try {
@@ -66,7 +68,7 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
         const plan = { ...planned, workspace };
         reviewed = plan;
         if (format === 'json') io.stdout(renderPlanJson(plan));
-        else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
+        else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan, { commit }));
         else io.stdout(plan.changes.length === 0 ? 'Nothing to collect.\n' : renderPlanText(plan, style));
         if (format !== 'json' && plan.errors.length + plan.warnings.length > 0)
           io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));

@@ -11,6 +11,7 @@ import { writePlanFile } from '../workflow/plan-file.js';
 import { preparePlan } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
+import { manifestCommit } from './git-commit.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
@@ -65,8 +66,11 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   };
   const style = context.style();
 
+  // The commit heads a Markdown plan, and a saved plan keeps it for `show`.
+  const commit =
+    format === 'markdown' || flags.out ? await manifestCommit(io.env, io.cwd, flags.file) : undefined;
   if (format === 'json') io.stdout(renderPlanJson(plan));
-  else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
+  else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan, { commit }));
   else for (const chunk of planTextChunks(plan, style)) io.stdout(chunk);
   if (format !== 'json' && plan.warnings.length + plan.errors.length > 0)
     io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));
@@ -77,7 +81,11 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   }
   if (flags.out) {
     const out = path.resolve(io.cwd, flags.out);
-    const run = { manifests: flags.file, state: stateWithoutPassword(globals.state) };
+    const run = {
+      manifests: flags.file,
+      state: stateWithoutPassword(globals.state),
+      ...(commit ? { commit } : {}),
+    };
     await writePlanFile(out, renderSavedPlan(plan, new Date(), run));
     if (format === 'text')
       io.stdout(`\nSaved the plan to ${flags.out}; apply it with: assistants apply ${flags.out}\n`);

@@ -8,6 +8,7 @@ import { emulatorCommand } from './emulator-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { forceUnlockCommand } from './force-unlock-command.js';
 import { gcCommand } from './gc-command.js';
+import { graphCommand } from './graph-command.js';
 import { importCommand } from './import-command.js';
 import { type Io, useColor } from './io.js';
 import { migrateCommand } from './migrate-command.js';
@@ -161,6 +162,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     gcCommand(context),
     importCommand(context),
     migrateCommand(context),
+    graphCommand(context),
     emulatorCommand(context),
     stateCommand(context),
     workspaceCommand(context),

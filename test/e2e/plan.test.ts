@@ -218,35 +218,37 @@ describe('assistants plan against the emulator', () => {
     `);
     const markdown = await cli(dir, ['plan', '--format', 'markdown']);
     expect(normalizeIds(markdown.stdout)).toMatchInlineSnapshot(`
-      "**Plan:** 2 to add, 1 to change, 2 to destroy (stack \`support\`, workspace \`default\`).
+      "<!-- assistants-iac plan: stack=support workspace=default -->
+
+      ### Plan: stack \`support\`, workspace \`default\`
+
+      **Plan:** 0 to add, 1 to change, 2 to replace, 0 to destroy.
 
       > [!WARNING]
-      > This plan destroys or replaces 2 resources:
+      > This plan destroys or replaces 1 resource and detaches or re-attaches 1 file:
       > - \`file.faq\` must be replaced (content changed)
-      > - \`vector_store_file.kb/faq\` must be replaced (file.faq is replaced)
+      > - 1 file re-attached to <code>vector_store.kb</code>: each file is replaced
 
-      ### Planned changes
+      <details><summary>Graph of the changes (3 resources)</summary>
 
-      <details><summary>+/- <code>file.faq</code> must be replaced (content changed)</summary>
-
-      \`\`\`diff
-      +/- file.faq (file-ID)
-      !       bytes:  49 -> 50
-      !       sha256: "911d4ea63108…" -> "f28eb9669eed…" # forces replacement
-              (3 unchanged attributes hidden)
+      \`\`\`mermaid
+      flowchart LR
+        n0("file.faq")
+        n1[("vector_store.kb")]
+        n2["assistant.bot"]
+        n0 -->|"re-attach"| n1
+        n1 --> n2
+        classDef update fill:#fff8c5,stroke:#9a6700,color:#1f2328
+        class n2 update
+        classDef replace fill:#ffe2cc,stroke:#bc4c00,color:#1f2328
+        class n0 replace
+        classDef noop fill:#f6f8fa,stroke:#8c959f,color:#1f2328
+        class n1 noop
       \`\`\`
 
       </details>
 
-      <details><summary>+/- <code>vector_store_file.kb/faq</code> must be replaced (file.faq is replaced)</summary>
-
-      \`\`\`diff
-      +/- vector_store_file.kb/faq (file-ID)
-      !       file_id: "file-ID" -> (known after apply) # forces replacement
-              (3 unchanged attributes hidden)
-      \`\`\`
-
-      </details>
+      #### Agents and assistants
 
       <details><summary>~ <code>assistant.bot</code> will be updated in-place</summary>
 
@@ -259,6 +261,33 @@ describe('assistants plan against the emulator', () => {
       +           Be thorough.
       !       temperature: 0.3 -> 0.5
               (9 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      #### Files in vector stores
+
+      | Store | Files | Change |
+      | --- | ---: | --- |
+      | <code>vector_store.kb</code> | 1 | +/- re-attached: each file is replaced |
+
+      <details><summary>The 1 file re-attached (<code>vector_store.kb</code>)</summary>
+
+      \`\`\`text
+      faq
+      \`\`\`
+
+      </details>
+
+      #### Files
+
+      <details><summary>+/- <code>file.faq</code> must be replaced (content changed)</summary>
+
+      \`\`\`diff
+      +/- file.faq (file-ID)
+      !       bytes:  49 -> 50
+      !       sha256: "911d4ea63108…" -> "f28eb9669eed…" # forces replacement
+              (3 unchanged attributes hidden)
       \`\`\`
 
       </details>

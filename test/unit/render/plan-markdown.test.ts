@@ -59,16 +59,45 @@ describe('renderPlanMarkdown', () => {
     const markdown = renderPlanMarkdown(examplePlan());
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** 6 to add, 1 to change, 4 to destroy (stack \`support\`, workspace \`default\`).
+      "<!-- assistants-iac plan: stack=support workspace=default -->
+
+      ### Plan: stack \`support\`, workspace \`default\`
+
+      **Plan:** 3 to add, 1 to change, 3 to replace, 1 to destroy.
 
       > [!WARNING]
-      > This plan destroys or replaces 4 resources:
+      > This plan destroys or replaces 3 resources and detaches or re-attaches 1 file:
       > - \`file.pricing\` must be replaced (content changed)
       > - \`vector_store.kb\` must be replaced (expired)
-      > - \`vector_store_file.kb/pricing\` must be replaced (file.pricing and vector_store.kb are replaced)
       > - \`vector_store.old\` will be destroyed (not in the manifests)
+      > - 1 file re-attached to <code>vector_store.kb</code>: the store is replaced
 
-      ### Changed outside assistants-iac
+      <details><summary>Graph of the changes (6 resources)</summary>
+
+      \`\`\`mermaid
+      flowchart LR
+        n0("file.handbook")
+        n1("file.pricing")
+        n2[("vector_store.kb")]
+        n3[("vector_store.archive")]
+        n4["assistant.support-bot"]
+        n5[("vector_store.old")]
+        n0 -->|"attach"| n2
+        n1 -->|"re-attach"| n2
+        n2 --> n4
+        classDef create fill:#dafbe1,stroke:#1a7f37,color:#1f2328
+        class n0,n3 create
+        classDef update fill:#fff8c5,stroke:#9a6700,color:#1f2328
+        class n4 update
+        classDef replace fill:#ffe2cc,stroke:#bc4c00,color:#1f2328
+        class n1,n2 replace
+        classDef delete fill:#ffebe9,stroke:#cf222e,color:#1f2328
+        class n5 delete
+      \`\`\`
+
+      </details>
+
+      #### Changed outside assistants-iac
 
       <details><summary>~ <code>assistant.support-bot</code> has changed</summary>
 
@@ -88,32 +117,11 @@ describe('renderPlanMarkdown', () => {
 
       </details>
 
-      ### Planned changes
+      #### Destroyed
 
-      <details><summary>+ <code>file.handbook</code> will be created</summary>
+      - <code>vector_store.old</code> (<code>vs_old</code>) will be destroyed (not in the manifests)
 
-      \`\`\`diff
-      +   file.handbook
-      +       path:     "docs/handbook.pdf"
-      +       filename: "handbook.pdf"
-      +       purpose:  "assistants"
-      +       bytes:    48213
-      +       sha256:   "600ac16c91ba…"
-      +       id:       (known after apply)
-      \`\`\`
-
-      </details>
-
-      <details><summary>+/- <code>file.pricing</code> must be replaced (content changed)</summary>
-
-      \`\`\`diff
-      +/- file.pricing (file-pricing)
-      !       bytes:  2048 -> 2310
-      !       sha256: "758036303e2b…" -> "8a6e99ff58af…" # forces replacement
-              (3 unchanged attributes hidden)
-      \`\`\`
-
-      </details>
+      #### Replaced
 
       <details><summary>-/+ <code>vector_store.kb</code> must be replaced (expired)</summary>
 
@@ -123,40 +131,7 @@ describe('renderPlanMarkdown', () => {
 
       </details>
 
-      <details><summary>+ <code>vector_store.archive</code> will be created (deleted outside assistants-iac)</summary>
-
-      \`\`\`diff
-      +   vector_store.archive
-      +       name:          "Archive"
-      +       expires_after: null
-      +       metadata:      {}
-      +       id:            (known after apply)
-      \`\`\`
-
-      </details>
-
-      <details><summary>+ <code>vector_store_file.kb/handbook</code> will be created</summary>
-
-      \`\`\`diff
-      +   vector_store_file.kb/handbook
-      +       vector_store_id:   (known after apply)
-      +       file_id:           (known after apply)
-      +       attributes:        {"region":"eu"}
-      +       chunking_strategy: {"max_chunk_size_tokens":800,"chunk_overlap_tokens":400}
-      \`\`\`
-
-      </details>
-
-      <details><summary>-/+ <code>vector_store_file.kb/pricing</code> must be replaced (file.pricing and vector_store.kb are replaced)</summary>
-
-      \`\`\`diff
-      -/+ vector_store_file.kb/pricing (file-pricing)
-      !       vector_store_id: "vs_kb" -> (known after apply) # forces replacement
-      !       file_id:         "file-pricing" -> (known after apply)
-              (2 unchanged attributes hidden)
-      \`\`\`
-
-      </details>
+      #### Agents and assistants
 
       <details><summary>~ <code>assistant.support-bot</code> will be updated in-place</summary>
 
@@ -184,24 +159,73 @@ describe('renderPlanMarkdown', () => {
 
       </details>
 
-      <details><summary>- <code>vector_store.old</code> will be destroyed (not in the manifests)</summary>
+      #### Vector stores
+
+      <details><summary>+ <code>vector_store.archive</code> will be created (deleted outside assistants-iac)</summary>
 
       \`\`\`diff
-      -   vector_store.old (vs_old)
+      +   vector_store.archive
+      +       name: "Archive"
+      +       id:   (known after apply)
+              (2 attributes at their defaults hidden)
       \`\`\`
 
       </details>
+
+      #### Files in vector stores
+
+      | Store | Files | Change |
+      | --- | ---: | --- |
+      | <code>vector_store.kb</code> | 1 | + attached |
+      | <code>vector_store.kb</code> | 1 | -/+ re-attached: the store is replaced |
+
+      <details><summary>The 1 file attached (<code>vector_store.kb</code>)</summary>
+
+      \`\`\`text
+      handbook
+      \`\`\`
+
+      </details>
+
+      <details><summary>The 1 file re-attached (<code>vector_store.kb</code>)</summary>
+
+      \`\`\`text
+      pricing
+      \`\`\`
+
+      </details>
+
+      #### Files
+
+      <details><summary>+/- <code>file.pricing</code> must be replaced (content changed)</summary>
+
+      \`\`\`diff
+      +/- file.pricing (file-pricing)
+      !       bytes:  2048 -> 2310
+      !       sha256: "758036303e2b…" -> "8a6e99ff58af…" # forces replacement
+              (3 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      #### New files
+
+      | File | Path | Bytes |
+      | --- | --- | ---: |
+      | <code>file.handbook</code> | <code>docs/handbook.pdf</code> | 48,213 |
       "
     `);
   });
 
-  it('is one line when nothing changes', () => {
+  it('is the marker, the heading and one line when nothing changes', () => {
     expect(renderPlanMarkdown(plan())).toBe(
-      '**Plan:** no changes. The live resources match the manifests (stack `support`, workspace `default`).\n',
+      '<!-- assistants-iac plan: stack=support workspace=default -->\n\n### Plan: stack `support`, workspace `default`\n\n**Plan:** no changes. The live resources match the manifests.\n',
     );
-    expect(renderPlanMarkdown(plan({ refreshed: false }))).toBe(
-      '**Plan:** no changes. The state matches the manifests (stack `support`, workspace `default`).\n',
-    );
+    expect(
+      renderPlanMarkdown(plan({ refreshed: false }))
+        .split('\n\n')
+        .slice(2, 3),
+    ).toEqual(['**Plan:** no changes. The state matches the manifests.']);
   });
 
   it('is no longer one line when a plan without changes has warnings: they follow the summary', () => {
@@ -219,7 +243,11 @@ describe('renderPlanMarkdown', () => {
     );
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** no changes. The live resources match the manifests (stack \`support\`, workspace \`default\`).
+      "<!-- assistants-iac plan: stack=support workspace=default -->
+
+      ### Plan: stack \`support\`, workspace \`default\`
+
+      **Plan:** no changes. The live resources match the manifests.
 
       > [!WARNING]
       > This plan has 2 warnings:
@@ -244,9 +272,9 @@ describe('renderPlanMarkdown', () => {
       }),
     );
     expectBalanced(markdown);
-    expect(markdown.split('\n\n').slice(0, 4)).toMatchInlineSnapshot(`
+    expect(markdown.split('\n\n').slice(2, 6)).toMatchInlineSnapshot(`
       [
-        "**Plan:** 0 to add, 0 to change, 1 to destroy (stack \`support\`, workspace \`default\`).",
+        "**Plan:** 0 to add, 0 to change, 0 to replace, 1 to destroy.",
         "> [!CAUTION]
       > This plan has 1 error, and apply refuses it:
       > - \`PROTECTED_RESOURCE\` file.pricing is protected and the plan would replace it (assistants.yaml:3:3)",
@@ -276,16 +304,17 @@ describe('renderPlanMarkdown', () => {
     expect(markdown).not.toContain('w30 ');
     // Each message is cut to 300 characters, its location kept.
     expect(markdown).toContain(`> - \`INDEXING_FAILED\` w0 ${'x'.repeat(296)}… (kb.yaml:1:3)\n`);
-    const shown = markdown.match(/<details>/g)?.length ?? 0;
-    expect(shown).toBeGreaterThan(5);
-    expect(markdown).toContain(
-      `This comment is cut to stay within 65,000 characters: ${60 - shown} changes are not shown.`,
-    );
+    // Every change stays; those whose diff does not fit are shown on one line.
+    const folded = markdown.match(/<details><summary>~ <code>assistant/g)?.length ?? 0;
+    const lines = markdown.match(/^- ~ <code>assistant\.bot-\d+<\/code>/gm)?.length ?? 0;
+    expect(folded).toBeGreaterThan(5);
+    expect(folded + lines).toBe(60);
+    expect(markdown).toContain(`${60 - folded} changes are shown without their diff`);
 
     // A comment too small for even the warnings still honours maxChars.
     const tiny = renderPlanMarkdown(plan({ warnings }), { maxChars: 2_000 });
     expect(tiny.length).toBeLessThanOrEqual(2_000);
-    expect(tiny.startsWith('**Plan:** no changes.')).toBe(true);
+    expect(tiny).toContain('**Plan:** no changes.');
   });
 
   it('shows drift alone when only drift was found', () => {
@@ -302,9 +331,13 @@ describe('renderPlanMarkdown', () => {
     );
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** no changes; 1 resource changed outside assistants-iac (stack \`support\`, workspace \`default\`).
+      "<!-- assistants-iac plan: stack=support workspace=default -->
 
-      ### Changed outside assistants-iac
+      ### Plan: stack \`support\`, workspace \`default\`
+
+      **Plan:** no changes; 1 resource changed outside assistants-iac.
+
+      #### Changed outside assistants-iac
 
       <details><summary>~ <code>vector_store.kb</code> has changed</summary>
 
@@ -339,7 +372,11 @@ describe('renderPlanMarkdown', () => {
     );
     expectBalanced(markdown);
     expect(markdown).toMatchInlineSnapshot(`
-      "**Plan:** 1 to add, 1 to change, 1 to destroy (stack \`support\`, workspace \`default\`).
+      "<!-- assistants-iac plan: stack=support workspace=default -->
+
+      ### Plan: stack \`support\`, workspace \`default\`
+
+      **Plan:** 0 to add, 1 to change, 1 to replace, 0 to destroy.
 
       > [!CAUTION]
       > This plan has 1 error, and apply refuses it:
@@ -355,15 +392,21 @@ describe('renderPlanMarkdown', () => {
       > [!IMPORTANT]
       > Resource targeting is in effect: this plan covers only \`assistant.bot\` (\`--target\`) and what it depends on, so it may not show every change the manifests ask for.
 
-      ### Planned changes
+      <details><summary>Graph of the changes (2 resources)</summary>
 
-      <details><summary>+/- <code>file.pricing</code> must be replaced (content changed)</summary>
-
-      \`\`\`diff
-      +/- file.pricing (file-pricing)
+      \`\`\`mermaid
+      flowchart LR
+        n0("file.pricing")
+        n1["assistant.bot"]
+        classDef update fill:#fff8c5,stroke:#9a6700,color:#1f2328
+        class n1 update
+        classDef replace fill:#ffe2cc,stroke:#bc4c00,color:#1f2328
+        class n0 replace
       \`\`\`
 
       </details>
+
+      #### Agents and assistants
 
       <details><summary>~ <code>assistant.bot</code> will be updated in-place</summary>
 
@@ -371,6 +414,16 @@ describe('renderPlanMarkdown', () => {
       !   assistant.bot (asst_bot)
       !       top_p: 1 -> 0.5
               (10 unchanged attributes hidden)
+      \`\`\`
+
+      </details>
+
+      #### Files
+
+      <details><summary>+/- <code>file.pricing</code> must be replaced (content changed)</summary>
+
+      \`\`\`diff
+      +/- file.pricing (file-pricing)
       \`\`\`
 
       </details>
@@ -401,23 +454,23 @@ describe('renderPlanMarkdown', () => {
     expect(markdown).not.toMatch(/<summary>[^\n]*<b>/);
   });
 
-  it('stays under 65,000 characters, cutting at a whole change and saying how many are left out', () => {
+  it('stays under 65,000 characters: every change is kept, those that do not fit without their diff', () => {
     const changes = Array.from({ length: 60 }, (_, i) => bigChange(i, 40));
     const markdown = renderPlanMarkdown(plan({ changes }));
     expect(markdown.length).toBeLessThanOrEqual(65_000);
     expectBalanced(markdown);
-    const shown = markdown.match(/<details>/g)?.length ?? 0;
-    expect(shown).toBeGreaterThan(5);
-    expect(shown).toBeLessThan(60);
+    const folded = markdown.match(/<details><summary>~ <code>assistant/g)?.length ?? 0;
+    expect(folded).toBeGreaterThan(5);
+    expect(folded).toBeLessThan(60);
     expect(markdown).toContain(
-      `> [!NOTE]\n> This comment is cut to stay within 65,000 characters: ${60 - shown} changes are not shown. Run \`assistants plan\` for the full plan.\n`,
+      `> [!NOTE]\n> This comment is cut to stay within 65,000 characters: the graph is not shown and ${60 - folded} changes are shown without their diff. Run \`assistants plan\` for the full plan.\n`,
     );
-    // Whole changes only: the last one shown ends its diff as the full rendering does.
-    expect(markdown).toContain(`assistant.bot-${shown - 1}`);
-    expect(markdown).not.toContain(`assistant.bot-${shown}<`);
+    // The first changes keep their diff, the others are one line each; none is left out.
     expect(markdown).toContain('+           New line 39 of the instructions of assistant 0.');
+    for (let i = folded; i < 60; i++)
+      expect(markdown).toContain(`\n- ~ <code>assistant.bot-${i}</code> will be updated in-place\n`);
     // The summary still counts every change.
-    expect(markdown.startsWith('**Plan:** 0 to add, 60 to change, 0 to destroy')).toBe(true);
+    expect(markdown).toContain('**Plan:** 0 to add, 60 to change, 0 to replace, 0 to destroy.');
   });
 
   it('honours maxChars, and shows a change too large for any comment in part', () => {
@@ -426,14 +479,16 @@ describe('renderPlanMarkdown', () => {
     expect(markdown.length).toBeLessThanOrEqual(20_000);
     expectBalanced(markdown);
     expect(markdown).toMatch(/… \d+ more lines not shown\n```\n\n<\/details>/);
-    expect(markdown).toContain('1 change is not shown and one change is shown in part.');
+    expect(markdown).toContain('one change is shown in part.');
+    // The second change is kept, on one line if its diff does not fit.
+    expect(markdown).toContain('<code>assistant.bot-1</code> will be updated in-place');
 
     const small = renderPlanMarkdown(plan({ changes: [bigChange(0, 3), bigChange(1, 3)] }), {
       maxChars: 1_200,
     });
     expect(small.length).toBeLessThanOrEqual(1_200);
     expectBalanced(small);
-    expect(small).toContain('characters: 1 change is not shown.');
+    expect(small).toContain('<code>assistant.bot-1</code> will be updated in-place');
   });
 
   it('caps the list of destroyed resources in the banner', () => {
