@@ -79,15 +79,17 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
   }
 
   const used = Object.entries(ACTION_MARKERS).filter(([action]) => listed.some((c) => c.action === action));
-  yield block(
-    [
-      'Resource actions are indicated with the following symbols:',
-      ...used.map(
-        ([action, marker]) =>
-          `${' '.repeat(3 - marker.length)}${paintMarker(marker, style)} ${MARKER_MEANINGS[action as keyof typeof MARKER_MEANINGS]}`,
-      ),
-    ].join('\n'),
-  );
+  // No legend for a plan of moves alone: no symbol is used.
+  if (used.length > 0)
+    yield block(
+      [
+        'Resource actions are indicated with the following symbols:',
+        ...used.map(
+          ([action, marker]) =>
+            `${' '.repeat(3 - marker.length)}${paintMarker(marker, style)} ${MARKER_MEANINGS[action as keyof typeof MARKER_MEANINGS]}`,
+        ),
+      ].join('\n'),
+    );
   yield block('assistants-iac will perform the following actions:');
   for (const change of listed) yield block(linesToText(changeLines(change, plan, style), style));
   yield block(planSummaryLine(plan, style));
