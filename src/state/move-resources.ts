@@ -28,11 +28,12 @@ export function moveResources(
   destination: (address: Address) => Address,
 ): Rekeyed {
   const wanted: AddressMove[] = [];
-  for (const from of Object.keys(resources).sort(compareCodeUnits)) {
+  for (const from of Object.keys(resources)) {
     const to = destination(from);
     if (to !== from) wanted.push({ from, to });
   }
   if (wanted.length === 0) return { resources, moved: [], conflicts: [] };
+  wanted.sort((a, b) => compareCodeUnits(a.from, b.from));
   const landing = new Map<Address, number>();
   for (const { to } of wanted) landing.set(to, (landing.get(to) ?? 0) + 1);
   let moved = wanted;

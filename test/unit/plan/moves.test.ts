@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Move } from '../../../src/model/moves.js';
 import { movedAddress } from '../../../src/model/moves.js';
 import { planHasChanges, summarizePlan } from '../../../src/model/plan.js';
-import { STAMP_ADDRESS_KEY } from '../../../src/model/stamp.js';
+import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../../../src/model/stamp.js';
+import { stampProblem } from '../../../src/plan/stamps.js';
 import { moveResources } from '../../../src/state/move-resources.js';
 import {
   appliedState,
   desired,
   file,
   hashesOf,
+  LINEAGE,
   liveFromState,
   member,
   planOf,
@@ -226,5 +228,26 @@ describe('movedAddress and moveResources', () => {
     expect(out.resources).toEqual({ 'vector_store.a': a, 'vector_store.b': b, 'vector_store.c': c });
     expect(out.moved).toEqual([]);
     expect(out.conflicts.map((m) => m.from)).toEqual(['vector_store.a', 'vector_store.c']);
+  });
+});
+
+describe('the ownership of a moved store or assistant, not yet stamped anew', () => {
+  const stamp = (lineage: string, address: string) => ({
+    [STAMP_LINEAGE_KEY]: lineage,
+    [STAMP_ADDRESS_KEY]: address,
+  });
+
+  it('passes when its live stamp names the address its recorded stamp names, in this lineage', () => {
+    const old = stamp(LINEAGE, 'vector_store.kb');
+    expect(stampProblem(old, LINEAGE, 'vector_store.support-kb', old)).toBeUndefined();
+  });
+
+  it('fails for another address than the recorded one, and for another lineage', () => {
+    const recorded = stamp(LINEAGE, 'vector_store.kb');
+    expect(
+      stampProblem(stamp(LINEAGE, 'vector_store.other'), LINEAGE, 'vector_store.support-kb', recorded)?.code,
+    ).toBe('OWNED_ELSEWHERE');
+    const foreign = stamp('11111111-1111-4111-8111-111111111111', 'vector_store.kb');
+    expect(stampProblem(foreign, LINEAGE, 'vector_store.support-kb', foreign)?.code).toBe('OWNED_ELSEWHERE');
   });
 });
