@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../errors/index.js';
 import { type Desired, declaredProtection } from '../model/desired.js';
 import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER, type ResourceKind } from '../model/kinds.js';
+import type { AddressMove } from '../model/moves.js';
 import type { Change } from '../model/plan.js';
+import { moveResources, recordedMoves } from '../state/move-resources.js';
 import { pushAll } from '../util/arrays.js';
 import { createAgents, deleteAgents, recordRenderedAgents } from './apply-agents.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
@@ -53,6 +55,7 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
     phases: phaseTotals(changes),
   });
   try {
+    await recordMoves(run.input.recorder, run.input.plan.moves ?? []);
     await forgetGone(run);
     pushAll(run.deposed, leftoverDeposed(run.state));
     for (const kind of KINDS_IN_ORDER) await STEPS[kind].create(run, changes);
@@ -76,6 +79,32 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
     ...(input.options.destroy ? { destroy: true } : {}),
   });
   return { counts: run.counts, errors: run.errors, warnings: run.warnings, interrupted };
+}
+
+/**
+ * The plan's moves, re-keyed in the state in one journalled write before any call: the changes
+ * that follow name the new addresses. A run interrupted after it finds them moved, and the
+ * manifests' `moved:` entries then name nothing the state holds (they are skipped). A
+ * refresh-only apply records them too: its drift names the new addresses.
+ */
+export async function recordMoves(recorder: StateRecorder, moves: readonly AddressMove[]): Promise<void> {
+  if (moves.length === 0) return;
+  await recorder.mutate((doc) => {
+    const { resources } = moveResources(doc.resources, recordedMoves(moves));
+    const renamed = recordedMoves(moves);
+    // Assigned and deleted one by one: the recorder logs the addresses touched (see StateRecorder).
+    for (const { from } of moves) delete doc.resources[from];
+    for (const { to } of moves) {
+      const moved = resources[to];
+      if (moved) doc.resources[to] = moved;
+    }
+    for (const [address, resource] of Object.entries(resources))
+      if (resource !== doc.resources[address]) doc.resources[address] = resource;
+    doc.pending = doc.pending.map((op) => {
+      const address = renamed(op.address);
+      return address === op.address ? op : { ...op, address };
+    });
+  });
 }
 
 /** What the refresh found deleted outside and the manifests no longer want is forgotten. */

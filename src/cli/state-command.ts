@@ -7,10 +7,11 @@ import type { CommandContext } from './program.js';
 const flow = () => import('./state-flow.js');
 
 /**
- * `assistants state list | show ADDR | rm ADDR... | pull | push FILE`: read the state, forget
- * resources in it, and move it between backends.
- * `list` and `show` read the state alone. `rm` is the only subcommand that writes, under the state
- * lock; it deletes nothing, and calls the API only to take this state's stamp off what it forgets.
+ * `assistants state list | show ADDR | rm ADDR... | mv FROM TO | pull | push FILE`: read the state,
+ * forget or rename resources in it, and move it between backends.
+ * `list` and `show` read the state alone. `rm` and `mv` write, under the state lock; they delete
+ * nothing, and call the API only for this state's stamp (taken off what `rm` forgets, written anew
+ * on what `mv` renames).
  */
 export function stateCommand(context: CommandContext): Command {
   return new Command('state')
@@ -18,6 +19,7 @@ export function stateCommand(context: CommandContext): Command {
     .addCommand(listCommand(context))
     .addCommand(showCommand(context))
     .addCommand(rmCommand(context))
+    .addCommand(mvCommand(context))
     .addCommand(pullCommand(context))
     .addCommand(pushCommand(context));
 }
@@ -61,6 +63,28 @@ function showCommand(context: CommandContext): Command {
     .option('--json', 'the resource as stored')
     .action(async (address: string, opts: { json?: boolean } & StackFileFlags) =>
       (await flow()).runStateShow(context, address, opts),
+    );
+}
+
+function mvCommand(context: CommandContext): Command {
+  return stackFileOption(new Command('mv'))
+    .description(
+      'rename resources in the state (after renaming them in the manifests): nothing is re-created. A store takes its memberships along; a prefix ending in / moves every address under it',
+    )
+    .argument('<from>', `the address the state holds now (${ADDRESS_FORMS}), or a prefix ending in /`)
+    .argument('<to>', 'the address to hold it at, of the same kind (a prefix for a prefix)')
+    .option('--dry-run', 'print what would move, and change nothing')
+    .option('--lock-timeout <duration>', 'how long to wait for another run to release the state lock', '0s')
+    .option(
+      '--keep-stamps',
+      "do not call the API to write the moved stores' and assistants' ownership stamps anew (the next apply does)",
+    )
+    .action(
+      async (
+        from: string,
+        to: string,
+        opts: { dryRun?: boolean; lockTimeout: string; keepStamps?: boolean } & StackFileFlags,
+      ) => (await flow()).runStateMv(context, from, to, opts),
     );
 }
 

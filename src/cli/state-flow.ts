@@ -3,12 +3,15 @@ import { AssistantsError } from '../errors/index.js';
 import { type Address, parseAddress } from '../model/address.js';
 import { ADDRESS_FORMS, KINDS_IN_ORDER } from '../model/kinds.js';
 import { sortedEntries } from '../model/order.js';
-import { createApiClient } from '../provider/api-client.js';
+import { type ApiClient, createApiClient } from '../provider/api-client.js';
+import type { ApiWriter } from '../provider/api-writer.js';
+import { restamp } from '../provider/restamp.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
 import { removeStamp } from '../provider/unstamp.js';
 import { counted } from '../render/diagnostics-text.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { forgetWorkflow, type StampResult, type Unstamper } from '../workflow/forget.js';
+import { moveWorkflow, type Restamper, type RestampResult } from '../workflow/move.js';
 import { checkAddresses, checkPresent } from '../workflow/state-addresses.js';
 import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
@@ -78,12 +81,8 @@ export async function runStateRm(
   const { io } = context;
   const ports = {
     store,
-    unstamper: (): Unstamper | { unavailable: string } => {
-      if (!io.env.OPENAI_API_KEY) return { unavailable: 'OPENAI_API_KEY is not set' };
-      const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-      const writer = sdkWriter(api, { retries: 2 });
-      return (kind, id, owns) => removeStamp(api, writer, kind, id, owns);
-    },
+    unstamper: (): Unstamper | { unavailable: string } =>
+      withStampApi(context, (api, writer) => (kind, id, owns) => removeStamp(api, writer, kind, id, owns)),
     now: () => new Date().toISOString(),
   };
   const request = { addresses, keepStamps: opts.keepStamps === true, lockTimeoutMs: timeoutMs };
@@ -100,6 +99,70 @@ export async function runStateRm(
   for (const stamp of stamps) io.stdout(`${stamp.address} (${stamp.id}): ${stampWords(stamp)}\n`);
   for (const note of dangling) io.stderr(`note: ${note}\n`);
   context.exitCode = EXIT.OK;
+}
+
+/**
+ * `assistants state mv FROM TO`: renames resources in the state (a store with its memberships, a
+ * prefix with every address under it) under the state lock, then writes the moved stores' and
+ * assistants' stamps anew. `--dry-run` prints what would move and changes nothing.
+ */
+export async function runStateMv(
+  context: CommandContext,
+  from: string,
+  to: string,
+  opts: { dryRun?: boolean; lockTimeout: string; keepStamps?: boolean; file?: string[] },
+): Promise<void> {
+  const timeoutMs = parseDuration(opts.lockTimeout, '--lock-timeout');
+  const { store } = await openState(context, { files: opts.file });
+  const { io } = context;
+  const ports = {
+    store,
+    restamper: (): Restamper | { unavailable: string } =>
+      withStampApi(
+        context,
+        (api, writer) => (kind, id, owns, address) => restamp(api, writer, kind, id, owns, address),
+      ),
+  };
+  const dryRun = opts.dryRun === true;
+  const request = { from, to, dryRun, keepStamps: opts.keepStamps === true, lockTimeoutMs: timeoutMs };
+  const { moved, restamps } = await moveWorkflow(ports, request);
+  const verb = dryRun ? 'Would move' : 'Moved';
+  io.stdout(moved.map((m) => `${verb} ${m.from} to ${m.to}\n`).join(''));
+  io.stdout(
+    dryRun
+      ? `Would move ${counted(moved.length, 'resource')} in ${store.location}; nothing was changed (--dry-run).\n`
+      : `Moved ${counted(moved.length, 'resource')} in ${store.location}; nothing was re-created in the API.\n`,
+  );
+  for (const result of restamps) io.stdout(`${result.address} (${result.id}): ${restampWords(result)}\n`);
+  context.exitCode = EXIT.OK;
+}
+
+/**
+ * What writes stamps (`state rm` takes them off, `state mv` writes them anew) made on the API, or
+ * why the API cannot be asked: the stamps then stay as they are.
+ */
+function withStampApi<T>(
+  context: CommandContext,
+  make: (api: ApiClient, writer: ApiWriter) => T,
+): T | { unavailable: string } {
+  const { env } = context.io;
+  if (!env.OPENAI_API_KEY) return { unavailable: 'OPENAI_API_KEY is not set' };
+  const api = createApiClient({ baseUrl: context.globals().baseUrl, env });
+  return make(api, sdkWriter(api, { retries: 2 }));
+}
+
+/** What became of a moved resource's stamp, in words. */
+function restampWords(result: RestampResult): string {
+  switch (result.outcome) {
+    case 'restamped':
+      return 'ownership stamp now names its new address';
+    case 'gone':
+      return 'the API no longer has it';
+    case 'kept':
+      return 'its stamp does not name this state and the old address, so it was left exactly as it is';
+    case 'left':
+      return `its ownership stamp still names the old address (${result.why}); the next apply updates it in place`;
+  }
 }
 
 /** What became of a forgotten resource's stamp, in words. */

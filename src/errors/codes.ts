@@ -37,6 +37,14 @@ export const ERROR_CODES = {
   UNDEFINED_REFERENCE: 'a reference to a name that is not defined',
   DUPLICATE_MEMBER: 'a file is listed twice in one vector store',
   RESERVED_METADATA_KEY: 'a metadata key that the ownership stamp uses',
+  // Moves (`moved:` and `state mv`)
+  MOVE_INVALID:
+    'a move whose addresses are not resource addresses (or prefixes ending in /) of one kind, or that names an address twice',
+  MOVE_CYCLE: 'moves that lead back to where they started (a chain of moves is followed; a cycle has no end)',
+  MOVE_TARGET_UNDECLARED: 'a move to an address that the manifests do not declare',
+  MOVE_SOURCE_DECLARED: 'a move from an address that the manifests still declare',
+  MOVE_TARGET_EXISTS:
+    'a move onto an address that the state already holds (plan: both ends are in the state; state mv: the destination is)',
   // Tools
   DUPLICATE_FUNCTION_NAME: 'two function tools of one assistant share a name',
   DUPLICATE_TOOL: 'an assistant lists a built-in tool twice',

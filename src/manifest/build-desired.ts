@@ -46,6 +46,15 @@ export function buildDesired(
     memberships: memberships.sort(byAddress),
     assistants: assistants.sort(byAddress),
     agents: agents.sort(byAddress),
+    ...(merged.moved.length > 0
+      ? {
+          moves: merged.moved.map(({ value, doc, path }) => ({
+            from: value.from,
+            to: value.to,
+            source: doc.locate(path, 'value'),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -83,6 +83,12 @@ export interface RawAgent {
   [field: string]: unknown;
 }
 
+/** A `moved:` entry: addresses, or prefixes ending in `/` (see Move in src/model/moves.ts). */
+export interface RawMove {
+  from: string;
+  to: string;
+}
+
 export interface RawSections {
   files: RawFile;
   tools: RawToolDefinition;

@@ -1,6 +1,12 @@
 import type { Diagnostic } from '../errors/index.js';
 import { diagnosticAt } from './diagnostic-at.js';
-import { type RawSections, SECTION_NOUNS, SECTIONS, type SectionName } from './manifest-types.js';
+import {
+  type RawMove,
+  type RawSections,
+  SECTION_NOUNS,
+  SECTIONS,
+  type SectionName,
+} from './manifest-types.js';
 import type { SourceDocument, ValuePath } from './source-document.js';
 
 /** One named resource of the merged manifest, with the document and path it was written at. */
@@ -18,8 +24,18 @@ export interface Entry<T> {
   valid: boolean;
 }
 
-/** The stack name, and each section's entries by name (one map per section of RawSections). */
-export type MergedManifest = { stack: string } & {
+/** One `moved:` entry that passed the schema, with the document and path it was written at. */
+export interface MoveEntry {
+  value: RawMove;
+  doc: SourceDocument;
+  path: ValuePath;
+}
+
+/**
+ * The stack name, each section's entries by name (one map per section of RawSections), and the
+ * `moved:` entries of every file in the order read.
+ */
+export type MergedManifest = { stack: string; moved: MoveEntry[] } & {
   [S in SectionName]: Map<string, Entry<RawSections[S]>>;
 };
 
@@ -51,6 +67,7 @@ export function mergeDocuments(documents: readonly CheckedDocument[]): {
   const diagnostics: Diagnostic[] = [];
   const merged = {
     stack: DEFAULT_STACK,
+    moved: [] as MoveEntry[],
     ...Object.fromEntries(SECTIONS.map((section) => [section, new Map()])),
   } as MergedManifest;
   let stackFrom: { doc: SourceDocument; value: string } | undefined;
@@ -80,6 +97,11 @@ export function mergeDocuments(documents: readonly CheckedDocument[]): {
         );
       }
     }
+    if (Array.isArray(value.moved))
+      // Entries the schema rejected are holes (see prune): the others keep their index.
+      value.moved.forEach((move: RawMove, index) => {
+        merged.moved.push({ value: move, doc, path: ['moved', index] });
+      });
     for (const section of SECTIONS) {
       const entries = written[section];
       if (!isMapping(entries)) continue;

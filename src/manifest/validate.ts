@@ -11,6 +11,7 @@ import { checkAgents } from './rules/agents.js';
 import type { ValidateOptions } from './rules/context.js';
 import { checkDisk } from './rules/disk.js';
 import { checkLimits } from './rules/limits.js';
+import { checkMoveForms, checkMoveTargets } from './rules/moves.js';
 import { checkReferences } from './rules/references.js';
 import { checkTools } from './rules/tools.js';
 import { checkSchema } from './schema-check.js';
@@ -89,6 +90,7 @@ export async function validateManifests(
   checkLimits(ctx);
   checkTools(ctx);
   checkAgents(ctx);
+  checkMoveForms(ctx);
   const disk = await checkDisk(ctx);
 
   const manifests = found.files.map((f) => f.displayPath);
@@ -102,6 +104,9 @@ export async function validateManifests(
       : {};
   if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
   const value = buildDesired(merged, disk, manifests, rootsOf(found.files));
+  // Moves are checked against what is declared, globs expanded: once the model is built.
+  const moveErrors = checkMoveTargets(merged.moved, value);
+  if (moveErrors.length > 0) return { errors: moveErrors.sort(compareDiagnostics), warnings, manifests };
   // Rendered requests are checked once everything they are rendered from is valid.
   const requestErrors = await checkAgentRequests(merged, value);
   if (requestErrors.length > 0) return { errors: requestErrors, warnings, manifests };

@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../errors/index.js';
 import type { Address } from './address.js';
 import type { ProtectableKind } from './kinds.js';
+import type { Move } from './moves.js';
 
 /**
  * The desired world, as the manifests describe it after validation: names resolved, globs
@@ -21,6 +22,8 @@ export interface Desired {
   memberships: DesiredMembership[];
   assistants: DesiredAssistant[];
   agents: DesiredAgent[];
+  /** The manifests' `moved:` entries, validated (see Move); absent or empty when there are none. */
+  moves?: Move[];
 }
 
 /** A stack that wants nothing (what destroy plans against). */

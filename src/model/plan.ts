@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from '../errors/index.js';
 import type { Address } from './address.js';
 import type { Attributes } from './attributes.js';
 import type { ResourceKind } from './kinds.js';
+import type { AddressMove } from './moves.js';
 
 /**
  * What apply will do to one resource. A closed set: renderers, the JSON plan and apply switch on it.
@@ -93,6 +94,11 @@ export interface Change {
   dependencies: Address[];
   /** The manifest entry that declared it; absent for resources that are only in the state. */
   source?: SourceLocation;
+  /**
+   * Where the state held it before a `moved:` entry renamed it (Terraform's `previous_address`);
+   * absent when it did not move. A move alone makes no call: apply re-keys the state.
+   */
+  previousAddress?: Address;
 }
 
 /**
@@ -159,6 +165,12 @@ export interface Plan {
   /** Problems that make the plan unusable (a protected resource to delete); apply refuses it. */
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /**
+   * Every state address the manifests' `moved:` entries re-key, memberships included (some may
+   * have no change of their own: one gone outside, or of a store that is replaced). Apply records
+   * them in the state before anything else. Absent or empty when nothing moves.
+   */
+  moves?: AddressMove[];
 }
 
 export interface PlanSummary {
@@ -178,7 +190,14 @@ export function summarizePlan(plan: Pick<Plan, 'changes'>): PlanSummary {
   return summary;
 }
 
-/** True when apply would do anything or drift was found (what --detailed-exitcode reports as 2). */
-export function planHasChanges(plan: Pick<Plan, 'changes' | 'drift'>): boolean {
-  return plan.drift.length > 0 || plan.changes.some((change) => change.action !== 'no-op');
+/**
+ * True when apply would do anything or drift was found (what --detailed-exitcode reports as 2). A
+ * move counts, as in Terraform: apply has the state to re-key, though it makes no call for it.
+ */
+export function planHasChanges(plan: Pick<Plan, 'changes' | 'drift' | 'moves'>): boolean {
+  return (
+    plan.drift.length > 0 ||
+    (plan.moves?.length ?? 0) > 0 ||
+    plan.changes.some((change) => change.action !== 'no-op')
+  );
 }

@@ -142,7 +142,8 @@ function garbagePlan(
 
 /**
  * Whether the state shows that its lineage is its own: it holds a store or assistant that the API
- * reports with this lineage's stamp for that very address. A state whose lineage was copied from
+ * reports with this lineage's stamp for that very address (or, moved and not yet stamped anew, for
+ * the address its recorded stamp names). A state whose lineage was copied from
  * another stack's holds none (its own objects carry its old lineage), and must not collect that
  * stack's objects as leaks.
  */
@@ -152,7 +153,15 @@ function lineageProven(state: StateDocument, account: AccountView): boolean {
     const stamp = stampOf(
       liveStampHolder(account, { kind: resource.kind, id: resource.id })?.attributes.metadata,
     );
-    return stamp?.lineage === state.lineage && stamp.address === address;
+    if (stamp?.lineage !== state.lineage) return false;
+    // A moved resource not yet stamped anew names the address its recorded stamp names.
+    const recorded =
+      resource.kind === 'vector_store' || resource.kind === 'assistant'
+        ? stampOf(resource.attributes.metadata)
+        : undefined;
+    return (
+      stamp.address === address || (recorded?.lineage === state.lineage && stamp.address === recorded.address)
+    );
   });
 }
 

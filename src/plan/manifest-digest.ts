@@ -21,6 +21,8 @@ export function manifestDigest(desired: Desired, hashes: ReadonlyMap<string, str
     memberships: desired.memberships.map(({ source: _s, ...member }) => member),
     assistants: desired.assistants.map(({ source: _s, instructionsFile: _i, ...assistant }) => assistant),
     agents: desired.agents.map(({ source: _s, instructionsFile: _i, ...agent }) => agent),
+    // Left out when there are none, so that digests made before `moved:` existed stay the same.
+    ...(desired.moves?.length ? { moves: desired.moves.map(({ from, to }) => ({ from, to })) } : {}),
   };
   return `sha256:${createHash('sha256').update(canonicalJson(model)).digest('hex')}`;
 }

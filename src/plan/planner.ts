@@ -4,6 +4,7 @@ import { UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
 import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
+import { movedAddress } from '../model/moves.js';
 import { sortedEntries } from '../model/order.js';
 import {
   type Action,
@@ -13,10 +14,12 @@ import {
   PLAN_FORMAT_VERSION,
   type Plan,
 } from '../model/plan.js';
+import { moveResources } from '../state/move-resources.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { pushAll } from '../util/arrays.js';
 import { planKindOf } from './kinds/registry.js';
 import type { IdOf, Wanted } from './kinds/wanted.js';
+import { moveConflictErrors } from './move-conflicts.js';
 import { changedPaths, type Observation } from './observation.js';
 import { findDrift, observe } from './observe.js';
 import { stateOwnershipErrors } from './ownership.js';
@@ -56,7 +59,12 @@ export interface PlanInput {
  */
 export function makePlan(input: PlanInput): Plan {
   const { desired, state, live } = input;
-  const resources: Record<Address, StateResource> = state?.resources ?? {};
+  // The manifests' `moved:` entries re-key the state before anything is compared: a renamed
+  // resource is the same resource under its new address, not a delete and a create.
+  const moves = desired.moves ?? [];
+  const rekeyed = moveResources(state?.resources ?? {}, (address) => movedAddress(address, moves));
+  const resources: Record<Address, StateResource> = rekeyed.resources;
+  const previous = new Map(rekeyed.moved.map((move) => [move.to, move.from]));
   const observations = new Map<Address, Observation>();
   for (const [address, resource] of Object.entries(resources))
     observations.set(address, observe(resource, live));
@@ -74,17 +82,24 @@ export function makePlan(input: PlanInput): Plan {
   for (const kind of KINDS_IN_ORDER) {
     const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
     for (const wanted of planKindOf(kind).wanted(context)) {
-      const change = withRequestedReplace(
+      const change: Change = withRequestedReplace(
         planOne(wanted, resources[wanted.address], observations.get(wanted.address)),
         requested,
       );
+      const from = previous.get(wanted.address);
+      // Set only where it applies: most changes never move, and keep the shape they had.
+      if (from !== undefined) change.previousAddress = from;
       planned.set(wanted.address, change.action);
       wantedAddresses.add(wanted.address);
       changes.push(change);
     }
   }
 
-  pushAll(changes, plannedDeletes(resources, observations, wantedAddresses, planned));
+  for (const change of plannedDeletes(resources, observations, wantedAddresses, planned)) {
+    const from = previous.get(change.address);
+    if (from !== undefined) change.previousAddress = from;
+    changes.push(change);
+  }
 
   const drift: Drift[] = [];
   const storeStatus = storeObservationsById(resources, observations);
@@ -129,10 +144,12 @@ export function makePlan(input: PlanInput): Plan {
     drift: drift.filter((entry) => inScope(entry.address)),
     expiries,
     errors: [
+      ...moveConflictErrors(rekeyed.conflicts, moves),
       ...protectionErrors(scoped, desired, resources),
       ...(state ? stateOwnershipErrors(state, live) : []),
     ],
     warnings,
+    ...(rekeyed.moved.length > 0 ? { moves: rekeyed.moved } : {}),
   };
 }
 

@@ -72,7 +72,8 @@ export interface OwnershipProblem {
  * A store's or assistant's live stamp against this lineage and address (see ownedBy). An object
  * with no stamp passes only while the state recorded none either (made before stamps, or imported
  * unstamped): one the state recorded as stamped that now carries none may be another object that a
- * hand edit put under this address (a dashboard-made store has no stamp).
+ * hand edit put under this address (a dashboard-made store has no stamp). One stamped for the
+ * address the state recorded in its stamp passes too: a moved resource before apply re-stamps it.
  */
 export function stampProblem(
   metadata: Readonly<Record<string, string>> | null | undefined,
@@ -90,6 +91,11 @@ export function stampProblem(
     };
   }
   if (ownedBy(metadata, lineage, address)) return undefined;
+  // Moved (`moved:` or `state mv`) and not yet stamped anew: the live stamp names the address this
+  // state recorded in the resource's own stamp, under this lineage. Apply's update re-stamps it.
+  const before = stampOf(recorded);
+  if (stamp.lineage === lineage && before?.lineage === lineage && stamp.address === before.address)
+    return undefined;
   const whose =
     stamp.lineage === lineage ? `this state's ${stamp.address ?? '(no address)'}` : 'another state';
   return {

@@ -35,7 +35,7 @@ export async function removeStamp(
 }
 
 /** The live metadata of a store or assistant; undefined when the API answers 404 for it. */
-async function liveMetadata(
+export async function liveMetadata(
   api: ApiClient,
   kind: StampedKind,
   id: string,

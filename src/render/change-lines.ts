@@ -30,6 +30,21 @@ export function isListed(change: Change): change is Change & { action: Exclude<A
   return change.action !== 'no-op';
 }
 
+/** True for a change whose resource a `moved:` entry renamed (listed even when nothing else changes). */
+export function isMoved(change: Change): change is Change & { previousAddress: Address } {
+  return change.previousAddress !== undefined;
+}
+
+/**
+ * The words for a move, as Terraform writes them: `has moved to NEW` when nothing else changes
+ * (after the old address), `(moved from OLD)` beneath the header of a change that does. Plain text.
+ */
+export function movedPhrase(change: Change & { previousAddress: Address }): string {
+  return change.action === 'no-op'
+    ? `${escapeControls(change.previousAddress)} has moved to ${escapeControls(change.address)}`
+    : `(moved from ${escapeControls(change.previousAddress)})`;
+}
+
 /**
  * What happens to the resource, in words, with the reason: `will be created`, `must be replaced
  * (content changed)`. `plan` supplies the dependencies' actions for `dependency_replaced`. Plain
@@ -91,13 +106,21 @@ function listWords(raw: readonly string[]): string {
 }
 
 /**
- * A listed change as lines: the `# ADDRESS will be …` comment, the resource line, then what
+ * A listed change as lines: the `# ADDRESS will be …` comment (and `# (moved from OLD)` for a moved
+ * one; a move with nothing else to do is `# OLD has moved to NEW` and the resource line), the resource line, then what
  * changes. A create lists every attribute and the id to come; an update or a replacement lists
  * the changed attributes (those forcing the replacement marked) and counts the others; a delete
  * lists nothing more, its header says it all.
  */
 export function changeLines(change: Change, plan: Pick<Plan, 'changes'>, style: Style): PlanLine[] {
-  if (change.action === 'no-op') return [];
+  if (change.action === 'no-op') {
+    // A move alone: apply re-keys the state and calls nothing.
+    if (!isMoved(change)) return [];
+    return [
+      { depth: 0, atMarker: true, text: style.bold(`# ${movedPhrase(change)}`) },
+      { depth: 0, marker: ' ', text: resourceTitle(change.address, change.id, style) },
+    ];
+  }
   const { verb, reason } = actionPhrase(change, plan);
   const loud = change.action === 'create' || change.action === 'update' ? verb : emphasiseLast(verb, style);
   const lines: PlanLine[] = [
@@ -106,6 +129,7 @@ export function changeLines(change: Change, plan: Pick<Plan, 'changes'>, style: 
       atMarker: true,
       text: `${style.bold(`# ${escapeControls(change.address)}`)} ${loud}${reason ? ` (${reason})` : ''}`,
     },
+    ...(isMoved(change) ? [{ depth: 0, atMarker: true, text: style.bold(`# ${movedPhrase(change)}`) }] : []),
     {
       depth: 0,
       marker: ACTION_MARKERS[change.action],

@@ -28,6 +28,10 @@ const ACTION_OF = new Map<string, Action>(
  * `after_unknown`. The document is expected to have passed schema/plan.schema.json.
  */
 export function planFromJson(json: PlanJson): Plan {
+  // The moves are what the changes were moved from (every re-keyed address is one the plan lists).
+  const moves = json.resource_changes.flatMap((entry) =>
+    entry.previous_address !== undefined ? [{ from: entry.previous_address, to: entry.address }] : [],
+  );
   return {
     formatVersion: json.format_version || PLAN_FORMAT_VERSION,
     stack: json.stack,
@@ -53,6 +57,7 @@ export function planFromJson(json: PlanJson): Plan {
         changedPaths: action === 'no-op' ? [] : changedPaths(before, after),
         replacePaths: [...entry.change.replace_paths],
         dependencies: [...entry.dependencies],
+        ...(entry.previous_address !== undefined ? { previousAddress: entry.previous_address } : {}),
       };
     }),
     drift: json.resource_drift.map((entry): Drift => {
@@ -77,6 +82,7 @@ export function planFromJson(json: PlanJson): Plan {
     })),
     errors: json.errors.map(diagnostic),
     warnings: json.warnings.map(diagnostic),
+    ...(moves.length > 0 ? { moves } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export interface ResourceChangeJson {
     replace_paths: string[];
   };
   dependencies: Address[];
+  /** Where the state held it before a `moved:` entry renamed it; absent when it did not move. */
+  previous_address?: Address;
 }
 
 export interface ResourceDriftJson {
@@ -114,6 +116,7 @@ export function planToJson(plan: Plan): PlanJson {
         replace_paths: [...change.replacePaths],
       },
       dependencies: [...change.dependencies],
+      ...(change.previousAddress !== undefined ? { previous_address: change.previousAddress } : {}),
     })),
     resource_drift: plan.drift.map((drift) => ({
       address: drift.address,

@@ -1,13 +1,20 @@
 import { type Plan, summarizePlan } from '../model/plan.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { counted } from '../util/words.js';
-import { ACTION_MARKERS, changeLines, driftLines, isListed, MARKER_MEANINGS } from './change-lines.js';
+import {
+  ACTION_MARKERS,
+  changeLines,
+  driftLines,
+  isListed,
+  isMoved,
+  MARKER_MEANINGS,
+} from './change-lines.js';
 import { linesToText, paintMarker } from './plan-lines.js';
 import type { Style } from './style.js';
 
 /**
  * The plan for people, in Terraform's vocabulary: notes (no refresh, --target), the drift section,
- * a legend of the symbols used, one block per listed change (no-ops are left out), and
+ * a legend of the symbols used, one block per listed change (no-ops are left out, unless moved), and
  * `Plan: N to add, N to change, N to destroy.` whenever something changes. Pure: returns the text
  * (ending with a newline) and prints nothing. The plan's errors and warnings are not included: the
  * caller prints them with the diagnostics renderer.
@@ -52,7 +59,8 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
   if (!plan.refreshed) yield block(noRefreshNote(style));
   if (plan.targets.length > 0) yield block(targetWarning(plan.targets, style));
 
-  const listed = plan.changes.filter(isListed);
+  // Moves are listed even with nothing else to do: apply has the state to re-key.
+  const listed = plan.changes.filter((change) => isListed(change) || isMoved(change));
   if (plan.drift.length > 0) {
     yield block(style.bold('Note: Objects have changed outside assistants-iac'));
     yield block(
@@ -71,15 +79,17 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
   }
 
   const used = Object.entries(ACTION_MARKERS).filter(([action]) => listed.some((c) => c.action === action));
-  yield block(
-    [
-      'Resource actions are indicated with the following symbols:',
-      ...used.map(
-        ([action, marker]) =>
-          `${' '.repeat(3 - marker.length)}${paintMarker(marker, style)} ${MARKER_MEANINGS[action as keyof typeof MARKER_MEANINGS]}`,
-      ),
-    ].join('\n'),
-  );
+  // No legend for a plan of moves alone: no symbol is used.
+  if (used.length > 0)
+    yield block(
+      [
+        'Resource actions are indicated with the following symbols:',
+        ...used.map(
+          ([action, marker]) =>
+            `${' '.repeat(3 - marker.length)}${paintMarker(marker, style)} ${MARKER_MEANINGS[action as keyof typeof MARKER_MEANINGS]}`,
+        ),
+      ].join('\n'),
+    );
   yield block('assistants-iac will perform the following actions:');
   for (const change of listed) yield block(linesToText(changeLines(change, plan, style), style));
   yield block(planSummaryLine(plan, style));

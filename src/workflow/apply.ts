@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { recordRenderedAgents } from '../apply/apply-agents.js';
 import { type Deposed, leftoverDeposed } from '../apply/deposed.js';
 import type { ApplyEventSink } from '../apply/events.js';
-import { type ApplyOutcome, executePlan, recordSettings } from '../apply/executor.js';
+import { type ApplyOutcome, executePlan, recordMoves, recordSettings } from '../apply/executor.js';
 import type { RenderedFiles } from '../apply/rendered-files.js';
 import { resolveJournal } from '../apply/resolve-journal.js';
 import type { Diagnostic } from '../errors/index.js';
@@ -142,6 +142,7 @@ export async function applyWorkflow(
       }
       await ui.approve();
       if (plan.refreshOnly) {
+        await recordMoves(recorder, plan.moves ?? []);
         let recorded: string[] = [];
         await recorder.mutate((state) => {
           recorded = acceptDrift(state, plan.drift);

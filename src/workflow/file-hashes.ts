@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { AssistantsError } from '../errors/index.js';
 import type { DesiredFile } from '../model/desired.js';
+import { type Move, movedAddress } from '../model/moves.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
 import { mapLimit } from '../util/concurrency.js';
@@ -33,7 +34,8 @@ export async function sha256File(filePath: string): Promise<string> {
 
 /**
  * The desired files whose content hash is needed before apply: every one when `all` (a saved plan's
- * digest covers every file's bytes, and import compares them), else those the state holds (a change
+ * digest covers every file's bytes, and import compares them), else those the state holds, moved
+ * by `moves` (a change
  * of content is seen by comparing hashes) and those an interrupted upload left in the journal
  * (adopting what it made needs the content). Any other file is created whatever its content: its hash
  * is known after apply, taken from the bytes the upload sends, so a first apply reads each byte once.
@@ -42,11 +44,13 @@ export function filesToHash(
   files: readonly DesiredFile[],
   state: StateDocument | undefined,
   all: boolean,
+  moves: readonly Move[] = [],
 ): DesiredFile[] {
   if (all) return [...files];
+  // A file the manifests' moves rename is held by the state too: under the address it moves to.
   const known = new Set(
     Object.entries(state?.resources ?? {}).flatMap(([address, resource]) =>
-      resource.kind === 'file' ? [address] : [],
+      resource.kind === 'file' ? [movedAddress(address, moves)] : [],
     ),
   );
   for (const op of state?.pending ?? [])

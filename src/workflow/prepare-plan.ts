@@ -121,7 +121,8 @@ export async function hashFiles(
   all: boolean,
   save = true,
 ): Promise<Map<string, string>> {
-  return (await hashDesiredFiles(filesToHash(desired.files, state, all), cache, 8, save)).hashes;
+  return (await hashDesiredFiles(filesToHash(desired.files, state, all, desired.moves), cache, 8, save))
+    .hashes;
 }
 
 /**
