@@ -14,9 +14,10 @@ import { EXIT } from './exit-codes.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
+import { type StoragePriceFlags, storagePrices } from './storage-price-options.js';
 
 /** The flags of `assistants plan`, as commander parses them. */
-export interface PlanFlags {
+export interface PlanFlags extends StoragePriceFlags {
   file: string[];
   out?: string;
   json?: boolean;
@@ -34,6 +35,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   const format = flags.json ? 'json' : flags.format;
   context.json = format === 'json';
   const globals = context.globals();
+  const prices = storagePrices(flags);
   const opened = await openState(context, {
     files: flags.file,
     allowOutsideRoot: flags.allowOutsideRoot === true,
@@ -49,6 +51,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,
     targets: flags.target ?? [],
+    prices,
     hashCacheFile: opened.hashCacheFile,
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),

@@ -13,15 +13,17 @@ import {
   PLAN_FORMAT_VERSION,
   type Plan,
 } from '../model/plan.js';
+import { DEFAULT_STORAGE_PRICES, type StoragePrices } from '../model/storage-cost.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { pushAll } from '../util/arrays.js';
+import { estimateStorage } from './estimate-storage.js';
 import { planKindOf } from './kinds/registry.js';
 import type { IdOf, Wanted } from './kinds/wanted.js';
 import { changedPaths, type Observation } from './observation.js';
 import { findDrift, observe } from './observe.js';
 import { stateOwnershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
-import { protectionErrors } from './protect.js';
+import { effectiveProtection, protectionErrors } from './protect.js';
 import { targetScope } from './targets.js';
 
 /** Everything the planner needs, gathered beforehand (see prepare-plan.ts). */
@@ -42,6 +44,8 @@ export interface PlanInput {
   targets: readonly Address[];
   /** Unix seconds of the reading of the clock, for time to expiry (the planner has no clock). */
   now?: number;
+  /** What storage costs (--storage-price-per-gb-day, --storage-free-gb); the published prices by default. */
+  prices?: StoragePrices;
 }
 
 /**
@@ -63,19 +67,25 @@ export function makePlan(input: PlanInput): Plan {
     return current && action !== 'create' && !isReplace(action) ? current.id : UNKNOWN;
   };
 
+  const protectedAt = effectiveProtection(desired, resources);
   const changes: Change[] = [];
   const wantedAddresses = new Set<Address>();
   for (const kind of KINDS_IN_ORDER) {
     const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
     for (const wanted of planKindOf(kind).wanted(context)) {
-      const change = planOne(wanted, resources[wanted.address], observations.get(wanted.address));
+      const change = planOne(
+        wanted,
+        resources[wanted.address],
+        observations.get(wanted.address),
+        protectedAt(wanted.address),
+      );
       planned.set(wanted.address, change.action);
       wantedAddresses.add(wanted.address);
       changes.push(change);
     }
   }
 
-  pushAll(changes, plannedDeletes(resources, observations, wantedAddresses, planned));
+  pushAll(changes, plannedDeletes(resources, observations, wantedAddresses, planned, protectedAt));
 
   const drift: Drift[] = [];
   const storeStatus = storeObservationsById(resources, observations);
@@ -117,6 +127,13 @@ export function makePlan(input: PlanInput): Plan {
     changes: scoped,
     drift: drift.filter((entry) => inScope(entry.address)),
     expiries,
+    cost: estimateStorage({
+      changes: scoped,
+      desired,
+      resources,
+      live,
+      prices: input.prices ?? DEFAULT_STORAGE_PRICES,
+    }),
     errors: [
       ...protectionErrors(scoped, desired, resources),
       ...(state ? stateOwnershipErrors(state, live) : []),
@@ -130,7 +147,12 @@ export function makePlan(input: PlanInput): Plan {
  * spread from a common base: V8 gives every object spread from one holding objects a hidden class
  * of its own, which for 40,000 changes was 17 MB of classes.
  */
-function planOne(wanted: Wanted, resource: StateResource | undefined, observation: Observation | undefined) {
+function planOne(
+  wanted: Wanted,
+  resource: StateResource | undefined,
+  observation: Observation | undefined,
+  protect: boolean,
+) {
   const { address, kind, after, dependencies, source } = wanted;
   if (!resource || !observation || observation.status === 'gone') {
     return {
@@ -139,6 +161,7 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
       after,
       dependencies,
       source,
+      protect,
       action: 'create',
       reason: resource ? 'deleted_outside' : 'new',
       id: null,
@@ -160,6 +183,7 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
     after,
     dependencies,
     source,
+    protect,
     action,
     reason,
     replacePaths,
@@ -197,6 +221,7 @@ function plannedDeletes(
   observations: ReadonlyMap<Address, Observation>,
   wanted: ReadonlySet<Address>,
   planned: ReadonlyMap<Address, Action>,
+  protectedAt: (address: Address) => boolean,
 ): Change[] {
   const storesGoing = new Set<Address>();
   for (const [address, resource] of Object.entries(resources)) {
@@ -224,6 +249,7 @@ function plannedDeletes(
         changedPaths: changedPaths(before, null),
         replacePaths: [],
         dependencies: resource.dependencies,
+        protect: protectedAt(address),
       });
     }
   }

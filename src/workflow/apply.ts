@@ -9,6 +9,7 @@ import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import { type Desired, emptyDesired } from '../model/desired.js';
 import { type Plan, planHasChanges } from '../model/plan.js';
+import type { StoragePrices } from '../model/storage-cost.js';
 import { stateOwnershipErrors } from '../plan/ownership.js';
 import { checkSavedPlan, checkUnclaimedLineage, type SavedPlan } from '../plan/saved-plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
@@ -39,6 +40,8 @@ export interface ApplyRequest {
   /** A saved plan to carry out, and its path as given (for messages). */
   saved?: { plan: SavedPlan; path: string };
   targets: readonly Address[];
+  /** What storage costs, for the plan shown; the published prices when absent. */
+  prices?: StoragePrices;
   lockTimeoutMs: number;
   parallelism: number;
   wait: boolean;
@@ -109,7 +112,8 @@ export async function applyWorkflow(
         ui.settled(unsettled, settled.adopted.length, settled.cleaned.length);
       }
       const live = await refreshFor(reader, doc, desired, ports.renderedFiles);
-      const plan = planFor({ desired, hashes, state: doc, live, targets: request.targets });
+      const prices = request.prices ? { prices: request.prices } : {};
+      const plan = planFor({ desired, hashes, state: doc, live, targets: request.targets, ...prices });
       const warnings = [...(loaded?.warnings ?? []), ...plan.warnings];
       if (saved) checkSavedPlan(saved.plan, plan, existing !== undefined, saved.path);
       // Old halves of replacements an earlier run left: not changes of the manifests, but deletes

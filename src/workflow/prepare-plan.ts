@@ -8,6 +8,7 @@ import type { Desired } from '../model/desired.js';
 import { ADDRESS_FORMS, type ResourceKind } from '../model/kinds.js';
 import type { LiveView, RenderedFile } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
+import type { StoragePrices } from '../model/storage-cost.js';
 import { manifestDigest } from '../plan/manifest-digest.js';
 import { makePlan } from '../plan/planner.js';
 import type { ApiReader } from '../provider/live-view.js';
@@ -34,6 +35,8 @@ export interface PreparePlanOptions extends ManifestOptions {
   /** false: plan against the state alone, with no API call (and no key needed). */
   refresh: boolean;
   targets: readonly string[];
+  /** What storage costs; the published prices when absent. */
+  prices?: StoragePrices;
   hashCacheFile: string;
   /**
    * Hash every file, new ones too (`plan -o`): a saved plan's digest then covers every file's bytes,
@@ -73,7 +76,8 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
         ? refreshFor(options.reader(), state, desired, options.renderedFiles(desired))
         : undefined,
     ]);
-    const plan = planFor({ desired, hashes, state, live, targets, digest });
+    const prices = options.prices ? { prices: options.prices } : {};
+    const plan = planFor({ desired, hashes, state, live, targets, digest, ...prices });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
   });
 }
@@ -180,6 +184,7 @@ export function planFor(input: {
   targets: readonly Address[];
   /** manifestDigest(desired, hashes), when already worked out. */
   digest?: string;
+  prices?: StoragePrices;
 }): Plan {
   return makePlan({
     ...input,
