@@ -13,7 +13,7 @@ export function storagePriceOptions(command: Command): Command {
   return command
     .option(
       '--storage-price-per-gb-day <dollars>',
-      `price of vector-store storage per GB per day, for the plan's cost estimate (default: ${DEFAULT_STORAGE_PRICES.perGbDay})`,
+      `price of vector-store storage per GB per day, for the plan's cost estimate (default: ${DEFAULT_STORAGE_PRICES.perGbDay.toFixed(2)})`,
     )
     .option(
       '--storage-free-gb <gb>',

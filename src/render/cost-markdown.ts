@@ -24,7 +24,7 @@ export function renderCostMarkdown(plan: Pick<Plan, 'cost'>): string {
     ...rows,
     `| **Daily cost** | ${daily.now} | ${daily.after} | ${daily.why ?? daily.change} |`,
     '',
-    `Priced at ${pricesPhrase(cost)}. ${ESTIMATE_NOTE.join(' ')}`,
+    `Priced at ${pricesPhrase(cost)}. ${ESTIMATE_NOTE}`,
     '',
   ].join('\n');
 }

@@ -19,6 +19,6 @@ export function costTextBlock(cost: StorageCost | undefined, style: Style): stri
     `Vector-store storage (estimate: ${pricesPhrase(cost)}):`,
     ...lines,
     `  ${style.bold('Daily cost'.padEnd(width))}  ${dailyCostPhrase(cost)}`,
-    ...ESTIMATE_NOTE,
+    ESTIMATE_NOTE,
   ].join('\n');
 }

@@ -109,8 +109,9 @@ export function dailyCostPhrase(cost: StorageCost): string {
   return `${words.now} → ${words.after} per day (${change})`;
 }
 
-/** Says what the numbers after apply are, and are not: two lines for the terminal. */
-export const ESTIMATE_NOTE = [
-  "Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes,",
-  "the parsed chunks and their embeddings). The free GBs are the account's, applied here to this stack alone.",
-] as const;
+/**
+ * Says what the numbers after apply are, and are not. (The free GBs are the account's, applied to
+ * this stack alone: the README and the JSON schema say so; the plan keeps to one line.)
+ */
+export const ESTIMATE_NOTE =
+  "Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes).";

@@ -14,7 +14,7 @@ describe('renderCostMarkdown', () => {
       | \`vector_store.old\` | 2.00 GB | 0 B | deleted |
       | **Daily cost** | $0.26 | $0.36 | +$0.10 |
 
-      Priced at $0.10 per GB per day, the first 1 GB free. Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes, the parsed chunks and their embeddings). The free GBs are the account's, applied here to this stack alone.
+      Priced at $0.10 per GB per day, the first 1 GB free. Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes).
       "
     `);
   });

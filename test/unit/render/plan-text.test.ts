@@ -605,8 +605,7 @@ describe('renderPlanText: storage cost', () => {
         vector_store.archive  0 B → 512 MB  (new, +512 MB attached)
         vector_store.old      2.00 GB → 0 B  (deleted)
         Daily cost            $0.26 → $0.36 per day (+$0.10)
-      Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes,
-      the parsed chunks and their embeddings). The free GBs are the account's, applied here to this stack alone.
+      Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes).
       "
     `);
   });
