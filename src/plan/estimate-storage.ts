@@ -32,7 +32,9 @@ export function estimateStorage(input: StorageInput): StorageCost {
   for (const change of changes) {
     if (change.kind !== 'vector_store_file') continue;
     const store = parseAddress(change.address)?.store ?? '';
-    members.set(store, [...(members.get(store) ?? []), change]);
+    const list = members.get(store);
+    if (list) list.push(change);
+    else members.set(store, [change]);
   }
   const sizes = fileSizes(input);
   const stores = changes
