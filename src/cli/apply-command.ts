@@ -3,16 +3,19 @@ import { DEFAULT_PARALLELISM } from '../provider/concurrency.js';
 import type { ApplyFlags } from './apply-flow.js';
 import { manifestFileOption, repeatableOption } from './options.js';
 import type { CommandContext } from './program.js';
+import { storagePriceOptions } from './storage-price-options.js';
 
 /** The flags apply and destroy share. */
 export function withApplyOptions(command: Command): Command {
-  return command
-    .addOption(manifestFileOption())
-    .option('--auto-approve', 'do not ask for confirmation')
-    .option('--parallelism <n>', 'calls in flight at once', String(DEFAULT_PARALLELISM))
-    .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
-    .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
-    .option('--verbose', 'show progress as a line per resource call, not per phase');
+  return storagePriceOptions(
+    command
+      .addOption(manifestFileOption())
+      .option('--auto-approve', 'do not ask for confirmation')
+      .option('--parallelism <n>', 'calls in flight at once', String(DEFAULT_PARALLELISM))
+      .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
+      .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root')
+      .option('--verbose', 'show progress as a line per resource call, not per phase'),
+  );
 }
 
 /**

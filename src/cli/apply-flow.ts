@@ -17,9 +17,10 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeap } from './small-heap.js';
+import { type StoragePriceFlags, storagePrices } from './storage-price-options.js';
 import { withProgress } from './with-progress.js';
 
-export interface ApplyFlags {
+export interface ApplyFlags extends StoragePriceFlags {
   file: string[];
   autoApprove?: boolean;
   parallelism: string;
@@ -54,6 +55,14 @@ export async function runApplyFlow(
     );
   const waitTimeoutMs = parseDuration(flags.waitTimeout ?? '30m', '--wait-timeout');
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
+  const prices = storagePrices(flags);
+  // A saved plan is not shown again: prices given for it would price nothing.
+  if (mode.planFile && (flags.storagePricePerGbDay ?? flags.storageFreeGb) !== undefined)
+    throw new AssistantsError(
+      'USAGE',
+      `--storage-price-per-gb-day and --storage-free-gb price the plan shown before apply; ${mode.planFile} was shown when it was made`,
+      { hint: `give them to \`assistants plan -o ${mode.planFile}\`` },
+    );
   const saved = mode.planFile
     ? { plan: await readPlanFile(path.resolve(io.cwd, mode.planFile), mode.planFile), path: mode.planFile }
     : undefined;
@@ -131,6 +140,7 @@ export async function runApplyFlow(
     targets,
     replace,
     refreshOnly,
+    prices,
     lockTimeoutMs,
     parallelism,
     wait: flags.wait !== false,

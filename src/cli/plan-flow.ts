@@ -15,9 +15,10 @@ import { manifestCommit } from './git-commit.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { preferSmallHeapForState } from './small-heap.js';
+import { type StoragePriceFlags, storagePrices } from './storage-price-options.js';
 
 /** The flags of `assistants plan`, as commander parses them. */
-export interface PlanFlags {
+export interface PlanFlags extends StoragePriceFlags {
   file: string[];
   out?: string;
   json?: boolean;
@@ -37,6 +38,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
   const format = flags.json ? 'json' : flags.format;
   context.json = format === 'json';
   const globals = context.globals();
+  const prices = storagePrices(flags);
   const opened = await openState(context, {
     files: flags.file,
     allowOutsideRoot: flags.allowOutsideRoot === true,
@@ -54,6 +56,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     targets: flags.target ?? [],
     replace: flags.replace ?? [],
     refreshOnly: flags.refreshOnly === true,
+    prices,
     hashCacheFile: opened.hashCacheFile,
     hashAll: flags.out !== undefined,
     reader: () => sdkReader(createApiClient({ baseUrl: globals.baseUrl, env: io.env })),

@@ -23,6 +23,8 @@ export interface LiveVectorStore {
   expiresAt: number | null;
   attributes: ReportedAttributes<'vector_store'>;
   status: VectorStoreStatus;
+  /** The bytes it stores as the API counts them (`usage_bytes`): what storage is billed on. */
+  usageBytes: number;
 }
 
 export type MemberStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed';

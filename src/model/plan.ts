@@ -3,6 +3,7 @@ import type { Address } from './address.js';
 import type { Attributes } from './attributes.js';
 import type { ResourceKind } from './kinds.js';
 import type { AddressMove } from './moves.js';
+import type { StorageCost } from './storage-cost.js';
 
 /**
  * What apply will do to one resource. A closed set: renderers, the JSON plan and apply switch on it.
@@ -99,6 +100,12 @@ export interface Change {
    * absent when it did not move. A move alone makes no call: apply re-keys the state.
    */
   previousAddress?: Address;
+  /**
+   * Whether `protect` is in effect: the manifests' setting, or the state's for a resource they no
+   * longer hold (see src/plan/protect.ts). The planner always sets it; absent in changes made
+   * elsewhere (gc's, the leftovers of replacements), which nothing protects.
+   */
+  protect?: boolean;
 }
 
 /**
@@ -116,7 +123,7 @@ export interface Drift {
   changedPaths: string[];
 }
 
-export const PLAN_FORMAT_VERSION = '1.1';
+export const PLAN_FORMAT_VERSION = '1.2';
 
 /**
  * A managed vector store with `expires_after`: when it will expire unless used (any use of a
@@ -162,6 +169,11 @@ export interface Plan {
   drift: Drift[];
   /** Managed stores that expire, soonest first (empty without a refresh). */
   expiries: StoreExpiry[];
+  /**
+   * What the managed vector stores cost to keep per day, now and (estimated) after apply. Absent
+   * from plans that price nothing (gc's).
+   */
+  cost?: StorageCost;
   /** Problems that make the plan unusable (a protected resource to delete); apply refuses it. */
   errors: Diagnostic[];
   warnings: Diagnostic[];

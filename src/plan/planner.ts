@@ -14,9 +14,11 @@ import {
   PLAN_FORMAT_VERSION,
   type Plan,
 } from '../model/plan.js';
+import { DEFAULT_STORAGE_PRICES, type StoragePrices } from '../model/storage-cost.js';
 import { moveResources } from '../state/move-resources.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import { pushAll } from '../util/arrays.js';
+import { estimateStorage } from './estimate-storage.js';
 import { planKindOf } from './kinds/registry.js';
 import type { IdOf, Wanted } from './kinds/wanted.js';
 import { moveConflictErrors } from './move-conflicts.js';
@@ -24,7 +26,7 @@ import { changedPaths, type Observation } from './observation.js';
 import { findDrift, observe } from './observe.js';
 import { stateOwnershipErrors } from './ownership.js';
 import { planWarnings, storeExpiries } from './plan-warnings.js';
-import { protectionErrors } from './protect.js';
+import { effectiveProtection, protectionErrors } from './protect.js';
 import { replaceWarnings, withRequestedReplace } from './replace-requests.js';
 import { targetScope } from './targets.js';
 
@@ -50,6 +52,8 @@ export interface PlanInput {
   refreshOnly?: boolean;
   /** Unix seconds of the reading of the clock, for time to expiry (the planner has no clock). */
   now?: number;
+  /** What storage costs (--storage-price-per-gb-day, --storage-free-gb); the published prices by default. */
+  prices?: StoragePrices;
 }
 
 /**
@@ -76,6 +80,7 @@ export function makePlan(input: PlanInput): Plan {
     return current && action !== 'create' && !isReplace(action) ? current.id : UNKNOWN;
   };
 
+  const protectedAt = effectiveProtection(desired, resources);
   const changes: Change[] = [];
   const wantedAddresses = new Set<Address>();
   const requested = new Set(input.replace ?? []);
@@ -83,7 +88,12 @@ export function makePlan(input: PlanInput): Plan {
     const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
     for (const wanted of planKindOf(kind).wanted(context)) {
       const change: Change = withRequestedReplace(
-        planOne(wanted, resources[wanted.address], observations.get(wanted.address)),
+        planOne(
+          wanted,
+          resources[wanted.address],
+          observations.get(wanted.address),
+          protectedAt(wanted.address),
+        ),
         requested,
       );
       const from = previous.get(wanted.address);
@@ -95,7 +105,7 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
 
-  for (const change of plannedDeletes(resources, observations, wantedAddresses, planned)) {
+  for (const change of plannedDeletes(resources, observations, wantedAddresses, planned, protectedAt)) {
     const from = previous.get(change.address);
     if (from !== undefined) change.previousAddress = from;
     changes.push(change);
@@ -143,6 +153,13 @@ export function makePlan(input: PlanInput): Plan {
     changes: scoped,
     drift: drift.filter((entry) => inScope(entry.address)),
     expiries,
+    cost: estimateStorage({
+      changes: scoped,
+      desired,
+      resources,
+      live,
+      prices: input.prices ?? DEFAULT_STORAGE_PRICES,
+    }),
     errors: [
       ...moveConflictErrors(rekeyed.conflicts, moves),
       ...protectionErrors(scoped, desired, resources),
@@ -158,7 +175,12 @@ export function makePlan(input: PlanInput): Plan {
  * spread from a common base: V8 gives every object spread from one holding objects a hidden class
  * of its own, which for 40,000 changes was 17 MB of classes.
  */
-function planOne(wanted: Wanted, resource: StateResource | undefined, observation: Observation | undefined) {
+function planOne(
+  wanted: Wanted,
+  resource: StateResource | undefined,
+  observation: Observation | undefined,
+  protect: boolean,
+) {
   const { address, kind, after, dependencies, source } = wanted;
   if (!resource || !observation || observation.status === 'gone') {
     return {
@@ -167,6 +189,7 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
       after,
       dependencies,
       source,
+      protect,
       action: 'create',
       reason: resource ? 'deleted_outside' : 'new',
       id: null,
@@ -188,6 +211,7 @@ function planOne(wanted: Wanted, resource: StateResource | undefined, observatio
     after,
     dependencies,
     source,
+    protect,
     action,
     reason,
     replacePaths,
@@ -225,6 +249,7 @@ function plannedDeletes(
   observations: ReadonlyMap<Address, Observation>,
   wanted: ReadonlySet<Address>,
   planned: ReadonlyMap<Address, Action>,
+  protectedAt: (address: Address) => boolean,
 ): Change[] {
   const storesGoing = new Set<Address>();
   for (const [address, resource] of Object.entries(resources)) {
@@ -252,6 +277,7 @@ function plannedDeletes(
         changedPaths: changedPaths(before, null),
         replacePaths: [],
         dependencies: resource.dependencies,
+        protect: protectedAt(address),
       });
     }
   }

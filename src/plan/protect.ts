@@ -13,6 +13,18 @@ const REASONS: Partial<Record<Change['reason'], string>> = {
 };
 
 /**
+ * Whether `protect` is in effect for an address: the manifests' setting for resources they hold;
+ * for one they dropped, the state's (its last applied setting); false for what neither protects.
+ */
+export function effectiveProtection(
+  desired: Desired,
+  resources: Record<Address, StateResource>,
+): (address: Address) => boolean {
+  const declared = declaredProtection(desired);
+  return (address) => declared.get(address) ?? resources[address]?.protect ?? false;
+}
+
+/**
  * `protect: true` turns a delete or a replacement into a plan error. The manifests' setting wins
  * for resources they still hold; for one they dropped, the state's (its last applied setting).
  */
@@ -21,13 +33,12 @@ export function protectionErrors(
   desired: Desired,
   resources: Record<Address, StateResource>,
 ): Diagnostic[] {
-  const declared = declaredProtection(desired);
+  const protectedAt = effectiveProtection(desired, resources);
   const errors: Diagnostic[] = [];
   for (const change of changes) {
     const destroys = change.action === 'delete' || isReplace(change.action);
     if (!destroys) continue;
-    const protect = declared.get(change.address) ?? resources[change.address]?.protect ?? false;
-    if (!protect) continue;
+    if (!protectedAt(change.address)) continue;
     const verb = change.action === 'delete' ? 'delete' : 'replace';
     const why = REASONS[change.reason] ?? change.reason.replaceAll('_', ' ');
     errors.push({

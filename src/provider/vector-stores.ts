@@ -19,6 +19,7 @@ export function liveVectorStore(store: OpenAI.VectorStores.VectorStore): LiveVec
       metadata: { ...((store.metadata as Record<string, string> | null) ?? {}) },
     },
     status: store.status,
+    usageBytes: store.usage_bytes,
   };
 }
 

@@ -9,9 +9,10 @@ import {
   PLAN_FORMAT_VERSION,
   type Plan,
 } from '../model/plan.js';
+import { dailyStorageCost, type StorageCost } from '../model/storage-cost.js';
 import { changedPaths } from '../plan/observation.js';
 import { isPlainObject } from './format-value.js';
-import type { JsonValue, PlanJson, UnknownMask } from './plan-json.js';
+import type { CostJson, JsonValue, PlanJson, UnknownMask } from './plan-json.js';
 
 /** The Action whose JSON `actions` these are (the inverse of JSON_ACTIONS). */
 const ACTION_OF = new Map<string, Action>(
@@ -58,6 +59,8 @@ export function planFromJson(json: PlanJson): Plan {
         replacePaths: [...entry.change.replace_paths],
         dependencies: [...entry.dependencies],
         ...(entry.previous_address !== undefined ? { previousAddress: entry.previous_address } : {}),
+        ...(entry.protect !== undefined ? { protect: entry.protect } : {}),
+        ...(entry.source ? { source: { ...entry.source } } : {}),
       };
     }),
     drift: json.resource_drift.map((entry): Drift => {
@@ -83,6 +86,33 @@ export function planFromJson(json: PlanJson): Plan {
     errors: json.errors.map(diagnostic),
     warnings: json.warnings.map(diagnostic),
     ...(moves.length > 0 ? { moves } : {}),
+    ...(json.cost ? { cost: costFromJson(json.cost) } : {}),
+  };
+}
+
+/**
+ * The storage cost as the planner gave it: the bytes and prices as written, the dollars worked out
+ * again from them (the JSON rounds them), so that a renderer prints what `plan` printed.
+ */
+function costFromJson(json: CostJson): StorageCost {
+  const prices = { perGbDay: json.price_per_gb_day, freeGb: json.free_gb };
+  const priced = (bytes: number | null) => (bytes === null ? null : dailyStorageCost(bytes, prices));
+  return {
+    prices,
+    stores: json.stores.map((store) => ({
+      address: store.address,
+      id: store.id,
+      action: ACTION_OF.get(store.actions.join(',')) ?? 'no-op',
+      usageBytes: store.usage_bytes,
+      estimatedBytes: store.estimated_bytes,
+      attachedBytes: store.attached_bytes,
+      detachedBytes: store.detached_bytes,
+      unsizedFiles: store.unsized_files,
+    })),
+    usageBytes: json.usage_bytes,
+    estimatedBytes: json.estimated_bytes,
+    dailyCost: priced(json.usage_bytes),
+    estimatedDailyCost: priced(json.estimated_bytes),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type PlanSummary,
   summarizePlan,
 } from '../model/plan.js';
+import { BYTES_PER_GB, type StorageCost } from '../model/storage-cost.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { isPlainObject } from './format-value.js';
 import { diagnosticJson } from './validation-json.js';
@@ -39,6 +40,35 @@ export interface ResourceChangeJson {
   dependencies: Address[];
   /** Where the state held it before a `moved:` entry renamed it; absent when it did not move. */
   previous_address?: Address;
+  /** Whether `protect` is in effect (the manifests' setting, or the state's for what they dropped). */
+  protect: boolean;
+  /** The manifest entry that declares it; null for a resource only the state holds. */
+  source: { file: string; line: number; column: number } | null;
+}
+
+/** The storage cost (see StorageCost), for policies and dashboards. */
+export interface CostJson {
+  /** Always true: the sizes after apply are estimated from the files' byte sizes. */
+  estimate: true;
+  currency: 'USD';
+  price_per_gb_day: number;
+  free_gb: number;
+  bytes_per_gb: number;
+  usage_bytes: number | null;
+  estimated_bytes: number | null;
+  daily_cost: number | null;
+  estimated_daily_cost: number | null;
+  daily_cost_change: number | null;
+  stores: {
+    address: Address;
+    id: string | null;
+    actions: string[];
+    usage_bytes: number | null;
+    estimated_bytes: number | null;
+    attached_bytes: number;
+    detached_bytes: number;
+    unsized_files: number;
+  }[];
 }
 
 export interface ResourceDriftJson {
@@ -78,6 +108,8 @@ export interface PlanJson {
     seconds_left: number;
     used_by: Address[];
   }[];
+  /** Absent from plans that price nothing (gc's). */
+  cost?: CostJson;
   errors: Record<string, unknown>[];
   warnings: Record<string, unknown>[];
   /** When `plan -o` saved it (RFC 3339); only in saved plans. */
@@ -117,6 +149,10 @@ export function planToJson(plan: Plan): PlanJson {
       },
       dependencies: [...change.dependencies],
       ...(change.previousAddress !== undefined ? { previous_address: change.previousAddress } : {}),
+      protect: change.protect ?? false,
+      source: change.source
+        ? { file: change.source.file, line: change.source.line, column: change.source.column }
+        : null,
     })),
     resource_drift: plan.drift.map((drift) => ({
       address: drift.address,
@@ -135,8 +171,41 @@ export function planToJson(plan: Plan): PlanJson {
       seconds_left: e.secondsLeft,
       used_by: [...e.usedBy],
     })),
+    ...(plan.cost ? { cost: costToJson(plan.cost) } : {}),
     errors: plan.errors.map(diagnosticJson),
     warnings: plan.warnings.map(diagnosticJson),
+  };
+}
+
+/** Dollars rounded to a millionth: sums of binary fractions would otherwise print as 0.30000000000000004. */
+const dollars = (value: number | null) => (value === null ? null : Math.round(value * 1e6) / 1e6);
+
+function costToJson(cost: StorageCost): CostJson {
+  const change =
+    cost.dailyCost === null || cost.estimatedDailyCost === null
+      ? null
+      : cost.estimatedDailyCost - cost.dailyCost;
+  return {
+    estimate: true,
+    currency: 'USD',
+    price_per_gb_day: cost.prices.perGbDay,
+    free_gb: cost.prices.freeGb,
+    bytes_per_gb: BYTES_PER_GB,
+    usage_bytes: cost.usageBytes,
+    estimated_bytes: cost.estimatedBytes,
+    daily_cost: dollars(cost.dailyCost),
+    estimated_daily_cost: dollars(cost.estimatedDailyCost),
+    daily_cost_change: dollars(change),
+    stores: cost.stores.map((store) => ({
+      address: store.address,
+      id: store.id,
+      actions: [...JSON_ACTIONS[store.action]],
+      usage_bytes: store.usageBytes,
+      estimated_bytes: store.estimatedBytes,
+      attached_bytes: store.attachedBytes,
+      detached_bytes: store.detachedBytes,
+      unsized_files: store.unsizedFiles,
+    })),
   };
 }
 

@@ -9,13 +9,15 @@ import {
   isMoved,
   MARKER_MEANINGS,
 } from './change-lines.js';
+import { costTextBlock } from './cost-text.js';
 import { linesToText, paintMarker } from './plan-lines.js';
 import type { Style } from './style.js';
 
 /**
  * The plan for people, in Terraform's vocabulary: notes (no refresh, --target), the drift section,
- * a legend of the symbols used, one block per listed change (no-ops are left out, unless moved), and
- * `Plan: N to add, N to change, N to destroy.` whenever something changes. Pure: returns the text
+ * a legend of the symbols used, one block per listed change (no-ops are left out, unless moved),
+ * `Plan: N to add, N to change, N to destroy.` whenever something changes, then the storage cost
+ * (when a store holds or will hold something) and the stores' expiry. Pure: returns the text
  * (ending with a newline) and prints nothing. The plan's errors and warnings are not included: the
  * caller prints them with the diagnostics renderer.
  */
@@ -71,8 +73,10 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
       yield block('Unless you have made equivalent changes to your manifests, the plan below undoes them.');
   }
 
+  const cost = costTextBlock(plan.cost, style);
   if (listed.length === 0) {
     yield block(noChanges(plan, style));
+    if (cost) yield block(cost);
     if (plan.expiries.length > 0) yield block(expiryBlock(plan, style));
     yield '\n';
     return;
@@ -93,6 +97,7 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
   yield block('assistants-iac will perform the following actions:');
   for (const change of listed) yield block(linesToText(changeLines(change, plan, style), style));
   yield block(planSummaryLine(plan, style));
+  if (cost) yield block(cost);
   if (plan.expiries.length > 0) yield block(expiryBlock(plan, style));
   yield '\n';
 }

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../errors/index.js';
 import type { Address } from '../model/address.js';
 import { type Desired, emptyDesired } from '../model/desired.js';
 import { type Plan, planHasChanges } from '../model/plan.js';
+import type { StoragePrices } from '../model/storage-cost.js';
 import { stateOwnershipErrors } from '../plan/ownership.js';
 import { checkSavedPlan, checkUnclaimedLineage, type SavedPlan } from '../plan/saved-plan.js';
 import type { ApiWriter } from '../provider/api-writer.js';
@@ -44,6 +45,8 @@ export interface ApplyRequest {
   replace?: readonly Address[];
   /** --refresh-only: record the drift in the state; call nothing that changes the API. */
   refreshOnly?: boolean;
+  /** What storage costs, for the plan shown; the published prices when absent. */
+  prices?: StoragePrices;
   lockTimeoutMs: number;
   parallelism: number;
   wait: boolean;
@@ -116,6 +119,7 @@ export async function applyWorkflow(
         ui.settled(unsettled, settled.adopted.length, settled.cleaned.length);
       }
       const live = await refreshFor(reader, doc, desired, ports.renderedFiles);
+      const prices = request.prices ? { prices: request.prices } : {};
       const plan = planFor({
         desired,
         hashes,
@@ -124,6 +128,7 @@ export async function applyWorkflow(
         targets: request.targets,
         replace: request.replace ?? [],
         refreshOnly: request.refreshOnly === true,
+        ...prices,
       });
       const warnings = [...(loaded?.warnings ?? []), ...plan.warnings];
       if (saved) checkSavedPlan(saved.plan, plan, existing !== undefined, saved.path);

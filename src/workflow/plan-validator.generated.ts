@@ -7,9 +7,9 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/plan.schema.json; on false, `validatePlanDocument.errors` holds what failed. */
 export const validatePlanDocument: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/plan-v1.json","title":"assistants-iac JSON plan, format 1.0","description":"What `assistants plan --json` (or `--format json`) prints: the changes apply would make, in apply order, and the changes made outside assistants-iac, modelled on Terraform's JSON plan. Values only apply will know are null in `after` and true at the same place in `after_unknown`.","type":"object","additionalProperties":false,"required":["format_version","stack","workspace","lineage","serial","manifest_digest","refreshed","targets","summary","resource_changes","resource_drift","errors","warnings"],"properties":{"timestamp":{"description":"When `assistants plan -o` saved the plan (RFC 3339). Only in saved plan files: applying a plan made against no state uses it to tell whether the plan was applied somewhere else since.","type":"string","format":"date-time"},"run":{"description":"Only in saved plan files: what `assistants plan -o` ran against, so that `assistants apply PLANFILE` from the same folder needs no flags. `manifests`: the -f arguments as given (empty: the default); `state`: --state (or ASSISTANTS_STATE) as given, any password taken out.","type":"object","additionalProperties":false,"required":["manifests","state"],"properties":{"manifests":{"description":"The -f arguments of the plan, as given (relative to the folder it ran in); empty when none was given.","type":"array","items":{"type":"string"}},"state":{"description":"The state it was made against, as given: a path, or a postgres:// URL without its password.","type":"string"},"commit":{"description":"The commit the manifests were read at (7 hex digits), when CI or git said: `assistants show --format markdown` names it in the heading, as the plan did.","type":"string","pattern":"^[0-9a-f]{7}$"}}},"format_version":{"description":"Version of this JSON format, \"MAJOR.MINOR\". The minor part grows when fields are added; the major part changes when a field changes meaning or goes.","type":"string","pattern":"^1\\.[0-9]+$"},"stack":{"description":"The stack the manifests name (\"default\" when they name none).","type":"string","minLength":1},"workspace":{"description":"The workspace whose state the plan was made against (--workspace, else ASSISTANTS_WORKSPACE, else \"default\").","type":"string","minLength":1},"lineage":{"description":"The state's lineage, a UUID fixed when the state is first written; for a stack not yet applied, the one its first apply will write. A saved plan only applies to a state of the same lineage.","type":"string","format":"uuid"},"serial":{"description":"The serial of the state the plan was made from (0 when there is no state yet). A saved plan only applies while the state still has this serial.","type":"integer","minimum":0},"manifest_digest":{"description":"Digest of the desired model (the manifests, the instructions they read and the content hashes of their files), written \"sha256:\" and 64 lowercase hex digits. A saved plan only applies while the manifests still give this digest. Empty in what `assistants gc` plans (it reads the state and the API, not the manifests), which apply refuses.","type":"string","pattern":"^(sha256:[0-9a-f]{64})?$"},"refreshed":{"description":"False when the plan was made with --refresh=false: the state stood in for the API, so `resource_drift` is empty and `before` values are those of the state.","type":"boolean"},"refresh_only":{"description":"Present (true) only for a plan made with --refresh-only: `resource_changes` is empty, and applying it records `resource_drift` in the state (the API's values become the state's, resources deleted outside leave it) without a call that changes the API.","const":true},"targets":{"description":"The --target addresses; empty when the whole stack was planned. A targeted plan covers the targets and what they depend on only.","type":"array","items":{"$ref":"#/$defs/Address"},"uniqueItems":true},"summary":{"description":"What `Plan: N to add, N to change, N to destroy.` says. A replacement counts one to add and one to destroy; no-ops and drift are not counted.","type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"description":"Resources to create, replacements included.","type":"integer","minimum":0},"change":{"description":"Resources to update in place.","type":"integer","minimum":0},"destroy":{"description":"Resources to delete, replacements included.","type":"integer","minimum":0}}},"resource_changes":{"description":"One entry per managed resource in scope, no-ops included, in the order apply works through them (dependencies first; deletes after what depends on them is gone).","type":"array","items":{"$ref":"#/$defs/ResourceChange"}},"resource_drift":{"description":"Changes made outside assistants-iac since the last apply: the state's last-applied attributes against what the API reports now. The planned changes in `resource_changes` bring these resources back to the manifests.","type":"array","items":{"$ref":"#/$defs/ResourceDrift"}},"store_expiry":{"description":"Added in 1.1. Managed vector stores with expires_after, soonest first: when each expires unless used (any use of a last_active_at store resets the clock) and the assistants that search it. Empty without a refresh.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","expires_at","seconds_left","used_by"],"properties":{"address":{"description":"The store's address.","type":"string"},"id":{"description":"The store's id (vs_...).","type":"string"},"expires_at":{"description":"When it expires, Unix seconds.","type":"integer"},"seconds_left":{"description":"Seconds from the plan's reading of the clock; negative once expired.","type":"integer"},"used_by":{"description":"Addresses of the assistants whose file_search uses it.","type":"array","items":{"type":"string"}}}}},"errors":{"description":"Problems that make the plan unusable (such as a protected resource that would be deleted or replaced). Apply refuses a plan with errors.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}},"warnings":{"description":"Findings worth knowing that do not stop apply.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},"ResourceKind":{"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]},"Attributes":{"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]},"UnknownMask":{"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]},"ResourceChange":{"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]},"ResourceDrift":{"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}},"Diagnostic":{"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/plan-v1.json","title":"assistants-iac JSON plan, format 1.0","description":"What `assistants plan --json` (or `--format json`) prints: the changes apply would make, in apply order, and the changes made outside assistants-iac, modelled on Terraform's JSON plan. Values only apply will know are null in `after` and true at the same place in `after_unknown`.","type":"object","additionalProperties":false,"required":["format_version","stack","workspace","lineage","serial","manifest_digest","refreshed","targets","summary","resource_changes","resource_drift","errors","warnings"],"properties":{"timestamp":{"description":"When `assistants plan -o` saved the plan (RFC 3339). Only in saved plan files: applying a plan made against no state uses it to tell whether the plan was applied somewhere else since.","type":"string","format":"date-time"},"run":{"description":"Only in saved plan files: what `assistants plan -o` ran against, so that `assistants apply PLANFILE` from the same folder needs no flags. `manifests`: the -f arguments as given (empty: the default); `state`: --state (or ASSISTANTS_STATE) as given, any password taken out.","type":"object","additionalProperties":false,"required":["manifests","state"],"properties":{"manifests":{"description":"The -f arguments of the plan, as given (relative to the folder it ran in); empty when none was given.","type":"array","items":{"type":"string"}},"state":{"description":"The state it was made against, as given: a path, or a postgres:// URL without its password.","type":"string"},"commit":{"description":"The commit the manifests were read at (7 hex digits), when CI or git said: `assistants show --format markdown` names it in the heading, as the plan did.","type":"string","pattern":"^[0-9a-f]{7}$"}}},"format_version":{"description":"Version of this JSON format, \"MAJOR.MINOR\". The minor part grows when fields are added; the major part changes when a field changes meaning or goes.","type":"string","pattern":"^1\\.[0-9]+$"},"stack":{"description":"The stack the manifests name (\"default\" when they name none).","type":"string","minLength":1},"workspace":{"description":"The workspace whose state the plan was made against (--workspace, else ASSISTANTS_WORKSPACE, else \"default\").","type":"string","minLength":1},"lineage":{"description":"The state's lineage, a UUID fixed when the state is first written; for a stack not yet applied, the one its first apply will write. A saved plan only applies to a state of the same lineage.","type":"string","format":"uuid"},"serial":{"description":"The serial of the state the plan was made from (0 when there is no state yet). A saved plan only applies while the state still has this serial.","type":"integer","minimum":0},"manifest_digest":{"description":"Digest of the desired model (the manifests, the instructions they read and the content hashes of their files), written \"sha256:\" and 64 lowercase hex digits. A saved plan only applies while the manifests still give this digest. Empty in what `assistants gc` plans (it reads the state and the API, not the manifests), which apply refuses.","type":"string","pattern":"^(sha256:[0-9a-f]{64})?$"},"refreshed":{"description":"False when the plan was made with --refresh=false: the state stood in for the API, so `resource_drift` is empty and `before` values are those of the state.","type":"boolean"},"refresh_only":{"description":"Present (true) only for a plan made with --refresh-only: `resource_changes` is empty, and applying it records `resource_drift` in the state (the API's values become the state's, resources deleted outside leave it) without a call that changes the API.","const":true},"targets":{"description":"The --target addresses; empty when the whole stack was planned. A targeted plan covers the targets and what they depend on only.","type":"array","items":{"$ref":"#/$defs/Address"},"uniqueItems":true},"summary":{"description":"What `Plan: N to add, N to change, N to destroy.` says. A replacement counts one to add and one to destroy; no-ops and drift are not counted.","type":"object","additionalProperties":false,"required":["add","change","destroy"],"properties":{"add":{"description":"Resources to create, replacements included.","type":"integer","minimum":0},"change":{"description":"Resources to update in place.","type":"integer","minimum":0},"destroy":{"description":"Resources to delete, replacements included.","type":"integer","minimum":0}}},"resource_changes":{"description":"One entry per managed resource in scope, no-ops included, in the order apply works through them (dependencies first; deletes after what depends on them is gone).","type":"array","items":{"$ref":"#/$defs/ResourceChange"}},"resource_drift":{"description":"Changes made outside assistants-iac since the last apply: the state's last-applied attributes against what the API reports now. The planned changes in `resource_changes` bring these resources back to the manifests.","type":"array","items":{"$ref":"#/$defs/ResourceDrift"}},"store_expiry":{"description":"Added in 1.1. Managed vector stores with expires_after, soonest first: when each expires unless used (any use of a last_active_at store resets the clock) and the assistants that search it. Empty without a refresh.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","expires_at","seconds_left","used_by"],"properties":{"address":{"description":"The store's address.","type":"string"},"id":{"description":"The store's id (vs_...).","type":"string"},"expires_at":{"description":"When it expires, Unix seconds.","type":"integer"},"seconds_left":{"description":"Seconds from the plan's reading of the clock; negative once expired.","type":"integer"},"used_by":{"description":"Addresses of the assistants whose file_search uses it.","type":"array","items":{"type":"string"}}}}},"cost":{"description":"Added in 1.2. What the managed vector stores in scope cost to keep per day, now and after apply. Storage is billed per GB per day beyond a free allowance; the sizes after apply are estimated from the byte sizes of the files the plan attaches and detaches (the API bills its own count, usage_bytes: the parsed chunks and their embeddings). The free allowance is the account's, applied here to this stack alone. Numbers that build on the usage now are null when the API was not read (--refresh=false).","type":"object","additionalProperties":false,"required":["estimate","currency","price_per_gb_day","free_gb","bytes_per_gb","usage_bytes","estimated_bytes","daily_cost","estimated_daily_cost","daily_cost_change","stores"],"properties":{"estimate":{"description":"Always true: the figures after apply are estimates.","const":true},"currency":{"description":"The currency of the prices and costs.","const":"USD"},"price_per_gb_day":{"description":"The price of a GB stored for a day, beyond the free GBs: OpenAI's published price, or --storage-price-per-gb-day.","type":"number","minimum":0},"free_gb":{"description":"GBs stored for free: OpenAI's published allowance, or --storage-free-gb.","type":"number","minimum":0},"bytes_per_gb":{"description":"Bytes in a GB as priced (2^30: the pricing page counts binary gigabytes).","type":"integer","minimum":1},"usage_bytes":{"description":"The stores' usage_bytes now, added up; null when the API was not read.","type":["integer","null"],"minimum":0},"estimated_bytes":{"description":"The stores' estimated bytes after apply, added up; null when it builds on an unknown usage.","type":["integer","null"],"minimum":0},"daily_cost":{"description":"Dollars per day now; null when the usage is unknown.","type":["number","null"],"minimum":0},"estimated_daily_cost":{"description":"Dollars per day after apply (an estimate); null when unknown.","type":["number","null"],"minimum":0},"daily_cost_change":{"description":"estimated_daily_cost minus daily_cost; null when either is unknown.","type":["number","null"]},"stores":{"description":"Each managed vector store in scope, in plan order, empty ones included.","type":"array","items":{"type":"object","additionalProperties":false,"required":["address","id","actions","usage_bytes","estimated_bytes","attached_bytes","detached_bytes","unsized_files"],"properties":{"address":{"$ref":"#/$defs/Address"},"id":{"description":"The store's id now; null for a store to be made.","type":["string","null"]},"actions":{"description":"The store's planned actions, as in resource_changes: a store made (anew) starts empty, a deleted one ends empty.","type":"array","items":{"type":"string"}},"usage_bytes":{"description":"What the API reports it stores now (usage_bytes); 0 for a store to be made; null when the API was not read.","type":["integer","null"],"minimum":0},"estimated_bytes":{"description":"Estimated bytes after apply; null when it builds on an unknown usage.","type":["integer","null"],"minimum":0},"attached_bytes":{"description":"Byte sizes of the files the plan attaches to it, added up.","type":"integer","minimum":0},"detached_bytes":{"description":"Byte sizes of the files the plan detaches from it while it stays, added up (a store deleted or replaced drops all it holds).","type":"integer","minimum":0},"unsized_files":{"description":"Files attached by id whose size the plan does not know: not counted in the bytes.","type":"integer","minimum":0}}}}}},"errors":{"description":"Problems that make the plan unusable (such as a protected resource that would be deleted or replaced). Apply refuses a plan with errors.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}},"warnings":{"description":"Findings worth knowing that do not stop apply.","type":"array","items":{"$ref":"#/$defs/Diagnostic"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},"ResourceKind":{"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]},"Attributes":{"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]},"UnknownMask":{"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]},"ResourceChange":{"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"previous_address":{"description":"Where the state held this resource before a `moved:` entry renamed it (as Terraform's previous_address); absent when it did not move. A move makes no call of its own: apply re-keys the state.","$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}},"protect":{"description":"Added in 1.2 (always written since). Whether `protect: true` is in effect: the manifests' setting for a resource they hold, the state's (its last applied setting) for one they dropped. A plan that deletes or replaces a protected resource also carries a PROTECTED_RESOURCE error; policies can check this field on their own.","type":"boolean"},"source":{"description":"Added in 1.2 (always written since). Where the manifests declare the resource (the start of its entry), or null for a resource only the state holds (one being deleted because the manifests dropped it).","type":["object","null"],"additionalProperties":false,"required":["file","line","column"],"properties":{"file":{"description":"The manifest file, as given (relative to the working folder where possible).","type":"string","minLength":1},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]},"ResourceDrift":{"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}},"Diagnostic":{"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}}}};
 const schema32 = {"description":"A resource address: file.NAME, vector_store.NAME, assistant.NAME, agent.NAME, or vector_store_file.STORE/FILE for a file's membership in a store.","type":"string","pattern":"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"};
-const schema44 = {"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}};
+const schema46 = {"description":"A finding, in the same form as `assistants validate --format json` gives it.","type":"object","additionalProperties":false,"required":["severity","code","message","file","line","column","end_line","end_column","source_line","hint","related"],"properties":{"severity":{"description":"error or warning.","enum":["error","warning"]},"code":{"description":"A stable code from the registry (src/errors/codes.ts), such as PROTECTED_RESOURCE; safe to match on.","type":"string","pattern":"^[A-Z][A-Z0-9_]*$"},"message":{"description":"What is wrong, for people.","type":"string"},"file":{"description":"The manifest file the finding is about, or null when it is about no file.","type":["string","null"]},"line":{"description":"1-based line in `file`, or null.","type":["integer","null"],"minimum":1},"column":{"description":"1-based column in `line`, or null.","type":["integer","null"],"minimum":1},"end_line":{"description":"1-based line where the span ends, or null.","type":["integer","null"],"minimum":1},"end_column":{"description":"1-based column just past the span's end, or null.","type":["integer","null"],"minimum":1},"source_line":{"description":"The text of the source line at `line`, or null.","type":["string","null"]},"hint":{"description":"How to fix it, or null.","type":["string","null"]},"related":{"description":"Other places that matter to the finding, such as where a name was first defined.","type":"array","items":{"type":"object","additionalProperties":false,"required":["message","file","line","column"],"properties":{"message":{"description":"What this place is.","type":"string"},"file":{"description":"The file.","type":"string"},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func0 = require("ajv/dist/runtime/equal").default;
@@ -19,11 +19,11 @@ const pattern4 = new RegExp("^[0-9a-f]{7}$", "u");
 const pattern5 = new RegExp("^1\\.[0-9]+$", "u");
 const pattern6 = new RegExp("^(sha256:[0-9a-f]{64})?$", "u");
 const pattern7 = new RegExp("^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$", "u");
-const pattern11 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
-const schema33 = {"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]};
-const schema35 = {"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]};
-const schema36 = {"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]};
-const schema38 = {"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]};
+const pattern13 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+const schema33 = {"description":"What apply will do to one resource, and why.","type":"object","additionalProperties":false,"required":["address","kind","id","action_reason","change","dependencies"],"properties":{"address":{"$ref":"#/$defs/Address"},"previous_address":{"description":"Where the state held this resource before a `moved:` entry renamed it (as Terraform's previous_address); absent when it did not move. A move makes no call of its own: apply re-keys the state.","$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API now (file-..., vs_..., asst_...; for a membership, its file's id); null for a create, whose id is known after apply.","type":["string","null"]},"action_reason":{"description":"Why this action was chosen. It explains and never decides: new (not made yet), deleted_outside (gone from the API; made again), expired (an expired vector store is replaced), content_changed (a file's bytes changed; files are immutable), cannot_update (an attribute the API cannot change in place differs; see replace_paths), dependency_replaced (a store or file it hangs on is replaced), changed (updated in place), not_in_manifest (in the state, no longer in the manifests), index_failed (a file that failed to index in its store is detached and attached again), leaked (gc: stamped with this state's lineage but absent from it), unused (gc: a file only expired stores used), replace_by_request (`--replace ADDR` asked for a new one), unchanged.","enum":["new","deleted_outside","expired","content_changed","cannot_update","dependency_replaced","changed","not_in_manifest","index_failed","leaked","unused","replace_by_request","unchanged"]},"change":{"description":"The action and the attributes before and after it.","type":"object","additionalProperties":false,"required":["actions","before","after","after_unknown","replace_paths"],"properties":{"actions":{"description":"The action, as Terraform writes it: [\"no-op\"], [\"create\"], [\"update\"] (in place), [\"delete\", \"create\"] (replace, deleting first), [\"create\", \"delete\"] (replace, creating the new one first) or [\"delete\"].","enum":[["no-op"],["create"],["update"],["delete","create"],["create","delete"],["delete"]]},"before":{"$ref":"#/$defs/Attributes","description":"The resource as refreshed (what the API reports, and the state for what it cannot report); null for a create."},"after":{"$ref":"#/$defs/Attributes","description":"The attributes the manifests want, with null where a value is known only after apply (see after_unknown); null for a delete."},"after_unknown":{"$ref":"#/$defs/UnknownMask","description":"Where `after` holds values known only after apply (the id of a store or file that is yet to be made). An object when `after` is one ({} when nothing is unknown); false when `after` is null."},"replace_paths":{"description":"For a replacement, the top-level attributes that force it (sha256 for a file whose content changed, file_id or vector_store_id for a membership whose file or store is replaced, the attributes that cannot be updated in place); empty otherwise, and for an expired store.","type":"array","items":{"type":"string","minLength":1}}}},"dependencies":{"description":"Addresses this resource needs to exist first; for a delete, those that must go after it.","type":"array","items":{"$ref":"#/$defs/Address"}},"protect":{"description":"Added in 1.2 (always written since). Whether `protect: true` is in effect: the manifests' setting for a resource they hold, the state's (its last applied setting) for one they dropped. A plan that deletes or replaces a protected resource also carries a PROTECTED_RESOURCE error; policies can check this field on their own.","type":"boolean"},"source":{"description":"Added in 1.2 (always written since). Where the manifests declare the resource (the start of its entry), or null for a resource only the state holds (one being deleted because the manifests dropped it).","type":["object","null"],"additionalProperties":false,"required":["file","line","column"],"properties":{"file":{"description":"The manifest file, as given (relative to the working folder where possible).","type":"string","minLength":1},"line":{"description":"1-based line.","type":"integer","minimum":1},"column":{"description":"1-based column.","type":"integer","minimum":1}}}},"allOf":[{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["create"]}}}}},"then":{"type":"object","properties":{"id":{"type":"null"},"change":{"type":"object","properties":{"before":{"type":"null"},"after":{"type":"object"}}}}}},{"if":{"type":"object","properties":{"change":{"type":"object","properties":{"actions":{"const":["delete"]}}}}},"then":{"type":"object","properties":{"id":{"type":"string"},"change":{"type":"object","properties":{"before":{"type":"object"},"after":{"type":"null"},"after_unknown":{"const":false}}}}}}]};
+const schema36 = {"description":"The kind of resource, the first part of its address.","enum":["file","vector_store","vector_store_file","assistant","agent"]};
+const schema37 = {"description":"A resource's normalised attributes, shaped by its kind (see the README's plan section), or null where the resource does not exist (before a create, after a delete). Server defaults are filled in, so that an applied manifest compares equal to what the API reports.","type":["object","null"]};
+const schema39 = {"description":"Marks the values of `after` that only apply will know: true at such a value; an object keeping only the keys that are or hold one; an array (kept whole) with false at its known elements; false for a value with nothing unknown in it.","anyOf":[{"type":"boolean"},{"type":"array","items":{"$ref":"#/$defs/UnknownMask"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/UnknownMask"}}]};
 const wrapper0 = {validate: validate22};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -40,7 +40,7 @@ const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
 if(typeof data !== "boolean"){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema38.anyOf[0].type,parentSchema:schema38.anyOf[0],data};
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.anyOf[0].type,parentSchema:schema39.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -62,7 +62,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.anyOf[1].type,parentSchema:schema38.anyOf[1],data};
+const err1 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.anyOf[1].type,parentSchema:schema39.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -86,7 +86,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.anyOf[2].type,parentSchema:schema38.anyOf[2],data};
+const err2 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.anyOf[2].type,parentSchema:schema39.anyOf[2],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -101,7 +101,7 @@ if(_valid0){
 var props2 = true;
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema38.anyOf,parentSchema:schema38,data};
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema39.anyOf,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -509,7 +509,7 @@ vErrors.push(err24);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "address") || (key0 === "kind")) || (key0 === "id")) || (key0 === "action_reason")) || (key0 === "change")) || (key0 === "dependencies"))){
+if(!(func1.call(schema33.properties, key0))){
 const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err25];
@@ -545,10 +545,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.kind !== undefined){
-let data14 = data.kind;
-if(!(((((data14 === "file") || (data14 === "vector_store")) || (data14 === "vector_store_file")) || (data14 === "assistant")) || (data14 === "agent"))){
-const err28 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/ResourceKind/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values",schema:schema35.enum,parentSchema:schema35,data:data14};
+if(data.previous_address !== undefined){
+let data14 = data.previous_address;
+if(typeof data14 === "string"){
+if(!pattern7.test(data14)){
+const err28 = {instancePath:instancePath+"/previous_address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data14};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -558,10 +559,8 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.id !== undefined){
-let data15 = data.id;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err29 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema33.properties.id.type},message:"must be string,null",schema:schema33.properties.id.type,parentSchema:schema33.properties.id,data:data15};
+else {
+const err29 = {instancePath:instancePath+"/previous_address",schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -571,10 +570,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.action_reason !== undefined){
-let data16 = data.action_reason;
-if(!(((((((((((((data16 === "new") || (data16 === "deleted_outside")) || (data16 === "expired")) || (data16 === "content_changed")) || (data16 === "cannot_update")) || (data16 === "dependency_replaced")) || (data16 === "changed")) || (data16 === "not_in_manifest")) || (data16 === "index_failed")) || (data16 === "leaked")) || (data16 === "unused")) || (data16 === "replace_by_request")) || (data16 === "unchanged"))){
-const err30 = {instancePath:instancePath+"/action_reason",schemaPath:"#/properties/action_reason/enum",keyword:"enum",params:{allowedValues: schema33.properties.action_reason.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.action_reason.enum,parentSchema:schema33.properties.action_reason,data:data16};
+if(data.kind !== undefined){
+let data15 = data.kind;
+if(!(((((data15 === "file") || (data15 === "vector_store")) || (data15 === "vector_store_file")) || (data15 === "assistant")) || (data15 === "agent"))){
+const err30 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/ResourceKind/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values",schema:schema36.enum,parentSchema:schema36,data:data15};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -584,11 +583,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.change !== undefined){
-let data17 = data.change;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.actions === undefined){
-const err31 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data17};
+if(data.id !== undefined){
+let data16 = data.id;
+if((typeof data16 !== "string") && (data16 !== null)){
+const err31 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema33.properties.id.type},message:"must be string,null",schema:schema33.properties.id.type,parentSchema:schema33.properties.id,data:data16};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -597,8 +595,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data17.before === undefined){
-const err32 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "before"},message:"must have required property '"+"before"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data17};
+}
+if(data.action_reason !== undefined){
+let data17 = data.action_reason;
+if(!(((((((((((((data17 === "new") || (data17 === "deleted_outside")) || (data17 === "expired")) || (data17 === "content_changed")) || (data17 === "cannot_update")) || (data17 === "dependency_replaced")) || (data17 === "changed")) || (data17 === "not_in_manifest")) || (data17 === "index_failed")) || (data17 === "leaked")) || (data17 === "unused")) || (data17 === "replace_by_request")) || (data17 === "unchanged"))){
+const err32 = {instancePath:instancePath+"/action_reason",schemaPath:"#/properties/action_reason/enum",keyword:"enum",params:{allowedValues: schema33.properties.action_reason.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.action_reason.enum,parentSchema:schema33.properties.action_reason,data:data17};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -607,8 +608,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data17.after === undefined){
-const err33 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data17};
+}
+if(data.change !== undefined){
+let data18 = data.change;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.actions === undefined){
+const err33 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -617,8 +622,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data17.after_unknown === undefined){
-const err34 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "after_unknown"},message:"must have required property '"+"after_unknown"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data17};
+if(data18.before === undefined){
+const err34 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "before"},message:"must have required property '"+"before"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -627,8 +632,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data17.replace_paths === undefined){
-const err35 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "replace_paths"},message:"must have required property '"+"replace_paths"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data17};
+if(data18.after === undefined){
+const err35 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -637,9 +642,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-for(const key1 in data17){
-if(!(((((key1 === "actions") || (key1 === "before")) || (key1 === "after")) || (key1 === "after_unknown")) || (key1 === "replace_paths"))){
-const err36 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.change,data:data17};
+if(data18.after_unknown === undefined){
+const err36 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "after_unknown"},message:"must have required property '"+"after_unknown"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -648,12 +652,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data17.actions !== undefined){
-let data18 = data17.actions;
-const vSchema2 = schema33.properties.change.properties.actions.enum;
-if(!((((((func0(data18, vSchema2[0])) || (func0(data18, vSchema2[1]))) || (func0(data18, vSchema2[2]))) || (func0(data18, vSchema2[3]))) || (func0(data18, vSchema2[4]))) || (func0(data18, vSchema2[5])))){
-const err37 = {instancePath:instancePath+"/change/actions",schemaPath:"#/properties/change/properties/actions/enum",keyword:"enum",params:{allowedValues: schema33.properties.change.properties.actions.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.change.properties.actions.enum,parentSchema:schema33.properties.change.properties.actions,data:data18};
+if(data18.replace_paths === undefined){
+const err37 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "replace_paths"},message:"must have required property '"+"replace_paths"+"'",schema:schema33.properties.change.required,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -662,11 +662,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data17.before !== undefined){
-let data19 = data17.before;
-if((!(data19 && typeof data19 == "object" && !Array.isArray(data19))) && (data19 !== null)){
-const err38 = {instancePath:instancePath+"/change/before",schemaPath:"#/$defs/Attributes/type",keyword:"type",params:{type: schema36.type},message:"must be object,null",schema:schema36.type,parentSchema:schema36,data:data19};
+for(const key1 in data18){
+if(!(((((key1 === "actions") || (key1 === "before")) || (key1 === "after")) || (key1 === "after_unknown")) || (key1 === "replace_paths"))){
+const err38 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -676,10 +674,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.after !== undefined){
-let data20 = data17.after;
-if((!(data20 && typeof data20 == "object" && !Array.isArray(data20))) && (data20 !== null)){
-const err39 = {instancePath:instancePath+"/change/after",schemaPath:"#/$defs/Attributes/type",keyword:"type",params:{type: schema36.type},message:"must be object,null",schema:schema36.type,parentSchema:schema36,data:data20};
+if(data18.actions !== undefined){
+let data19 = data18.actions;
+const vSchema2 = schema33.properties.change.properties.actions.enum;
+if(!((((((func0(data19, vSchema2[0])) || (func0(data19, vSchema2[1]))) || (func0(data19, vSchema2[2]))) || (func0(data19, vSchema2[3]))) || (func0(data19, vSchema2[4]))) || (func0(data19, vSchema2[5])))){
+const err39 = {instancePath:instancePath+"/change/actions",schemaPath:"#/properties/change/properties/actions/enum",keyword:"enum",params:{allowedValues: schema33.properties.change.properties.actions.enum},message:"must be equal to one of the allowed values",schema:schema33.properties.change.properties.actions.enum,parentSchema:schema33.properties.change.properties.actions,data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -689,21 +688,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.after_unknown !== undefined){
-if(!(validate22(data17.after_unknown, {instancePath:instancePath+"/change/after_unknown",parentData:data17,parentDataProperty:"after_unknown",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-if(data17.replace_paths !== undefined){
-let data22 = data17.replace_paths;
-if(Array.isArray(data22)){
-const len0 = data22.length;
-for(let i0=0; i0<len0; i0++){
-let data23 = data22[i0];
-if(typeof data23 === "string"){
-if(func2(data23) < 1){
-const err40 = {instancePath:instancePath+"/change/replace_paths/" + i0,schemaPath:"#/properties/change/properties/replace_paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.change.properties.replace_paths.items,data:data23};
+if(data18.before !== undefined){
+let data20 = data18.before;
+if((!(data20 && typeof data20 == "object" && !Array.isArray(data20))) && (data20 !== null)){
+const err40 = {instancePath:instancePath+"/change/before",schemaPath:"#/$defs/Attributes/type",keyword:"type",params:{type: schema37.type},message:"must be object,null",schema:schema37.type,parentSchema:schema37,data:data20};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -713,8 +701,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-else {
-const err41 = {instancePath:instancePath+"/change/replace_paths/" + i0,schemaPath:"#/properties/change/properties/replace_paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.change.properties.replace_paths.items.type,parentSchema:schema33.properties.change.properties.replace_paths.items,data:data23};
+if(data18.after !== undefined){
+let data21 = data18.after;
+if((!(data21 && typeof data21 == "object" && !Array.isArray(data21))) && (data21 !== null)){
+const err41 = {instancePath:instancePath+"/change/after",schemaPath:"#/$defs/Attributes/type",keyword:"type",params:{type: schema37.type},message:"must be object,null",schema:schema37.type,parentSchema:schema37,data:data21};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -724,9 +714,21 @@ vErrors.push(err41);
 errors++;
 }
 }
+if(data18.after_unknown !== undefined){
+if(!(validate22(data18.after_unknown, {instancePath:instancePath+"/change/after_unknown",parentData:data18,parentDataProperty:"after_unknown",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-else {
-const err42 = {instancePath:instancePath+"/change/replace_paths",schemaPath:"#/properties/change/properties/replace_paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.change.properties.replace_paths.type,parentSchema:schema33.properties.change.properties.replace_paths,data:data22};
+}
+if(data18.replace_paths !== undefined){
+let data23 = data18.replace_paths;
+if(Array.isArray(data23)){
+const len0 = data23.length;
+for(let i0=0; i0<len0; i0++){
+let data24 = data23[i0];
+if(typeof data24 === "string"){
+if(func2(data24) < 1){
+const err42 = {instancePath:instancePath+"/change/replace_paths/" + i0,schemaPath:"#/properties/change/properties/replace_paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.change.properties.replace_paths.items,data:data24};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -736,9 +738,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
 else {
-const err43 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.change.type,parentSchema:schema33.properties.change,data:data17};
+const err43 = {instancePath:instancePath+"/change/replace_paths/" + i0,schemaPath:"#/properties/change/properties/replace_paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.change.properties.replace_paths.items.type,parentSchema:schema33.properties.change.properties.replace_paths.items,data:data24};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -748,15 +749,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data.dependencies !== undefined){
-let data24 = data.dependencies;
-if(Array.isArray(data24)){
-const len1 = data24.length;
-for(let i1=0; i1<len1; i1++){
-let data25 = data24[i1];
-if(typeof data25 === "string"){
-if(!pattern7.test(data25)){
-const err44 = {instancePath:instancePath+"/dependencies/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data25};
+}
+else {
+const err44 = {instancePath:instancePath+"/change/replace_paths",schemaPath:"#/properties/change/properties/replace_paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.change.properties.replace_paths.type,parentSchema:schema33.properties.change.properties.replace_paths,data:data23};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -766,8 +761,9 @@ vErrors.push(err44);
 errors++;
 }
 }
+}
 else {
-const err45 = {instancePath:instancePath+"/dependencies/" + i1,schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data25};
+const err45 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.change.type,parentSchema:schema33.properties.change,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -777,9 +773,15 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.dependencies.type,parentSchema:schema33.properties.dependencies,data:data24};
+if(data.dependencies !== undefined){
+let data25 = data.dependencies;
+if(Array.isArray(data25)){
+const len1 = data25.length;
+for(let i1=0; i1<len1; i1++){
+let data26 = data25[i1];
+if(typeof data26 === "string"){
+if(!pattern7.test(data26)){
+const err46 = {instancePath:instancePath+"/dependencies/" + i1,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data26};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -789,9 +791,8 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
 else {
-const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+const err47 = {instancePath:instancePath+"/dependencies/" + i1,schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data26};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -800,12 +801,181 @@ vErrors.push(err47);
 }
 errors++;
 }
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.dependencies.type,parentSchema:schema33.properties.dependencies,data:data25};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.protect !== undefined){
+let data27 = data.protect;
+if(typeof data27 !== "boolean"){
+const err49 = {instancePath:instancePath+"/protect",schemaPath:"#/properties/protect/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema33.properties.protect.type,parentSchema:schema33.properties.protect,data:data27};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+let data28 = data.source;
+if((!(data28 && typeof data28 == "object" && !Array.isArray(data28))) && (data28 !== null)){
+const err50 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: schema33.properties.source.type},message:"must be object,null",schema:schema33.properties.source.type,parentSchema:schema33.properties.source,data:data28};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.file === undefined){
+const err51 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema33.properties.source.required,parentSchema:schema33.properties.source,data:data28};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data28.line === undefined){
+const err52 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema33.properties.source.required,parentSchema:schema33.properties.source,data:data28};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data28.column === undefined){
+const err53 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema33.properties.source.required,parentSchema:schema33.properties.source,data:data28};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+for(const key2 in data28){
+if(!(((key2 === "file") || (key2 === "line")) || (key2 === "column"))){
+const err54 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.source,data:data28};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data28.file !== undefined){
+let data29 = data28.file;
+if(typeof data29 === "string"){
+if(func2(data29) < 1){
+const err55 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.source.properties.file,data:data29};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.source.properties.file.type,parentSchema:schema33.properties.source.properties.file,data:data29};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data28.line !== undefined){
+let data30 = data28.line;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err57 = {instancePath:instancePath+"/source/line",schemaPath:"#/properties/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.source.properties.line.type,parentSchema:schema33.properties.source.properties.line,data:data30};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 < 1 || isNaN(data30)){
+const err58 = {instancePath:instancePath+"/source/line",schemaPath:"#/properties/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.source.properties.line,data:data30};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+if(data28.column !== undefined){
+let data31 = data28.column;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err59 = {instancePath:instancePath+"/source/column",schemaPath:"#/properties/source/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.properties.source.properties.column.type,parentSchema:schema33.properties.source.properties.column,data:data31};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 < 1 || isNaN(data31)){
+const err60 = {instancePath:instancePath+"/source/column",schemaPath:"#/properties/source/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema33.properties.source.properties.column,data:data31};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema40 = {"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}};
+const schema41 = {"description":"A change made outside assistants-iac to one resource.","type":"object","additionalProperties":false,"required":["address","kind","id","change"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"$ref":"#/$defs/ResourceKind"},"id":{"description":"The resource's id in the API, as the state records it.","type":"string","minLength":1},"change":{"description":"The state's last-applied attributes and what the API reports now.","type":"object","additionalProperties":false,"required":["actions","before","after"],"properties":{"actions":{"description":"[\"update\"] when attributes were changed, [\"delete\"] when the resource is gone from the API.","enum":[["update"],["delete"]]},"before":{"description":"The attributes the state recorded at the last apply.","type":"object"},"after":{"$ref":"#/$defs/Attributes","description":"What the API reports now (the state fills in what the API does not report); null when the resource is gone."}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -819,7 +989,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -829,7 +999,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -839,7 +1009,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -849,7 +1019,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.change === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "change"},message:"must have required property '"+"change"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -860,7 +1030,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "address") || (key0 === "kind")) || (key0 === "id")) || (key0 === "change"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -898,7 +1068,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(!(((((data1 === "file") || (data1 === "vector_store")) || (data1 === "vector_store_file")) || (data1 === "assistant")) || (data1 === "agent"))){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/ResourceKind/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values",schema:schema35.enum,parentSchema:schema35,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/$defs/ResourceKind/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values",schema:schema36.enum,parentSchema:schema36,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -912,7 +1082,7 @@ if(data.id !== undefined){
 let data2 = data.id;
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.id,data:data2};
+const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.properties.id,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -923,7 +1093,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.id.type,parentSchema:schema40.properties.id,data:data2};
+const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.id.type,parentSchema:schema41.properties.id,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -937,7 +1107,7 @@ if(data.change !== undefined){
 let data3 = data.change;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.actions === undefined){
-const err10 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema40.properties.change.required,parentSchema:schema40.properties.change,data:data3};
+const err10 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema41.properties.change.required,parentSchema:schema41.properties.change,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -947,7 +1117,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data3.before === undefined){
-const err11 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "before"},message:"must have required property '"+"before"+"'",schema:schema40.properties.change.required,parentSchema:schema40.properties.change,data:data3};
+const err11 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "before"},message:"must have required property '"+"before"+"'",schema:schema41.properties.change.required,parentSchema:schema41.properties.change,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -957,7 +1127,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data3.after === undefined){
-const err12 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema40.properties.change.required,parentSchema:schema40.properties.change,data:data3};
+const err12 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema41.properties.change.required,parentSchema:schema41.properties.change,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -968,7 +1138,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!(((key1 === "actions") || (key1 === "before")) || (key1 === "after"))){
-const err13 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema40.properties.change,data:data3};
+const err13 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema41.properties.change,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -980,9 +1150,9 @@ errors++;
 }
 if(data3.actions !== undefined){
 let data4 = data3.actions;
-const vSchema1 = schema40.properties.change.properties.actions.enum;
+const vSchema1 = schema41.properties.change.properties.actions.enum;
 if(!((func0(data4, vSchema1[0])) || (func0(data4, vSchema1[1])))){
-const err14 = {instancePath:instancePath+"/change/actions",schemaPath:"#/properties/change/properties/actions/enum",keyword:"enum",params:{allowedValues: schema40.properties.change.properties.actions.enum},message:"must be equal to one of the allowed values",schema:schema40.properties.change.properties.actions.enum,parentSchema:schema40.properties.change.properties.actions,data:data4};
+const err14 = {instancePath:instancePath+"/change/actions",schemaPath:"#/properties/change/properties/actions/enum",keyword:"enum",params:{allowedValues: schema41.properties.change.properties.actions.enum},message:"must be equal to one of the allowed values",schema:schema41.properties.change.properties.actions.enum,parentSchema:schema41.properties.change.properties.actions,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -995,7 +1165,7 @@ errors++;
 if(data3.before !== undefined){
 let data5 = data3.before;
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-const err15 = {instancePath:instancePath+"/change/before",schemaPath:"#/properties/change/properties/before/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.change.properties.before.type,parentSchema:schema40.properties.change.properties.before,data:data5};
+const err15 = {instancePath:instancePath+"/change/before",schemaPath:"#/properties/change/properties/before/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.change.properties.before.type,parentSchema:schema41.properties.change.properties.before,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1008,7 +1178,7 @@ errors++;
 if(data3.after !== undefined){
 let data6 = data3.after;
 if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
-const err16 = {instancePath:instancePath+"/change/after",schemaPath:"#/$defs/Attributes/type",keyword:"type",params:{type: schema36.type},message:"must be object,null",schema:schema36.type,parentSchema:schema36,data:data6};
+const err16 = {instancePath:instancePath+"/change/after",schemaPath:"#/$defs/Attributes/type",keyword:"type",params:{type: schema37.type},message:"must be object,null",schema:schema37.type,parentSchema:schema37,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1020,7 +1190,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.change.type,parentSchema:schema40.properties.change,data:data3};
+const err17 = {instancePath:instancePath+"/change",schemaPath:"#/properties/change/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.change.type,parentSchema:schema41.properties.change,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1032,7 +1202,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1927,15 +2097,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.errors !== undefined){
-let data32 = data.errors;
-if(Array.isArray(data32)){
-const len6 = data32.length;
-for(let i7=0; i7<len6; i7++){
-let data33 = data32[i7];
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.severity === undefined){
-const err70 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data.cost !== undefined){
+let data32 = data.cost;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.estimate === undefined){
+const err70 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "estimate"},message:"must have required property '"+"estimate"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1944,8 +2110,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data33.code === undefined){
-const err71 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.currency === undefined){
+const err71 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1954,8 +2120,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data33.message === undefined){
-const err72 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.price_per_gb_day === undefined){
+const err72 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "price_per_gb_day"},message:"must have required property '"+"price_per_gb_day"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1964,8 +2130,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data33.file === undefined){
-const err73 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.free_gb === undefined){
+const err73 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "free_gb"},message:"must have required property '"+"free_gb"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1974,8 +2140,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data33.line === undefined){
-const err74 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.bytes_per_gb === undefined){
+const err74 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "bytes_per_gb"},message:"must have required property '"+"bytes_per_gb"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1984,8 +2150,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data33.column === undefined){
-const err75 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.usage_bytes === undefined){
+const err75 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "usage_bytes"},message:"must have required property '"+"usage_bytes"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1994,8 +2160,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data33.end_line === undefined){
-const err76 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.estimated_bytes === undefined){
+const err76 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "estimated_bytes"},message:"must have required property '"+"estimated_bytes"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2004,8 +2170,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data33.end_column === undefined){
-const err77 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.daily_cost === undefined){
+const err77 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "daily_cost"},message:"must have required property '"+"daily_cost"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2014,8 +2180,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(data33.source_line === undefined){
-const err78 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.estimated_daily_cost === undefined){
+const err78 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "estimated_daily_cost"},message:"must have required property '"+"estimated_daily_cost"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2024,8 +2190,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data33.hint === undefined){
-const err79 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.daily_cost_change === undefined){
+const err79 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "daily_cost_change"},message:"must have required property '"+"daily_cost_change"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2034,8 +2200,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data33.related === undefined){
-const err80 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data33};
+if(data32.stores === undefined){
+const err80 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/required",keyword:"required",params:{missingProperty: "stores"},message:"must have required property '"+"stores"+"'",schema:schema31.properties.cost.required,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2044,9 +2210,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-for(const key4 in data33){
-if(!(func1.call(schema44.properties, key4))){
-const err81 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data33};
+for(const key4 in data32){
+if(!(func1.call(schema31.properties.cost.properties, key4))){
+const err81 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2056,10 +2222,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data33.severity !== undefined){
-let data34 = data33.severity;
-if(!((data34 === "error") || (data34 === "warning"))){
-const err82 = {instancePath:instancePath+"/errors/" + i7+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data34};
+if(data32.estimate !== undefined){
+let data33 = data32.estimate;
+if(true !== data33){
+const err82 = {instancePath:instancePath+"/cost/estimate",schemaPath:"#/properties/cost/properties/estimate/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema31.properties.cost.properties.estimate,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2069,11 +2235,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data33.code !== undefined){
-let data35 = data33.code;
-if(typeof data35 === "string"){
-if(!pattern11.test(data35)){
-const err83 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data35};
+if(data32.currency !== undefined){
+let data34 = data32.currency;
+if("USD" !== data34){
+const err83 = {instancePath:instancePath+"/cost/currency",schemaPath:"#/properties/cost/properties/currency/const",keyword:"const",params:{allowedValue: "USD"},message:"must be equal to constant",schema:"USD",parentSchema:schema31.properties.cost.properties.currency,data:data34};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2083,8 +2248,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/errors/" + i7+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data35};
+if(data32.price_per_gb_day !== undefined){
+let data35 = data32.price_per_gb_day;
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 < 0 || isNaN(data35)){
+const err84 = {instancePath:instancePath+"/cost/price_per_gb_day",schemaPath:"#/properties/cost/properties/price_per_gb_day/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.price_per_gb_day,data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2094,10 +2262,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data33.message !== undefined){
-let data36 = data33.message;
-if(typeof data36 !== "string"){
-const err85 = {instancePath:instancePath+"/errors/" + i7+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data36};
+else {
+const err85 = {instancePath:instancePath+"/cost/price_per_gb_day",schemaPath:"#/properties/cost/properties/price_per_gb_day/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.cost.properties.price_per_gb_day.type,parentSchema:schema31.properties.cost.properties.price_per_gb_day,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2107,10 +2273,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data33.file !== undefined){
-let data37 = data33.file;
-if((typeof data37 !== "string") && (data37 !== null)){
-const err86 = {instancePath:instancePath+"/errors/" + i7+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data37};
+if(data32.free_gb !== undefined){
+let data36 = data32.free_gb;
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 0 || isNaN(data36)){
+const err86 = {instancePath:instancePath+"/cost/free_gb",schemaPath:"#/properties/cost/properties/free_gb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.free_gb,data:data36};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2120,10 +2287,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data33.line !== undefined){
-let data38 = data33.line;
-if((!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))) && (data38 !== null)){
-const err87 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data38};
+else {
+const err87 = {instancePath:instancePath+"/cost/free_gb",schemaPath:"#/properties/cost/properties/free_gb/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.cost.properties.free_gb.type,parentSchema:schema31.properties.cost.properties.free_gb,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2132,9 +2297,11 @@ vErrors.push(err87);
 }
 errors++;
 }
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 1 || isNaN(data38)){
-const err88 = {instancePath:instancePath+"/errors/" + i7+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data38};
+}
+if(data32.bytes_per_gb !== undefined){
+let data37 = data32.bytes_per_gb;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err88 = {instancePath:instancePath+"/cost/bytes_per_gb",schemaPath:"#/properties/cost/properties/bytes_per_gb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.cost.properties.bytes_per_gb.type,parentSchema:schema31.properties.cost.properties.bytes_per_gb,data:data37};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2143,12 +2310,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-if(data33.column !== undefined){
-let data39 = data33.column;
-if((!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))) && (data39 !== null)){
-const err89 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data39};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 1 || isNaN(data37)){
+const err89 = {instancePath:instancePath+"/cost/bytes_per_gb",schemaPath:"#/properties/cost/properties/bytes_per_gb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.cost.properties.bytes_per_gb,data:data37};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2157,9 +2321,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 < 1 || isNaN(data39)){
-const err90 = {instancePath:instancePath+"/errors/" + i7+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data39};
+}
+}
+if(data32.usage_bytes !== undefined){
+let data38 = data32.usage_bytes;
+if((!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))) && (data38 !== null)){
+const err90 = {instancePath:instancePath+"/cost/usage_bytes",schemaPath:"#/properties/cost/properties/usage_bytes/type",keyword:"type",params:{type: schema31.properties.cost.properties.usage_bytes.type},message:"must be integer,null",schema:schema31.properties.cost.properties.usage_bytes.type,parentSchema:schema31.properties.cost.properties.usage_bytes,data:data38};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2168,12 +2335,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-if(data33.end_line !== undefined){
-let data40 = data33.end_line;
-if((!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))) && (data40 !== null)){
-const err91 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data40};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 0 || isNaN(data38)){
+const err91 = {instancePath:instancePath+"/cost/usage_bytes",schemaPath:"#/properties/cost/properties/usage_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.usage_bytes,data:data38};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2182,9 +2346,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-if((typeof data40 == "number") && (isFinite(data40))){
-if(data40 < 1 || isNaN(data40)){
-const err92 = {instancePath:instancePath+"/errors/" + i7+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data40};
+}
+}
+if(data32.estimated_bytes !== undefined){
+let data39 = data32.estimated_bytes;
+if((!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))) && (data39 !== null)){
+const err92 = {instancePath:instancePath+"/cost/estimated_bytes",schemaPath:"#/properties/cost/properties/estimated_bytes/type",keyword:"type",params:{type: schema31.properties.cost.properties.estimated_bytes.type},message:"must be integer,null",schema:schema31.properties.cost.properties.estimated_bytes.type,parentSchema:schema31.properties.cost.properties.estimated_bytes,data:data39};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2193,12 +2360,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-if(data33.end_column !== undefined){
-let data41 = data33.end_column;
-if((!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))) && (data41 !== null)){
-const err93 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data41};
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 0 || isNaN(data39)){
+const err93 = {instancePath:instancePath+"/cost/estimated_bytes",schemaPath:"#/properties/cost/properties/estimated_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.estimated_bytes,data:data39};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2207,9 +2371,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 < 1 || isNaN(data41)){
-const err94 = {instancePath:instancePath+"/errors/" + i7+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data41};
+}
+}
+if(data32.daily_cost !== undefined){
+let data40 = data32.daily_cost;
+if((!((typeof data40 == "number") && (isFinite(data40)))) && (data40 !== null)){
+const err94 = {instancePath:instancePath+"/cost/daily_cost",schemaPath:"#/properties/cost/properties/daily_cost/type",keyword:"type",params:{type: schema31.properties.cost.properties.daily_cost.type},message:"must be number,null",schema:schema31.properties.cost.properties.daily_cost.type,parentSchema:schema31.properties.cost.properties.daily_cost,data:data40};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2218,12 +2385,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-}
-if(data33.source_line !== undefined){
-let data42 = data33.source_line;
-if((typeof data42 !== "string") && (data42 !== null)){
-const err95 = {instancePath:instancePath+"/errors/" + i7+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data42};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 < 0 || isNaN(data40)){
+const err95 = {instancePath:instancePath+"/cost/daily_cost",schemaPath:"#/properties/cost/properties/daily_cost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.daily_cost,data:data40};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2233,10 +2397,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data33.hint !== undefined){
-let data43 = data33.hint;
-if((typeof data43 !== "string") && (data43 !== null)){
-const err96 = {instancePath:instancePath+"/errors/" + i7+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data43};
+}
+if(data32.estimated_daily_cost !== undefined){
+let data41 = data32.estimated_daily_cost;
+if((!((typeof data41 == "number") && (isFinite(data41)))) && (data41 !== null)){
+const err96 = {instancePath:instancePath+"/cost/estimated_daily_cost",schemaPath:"#/properties/cost/properties/estimated_daily_cost/type",keyword:"type",params:{type: schema31.properties.cost.properties.estimated_daily_cost.type},message:"must be number,null",schema:schema31.properties.cost.properties.estimated_daily_cost.type,parentSchema:schema31.properties.cost.properties.estimated_daily_cost,data:data41};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2245,16 +2410,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data33.related !== undefined){
-let data44 = data33.related;
-if(Array.isArray(data44)){
-const len7 = data44.length;
-for(let i8=0; i8<len7; i8++){
-let data45 = data44[i8];
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.message === undefined){
-const err97 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 0 || isNaN(data41)){
+const err97 = {instancePath:instancePath+"/cost/estimated_daily_cost",schemaPath:"#/properties/cost/properties/estimated_daily_cost/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.estimated_daily_cost,data:data41};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2263,8 +2421,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data45.file === undefined){
-const err98 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
+}
+}
+if(data32.daily_cost_change !== undefined){
+let data42 = data32.daily_cost_change;
+if((!((typeof data42 == "number") && (isFinite(data42)))) && (data42 !== null)){
+const err98 = {instancePath:instancePath+"/cost/daily_cost_change",schemaPath:"#/properties/cost/properties/daily_cost_change/type",keyword:"type",params:{type: schema31.properties.cost.properties.daily_cost_change.type},message:"must be number,null",schema:schema31.properties.cost.properties.daily_cost_change.type,parentSchema:schema31.properties.cost.properties.daily_cost_change,data:data42};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2273,8 +2435,16 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data45.line === undefined){
-const err99 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
+}
+if(data32.stores !== undefined){
+let data43 = data32.stores;
+if(Array.isArray(data43)){
+const len6 = data43.length;
+for(let i7=0; i7<len6; i7++){
+let data44 = data43[i7];
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.address === undefined){
+const err99 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2283,8 +2453,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data45.column === undefined){
-const err100 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data45};
+if(data44.id === undefined){
+const err100 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2293,9 +2463,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-for(const key5 in data45){
-if(!((((key5 === "message") || (key5 === "file")) || (key5 === "line")) || (key5 === "column"))){
-const err101 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data45};
+if(data44.actions === undefined){
+const err101 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2304,11 +2473,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data45.message !== undefined){
-let data46 = data45.message;
-if(typeof data46 !== "string"){
-const err102 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data46};
+if(data44.usage_bytes === undefined){
+const err102 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "usage_bytes"},message:"must have required property '"+"usage_bytes"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2317,11 +2483,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data45.file !== undefined){
-let data47 = data45.file;
-if(typeof data47 !== "string"){
-const err103 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data47};
+if(data44.estimated_bytes === undefined){
+const err103 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "estimated_bytes"},message:"must have required property '"+"estimated_bytes"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2330,11 +2493,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data45.line !== undefined){
-let data48 = data45.line;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err104 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data48};
+if(data44.attached_bytes === undefined){
+const err104 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "attached_bytes"},message:"must have required property '"+"attached_bytes"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2343,9 +2503,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 < 1 || isNaN(data48)){
-const err105 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data48};
+if(data44.detached_bytes === undefined){
+const err105 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "detached_bytes"},message:"must have required property '"+"detached_bytes"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2354,12 +2513,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-if(data45.column !== undefined){
-let data49 = data45.column;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err106 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data49};
+if(data44.unsized_files === undefined){
+const err106 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/required",keyword:"required",params:{missingProperty: "unsized_files"},message:"must have required property '"+"unsized_files"+"'",schema:schema31.properties.cost.properties.stores.items.required,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2368,9 +2523,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-if((typeof data49 == "number") && (isFinite(data49))){
-if(data49 < 1 || isNaN(data49)){
-const err107 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data49};
+for(const key5 in data44){
+if(!((((((((key5 === "address") || (key5 === "id")) || (key5 === "actions")) || (key5 === "usage_bytes")) || (key5 === "estimated_bytes")) || (key5 === "attached_bytes")) || (key5 === "detached_bytes")) || (key5 === "unsized_files"))){
+const err107 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2380,10 +2535,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/errors/" + i7+"/related/" + i8,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data45};
+if(data44.address !== undefined){
+let data45 = data44.address;
+if(typeof data45 === "string"){
+if(!pattern7.test(data45)){
+const err108 = {instancePath:instancePath+"/cost/stores/" + i7+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"},message:"must match pattern \""+"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$"+"\"",schema:"^(file|vector_store|assistant|agent)\\.[^/].*$|^vector_store_file\\.[^/]+/.+$",parentSchema:schema32,data:data45};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2393,9 +2549,8 @@ vErrors.push(err108);
 errors++;
 }
 }
-}
 else {
-const err109 = {instancePath:instancePath+"/errors/" + i7+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data44};
+const err109 = {instancePath:instancePath+"/cost/stores/" + i7+"/address",schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data45};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2405,9 +2560,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/errors/" + i7,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data33};
+if(data44.id !== undefined){
+let data46 = data44.id;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err110 = {instancePath:instancePath+"/cost/stores/" + i7+"/id",schemaPath:"#/properties/cost/properties/stores/items/properties/id/type",keyword:"type",params:{type: schema31.properties.cost.properties.stores.items.properties.id.type},message:"must be string,null",schema:schema31.properties.cost.properties.stores.items.properties.id.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.id,data:data46};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2417,9 +2573,14 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.errors.type,parentSchema:schema31.properties.errors,data:data32};
+if(data44.actions !== undefined){
+let data47 = data44.actions;
+if(Array.isArray(data47)){
+const len7 = data47.length;
+for(let i8=0; i8<len7; i8++){
+let data48 = data47[i8];
+if(typeof data48 !== "string"){
+const err111 = {instancePath:instancePath+"/cost/stores/" + i7+"/actions/" + i8,schemaPath:"#/properties/cost/properties/stores/items/properties/actions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.cost.properties.stores.items.properties.actions.items.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.actions.items,data:data48};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2429,15 +2590,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data.warnings !== undefined){
-let data50 = data.warnings;
-if(Array.isArray(data50)){
-const len8 = data50.length;
-for(let i9=0; i9<len8; i9++){
-let data51 = data50[i9];
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.severity === undefined){
-const err112 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+}
+else {
+const err112 = {instancePath:instancePath+"/cost/stores/" + i7+"/actions",schemaPath:"#/properties/cost/properties/stores/items/properties/actions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.cost.properties.stores.items.properties.actions.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.actions,data:data47};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2446,8 +2601,11 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data51.code === undefined){
-const err113 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+}
+if(data44.usage_bytes !== undefined){
+let data49 = data44.usage_bytes;
+if((!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))) && (data49 !== null)){
+const err113 = {instancePath:instancePath+"/cost/stores/" + i7+"/usage_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/usage_bytes/type",keyword:"type",params:{type: schema31.properties.cost.properties.stores.items.properties.usage_bytes.type},message:"must be integer,null",schema:schema31.properties.cost.properties.stores.items.properties.usage_bytes.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.usage_bytes,data:data49};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2456,8 +2614,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data51.message === undefined){
-const err114 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 0 || isNaN(data49)){
+const err114 = {instancePath:instancePath+"/cost/stores/" + i7+"/usage_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/usage_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.stores.items.properties.usage_bytes,data:data49};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2466,8 +2625,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data51.file === undefined){
-const err115 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+}
+}
+if(data44.estimated_bytes !== undefined){
+let data50 = data44.estimated_bytes;
+if((!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))) && (data50 !== null)){
+const err115 = {instancePath:instancePath+"/cost/stores/" + i7+"/estimated_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/estimated_bytes/type",keyword:"type",params:{type: schema31.properties.cost.properties.stores.items.properties.estimated_bytes.type},message:"must be integer,null",schema:schema31.properties.cost.properties.stores.items.properties.estimated_bytes.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.estimated_bytes,data:data50};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2476,8 +2639,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data51.line === undefined){
-const err116 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 0 || isNaN(data50)){
+const err116 = {instancePath:instancePath+"/cost/stores/" + i7+"/estimated_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/estimated_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.stores.items.properties.estimated_bytes,data:data50};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2486,8 +2650,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data51.column === undefined){
-const err117 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+}
+}
+if(data44.attached_bytes !== undefined){
+let data51 = data44.attached_bytes;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err117 = {instancePath:instancePath+"/cost/stores/" + i7+"/attached_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/attached_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.cost.properties.stores.items.properties.attached_bytes.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.attached_bytes,data:data51};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2496,8 +2664,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data51.end_line === undefined){
-const err118 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 < 0 || isNaN(data51)){
+const err118 = {instancePath:instancePath+"/cost/stores/" + i7+"/attached_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/attached_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.stores.items.properties.attached_bytes,data:data51};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2506,8 +2675,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data51.end_column === undefined){
-const err119 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+}
+}
+if(data44.detached_bytes !== undefined){
+let data52 = data44.detached_bytes;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err119 = {instancePath:instancePath+"/cost/stores/" + i7+"/detached_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/detached_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.cost.properties.stores.items.properties.detached_bytes.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.detached_bytes,data:data52};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2516,8 +2689,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data51.source_line === undefined){
-const err120 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 0 || isNaN(data52)){
+const err120 = {instancePath:instancePath+"/cost/stores/" + i7+"/detached_bytes",schemaPath:"#/properties/cost/properties/stores/items/properties/detached_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.stores.items.properties.detached_bytes,data:data52};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2526,8 +2700,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data51.hint === undefined){
-const err121 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+}
+}
+if(data44.unsized_files !== undefined){
+let data53 = data44.unsized_files;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err121 = {instancePath:instancePath+"/cost/stores/" + i7+"/unsized_files",schemaPath:"#/properties/cost/properties/stores/items/properties/unsized_files/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.cost.properties.stores.items.properties.unsized_files.type,parentSchema:schema31.properties.cost.properties.stores.items.properties.unsized_files,data:data53};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2536,8 +2714,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data51.related === undefined){
-const err122 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema44.required,parentSchema:schema44,data:data51};
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 < 0 || isNaN(data53)){
+const err122 = {instancePath:instancePath+"/cost/stores/" + i7+"/unsized_files",schemaPath:"#/properties/cost/properties/stores/items/properties/unsized_files/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.cost.properties.stores.items.properties.unsized_files,data:data53};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2546,9 +2725,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key6 in data51){
-if(!(func1.call(schema44.properties, key6))){
-const err123 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data51};
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/cost/stores/" + i7,schemaPath:"#/properties/cost/properties/stores/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.cost.properties.stores.items.type,parentSchema:schema31.properties.cost.properties.stores.items,data:data44};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2558,10 +2739,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data51.severity !== undefined){
-let data52 = data51.severity;
-if(!((data52 === "error") || (data52 === "warning"))){
-const err124 = {instancePath:instancePath+"/warnings/" + i9+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema44.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.severity.enum,parentSchema:schema44.properties.severity,data:data52};
+}
+else {
+const err124 = {instancePath:instancePath+"/cost/stores",schemaPath:"#/properties/cost/properties/stores/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.cost.properties.stores.type,parentSchema:schema31.properties.cost.properties.stores,data:data43};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2571,11 +2751,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data51.code !== undefined){
-let data53 = data51.code;
-if(typeof data53 === "string"){
-if(!pattern11.test(data53)){
-const err125 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema44.properties.code,data:data53};
+}
+else {
+const err125 = {instancePath:instancePath+"/cost",schemaPath:"#/properties/cost/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.cost.type,parentSchema:schema31.properties.cost,data:data32};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2585,8 +2763,15 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/warnings/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.code.type,parentSchema:schema44.properties.code,data:data53};
+if(data.errors !== undefined){
+let data54 = data.errors;
+if(Array.isArray(data54)){
+const len8 = data54.length;
+for(let i9=0; i9<len8; i9++){
+let data55 = data54[i9];
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55.severity === undefined){
+const err126 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2595,11 +2780,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-if(data51.message !== undefined){
-let data54 = data51.message;
-if(typeof data54 !== "string"){
-const err127 = {instancePath:instancePath+"/warnings/" + i9+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.message.type,parentSchema:schema44.properties.message,data:data54};
+if(data55.code === undefined){
+const err127 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2608,11 +2790,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-if(data51.file !== undefined){
-let data55 = data51.file;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err128 = {instancePath:instancePath+"/warnings/" + i9+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema44.properties.file.type},message:"must be string,null",schema:schema44.properties.file.type,parentSchema:schema44.properties.file,data:data55};
+if(data55.message === undefined){
+const err128 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2621,11 +2800,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-if(data51.line !== undefined){
-let data56 = data51.line;
-if((!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56)))) && (data56 !== null)){
-const err129 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema44.properties.line.type},message:"must be integer,null",schema:schema44.properties.line.type,parentSchema:schema44.properties.line,data:data56};
+if(data55.file === undefined){
+const err129 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2634,9 +2810,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 < 1 || isNaN(data56)){
-const err130 = {instancePath:instancePath+"/warnings/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.line,data:data56};
+if(data55.line === undefined){
+const err130 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2645,12 +2820,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-}
-if(data51.column !== undefined){
-let data57 = data51.column;
-if((!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57)))) && (data57 !== null)){
-const err131 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema44.properties.column.type},message:"must be integer,null",schema:schema44.properties.column.type,parentSchema:schema44.properties.column,data:data57};
+if(data55.column === undefined){
+const err131 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2659,9 +2830,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 1 || isNaN(data57)){
-const err132 = {instancePath:instancePath+"/warnings/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.column,data:data57};
+if(data55.end_line === undefined){
+const err132 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2670,12 +2840,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-if(data51.end_line !== undefined){
-let data58 = data51.end_line;
-if((!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))) && (data58 !== null)){
-const err133 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema44.properties.end_line.type},message:"must be integer,null",schema:schema44.properties.end_line.type,parentSchema:schema44.properties.end_line,data:data58};
+if(data55.end_column === undefined){
+const err133 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2684,9 +2850,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 < 1 || isNaN(data58)){
-const err134 = {instancePath:instancePath+"/warnings/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_line,data:data58};
+if(data55.source_line === undefined){
+const err134 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2695,12 +2860,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-}
-if(data51.end_column !== undefined){
-let data59 = data51.end_column;
-if((!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))) && (data59 !== null)){
-const err135 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema44.properties.end_column.type},message:"must be integer,null",schema:schema44.properties.end_column.type,parentSchema:schema44.properties.end_column,data:data59};
+if(data55.hint === undefined){
+const err135 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2709,9 +2870,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 1 || isNaN(data59)){
-const err136 = {instancePath:instancePath+"/warnings/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.end_column,data:data59};
+if(data55.related === undefined){
+const err136 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema46.required,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2720,12 +2880,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-}
-if(data51.source_line !== undefined){
-let data60 = data51.source_line;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err137 = {instancePath:instancePath+"/warnings/" + i9+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema44.properties.source_line.type},message:"must be string,null",schema:schema44.properties.source_line.type,parentSchema:schema44.properties.source_line,data:data60};
+for(const key6 in data55){
+if(!(func1.call(schema46.properties, key6))){
+const err137 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data55};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2735,10 +2892,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data51.hint !== undefined){
-let data61 = data51.hint;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err138 = {instancePath:instancePath+"/warnings/" + i9+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema44.properties.hint.type},message:"must be string,null",schema:schema44.properties.hint.type,parentSchema:schema44.properties.hint,data:data61};
+if(data55.severity !== undefined){
+let data56 = data55.severity;
+if(!((data56 === "error") || (data56 === "warning"))){
+const err138 = {instancePath:instancePath+"/errors/" + i9+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema46.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.severity.enum,parentSchema:schema46.properties.severity,data:data56};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2748,15 +2905,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data51.related !== undefined){
-let data62 = data51.related;
-if(Array.isArray(data62)){
-const len9 = data62.length;
-for(let i10=0; i10<len9; i10++){
-let data63 = data62[i10];
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.message === undefined){
-const err139 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
+if(data55.code !== undefined){
+let data57 = data55.code;
+if(typeof data57 === "string"){
+if(!pattern13.test(data57)){
+const err139 = {instancePath:instancePath+"/errors/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema46.properties.code,data:data57};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2765,8 +2918,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data63.file === undefined){
-const err140 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
+}
+else {
+const err140 = {instancePath:instancePath+"/errors/" + i9+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.code.type,parentSchema:schema46.properties.code,data:data57};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2775,8 +2929,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data63.line === undefined){
-const err141 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
+}
+if(data55.message !== undefined){
+let data58 = data55.message;
+if(typeof data58 !== "string"){
+const err141 = {instancePath:instancePath+"/errors/" + i9+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.message.type,parentSchema:schema46.properties.message,data:data58};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2785,8 +2942,11 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data63.column === undefined){
-const err142 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema44.properties.related.items.required,parentSchema:schema44.properties.related.items,data:data63};
+}
+if(data55.file !== undefined){
+let data59 = data55.file;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err142 = {instancePath:instancePath+"/errors/" + i9+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema46.properties.file.type},message:"must be string,null",schema:schema46.properties.file.type,parentSchema:schema46.properties.file,data:data59};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2795,9 +2955,11 @@ vErrors.push(err142);
 }
 errors++;
 }
-for(const key7 in data63){
-if(!((((key7 === "message") || (key7 === "file")) || (key7 === "line")) || (key7 === "column"))){
-const err143 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema44.properties.related.items,data:data63};
+}
+if(data55.line !== undefined){
+let data60 = data55.line;
+if((!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))) && (data60 !== null)){
+const err143 = {instancePath:instancePath+"/errors/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema46.properties.line.type},message:"must be integer,null",schema:schema46.properties.line.type,parentSchema:schema46.properties.line,data:data60};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2806,11 +2968,9 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data63.message !== undefined){
-let data64 = data63.message;
-if(typeof data64 !== "string"){
-const err144 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.message.type,parentSchema:schema44.properties.related.items.properties.message,data:data64};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 1 || isNaN(data60)){
+const err144 = {instancePath:instancePath+"/errors/" + i9+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.line,data:data60};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2820,10 +2980,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data63.file !== undefined){
-let data65 = data63.file;
-if(typeof data65 !== "string"){
-const err145 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.related.items.properties.file.type,parentSchema:schema44.properties.related.items.properties.file,data:data65};
+}
+if(data55.column !== undefined){
+let data61 = data55.column;
+if((!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))) && (data61 !== null)){
+const err145 = {instancePath:instancePath+"/errors/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema46.properties.column.type},message:"must be integer,null",schema:schema46.properties.column.type,parentSchema:schema46.properties.column,data:data61};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2832,11 +2993,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-if(data63.line !== undefined){
-let data66 = data63.line;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err146 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.line.type,parentSchema:schema44.properties.related.items.properties.line,data:data66};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 1 || isNaN(data61)){
+const err146 = {instancePath:instancePath+"/errors/" + i9+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.column,data:data61};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2845,9 +3004,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 < 1 || isNaN(data66)){
-const err147 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.line,data:data66};
+}
+}
+if(data55.end_line !== undefined){
+let data62 = data55.end_line;
+if((!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))) && (data62 !== null)){
+const err147 = {instancePath:instancePath+"/errors/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema46.properties.end_line.type},message:"must be integer,null",schema:schema46.properties.end_line.type,parentSchema:schema46.properties.end_line,data:data62};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2856,12 +3018,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-}
-if(data63.column !== undefined){
-let data67 = data63.column;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err148 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema44.properties.related.items.properties.column.type,parentSchema:schema44.properties.related.items.properties.column,data:data67};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
+const err148 = {instancePath:instancePath+"/errors/" + i9+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.end_line,data:data62};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2870,9 +3029,12 @@ vErrors.push(err148);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 < 1 || isNaN(data67)){
-const err149 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema44.properties.related.items.properties.column,data:data67};
+}
+}
+if(data55.end_column !== undefined){
+let data63 = data55.end_column;
+if((!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))) && (data63 !== null)){
+const err149 = {instancePath:instancePath+"/errors/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema46.properties.end_column.type},message:"must be integer,null",schema:schema46.properties.end_column.type,parentSchema:schema46.properties.end_column,data:data63};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2881,11 +3043,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err150 = {instancePath:instancePath+"/warnings/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.related.items.type,parentSchema:schema44.properties.related.items,data:data63};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 < 1 || isNaN(data63)){
+const err150 = {instancePath:instancePath+"/errors/" + i9+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.end_column,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2896,8 +3056,10 @@ errors++;
 }
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/warnings/" + i9+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.related.type,parentSchema:schema44.properties.related,data:data62};
+if(data55.source_line !== undefined){
+let data64 = data55.source_line;
+if((typeof data64 !== "string") && (data64 !== null)){
+const err151 = {instancePath:instancePath+"/errors/" + i9+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema46.properties.source_line.type},message:"must be string,null",schema:schema46.properties.source_line.type,parentSchema:schema46.properties.source_line,data:data64};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2907,9 +3069,10 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/warnings/" + i9,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data51};
+if(data55.hint !== undefined){
+let data65 = data55.hint;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err152 = {instancePath:instancePath+"/errors/" + i9+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema46.properties.hint.type},message:"must be string,null",schema:schema46.properties.hint.type,parentSchema:schema46.properties.hint,data:data65};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2919,9 +3082,15 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.warnings.type,parentSchema:schema31.properties.warnings,data:data50};
+if(data55.related !== undefined){
+let data66 = data55.related;
+if(Array.isArray(data66)){
+const len9 = data66.length;
+for(let i10=0; i10<len9; i10++){
+let data67 = data66[i10];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.message === undefined){
+const err153 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data67};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2930,15 +3099,682 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-}
-else {
-const err154 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data67.file === undefined){
+const err154 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data67};
 if(vErrors === null){
 vErrors = [err154];
 }
 else {
 vErrors.push(err154);
+}
+errors++;
+}
+if(data67.line === undefined){
+const err155 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data67};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+if(data67.column === undefined){
+const err156 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data67};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+for(const key7 in data67){
+if(!((((key7 === "message") || (key7 === "file")) || (key7 === "line")) || (key7 === "column"))){
+const err157 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.related.items,data:data67};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data67.message !== undefined){
+let data68 = data67.message;
+if(typeof data68 !== "string"){
+const err158 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.related.items.properties.message.type,parentSchema:schema46.properties.related.items.properties.message,data:data68};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data67.file !== undefined){
+let data69 = data67.file;
+if(typeof data69 !== "string"){
+const err159 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.related.items.properties.file.type,parentSchema:schema46.properties.related.items.properties.file,data:data69};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data67.line !== undefined){
+let data70 = data67.line;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err160 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.related.items.properties.line.type,parentSchema:schema46.properties.related.items.properties.line,data:data70};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+if((typeof data70 == "number") && (isFinite(data70))){
+if(data70 < 1 || isNaN(data70)){
+const err161 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.related.items.properties.line,data:data70};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+}
+if(data67.column !== undefined){
+let data71 = data67.column;
+if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
+const err162 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.related.items.properties.column.type,parentSchema:schema46.properties.related.items.properties.column,data:data71};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if((typeof data71 == "number") && (isFinite(data71))){
+if(data71 < 1 || isNaN(data71)){
+const err163 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.related.items.properties.column,data:data71};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/errors/" + i9+"/related/" + i10,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.related.items.type,parentSchema:schema46.properties.related.items,data:data67};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/errors/" + i9+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.related.type,parentSchema:schema46.properties.related,data:data66};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/errors/" + i9,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data55};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.errors.type,parentSchema:schema31.properties.errors,data:data54};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data.warnings !== undefined){
+let data72 = data.warnings;
+if(Array.isArray(data72)){
+const len10 = data72.length;
+for(let i11=0; i11<len10; i11++){
+let data73 = data72[i11];
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.severity === undefined){
+const err168 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "severity"},message:"must have required property '"+"severity"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(data73.code === undefined){
+const err169 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+if(data73.message === undefined){
+const err170 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+if(data73.file === undefined){
+const err171 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(data73.line === undefined){
+const err172 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+if(data73.column === undefined){
+const err173 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if(data73.end_line === undefined){
+const err174 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_line"},message:"must have required property '"+"end_line"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(data73.end_column === undefined){
+const err175 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "end_column"},message:"must have required property '"+"end_column"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+if(data73.source_line === undefined){
+const err176 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "source_line"},message:"must have required property '"+"source_line"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+if(data73.hint === undefined){
+const err177 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "hint"},message:"must have required property '"+"hint"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if(data73.related === undefined){
+const err178 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/required",keyword:"required",params:{missingProperty: "related"},message:"must have required property '"+"related"+"'",schema:schema46.required,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+for(const key8 in data73){
+if(!(func1.call(schema46.properties, key8))){
+const err179 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data73.severity !== undefined){
+let data74 = data73.severity;
+if(!((data74 === "error") || (data74 === "warning"))){
+const err180 = {instancePath:instancePath+"/warnings/" + i11+"/severity",schemaPath:"#/$defs/Diagnostic/properties/severity/enum",keyword:"enum",params:{allowedValues: schema46.properties.severity.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.severity.enum,parentSchema:schema46.properties.severity,data:data74};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data73.code !== undefined){
+let data75 = data73.code;
+if(typeof data75 === "string"){
+if(!pattern13.test(data75)){
+const err181 = {instancePath:instancePath+"/warnings/" + i11+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema46.properties.code,data:data75};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/warnings/" + i11+"/code",schemaPath:"#/$defs/Diagnostic/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.code.type,parentSchema:schema46.properties.code,data:data75};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data73.message !== undefined){
+let data76 = data73.message;
+if(typeof data76 !== "string"){
+const err183 = {instancePath:instancePath+"/warnings/" + i11+"/message",schemaPath:"#/$defs/Diagnostic/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.message.type,parentSchema:schema46.properties.message,data:data76};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data73.file !== undefined){
+let data77 = data73.file;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err184 = {instancePath:instancePath+"/warnings/" + i11+"/file",schemaPath:"#/$defs/Diagnostic/properties/file/type",keyword:"type",params:{type: schema46.properties.file.type},message:"must be string,null",schema:schema46.properties.file.type,parentSchema:schema46.properties.file,data:data77};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data73.line !== undefined){
+let data78 = data73.line;
+if((!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))) && (data78 !== null)){
+const err185 = {instancePath:instancePath+"/warnings/" + i11+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/type",keyword:"type",params:{type: schema46.properties.line.type},message:"must be integer,null",schema:schema46.properties.line.type,parentSchema:schema46.properties.line,data:data78};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+if((typeof data78 == "number") && (isFinite(data78))){
+if(data78 < 1 || isNaN(data78)){
+const err186 = {instancePath:instancePath+"/warnings/" + i11+"/line",schemaPath:"#/$defs/Diagnostic/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.line,data:data78};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+if(data73.column !== undefined){
+let data79 = data73.column;
+if((!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))) && (data79 !== null)){
+const err187 = {instancePath:instancePath+"/warnings/" + i11+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/type",keyword:"type",params:{type: schema46.properties.column.type},message:"must be integer,null",schema:schema46.properties.column.type,parentSchema:schema46.properties.column,data:data79};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+if((typeof data79 == "number") && (isFinite(data79))){
+if(data79 < 1 || isNaN(data79)){
+const err188 = {instancePath:instancePath+"/warnings/" + i11+"/column",schemaPath:"#/$defs/Diagnostic/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.column,data:data79};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+if(data73.end_line !== undefined){
+let data80 = data73.end_line;
+if((!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))) && (data80 !== null)){
+const err189 = {instancePath:instancePath+"/warnings/" + i11+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/type",keyword:"type",params:{type: schema46.properties.end_line.type},message:"must be integer,null",schema:schema46.properties.end_line.type,parentSchema:schema46.properties.end_line,data:data80};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if((typeof data80 == "number") && (isFinite(data80))){
+if(data80 < 1 || isNaN(data80)){
+const err190 = {instancePath:instancePath+"/warnings/" + i11+"/end_line",schemaPath:"#/$defs/Diagnostic/properties/end_line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.end_line,data:data80};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+if(data73.end_column !== undefined){
+let data81 = data73.end_column;
+if((!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))) && (data81 !== null)){
+const err191 = {instancePath:instancePath+"/warnings/" + i11+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/type",keyword:"type",params:{type: schema46.properties.end_column.type},message:"must be integer,null",schema:schema46.properties.end_column.type,parentSchema:schema46.properties.end_column,data:data81};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < 1 || isNaN(data81)){
+const err192 = {instancePath:instancePath+"/warnings/" + i11+"/end_column",schemaPath:"#/$defs/Diagnostic/properties/end_column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.end_column,data:data81};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+if(data73.source_line !== undefined){
+let data82 = data73.source_line;
+if((typeof data82 !== "string") && (data82 !== null)){
+const err193 = {instancePath:instancePath+"/warnings/" + i11+"/source_line",schemaPath:"#/$defs/Diagnostic/properties/source_line/type",keyword:"type",params:{type: schema46.properties.source_line.type},message:"must be string,null",schema:schema46.properties.source_line.type,parentSchema:schema46.properties.source_line,data:data82};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data73.hint !== undefined){
+let data83 = data73.hint;
+if((typeof data83 !== "string") && (data83 !== null)){
+const err194 = {instancePath:instancePath+"/warnings/" + i11+"/hint",schemaPath:"#/$defs/Diagnostic/properties/hint/type",keyword:"type",params:{type: schema46.properties.hint.type},message:"must be string,null",schema:schema46.properties.hint.type,parentSchema:schema46.properties.hint,data:data83};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data73.related !== undefined){
+let data84 = data73.related;
+if(Array.isArray(data84)){
+const len11 = data84.length;
+for(let i12=0; i12<len11; i12++){
+let data85 = data84[i12];
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.message === undefined){
+const err195 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data85};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if(data85.file === undefined){
+const err196 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data85};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data85.line === undefined){
+const err197 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "line"},message:"must have required property '"+"line"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data85};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+if(data85.column === undefined){
+const err198 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12,schemaPath:"#/$defs/Diagnostic/properties/related/items/required",keyword:"required",params:{missingProperty: "column"},message:"must have required property '"+"column"+"'",schema:schema46.properties.related.items.required,parentSchema:schema46.properties.related.items,data:data85};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+for(const key9 in data85){
+if(!((((key9 === "message") || (key9 === "file")) || (key9 === "line")) || (key9 === "column"))){
+const err199 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12,schemaPath:"#/$defs/Diagnostic/properties/related/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema46.properties.related.items,data:data85};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+if(data85.message !== undefined){
+let data86 = data85.message;
+if(typeof data86 !== "string"){
+const err200 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12+"/message",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.related.items.properties.message.type,parentSchema:schema46.properties.related.items.properties.message,data:data86};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+if(data85.file !== undefined){
+let data87 = data85.file;
+if(typeof data87 !== "string"){
+const err201 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12+"/file",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.related.items.properties.file.type,parentSchema:schema46.properties.related.items.properties.file,data:data87};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data85.line !== undefined){
+let data88 = data85.line;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err202 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.related.items.properties.line.type,parentSchema:schema46.properties.related.items.properties.line,data:data88};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 < 1 || isNaN(data88)){
+const err203 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12+"/line",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.related.items.properties.line,data:data88};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+}
+if(data85.column !== undefined){
+let data89 = data85.column;
+if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
+const err204 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.related.items.properties.column.type,parentSchema:schema46.properties.related.items.properties.column,data:data89};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 < 1 || isNaN(data89)){
+const err205 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12+"/column",schemaPath:"#/$defs/Diagnostic/properties/related/items/properties/column/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.related.items.properties.column,data:data89};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/warnings/" + i11+"/related/" + i12,schemaPath:"#/$defs/Diagnostic/properties/related/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.related.items.type,parentSchema:schema46.properties.related.items,data:data85};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/warnings/" + i11+"/related",schemaPath:"#/$defs/Diagnostic/properties/related/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.related.type,parentSchema:schema46.properties.related,data:data84};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+}
+else {
+const err208 = {instancePath:instancePath+"/warnings/" + i11,schemaPath:"#/$defs/Diagnostic/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data73};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/warnings",schemaPath:"#/properties/warnings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.warnings.type,parentSchema:schema31.properties.warnings,data:data72};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+else {
+const err210 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
 }
 errors++;
 }

@@ -8,6 +8,7 @@ import type { Desired } from '../model/desired.js';
 import { ADDRESS_FORMS, KINDS, type ResourceKind } from '../model/kinds.js';
 import type { LiveView, RenderedFile } from '../model/live.js';
 import type { Plan } from '../model/plan.js';
+import type { StoragePrices } from '../model/storage-cost.js';
 import { manifestDigest } from '../plan/manifest-digest.js';
 import { makePlan } from '../plan/planner.js';
 import { REPLACE_ORDER } from '../plan/replace-requests.js';
@@ -39,6 +40,8 @@ export interface PreparePlanOptions extends ManifestOptions {
   replace?: readonly string[];
   /** --refresh-only: a plan of the drift alone (see PlanInput.refreshOnly). */
   refreshOnly?: boolean;
+  /** What storage costs; the published prices when absent. */
+  prices?: StoragePrices;
   hashCacheFile: string;
   /**
    * Hash every file, new ones too (`plan -o`): a saved plan's digest then covers every file's bytes,
@@ -85,7 +88,8 @@ export async function preparePlan(options: PreparePlanOptions): Promise<Prepared
         : undefined,
     ]);
     const refreshOnly = options.refreshOnly === true;
-    const plan = planFor({ desired, hashes, state, live, targets, replace, refreshOnly, digest });
+    const prices = options.prices ? { prices: options.prices } : {};
+    const plan = planFor({ desired, hashes, state, live, targets, replace, refreshOnly, digest, ...prices });
     return { plan, desired, state, warnings: [...warnings, ...stateNotes(state)] };
   });
 }
@@ -195,6 +199,7 @@ export function planFor(input: {
   refreshOnly?: boolean;
   /** manifestDigest(desired, hashes), when already worked out. */
   digest?: string;
+  prices?: StoragePrices;
 }): Plan {
   return makePlan({
     ...input,

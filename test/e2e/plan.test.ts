@@ -212,6 +212,11 @@ describe('assistants plan against the emulator', () => {
 
       Plan: 2 to add, 1 to change, 2 to destroy.
 
+      Vector-store storage (estimate: $0.10 per GB per day, the first 1 GB free):
+        vector_store.kb  90 B → 91 B  (+50 B attached, -49 B detached)
+        Daily cost       $0.00 → $0.00 per day (±$0.00)
+      Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes).
+
       Vector stores with expires_after (any use resets the clock):
         vector_store.kb expires in 2 days unless used; used by assistant.bot
       "

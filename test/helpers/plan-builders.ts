@@ -14,6 +14,13 @@ import {
 import type { ResourceKind } from '../../src/model/kinds.js';
 import type { Action, ActionReason, Change, Drift, Plan } from '../../src/model/plan.js';
 import { PLAN_FORMAT_VERSION } from '../../src/model/plan.js';
+import {
+  BYTES_PER_GB,
+  DEFAULT_STORAGE_PRICES,
+  dailyStorageCost,
+  type StorageCost,
+  type StoreStorage,
+} from '../../src/model/storage-cost.js';
 import { deepEqual } from '../../src/render/value-diff.js';
 
 /** Fixed so that snapshots are stable. */
@@ -137,6 +144,7 @@ export function change(init: ChangeInit): Change {
     replacePaths: init.replacePaths ?? [],
     dependencies: init.dependencies ?? [],
     ...(init.source ? { source: init.source } : {}),
+    ...(init.protect !== undefined ? { protect: init.protect } : {}),
   };
 }
 
@@ -299,4 +307,63 @@ export function examplePlan(overrides: Partial<Plan> = {}): Plan {
     ],
     ...overrides,
   });
+}
+
+/**
+ * A plan's storage cost with totals worked out from its stores: by default a store that grows from
+ * 1.6 GB to 4.1 GB, a new one of 512 MB, one deleted that held 2 GB, and an empty one.
+ */
+export function storageCost(
+  stores: StoreStorage[] = exampleStores(),
+  prices = DEFAULT_STORAGE_PRICES,
+): StorageCost {
+  const sum = (values: (number | null)[]) =>
+    values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const usageBytes = sum(stores.map((s) => s.usageBytes));
+  const estimatedBytes = sum(stores.map((s) => s.estimatedBytes));
+  return {
+    prices,
+    stores,
+    usageBytes,
+    estimatedBytes,
+    dailyCost: usageBytes === null ? null : dailyStorageCost(usageBytes, prices),
+    estimatedDailyCost: estimatedBytes === null ? null : dailyStorageCost(estimatedBytes, prices),
+  };
+}
+
+/** One store's storage: a store that stays, holds nothing and changes nothing unless told. */
+export function storeStorage(init: Partial<StoreStorage> & { address: Address }): StoreStorage {
+  return {
+    id: fakeId(init.address),
+    action: 'no-op',
+    usageBytes: 0,
+    estimatedBytes: 0,
+    attachedBytes: 0,
+    detachedBytes: 0,
+    unsizedFiles: 0,
+    ...init,
+  };
+}
+
+function exampleStores(): StoreStorage[] {
+  const GB = BYTES_PER_GB;
+  return [
+    storeStorage({
+      address: 'vector_store.kb',
+      action: 'update',
+      usageBytes: Math.round(1.6 * GB),
+      estimatedBytes: Math.round(4.1 * GB),
+      attachedBytes: 3 * GB,
+      detachedBytes: Math.round(0.5 * GB),
+    }),
+    storeStorage({
+      address: 'vector_store.archive',
+      id: null,
+      action: 'create',
+      estimatedBytes: Math.round(0.5 * GB),
+      attachedBytes: Math.round(0.5 * GB),
+    }),
+    storeStorage({ address: 'vector_store.old', action: 'delete', usageBytes: 2 * GB }),
+    storeStorage({ address: 'vector_store.empty' }),
+  ];
 }

@@ -200,6 +200,7 @@ export function liveFromState(s: StateDocument): LiveView {
         expiresAt: null,
         attributes: structuredClone(r.attributes),
         status: 'completed',
+        usageBytes: 0,
       });
       if (!live.members.has(r.id)) live.members.set(r.id, new Map());
     } else if (r.kind === 'vector_store_file') {

@@ -16,6 +16,7 @@ function store(id: string, name: string, extra: Partial<LiveVectorStore> = {}): 
     expiresAt: null,
     status: 'completed',
     attributes: { name, expires_after: null, metadata: {} },
+    usageBytes: 0,
     ...extra,
   };
 }

@@ -161,6 +161,7 @@ describe('gc: ownership and references', () => {
       createdAt: 1,
       expiresAt: null,
       status: 'completed',
+      usageBytes: 0,
       attributes: { name: 'old', expires_after: null, metadata: stamp },
     });
     view.vectorStores.set('vs_leak', {
@@ -168,6 +169,7 @@ describe('gc: ownership and references', () => {
       createdAt: 1,
       expiresAt: null,
       status: 'completed',
+      usageBytes: 0,
       attributes: {
         name: 'leak',
         expires_after: null,
@@ -246,6 +248,7 @@ describe('gc with a state whose lineage is not its own', () => {
     createdAt: 1,
     expiresAt: null,
     status: 'completed' as const,
+    usageBytes: 0,
     attributes: {
       name: id,
       expires_after: null,

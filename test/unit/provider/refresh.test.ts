@@ -401,6 +401,7 @@ describe('refresh: normalising what the API reports', () => {
       expiresAt: null,
       attributes: { name: '', expires_after: null, metadata: {} },
       status: 'completed',
+      usageBytes: 0,
     });
     expect(view.vectorStores.get('vs_null_name')?.attributes).toEqual({
       name: '',

@@ -14,6 +14,8 @@ import {
   membershipAttrs,
   plan,
   protectedError,
+  storageCost,
+  storeStorage,
   TEST_DIGEST,
   TEST_LINEAGE,
   vectorStoreAttrs,
@@ -63,6 +65,18 @@ describe('planToJson', () => {
         drift: [drift({ address: 'file.a', before: fileAttrs(), after: fileAttrs({ bytes: 1 }) })],
         changes: [change({ address: 'file.a', action: 'no-op', before: fileAttrs() })],
       }),
+      examplePlan({ cost: storageCost() }),
+      plan({
+        refreshed: false,
+        cost: storageCost([
+          storeStorage({
+            address: 'vector_store.kb',
+            usageBytes: null,
+            estimatedBytes: null,
+            attachedBytes: 5,
+          }),
+        ]),
+      }),
     ];
     for (const p of plans) expectValid(JSON.parse(renderPlanJson(p)));
   });
@@ -86,7 +100,7 @@ describe('planToJson', () => {
       'warnings',
     ]);
     expect(json).toMatchObject({
-      format_version: '1.1',
+      format_version: '1.2',
       stack: 'support',
       lineage: TEST_LINEAGE,
       serial: 4,
@@ -233,7 +247,7 @@ describe('planToJson', () => {
     const p = plan({ changes: [change({ address: 'assistant.bot', after: assistantAttrs() })] });
     const text = renderPlanJson(p);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text).toContain('\n  "format_version": "1.1",\n');
+    expect(text).toContain('\n  "format_version": "1.2",\n');
     expect(JSON.parse(text)).toEqual(planToJson(p));
   });
 
@@ -269,5 +283,84 @@ describe('planToJson', () => {
       ],
     });
     expectValid(planToJson(p));
+  });
+
+  it("writes each change's effective protection and where the manifests declare it", () => {
+    const at = { file: 'stack/assistants.yaml', line: 12, column: 5, endLine: 14, endColumn: 1 };
+    const json = planToJson(
+      plan({
+        changes: [
+          change({ address: 'vector_store.kb', after: vectorStoreAttrs(), protect: true, source: at }),
+          change({ address: 'file.old', after: null, protect: true }),
+          change({ address: 'file.gc' }),
+        ],
+      }),
+    );
+    expect(json.resource_changes.map((c) => [c.address, c.protect, c.source])).toEqual([
+      ['vector_store.kb', true, { file: 'stack/assistants.yaml', line: 12, column: 5 }],
+      // Only the state holds it: no source. A change made outside the planner says false.
+      ['file.old', true, null],
+      ['file.gc', false, null],
+    ]);
+    expectValid(json);
+  });
+
+  it('writes the storage cost with its prices, totals and stores, rounding dollars to a millionth', () => {
+    const json = planToJson(examplePlan({ cost: storageCost() }));
+    expect(Object.keys(json)).toContain('cost');
+    expect(json.cost).toMatchObject({
+      estimate: true,
+      currency: 'USD',
+      price_per_gb_day: 0.1,
+      free_gb: 1,
+      bytes_per_gb: 2 ** 30,
+      daily_cost: 0.26,
+      estimated_daily_cost: 0.36,
+      daily_cost_change: 0.1,
+    });
+    expect(json.cost?.stores[1]).toEqual({
+      address: 'vector_store.archive',
+      id: null,
+      actions: ['create'],
+      usage_bytes: 0,
+      estimated_bytes: 536_870_912,
+      attached_bytes: 536_870_912,
+      detached_bytes: 0,
+      unsized_files: 0,
+    });
+    // Without a refresh the numbers that build on the usage now are null, not made up.
+    const unknown = planToJson(
+      plan({
+        refreshed: false,
+        cost: storageCost([
+          storeStorage({ address: 'vector_store.kb', usageBytes: null, estimatedBytes: null }),
+        ]),
+      }),
+    );
+    expect(unknown.cost).toMatchObject({
+      usage_bytes: null,
+      estimated_bytes: null,
+      daily_cost: null,
+      estimated_daily_cost: null,
+      daily_cost_change: null,
+    });
+    // A plan that prices nothing (gc's) has no cost block.
+    expect(planToJson(plan())).not.toHaveProperty('cost');
+  });
+
+  it("is rejected by the schema when the cost or a change's policy fields break the contract", () => {
+    const good = () => JSON.parse(renderPlanJson(examplePlan({ cost: storageCost() })));
+    const broken: [string, (j: ReturnType<typeof good>) => void][] = [
+      ['a cost that is not an estimate', (j) => (j.cost.estimate = false)],
+      ['a negative price', (j) => (j.cost.price_per_gb_day = -1)],
+      ['a store without its usage', (j) => delete j.cost.stores[0].usage_bytes],
+      ['a protect that is not a boolean', (j) => (j.resource_changes[0].protect = 'yes')],
+      ['a source without a line', (j) => (j.resource_changes[0].source = { file: 'a.yaml', column: 1 })],
+    ];
+    for (const [what, breakIt] of broken) {
+      const json = good();
+      breakIt(json);
+      expect(validate(json), what).toBe(false);
+    }
   });
 });

@@ -13,6 +13,8 @@ import {
   membershipAttrs,
   plan,
   sha256,
+  storageCost,
+  storeStorage,
   vectorStoreAttrs,
 } from '../../helpers/plan-builders.js';
 
@@ -588,5 +590,68 @@ describe('renderPlanText', () => {
     // Colour changes nothing but the escape codes.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping escape codes
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(uncoloured);
+  });
+});
+
+describe('renderPlanText: storage cost', () => {
+  const lastBlocks = (output: string) => output.slice(output.indexOf('Plan: '));
+
+  it('follows the summary with each store that holds something, and the daily cost before and after', () => {
+    expect(lastBlocks(renderPlanText(examplePlan({ cost: storageCost() }), plain))).toMatchInlineSnapshot(`
+      "Plan: 6 to add, 1 to change, 4 to destroy.
+
+      Vector-store storage (estimate: $0.10 per GB per day, the first 1 GB free):
+        vector_store.kb       1.60 GB → 4.10 GB  (+3.00 GB attached, -512 MB detached)
+        vector_store.archive  0 B → 512 MB  (new, +512 MB attached)
+        vector_store.old      2.00 GB → 0 B  (deleted)
+        Daily cost            $0.26 → $0.36 per day (+$0.10)
+      Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes).
+      "
+    `);
+  });
+
+  it('says the usage is unknown without a refresh rather than inventing it', () => {
+    const cost = storageCost([
+      storeStorage({
+        address: 'vector_store.kb',
+        usageBytes: null,
+        estimatedBytes: null,
+        attachedBytes: 2048,
+      }),
+    ]);
+    const output = renderPlanText(examplePlan({ cost, refreshed: false }), plain);
+    expect(output).toContain('vector_store.kb  unknown → unknown  (+2.00 KB attached)');
+    expect(output).toContain(
+      'Daily cost       unknown → unknown per day (the API was not read: --refresh=false)',
+    );
+  });
+
+  it('shows what is stored when nothing changes, and nothing when no store holds anything', () => {
+    const held = storageCost([
+      storeStorage({ address: 'vector_store.kb', usageBytes: 3e9, estimatedBytes: 3e9 }),
+    ]);
+    const output = renderPlanText(plan({ cost: held }), plain);
+    expect(output).toContain('No changes.');
+    expect(output).toContain('Daily cost       $0.18 → $0.18 per day (±$0.00)');
+    const empty = storageCost([storeStorage({ address: 'vector_store.kb' })]);
+    expect(renderPlanText(plan({ cost: empty }), plain)).not.toContain('storage');
+    expect(renderPlanText(examplePlan({ cost: empty }), plain)).not.toContain('storage');
+  });
+
+  it('writes costs below a cent as such, and the prices it was given', () => {
+    const cost = storageCost(
+      [
+        storeStorage({
+          address: 'vector_store.kb',
+          usageBytes: 0,
+          estimatedBytes: 10_000,
+          attachedBytes: 10_000,
+        }),
+      ],
+      { perGbDay: 0.25, freeGb: 0 },
+    );
+    const output = renderPlanText(examplePlan({ cost }), plain);
+    expect(output).toContain('(estimate: $0.25 per GB per day, no free GB)');
+    expect(output).toContain('$0.00 → <$0.01 per day (+<$0.01)');
   });
 });
