@@ -3,6 +3,7 @@ import { type Change, isReplace, type Plan } from '../model/plan.js';
 import { buildResourceGraph, planResources } from '../plan/resource-graph.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { ACTION_MARKERS, actionPhrase, changeLines, driftLines, isListed } from './change-lines.js';
+import { renderCostMarkdown } from './cost-markdown.js';
 import { renderGraphMermaid } from './graph-mermaid.js';
 import { type Block, fitSections, type Section } from './markdown-budget.js';
 import { alert, codeSpan, counted, escapeHtml, fenceFor, htmlCode } from './markdown-text.js';
@@ -88,12 +89,20 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
         return { full: details(summary, lines), rank: 2, counts: 'drift entry' };
       }),
     });
+  sections.push(...movedSections(plan));
   sections.push(...changeSections(plan, listed));
+  const cost = renderCostMarkdown(plan).trimEnd();
+  if (cost) sections.push({ title: '', blocks: [{ full: cost, must: true }] });
   if (listed.length === 0 && plan.drift.length > 0)
     sections.push({
       title: '',
       blocks: [
-        { full: 'Apply changes nothing: it only records the changes above in the state.', must: true },
+        {
+          full: plan.refreshOnly
+            ? 'Refresh only: apply records the changes above in the state and changes nothing in the API.'
+            : 'Apply changes nothing: it only records the changes above in the state.',
+          must: true,
+        },
       ],
     });
   return fitSections(head, sections, maxChars, NOTE_ROOM, (left, shortened, partial) =>
@@ -102,7 +111,12 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
 }
 
 function summaryLine(plan: Plan, listed: readonly Change[]): string {
-  if (listed.length > 0) {
+  const moved = movedCount(plan);
+  if (plan.refreshOnly)
+    return plan.drift.length > 0
+      ? `**Plan (refresh only):** ${counted(plan.drift.length, 'change')} made outside assistants-iac to record in the state; nothing changes in the API.`
+      : '**Plan (refresh only):** no changes. The state matches the live resources.';
+  if (listed.length > 0 || moved > 0) {
     let add = 0;
     let change = 0;
     let replace = 0;
@@ -113,12 +127,58 @@ function summaryLine(plan: Plan, listed: readonly Change[]): string {
       else if (action === 'delete') destroy++;
       else replace++;
     }
-    return `**Plan:** ${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy.`;
+    const moves = moved > 0 ? `; ${counted(moved, 'resource')} moved` : '';
+    return `**Plan:** ${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy${moves}.`;
   }
   if (plan.drift.length > 0)
     return `**Plan:** no changes; ${counted(plan.drift.length, 'resource')} changed outside assistants-iac.`;
   if (plan.errors.length > 0) return '**Plan:** no changes.';
   return `**Plan:** no changes. The ${plan.refreshed ? 'live resources match' : 'state matches'} the manifests.`;
+}
+
+/** Resources the plan only re-keys (a `moved:` entry): counted apart from their memberships. */
+function movedOnly(plan: Plan): Change[] {
+  return plan.changes.filter((c) => c.previousAddress !== undefined && c.action === 'no-op');
+}
+
+function movedCount(plan: Plan): number {
+  return plan.changes.filter((c) => c.previousAddress !== undefined && c.kind !== 'vector_store_file').length;
+}
+
+/**
+ * `- vector_store.kb has moved to vector_store.support-kb`, one line per moved resource; the
+ * memberships that follow a moved store or file are counted per store, not listed (a renamed store
+ * of 3,000 files is one line and a count). A moved resource that also changes shows the move in
+ * its own block (changeLines says "moved from").
+ */
+function movedSections(plan: Plan): Section[] {
+  const moved = movedOnly(plan);
+  if (moved.length === 0) return [];
+  const line = (change: Change) =>
+    `- ${htmlCode(change.previousAddress as string)} has moved to ${htmlCode(change.address)}`;
+  const members = new Map<string, number>();
+  for (const change of moved)
+    if (change.kind === 'vector_store_file') {
+      const store = change.address.slice('vector_store_file.'.length).split('/')[0] as string;
+      members.set(store, (members.get(store) ?? 0) + 1);
+    }
+  const memberLines = [...members].map(
+    ([store, n]) =>
+      `- ${counted(n, 'file')} attached to ${htmlCode(`vector_store.${store}`)} ${n === 1 ? 'follows' : 'follow'} the move`,
+  );
+  // Files may move by the thousand (a folder renamed): file-level detail, left out first.
+  const block = (c: Change): Block =>
+    c.kind === 'file' ? { full: line(c), rank: 3, counts: 'moved file' } : { full: line(c), must: true };
+  return [
+    {
+      title: '#### Moved (no upload, no delete: the state is re-keyed)',
+      joiner: '\n',
+      blocks: [
+        ...moved.filter((c) => c.kind !== 'vector_store_file').map(block),
+        ...memberLines.map((full) => ({ full, must: true })),
+      ],
+    },
+  ];
 }
 
 /** The changes, by what a reviewer looks at first: losses, then agents, stores, and files last. */
