@@ -13,6 +13,7 @@ import { parseDuration } from './duration.js';
 import { EXIT } from './exit-codes.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 import { preferSmallHeapForState } from './small-heap.js';
 
 /** The flags of `assistants plan`, as commander parses them. */
@@ -45,6 +46,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     cwd: io.cwd,
     env: io.env,
     allowOutsideRoot: flags.allowOutsideRoot === true,
+    onSkipped: skippedNotes(context),
     store: opened.store,
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,

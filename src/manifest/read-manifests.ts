@@ -1,10 +1,11 @@
 import type { Diagnostic } from '../errors/index.js';
 import { pushAll } from '../util/arrays.js';
 import { agrees, counted } from '../util/words.js';
-import type { ManifestFile } from './manifest-files.js';
+import { type ManifestFile, noManifestIn } from './manifest-files.js';
+import { mayHoldManifest, NO_VERSION } from './manifest-rule.js';
 import { readRegularText } from './read-text.js';
 import { listed } from './rules/listed.js';
-import { parseManifest, type SourceDocument } from './source-document.js';
+import { parseManifest, type SkippedDocument, type SourceDocument } from './source-document.js';
 import { checkYamlBudget, MAX_YAML_DOCUMENTS, MAX_YAML_VALUES, type YamlBudget } from './yaml-budget.js';
 
 /**
@@ -32,10 +33,18 @@ interface RunBudget {
  * more than seconds and a few hundred MB. The file that passes a limit is a located error, and
  * the files after it are not read (one diagnostic names them). A FIFO or device named like a
  * manifest is refused without being waited on.
+ *
+ * A file found in a folder is parsed only when its text may hold a manifest, and only its
+ * documents that are manifests are kept (see parseManifest): the others come back in `skipped`.
+ * A folder that holds no manifest at all is an error naming the rule.
  */
-export async function readManifests(
-  files: readonly ManifestFile[],
-): Promise<{ documents: SourceDocument[]; diagnostics: Diagnostic[] }> {
+export async function readManifests(files: readonly ManifestFile[]): Promise<{
+  /** The files read as manifests: all those given, less those of a folder that hold no manifest. */
+  files: ManifestFile[];
+  documents: SourceDocument[];
+  diagnostics: Diagnostic[];
+  skipped: SkippedDocument[];
+}> {
   const budget: RunBudget = {
     bytes: MAX_MANIFEST_BYTES_IN_ALL,
     values: MAX_YAML_VALUES,
@@ -43,18 +52,33 @@ export async function readManifests(
   };
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const skipped: SkippedDocument[] = [];
+  const notManifests = new Set<ManifestFile>();
   const unread: string[] = [];
+  const folders = new FolderTally();
   for (const file of files) {
+    folders.saw(file);
     if (budget.reached) {
       unread.push(file.displayPath);
+      folders.failed(file);
       continue;
     }
     const text = await readManifest(file, budget, diagnostics);
-    if (text === undefined) continue;
+    if (text === undefined) {
+      folders.failed(file);
+      continue;
+    }
+    if (file.folder !== undefined && !mayHoldManifest(text)) {
+      skipped.push({ file: file.displayPath, reason: NO_VERSION });
+      folders.skipped(file);
+      notManifests.add(file);
+      continue;
+    }
     const count = checkYamlBudget(text, budget);
     if (count.exceeded) {
       budget.reached = 'YAML_TOO_MANY_VALUES';
       diagnostics.push(overBudget(file, text, count.exceeded));
+      folders.failed(file);
       continue;
     }
     budget.bytes -= Buffer.byteLength(text);
@@ -63,7 +87,14 @@ export async function readManifests(
     const parsed = parseManifest(file, text);
     pushAll(documents, parsed.documents);
     pushAll(diagnostics, parsed.diagnostics);
+    pushAll(skipped, parsed.skipped);
+    if (parsed.documents.length > 0) folders.read(file);
+    else if (file.folder !== undefined && parsed.diagnostics.length === 0) {
+      folders.skipped(file);
+      notManifests.add(file);
+    }
   }
+  pushAll(diagnostics, folders.withoutManifests());
   if (budget.reached && unread.length > 0)
     diagnostics.push({
       severity: 'error',
@@ -71,7 +102,40 @@ export async function readManifests(
       message: `${counted(unread.length, 'more manifest file')} ${agrees(unread.length, 'was', 'were')} not read, since the manifests before them reached a limit: ${listed(unread)}`,
       hint: 'see the error above: keep data that is not a manifest out of the folder given with -f',
     });
-  return { documents, diagnostics };
+  return { files: files.filter((file) => !notManifests.has(file)), documents, diagnostics, skipped };
+}
+
+/**
+ * Per folder that -f named (or the working folder, without -f): whether any manifest was read from
+ * it. One that holds none is an error, unless its files could not be read (that error says why).
+ */
+class FolderTally {
+  private readonly folders = new Map<string, { manifests: boolean; failed: boolean; skipped: number }>();
+
+  saw(file: ManifestFile): void {
+    if (file.folder !== undefined && !this.folders.has(file.folder))
+      this.folders.set(file.folder, { manifests: false, failed: false, skipped: 0 });
+  }
+  read(file: ManifestFile): void {
+    const tally = this.of(file);
+    if (tally) tally.manifests = true;
+  }
+  failed(file: ManifestFile): void {
+    const tally = this.of(file);
+    if (tally) tally.failed = true;
+  }
+  skipped(file: ManifestFile): void {
+    const tally = this.of(file);
+    if (tally) tally.skipped++;
+  }
+  withoutManifests(): Diagnostic[] {
+    return [...this.folders]
+      .filter(([, tally]) => !tally.manifests && !tally.failed)
+      .map(([folder, tally]) => noManifestIn(folder, tally.skipped));
+  }
+  private of(file: ManifestFile) {
+    return file.folder === undefined ? undefined : this.folders.get(file.folder);
+  }
 }
 
 /** The text of a manifest file (its byte-order mark left out), or undefined with the reason in `diagnostics`. */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../errors/index.js';
 import type { MergedManifest } from '../merge.js';
+import type { SkippedDocument } from '../source-document.js';
 
 export interface ValidateOptions {
   /** The working folder: -f paths resolve against it and displayed paths are relative to it. */
@@ -8,6 +9,8 @@ export interface ValidateOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Accept referenced paths that resolve outside the manifest root. */
   allowOutsideRoot?: boolean;
+  /** Told of each YAML document found in a folder and skipped as no manifest (for --debug). */
+  onSkipped?: (skipped: SkippedDocument) => void;
 }
 
 /** What every semantic rule gets: the merged manifest, the options, and where to report findings. */
