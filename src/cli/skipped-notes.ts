@@ -1,4 +1,4 @@
-import type { SkippedDocument } from '../manifest/source-document.js';
+import type { SkippedDocument } from '../manifest/parse-manifest.js';
 import { renderSkipped } from '../render/skipped-text.js';
 import type { CommandContext } from './program.js';
 

@@ -3,9 +3,10 @@ import { pushAll } from '../util/arrays.js';
 import { agrees, counted } from '../util/words.js';
 import { type ManifestFile, noManifestIn } from './manifest-files.js';
 import { mayHoldManifest, NO_VERSION } from './manifest-rule.js';
+import { parseManifest, type SkippedDocument } from './parse-manifest.js';
 import { readRegularText } from './read-text.js';
 import { listed } from './rules/listed.js';
-import { parseManifest, type SkippedDocument, type SourceDocument } from './source-document.js';
+import type { SourceDocument } from './source-document.js';
 import { checkYamlBudget, MAX_YAML_DOCUMENTS, MAX_YAML_VALUES, type YamlBudget } from './yaml-budget.js';
 
 /**

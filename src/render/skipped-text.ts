@@ -1,4 +1,4 @@
-import type { SkippedDocument } from '../manifest/source-document.js';
+import type { SkippedDocument } from '../manifest/parse-manifest.js';
 
 /** `skipped docker-compose.yml: no top-level \`version:\``, one line, for --debug. */
 export function renderSkipped(skipped: SkippedDocument): string {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../errors/index.js';
 import type { MergedManifest } from '../merge.js';
-import type { SkippedDocument } from '../source-document.js';
+import type { SkippedDocument } from '../parse-manifest.js';
 
 export interface ValidateOptions {
   /** The working folder: -f paths resolve against it and displayed paths are relative to it. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bareInterpolation } from '../../../src/manifest/bare-interpolation.js';
 import type { ManifestFile } from '../../../src/manifest/manifest-files.js';
 import { MANIFEST_KEYS } from '../../../src/manifest/manifest-rule.js';
-import { parseManifest } from '../../../src/manifest/source-document.js';
+import { parseManifest } from '../../../src/manifest/parse-manifest.js';
 import { stackNamedBy } from '../../../src/manifest/stack-name.js';
 import { validateManifests } from '../../../src/manifest/validate.js';
 import { brief, check, onlyError } from '../../helpers/validate.js';
@@ -83,6 +83,17 @@ describe('a file named with -f', () => {
     expect(parsed.diagnostics.map(brief)).toEqual([
       'x.yaml:1:1 NOT_A_MANIFEST x.yaml is not a manifest: its top level has "agent", "services" but none of stack, files, tools, vector_stores, assistants, agents; did you mean "agents" for "agent"?',
     ]);
+  });
+});
+
+describe('a file reached twice', () => {
+  it('is read as a manifest when named after a folder that holds it', async () => {
+    const dir = await workspace({ 'a.yaml': 'version: 1\nstack: s\n', 'compose.yml': 'services: {}\n' });
+    const found = await validateManifests(['.'], { cwd: dir, env: {} });
+    expect(found.errors).toEqual([]);
+    expect(found.manifests).toEqual(['a.yaml']);
+    const named = await validateManifests(['.', 'compose.yml'], { cwd: dir, env: {} });
+    expect(named.errors.map((e) => e.code)).toEqual(['NOT_A_MANIFEST']);
   });
 });
 
