@@ -13,7 +13,7 @@ import {
   resolveAnywhere,
 } from './confined-path.js';
 import { toPosix } from './file-inspect.js';
-import { MANIFEST_RULE } from './manifest-rule.js';
+import { MANIFEST_RULE, type Skipped } from './manifest-rule.js';
 
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
@@ -88,10 +88,11 @@ export async function findManifestFiles(
   args: readonly string[],
   cwd: string,
   options: { allowOutsideRoot?: boolean } = {},
-): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[]; skipped: Skipped[] }> {
   const given = args.length > 0 ? args : [DEFAULT_FOLDER];
   const files: ManifestFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const skipped: Skipped[] = [];
   const seen = new Set<string>();
 
   const add = (real: string, root: string, shown: string, folder?: string) => {
@@ -153,6 +154,7 @@ export async function findManifestFiles(
         options.allowOutsideRoot === true,
       );
       pushAll(diagnostics, found.diagnostics);
+      pushAll(skipped, found.skipped);
       if (found.files.length === 0 && found.diagnostics.length === 0) {
         diagnostics.push(noManifestIn(arg, 0));
         continue;
@@ -165,7 +167,7 @@ export async function findManifestFiles(
       add(located.real, root, absolute);
     }
   }
-  return { files, diagnostics };
+  return { files, diagnostics, skipped };
 }
 
 /** The working folder as given, and as it really is (links resolved), to confine arguments to. */
@@ -204,10 +206,11 @@ async function searchFolder(
   arg: string,
   shown: (rel: string) => string,
   allowOutsideRoot: boolean,
-): Promise<{ files: { rel: string; real: string }[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: { rel: string; real: string }[]; diagnostics: Diagnostic[]; skipped: Skipped[] }> {
   const resolver = pathResolver(root, false);
   const found: { rel: string; real: string }[] = [];
   const diagnostics: Diagnostic[] = [];
+  const skipped: Skipped[] = [];
   const problem = (code: Diagnostic['code'], message: string, hint: string) =>
     diagnostics.push({ severity: 'error', code, message, hint });
 
@@ -234,10 +237,18 @@ async function searchFolder(
       continue; // unreadable folders were skipped before too; they hold nothing we can read
     }
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
       const child = rel === '' ? entry.name : path.join(rel, entry.name);
+      if (entry.name.startsWith('.')) {
+        // Said (for --debug) of what could hold YAML: folders, and files named like manifests.
+        if (entry.isDirectory())
+          skipped.push({ file: `${shown(child)}/`, reason: 'a hidden folder is not searched' });
+        else if (MANIFEST_NAME.test(entry.name))
+          skipped.push({ file: shown(child), reason: 'a hidden file is not read' });
+        continue;
+      }
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules') folders.push(child);
+        else skipped.push({ file: `${shown(child)}/`, reason: 'node_modules is not searched' });
         continue;
       }
       if (!MANIFEST_NAME.test(entry.name)) {
@@ -286,5 +297,5 @@ async function searchFolder(
     .map((file) => ({ file, key: toPosix(file.rel) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ file }) => file);
-  return { files: sorted, diagnostics };
+  return { files: sorted, diagnostics, skipped };
 }

@@ -7,6 +7,18 @@ import { SECTIONS } from './manifest-types.js';
  */
 export const MANIFEST_KEYS: readonly string[] = ['stack', ...SECTIONS];
 
+/**
+ * What a folder search did not read as a manifest, and why: a YAML document, a whole file, or a
+ * folder it does not enter. Listed with --debug.
+ */
+export interface Skipped {
+  /** The file or folder (ending in /), as displayed. */
+  file: string;
+  /** The document's place in the file (1-based), when the file holds others that are read. */
+  document?: number;
+  reason: string;
+}
+
 /** What a YAML document's top level says about it, read from its nodes (and, where broken, its text). */
 export interface TopLevel {
   /** The keys of its top-level mapping (none when it is not a mapping). */

@@ -15,6 +15,7 @@ import {
   MANIFEST_KEYS,
   MANIFEST_RULE,
   meantAsManifest,
+  type Skipped,
   type TopLevel,
   topLevelOf,
   whyNotManifest,
@@ -23,15 +24,6 @@ import { listed } from './rules/listed.js';
 import { keyText, SourceDocument } from './source-document.js';
 import { didYouMean } from './suggest.js';
 import { checkYamlShape, MAX_ALIAS_VALUES, MAX_DEPTH } from './yaml-shape.js';
-
-/** A YAML document found in a folder and not read, since it is no manifest (see whyNotManifest). */
-export interface SkippedDocument {
-  /** The file, as displayed. */
-  file: string;
-  /** Its place in the file (1-based), when the file holds other documents; absent for the whole file. */
-  document?: number;
-  reason: string;
-}
 
 /**
  * Parses a manifest file into its documents. In a file found in a folder (`file.folder`), a
@@ -48,7 +40,7 @@ export interface SkippedDocument {
 export function parseManifest(
   file: ManifestFile,
   text: string,
-): { documents: SourceDocument[]; diagnostics: Diagnostic[]; skipped: SkippedDocument[] } {
+): { documents: SourceDocument[]; diagnostics: Diagnostic[]; skipped: Skipped[] } {
   const lines = new LineCounter();
   const parsed = withoutStackTraces(() =>
     parseAllDocuments(text, {
@@ -69,7 +61,7 @@ export function parseManifest(
   const docs = Array.isArray(parsed) ? parsed : [];
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  const skipped: SkippedDocument[] = [];
+  const skipped: Skipped[] = [];
   // Errors found at the end of input (an unclosed bracket or quote) point past the last line;
   // point at the end of the last written line instead, where the fix goes.
   const end = text.trimEnd().length;

@@ -2,8 +2,8 @@ import type { Diagnostic } from '../errors/index.js';
 import { pushAll } from '../util/arrays.js';
 import { agrees, counted } from '../util/words.js';
 import { type ManifestFile, noManifestIn } from './manifest-files.js';
-import { mayHoldManifest, NO_VERSION } from './manifest-rule.js';
-import { parseManifest, type SkippedDocument } from './parse-manifest.js';
+import { mayHoldManifest, NO_VERSION, type Skipped } from './manifest-rule.js';
+import { parseManifest } from './parse-manifest.js';
 import { readRegularText } from './read-text.js';
 import { listed } from './rules/listed.js';
 import type { SourceDocument } from './source-document.js';
@@ -44,7 +44,7 @@ export async function readManifests(files: readonly ManifestFile[]): Promise<{
   files: ManifestFile[];
   documents: SourceDocument[];
   diagnostics: Diagnostic[];
-  skipped: SkippedDocument[];
+  skipped: Skipped[];
 }> {
   const budget: RunBudget = {
     bytes: MAX_MANIFEST_BYTES_IN_ALL,
@@ -53,7 +53,7 @@ export async function readManifests(files: readonly ManifestFile[]): Promise<{
   };
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  const skipped: SkippedDocument[] = [];
+  const skipped: Skipped[] = [];
   const notManifests = new Set<ManifestFile>();
   const unread: string[] = [];
   const folders = new FolderTally();

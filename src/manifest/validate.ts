@@ -64,7 +64,7 @@ export async function validateManifests(
 
   const read = await readManifests(found.files);
   pushAll(diagnostics, read.diagnostics);
-  for (const skipped of read.skipped) options.onSkipped?.(skipped);
+  for (const skipped of [...found.skipped, ...read.skipped]) options.onSkipped?.(skipped);
   const checked: CheckedDocument[] = [];
   for (const doc of read.documents) {
     // A document with YAML errors has its one error (see parseManifest), and nothing more.

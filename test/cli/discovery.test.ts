@@ -73,9 +73,10 @@ describe('manifest discovery', () => {
 
     const debug = await runInProcess(['--debug', 'validate'], { cwd: dir });
     expect(debug.code).toBe(0);
-    // The state's and other dot-folders (.github) are not searched at all.
+    // Dot-folders (.github, the state's .assistants) are not searched at all.
     expect(debug.stderr.split('\n').sort()).toEqual([
       '',
+      'skipped .github/: a hidden folder is not searched',
       'skipped ci/workflow.yml: no top-level `version:`',
       'skipped compose/docker-compose.yaml: a top-level `version:` but none of stack, files, tools, vector_stores, assistants, agents',
       'skipped docker-compose.yml: no top-level `version:`',

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../errors/index.js';
+import type { Skipped } from '../manifest-rule.js';
 import type { MergedManifest } from '../merge.js';
-import type { SkippedDocument } from '../parse-manifest.js';
 
 export interface ValidateOptions {
   /** The working folder: -f paths resolve against it and displayed paths are relative to it. */
@@ -10,7 +10,7 @@ export interface ValidateOptions {
   /** Accept referenced paths that resolve outside the manifest root. */
   allowOutsideRoot?: boolean;
   /** Told of each YAML document found in a folder and skipped as no manifest (for --debug). */
-  onSkipped?: (skipped: SkippedDocument) => void;
+  onSkipped?: (skipped: Skipped) => void;
 }
 
 /** What every semantic rule gets: the merged manifest, the options, and where to report findings. */
