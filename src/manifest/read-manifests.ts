@@ -4,7 +4,7 @@ import { agrees, counted } from '../util/words.js';
 import { type ManifestFile, noManifestIn } from './manifest-files.js';
 import { mayHoldManifest, NO_VERSION, type Skipped } from './manifest-rule.js';
 import { parseManifest } from './parse-manifest.js';
-import { readRegularText } from './read-text.js';
+import { readRegularText, readTextHead } from './read-text.js';
 import { listed } from './rules/listed.js';
 import type { SourceDocument } from './source-document.js';
 import { checkYamlBudget, MAX_YAML_DOCUMENTS, MAX_YAML_VALUES, type YamlBudget } from './yaml-budget.js';
@@ -64,17 +64,18 @@ export async function readManifests(files: readonly ManifestFile[]): Promise<{
       folders.failed(file);
       continue;
     }
-    const text = await readManifest(file, budget, diagnostics);
-    if (text === undefined) {
+    const read = await readManifest(file, budget, diagnostics);
+    if (read === undefined) {
       folders.failed(file);
       continue;
     }
-    if (file.folder !== undefined && !mayHoldManifest(text)) {
-      skipped.push({ file: file.displayPath, reason: NO_VERSION });
+    if ('skip' in read || (file.folder !== undefined && !mayHoldManifest(read.text))) {
+      skipped.push({ file: file.displayPath, reason: 'skip' in read ? read.skip : NO_VERSION });
       folders.skipped(file);
       notManifests.add(file);
       continue;
     }
+    const { text } = read;
     const count = checkYamlBudget(text, budget);
     if (count.exceeded) {
       budget.reached = 'YAML_TOO_MANY_VALUES';
@@ -139,15 +140,29 @@ class FolderTally {
   }
 }
 
-/** The text of a manifest file (its byte-order mark left out), or undefined with the reason in `diagnostics`. */
+/** Bytes of a file too large to read whole that are looked at to tell whether it is a manifest. */
+const HEAD_BYTES = 64 * 1024;
+
+/** Why a file of a folder too large to read whole is skipped. */
+const LARGE_NOT_MANIFEST = `larger than a manifest may be, with no \`version\` line in its first ${HEAD_BYTES / 1024} KB`;
+
+/**
+ * The text of a manifest file (its byte-order mark left out), or undefined with the reason in
+ * `diagnostics`. A file of a folder too large to read whole is skipped, not an error, when its
+ * start shows it is no manifest: YAML data beside the manifests must not stop the run.
+ */
 async function readManifest(
   file: ManifestFile,
   budget: RunBudget,
   diagnostics: Diagnostic[],
-): Promise<string | undefined> {
+): Promise<{ text: string } | { skip: string } | undefined> {
   const read = await readRegularText(file.path, Math.min(MAX_MANIFEST_BYTES, budget.bytes));
   // A byte-order mark would shift every column of line 1 by one.
-  if ('text' in read) return read.text.replace(/^\uFEFF/, '');
+  if ('text' in read) return { text: read.text.replace(/^\uFEFF/, '') };
+  if (read.kind === 'too-large' && file.folder !== undefined) {
+    const head = await readTextHead(file.path, HEAD_BYTES);
+    if (head !== undefined && !mayHoldManifest(head)) return { skip: LARGE_NOT_MANIFEST };
+  }
   if (read.kind === 'too-large') {
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
     if (read.bytes > MAX_MANIFEST_BYTES) {

@@ -67,6 +67,29 @@ describe('which YAML documents of a folder are manifests', () => {
   });
 });
 
+describe('YAML data beside the manifests', () => {
+  it('too large to be a manifest is skipped by its start, not refused, and costs the run nothing', async () => {
+    const dir = await workspace({
+      'a.yaml': 'version: 1\nstack: s\n',
+      'data/huge.yaml': { sparseBytes: 9 * 2 ** 20 },
+      // 4.8 MB and 1.6 million values: parsed, it would pass the run's limit of 500,000.
+      'data/big.yaml': `rows:\n${'  - [1,2,3]\n'.repeat(400_000)}`,
+    });
+    const skipped: string[] = [];
+    const result = await validateManifests([], {
+      cwd: dir,
+      env: {},
+      onSkipped: (s) => skipped.push(`${s.file}: ${s.reason}`),
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.manifests).toEqual(['a.yaml']);
+    expect(skipped.sort()).toEqual([
+      'data/big.yaml: no top-level `version:`',
+      'data/huge.yaml: larger than a manifest may be, with no `version` line in its first 64 KB',
+    ]);
+  });
+});
+
 describe('a file named with -f', () => {
   it('is read as a manifest when it is meant as one: schema errors, with their suggestions', async () => {
     const result = await check('version: 1\nassistant:\n  bot: { model: gpt-4o }\n');
