@@ -16,6 +16,7 @@ import { parseDuration } from './duration.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 import { preferSmallHeap } from './small-heap.js';
 import { type StoragePriceFlags, storagePrices } from './storage-price-options.js';
 import { withProgress } from './with-progress.js';
@@ -111,6 +112,7 @@ export async function runApplyFlow(
         cwd: io.cwd,
         env: io.env,
         allowOutsideRoot: flags.allowOutsideRoot === true,
+        onSkipped: skippedNotes(context),
       });
   const madeFor = saved?.plan.workspace;
   if (madeFor !== undefined && madeFor !== opened.workspace)

@@ -18,6 +18,7 @@ import { manifestCommit } from './git-commit.js';
 import { handleError } from './handle-error.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 import { withProgress } from './with-progress.js';
 
 /** The flags of `assistants gc`, as commander parses them. */
@@ -48,7 +49,15 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
   };
   const desired =
     flags.file.length > 0
-      ? (await loadDesired({ files: flags.file, cwd: io.cwd, env: io.env, allowOutsideRoot: false })).desired
+      ? (
+          await loadDesired({
+            files: flags.file,
+            cwd: io.cwd,
+            env: io.env,
+            allowOutsideRoot: false,
+            onSkipped: skippedNotes(context),
+          })
+        ).desired
       : undefined;
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
   const { store, workspace } = await openState(context, { files: flags.file, stack: desired?.stack });

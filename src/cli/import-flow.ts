@@ -10,6 +10,7 @@ import { parseDuration } from './duration.js';
 import { generateFromAccount } from './generate-flow.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 
 /** The flags of `assistants import`, as commander parses them. */
 export interface ImportFlags {
@@ -51,6 +52,7 @@ export async function runImport(
     cwd: io.cwd,
     env: io.env,
     allowOutsideRoot: flags.allowOutsideRoot === true,
+    onSkipped: skippedNotes(context),
   });
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
   const opened = await openState(context, {

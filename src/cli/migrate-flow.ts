@@ -7,6 +7,7 @@ import {
 import { migrateWorkflow } from '../workflow/migrate.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 
 /** The flags of `assistants migrate`, as commander parses them. */
 export interface MigrateFlags {
@@ -27,6 +28,7 @@ export async function runMigrate(context: CommandContext, flags: MigrateFlags): 
     cwd: io.cwd,
     env: io.env,
     allowOutsideRoot: flags.allowOutsideRoot === true,
+    onSkipped: skippedNotes(context),
     ...(flags.write !== undefined ? { write: flags.write } : {}),
   });
   if (outcome.warnings.length > 0) io.stderr(`${renderDiagnostics(outcome.warnings, style)}\n`);

@@ -53,7 +53,7 @@ export interface OpenOptions {
   state?: string;
   /** The stack, when the command knows it already (import --generate names the one it makes). */
   stack?: string;
-  /** The -f arguments (none: the default manifest). */
+  /** The -f arguments (none: the working folder). */
   files?: readonly string[];
   allowOutsideRoot?: boolean;
   /**
@@ -143,7 +143,7 @@ async function stackFor(
     'STATE_STACK_UNKNOWN',
     `the PostgreSQL state at ${target.display} keeps one row per stack, and ${named.problem ?? 'no manifest here says which stack this is'}`,
     {
-      hint: 'run in the folder of the stack\'s assistants.yaml (or pass -f), or name the stack in the URL: --state "postgres://…?stack=NAME"',
+      hint: 'run in the stack\'s folder (or pass -f), or name the stack in the URL: --state "postgres://…?stack=NAME"',
     },
   );
   if (source.readsManifests) return unknown;

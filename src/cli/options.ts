@@ -13,11 +13,11 @@ export function repeatableOption(flags: string, description: string): Option {
 
 /**
  * `-f PATH`, repeatable, on the commands that read manifests; its help shows the one default that
- * applies when it is not given (the value itself starts as an empty list).
+ * applies when it is not given (the value itself starts as an empty list; see findManifestFiles).
  */
 export function manifestFileOption(
   description = 'manifest file or folder (repeatable)',
-  shownDefault = 'assistants.yaml',
+  shownDefault = 'the working folder',
 ): Option {
   return new Option('-f, --file <path>', description).argParser(collect).default([], shownDefault);
 }

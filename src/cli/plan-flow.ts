@@ -14,6 +14,7 @@ import { EXIT } from './exit-codes.js';
 import { manifestCommit } from './git-commit.js';
 import { openState, renderedFilesFor } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 import { preferSmallHeapForState } from './small-heap.js';
 import { type StoragePriceFlags, storagePrices } from './storage-price-options.js';
 
@@ -50,6 +51,7 @@ export async function runPlan(context: CommandContext, flags: PlanFlags): Promis
     cwd: io.cwd,
     env: io.env,
     allowOutsideRoot: flags.allowOutsideRoot === true,
+    onSkipped: skippedNotes(context),
     store: opened.store,
     lockTimeoutMs: parseDuration(flags.lockTimeout, '--lock-timeout'),
     refresh: flags.refresh,

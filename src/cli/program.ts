@@ -125,7 +125,7 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
     )
     .option('--base-url <url>', 'API base URL (else OPENAI_BASE_URL, else the SDK default)')
     .option('--no-color', 'plain output (also when NO_COLOR is set)')
-    .option('--debug', 'show stack traces of internal errors')
+    .option('--debug', 'show stack traces of internal errors, and the YAML files skipped as no manifests')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(output(io));

@@ -3,6 +3,7 @@ import { renderValidationJson } from '../render/validation-json.js';
 import { renderValidationText } from '../render/validation-text.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandContext } from './program.js';
+import { skippedNotes } from './skipped-notes.js';
 
 /** The flags of `assistants validate`, as commander parses them. */
 export interface ValidateFlags {
@@ -21,6 +22,7 @@ export async function runValidate(context: CommandContext, flags: ValidateFlags)
     cwd: io.cwd,
     env: io.env,
     allowOutsideRoot: flags.allowOutsideRoot === true,
+    onSkipped: skippedNotes(context),
   });
   if (json) {
     io.stdout(renderValidationJson(result));

@@ -5,7 +5,10 @@
 export const ERROR_CODES = {
   // Reading manifests
   MANIFEST_NOT_FOUND: 'a manifest file or folder given with -f does not exist',
-  NO_MANIFESTS: 'a folder given with -f holds no *.yaml or *.yml file',
+  NO_MANIFESTS:
+    'a folder (given with -f, or the working folder without it) holds no manifest: no YAML document with a top-level version: and a section',
+  NOT_A_MANIFEST:
+    'a YAML document of a file named with -f has none of the manifest sections (nor version: 1): a docker-compose.yml, say',
   MANIFEST_UNREADABLE: 'a manifest file could not be read',
   YAML_SYNTAX: 'the YAML is not well-formed',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',

@@ -3,6 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
 import { pushAll } from '../util/arrays.js';
+import { agrees, counted } from '../util/words.js';
 import {
   isInside,
   isUpward,
@@ -12,6 +13,7 @@ import {
   resolveAnywhere,
 } from './confined-path.js';
 import { toPosix } from './file-inspect.js';
+import { MANIFEST_RULE, type Skipped } from './manifest-rule.js';
 
 /** A manifest file to read, and the root that confines the paths it references. */
 export interface ManifestFile {
@@ -21,9 +23,33 @@ export interface ManifestFile {
   root: string;
   /** The path as shown to the user: relative to the working folder when inside it. */
   displayPath: string;
+  /**
+   * The folder it was found in, as the -f argument named it (`.` for the default): its YAML
+   * documents are manifests only when they look like one (see whyNotManifest). Absent for a file
+   * named itself, which is read as a manifest whatever it holds.
+   */
+  folder?: string;
 }
 
-export const DEFAULT_MANIFEST = 'assistants.yaml';
+/** What is read without -f: the working folder, searched as `-f .` searches it. */
+export const DEFAULT_FOLDER = '.';
+
+/**
+ * The error for a folder that holds no manifest: `folder` as the -f argument named it, and how
+ * many of its YAML files were skipped as something else.
+ */
+export function noManifestIn(folder: string, skipped: number): Diagnostic {
+  const where = folder === DEFAULT_FOLDER ? 'the working folder' : `folder "${folder}"`;
+  return {
+    severity: 'error',
+    code: 'NO_MANIFESTS',
+    message: `no manifest in ${where}: ${MANIFEST_RULE}`,
+    hint:
+      skipped > 0
+        ? `${counted(skipped, 'YAML file')} there ${agrees(skipped, 'is', 'are')} not ${agrees(skipped, 'a manifest', 'manifests')} (--debug lists ${agrees(skipped, 'it', 'them')}); name a manifest file with -f FILE to read it whatever it holds`
+        : 'pass a manifest file or folder with -f PATH',
+  };
+}
 
 /** The roots of manifest files, each once, in the order found. */
 export function rootsOf(files: readonly ManifestFile[]): string[] {
@@ -39,8 +65,10 @@ export function displayPathOf(absolute: string, cwd: string): string {
 const MANIFEST_NAME = /\.ya?ml$/;
 
 /**
- * Expands the -f arguments into manifest files: a file stands for itself, a folder for every
- * *.yaml / *.yml below it (dot-folders and node_modules skipped). Files reached twice are read once.
+ * Expands the -f arguments (none: the working folder) into manifest files: a file stands for
+ * itself, a folder for every *.yaml / *.yml below it (dot-folders, such as the state's
+ * `.assistants`, and node_modules skipped). Files reached twice are read once. Which documents of
+ * a file found in a folder are manifests is decided when they are read (see readManifests).
  * A folder search never leaves the folder: links to folders are not followed, and a link named
  * like a manifest is read only when it leads to a file inside the folder; one that leads outside
  * is an error naming the link, its target left unread and unnamed. A link to a folder outside is
@@ -48,8 +76,8 @@ const MANIFEST_NAME = /\.ya?ml$/;
  * read, and a plan would then delete what they define. Problems come back as diagnostics, so that
  * every bad -f is reported in one run.
  *
- * The working folder is the trust anchor: an argument written inside it (and the default
- * assistants.yaml) must also lead inside it once links are followed, so that a pull request cannot
+ * The working folder is the trust anchor: an argument written inside it (and the default, the
+ * working folder itself) must also lead inside it once links are followed, so that a pull request cannot
  * swap `stack` or `assistants.yaml` for a link to a file or folder elsewhere. It is resolved one
  * link at a time, confined to the real working folder, so nothing outside is even looked at; one
  * that leads outside is an error naming the argument as written. An argument written outside the
@@ -60,16 +88,22 @@ export async function findManifestFiles(
   args: readonly string[],
   cwd: string,
   options: { allowOutsideRoot?: boolean } = {},
-): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[] }> {
-  const given = args.length > 0 ? args : [DEFAULT_MANIFEST];
+): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[]; skipped: Skipped[] }> {
+  const given = args.length > 0 ? args : [DEFAULT_FOLDER];
   const files: ManifestFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const skipped: Skipped[] = [];
   const seen = new Set<string>();
 
-  const add = (real: string, root: string, shown: string) => {
-    if (seen.has(real)) return;
+  const add = (real: string, root: string, shown: string, folder?: string) => {
+    if (seen.has(real)) {
+      // Named itself after a folder that holds it: it is read as a manifest whatever it holds.
+      const earlier = files.find((file) => file.path === real);
+      if (earlier && folder === undefined) delete earlier.folder;
+      return;
+    }
     seen.add(real);
-    files.push({ path: real, root, displayPath: displayPathOf(shown, cwd) });
+    files.push({ path: real, root, displayPath: displayPathOf(shown, cwd), ...(folder ? { folder } : {}) });
   };
 
   const anchor = await workingFolder(cwd);
@@ -80,9 +114,7 @@ export async function findManifestFiles(
         severity: 'error',
         code: 'MANIFEST_NOT_FOUND',
         message:
-          args.length > 0
-            ? `manifest path "${arg}" does not exist`
-            : `no ${DEFAULT_MANIFEST} in ${displayPathOf(cwd, cwd) || '.'}`,
+          args.length > 0 ? `manifest path "${arg}" does not exist` : 'the working folder does not exist',
         hint: 'pass a manifest file or folder with -f PATH',
       });
     const located = await locateArgument(absolute, anchor, options.allowOutsideRoot === true);
@@ -122,15 +154,12 @@ export async function findManifestFiles(
         options.allowOutsideRoot === true,
       );
       pushAll(diagnostics, found.diagnostics);
+      pushAll(skipped, found.skipped);
       if (found.files.length === 0 && found.diagnostics.length === 0) {
-        diagnostics.push({
-          severity: 'error',
-          code: 'NO_MANIFESTS',
-          message: `folder "${arg}" holds no *.yaml or *.yml manifest`,
-        });
+        diagnostics.push(noManifestIn(arg, 0));
         continue;
       }
-      for (const file of found.files) add(file.real, root, path.join(absolute, file.rel));
+      for (const file of found.files) add(file.real, root, path.join(absolute, file.rel), arg);
     } else {
       // The root is the folder the file was named in; its links resolved (inside, when confined).
       const folder = await locateArgument(path.dirname(absolute), anchor, options.allowOutsideRoot === true);
@@ -138,7 +167,7 @@ export async function findManifestFiles(
       add(located.real, root, absolute);
     }
   }
-  return { files, diagnostics };
+  return { files, diagnostics, skipped };
 }
 
 /** The working folder as given, and as it really is (links resolved), to confine arguments to. */
@@ -177,10 +206,11 @@ async function searchFolder(
   arg: string,
   shown: (rel: string) => string,
   allowOutsideRoot: boolean,
-): Promise<{ files: { rel: string; real: string }[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: { rel: string; real: string }[]; diagnostics: Diagnostic[]; skipped: Skipped[] }> {
   const resolver = pathResolver(root, false);
   const found: { rel: string; real: string }[] = [];
   const diagnostics: Diagnostic[] = [];
+  const skipped: Skipped[] = [];
   const problem = (code: Diagnostic['code'], message: string, hint: string) =>
     diagnostics.push({ severity: 'error', code, message, hint });
 
@@ -207,10 +237,18 @@ async function searchFolder(
       continue; // unreadable folders were skipped before too; they hold nothing we can read
     }
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
       const child = rel === '' ? entry.name : path.join(rel, entry.name);
+      if (entry.name.startsWith('.')) {
+        // Said (for --debug) of what could hold YAML: folders, and files named like manifests.
+        if (entry.isDirectory())
+          skipped.push({ file: `${shown(child)}/`, reason: 'a hidden folder is not searched' });
+        else if (MANIFEST_NAME.test(entry.name))
+          skipped.push({ file: shown(child), reason: 'a hidden file is not read' });
+        continue;
+      }
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules') folders.push(child);
+        else skipped.push({ file: `${shown(child)}/`, reason: 'node_modules is not searched' });
         continue;
       }
       if (!MANIFEST_NAME.test(entry.name)) {
@@ -259,5 +297,5 @@ async function searchFolder(
     .map((file) => ({ file, key: toPosix(file.rel) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ file }) => file);
-  return { files: sorted, diagnostics };
+  return { files: sorted, diagnostics, skipped };
 }

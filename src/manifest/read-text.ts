@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** Why a text file was not read. */
 type ReadRefusal =
@@ -19,12 +19,9 @@ export async function readRegularText(
   maxBytes: number,
   options: { followLinks?: boolean } = {},
 ): Promise<{ text: string } | ReadRefusal> {
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
-  const noFollow = options.followLinks ? 0 : (constants.O_NOFOLLOW ?? 0);
-  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow;
-  let handle: Awaited<ReturnType<typeof open>>;
+  let handle: FileHandle;
   try {
-    handle = await open(real, flags);
+    handle = await openWithoutWaiting(real, options.followLinks === true);
   } catch (err) {
     return { kind: 'error', code: (err as NodeJS.ErrnoException).code ?? String(err) };
   }
@@ -38,4 +35,30 @@ export async function readRegularText(
   } finally {
     await handle.close().catch(() => {});
   }
+}
+
+/**
+ * The first `bytes` bytes of a regular file, as UTF-8 (a character cut at the end may come out
+ * mangled), or undefined when it cannot be read: a look at a file too large to read whole. Opened
+ * as readRegularText opens it.
+ */
+export async function readTextHead(real: string, bytes: number): Promise<string | undefined> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await openWithoutWaiting(real, false);
+    if (!(await handle.stat()).isFile()) return undefined;
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+function openWithoutWaiting(real: string, followLinks: boolean): Promise<FileHandle> {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  const noFollow = followLinks ? 0 : (constants.O_NOFOLLOW ?? 0);
+  return open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
 }

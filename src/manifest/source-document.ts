@@ -7,17 +7,14 @@ import {
   isPair,
   isScalar,
   isSeq,
-  LineCounter,
+  type LineCounter,
   type Node,
   type Pair,
-  parseAllDocuments,
   stringify,
-  visit,
   type YAMLMap,
 } from 'yaml';
-import type { Diagnostic, ErrorCode, SourceLocation } from '../errors/index.js';
+import type { SourceLocation } from '../errors/index.js';
 import type { ManifestFile } from './manifest-files.js';
-import { checkYamlShape, MAX_ALIAS_VALUES, MAX_DEPTH } from './yaml-shape.js';
 
 /** A path into a manifest value: keys of mappings and indexes of sequences. */
 export type ValuePath = readonly (string | number)[];
@@ -35,7 +32,7 @@ export class SourceDocument {
     readonly lines: LineCounter,
     /** The plain value of the document (mappings as objects); `${env:...}` not yet applied. */
     readonly value: unknown,
-    /** True when the YAML has errors: the value may be partial and is not checked further. */
+    /** True when the YAML has errors: there is no value then, and nothing in it is checked further. */
     readonly broken = false,
   ) {}
 
@@ -154,7 +151,7 @@ function pairsByKey(map: YAMLMap): Map<string, Pair> {
 }
 
 /** A mapping key as the plain value sees it: collection keys are stringified like yaml's toJS does. */
-function keyText(key: unknown): string | undefined {
+export function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   // An alias cannot be stringified on its own (its anchor is elsewhere): known at once, without
   // the Error stringify would throw, as YAML that does not parse may hold hundreds of thousands.
@@ -166,172 +163,4 @@ function keyText(key: unknown): string | undefined {
     // A collection key holding an unresolvable alias or merge cannot be stringified.
     return undefined;
   }
-}
-
-/**
- * Parses a manifest file into its documents; YAML syntax errors and duplicate keys come back
- * located. The caller bounds what it is given (see readManifests): the parser's time and memory
- * grow with the values it builds. A document with YAML errors is still returned, marked `broken`:
- * its names count as defined (so other files do not report references to them as dangling), but
- * nothing in it is checked further. `text` comes without a byte-order mark (readManifests takes it
- * off, which would shift every column of line 1 by one).
- */
-export function parseManifest(
-  file: ManifestFile,
-  text: string,
-): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
-  const lines = new LineCounter();
-  const parsed = withoutStackTraces(() =>
-    parseAllDocuments(text, {
-      lineCounter: lines,
-      prettyErrors: false,
-      // Duplicate keys are found below, in one pass: yaml's own check compares every key with every
-      // other, which takes minutes on a large mapping.
-      uniqueKeys: false,
-      merge: true,
-      // YAML 1.1 tags (!!omap, !!set, !!binary, !!timestamp) would become Maps, Sets and Dates that
-      // have no place in a manifest; unresolved, they are reported below.
-      resolveKnownTags: false,
-      // yaml would otherwise print its own warnings (e.g. about collection keys) to stderr.
-      logLevel: 'silent',
-    }),
-  );
-  // parseAllDocuments returns an EmptyStream (an array-like with no documents) for empty input.
-  const docs = Array.isArray(parsed) ? parsed : [];
-  const documents: SourceDocument[] = [];
-  const diagnostics: Diagnostic[] = [];
-  // Errors found at the end of input (an unclosed bracket or quote) point past the last line;
-  // point at the end of the last written line instead, where the fix goes.
-  const end = text.trimEnd().length;
-  for (const doc of docs) {
-    const probe = new SourceDocument(file, text, doc, lines, undefined, true);
-    const report = (code: ErrorCode, message: string, from: number, to: number) => {
-      const start = Math.min(from, end);
-      const location = probe.span(start, Math.max(start, Math.min(to, end)));
-      diagnostics.push({
-        severity: 'error',
-        code,
-        message,
-        location,
-        excerpt: probe.lineText(location.line),
-      });
-    };
-    for (const problem of [...doc.errors, ...doc.warnings]) {
-      const [from, to] = problem.pos;
-      if (problem.code === 'RESOURCE_EXHAUSTION')
-        report(
-          'YAML_TOO_DEEP',
-          `values nest too deeply to be read (manifests allow ${MAX_DEPTH} levels)`,
-          from,
-          to,
-        );
-      else if (problem.code === 'TAG_RESOLVE_FAILED')
-        report(
-          'YAML_SYNTAX',
-          `${yamlMessage(problem.message)}; manifests use plain YAML without tags`,
-          from,
-          to,
-        );
-      else report('YAML_SYNTAX', yamlMessage(problem.message), from, to);
-    }
-    // An empty document (a file of comments, `~`, or a trailing `---`) contributes nothing.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
-    // Endless, exploding or too deep values: located here, and never turned into plain values.
-    // yaml has already reported nesting too deep for it to read.
-    const exhausted = doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION');
-    const shape = checkYamlShape(doc).filter((p) => !(exhausted && p.code === 'YAML_TOO_DEEP'));
-    const tooDeep = exhausted || shape.some((p) => p.code === 'YAML_TOO_DEEP');
-    for (const problem of shape) report(problem.code, problem.message, problem.range[0], problem.range[1]);
-    const clashes = tooDeep ? 0 : reportKeyClashes(doc, report);
-    if (shape.length > 0) {
-      documents.push(new SourceDocument(file, text, doc, lines, namesOnly(doc), true));
-      continue;
-    }
-    const broken = doc.errors.length > 0 || doc.warnings.length > 0 || clashes > 0;
-    try {
-      // checkYamlShape has bounded what aliases add; yaml's own count is a second guard.
-      const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_VALUES });
-      documents.push(new SourceDocument(file, text, doc, lines, value, broken));
-    } catch (err) {
-      // toJS throws on what it cannot represent (e.g. a merge key whose source is not a mapping).
-      const message = err instanceof Error ? err.message : String(err);
-      report(/alias/i.test(message) ? 'YAML_ALIAS' : 'YAML_SYNTAX', message, doc.range[0], doc.range[0]);
-      documents.push(new SourceDocument(file, text, doc, lines, namesOnly(doc), true));
-    }
-  }
-  return { documents, diagnostics };
-}
-
-/**
- * Runs `parse` with stack traces off. yaml makes an Error for each problem it finds, and a broken
- * file can hold hundreds of thousands: without a stack trace each costs a fraction of the time and
- * memory. The parse is synchronous, so no other code runs while the limit is lowered.
- */
-function withoutStackTraces<T>(parse: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return parse();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/**
- * The names a document defines (the keys of each top-level mapping), read from its nodes without
- * expanding any alias: what a document too broken to read still lends to the merge.
- */
-function namesOnly(doc: Document.Parsed): Record<string, Record<string, null>> | undefined {
-  if (!isMap(doc.contents)) return undefined;
-  const sections: [string, Record<string, null>][] = [];
-  for (const pair of doc.contents.items) {
-    const section = keyText(pair.key);
-    if (section === undefined || !isMap(pair.value)) continue;
-    const names = pair.value.items.map((p) => keyText(p.key)).filter((k) => k !== undefined);
-    // fromEntries makes own keys even of "__proto__".
-    sections.push([section, Object.fromEntries(names.map((n) => [n, null]))]);
-  }
-  return Object.fromEntries(sections);
-}
-
-/**
- * Reports every key written twice in one mapping, also keys that differ in YAML but not once read
- * (1 and "1", or collection keys), which would silently overwrite each other. One pass with a set
- * per mapping. Returns how many were found.
- */
-function reportKeyClashes(
-  doc: Document.Parsed,
-  report: (code: ErrorCode, message: string, from: number, to: number) => void,
-): number {
-  let clashes = 0;
-  visit(doc, {
-    Map(_, map) {
-      // A single pair cannot clash (and YAML that does not parse makes many of them).
-      if (map.items.length < 2) return;
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        // Merge keys (`<<`) are not data keys: yaml reads them as a symbol and merges them.
-        if (isScalar(pair.key) && typeof pair.key.value === 'symbol') continue;
-        const key = keyText(pair.key);
-        if (key === undefined) continue;
-        if (seen.has(key) && isNode(pair.key) && pair.key.range) {
-          clashes++;
-          report(
-            'YAML_DUPLICATE_KEY',
-            `key "${key}" appears twice in this mapping`,
-            pair.key.range[0],
-            pair.key.range[1],
-          );
-        }
-        seen.add(key);
-      }
-    },
-  });
-  return clashes;
-}
-
-/** yaml's messages end with a quoted excerpt after a colon; we print our own excerpt, so drop it. */
-function yamlMessage(message: string): string {
-  const first = message.split('\n')[0] ?? message;
-  return first.replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -30,6 +30,9 @@ export async function stackNamedBy(
   const notFound = first(found.diagnostics);
   if (notFound || found.files.length === 0) return { problem: notFound ?? 'no manifest was found' };
   const { documents, diagnostics } = await readManifests(found.files);
+  // The same rule as validation: only the manifests of a folder are read, and one without any says so.
+  const none = diagnostics.find((d) => d.code === 'NO_MANIFESTS');
+  if (none) return { problem: none.message };
   const unread = first(diagnostics) ?? documents.find((doc) => doc.broken)?.file.displayPath;
   if (unread) return { problem: `the manifests cannot be read: ${unread}` };
   for (const doc of documents) {

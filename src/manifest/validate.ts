@@ -48,8 +48,9 @@ export function foundCounts(result: ValidationResult): { errors: number; warning
 }
 
 /**
- * Reads and validates the manifests named by the -f arguments: YAML, then schema, then semantic
- * rules, reporting every finding at once. Offline: no network, and no file content read except
+ * Reads and validates the manifests named by the -f arguments (none: the working folder): YAML,
+ * then schema, then semantic rules, reporting every finding at once; the semantic rules only once
+ * every document parses. Offline: no network, and no file content read except
  * manifests and instruction files. Never throws for bad input; it answers with diagnostics.
  */
 export async function validateManifests(
@@ -64,13 +65,11 @@ export async function validateManifests(
 
   const read = await readManifests(found.files);
   pushAll(diagnostics, read.diagnostics);
+  for (const skipped of [...found.skipped, ...read.skipped]) options.onSkipped?.(skipped);
   const checked: CheckedDocument[] = [];
   for (const doc of read.documents) {
-    // A document with YAML errors only lends its names (see parseManifest).
-    if (doc.broken) {
-      checked.push({ doc, written: doc.value, value: {} });
-      continue;
-    }
+    // A document with YAML errors has its one error (see parseManifest), and nothing more.
+    if (doc.broken) continue;
     const interpolated = interpolate(doc, doc.value, options.env);
     const schema = checkSchema(doc, interpolated.value, interpolated.invalidPaths);
     pushAll(diagnostics, interpolated.diagnostics);
@@ -82,18 +81,23 @@ export async function validateManifests(
   pushAll(diagnostics, mergeDiagnostics);
   const ctx = {
     merged,
-    manifests: found.files.map((f) => f.path),
+    manifests: read.files.map((f) => f.path),
     options,
     report: (d: Diagnostic) => diagnostics.push(d),
   };
-  checkReferences(ctx);
-  checkLimits(ctx);
-  checkTools(ctx);
-  checkAgents(ctx);
-  checkMoveForms(ctx);
-  const disk = await checkDisk(ctx);
+  // What a document that does not parse holds is unknown: rules that look across documents (a
+  // name it defines, a file it lists) would report what is in it as missing. They wait for it.
+  const unparsed = read.documents.some((doc) => doc.broken);
+  if (!unparsed) {
+    checkReferences(ctx);
+    checkLimits(ctx);
+    checkTools(ctx);
+    checkAgents(ctx);
+    checkMoveForms(ctx);
+  }
+  const disk = unparsed ? undefined : await checkDisk(ctx);
 
-  const manifests = found.files.map((f) => f.displayPath);
+  const manifests = read.files.map((f) => f.displayPath);
   const allErrors = diagnostics.filter((d) => d.severity === 'error');
   const allWarnings = diagnostics.filter((d) => d.severity === 'warning');
   const errors = firstReported(allErrors, 'error');
@@ -102,8 +106,8 @@ export async function validateManifests(
     allErrors.length > MAX_REPORTED || allWarnings.length > MAX_REPORTED
       ? { total: { errors: allErrors.length, warnings: allWarnings.length } }
       : {};
-  if (errors.length > 0 || found.files.length === 0) return { errors, warnings, ...total, manifests };
-  const value = buildDesired(merged, disk, manifests, rootsOf(found.files));
+  if (errors.length > 0 || read.files.length === 0 || !disk) return { errors, warnings, ...total, manifests };
+  const value = buildDesired(merged, disk, manifests, rootsOf(read.files));
   // Moves are checked against what is declared, globs expanded: once the model is built.
   const moveErrors = checkMoveTargets(merged.moved, value);
   if (moveErrors.length > 0) return { errors: moveErrors.sort(compareDiagnostics), warnings, manifests };
@@ -116,7 +120,7 @@ export async function validateManifests(
     warnings,
     ...total,
     manifests,
-    read: { files: found.files, documents: read.documents },
+    read: { files: read.files, documents: read.documents },
   };
 }
 

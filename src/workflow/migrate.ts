@@ -9,14 +9,15 @@ import { type Entry, isMapping, mergeDocuments } from '../manifest/merge.js';
 import { type MigrateDifference, migrateAssistants } from '../manifest/migrate-assistants.js';
 import type { SourceDocument } from '../manifest/source-document.js';
 import { renderAgentsYaml } from '../render/agents-yaml.js';
-import { loadDesired } from './prepare-plan.js';
+import { loadDesired, type ManifestOptions } from './prepare-plan.js';
 
 export interface MigrateRequest {
-  /** The -f arguments (none: assistants.yaml). */
+  /** The -f arguments (none: the working folder). */
   files: readonly string[];
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   allowOutsideRoot: boolean;
+  onSkipped?: ManifestOptions['onSkipped'];
   /** --write FILE as given; undefined to hand the manifest back for printing. */
   write?: string;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isRefused, type RenderedFiles } from '../apply/rendered-files.js';
 import { AssistantsError, type Diagnostic } from '../errors/index.js';
-import { type ValidationResult, validateManifests } from '../manifest/validate.js';
+import { type ValidateOptions, type ValidationResult, validateManifests } from '../manifest/validate.js';
 import { type Address, type ParsedAddress, parseAddress } from '../model/address.js';
 import { parseRendered } from '../model/agent.js';
 import type { Desired } from '../model/desired.js';
@@ -28,6 +28,8 @@ export interface ManifestOptions {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   allowOutsideRoot: boolean;
+  /** Told of each YAML document a folder holds that is no manifest (see validateManifests). */
+  onSkipped?: ValidateOptions['onSkipped'];
 }
 
 export interface PreparePlanOptions extends ManifestOptions {
@@ -102,6 +104,7 @@ export async function loadDesired(
     cwd: options.cwd,
     env: options.env,
     allowOutsideRoot: options.allowOutsideRoot,
+    ...(options.onSkipped ? { onSkipped: options.onSkipped } : {}),
   });
   const { value: desired, read } = validation;
   if (!desired || !read) {

@@ -116,11 +116,11 @@ describe('assistants validate', () => {
     expect(run.stdout).toMatch(/^Success! .* 1 warning\.\n$/);
   });
 
-  it('reads assistants.yaml in the working folder by default, and says so when it is missing', async () => {
+  it('reads the manifests of the working folder by default, and says so when it holds none', async () => {
     const dir = await workspace({});
     const run = await runInProcess(['validate'], { cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('error[MANIFEST_NOT_FOUND]: no assistants.yaml in ');
+    expect(run.stderr).toContain('error[NO_MANIFESTS]: no manifest in the working folder: a manifest is ');
     expect(run.stderr).toContain('= hint: pass a manifest file or folder with -f PATH');
   });
 
@@ -194,18 +194,19 @@ describe('assistants validate on hostile manifests', () => {
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(path.join(dir, 'dotenv'), `AWS_SECRET_ACCESS_KEY=${CANARY}\nOTHER=x\n`);
     await mkdir(path.join(dir, 'stack'));
-    await writeFile(path.join(dir, 'stack', 'a.yaml'), `version: 1\n${CANARY}: leaked\n`);
+    await writeFile(path.join(dir, 'stack', 'a.yaml'), `version: 1\nstack: s\n${CANARY}: leaked\n`);
     return dir;
   };
 
   it.each([
-    ['assistants.yaml', [] as string[], 'dotenv'],
+    // Without -f the working folder is searched, which reports such a link as any folder search does.
+    ['-f assistants.yaml', ['-f', 'assistants.yaml'], 'dotenv'],
     ['-f stack', ['-f', 'stack'], 'stack'],
   ])(
     'a manifest root in the working folder that is a link leading outside (%s): refused, never read (validate and plan)',
     async (_, args, target) => {
       const out = await outsideStack();
-      const name = args.length > 0 ? 'stack' : 'assistants.yaml';
+      const name = args[1] as string;
       // The link is made last, and nothing is written through it.
       const dir = await workspace({ [name]: { symlink: path.join(out, target) } });
       const { text, json } = await both(args, dir);
@@ -363,7 +364,8 @@ describe('assistants validate on hostile manifests', () => {
 
   it('a self-referencing alias: a located YAML_ALIAS error, exit 1, no INTERNAL and no stack trace', async () => {
     const dir = await workspace({ 'assistants.yaml': 'version: 1\nmetadata: &a {b: *a}\n' });
-    const { text, json } = await both([], dir);
+    // Named: in a folder, a document with no section is no manifest and would be skipped.
+    const { text, json } = await both(['-f', 'assistants.yaml'], dir);
     expect(text.code).toBe(1);
     expect(text.stderr).toMatch(
       /^assistants\.yaml:2:18 error\[YAML_ALIAS\]: alias \*a refers to the value that holds it/,

@@ -6,7 +6,10 @@ import { type FileSpec, workspace } from './workspace.js';
 export interface CheckOptions {
   env?: Record<string, string>;
   allowOutsideRoot?: boolean;
-  /** -f arguments; default: none (assistants.yaml in the workspace). */
+  /**
+   * -f arguments; default: assistants.yaml, named itself (the one manifest `check` writes; without
+   * -f the whole workspace would be searched).
+   */
   args?: string[];
 }
 
@@ -17,7 +20,7 @@ export async function check(
   options: CheckOptions = {},
 ): Promise<ValidationResult & { dir: string }> {
   const dir = await workspace({ 'assistants.yaml': manifest, ...files });
-  const result = await validateManifests(options.args ?? [], {
+  const result = await validateManifests(options.args ?? ['assistants.yaml'], {
     cwd: dir,
     env: options.env ?? {},
     allowOutsideRoot: options.allowOutsideRoot,

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../errors/index.js';
+import type { Skipped } from '../manifest-rule.js';
 import type { MergedManifest } from '../merge.js';
 
 export interface ValidateOptions {
@@ -8,6 +9,8 @@ export interface ValidateOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Accept referenced paths that resolve outside the manifest root. */
   allowOutsideRoot?: boolean;
+  /** Told of each YAML document found in a folder and skipped as no manifest (for --debug). */
+  onSkipped?: (skipped: Skipped) => void;
 }
 
 /** What every semantic rule gets: the merged manifest, the options, and where to report findings. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildDesired } from '../../../src/manifest/build-desired.js';
 import { mergeDocuments } from '../../../src/manifest/merge.js';
+import { parseManifest } from '../../../src/manifest/parse-manifest.js';
 import type { DiskFacts } from '../../../src/manifest/rules/disk.js';
 import type { GlobMatch } from '../../../src/manifest/rules/glob-members.js';
 import { MAX_STORE_MEMBERS } from '../../../src/manifest/rules/member-limits.js';
-import { parseManifest } from '../../../src/manifest/source-document.js';
 
 describe('buildDesired', () => {
   it('builds a store whose glob matched as many files as a store may hold', () => {

@@ -96,7 +96,7 @@ describe('validate under hostile links', () => {
 
 describe('a manifest path in the working folder that is a link leading outside', () => {
   it.each([
-    ['assistants.yaml (the default)', []],
+    ['-f assistants.yaml', ['assistants.yaml']],
     ['-f stack', ['stack']],
     ['-f up (a relative link)', ['up']],
     ['-f stack/inner.yaml', ['stack/inner.yaml']],
@@ -109,7 +109,7 @@ describe('a manifest path in the working folder that is a link leading outside',
       expect(result.errors.map((e) => [e.code, e.message])).toEqual([
         [
           'PATH_OUTSIDE_ROOT',
-          `manifest path "${args[0] ?? 'assistants.yaml'}" is a link that leads outside the working folder; it was not read`,
+          `manifest path "${args[0]}" is a link that leads outside the working folder; it was not read`,
         ],
       ]);
       expect(result.manifests).toEqual([]);
@@ -122,4 +122,28 @@ describe('a manifest path in the working folder that is a link leading outside',
       expect(shown).not.toContain(path.join(base, 'outside'));
     },
   );
+
+  it('the working folder (the default): each link is refused, and nothing outside it is read or looked at', async () => {
+    const work = path.join(base, 'work');
+    fsCalls.length = 0;
+    const result = await validateManifests([], { cwd: work, env: {} });
+    expect(result.errors.map((e) => [e.code, e.message])).toEqual([
+      [
+        'PATH_OUTSIDE_ROOT',
+        'manifest assistants.yaml is a link that leads outside the folder "."; it was not read',
+      ],
+      [
+        'PATH_OUTSIDE_ROOT',
+        'stack is a link that leads outside the folder "."; manifests behind it are not read',
+      ],
+      [
+        'PATH_OUTSIDE_ROOT',
+        'up is a link that leads outside the folder "."; manifests behind it are not read',
+      ],
+    ]);
+    expect(result.manifests).toEqual([]);
+    const outside = fsCalls.filter((call) => !isInside(work, call.path) && !isInside(PACKAGE, call.path));
+    expect(outside).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain(CANARY);
+  });
 });

@@ -86,7 +86,8 @@ describe('every manifest is validated or refused within bounds', () => {
   it('the limits hold for all the manifests of a run: past them, the file that passes is an error and the rest are not read', async () => {
     // Each file counts 200,006 values: 7 for the root, the two keys and `[`, 2 for each of 99,999
     // commas, 1 for `]`. The third passes 500,000 at its 49,991st comma.
-    const file = `version: 1\nmetadata: [${Array(100_000).fill('1').join(',')}]\n`;
+    // `files:` makes each a manifest (a folder skips YAML that is none), one the schema refuses.
+    const file = `version: 1\nfiles: [${Array(100_000).fill('1').join(',')}]\n`;
     const dir = await workspace({
       'root/a.yaml': file,
       'root/b.yaml': file,
@@ -96,9 +97,9 @@ describe('every manifest is validated or refused within bounds', () => {
     const result = await validateManifests(['root'], { cwd: dir, env: {} });
     expect(result.errors.map(brief)).toEqual([
       'YAML_TOO_MANY_VALUES 1 more manifest file was not read, since the manifests before them reached a limit: root/d.yaml',
-      'root/a.yaml:2:1 UNKNOWN_KEY unknown key "metadata" at the top level',
-      'root/b.yaml:2:1 UNKNOWN_KEY unknown key "metadata" at the top level',
-      `root/c.yaml:2:${11 + 2 * 49_991} YAML_TOO_MANY_VALUES the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); root/c.yaml was not read further`,
+      'root/a.yaml:2:8 TYPE_MISMATCH the files section must be a mapping, not a list',
+      'root/b.yaml:2:8 TYPE_MISMATCH the files section must be a mapping, not a list',
+      `root/c.yaml:2:${8 + 2 * 49_991} YAML_TOO_MANY_VALUES the manifests hold more than 500,000 YAML values (counted before they are parsed, up to here); root/c.yaml was not read further`,
     ]);
   });
 
@@ -215,14 +216,14 @@ describe('manifests that are not regular files', () => {
   it('a FIFO given with -f is refused, not waited on', async () => {
     const dir = await workspace({});
     mkfifo(path.join(dir, 'assistants.yaml'));
-    const result = await validateManifests([], { cwd: dir, env: {} });
+    const result = await validateManifests(['assistants.yaml'], { cwd: dir, env: {} });
     expect(result.errors.map(brief)).toEqual([
       'MANIFEST_UNREADABLE cannot read manifest assistants.yaml: it is not a regular file',
     ]);
   });
 
   it('a FIFO named like a manifest in a folder is reported, not read', async () => {
-    const dir = await workspace({ 'root/a.yaml': 'version: 1\n' });
+    const dir = await workspace({ 'root/a.yaml': 'version: 1\nstack: s\n' });
     mkfifo(path.join(dir, 'root', 'b.yaml'));
     const result = await validateManifests(['root'], { cwd: dir, env: {} });
     expect(result.errors.map(brief)).toEqual([
