@@ -5,7 +5,7 @@ import { SECTIONS } from './manifest-types.js';
  * The top-level keys a manifest may have besides `version`: what tells a manifest from another
  * YAML document. A test keeps it in agreement with the schema's top-level properties.
  */
-export const MANIFEST_KEYS: readonly string[] = ['stack', 'moved', ...SECTIONS];
+export const MANIFEST_KEYS: readonly string[] = ['stack', ...SECTIONS, 'moved'];
 
 /**
  * What a folder search did not read as a manifest, and why: a YAML document, a whole file, or a

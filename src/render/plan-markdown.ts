@@ -78,6 +78,9 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   ];
 
   const sections: Section[] = [];
+  // What the stack will cost a day comes first, beside the summary: it is what a reviewer signs for.
+  const cost = renderCostMarkdown(plan).trimEnd();
+  if (cost) sections.push({ title: '', blocks: [{ full: cost, must: true, counts: 'storage table' }] });
   if (listed.length > 0) sections.push({ title: '', blocks: [graphBlock(plan)] });
   if (plan.drift.length > 0)
     sections.push({
@@ -91,8 +94,6 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
     });
   sections.push(...movedSections(plan));
   sections.push(...changeSections(plan, listed));
-  const cost = renderCostMarkdown(plan).trimEnd();
-  if (cost) sections.push({ title: '', blocks: [{ full: cost, must: true }] });
   if (listed.length === 0 && plan.drift.length > 0)
     sections.push({
       title: '',

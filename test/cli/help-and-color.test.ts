@@ -8,7 +8,7 @@ describe('help shows what applies', () => {
     for (const command of ['plan', 'apply', 'validate', 'import', 'migrate', 'destroy']) {
       const help = await runInProcess([command, '--help'], { cwd: dir });
       expect(help.stdout, command).toMatch(
-        /-f, --file <path>\s+manifest file or folder \(repeatable\) \(default:\s+the\s+working\s+folder\)/,
+        /-f, --file <path>\s+manifest file or folder \(repeatable\)\s+\(default:\s+the\s+working\s+folder\)/,
       );
       expect(help.stdout, command).not.toContain('default: []');
     }

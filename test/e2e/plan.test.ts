@@ -234,6 +234,15 @@ describe('assistants plan against the emulator', () => {
       > - \`file.faq\` must be replaced (content changed)
       > - 1 file re-attached to <code>vector_store.kb</code>: each file is replaced
 
+      #### Vector-store storage (estimate)
+
+      | Vector store | Now | After apply | Change |
+      | --- | ---: | ---: | --- |
+      | \`vector_store.kb\` | 90 B | 91 B | +50 B attached, -49 B detached |
+      | **Daily cost** | $0.00 | $0.00 | ±$0.00 |
+
+      Priced at $0.10 per GB per day, the first 1 GB free. Sizes after apply are estimated from the files' byte sizes; the API bills its own count (usage_bytes).
+
       <details><summary>Graph of the changes (3 resources)</summary>
 
       \`\`\`mermaid

@@ -57,9 +57,12 @@ describe('every example agent renders a valid CreateResponse', async () => {
 
 // ---- Generated agents ------------------------------------------------------------------------
 
+/** Text with no `${`: manifests read `${...}` as interpolation, which random text is not meant to be. */
+const safeString = (constraints: Parameters<typeof fc.string>[0]) =>
+  fc.string(constraints).filter((value) => !value.includes('${'));
 const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,11}$/);
-const text = fc.string({ minLength: 1, maxLength: 40 });
-const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean());
+const text = safeString({ minLength: 1, maxLength: 40 });
+const scalar = fc.oneof(safeString({ maxLength: 12 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean());
 
 const comparison = fc.oneof(
   fc.record({
@@ -70,7 +73,7 @@ const comparison = fc.oneof(
   fc.record({
     type: fc.constantFrom('in', 'nin'),
     key: fc.constantFrom('category', 'region'),
-    value: fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { minLength: 1, maxLength: 4 }),
+    value: fc.array(fc.oneof(safeString({ maxLength: 8 }), fc.integer()), { minLength: 1, maxLength: 4 }),
   }),
 );
 const { filter } = fc.letrec((tie) => ({
@@ -190,7 +193,7 @@ const common = {
   service_tier: fc.constantFrom('auto', 'default', 'flex', 'priority'),
   prompt_cache_key: name,
   safety_identifier: name,
-  metadata: fc.dictionary(name, fc.string({ maxLength: 20 }), { maxKeys: 16 }),
+  metadata: fc.dictionary(name, safeString({ maxLength: 20 }), { maxKeys: 16 }),
   protect: fc.boolean(),
 };
 const reasoningAgent = fc.record(
