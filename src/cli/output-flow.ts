@@ -29,11 +29,14 @@ function outputValue(resource: StateResource): Value {
  * several hold is refused, the latter with the addresses to choose from.
  */
 function byName(given: string, resources: Record<string, StateResource>): string {
-  if (parseAddress(given)) return given;
+  // A name may read as an address (a file named `agent.md`): the address wins when it is held.
+  const address = parseAddress(given) !== undefined;
+  if (address && resources[given]) return given;
   const held = Object.entries(resources).filter(
     ([at, r]) => sectionOf(r.kind) !== undefined && parseAddress(at)?.name === given,
   );
   if (held.length === 1) return (held[0] as [string, StateResource])[0];
+  if (held.length === 0 && address) return given;
   if (held.length === 0)
     throw new AssistantsError('RESOURCE_NOT_IN_STATE', `no resource in the state is named '${given}'`, {
       hint: `give an address (${ADDRESS_FORMS}) or a name; \`assistants output\` lists them`,

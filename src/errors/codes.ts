@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   MOVE_SOURCE_DECLARED: 'a move from an address that the manifests still declare',
   MOVE_TARGET_EXISTS:
     'a move onto an address that the state already holds (plan: both ends are in the state; state mv: the destination is)',
+  MOVE_EXCLUDED_BY_TARGET: 'a plan with --target that leaves out resources the manifests move',
   // Tools
   DUPLICATE_FUNCTION_NAME: 'two function tools of one assistant share a name',
   DUPLICATE_TOOL: 'an assistant lists a built-in tool twice',

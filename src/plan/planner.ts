@@ -4,7 +4,7 @@ import { UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
 import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
-import { movedAddress } from '../model/moves.js';
+import { type AddressMove, movedAddress } from '../model/moves.js';
 import { sortedEntries } from '../model/order.js';
 import {
   type Action,
@@ -83,7 +83,8 @@ export function makePlan(input: PlanInput): Plan {
   const protectedAt = effectiveProtection(desired, resources);
   const changes: Change[] = [];
   const wantedAddresses = new Set<Address>();
-  const requested = new Set(input.replace ?? []);
+  // --replace may name a resource by the address it had before a `moved:` entry.
+  const requested = new Set((input.replace ?? []).map((address) => movedAddress(address, moves)));
   for (const kind of KINDS_IN_ORDER) {
     const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
     for (const wanted of planKindOf(kind).wanted(context)) {
@@ -122,7 +123,11 @@ export function makePlan(input: PlanInput): Plan {
   }
 
   const warnings: Diagnostic[] = [];
-  let scoped = input.refreshOnly ? [] : changes;
+  // A refresh-only plan changes nothing, but the moves are still made (its drift names the new
+  // addresses), so it lists them, as moves alone.
+  let scoped = input.refreshOnly
+    ? changes.filter((c) => c.previousAddress !== undefined).map(moveOnly)
+    : changes;
   let inScope = (_address: Address) => true;
   if (input.targets.length > 0) {
     const scope = targetScope(input.targets, changes);
@@ -139,6 +144,7 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
   pushAll(warnings, replaceWarnings(requested, changes, inScope));
+  const excluded = rekeyed.moved.filter((move) => !inScope(move.to));
   const expiries = storeExpiries(desired, resources, live, input.now);
   pushAll(warnings, planWarnings({ desired, resources, observations, live, changes: scoped, expiries }));
   return {
@@ -162,12 +168,43 @@ export function makePlan(input: PlanInput): Plan {
     }),
     errors: [
       ...moveConflictErrors(rekeyed.conflicts, moves),
+      ...movesOutsideTargets(excluded),
       ...protectionErrors(scoped, desired, resources),
       ...(state ? stateOwnershipErrors(state, live) : []),
     ],
     warnings,
     ...(rekeyed.moved.length > 0 ? { moves: rekeyed.moved } : {}),
   };
+}
+
+/** A moved change as a move alone (refresh-only plans make the move and change nothing else). */
+function moveOnly(change: Change): Change {
+  return {
+    ...change,
+    action: 'no-op',
+    reason: 'unchanged',
+    after: change.before,
+    changedPaths: [],
+    replacePaths: [],
+  };
+}
+
+/**
+ * Apply re-keys every move at once, so a --target plan that leaves some out would make changes it
+ * does not show: refused, as Terraform refuses moved instances excluded by targeting.
+ */
+function movesOutsideTargets(excluded: readonly AddressMove[]): Diagnostic[] {
+  if (excluded.length === 0) return [];
+  const named = excluded.slice(0, 5).map((move) => `${move.from} → ${move.to}`);
+  const more = excluded.length > 5 ? ` and ${excluded.length - 5} more` : '';
+  return [
+    {
+      severity: 'error',
+      code: 'MOVE_EXCLUDED_BY_TARGET',
+      message: `the manifests move resources that --target leaves out: ${named.join(', ')}${more}`,
+      hint: 'plan without --target once to make the moves, or add --target for each moved address',
+    },
+  ];
 }
 
 /**

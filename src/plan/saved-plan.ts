@@ -20,6 +20,8 @@ export interface SavedPlan {
   replace: string[];
   /** Made with --refresh-only: applying it records the drift in the state. */
   refreshOnly: boolean;
+  /** Address → the drift's action (`update`, `delete`), for a refresh-only plan's check. */
+  drift: Map<string, string>;
   /** Unix seconds when `plan -o` wrote it; absent in files written before it was recorded. */
   savedAt?: number;
   /** Name and size of every file the plan uploads (to tell whether it was applied elsewhere). */
@@ -48,6 +50,15 @@ export function checkSavedPlan(saved: SavedPlan, plan: Plan, stateExists: boolea
     (address) => (now.get(address)?.replace('-', ',') ?? '') !== (saved.actions.get(address) ?? ''),
   );
   if (differs.length > 0) throw stale(file, `the live resources changed (${differs.slice(0, 3).join(', ')})`);
+  // A refresh-only plan records the drift it showed, and nothing else.
+  if (saved.refreshOnly) {
+    const seen = new Map(plan.drift.map((d) => [d.address, d.action as string]));
+    const moved = [...new Set([...seen.keys(), ...saved.drift.keys()])].filter(
+      (address) => seen.get(address) !== saved.drift.get(address),
+    );
+    if (moved.length > 0)
+      throw stale(file, `the changes made outside moved on (${moved.slice(0, 3).join(', ')})`);
+  }
 }
 
 /**

@@ -113,10 +113,12 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
 
 function summaryLine(plan: Plan, listed: readonly Change[]): string {
   const moved = movedCount(plan);
-  if (plan.refreshOnly)
+  if (plan.refreshOnly) {
+    const moves = moved > 0 ? ` ${counted(moved, 'resource')} moved in the state.` : '';
     return plan.drift.length > 0
-      ? `**Plan (refresh only):** ${counted(plan.drift.length, 'change')} made outside assistants-iac to record in the state; nothing changes in the API.`
-      : '**Plan (refresh only):** no changes. The state matches the live resources.';
+      ? `**Plan (refresh only):** ${counted(plan.drift.length, 'change')} made outside assistants-iac to record in the state; nothing changes in the API.${moves}`
+      : `**Plan (refresh only):** no changes made outside assistants-iac; nothing changes in the API.${moves}`;
+  }
   if (listed.length > 0 || moved > 0) {
     let add = 0;
     let change = 0;
@@ -169,14 +171,16 @@ function movedSections(plan: Plan): Section[] {
   );
   // Files may move by the thousand (a folder renamed): file-level detail, left out first.
   const block = (c: Change): Block =>
-    c.kind === 'file' ? { full: line(c), rank: 3, counts: 'moved file' } : { full: line(c), must: true };
+    c.kind === 'file'
+      ? { full: line(c), rank: 3, counts: 'moved file' }
+      : { full: line(c), must: true, counts: 'move' };
   return [
     {
       title: '#### Moved (no upload, no delete: the state is re-keyed)',
       joiner: '\n',
       blocks: [
         ...moved.filter((c) => c.kind !== 'vector_store_file').map(block),
-        ...memberLines.map((full) => ({ full, must: true })),
+        ...memberLines.map((full) => ({ full, must: true, counts: 'move' })),
       ],
     },
   ];
@@ -398,10 +402,16 @@ function alerts(plan: Plan, listed: readonly Change[]): string[] {
   if (plan.targets.length > 0)
     out.push(
       alert('IMPORTANT', [
-        `Resource targeting is in effect: this plan covers only ${plan.targets.map(codeSpan).join(', ')} (\`--target\`) and what ${plan.targets.length === 1 ? 'it depends' : 'they depend'} on, so it may not show every change the manifests ask for.`,
+        `Resource targeting is in effect: this plan covers only ${shortList(plan.targets.map(codeSpan))} (\`--target\`) and what ${plan.targets.length === 1 ? 'it depends' : 'they depend'} on, so it may not show every change the manifests ask for.`,
       ]),
     );
   return out;
+}
+
+/** `a, b, c` for at most BANNER_ITEMS items, then how many more. */
+function shortList(items: string[]): string {
+  if (items.length <= BANNER_ITEMS) return items.join(', ');
+  return `${items.slice(0, BANNER_ITEMS).join(', ')} and ${items.length - BANNER_ITEMS} more`;
 }
 
 function capped(items: string[]): string[] {
@@ -415,7 +425,11 @@ function capped(items: string[]): string[] {
  * comment's budget.
  */
 function diagnosticItem(d: Diagnostic): string {
-  const where = d.location ? ` (${d.location.file}:${d.location.line}:${d.location.column})` : '';
+  const file =
+    d.location && d.location.file.length > MESSAGE_CHARS
+      ? `…${d.location.file.slice(-MESSAGE_CHARS)}`
+      : d.location?.file;
+  const where = d.location ? ` (${file}:${d.location.line}:${d.location.column})` : '';
   const message = d.message.replace(/\s+/g, ' ');
   const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS - 1)}…` : message;
   return `- ${codeSpan(d.code)} ${escapeHtml(shown)}${escapeHtml(where)}`;

@@ -69,12 +69,15 @@ function* planTextBlocks(plan: Plan, style: Style): Generator<string> {
       'assistants-iac detected the following changes made outside assistants-iac since the last apply:',
     );
     for (const drift of plan.drift) yield block(linesToText(driftLines(drift, style), style));
-    if (listed.length > 0)
+    if (listed.length > 0 && !plan.refreshOnly)
       yield block('Unless you have made equivalent changes to your manifests, the plan below undoes them.');
   }
 
   const cost = costTextBlock(plan.cost, style);
-  if (listed.length === 0) {
+  // A refresh-only plan changes nothing: at most the manifests' moves, then what it records.
+  if (plan.refreshOnly)
+    for (const change of listed) yield block(linesToText(changeLines(change, plan, style), style));
+  if (listed.length === 0 || plan.refreshOnly) {
     yield block(noChanges(plan, style));
     if (cost) yield block(cost);
     if (plan.expiries.length > 0) yield block(expiryBlock(plan, style));

@@ -19,6 +19,7 @@ import { acceptDrift } from '../state/accept-drift.js';
 import { HashCache } from '../state/hash-cache.js';
 import { emptyState, type StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
+import { counted } from '../util/words.js';
 import { withLockedState } from './locked-state.js';
 import { hashFiles, planFor, refreshFor } from './prepare-plan.js';
 
@@ -110,6 +111,9 @@ export async function applyWorkflow(
     try {
       const hashes = await hashFiles(desired, hashCache, doc, saved !== undefined, false);
       const unsettled = doc.pending.length;
+      // Settling may call the API (it cleans up duplicates); a refresh-only apply promises not to.
+      if (unsettled > 0 && request.refreshOnly)
+        return { status: 'refused', diagnostics: [unsettledForRefreshOnly(unsettled)] };
       if (unsettled > 0) {
         // Settling may delete duplicates stamped with this lineage: first make sure the state is
         // this stack's (a state with another stack's lineage would take that stack's objects).
@@ -134,7 +138,7 @@ export async function applyWorkflow(
       if (saved) checkSavedPlan(saved.plan, plan, existing !== undefined, saved.path);
       // Old halves of replacements an earlier run left: not changes of the manifests, but deletes
       // that cost money, so they are carried out even when the plan has nothing else to do.
-      const leftovers = leftoverDeposed(doc);
+      const leftovers = plan.refreshOnly ? [] : leftoverDeposed(doc);
       ui.review(plan, leftovers, warnings);
       if (plan.errors.length > 0) return { status: 'refused', diagnostics: [...plan.errors, ...warnings] };
       if (!planHasChanges(plan) && leftovers.length === 0) {
@@ -182,4 +186,14 @@ export async function applyWorkflow(
       await hashCache.save();
     }
   });
+}
+
+/** Why a refresh-only apply stops where an earlier run left calls unconfirmed. */
+function unsettledForRefreshOnly(unsettled: number): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'PENDING_OPERATIONS',
+    message: `an earlier apply left ${counted(unsettled, 'call')} unconfirmed; settling them may call the API, which --refresh-only does not`,
+    hint: 'run `assistants apply` (or `assistants plan` to see them) first, then --refresh-only',
+  };
 }

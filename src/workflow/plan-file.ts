@@ -107,6 +107,12 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
         fileCreates.push({ filename: after.filename, bytes: after.bytes });
     }
   }
+  const drift = new Map<string, string>();
+  for (const raw of Array.isArray(root.resource_drift) ? root.resource_drift : []) {
+    const entry = asObject(raw);
+    const list = asObject(entry?.change)?.actions;
+    if (typeof entry?.address === 'string' && Array.isArray(list)) drift.set(entry.address, list.join(','));
+  }
   const targets = root.targets;
   if (targets !== undefined && (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')))
     throw invalid(shown, text, ['targets'], '"targets" is not a list of addresses');
@@ -131,6 +137,7 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
     targets: (targets as string[] | undefined) ?? [],
     replace,
     refreshOnly: root.refresh_only === true,
+    drift,
     fileCreates,
     ...(Number.isFinite(savedAt) ? { savedAt: Math.floor(savedAt) } : {}),
   };

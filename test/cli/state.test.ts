@@ -409,6 +409,11 @@ describe('assistants output', () => {
     expect(twice.stderr).toContain(
       "'support-kb' names 2 resources: file.support-kb, vector_store.support-kb",
     );
+    // A file named like an address (agent.md) is found by its name.
+    const named = sampleState();
+    if (handbook) named.resources['file.agent.md'] = { ...handbook, id: 'file-agent-md' };
+    const lookalike = await runInProcess(['output', 'agent.md', '--raw'], { cwd: await withState(named) });
+    expect(lookalike).toEqual({ code: 0, stdout: 'file-agent-md', stderr: '' });
     const none = await runInProcess(['output', 'nothing-here', '--raw'], { cwd: dir });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(

@@ -91,6 +91,24 @@ describe('--refresh-only', () => {
     expect(nothing.stdout).toContain('No changes. The state matches the live resources');
   });
 
+  it('a saved refresh-only plan is stale once the changes made outside differ from those it showed', async () => {
+    const dir = await workspace({});
+    await cp(path.resolve('examples/knowledge-base'), path.join(dir, 'stack'), { recursive: true });
+    expect((await cli(dir, ['apply', '-f', 'stack', '--auto-approve'])).code).toBe(0);
+    const before = await state(dir);
+    const { client } = fx();
+    await client.vectorStores.update(before.resources['vector_store.release-notes']?.id as string, {
+      name: 'Renamed by hand',
+    });
+    expect((await cli(dir, ['plan', '-f', 'stack', '--refresh-only', '-o', 'p'])).code).toBe(0);
+    await client.files.delete(before.resources['file.release-2-4']?.id as string);
+    const applied = await cli(dir, ['apply', 'p']);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('PLAN_STALE');
+    expect(applied.stderr).toContain('the changes made outside moved on (file.release-2-4');
+    expect((await state(dir)).serial).toBe(before.serial);
+  });
+
   it('refuses --refresh=false and --replace with it', async () => {
     const dir = await workspace({ 'assistants.yaml': 'version: 1\n' });
     const offline = await cli(dir, ['plan', '--refresh-only', '--refresh=false']);

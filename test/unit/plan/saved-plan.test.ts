@@ -14,6 +14,7 @@ function saved(overrides: Partial<SavedPlan> = {}): SavedPlan {
     targets: [],
     replace: [],
     refreshOnly: false,
+    drift: new Map(),
     fileCreates: [{ filename: 'a.md', bytes: 3 }],
     savedAt: NOW - 60,
     ...overrides,

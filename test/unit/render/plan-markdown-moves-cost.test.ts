@@ -66,7 +66,7 @@ describe('Markdown plan: moves, refresh-only and storage', () => {
     const synced = renderPlanMarkdown(
       planOf({ desired: stack('kb', 'docs'), ...applied(), refreshOnly: true }),
     );
-    expect(synced).toContain('**Plan (refresh only):** no changes.');
+    expect(synced).toContain('**Plan (refresh only):** no changes made outside assistants-iac');
   });
 
   it('prices the storage a new stack adds', () => {
