@@ -40,7 +40,8 @@ describe('which YAML documents of a folder are manifests', () => {
   });
 
   it('version: without a section, or a section without version:, is something else', () => {
-    const other = 'a top-level `version:` but none of stack, files, tools, vector_stores, assistants, agents, moved';
+    const other =
+      'a top-level `version:` but none of stack, files, tools, vector_stores, assistants, agents, moved';
     expect(found('version: "3.8"\nservices: {web: {image: nginx}}\n')).toEqual({ read: 0, skipped: [other] });
     expect(found('version: 2\n')).toEqual({ read: 0, skipped: [other] });
     expect(found('files: [a, b]\ntools: {x: 1}\n')).toEqual({
