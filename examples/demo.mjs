@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 const bin = fileURLToPath(new URL('../bin/assistants.js', import.meta.url));
 const examples = fileURLToPath(new URL('.', import.meta.url));
 const stateDir = mkdtempSync(join(tmpdir(), 'assistants-demo-'));
+/** Folders of examples/ that hold no stack. */
+const NOT_STACKS = new Set(['ci', 'policy']);
+
 // What examples/agents renders (render_to); each run starts from a new state, so from no files.
 const rendered = fileURLToPath(new URL('agents/build', import.meta.url));
 rmSync(rendered, { recursive: true, force: true });
@@ -44,8 +47,8 @@ const run = (args) => {
 try {
   for (const name of readdirSync(examples).sort()) {
     const folder = join(examples, name);
-    // examples/ci holds a CI workflow, not a stack.
-    if (!statSync(folder).isDirectory() || name === 'ci') continue;
+    // examples/ci holds a CI workflow and examples/policy checks of plans: neither is a stack.
+    if (!statSync(folder).isDirectory() || NOT_STACKS.has(name)) continue;
     const common = ['-f', `examples/${name}`, '--state', join(stateDir, `${name}.json`), '--base-url', url];
     run(['validate', '-f', `examples/${name}`]);
     run(['plan', ...common]);
