@@ -80,6 +80,9 @@ export async function receiveSkillForm(ctx: RouteContext, fieldNames: readonly s
     await pipeline(ctx.req, parser);
     await Promise.all(pending);
   } catch (err) {
+    // A part cut off may still fail after this; its failure is expected and must not go unhandled
+    // (nor be awaited: a part the parser dropped never settles).
+    void Promise.allSettled(pending);
     if (ctx.req.destroyed) throw invalidRequest('The upload was interrupted before it completed.');
     throw invalidRequest(`Could not parse multipart form: ${(err as Error).message}`);
   }

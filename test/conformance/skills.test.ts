@@ -282,6 +282,19 @@ describe('skills', () => {
     expect((await client.skills.create(folder(many))).name).toBe('big');
   });
 
+  it('refuses a zip that would unpack past 50 MB, without unpacking it', async () => {
+    const { client } = fx();
+    const zip = zipSync({
+      'big/SKILL.md': Buffer.from(skillMd('big')),
+      'big/zeros.bin': new Uint8Array(51 * 1024 * 1024),
+    });
+    expect(zip.length).toBeLessThan(1024 * 1024);
+    await expect(client.skills.create({ files: await toFile(zip, 'big.zip') })).rejects.toMatchObject({
+      status: 400,
+      error: { param: 'files', code: 'file_too_large', message: expect.stringContaining('at most 50 MB') },
+    });
+  });
+
   it('pages skills and versions with limit, order and after', async () => {
     const { client } = fx();
     const made = [];
