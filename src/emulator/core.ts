@@ -13,6 +13,8 @@ import {
   type FileRecord,
   type IndexingFailure,
   memberCursor,
+  type SkillRecord,
+  type SkillVersionRecord,
   type StaticChunking,
   type VectorStoreFileRecord,
   type VectorStoreRecord,
@@ -128,6 +130,47 @@ export class EmulatorCore {
     const assistant = this.data.assistants.get(id);
     if (!assistant) throw notFound('assistant', id, 'assistant_id');
     return assistant;
+  }
+
+  skill(id: string): SkillRecord {
+    const skill = this.data.skills.get(id);
+    if (!skill) throw notFound('skill', id, 'skill_id');
+    return skill;
+  }
+
+  /** A skill's versions by number (created on first use, as `members` does for stores). */
+  skillVersions(skillId: string): Map<number, SkillVersionRecord> {
+    let versions = this.data.skillVersions.get(skillId);
+    if (!versions) {
+      versions = new Map();
+      this.data.skillVersions.set(skillId, versions);
+    }
+    return versions;
+  }
+
+  /**
+   * The version `raw` ("1", "2", …) of a skill; `param` names where the request gave it (the path's
+   * `version`, or the body's `default_version`).
+   */
+  skillVersion(skill: SkillRecord, raw: string, param = 'version'): SkillVersionRecord {
+    if (!/^[1-9]\d{0,8}$/.test(raw)) {
+      throw invalidRequest(
+        `Invalid '${param}': '${raw}'. Expected a skill version number such as '1'.`,
+        param,
+        'invalid_value',
+      );
+    }
+    const version = this.skillVersions(skill.id).get(Number(raw));
+    if (!version) throw new ApiError(404, `No version '${raw}' found for skill '${skill.id}'.`, { param });
+    return version;
+  }
+
+  /** Removes a skill, its versions and their content. */
+  async deleteSkill(skill: SkillRecord): Promise<void> {
+    const versions = [...this.skillVersions(skill.id).values()];
+    this.data.skills.delete(skill.id);
+    this.data.skillVersions.delete(skill.id);
+    await Promise.all(versions.map((version) => this.blobs.remove(version.id)));
   }
 
   // Derived state ------------------------------------------------------------------------------

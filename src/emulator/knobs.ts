@@ -11,7 +11,7 @@ export interface EmulatorConfig {
   index_delay_ms: number;
   /** Extra indexing time per MiB of file, so large files index slower (0: size does not matter). */
   index_delay_per_mb_ms: number;
-  /** Requests per minute per route family (`files`, `vector_stores`, `assistants`, `responses`), up to 1,000,000; 0: no limit. */
+  /** Requests per minute per route family (`files`, `vector_stores`, `assistants`, `responses`, `skills`), up to 1,000,000; 0: no limit. */
   rate_limit_per_min: number;
   /** Requests per minute for `/v1/files*` alone; null: `rate_limit_per_min`; 0: no limit. */
   rate_limit_files_per_min: number | null;

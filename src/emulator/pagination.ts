@@ -12,10 +12,14 @@ export interface ListRules {
   defaultLimit: number;
   maxLimit: number;
   before: boolean;
+  /** The smallest `limit` taken (1 unless the spec says otherwise). */
+  minLimit?: number;
 }
 
 export const STANDARD_LIST: ListRules = { defaultLimit: 20, maxLimit: 100, before: true };
 export const FILES_LIST: ListRules = { defaultLimit: 10_000, maxLimit: 10_000, before: false };
+/** `/skills` and their versions: `limit` 0..100 and no `before` (the spec's parameters). */
+export const SKILLS_LIST: ListRules = { defaultLimit: 20, maxLimit: 100, before: false, minLimit: 0 };
 
 function integerParam(name: string, raw: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(raw)) {
@@ -57,7 +61,10 @@ export function enumParam<T extends string>(
 /** Reads `limit`, `order`, `after`, `before` (limits from the spec's prose: 1..100, default 20). */
 export function parseListQuery(query: URLSearchParams, rules: ListRules = STANDARD_LIST): ListQuery {
   const limitRaw = query.get('limit');
-  const limit = limitRaw === null ? rules.defaultLimit : integerParam('limit', limitRaw, 1, rules.maxLimit);
+  const limit =
+    limitRaw === null
+      ? rules.defaultLimit
+      : integerParam('limit', limitRaw, rules.minLimit ?? 1, rules.maxLimit);
   const order = enumParam(query, 'order', ['asc', 'desc'] as const) ?? 'desc';
   const after = query.get('after') ?? undefined;
   const before = rules.before ? (query.get('before') ?? undefined) : undefined;

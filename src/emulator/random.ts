@@ -48,6 +48,8 @@ export const ID_PREFIX = {
   vectorStore: 'vs_',
   batch: 'vsfb_',
   assistant: 'asst_',
+  skill: 'skill_',
+  skillVersion: 'skillver_',
   request: 'req_',
   response: 'resp_',
   fileSearchCall: 'fs_',

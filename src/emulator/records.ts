@@ -83,6 +83,34 @@ export interface AssistantRecord {
   reasoningEffort: string | null;
 }
 
+/**
+ * A skill: its versions live in `EmulatorData.skillVersions`. Version numbers count from 1 and are
+ * never reused, so a deleted version's number is not handed out again (`nextVersion`).
+ */
+export interface SkillRecord {
+  id: string;
+  seq: number;
+  createdAt: number;
+  defaultVersion: number;
+  nextVersion: number;
+}
+
+/**
+ * One immutable version of a skill. Its content, a zip of the uploaded files, is the blob named by
+ * `id`; name and description come from that upload's `SKILL.md`.
+ */
+export interface SkillVersionRecord {
+  id: string;
+  skillId: string;
+  version: number;
+  seq: number;
+  createdAt: number;
+  name: string;
+  description: string;
+  /** Size of the zip held as the version's content. */
+  bytes: number;
+}
+
 /** Everything the emulator holds; maps keep insertion order, which is `seq` order. */
 export interface EmulatorData {
   nextSeq: number;
@@ -92,6 +120,9 @@ export interface EmulatorData {
   vectorStoreFiles: Map<string, Map<string, VectorStoreFileRecord>>;
   batches: Map<string, BatchRecord>;
   assistants: Map<string, AssistantRecord>;
+  skills: Map<string, SkillRecord>;
+  /** Skill id → version number → version, in version order. */
+  skillVersions: Map<string, Map<number, SkillVersionRecord>>;
   /** `seq` of every id ever made, deleted ones too, so a pagination cursor survives a delete. */
   cursorSeq: Map<string, number>;
 }
@@ -104,6 +135,8 @@ export function emptyData(): EmulatorData {
     vectorStoreFiles: new Map(),
     batches: new Map(),
     assistants: new Map(),
+    skills: new Map(),
+    skillVersions: new Map(),
     cursorSeq: new Map(),
   };
 }
@@ -128,6 +161,8 @@ export function snapshotData(data: EmulatorData): unknown {
     vectorStoreFiles: [...data.vectorStoreFiles.values()].flatMap((members) => [...members.values()]),
     batches: [...data.batches.values()],
     assistants: [...data.assistants.values()],
+    skills: [...data.skills.values()],
+    skillVersions: [...data.skillVersions.values()].flatMap((versions) => [...versions.values()]),
     cursorSeq: [...data.cursorSeq.entries()],
   };
 }
@@ -140,12 +175,21 @@ export function restoreData(raw: unknown): EmulatorData {
     vectorStoreFiles: VectorStoreFileRecord[];
     batches: BatchRecord[];
     assistants: AssistantRecord[];
+    // Absent from snapshots saved before skills existed.
+    skills?: SkillRecord[];
+    skillVersions?: SkillVersionRecord[];
     cursorSeq: [string, number][];
   };
   const vectorStoreFiles = new Map<string, Map<string, VectorStoreFileRecord>>(
     value.vectorStores.map((store) => [store.id, new Map()]),
   );
   for (const member of value.vectorStoreFiles) vectorStoreFiles.get(member.storeId)?.set(member.id, member);
+  const skills = value.skills ?? [];
+  const skillVersions = new Map<string, Map<number, SkillVersionRecord>>(
+    skills.map((skill) => [skill.id, new Map()]),
+  );
+  for (const version of value.skillVersions ?? [])
+    skillVersions.get(version.skillId)?.set(version.version, version);
   return {
     nextSeq: value.nextSeq,
     files: new Map(value.files.map((r) => [r.id, r])),
@@ -153,6 +197,8 @@ export function restoreData(raw: unknown): EmulatorData {
     vectorStoreFiles,
     batches: new Map(value.batches.map((r) => [r.id, r])),
     assistants: new Map(value.assistants.map((r) => [r.id, r])),
+    skills: new Map(skills.map((r) => [r.id, r])),
+    skillVersions,
     cursorSeq: new Map(value.cursorSeq),
   };
 }

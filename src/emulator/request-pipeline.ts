@@ -28,6 +28,8 @@ const FAMILY_KNOBS: Readonly<Record<RouteFamily, keyof EmulatorConfig>> = {
   assistants: 'rate_limit_assistants_per_min',
   // No knob of its own: /responses is limited by rate_limit_per_min, in a bucket of its own.
   responses: 'rate_limit_per_min',
+  // Nor has /skills: rate_limit_per_min, in a bucket of its own.
+  skills: 'rate_limit_per_min',
 };
 
 /** Where the pipeline reports: one line per `/v1` request, and the emulator's own failures. */

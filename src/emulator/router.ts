@@ -20,13 +20,14 @@ export type Reply =
   | { status?: number; stream: Readable; contentType: string; length?: number };
 
 /** Rate limits apply per family, as the API's limits do (uploads, store writes, assistants, responses). */
-export type RouteFamily = 'files' | 'vector_stores' | 'assistants' | 'responses';
+export type RouteFamily = 'files' | 'vector_stores' | 'assistants' | 'responses' | 'skills';
 
 const FAMILIES: ReadonlySet<string> = new Set<RouteFamily>([
   'files',
   'vector_stores',
   'assistants',
   'responses',
+  'skills',
 ]);
 
 /** The family of a path without `/v1` (its first segment), or undefined for a path of none. */
@@ -48,6 +49,7 @@ const ID_PREFIXES: Record<string, string> = {
   file_id: 'file-',
   vector_store_id: 'vs_',
   batch_id: 'vsfb_',
+  skill_id: 'skill_',
 };
 
 interface CompiledRoute extends Route {

@@ -19,7 +19,10 @@ export type RequestSchema =
   | 'CreateVectorStoreFileBatchRequest'
   | 'UpdateVectorStoreFileAttributesRequest'
   | 'VectorStoreSearchRequest'
-  | 'CreateResponse';
+  | 'CreateResponse'
+  | 'CreateSkillBody'
+  | 'CreateSkillVersionBody'
+  | 'SetDefaultSkillVersionBody';
 
 type Bundle = { $defs: Record<string, Record<string, unknown>> };
 

@@ -4,6 +4,8 @@ import type {
   AssistantRecord,
   BatchRecord,
   FileRecord,
+  SkillRecord,
+  SkillVersionRecord,
   VectorStoreFileRecord,
   VectorStoreRecord,
 } from './records.js';
@@ -121,5 +123,35 @@ export function assistantView(assistant: AssistantRecord) {
     temperature: assistant.temperature ?? sampling,
     top_p: assistant.topP ?? sampling,
     response_format: assistant.responseFormat ?? 'auto',
+  };
+}
+
+/**
+ * A skill shows the name and description of its default version (each version's own SKILL.md
+ * may say otherwise), and `latest_version`, the highest number it still holds.
+ */
+export function skillView(core: EmulatorCore, skill: SkillRecord) {
+  const versions = core.skillVersions(skill.id);
+  const shown = versions.get(skill.defaultVersion);
+  return {
+    id: skill.id,
+    object: 'skill' as const,
+    name: shown?.name ?? '',
+    description: shown?.description ?? '',
+    created_at: skill.createdAt,
+    default_version: String(skill.defaultVersion),
+    latest_version: String(Math.max(...versions.keys())),
+  };
+}
+
+export function skillVersionView(version: SkillVersionRecord) {
+  return {
+    object: 'skill.version' as const,
+    id: version.id,
+    skill_id: version.skillId,
+    version: String(version.version),
+    created_at: version.createdAt,
+    name: version.name,
+    description: version.description,
   };
 }

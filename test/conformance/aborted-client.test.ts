@@ -103,4 +103,27 @@ describe('a client that closes the connection mid-request', () => {
     expect(await fx.emulator.core.blobs.ids()).toHaveLength(2);
     expect(await readdir(fx.emulator.core.blobs.dir)).toHaveLength(1);
   });
+
+  it('keeps nothing of a skill upload cut off, and takes the next one', async () => {
+    fx = await startFixture({ warn: (line) => warnings.push(line), log: (line) => logged.push(line) });
+    const boundary = 'skill';
+    const part = (name: string, body: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="files[]"; filename="${name}"\r\n\r\n${body}\r\n`;
+    await abandon(
+      'POST',
+      '/v1/skills',
+      { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': '100000' },
+      `${part('s/SKILL.md', '---\nname: s\ndescription: d\n---\n')}--${boundary}\r\nContent-Disposition: form-data; name="files[]"; filename="s/big.txt"\r\n\r\n${'x'.repeat(5000)}`,
+    );
+    await waitFor(
+      async () => warnings.length,
+      (count) => count >= 1,
+    );
+    expect(warnings).toEqual(['POST /v1/skills client closed the connection']);
+    expect(fx.emulator.core.data.skills.size).toBe(0);
+    expect(await fx.emulator.core.blobs.ids()).toEqual([]);
+    const form = new FormData();
+    form.append('files[]', new Blob(['---\nname: s\ndescription: d\n---\n']), 's/SKILL.md');
+    expect((await fx.client.skills.create(form as never)).name).toBe('s');
+  });
 });

@@ -43,6 +43,38 @@ describe('--data DIR', () => {
     expect(pages.data.map((s) => s.id)).toEqual([store.id, next.id]);
   });
 
+  it('keeps skills, their versions and their content across a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'emulator-skills-'));
+    const first = await startFixture({ dataDir });
+    fixtures.push(first);
+    const form = (description: string) => {
+      const data = new FormData();
+      data.append(
+        'files[]',
+        new Blob([`---\nname: kept\ndescription: ${description}\n---\n`]),
+        'kept/SKILL.md',
+      );
+      data.append('files[]', new Blob(['echo kept\n']), 'kept/run.sh');
+      return data as never;
+    };
+    const skill = await first.client.skills.create(form('first'));
+    const second = await first.client.skills.versions.create(skill.id, form('second'));
+    const before = await (await first.client.skills.content.retrieve(skill.id)).arrayBuffer();
+    await first.close();
+
+    const next = await startFixture({ dataDir });
+    fixtures.push(next);
+    expect(await next.client.skills.retrieve(skill.id)).toMatchObject({
+      default_version: '1',
+      latest_version: '2',
+      description: 'first',
+    });
+    expect(await next.client.skills.versions.retrieve('2', { skill_id: skill.id })).toEqual(second);
+    const after = await (await next.client.skills.content.retrieve(skill.id)).arrayBuffer();
+    expect(Buffer.from(after).equals(Buffer.from(before))).toBe(true);
+    expect((await next.client.skills.versions.create(skill.id, form('third'))).version).toBe('3');
+  });
+
   it('a saved clock offset out of bounds is brought within 100 years, so dates stay valid', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'emulator-clock-'));
     const hundredYears = 100 * 365 * 86_400;

@@ -17,6 +17,19 @@ export interface CheckedResponse {
  */
 const MORE_OPERATIONS: readonly { method: string; pattern: RegExp; schema: string }[] = [
   { method: 'POST', pattern: /^\/v1\/responses$/, schema: 'Response' },
+  { method: 'POST', pattern: /^\/v1\/skills$/, schema: 'SkillResource' },
+  { method: 'GET', pattern: /^\/v1\/skills$/, schema: 'SkillListResource' },
+  { method: 'GET', pattern: /^\/v1\/skills\/[^/]+$/, schema: 'SkillResource' },
+  { method: 'POST', pattern: /^\/v1\/skills\/[^/]+$/, schema: 'SkillResource' },
+  { method: 'DELETE', pattern: /^\/v1\/skills\/[^/]+$/, schema: 'DeletedSkillResource' },
+  { method: 'POST', pattern: /^\/v1\/skills\/[^/]+\/versions$/, schema: 'SkillVersionResource' },
+  { method: 'GET', pattern: /^\/v1\/skills\/[^/]+\/versions$/, schema: 'SkillVersionListResource' },
+  { method: 'GET', pattern: /^\/v1\/skills\/[^/]+\/versions\/[^/]+$/, schema: 'SkillVersionResource' },
+  {
+    method: 'DELETE',
+    pattern: /^\/v1\/skills\/[^/]+\/versions\/[^/]+$/,
+    schema: 'DeletedSkillVersionResource',
+  },
 ];
 
 function schemaOf(method: string, path: string): string | null | undefined {

@@ -85,6 +85,8 @@ const LIST_ITEMS: Record<string, string> = {
   ListFilesResponse: 'OpenAIFile',
   ListVectorStoresResponse: 'VectorStoreObject',
   ListVectorStoreFilesResponse: 'VectorStoreFileObject',
+  SkillListResource: 'SkillResource',
+  SkillVersionListResource: 'SkillVersionResource',
 };
 
 const compiled = OPERATIONS.map(([method, template, schema]) => ({

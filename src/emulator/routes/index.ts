@@ -4,10 +4,15 @@ import { fileBatchRoutes } from './file-batches.js';
 import { fileRoutes } from './files.js';
 import { responseRoutes } from './responses.js';
 import { searchRoutes } from './search.js';
+import { skillVersionRoutes } from './skill-versions.js';
+import { skillRoutes } from './skills.js';
 import { vectorStoreFileRoutes } from './vector-store-files.js';
 import { vectorStoreRoutes } from './vector-stores.js';
 
-/** The 26 operations of the spec subset (`api/endpoints.md`), by resource, and `POST /responses`. */
+/**
+ * The 26 operations of the spec subset (`api/endpoints.md`), by resource, `POST /responses`, and
+ * the 11 of `/skills`.
+ */
 export function allRoutes(): Route[] {
   return [
     ...assistantRoutes(),
@@ -17,5 +22,7 @@ export function allRoutes(): Route[] {
     ...vectorStoreFileRoutes(),
     ...searchRoutes(),
     ...responseRoutes(),
+    ...skillRoutes(),
+    ...skillVersionRoutes(),
   ];
 }
