@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_PARALLELISM } from '../provider/concurrency.js';
 import type { ApplyFlags } from './apply-flow.js';
-import { manifestFileOption, repeatableOption } from './options.js';
+import { manifestFileOption, planModeOptions, repeatableOption } from './options.js';
 import type { CommandContext } from './program.js';
 import { storagePriceOptions } from './storage-price-options.js';
 
@@ -24,26 +24,18 @@ export function withApplyOptions(command: Command): Command {
  * nothing moved on since.
  */
 export function applyCommand(context: CommandContext): Command {
-  return withApplyOptions(
-    new Command('apply')
-      .description(
-        'make the API match the manifests: upload, attach and wait for indexing, wire assistants, clean up',
-      )
-      .argument('[planfile]', 'a plan saved with `assistants plan -o`'),
-  )
-    .addOption(
+  return planModeOptions(
+    withApplyOptions(
+      new Command('apply')
+        .description(
+          'make the API match the manifests: upload, attach and wait for indexing, wire assistants, clean up',
+        )
+        .argument('[planfile]', 'a plan saved with `assistants plan -o`'),
+    ).addOption(
       repeatableOption('--target <address>', 'apply only this resource and what it needs (repeatable)'),
-    )
-    .addOption(
-      repeatableOption(
-        '--replace <address>',
-        'make this file, store or membership anew, though nothing forces it (repeatable)',
-      ),
-    )
-    .option(
-      '--refresh-only',
-      'record changes made outside assistants-iac in the state; change nothing in the API',
-    )
+    ),
+    'record changes made outside assistants-iac in the state; change nothing in the API',
+  )
     .option('--wait-timeout <duration>', 'how long to wait for vector-store indexing', '30m')
     .option('--no-wait', 'do not wait for indexing to finish')
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {

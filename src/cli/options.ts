@@ -23,6 +23,21 @@ export function manifestFileOption(
 }
 
 /**
+ * `--replace ADDR` (repeatable) and `--refresh-only`, the two plan modes of `plan` and `apply`;
+ * `refreshOnly` says, in the command's own words, what a refresh-only run does.
+ */
+export function planModeOptions(command: Command, refreshOnly: string): Command {
+  return command
+    .addOption(
+      repeatableOption(
+        '--replace <address>',
+        'make this file, store or membership anew, though nothing forces it (repeatable)',
+      ),
+    )
+    .option('--refresh-only', refreshOnly);
+}
+
+/**
  * `-f PATH` on the commands that read only the state (output, state, workspace, force-unlock): a
  * PostgreSQL state keeps one row per stack, and the manifests say which stack it is. A local state
  * ignores it.

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { manifestFileOption, repeatableOption } from './options.js';
+import { manifestFileOption, planModeOptions, repeatableOption } from './options.js';
 import type { PlanFlags } from './plan-flow.js';
 import type { CommandContext } from './program.js';
 import { storagePriceOptions } from './storage-price-options.js';
@@ -15,7 +15,7 @@ function parseBoolean(value: string): boolean {
  * manifests, the state and the API (GET only); writes nothing but the saved plan with -o.
  */
 export function planCommand(context: CommandContext): Command {
-  return storagePriceOptions(
+  const planned = planModeOptions(
     new Command('plan')
       .description('show what apply would change, and what changed outside assistants-iac (read-only)')
       .addOption(manifestFileOption())
@@ -35,17 +35,11 @@ export function planCommand(context: CommandContext): Command {
       )
       .addOption(
         repeatableOption('--target <address>', 'plan only this resource and what it needs (repeatable)'),
-      )
-      .addOption(
-        repeatableOption(
-          '--replace <address>',
-          'make this file, store or membership anew, though nothing forces it (repeatable)',
-        ),
-      )
-      .option(
-        '--refresh-only',
-        'show only the changes made outside assistants-iac, which apply then records in the state',
-      )
+      ),
+    'show only the changes made outside assistants-iac, which apply then records in the state',
+  );
+  return storagePriceOptions(
+    planned
       .option('--lock-timeout <duration>', 'how long to wait for the state lock (e.g. 30s)', '0s')
       .option('--allow-outside-root', 'accept referenced paths that resolve outside the manifest root'),
   ).action(async (flags: PlanFlags) => (await import('./plan-flow.js')).runPlan(context, flags));

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
+import { parseAddress } from '../model/address.js';
 import { type Change, isReplace, type Plan } from '../model/plan.js';
 import { buildResourceGraph, planResources } from '../plan/resource-graph.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
@@ -162,7 +163,7 @@ function movedSections(plan: Plan): Section[] {
   const members = new Map<string, number>();
   for (const change of moved)
     if (change.kind === 'vector_store_file') {
-      const store = change.address.slice('vector_store_file.'.length).split('/')[0] as string;
+      const store = parseAddress(change.address)?.store as string;
       members.set(store, (members.get(store) ?? 0) + 1);
     }
   const memberLines = [...members].map(

@@ -36,13 +36,7 @@ const MAX_PLAN_BYTES = 256 * 1024 * 1024;
  */
 export async function readPlanFile(file: string, shown = file): Promise<SavedPlan> {
   const text = await readPlanText(file, shown);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    const offset = jsonSyntaxErrorOffset(text) ?? 0;
-    throw invalid(shown, text, [], 'it is not JSON', offset);
-  }
+  const parsed = parsePlanText(text, shown);
   const root = asObject(parsed);
   if (!root) throw invalid(shown, text, [], 'it is not a plan saved by `assistants plan -o`');
   const need = (key: string, type: 'string' | 'number', check?: (v: unknown) => boolean) => {
@@ -149,17 +143,21 @@ export async function readPlanFile(file: string, shown = file): Promise<SavedPla
  */
 export async function readPlanDocument(file: string, shown = file): Promise<PlanJson> {
   const text = await readPlanText(file, shown);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalid(shown, text, [], 'it is not JSON', jsonSyntaxErrorOffset(text) ?? 0);
-  }
+  const parsed = parsePlanText(text, shown);
   if (validatePlanDocument(parsed)) return parsed as PlanJson;
   const [first] = validatePlanDocument.errors ?? [];
   const at = pointerPath(first?.instancePath ?? '');
   const what = first?.instancePath ? first.instancePath : 'the document';
   throw invalid(shown, text, at, `${what} ${first?.message ?? 'does not follow the plan schema'}`);
+}
+
+/** The saved plan's JSON, or PLAN_FILE_INVALID located where the syntax goes wrong. */
+function parsePlanText(text: string, shown: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid(shown, text, [], 'it is not JSON', jsonSyntaxErrorOffset(text) ?? 0);
+  }
 }
 
 /** The text of a saved plan: a regular file of sensible size, or PLAN_FILE_INVALID. */
