@@ -90,14 +90,11 @@ export async function executePlan(input: ApplyInput): Promise<ApplyOutcome> {
 export async function recordMoves(recorder: StateRecorder, moves: readonly AddressMove[]): Promise<void> {
   if (moves.length === 0) return;
   await recorder.mutate((doc) => {
-    const { resources } = moveResources(doc.resources, recordedMoves(moves));
     const renamed = recordedMoves(moves);
-    // Assigned and deleted one by one: the recorder logs the addresses touched (see StateRecorder).
+    const { resources } = moveResources(doc.resources, renamed);
+    // Deleted and assigned one by one: the recorder logs the addresses touched (see StateRecorder).
+    // Every moved resource lands where nothing is now, so the loop below assigns it.
     for (const { from } of moves) delete doc.resources[from];
-    for (const { to } of moves) {
-      const moved = resources[to];
-      if (moved) doc.resources[to] = moved;
-    }
     for (const [address, resource] of Object.entries(resources))
       if (resource !== doc.resources[address]) doc.resources[address] = resource;
     doc.pending = doc.pending.map((op) => {

@@ -66,6 +66,7 @@ export function parseManifest(
   // point at the end of the last written line instead, where the fix goes.
   const end = text.trimEnd().length;
   docs.forEach((doc, index) => {
+    // The document as broken: used to locate errors, and kept as it is when it does not parse.
     const probe = new SourceDocument(file, text, doc, lines, undefined, true);
     const located = (code: ErrorCode, message: string, from: number, to: number): Diagnostic => {
       const start = Math.min(from, end);
@@ -91,7 +92,7 @@ export function parseManifest(
     const first = problems.sort((a, b) => a.pos[0] - b.pos[0])[0];
     if (first) {
       diagnostics.push(yamlError(probe, first, located));
-      documents.push(new SourceDocument(file, text, doc, lines, undefined, true));
+      documents.push(probe);
       return;
     }
     // Endless, exploding or too deep values: located here, and never turned into plain values.
@@ -99,7 +100,7 @@ export function parseManifest(
     for (const problem of shape) report(problem.code, problem.message, problem.range[0], problem.range[1]);
     const clashes = shape.some((p) => p.code === 'YAML_TOO_DEEP') ? 0 : reportKeyClashes(doc, report);
     if (shape.length > 0 || clashes > 0) {
-      documents.push(new SourceDocument(file, text, doc, lines, undefined, true));
+      documents.push(probe);
       return;
     }
     try {
@@ -110,7 +111,7 @@ export function parseManifest(
       // toJS throws on what it cannot represent (e.g. a merge key whose source is not a mapping).
       const message = err instanceof Error ? err.message : String(err);
       report(/alias/i.test(message) ? 'YAML_ALIAS' : 'YAML_SYNTAX', message, doc.range[0], doc.range[0]);
-      documents.push(new SourceDocument(file, text, doc, lines, undefined, true));
+      documents.push(probe);
     }
   });
   // A file of a folder with no manifest in it is skipped as a whole, and said so once.

@@ -33,6 +33,18 @@ export const JSON_ACTIONS: Record<Action, readonly string[]> = {
   delete: ['delete'],
 };
 
+const ACTION_OF_JSON = new Map<string, Action>(
+  (Object.entries(JSON_ACTIONS) as [Action, readonly string[]][]).map(([action, list]) => [
+    list.join(','),
+    action,
+  ]),
+);
+
+/** The Action whose JSON `actions` are these (joined by commas: `delete,create`); no-op if none is. */
+export function actionOfJson(joined: string): Action {
+  return ACTION_OF_JSON.get(joined) ?? 'no-op';
+}
+
 /**
  * Why the planner chose an action. It explains; it never decides (apply reads `action` only).
  * - `new`: in the manifests, never made.

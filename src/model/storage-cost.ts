@@ -64,6 +64,30 @@ export interface StorageCost {
   estimatedDailyCost: number | null;
 }
 
+/** The stack's cost from its stores' sizes: the totals (unknown when one store's is) and the dollars. */
+export function storageCost(stores: StoreStorage[], prices: StoragePrices): StorageCost {
+  const usageBytes = sumOrNull(stores.map((s) => s.usageBytes));
+  const estimatedBytes = sumOrNull(stores.map((s) => s.estimatedBytes));
+  const priced = (bytes: number | null) => (bytes === null ? null : dailyStorageCost(bytes, prices));
+  return {
+    prices,
+    stores,
+    usageBytes,
+    estimatedBytes,
+    dailyCost: priced(usageBytes),
+    estimatedDailyCost: priced(estimatedBytes),
+  };
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  let total = 0;
+  for (const value of values) {
+    if (value === null) return null;
+    total += value;
+  }
+  return total;
+}
+
 /** Dollars per day for `bytes` stored at `prices`. */
 export function dailyStorageCost(bytes: number, prices: StoragePrices): number {
   return Math.max(0, bytes / BYTES_PER_GB - prices.freeGb) * prices.perGbDay;

@@ -3,10 +3,10 @@ import type { Desired } from '../model/desired.js';
 import type { LiveView } from '../model/live.js';
 import { type Change, isReplace } from '../model/plan.js';
 import {
-  dailyStorageCost,
   type StorageCost,
   type StoragePrices,
   type StoreStorage,
+  storageCost,
 } from '../model/storage-cost.js';
 import type { StateResource } from '../state/state-document.js';
 
@@ -42,16 +42,7 @@ export function estimateStorage(input: StorageInput): StorageCost {
     .map((store) =>
       storeStorage(store, members.get(parseAddress(store.address)?.name ?? '') ?? [], input, sizes),
     );
-  const usageBytes = sumOrNull(stores.map((s) => s.usageBytes));
-  const estimatedBytes = sumOrNull(stores.map((s) => s.estimatedBytes));
-  return {
-    prices: { ...prices },
-    stores,
-    usageBytes,
-    estimatedBytes,
-    dailyCost: usageBytes === null ? null : dailyStorageCost(usageBytes, prices),
-    estimatedDailyCost: estimatedBytes === null ? null : dailyStorageCost(estimatedBytes, prices),
-  };
+  return storageCost(stores, { ...prices });
 }
 
 interface FileSizes {
@@ -128,13 +119,4 @@ function usageNow(store: Change, live: LiveView | undefined): number | null {
   if (store.action === 'create' || store.id === null) return 0;
   if (!live) return null;
   return live.vectorStores.get(store.id)?.usageBytes ?? 0;
-}
-
-function sumOrNull(values: readonly (number | null)[]): number | null {
-  let total = 0;
-  for (const value of values) {
-    if (value === null) return null;
-    total += value;
-  }
-  return total;
 }

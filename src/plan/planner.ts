@@ -169,7 +169,7 @@ export function makePlan(input: PlanInput): Plan {
     errors: [
       ...moveConflictErrors(rekeyed.conflicts, moves),
       ...movesOutsideTargets(excluded),
-      ...protectionErrors(scoped, desired, resources),
+      ...protectionErrors(scoped),
       ...(state ? stateOwnershipErrors(state, live) : []),
     ],
     warnings,

@@ -25,20 +25,14 @@ export function effectiveProtection(
 }
 
 /**
- * `protect: true` turns a delete or a replacement into a plan error. The manifests' setting wins
- * for resources they still hold; for one they dropped, the state's (its last applied setting).
+ * `protect: true` turns a delete or a replacement into a plan error. Each change carries the
+ * protection in effect (see effectiveProtection), set by the planner.
  */
-export function protectionErrors(
-  changes: readonly Change[],
-  desired: Desired,
-  resources: Record<Address, StateResource>,
-): Diagnostic[] {
-  const protectedAt = effectiveProtection(desired, resources);
+export function protectionErrors(changes: readonly Change[]): Diagnostic[] {
   const errors: Diagnostic[] = [];
   for (const change of changes) {
     const destroys = change.action === 'delete' || isReplace(change.action);
-    if (!destroys) continue;
-    if (!protectedAt(change.address)) continue;
+    if (!destroys || !change.protect) continue;
     const verb = change.action === 'delete' ? 'delete' : 'replace';
     const why = REASONS[change.reason] ?? change.reason.replaceAll('_', ' ');
     errors.push({

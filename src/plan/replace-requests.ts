@@ -35,6 +35,7 @@ export function replaceWarnings(
   changes: readonly Change[],
   inScope: (address: Address) => boolean,
 ): Diagnostic[] {
+  if (requested.size === 0) return [];
   const byAddress = new Map(changes.map((change) => [change.address, change]));
   const warnings: Diagnostic[] = [];
   for (const address of requested) {

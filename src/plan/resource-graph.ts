@@ -2,7 +2,7 @@ import { type Address, agentAddress, assistantAddress, parseAddress } from '../m
 import { agentDependencies } from '../model/agent-request.js';
 import type { Desired } from '../model/desired.js';
 import type { ResourceKind } from '../model/kinds.js';
-import type { Action, Plan } from '../model/plan.js';
+import { type Action, actionOfJson, type Plan } from '../model/plan.js';
 import { assistantDependencies } from './kinds/assistant.js';
 import { membershipDependencies } from './kinds/vector-store-file.js';
 
@@ -128,7 +128,7 @@ export function withSavedActions(
 ): GraphResource[] {
   const known = new Set(resources.map((r) => r.address));
   const planned = (joined: string | undefined): GraphAction =>
-    joined === undefined ? 'no-op' : graphAction(joined.replace(',', '-') as Action);
+    joined === undefined ? 'no-op' : graphAction(actionOfJson(joined));
   const out = resources.map((r) => ({ ...r, action: planned(actions.get(r.address)) }));
   for (const [address, joined] of actions) {
     if (known.has(address)) continue;
@@ -190,7 +190,9 @@ export function buildResourceGraph(
   const outgoing = new Map<Address, { to: Address; action: GraphAction }[]>();
   const incoming = new Set<Address>();
   for (const l of shownLinks) {
-    outgoing.set(l.from, [...(outgoing.get(l.from) ?? []), { to: l.to, action: l.action }]);
+    const out = outgoing.get(l.from);
+    if (out) out.push({ to: l.to, action: l.action });
+    else outgoing.set(l.from, [{ to: l.to, action: l.action }]);
     incoming.add(l.to);
   }
   const groupKey = (r: GraphResource): string | undefined => {
@@ -199,17 +201,22 @@ export function buildResourceGraph(
     if (out.some((o) => !o.to.startsWith('vector_store.'))) return undefined;
     return JSON.stringify([r.action, out.map((o) => [o.to, o.action]).sort()]);
   };
+  // Each file's key once (a JSON text per file), and groups grown in place: a 40,000-file plan.
+  const keys = new Map<Address, string | undefined>(kept.map((r) => [r.address, groupKey(r)]));
   const groups = new Map<string, GraphResource[]>();
   for (const r of kept) {
-    const key = groupKey(r);
-    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), r]);
+    const key = keys.get(r.address);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
 
   const nodes: GraphNode[] = [];
   const idOf = new Map<Address, string>();
   const placed = new Set<string>();
   for (const r of kept) {
-    const key = groupKey(r);
+    const key = keys.get(r.address);
     const group = key === undefined ? undefined : groups.get(key);
     if (key !== undefined && group && group.length > GROUP_ABOVE) {
       if (!placed.has(key)) {

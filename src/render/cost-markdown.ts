@@ -1,6 +1,6 @@
 import type { Plan } from '../model/plan.js';
 import { storageWorthShowing } from '../model/storage-cost.js';
-import { escapeControls } from './format-value.js';
+import { codeSpan } from './markdown-text.js';
 import { dailyCostWords, ESTIMATE_NOTE, pricesPhrase, storageRows } from './storage-words.js';
 
 /**
@@ -34,8 +34,5 @@ export function renderCostMarkdown(plan: Pick<Plan, 'cost'>): string {
  * splits cells on it even inside code).
  */
 function cellCode(raw: string): string {
-  const text = escapeControls(raw).replaceAll('|', '\\|');
-  const run = Math.max(0, ...(text.match(/`+/g) ?? []).map((ticks) => ticks.length));
-  const fence = '`'.repeat(run + 1);
-  return run > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+  return codeSpan(raw.replaceAll('|', '\\|'));
 }

@@ -3,24 +3,16 @@ import type { Diagnostic } from '../errors/index.js';
 import { type Attributes, REPORTED_ATTRIBUTES, UNKNOWN } from '../model/attributes.js';
 import {
   type Action,
+  actionOfJson,
   type Change,
   type Drift,
-  JSON_ACTIONS,
   PLAN_FORMAT_VERSION,
   type Plan,
 } from '../model/plan.js';
-import { dailyStorageCost, type StorageCost } from '../model/storage-cost.js';
+import { type StorageCost, storageCost } from '../model/storage-cost.js';
 import { changedPaths } from '../plan/observation.js';
 import { isPlainObject } from './format-value.js';
 import type { CostJson, JsonValue, PlanJson, UnknownMask } from './plan-json.js';
-
-/** The Action whose JSON `actions` these are (the inverse of JSON_ACTIONS). */
-const ACTION_OF = new Map<string, Action>(
-  (Object.entries(JSON_ACTIONS) as [Action, readonly string[]][]).map(([action, list]) => [
-    list.join(','),
-    action,
-  ]),
-);
 
 /**
  * The plan a JSON plan was rendered from (the inverse of planToJson), so that `assistants show
@@ -44,7 +36,7 @@ export function planFromJson(json: PlanJson): Plan {
     ...(json.refresh_only ? { refreshOnly: true } : {}),
     targets: [...json.targets],
     changes: json.resource_changes.map((entry): Change => {
-      const action = ACTION_OF.get(entry.change.actions.join(',')) ?? 'no-op';
+      const action = actionOfJson(entry.change.actions.join(','));
       const before = attributes(entry.change.before);
       const after = attributes(withUnknowns(entry.change.after, entry.change.after_unknown));
       return {
@@ -95,25 +87,17 @@ export function planFromJson(json: PlanJson): Plan {
  * again from them (the JSON rounds them), so that a renderer prints what `plan` printed.
  */
 function costFromJson(json: CostJson): StorageCost {
-  const prices = { perGbDay: json.price_per_gb_day, freeGb: json.free_gb };
-  const priced = (bytes: number | null) => (bytes === null ? null : dailyStorageCost(bytes, prices));
-  return {
-    prices,
-    stores: json.stores.map((store) => ({
-      address: store.address,
-      id: store.id,
-      action: ACTION_OF.get(store.actions.join(',')) ?? 'no-op',
-      usageBytes: store.usage_bytes,
-      estimatedBytes: store.estimated_bytes,
-      attachedBytes: store.attached_bytes,
-      detachedBytes: store.detached_bytes,
-      unsizedFiles: store.unsized_files,
-    })),
-    usageBytes: json.usage_bytes,
-    estimatedBytes: json.estimated_bytes,
-    dailyCost: priced(json.usage_bytes),
-    estimatedDailyCost: priced(json.estimated_bytes),
-  };
+  const stores = json.stores.map((store) => ({
+    address: store.address,
+    id: store.id,
+    action: actionOfJson(store.actions.join(',')),
+    usageBytes: store.usage_bytes,
+    estimatedBytes: store.estimated_bytes,
+    attachedBytes: store.attached_bytes,
+    detachedBytes: store.detached_bytes,
+    unsizedFiles: store.unsized_files,
+  }));
+  return storageCost(stores, { perGbDay: json.price_per_gb_day, freeGb: json.free_gb });
 }
 
 function attributes(value: unknown): Attributes | null {

@@ -1,9 +1,10 @@
 import type { Diagnostic } from '../errors/index.js';
-import { parseAddress } from '../model/address.js';
+import { parseAddress, vectorStoreAddress } from '../model/address.js';
 import { type Change, isReplace, type Plan } from '../model/plan.js';
 import { buildResourceGraph, planResources } from '../plan/resource-graph.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
-import { ACTION_MARKERS, actionPhrase, changeLines, driftLines, isListed } from './change-lines.js';
+import { agrees } from '../util/words.js';
+import { ACTION_MARKERS, actionPhrase, changeLines, driftLines, isListed, isMoved } from './change-lines.js';
 import { renderCostMarkdown } from './cost-markdown.js';
 import { renderGraphMermaid } from './graph-mermaid.js';
 import { type Block, fitSections, type Section } from './markdown-budget.js';
@@ -69,13 +70,15 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const workspace = plan.workspace ?? DEFAULT_WORKSPACE;
   const listed = plan.changes.filter(isListed);
+  // Memberships grouped once: the alerts and the changes both list them by group.
+  const groups = membershipGroups(listed);
   const commit = options.commit ? `, commit ${codeSpan(options.commit)}` : '';
   const heading = `### Plan: stack ${codeSpan(plan.stack)}, workspace ${codeSpan(workspace)}${commit}`;
   const head = [
     planMarker(plan.stack, workspace),
     heading,
     summaryLine(plan, listed),
-    ...alerts(plan, listed),
+    ...alerts(plan, listed, groups),
   ];
 
   const sections: Section[] = [];
@@ -94,7 +97,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
       }),
     });
   sections.push(...movedSections(plan));
-  sections.push(...changeSections(plan, listed));
+  sections.push(...changeSections(plan, listed, groups));
   if (listed.length === 0 && plan.drift.length > 0)
     sections.push({
       title: '',
@@ -142,11 +145,11 @@ function summaryLine(plan: Plan, listed: readonly Change[]): string {
 
 /** Resources the plan only re-keys (a `moved:` entry): counted apart from their memberships. */
 function movedOnly(plan: Plan): Change[] {
-  return plan.changes.filter((c) => c.previousAddress !== undefined && c.action === 'no-op');
+  return plan.changes.filter((c) => isMoved(c) && c.action === 'no-op');
 }
 
 function movedCount(plan: Plan): number {
-  return plan.changes.filter((c) => c.previousAddress !== undefined && c.kind !== 'vector_store_file').length;
+  return plan.changes.filter((c) => isMoved(c) && c.kind !== 'vector_store_file').length;
 }
 
 /**
@@ -168,7 +171,7 @@ function movedSections(plan: Plan): Section[] {
     }
   const memberLines = [...members].map(
     ([store, n]) =>
-      `- ${counted(n, 'file')} attached to ${htmlCode(`vector_store.${store}`)} ${n === 1 ? 'follows' : 'follow'} the move`,
+      `- ${counted(n, 'file')} attached to ${htmlCode(vectorStoreAddress(store))} ${agrees(n, 'follows', 'follow')} the move`,
   );
   // Files may move by the thousand (a folder renamed): file-level detail, left out first.
   const block = (c: Change): Block =>
@@ -188,7 +191,7 @@ function movedSections(plan: Plan): Section[] {
 }
 
 /** The changes, by what a reviewer looks at first: losses, then agents, stores, and files last. */
-function changeSections(plan: Plan, listed: readonly Change[]): Section[] {
+function changeSections(plan: Plan, listed: readonly Change[], groups: MembershipGroup[]): Section[] {
   const isFile = (c: Change) => c.kind === 'file';
   const destroyed = listed.filter((c) => c.kind !== 'vector_store_file' && c.action === 'delete');
   const replaced = listed.filter((c) => c.kind !== 'vector_store_file' && !isFile(c) && isReplace(c.action));
@@ -198,7 +201,6 @@ function changeSections(plan: Plan, listed: readonly Change[]): Section[] {
   const stores = listed.filter(
     (c) => c.kind === 'vector_store' && (c.action === 'create' || c.action === 'update'),
   );
-  const groups = membershipGroups(listed);
   const fileChanges = listed.filter((c) => isFile(c) && c.action !== 'delete' && c.action !== 'create');
   const newFiles = listed.filter((c) => isFile(c) && c.action === 'create');
   const must = (c: Change) => changeBlock(c, plan, true);
@@ -355,7 +357,7 @@ function cutNote(left: Map<string, number>, shortened: number, partial: boolean,
   ]);
 }
 
-function alerts(plan: Plan, listed: readonly Change[]): string[] {
+function alerts(plan: Plan, listed: readonly Change[], groups: MembershipGroup[]): string[] {
   const out: string[] = [];
   if (plan.errors.length > 0)
     out.push(
@@ -374,7 +376,7 @@ function alerts(plan: Plan, listed: readonly Change[]): string[] {
   const lost = listed.filter(
     (c) => c.kind !== 'vector_store_file' && (c.action === 'delete' || isReplace(c.action)),
   );
-  const reattached = membershipGroups(listed).filter((g) => g.action !== 'create' && g.action !== 'update');
+  const reattached = groups.filter((g) => g.action !== 'create' && g.action !== 'update');
   if (lost.length + reattached.length > 0) {
     const files = reattached.reduce((n, g) => n + g.changes.length, 0);
     const what = [

@@ -2,6 +2,7 @@ import type { Attributes } from '../model/attributes.js';
 import { defaultSampling } from '../model/models.js';
 import type { Change } from '../model/plan.js';
 import { withoutStamp } from '../model/stamp.js';
+import { isPlainObject } from './format-value.js';
 
 /**
  * What a review leaves out of a create: the ownership stamp (the tool's own bookkeeping, the same
@@ -16,8 +17,8 @@ export function quietCreate(change: Change): { change: Change; hidden: number } 
   const kept: Record<string, unknown> = {};
   let hidden = 0;
   for (const [key, value] of Object.entries(after)) {
-    if (key === 'metadata' && isStringMap(value)) {
-      const own = withoutStamp(value);
+    if (key === 'metadata' && isPlainObject(value)) {
+      const own = withoutStamp(value as Record<string, string>);
       if (Object.keys(own).length > 0) kept[key] = own;
       else hidden++;
       continue;
@@ -43,8 +44,4 @@ function isServerDefault(
       return typeof all.model === 'string' && value === defaultSampling(all.model);
   }
   return false;
-}
-
-function isStringMap(value: unknown): value is Record<string, string> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,9 +1,11 @@
+import { isReplace } from '../model/plan.js';
 import {
   BYTES_PER_GB,
   type StorageCost,
   type StoreStorage,
   storeWorthShowing,
 } from '../model/storage-cost.js';
+import { counted } from '../util/words.js';
 
 /**
  * The words the text and Markdown plans share for the storage cost. Sizes are written in the
@@ -77,11 +79,10 @@ function storeNote(store: StoreStorage): string {
   const parts: string[] = [];
   if (store.action === 'create') parts.push('new');
   else if (store.action === 'delete') parts.push('deleted');
-  else if (store.action === 'delete-create' || store.action === 'create-delete') parts.push('replaced');
+  else if (isReplace(store.action)) parts.push('replaced');
   if (store.attachedBytes > 0) parts.push(`+${formatBytes(store.attachedBytes)} attached`);
   if (store.detachedBytes > 0) parts.push(`-${formatBytes(store.detachedBytes)} detached`);
-  if (store.unsizedFiles > 0)
-    parts.push(`${store.unsizedFiles} file${store.unsizedFiles === 1 ? '' : 's'} of unknown size`);
+  if (store.unsizedFiles > 0) parts.push(`${counted(store.unsizedFiles, 'file')} of unknown size`);
   return parts.join(', ');
 }
 

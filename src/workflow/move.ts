@@ -10,6 +10,7 @@ import {
   moveMatches,
 } from '../model/moves.js';
 import { stampOf } from '../plan/stamps.js';
+import type { RestampOutcome } from '../provider/restamp.js';
 import { moveResources, recordedMoves } from '../state/move-resources.js';
 import type { StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
@@ -21,7 +22,7 @@ export type Restamper = (
   id: string,
   owns: (metadata: Record<string, string>) => boolean,
   address: Address,
-) => Promise<{ outcome: 'restamped'; metadata: Record<string, string> } | { outcome: 'gone' | 'kept' }>;
+) => Promise<RestampOutcome>;
 
 export interface MovePorts {
   store: StateStore;

@@ -16,8 +16,8 @@ import type { Action, ActionReason, Change, Drift, Plan } from '../../src/model/
 import { PLAN_FORMAT_VERSION } from '../../src/model/plan.js';
 import {
   BYTES_PER_GB,
+  storageCost as costOfStores,
   DEFAULT_STORAGE_PRICES,
-  dailyStorageCost,
   type StorageCost,
   type StoreStorage,
 } from '../../src/model/storage-cost.js';
@@ -317,18 +317,7 @@ export function storageCost(
   stores: StoreStorage[] = exampleStores(),
   prices = DEFAULT_STORAGE_PRICES,
 ): StorageCost {
-  const sum = (values: (number | null)[]) =>
-    values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const usageBytes = sum(stores.map((s) => s.usageBytes));
-  const estimatedBytes = sum(stores.map((s) => s.estimatedBytes));
-  return {
-    prices,
-    stores,
-    usageBytes,
-    estimatedBytes,
-    dailyCost: usageBytes === null ? null : dailyStorageCost(usageBytes, prices),
-    estimatedDailyCost: estimatedBytes === null ? null : dailyStorageCost(estimatedBytes, prices),
-  };
+  return costOfStores(stores, prices);
 }
 
 /** One store's storage: a store that stays, holds nothing and changes nothing unless told. */
