@@ -78,6 +78,28 @@ export interface AssistantAttributes {
 }
 
 /**
+ * A skill. `path`, `sha256` and `keep_versions` exist only in the manifests and the state; the API
+ * reports the name and description (from SKILL.md's front matter) and the default version.
+ */
+export interface SkillAttributes {
+  /** The folder relative to the manifest root, `/`-separated. */
+  path: string;
+  name: string;
+  description: string;
+  /**
+   * Hex sha256 over the folder's sorted relative paths and their files' sha256 (see
+   * skillContentHash). UNKNOWN in a plan for a skill the hash step did not read.
+   */
+  sha256: string | Unknown;
+  /**
+   * The version apply uploaded from this content and made the default (the API's
+   * `default_version`); UNKNOWN in a plan that uploads a new one.
+   */
+  default_version: string | Unknown;
+  keep_versions: number;
+}
+
+/**
  * An agent: the rendered Responses request (see src/model/agent.ts), its fields at the top level so
  * that plans show them one by one, and where apply writes it (`render_to`, relative to the working
  * folder, or null). Ids of resources apply is yet to make are UNKNOWN.
@@ -93,6 +115,7 @@ export interface AttributesByKind {
   vector_store: VectorStoreAttributes;
   vector_store_file: MembershipAttributes;
   assistant: AssistantAttributes;
+  skill: SkillAttributes;
   agent: AgentAttributes;
 }
 
@@ -104,6 +127,7 @@ export interface ReportedByKind {
   vector_store: VectorStoreAttributes;
   vector_store_file: MembershipAttributes;
   assistant: Omit<AssistantAttributes, 'reasoning_effort'>;
+  skill: Pick<SkillAttributes, 'name' | 'description' | 'default_version'>;
   /** What the rendered file holds (the request), read back from disk. */
   agent: AgentAttributes;
 }
@@ -133,6 +157,7 @@ export const REPORTED_ATTRIBUTES: {
     'response_format',
     'metadata',
   ],
+  skill: ['name', 'description', 'default_version'],
   // The rendered file: a hand edit of any field (or its removal) is drift.
   agent: AGENT_REQUEST_FIELDS,
 };

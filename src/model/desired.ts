@@ -21,6 +21,7 @@ export interface Desired {
   vectorStores: DesiredVectorStore[];
   memberships: DesiredMembership[];
   assistants: DesiredAssistant[];
+  skills: DesiredSkill[];
   agents: DesiredAgent[];
   /** The manifests' `moved:` entries, validated (see Move); absent or empty when there are none. */
   moves?: Move[];
@@ -36,6 +37,7 @@ export function emptyDesired(stack: string): Desired {
     vectorStores: [],
     memberships: [],
     assistants: [],
+    skills: [],
     agents: [],
   };
 }
@@ -157,9 +159,47 @@ export interface DesiredAssistant {
   source: SourceLocation;
 }
 
+/** One file of a skill's folder. */
+export interface SkillFile {
+  /** Path inside the skill's folder, `/`-separated (`SKILL.md`, `scripts/run.py`). */
+  relativePath: string;
+  /** Absolute path with symlinks resolved; what gets uploaded. */
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+/** The default of `keep_versions`: versions kept, the default among them. */
+export const DEFAULT_KEEP_VERSIONS = 3;
+
+/**
+ * A skill: a folder holding `SKILL.md`, uploaded as immutable versions (see src/plan/kinds/skill.ts).
+ * Its name and description in the API come from the front matter of `SKILL.md`.
+ */
+export interface DesiredSkill {
+  address: Address;
+  /** The key under `skills:`. */
+  name: string;
+  /** The folder, absolute, with symlinks resolved. */
+  path: string;
+  /** The folder relative to the manifest root, `/`-separated; what plans show. */
+  relativePath: string;
+  /** `name` in the front matter of SKILL.md: the skill's name in the API. */
+  skillName: string;
+  /** `description` in the front matter of SKILL.md. */
+  description: string;
+  /** Every file under the folder, sorted by relativePath (code-unit order). */
+  files: SkillFile[];
+  /** Versions kept after a new default is set (at least 1). */
+  keepVersions: number;
+  protect: boolean;
+  source: SourceLocation;
+}
+
 /**
  * An agent's tool as the manifest writes it, shared tools inlined: `file_search` names managed
- * stores (`vector_stores`), `code_interpreter` and `shell` name managed files (`files`); raw ids and
+ * stores (`vector_stores`), `code_interpreter` and `shell` name managed files (`files`), `shell`
+ * names managed skills (`skills`: names, or skill objects in the API's shape to pass through); raw ids and
  * every other field are in the API's shape. A function tool is already in the Responses flat shape.
  */
 export interface AgentToolSpec {
@@ -196,6 +236,7 @@ export function declaredProtection(desired: Desired): Map<Address, boolean> {
     file: desired.files,
     vector_store: desired.vectorStores,
     assistant: desired.assistants,
+    skill: desired.skills,
     agent: desired.agents,
   };
   const protect = new Map<Address, boolean>();

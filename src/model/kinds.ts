@@ -5,7 +5,7 @@ import type { Action } from './plan.js';
  * The kinds of resource, and what the layers need to know of each. Orders, lists of kinds, address
  * forms and phase names elsewhere are derived from this table, so a kind is added here once.
  */
-export type ResourceKind = 'file' | 'vector_store' | 'vector_store_file' | 'assistant' | 'agent';
+export type ResourceKind = 'file' | 'vector_store' | 'vector_store_file' | 'assistant' | 'skill' | 'agent';
 
 export interface KindFacts {
   /** Rank in dependency order: a kind depends only on kinds of lower rank; deletes run in reverse. */
@@ -18,7 +18,7 @@ export interface KindFacts {
    */
   readonly parent?: ResourceKind;
   /** Its section in the manifests and in `assistants output --json`; none when nested in its parent. */
-  readonly section?: 'files' | 'vector_stores' | 'assistants' | 'agents';
+  readonly section?: 'files' | 'vector_stores' | 'assistants' | 'skills' | 'agents';
   /** What progress lines call a phase of this kind. */
   readonly phaseNoun: string;
   /** Whether `protect` can be set on it (a nested resource goes with its parent). */
@@ -69,9 +69,20 @@ export const KINDS = {
     stamped: true,
     createHalf: ['create', 'update'],
   },
+  // A folder uploaded as immutable versions; new content is a new version (an update), and the
+  // delete half prunes versions beyond keep_versions once agents have moved to the new one.
+  skill: {
+    order: 4,
+    addressForm: 'skill.NAME',
+    section: 'skills',
+    phaseNoun: 'skills',
+    protectable: true,
+    stamped: false,
+    createHalf: ['create', 'update'],
+  },
   // No API object: a Responses request rendered into the state (and a file, with render_to).
   agent: {
-    order: 4,
+    order: 5,
     addressForm: 'agent.NAME',
     section: 'agents',
     phaseNoun: 'agents',

@@ -43,12 +43,35 @@ export interface LiveAssistant {
   attributes: ReportedAttributes<'assistant'>;
 }
 
+export interface LiveSkill {
+  id: string;
+  createdAt: number;
+  /** Name, description and `default_version`, as the API reports them. */
+  attributes: ReportedAttributes<'skill'>;
+  latestVersion: string;
+  /**
+   * Every version the skill holds, when they were listed (the refresh lists them only for a skill
+   * whose default is not the version the state recorded); undefined otherwise.
+   */
+  versions?: string[];
+}
+
+/** One version of a skill, as the API lists it. */
+export interface LiveSkillVersion {
+  version: string;
+  createdAt: number;
+  name: string;
+  description: string;
+}
+
 export interface LiveView {
   files: Map<string, LiveFile>;
   vectorStores: Map<string, LiveVectorStore>;
   /** Members by store id, for the stores whose files were listed. */
   members: Map<string, Map<string, LiveMember>>;
   assistants: Map<string, LiveAssistant>;
+  /** Skills by id: those the state holds (undefined when not read, as with --refresh=false). */
+  skills?: Map<string, LiveSkill>;
   /**
    * Agents' rendered files as read back from disk, by path relative to the working folder (their
    * `render_to`); undefined when they were not read.
@@ -67,6 +90,8 @@ export interface AccountView {
   vectorStores: Map<string, LiveVectorStore>;
   /** Undefined when the endpoint no longer serves assistants. */
   assistants: Map<string, LiveAssistant> | undefined;
+  /** Undefined when the endpoint serves no skills (it answered 404). */
+  skills?: Map<string, LiveSkill> | undefined;
 }
 
 /** What to look for: the ids the state holds, and whether to read assistants at all. */
@@ -79,6 +104,11 @@ export interface RefreshRequest {
    * an endpoint that no longer serves them then fails the plan, not the apply.
    */
   probeAssistants: boolean;
+  /**
+   * Skill ids the state holds, each with the version it recorded as the default: a skill whose
+   * default is another has its versions listed too (was the recorded one deleted?).
+   */
+  skills?: ReadonlyMap<string, string>;
 }
 
 /** One resource read by id (for `import`). */
@@ -86,7 +116,8 @@ export type LiveResource =
   | { kind: 'file'; live: LiveFile }
   | { kind: 'vector_store'; live: LiveVectorStore }
   | { kind: 'vector_store_file'; live: LiveMember }
-  | { kind: 'assistant'; live: LiveAssistant };
+  | { kind: 'assistant'; live: LiveAssistant }
+  | { kind: 'skill'; live: LiveSkill };
 
 /** A file to download (for `import --generate`): its id, and where to write it. */
 export interface DownloadRequest {

@@ -55,6 +55,19 @@ export interface SentContent {
 }
 
 /**
+ * A skill's folder as uploaded: one multipart `files[]` part per file, named `FOLDER/RELATIVE_PATH`
+ * (the API wants one top-level folder holding SKILL.md), streamed from disk.
+ */
+export interface SkillUpload {
+  /** The top-level folder name in the upload (the skill folder's own name). */
+  folder: string;
+  /** Sorted by relativePath. */
+  files: readonly { relativePath: string; path: string; bytes: number }[];
+  /** The front matter name: how a lost create of the skill is found again. */
+  name: string;
+}
+
+/**
  * The mutating calls apply makes, on normalised inputs. Implementations stream uploads from disk,
  * pace requests, survive 429s and transient failures, and never make a resource twice: a create
  * whose answer was lost is found again (a file by name, size and time; a store or assistant by its
@@ -86,6 +99,19 @@ export interface ApiWriter {
   /** Sets an assistant's metadata alone. */
   updateAssistantMetadata(id: string, metadata: Record<string, string>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
+  /** Makes a skill from a folder: its version 1 is the default. A lost create is found by name and time. */
+  createSkill(upload: SkillUpload): Promise<{ id: string; createdAt: number; version: string }>;
+  /**
+   * Uploads a new version, made the default when `makeDefault`. A lost upload is found again among
+   * the versions made since the call started (never made twice).
+   */
+  createSkillVersion(skillId: string, upload: SkillUpload, makeDefault: boolean): Promise<{ version: string }>;
+  /** Moves the default pointer. */
+  setSkillDefaultVersion(skillId: string, version: string): Promise<void>;
+  /** Deletes one version (already gone: done). */
+  deleteSkillVersion(skillId: string, version: string): Promise<void>;
+  /** Deletes a skill with every version (already gone: done). */
+  deleteSkill(id: string): Promise<void>;
 }
 
 /** Sets the metadata alone of a store or an assistant: how stamps are written and taken off. */
@@ -107,7 +133,10 @@ export function updateMetadata(
 
 /** One delete call for any kind (the writer treats "already gone" as done). A membership needs its store. */
 export function deleteRemote(
-  writer: Pick<ApiWriter, 'deleteFile' | 'deleteVectorStore' | 'deleteVectorStoreFile' | 'deleteAssistant'>,
+  writer: Pick<
+    ApiWriter,
+    'deleteFile' | 'deleteVectorStore' | 'deleteVectorStoreFile' | 'deleteAssistant' | 'deleteSkill'
+  >,
   kind: ResourceKind,
   id: string,
   storeId?: string,
@@ -121,6 +150,8 @@ export function deleteRemote(
       return writer.deleteVectorStoreFile(storeId as string, id);
     case 'assistant':
       return writer.deleteAssistant(id);
+    case 'skill':
+      return writer.deleteSkill(id);
     case 'agent':
       // Apply removes an agent's rendered file itself (src/apply/apply-agents.ts).
       throw new AssistantsError('INTERNAL', 'an agent has no API object to delete');

@@ -1,4 +1,11 @@
-import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../model/live.js';
+import type {
+  LiveAssistant,
+  LiveFile,
+  LiveMember,
+  LiveSkill,
+  LiveSkillVersion,
+  LiveVectorStore,
+} from '../model/live.js';
 
 /** One page of a list endpoint, normalised. */
 export interface Page<T> {
@@ -21,4 +28,10 @@ export interface ApiReader {
   listAssistants(after?: string): Promise<Page<LiveAssistant>>;
   /** A file's content as a stream (the API refuses it for files uploaded for assistants). */
   downloadFile(id: string): Promise<ReadableStream<Uint8Array>>;
+  /** One page of skills, newest first. */
+  listSkills(after?: string): Promise<Page<LiveSkill>>;
+  /** One page of a skill's versions, newest first; undefined when the skill does not exist (404). */
+  listSkillVersions(skillId: string, after?: string): Promise<Page<LiveSkillVersion> | undefined>;
+  /** A skill's content as a zip: of `version`, else of its default version. */
+  downloadSkillContent(skillId: string, version?: string): Promise<ReadableStream<Uint8Array>>;
 }
