@@ -24,6 +24,12 @@ import type { StateRecorder } from './state-recorder.js';
 
 type AgentResource = Extract<StateResource, { kind: 'agent' }>;
 
+/** The version a skill's state entry records as applied (what agents pin). */
+function appliedVersion(resource: StateResource | undefined): string | undefined {
+  const version = resource?.kind === 'skill' ? resource.attributes.default_version : undefined;
+  return typeof version === 'string' ? version : undefined;
+}
+
 export async function createAgents(run: ApplyRun, changes: readonly Change[]): Promise<void> {
   const agents = new Map(run.input.desired.agents.map((agent) => [agent.address, agent]));
   const work = changes.filter((c) => inCreateHalf(c, 'agent'));
@@ -33,11 +39,20 @@ export async function createAgents(run: ApplyRun, changes: readonly Change[]): P
     const agent = agents.get(change.address);
     if (!agent) return;
     await run.step(change, 'create', async () => {
-      const attributes = desiredAgentAttributes(agent, (address) => {
-        const id = run.idOf(address);
-        if (!id) throw new AssistantsError('APPLY_FAILED', `${address} has no id: it was not made`);
-        return id;
-      });
+      const attributes = desiredAgentAttributes(
+        agent,
+        (address) => {
+          const id = run.idOf(address);
+          if (!id) throw new AssistantsError('APPLY_FAILED', `${address} has no id: it was not made`);
+          return id;
+        },
+        (address) => {
+          const version = appliedVersion(run.resource(address));
+          if (!version)
+            throw new AssistantsError('APPLY_FAILED', `${address} has no version: it was not made`);
+          return version;
+        },
+      );
       const current = run.resource(change.address) as AgentResource | undefined;
       const target = attributes.render_to;
       if (target !== null)
@@ -227,11 +242,19 @@ export async function recordRenderedAgents(
     const file = seen.get(agent.renderTo);
     if (file?.status !== 'found' || !file.request) continue;
     let complete = true;
-    const attributes = desiredAgentAttributes(agent, (address) => {
-      const id = doc.resources[address]?.id;
-      if (!id) complete = false;
-      return id ?? '';
-    });
+    const attributes = desiredAgentAttributes(
+      agent,
+      (address) => {
+        const id = doc.resources[address]?.id;
+        if (!id) complete = false;
+        return id ?? '';
+      },
+      (address) => {
+        const version = appliedVersion(doc.resources[address]);
+        if (!version) complete = false;
+        return version ?? '';
+      },
+    );
     if (!complete || isDeepStrictEqual(resource.attributes, attributes)) continue;
     if (isDeepStrictEqual(file.request, requestOf(attributes))) settled.push([agent.address, attributes]);
   }

@@ -172,7 +172,7 @@ export class ApplyRun {
     changes: readonly Change[],
     kind: ResourceKind,
     keep?: {
-      code: 'FILE_IN_USE' | 'STORE_IN_USE';
+      code: 'FILE_IN_USE' | 'STORE_IN_USE' | 'SKILL_IN_USE';
       /**
        * Who still uses an id, as the state says when the phase starts: read once per phase, not once
        * per resource (thousands of files each scanning the whole state made destroy quadratic). Nothing

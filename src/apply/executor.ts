@@ -10,6 +10,7 @@ import { createAssistants, deleteAssistants } from './apply-assistants.js';
 import { createFiles, deleteFiles } from './apply-files.js';
 import { createMemberships, deleteMemberships } from './apply-memberships.js';
 import { type ApplyInput, ApplyRun } from './apply-run.js';
+import { createSkills, deleteSkills } from './apply-skills.js';
 import { createStores, deleteStores } from './apply-stores.js';
 import { leftoverDeposed } from './deposed.js';
 import type { ApplyCounts } from './events.js';
@@ -28,6 +29,7 @@ const STEPS: { readonly [K in ResourceKind]: KindSteps } = {
   vector_store: { create: createStores, delete: deleteStores },
   vector_store_file: { create: createMemberships, delete: deleteMemberships },
   assistant: { create: createAssistants, delete: deleteAssistants },
+  skill: { create: createSkills, delete: deleteSkills },
   agent: { create: createAgents, delete: deleteAgents },
 };
 

@@ -3,6 +3,7 @@ import type { Desired } from '../model/desired.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import { desiredAssistantAttributes } from '../plan/kinds/assistant.js';
 import { desiredFileAttributes } from '../plan/kinds/file.js';
+import { desiredSkillAttributes } from '../plan/kinds/skill.js';
 import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
 import { type ApiWriter, deleteRemote } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
@@ -51,7 +52,12 @@ export async function resolveJournal(
 
   for (const op of pending) {
     const startedAt = Date.parse(op.started_at) / 1000 - SKEW_SECONDS;
-    if (
+    if (op.kind === 'skill' && op.match?.sha256 !== undefined) {
+      // An upload (a new skill, or a new version of one) whose answer was lost.
+      const window = { from: startedAt, to: startedAt + WINDOW_SECONDS };
+      if (await settleSkillUpload(recorder, op, desired, reader, writer, window, claimed))
+        outcome.adopted.push(op.address);
+    } else if (
       op.operation === 'create' &&
       (op.kind === 'file' || op.kind === 'vector_store' || op.kind === 'assistant')
     ) {
@@ -104,6 +110,61 @@ export async function resolveJournal(
     doc.pending = doc.pending.filter((op) => !resolved.has(op.id));
   });
   return outcome;
+}
+
+/**
+ * A skill upload whose answer was lost. A new skill is looked for by its front-matter name among
+ * the skills made in the call's window, and adopted only when exactly one matches (skills carry no
+ * stamp: a name is a strong hint, not proof, so nothing is deleted on it). A new version is looked
+ * for among the versions of the state's skill made in the window: the newest is adopted (and made
+ * the default, if the lost answer left it otherwise). What is adopted records the content the
+ * upload sent; the plan then uploads again only if the folder changed since.
+ */
+async function settleSkillUpload(
+  recorder: StateRecorder,
+  op: PendingOperation,
+  desired: Desired,
+  reader: ApiReader,
+  writer: ApiWriter,
+  window: { from: number; to: number },
+  claimed: Set<string>,
+): Promise<boolean> {
+  const skill = desired.skills.find((s) => s.address === op.address);
+  const sha256 = op.match?.sha256 as string;
+  const within = (createdAt: number) => createdAt >= window.from && createdAt <= window.to;
+  if (!skill) return false;
+  if (op.operation === 'create') {
+    const candidates = (await reader.listSkills()).data.filter(
+      (s) => !claimed.has(s.id) && within(s.createdAt) && s.attributes.name === op.match?.name,
+    );
+    const only = candidates.length === 1 ? candidates[0] : undefined;
+    if (!only) return false;
+    claimed.add(only.id);
+    await recorder.mutate((doc) => {
+      doc.resources[op.address] = {
+        kind: 'skill',
+        id: only.id,
+        attributes: desiredSkillAttributes(skill, sha256, only.attributes.default_version),
+        dependencies: [],
+        protect: skill.protect,
+      };
+    });
+    return true;
+  }
+  const current = recorder.doc.resources[op.address];
+  if (current?.kind !== 'skill' || current.id !== op.resource_id) return false;
+  const page = await reader.listSkillVersions(current.id);
+  const made = (page?.data ?? []).filter((v) => within(v.createdAt));
+  const newest = made.sort((a, b) => Number(b.version) - Number(a.version))[0];
+  if (!newest) return false;
+  await writer.setSkillDefaultVersion(current.id, newest.version);
+  await recorder.mutate((doc) => {
+    doc.resources[op.address] = {
+      ...current,
+      attributes: desiredSkillAttributes(skill, sha256, newest.version),
+    };
+  });
+  return true;
 }
 
 type Listed = {

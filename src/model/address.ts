@@ -20,6 +20,10 @@ export function assistantAddress(name: string): Address {
   return `assistant.${name}`;
 }
 
+export function skillAddress(name: string): Address {
+  return `skill.${name}`;
+}
+
 export function agentAddress(name: string): Address {
   return `agent.${name}`;
 }

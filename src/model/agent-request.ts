@@ -1,4 +1,4 @@
-import { type Address, fileAddress, vectorStoreAddress } from './address.js';
+import { type Address, fileAddress, skillAddress, vectorStoreAddress } from './address.js';
 import type { AgentRequest } from './agent.js';
 import type { Unknown } from './attributes.js';
 import type { AgentToolSpec, DesiredAgent } from './desired.js';
@@ -6,10 +6,13 @@ import type { AgentToolSpec, DesiredAgent } from './desired.js';
 /**
  * Rendering an agent: its tools in the Responses API's shapes with managed names replaced by ids,
  * then the request fields in AGENT_REQUEST_FIELDS order. `idOf` gives UNKNOWN for what apply is yet
- * to make; apply renders again with the ids it made.
+ * to make; apply renders again with the ids it made. A managed skill is pinned to a version:
+ * `versionOf` gives the one apply made the default (UNKNOWN for a version yet to be uploaded), so
+ * that a skill's new version shows in the diff of every agent that uses it.
  */
 
 type IdOf = (address: Address) => string | Unknown;
+type VersionOf = (address: Address) => string | Unknown;
 
 const names = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []);
 
@@ -33,8 +36,34 @@ function container(type: string, spec: AgentToolSpec, idOf: IdOf): Record<string
   };
 }
 
+/**
+ * A shell tool's skills in the API's shape: managed names as `skill_reference`s pinned to the
+ * applied version, objects (a reference to a skill not managed here, an inline skill) as written,
+ * then `skill_ids` as references to their default version.
+ */
+function skillReferences(spec: AgentToolSpec, idOf: IdOf, versionOf: VersionOf): unknown[] {
+  const listed = Array.isArray(spec.skills) ? (spec.skills as unknown[]) : [];
+  return [
+    ...listed.map((item) =>
+      typeof item === 'string'
+        ? {
+            type: 'skill_reference',
+            skill_id: idOf(skillAddress(item)),
+            version: versionOf(skillAddress(item)),
+          }
+        : item,
+    ),
+    ...names(spec.skill_ids).map((id) => ({ type: 'skill_reference', skill_id: id })),
+  ];
+}
+
+/** The names of the managed skills a tool lists (its string items). */
+function skillNames(spec: AgentToolSpec): string[] {
+  return Array.isArray(spec.skills) ? spec.skills.filter((item) => typeof item === 'string') : [];
+}
+
 /** One tool in the API's shape. */
-function renderTool(spec: AgentToolSpec, idOf: IdOf): Record<string, unknown> {
+function renderTool(spec: AgentToolSpec, idOf: IdOf, versionOf: VersionOf): Record<string, unknown> {
   switch (spec.type) {
     case 'file_search':
       return {
@@ -49,11 +78,16 @@ function renderTool(spec: AgentToolSpec, idOf: IdOf): Record<string, unknown> {
       };
     case 'shell': {
       if (spec.environment !== undefined) return { type: 'shell', environment: spec.environment };
+      const skills = skillReferences(spec, idOf, versionOf);
       const wanted =
-        spec.files !== undefined || spec.file_ids !== undefined || spec.memory_limit !== undefined;
-      return wanted
-        ? { type: 'shell', environment: container('container_auto', spec, idOf) }
-        : { type: 'shell' };
+        spec.files !== undefined ||
+        spec.file_ids !== undefined ||
+        spec.memory_limit !== undefined ||
+        skills.length > 0;
+      if (!wanted) return { type: 'shell' };
+      const environment = container('container_auto', spec, idOf);
+      if (skills.length > 0) environment.skills = skills;
+      return { type: 'shell', environment };
     }
     case 'function':
       // The API requires both keys; null leaves its defaults.
@@ -69,24 +103,27 @@ function renderTool(spec: AgentToolSpec, idOf: IdOf): Record<string, unknown> {
   }
 }
 
-/** The managed resources an agent's request names: files first, then stores, each once. */
+/** The managed resources an agent's request names: files first, then stores, then skills, each once. */
 export function agentDependencies(agent: DesiredAgent): Address[] {
   const files = new Set<Address>();
   const stores = new Set<Address>();
+  const skills = new Set<Address>();
   for (const tool of agent.tools) {
     if (tool.type === 'file_search')
       for (const name of names(tool.vector_stores)) stores.add(vectorStoreAddress(name));
     if (tool.type === 'code_interpreter' || tool.type === 'shell')
       for (const name of names(tool.files)) files.add(fileAddress(name));
+    if (tool.type === 'shell' && tool.environment === undefined)
+      for (const name of skillNames(tool)) skills.add(skillAddress(name));
   }
-  return [...files, ...stores];
+  return [...files, ...stores, ...skills];
 }
 
 /** The request an agent renders to: the body of POST /v1/responses without `input`. */
-export function renderAgentRequest(agent: DesiredAgent, idOf: IdOf): AgentRequest {
+export function renderAgentRequest(agent: DesiredAgent, idOf: IdOf, versionOf: VersionOf): AgentRequest {
   const request: AgentRequest = { model: agent.model };
   if (agent.instructions !== undefined) request.instructions = agent.instructions;
-  if (agent.tools.length > 0) request.tools = agent.tools.map((tool) => renderTool(tool, idOf));
+  if (agent.tools.length > 0) request.tools = agent.tools.map((tool) => renderTool(tool, idOf, versionOf));
   for (const [field, value] of Object.entries(agent.settings)) request[field] = value;
   return request;
 }

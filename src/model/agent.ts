@@ -84,6 +84,28 @@ export function idsInRequest(request: { [field: string]: unknown }): { stores: s
 }
 
 /**
+ * The skill versions a rendered request pins (`skill_reference`s with a version, in shell tools'
+ * environments): apply never deletes a version an agent still names.
+ */
+export function skillVersionsInRequest(request: {
+  [field: string]: unknown;
+}): { skillId: string; version: string }[] {
+  const pinned: { skillId: string; version: string }[] = [];
+  for (const tool of Array.isArray(request.tools) ? request.tools : []) {
+    if (typeof tool !== 'object' || tool === null) continue;
+    const environment = (tool as Record<string, unknown>).environment;
+    if (typeof environment !== 'object' || environment === null) continue;
+    const skills = (environment as Record<string, unknown>).skills;
+    for (const skill of Array.isArray(skills) ? skills : []) {
+      const { type, skill_id, version } = (skill ?? {}) as Record<string, unknown>;
+      if (type === 'skill_reference' && typeof skill_id === 'string' && typeof version === 'string')
+        pinned.push({ skillId: skill_id, version });
+    }
+  }
+  return pinned;
+}
+
+/**
  * Whether a parsed file looks like a request apply rendered, perhaps edited since (a field added
  * or changed by hand): a JSON object with a model. Apply overwrites a file of its own only when it
  * still looks like one, so that a file that became something else (the state, a document) is never

@@ -58,6 +58,8 @@ export interface LiveSkill {
 
 /** One version of a skill, as the API lists it. */
 export interface LiveSkillVersion {
+  /** The version object's id: the cursor of the list's next page. */
+  id: string;
   version: string;
   createdAt: number;
   name: string;

@@ -61,6 +61,9 @@ export function actionOfJson(joined: string): Action {
  *   create and the state write).
  * - `unused` (gc): a file that only expired stores used.
  * - `replace_by_request`: `--replace ADDR` asked for a new one though nothing forces it.
+ * - `new_version`: a skill's folder changed: a new version is uploaded and made the default (the
+ *   skill is updated in place; its versions are immutable).
+ * - `version_deleted`: the skill version the state records was deleted outside: a new one is uploaded.
  * - `unchanged`: nothing to do.
  */
 export type ActionReason =
@@ -76,6 +79,8 @@ export type ActionReason =
   | 'leaked'
   | 'unused'
   | 'replace_by_request'
+  | 'new_version'
+  | 'version_deleted'
   | 'unchanged';
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Desired } from '../model/desired.js';
+import { skillHashKey } from '../model/skill-content.js';
 import { withSortedKeys } from '../util/sorted-keys.js';
 
 /**
@@ -21,6 +22,18 @@ export function manifestDigest(desired: Desired, hashes: ReadonlyMap<string, str
     memberships: desired.memberships.map(({ source: _s, ...member }) => member),
     assistants: desired.assistants.map(({ source: _s, instructionsFile: _i, ...assistant }) => assistant),
     agents: desired.agents.map(({ source: _s, instructionsFile: _i, ...agent }) => agent),
+    // Left out when there are none, so that digests made before skills existed stay the same.
+    ...(desired.skills.length
+      ? {
+          skills: desired.skills.map((skill) => ({
+            name: skill.name,
+            path: skill.relativePath,
+            keep_versions: skill.keepVersions,
+            protect: skill.protect,
+            sha256: hashes.get(skillHashKey(skill.name)) ?? null,
+          })),
+        }
+      : {}),
     // Left out when there are none, so that digests made before `moved:` existed stay the same.
     ...(desired.moves?.length ? { moves: desired.moves.map(({ from, to }) => ({ from, to })) } : {}),
   };

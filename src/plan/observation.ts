@@ -18,6 +18,8 @@ export type Observation =
       expired: boolean;
       /** For a membership whose indexing failed or was cancelled: why, for a warning. */
       indexError?: string;
+      /** For a skill whose versions were listed (its default moved): every version it holds. */
+      versions?: readonly string[];
     };
 
 /**

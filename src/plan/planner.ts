@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../errors/index.js';
 import { type Address, parseAddress, vectorStoreAddress } from '../model/address.js';
-import { UNKNOWN } from '../model/attributes.js';
+import { type SkillAttributes, UNKNOWN } from '../model/attributes.js';
 import type { Desired } from '../model/desired.js';
 import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER } from '../model/kinds.js';
 import type { LiveView } from '../model/live.js';
@@ -79,6 +79,10 @@ export function makePlan(input: PlanInput): Plan {
     const current = resources[address];
     return current && action !== 'create' && !isReplace(action) ? current.id : UNKNOWN;
   };
+  // Skills are planned before agents: an agent pins the version its skill will have.
+  const skillVersions = new Map<Address, string | typeof UNKNOWN>();
+  const versionOf: IdOf = (address) => skillVersions.get(address) ?? UNKNOWN;
+  const resourceAt = (address: Address) => resources[address];
 
   const protectedAt = effectiveProtection(desired, resources);
   const changes: Change[] = [];
@@ -86,7 +90,15 @@ export function makePlan(input: PlanInput): Plan {
   // --replace may name a resource by the address it had before a `moved:` entry.
   const requested = new Set((input.replace ?? []).map((address) => movedAddress(address, moves)));
   for (const kind of KINDS_IN_ORDER) {
-    const context = { desired, hashes: input.hashes, lineage: input.lineage, idOf, planned };
+    const context = {
+      desired,
+      hashes: input.hashes,
+      lineage: input.lineage,
+      idOf,
+      versionOf,
+      resourceAt,
+      planned,
+    };
     for (const wanted of planKindOf(kind).wanted(context)) {
       const change: Change = withRequestedReplace(
         planOne(
@@ -101,6 +113,8 @@ export function makePlan(input: PlanInput): Plan {
       // Set only where it applies: most changes never move, and keep the shape they had.
       if (from !== undefined) change.previousAddress = from;
       planned.set(wanted.address, change.action);
+      if (change.kind === 'skill' && change.after)
+        skillVersions.set(wanted.address, (change.after as SkillAttributes).default_version);
       wantedAddresses.add(wanted.address);
       changes.push(change);
     }
@@ -236,16 +250,13 @@ function planOne(
     } satisfies Change;
   }
   const changed = changedPaths(observation.attributes, after);
-  const { action, reason, replacePaths } = wanted.decide(
-    observation.attributes,
-    changed,
-    observation,
-    resource,
-  );
+  const decision = wanted.decide(observation.attributes, changed, observation, resource);
+  const { action, reason, replacePaths } = decision;
+  const decided = decision.after ?? after;
   return {
     address,
     kind,
-    after,
+    after: decided,
     dependencies,
     source,
     protect,
@@ -254,7 +265,7 @@ function planOne(
     replacePaths,
     id: resource.id,
     before: observation.attributes,
-    changedPaths: changed,
+    changedPaths: decision.after ? changedPaths(observation.attributes, decided) : changed,
   } satisfies Change;
 }
 

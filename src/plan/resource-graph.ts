@@ -97,6 +97,12 @@ export function desiredResources(desired: Desired): GraphResource[] {
       action: none,
       dependencies: assistantDependencies(a),
     })),
+    ...desired.skills.map((s) => ({
+      address: s.address,
+      kind: 'skill' as const,
+      action: none,
+      dependencies: [],
+    })),
     ...desired.agents.map((a) => ({
       address: agentAddress(a.name),
       kind: 'agent' as const,

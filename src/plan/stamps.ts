@@ -1,6 +1,6 @@
 import type { Address } from '../model/address.js';
 import { type StampedKind, unhandledKind } from '../model/kinds.js';
-import type { LiveAssistant, LiveFile, LiveVectorStore } from '../model/live.js';
+import type { LiveAssistant, LiveFile, LiveSkill, LiveVectorStore } from '../model/live.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 
 /** Ownership stamps and file identity: how a live object is told to be this stack's. */
@@ -45,6 +45,8 @@ export interface OwnershipView {
   vectorStores: ReadonlyMap<string, LiveVectorStore>;
   /** Undefined when the endpoint no longer serves assistants. */
   assistants: ReadonlyMap<string, LiveAssistant> | undefined;
+  /** Skills by id; undefined when they were not read. */
+  skills?: ReadonlyMap<string, LiveSkill> | undefined;
 }
 
 /** The live store or assistant behind a state id, as the view reports it; undefined when gone. */

@@ -91,6 +91,10 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
       return 'only expired stores used it';
     case 'replace_by_request':
       return 'as --replace asks';
+    case 'new_version':
+      return 'new version';
+    case 'version_deleted':
+      return 'its version was deleted outside assistants-iac: new version';
     case 'new':
     case 'changed':
     case 'unchanged':

@@ -68,6 +68,8 @@ function shape(kind: string, label: string): string {
       return `[(${label})]`;
     case 'agent':
       return `{{${label}}}`;
+    case 'skill':
+      return `[[${label}]]`;
     default:
       return `[${label}]`;
   }

@@ -196,7 +196,9 @@ function changeSections(plan: Plan, listed: readonly Change[], groups: Membershi
   const destroyed = listed.filter((c) => c.kind !== 'vector_store_file' && c.action === 'delete');
   const replaced = listed.filter((c) => c.kind !== 'vector_store_file' && !isFile(c) && isReplace(c.action));
   const agents = listed.filter(
-    (c) => (c.kind === 'agent' || c.kind === 'assistant') && (c.action === 'create' || c.action === 'update'),
+    (c) =>
+      (c.kind === 'agent' || c.kind === 'assistant' || c.kind === 'skill') &&
+      (c.action === 'create' || c.action === 'update'),
   );
   const stores = listed.filter(
     (c) => c.kind === 'vector_store' && (c.action === 'create' || c.action === 'update'),
@@ -211,7 +213,7 @@ function changeSections(plan: Plan, listed: readonly Change[], groups: Membershi
       blocks: destroyed.map((c) => ({ full: destroyLine(c, plan), must: true, counts: 'change' })),
     },
     { title: '#### Replaced', blocks: replaced.map(must) },
-    { title: '#### Agents and assistants', blocks: agents.map(must) },
+    { title: '#### Agents, assistants and skills', blocks: agents.map(must) },
     { title: '#### Vector stores', blocks: stores.map(must) },
     {
       title: '#### Files in vector stores',

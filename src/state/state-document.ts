@@ -5,15 +5,15 @@ import type { ResourceKind, StampedKind } from '../model/kinds.js';
 
 /**
  * The newest state format this version reads and writes; a newer one is refused, never rewritten.
- * 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents. A document is
+ * 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents; 4 skills. A document is
  * written in the oldest format that holds it (one that uses none of these as 1), so
  * that earlier versions keep reading it (and refuse, as "written by a newer version", one that
  * does: they would drop what those fields protect).
  */
-export const STATE_FORMAT_VERSION = 3;
+export const STATE_FORMAT_VERSION = 4;
 
 /** The formats this version reads. */
-export type StateFormatVersion = 1 | 2 | 3;
+export type StateFormatVersion = 1 | 2 | 3 | 4;
 
 /**
  * The state: what assistants-iac made and what it last applied. It never holds the API key.
@@ -92,6 +92,8 @@ export interface PendingOperation {
     sha256?: string;
     vector_store_id?: string;
     file_id?: string;
+    /** A skill's front-matter name: how a lost create of it is found. */
+    name?: string;
   };
 }
 

@@ -7,20 +7,21 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/state.schema.json; on false, `validateState.errors` holds what failed. */
 export const validateState: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/state-v1.json","title":"assistants-iac state, format version 1","description":"What assistants-iac made and what it last applied, written by `assistants apply` (by default to .assistants/state.json). It never holds the API key. Edit it only through `assistants state rm`; a hand edit that breaks this schema makes every command refuse the file until it is fixed.","type":"object","additionalProperties":false,"required":["format_version","lineage","serial","stack","resources","pending"],"properties":{"format_version":{"description":"Version of this file format. 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents; a state is written in the oldest format that holds it (one that uses none of them as 1), so that earlier versions keep reading it. A newer assistants-iac may write a higher one, which this version refuses to read (it never rewrites it).","enum":[1,2,3]},"lineage":{"description":"A uuid fixed when the state is first written. It tells one stack's history from another's; it is also recorded in the ownership stamp of every managed assistant and vector store.","type":"string","minLength":1},"serial":{"description":"Goes up by one on every write that changes the content, so a saved plan can tell whether the state moved on. Writes that change nothing keep it.","type":"integer","minimum":0},"stack":{"description":"The stack the manifests name (their `stack:`, default \"default\").","type":"string","minLength":1},"resources":{"description":"The managed resources, keyed by address, sorted by address.","type":"object","patternProperties":{"^file\\..+$":{"$ref":"#/$defs/FileResource"},"^vector_store\\..+$":{"$ref":"#/$defs/VectorStoreResource"},"^vector_store_file\\.[^/]+/.+$":{"$ref":"#/$defs/MembershipResource"},"^assistant\\..+$":{"$ref":"#/$defs/AssistantResource"},"^agent\\..+$":{"$ref":"#/$defs/AgentResource"}},"additionalProperties":false},"pending":{"description":"The journal: mutating calls started and not yet confirmed. The next run resolves each entry (adopts what was made) before it plans, so a crash neither duplicates nor leaks a resource.","type":"array","items":{"$ref":"#/$defs/PendingOperation"}},"forgotten":{"description":"Stores and assistants that `assistants state rm` let go of while their ownership stamp stayed on them (the API could not be asked to remove it). `gc --leaked` skips these ids. Written only when not empty.","type":"array","items":{"$ref":"#/$defs/ForgottenResource"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME.","type":"string","pattern":"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$","x-problem":"is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME)"},"Dependencies":{"description":"Addresses this resource needed when it was made; deletes run in the reverse order.","type":"array","items":{"$ref":"#/$defs/Address"}},"Protect":{"description":"When true, plans refuse to delete or replace the resource.","type":"boolean"},"RemoteId":{"description":"The id the API gave the resource.","type":"string","minLength":1},"Metadata":{"description":"Metadata as last applied, ownership stamp included.","type":"object","additionalProperties":{"type":"string"}},"ForgottenResource":{"description":"A stamped resource this state no longer manages.","type":"object","additionalProperties":false,"required":["address","kind","id","at"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource's kind.","enum":["vector_store","assistant"]},"id":{"$ref":"#/$defs/RemoteId"},"at":{"description":"When it was forgotten (ISO 8601).","type":"string","minLength":1}}},"Failed":{"description":"Set when the last apply made the resource but it did not come out usable (a file that failed to index in its store); the next plan makes it again.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"The API's last_error code, or the indexing status.","type":"string"},"message":{"description":"The API's last_error message.","type":"string"}}},"FileResource":{"description":"A file uploaded by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always file (the address says so too).","const":"file"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the file (unix seconds). Files carry no stamp: with name and size, this tells the file this stack uploaded from a look-alike before it is deleted.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The file as last uploaded.","type":"object","additionalProperties":false,"required":["path","filename","purpose","bytes","sha256"],"properties":{"path":{"description":"Path relative to the manifest root, /-separated. The API does not know it.","type":"string","minLength":1},"filename":{"description":"The name the API stores: the basename of path.","type":"string"},"purpose":{"description":"The file's purpose in the API.","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"bytes":{"description":"Size in bytes.","type":"integer","minimum":0},"sha256":{"description":"Hex sha256 of the content uploaded; new content means a new upload.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"}}}}},"VectorStoreResource":{"description":"A vector store made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store.","const":"vector_store"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The store as last applied.","type":"object","additionalProperties":false,"required":["name","expires_after","metadata"],"properties":{"name":{"description":"The store's name in the API.","type":"string"},"expires_after":{"description":"The expiry policy, or null for none.","type":["object","null"],"additionalProperties":false,"required":["anchor","days"],"properties":{"anchor":{"description":"Always last_active_at.","const":"last_active_at"},"days":{"description":"Days of inactivity before expiry.","type":"integer","minimum":1}}},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"MembershipResource":{"description":"A file attached to a vector store. Its id is the file id.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store_file.","const":"vector_store_file"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The membership as last applied.","type":"object","additionalProperties":false,"required":["vector_store_id","file_id","attributes","chunking_strategy"],"properties":{"vector_store_id":{"description":"Id of the store.","type":"string","minLength":1},"file_id":{"description":"Id of the file.","type":"string","minLength":1},"attributes":{"description":"Search-filter attributes of the file in this store.","type":"object","additionalProperties":{"type":["string","number","boolean"]}},"chunking_strategy":{"description":"Static chunking as the API reports it (auto is 800/400).","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Tokens per chunk.","type":"integer","minimum":1},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks.","type":"integer","minimum":0}}}}}}},"AgentResource":{"description":"An agent: a Responses API request rendered by apply. It has no API object.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always agent.","const":"agent"},"id":{"description":"Where the request was rendered (its render_to), or empty when it was not written to a file.","type":"string"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The rendered request (the body of POST /v1/responses without input), and render_to.","type":"object","required":["model","render_to"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"render_to":{"description":"The file the request was written to, relative to the working folder, or null.","type":["string","null"]}}}}},"AssistantResource":{"description":"An assistant made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always assistant.","const":"assistant"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The assistant as last applied, server defaults filled in.","type":"object","additionalProperties":false,"required":["model","name","description","instructions","tools","tool_resources","temperature","top_p","response_format","reasoning_effort","metadata"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API, or null.","type":["string","null"]},"description":{"description":"Its description, or null.","type":["string","null"]},"instructions":{"description":"Its instructions, or null.","type":["string","null"]},"tools":{"description":"Tools in the API's shape, defaults filled in.","type":"array","items":{"$ref":"#/$defs/Tool"}},"tool_resources":{"description":"Tool resources by id; empty lists are left out.","type":"object","additionalProperties":false,"properties":{"code_interpreter":{"description":"Files code_interpreter can read.","type":"object","additionalProperties":false,"required":["file_ids"],"properties":{"file_ids":{"description":"File ids.","type":"array","items":{"type":"string","minLength":1}}}},"file_search":{"description":"Vector stores file_search reads.","type":"object","additionalProperties":false,"required":["vector_store_ids"],"properties":{"vector_store_ids":{"description":"Vector store ids.","type":"array","items":{"type":"string","minLength":1}}}}}},"temperature":{"description":"Sampling temperature, or null.","type":["number","null"]},"top_p":{"description":"Nucleus sampling, or null.","type":["number","null"]},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort, or null. The API never echoes it: only the state knows it.","type":["string","null"]},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"Tool":{"description":"One tool of an assistant, told apart by its type.","type":"object","required":["type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/CodeInterpreterTool"},{"$ref":"#/$defs/FileSearchTool"},{"$ref":"#/$defs/FunctionTool"}]},"CodeInterpreterTool":{"description":"The code_interpreter tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"The file_search tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Its options.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results per search.","type":"integer","minimum":1},"ranking_options":{"description":"How results are ranked.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring less are dropped.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's definition.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function's name.","type":"string","minLength":1},"description":{"description":"What it does.","type":"string"},"parameters":{"description":"JSON Schema of its arguments.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}}},"ResponseFormat":{"description":"The output format: \"auto\", {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"const":"auto"},"else":{"additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The format.","enum":["text","json_object","json_schema"]},"json_schema":{"description":"For json_schema: the schema the output follows.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The schema's name.","type":"string","minLength":1},"description":{"description":"What the output is.","type":"string"},"schema":{"description":"The JSON Schema.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}},"if":{"properties":{"type":{"const":"json_schema"}}},"then":{"required":["json_schema"]},"else":{"not":{"required":["json_schema"]}}}},"PendingOperation":{"description":"A mutating call journalled before it was made.","type":"object","additionalProperties":false,"required":["id","address","kind","operation","started_at"],"properties":{"id":{"description":"A uuid, unique per operation.","type":"string","minLength":1},"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource kind; it matches the address.","enum":["file","vector_store","vector_store_file","assistant"]},"operation":{"description":"What the call does.","enum":["create","update","delete"]},"started_at":{"description":"When the call was started (ISO 8601).","type":"string","format":"date-time"},"resource_id":{"description":"The remote id, when the call works on an existing resource.","type":"string","minLength":1},"match":{"description":"How the next run recognises what the call made.","type":"object","additionalProperties":false,"properties":{"filename":{"description":"A file's name.","type":"string"},"bytes":{"description":"A file's size.","type":"integer","minimum":0},"sha256":{"description":"A file's content hash.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"vector_store_id":{"description":"A membership's store.","type":"string"},"file_id":{"description":"A membership's file.","type":"string"}}}},"allOf":[{"if":{"properties":{"kind":{"const":"file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store_file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store_file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"assistant"}}},"then":{"properties":{"address":{"type":"string","pattern":"^assistant\\.","x-problem":"is not an address of the kind the entry gives"}}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/state-v1.json","title":"assistants-iac state, format version 1","description":"What assistants-iac made and what it last applied, written by `assistants apply` (by default to .assistants/state.json). It never holds the API key. Edit it only through `assistants state rm`; a hand edit that breaks this schema makes every command refuse the file until it is fixed.","type":"object","additionalProperties":false,"required":["format_version","lineage","serial","stack","resources","pending"],"properties":{"format_version":{"description":"Version of this file format. 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents; 4 adds skills; a state is written in the oldest format that holds it (one that uses none of them as 1), so that earlier versions keep reading it. A newer assistants-iac may write a higher one, which this version refuses to read (it never rewrites it).","enum":[1,2,3,4]},"lineage":{"description":"A uuid fixed when the state is first written. It tells one stack's history from another's; it is also recorded in the ownership stamp of every managed assistant and vector store.","type":"string","minLength":1},"serial":{"description":"Goes up by one on every write that changes the content, so a saved plan can tell whether the state moved on. Writes that change nothing keep it.","type":"integer","minimum":0},"stack":{"description":"The stack the manifests name (their `stack:`, default \"default\").","type":"string","minLength":1},"resources":{"description":"The managed resources, keyed by address, sorted by address.","type":"object","patternProperties":{"^file\\..+$":{"$ref":"#/$defs/FileResource"},"^vector_store\\..+$":{"$ref":"#/$defs/VectorStoreResource"},"^vector_store_file\\.[^/]+/.+$":{"$ref":"#/$defs/MembershipResource"},"^assistant\\..+$":{"$ref":"#/$defs/AssistantResource"},"^skill\\..+$":{"$ref":"#/$defs/SkillResource"},"^agent\\..+$":{"$ref":"#/$defs/AgentResource"}},"additionalProperties":false},"pending":{"description":"The journal: mutating calls started and not yet confirmed. The next run resolves each entry (adopts what was made) before it plans, so a crash neither duplicates nor leaks a resource.","type":"array","items":{"$ref":"#/$defs/PendingOperation"}},"forgotten":{"description":"Stores and assistants that `assistants state rm` let go of while their ownership stamp stayed on them (the API could not be asked to remove it). `gc --leaked` skips these ids. Written only when not empty.","type":"array","items":{"$ref":"#/$defs/ForgottenResource"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME.","type":"string","pattern":"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$","x-problem":"is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME)"},"Dependencies":{"description":"Addresses this resource needed when it was made; deletes run in the reverse order.","type":"array","items":{"$ref":"#/$defs/Address"}},"Protect":{"description":"When true, plans refuse to delete or replace the resource.","type":"boolean"},"RemoteId":{"description":"The id the API gave the resource.","type":"string","minLength":1},"Metadata":{"description":"Metadata as last applied, ownership stamp included.","type":"object","additionalProperties":{"type":"string"}},"ForgottenResource":{"description":"A stamped resource this state no longer manages.","type":"object","additionalProperties":false,"required":["address","kind","id","at"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource's kind.","enum":["vector_store","assistant"]},"id":{"$ref":"#/$defs/RemoteId"},"at":{"description":"When it was forgotten (ISO 8601).","type":"string","minLength":1}}},"Failed":{"description":"Set when the last apply made the resource but it did not come out usable (a file that failed to index in its store); the next plan makes it again.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"The API's last_error code, or the indexing status.","type":"string"},"message":{"description":"The API's last_error message.","type":"string"}}},"FileResource":{"description":"A file uploaded by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always file (the address says so too).","const":"file"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the file (unix seconds). Files carry no stamp: with name and size, this tells the file this stack uploaded from a look-alike before it is deleted.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The file as last uploaded.","type":"object","additionalProperties":false,"required":["path","filename","purpose","bytes","sha256"],"properties":{"path":{"description":"Path relative to the manifest root, /-separated. The API does not know it.","type":"string","minLength":1},"filename":{"description":"The name the API stores: the basename of path.","type":"string"},"purpose":{"description":"The file's purpose in the API.","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"bytes":{"description":"Size in bytes.","type":"integer","minimum":0},"sha256":{"description":"Hex sha256 of the content uploaded; new content means a new upload.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"}}}}},"VectorStoreResource":{"description":"A vector store made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store.","const":"vector_store"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The store as last applied.","type":"object","additionalProperties":false,"required":["name","expires_after","metadata"],"properties":{"name":{"description":"The store's name in the API.","type":"string"},"expires_after":{"description":"The expiry policy, or null for none.","type":["object","null"],"additionalProperties":false,"required":["anchor","days"],"properties":{"anchor":{"description":"Always last_active_at.","const":"last_active_at"},"days":{"description":"Days of inactivity before expiry.","type":"integer","minimum":1}}},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"MembershipResource":{"description":"A file attached to a vector store. Its id is the file id.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store_file.","const":"vector_store_file"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The membership as last applied.","type":"object","additionalProperties":false,"required":["vector_store_id","file_id","attributes","chunking_strategy"],"properties":{"vector_store_id":{"description":"Id of the store.","type":"string","minLength":1},"file_id":{"description":"Id of the file.","type":"string","minLength":1},"attributes":{"description":"Search-filter attributes of the file in this store.","type":"object","additionalProperties":{"type":["string","number","boolean"]}},"chunking_strategy":{"description":"Static chunking as the API reports it (auto is 800/400).","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Tokens per chunk.","type":"integer","minimum":1},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks.","type":"integer","minimum":0}}}}}}},"SkillResource":{"description":"A skill made (or adopted) by assistants-iac: a folder uploaded as versions.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always skill.","const":"skill"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The skill as last applied.","type":"object","additionalProperties":false,"required":["path","name","description","sha256","default_version","keep_versions"],"properties":{"path":{"description":"The folder, relative to the manifest root.","type":"string"},"name":{"description":"The name in SKILL.md's front matter.","type":"string"},"description":{"description":"The description in SKILL.md's front matter.","type":"string"},"sha256":{"description":"The content hash of the folder the default version was uploaded from (sorted relative paths and file hashes).","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"default_version":{"description":"The version apply uploaded and made the default.","type":"string","minLength":1},"keep_versions":{"description":"How many versions are kept, the default among them.","type":"integer","minimum":1}}}}},"AgentResource":{"description":"An agent: a Responses API request rendered by apply. It has no API object.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always agent.","const":"agent"},"id":{"description":"Where the request was rendered (its render_to), or empty when it was not written to a file.","type":"string"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The rendered request (the body of POST /v1/responses without input), and render_to.","type":"object","required":["model","render_to"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"render_to":{"description":"The file the request was written to, relative to the working folder, or null.","type":["string","null"]}}}}},"AssistantResource":{"description":"An assistant made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always assistant.","const":"assistant"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The assistant as last applied, server defaults filled in.","type":"object","additionalProperties":false,"required":["model","name","description","instructions","tools","tool_resources","temperature","top_p","response_format","reasoning_effort","metadata"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API, or null.","type":["string","null"]},"description":{"description":"Its description, or null.","type":["string","null"]},"instructions":{"description":"Its instructions, or null.","type":["string","null"]},"tools":{"description":"Tools in the API's shape, defaults filled in.","type":"array","items":{"$ref":"#/$defs/Tool"}},"tool_resources":{"description":"Tool resources by id; empty lists are left out.","type":"object","additionalProperties":false,"properties":{"code_interpreter":{"description":"Files code_interpreter can read.","type":"object","additionalProperties":false,"required":["file_ids"],"properties":{"file_ids":{"description":"File ids.","type":"array","items":{"type":"string","minLength":1}}}},"file_search":{"description":"Vector stores file_search reads.","type":"object","additionalProperties":false,"required":["vector_store_ids"],"properties":{"vector_store_ids":{"description":"Vector store ids.","type":"array","items":{"type":"string","minLength":1}}}}}},"temperature":{"description":"Sampling temperature, or null.","type":["number","null"]},"top_p":{"description":"Nucleus sampling, or null.","type":["number","null"]},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort, or null. The API never echoes it: only the state knows it.","type":["string","null"]},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"Tool":{"description":"One tool of an assistant, told apart by its type.","type":"object","required":["type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/CodeInterpreterTool"},{"$ref":"#/$defs/FileSearchTool"},{"$ref":"#/$defs/FunctionTool"}]},"CodeInterpreterTool":{"description":"The code_interpreter tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"The file_search tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Its options.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results per search.","type":"integer","minimum":1},"ranking_options":{"description":"How results are ranked.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring less are dropped.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's definition.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function's name.","type":"string","minLength":1},"description":{"description":"What it does.","type":"string"},"parameters":{"description":"JSON Schema of its arguments.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}}},"ResponseFormat":{"description":"The output format: \"auto\", {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"const":"auto"},"else":{"additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The format.","enum":["text","json_object","json_schema"]},"json_schema":{"description":"For json_schema: the schema the output follows.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The schema's name.","type":"string","minLength":1},"description":{"description":"What the output is.","type":"string"},"schema":{"description":"The JSON Schema.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}},"if":{"properties":{"type":{"const":"json_schema"}}},"then":{"required":["json_schema"]},"else":{"not":{"required":["json_schema"]}}}},"PendingOperation":{"description":"A mutating call journalled before it was made.","type":"object","additionalProperties":false,"required":["id","address","kind","operation","started_at"],"properties":{"id":{"description":"A uuid, unique per operation.","type":"string","minLength":1},"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource kind; it matches the address.","enum":["file","vector_store","vector_store_file","assistant","skill"]},"operation":{"description":"What the call does.","enum":["create","update","delete"]},"started_at":{"description":"When the call was started (ISO 8601).","type":"string","format":"date-time"},"resource_id":{"description":"The remote id, when the call works on an existing resource.","type":"string","minLength":1},"match":{"description":"How the next run recognises what the call made.","type":"object","additionalProperties":false,"properties":{"filename":{"description":"A file's name.","type":"string"},"bytes":{"description":"A file's size.","type":"integer","minimum":0},"sha256":{"description":"A file's content hash.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"vector_store_id":{"description":"A membership's store.","type":"string"},"file_id":{"description":"A membership's file.","type":"string"},"name":{"description":"A skill's name (the front matter of its SKILL.md).","type":"string"}}}},"allOf":[{"if":{"properties":{"kind":{"const":"file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store_file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store_file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"assistant"}}},"then":{"properties":{"address":{"type":"string","pattern":"^assistant\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"skill"}}},"then":{"properties":{"address":{"type":"string","pattern":"^skill\\.","x-problem":"is not an address of the kind the entry gives"}}}}]}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^file\\..+$", "u");
 const pattern5 = new RegExp("^vector_store\\..+$", "u");
 const pattern6 = new RegExp("^vector_store_file\\.[^/]+/.+$", "u");
 const pattern7 = new RegExp("^assistant\\..+$", "u");
-const pattern8 = new RegExp("^agent\\..+$", "u");
+const pattern8 = new RegExp("^skill\\..+$", "u");
+const pattern9 = new RegExp("^agent\\..+$", "u");
 const schema32 = {"description":"A file uploaded by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always file (the address says so too).","const":"file"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the file (unix seconds). Files carry no stamp: with name and size, this tells the file this stack uploaded from a look-alike before it is deleted.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The file as last uploaded.","type":"object","additionalProperties":false,"required":["path","filename","purpose","bytes","sha256"],"properties":{"path":{"description":"Path relative to the manifest root, /-separated. The API does not know it.","type":"string","minLength":1},"filename":{"description":"The name the API stores: the basename of path.","type":"string"},"purpose":{"description":"The file's purpose in the API.","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"bytes":{"description":"Size in bytes.","type":"integer","minimum":0},"sha256":{"description":"Hex sha256 of the content uploaded; new content means a new upload.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"}}}}};
 const schema33 = {"description":"The id the API gave the resource.","type":"string","minLength":1};
 const schema34 = {"description":"When true, plans refuse to delete or replace the resource.","type":"boolean"};
 const schema37 = {"description":"Set when the last apply made the resource but it did not come out usable (a file that failed to index in its store); the next plan makes it again.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"The API's last_error code, or the indexing status.","type":"string"},"message":{"description":"The API's last_error message.","type":"string"}}};
 const schema35 = {"description":"Addresses this resource needed when it was made; deletes run in the reverse order.","type":"array","items":{"$ref":"#/$defs/Address"}};
-const schema36 = {"description":"A resource address: file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME.","type":"string","pattern":"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$","x-problem":"is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE or assistant.NAME)"};
-const pattern10 = new RegExp("^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$", "u");
+const schema36 = {"description":"A resource address: file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME.","type":"string","pattern":"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$","x-problem":"is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME)"};
+const pattern11 = new RegExp("^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$", "u");
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -37,8 +38,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
-const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$"},message:"must match pattern \""+"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$"+"\"",schema:"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$",parentSchema:schema36,data:data0};
+if(!pattern11.test(data0)){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$"},message:"must match pattern \""+"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$"+"\"",schema:"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$",parentSchema:schema36,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -75,7 +76,7 @@ return errors === 0;
 }
 validate22.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern11 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern12 = new RegExp("^[0-9a-f]{64}$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -449,7 +450,7 @@ errors++;
 if(data8.sha256 !== undefined){
 let data13 = data8.sha256;
 if(typeof data13 === "string"){
-if(!pattern11.test(data13)){
+if(!pattern12.test(data13)){
 const err30 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema32.properties.attributes.properties.sha256,data:data13};
 if(vErrors === null){
 vErrors = [err30];
@@ -2837,7 +2838,7 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema57 = {"description":"An agent: a Responses API request rendered by apply. It has no API object.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always agent.","const":"agent"},"id":{"description":"Where the request was rendered (its render_to), or empty when it was not written to a file.","type":"string"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The rendered request (the body of POST /v1/responses without input), and render_to.","type":"object","required":["model","render_to"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"render_to":{"description":"The file the request was written to, relative to the working folder, or null.","type":["string","null"]}}}}};
+const schema57 = {"description":"A skill made (or adopted) by assistants-iac: a folder uploaded as versions.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always skill.","const":"skill"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The skill as last applied.","type":"object","additionalProperties":false,"required":["path","name","description","sha256","default_version","keep_versions"],"properties":{"path":{"description":"The folder, relative to the manifest root.","type":"string"},"name":{"description":"The name in SKILL.md's front matter.","type":"string"},"description":{"description":"The description in SKILL.md's front matter.","type":"string"},"sha256":{"description":"The content hash of the folder the default version was uploaded from (sorted relative paths and file hashes).","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"default_version":{"description":"The version apply uploaded and made the default.","type":"string","minLength":1},"keep_versions":{"description":"How many versions are kept, the default among them.","type":"integer","minimum":1}}}}};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2914,8 +2915,430 @@ errors++;
 }
 if(data.kind !== undefined){
 let data0 = data.kind;
+if("skill" !== data0){
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "skill"},message:"must be equal to constant",schema:"skill",parentSchema:schema57.properties.kind,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data1 = data.id;
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/RemoteId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/RemoteId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.protect !== undefined){
+let data2 = data.protect;
+if(typeof data2 !== "boolean"){
+const err9 = {instancePath:instancePath+"/protect",schemaPath:"#/$defs/Protect/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.type,parentSchema:schema34,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.dependencies !== undefined){
+if(!(validate22(data.dependencies, {instancePath:instancePath+"/dependencies",parentData:data,parentDataProperty:"dependencies",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+if(data.failed !== undefined){
+let data4 = data.failed;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.code === undefined){
+const err10 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema37.required,parentSchema:schema37,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data4.message === undefined){
+const err11 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema37.required,parentSchema:schema37,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+for(const key1 in data4){
+if(!((key1 === "code") || (key1 === "message"))){
+const err12 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data4.code !== undefined){
+let data5 = data4.code;
+if(typeof data5 !== "string"){
+const err13 = {instancePath:instancePath+"/failed/code",schemaPath:"#/$defs/Failed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.code.type,parentSchema:schema37.properties.code,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data4.message !== undefined){
+let data6 = data4.message;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/failed/message",schemaPath:"#/$defs/Failed/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.message.type,parentSchema:schema37.properties.message,data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.attributes !== undefined){
+let data7 = data.attributes;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.path === undefined){
+const err16 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data7.name === undefined){
+const err17 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data7.description === undefined){
+const err18 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data7.sha256 === undefined){
+const err19 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data7.default_version === undefined){
+const err20 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "default_version"},message:"must have required property '"+"default_version"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data7.keep_versions === undefined){
+const err21 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "keep_versions"},message:"must have required property '"+"keep_versions"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+for(const key2 in data7){
+if(!((((((key2 === "path") || (key2 === "name")) || (key2 === "description")) || (key2 === "sha256")) || (key2 === "default_version")) || (key2 === "keep_versions"))){
+const err22 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data7.path !== undefined){
+let data8 = data7.path;
+if(typeof data8 !== "string"){
+const err23 = {instancePath:instancePath+"/attributes/path",schemaPath:"#/properties/attributes/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.path.type,parentSchema:schema57.properties.attributes.properties.path,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data7.name !== undefined){
+let data9 = data7.name;
+if(typeof data9 !== "string"){
+const err24 = {instancePath:instancePath+"/attributes/name",schemaPath:"#/properties/attributes/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.name.type,parentSchema:schema57.properties.attributes.properties.name,data:data9};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data7.description !== undefined){
+let data10 = data7.description;
+if(typeof data10 !== "string"){
+const err25 = {instancePath:instancePath+"/attributes/description",schemaPath:"#/properties/attributes/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.description.type,parentSchema:schema57.properties.attributes.properties.description,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data7.sha256 !== undefined){
+let data11 = data7.sha256;
+if(typeof data11 === "string"){
+if(!pattern12.test(data11)){
+const err26 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema57.properties.attributes.properties.sha256,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.sha256.type,parentSchema:schema57.properties.attributes.properties.sha256,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data7.default_version !== undefined){
+let data12 = data7.default_version;
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+const err28 = {instancePath:instancePath+"/attributes/default_version",schemaPath:"#/properties/attributes/properties/default_version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.attributes.properties.default_version,data:data12};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/attributes/default_version",schemaPath:"#/properties/attributes/properties/default_version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.default_version.type,parentSchema:schema57.properties.attributes.properties.default_version,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data7.keep_versions !== undefined){
+let data13 = data7.keep_versions;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err30 = {instancePath:instancePath+"/attributes/keep_versions",schemaPath:"#/properties/attributes/properties/keep_versions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.attributes.properties.keep_versions.type,parentSchema:schema57.properties.attributes.properties.keep_versions,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 1 || isNaN(data13)){
+const err31 = {instancePath:instancePath+"/attributes/keep_versions",schemaPath:"#/properties/attributes/properties/keep_versions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema57.properties.attributes.properties.keep_versions,data:data13};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.attributes.type,parentSchema:schema57.properties.attributes,data:data7};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema61 = {"description":"An agent: a Responses API request rendered by apply. It has no API object.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always agent.","const":"agent"},"id":{"description":"Where the request was rendered (its render_to), or empty when it was not written to a file.","type":"string"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The rendered request (the body of POST /v1/responses without input), and render_to.","type":"object","required":["model","render_to"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"render_to":{"description":"The file the request was written to, relative to the working folder, or null.","type":["string","null"]}}}}};
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate39.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema61.required,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema61.required,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.protect === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "protect"},message:"must have required property '"+"protect"+"'",schema:schema61.required,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.dependencies === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dependencies"},message:"must have required property '"+"dependencies"+"'",schema:schema61.required,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.attributes === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attributes"},message:"must have required property '"+"attributes"+"'",schema:schema61.required,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "kind") || (key0 === "id")) || (key0 === "protect")) || (key0 === "dependencies")) || (key0 === "failed")) || (key0 === "attributes"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
 if("agent" !== data0){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema57.properties.kind,data:data0};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "agent"},message:"must be equal to constant",schema:"agent",parentSchema:schema61.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2928,7 +3351,7 @@ errors++;
 if(data.id !== undefined){
 let data1 = data.id;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.id.type,parentSchema:schema57.properties.id,data:data1};
+const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.id.type,parentSchema:schema61.properties.id,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3034,7 +3457,7 @@ if(data.attributes !== undefined){
 let data7 = data.attributes;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.model === undefined){
-const err15 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+const err15 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema61.properties.attributes.required,parentSchema:schema61.properties.attributes,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3044,7 +3467,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data7.render_to === undefined){
-const err16 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "render_to"},message:"must have required property '"+"render_to"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+const err16 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "render_to"},message:"must have required property '"+"render_to"+"'",schema:schema61.properties.attributes.required,parentSchema:schema61.properties.attributes,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3057,7 +3480,7 @@ if(data7.model !== undefined){
 let data8 = data7.model;
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err17 = {instancePath:instancePath+"/attributes/model",schemaPath:"#/properties/attributes/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.attributes.properties.model,data:data8};
+const err17 = {instancePath:instancePath+"/attributes/model",schemaPath:"#/properties/attributes/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.attributes.properties.model,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3068,7 +3491,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/attributes/model",schemaPath:"#/properties/attributes/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.model.type,parentSchema:schema57.properties.attributes.properties.model,data:data8};
+const err18 = {instancePath:instancePath+"/attributes/model",schemaPath:"#/properties/attributes/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.attributes.properties.model.type,parentSchema:schema61.properties.attributes.properties.model,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3081,7 +3504,7 @@ errors++;
 if(data7.render_to !== undefined){
 let data9 = data7.render_to;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err19 = {instancePath:instancePath+"/attributes/render_to",schemaPath:"#/properties/attributes/properties/render_to/type",keyword:"type",params:{type: schema57.properties.attributes.properties.render_to.type},message:"must be string,null",schema:schema57.properties.attributes.properties.render_to.type,parentSchema:schema57.properties.attributes.properties.render_to,data:data9};
+const err19 = {instancePath:instancePath+"/attributes/render_to",schemaPath:"#/properties/attributes/properties/render_to/type",keyword:"type",params:{type: schema61.properties.attributes.properties.render_to.type},message:"must be string,null",schema:schema61.properties.attributes.properties.render_to.type,parentSchema:schema61.properties.attributes.properties.render_to,data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3093,7 +3516,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.attributes.type,parentSchema:schema57.properties.attributes,data:data7};
+const err20 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.attributes.type,parentSchema:schema61.properties.attributes,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3105,7 +3528,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3114,22 +3537,23 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema60 = {"description":"A mutating call journalled before it was made.","type":"object","additionalProperties":false,"required":["id","address","kind","operation","started_at"],"properties":{"id":{"description":"A uuid, unique per operation.","type":"string","minLength":1},"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource kind; it matches the address.","enum":["file","vector_store","vector_store_file","assistant"]},"operation":{"description":"What the call does.","enum":["create","update","delete"]},"started_at":{"description":"When the call was started (ISO 8601).","type":"string","format":"date-time"},"resource_id":{"description":"The remote id, when the call works on an existing resource.","type":"string","minLength":1},"match":{"description":"How the next run recognises what the call made.","type":"object","additionalProperties":false,"properties":{"filename":{"description":"A file's name.","type":"string"},"bytes":{"description":"A file's size.","type":"integer","minimum":0},"sha256":{"description":"A file's content hash.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"vector_store_id":{"description":"A membership's store.","type":"string"},"file_id":{"description":"A membership's file.","type":"string"}}}},"allOf":[{"if":{"properties":{"kind":{"const":"file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store_file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store_file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"assistant"}}},"then":{"properties":{"address":{"type":"string","pattern":"^assistant\\.","x-problem":"is not an address of the kind the entry gives"}}}}]};
-const pattern16 = new RegExp("^file\\.", "u");
-const pattern17 = new RegExp("^vector_store\\.", "u");
-const pattern18 = new RegExp("^vector_store_file\\.", "u");
-const pattern19 = new RegExp("^assistant\\.", "u");
+const schema64 = {"description":"A mutating call journalled before it was made.","type":"object","additionalProperties":false,"required":["id","address","kind","operation","started_at"],"properties":{"id":{"description":"A uuid, unique per operation.","type":"string","minLength":1},"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource kind; it matches the address.","enum":["file","vector_store","vector_store_file","assistant","skill"]},"operation":{"description":"What the call does.","enum":["create","update","delete"]},"started_at":{"description":"When the call was started (ISO 8601).","type":"string","format":"date-time"},"resource_id":{"description":"The remote id, when the call works on an existing resource.","type":"string","minLength":1},"match":{"description":"How the next run recognises what the call made.","type":"object","additionalProperties":false,"properties":{"filename":{"description":"A file's name.","type":"string"},"bytes":{"description":"A file's size.","type":"integer","minimum":0},"sha256":{"description":"A file's content hash.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"vector_store_id":{"description":"A membership's store.","type":"string"},"file_id":{"description":"A membership's file.","type":"string"},"name":{"description":"A skill's name (the front matter of its SKILL.md).","type":"string"}}}},"allOf":[{"if":{"properties":{"kind":{"const":"file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store_file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store_file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"assistant"}}},"then":{"properties":{"address":{"type":"string","pattern":"^assistant\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"skill"}}},"then":{"properties":{"address":{"type":"string","pattern":"^skill\\.","x-problem":"is not an address of the kind the entry gives"}}}}]};
+const pattern19 = new RegExp("^file\\.", "u");
+const pattern20 = new RegExp("^vector_store\\.", "u");
+const pattern21 = new RegExp("^vector_store_file\\.", "u");
+const pattern22 = new RegExp("^assistant\\.", "u");
+const pattern23 = new RegExp("^skill\\.", "u");
 const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3169,8 +3593,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address !== undefined){
 let data1 = data.address;
 if(typeof data1 === "string"){
-if(!pattern16.test(data1)){
-const err1 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/0/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^file\\."},message:"must match pattern \""+"^file\\."+"\"",schema:"^file\\.",parentSchema:schema60.allOf[0].then.properties.address,data:data1};
+if(!pattern19.test(data1)){
+const err1 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/0/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^file\\."},message:"must match pattern \""+"^file\\."+"\"",schema:"^file\\.",parentSchema:schema64.allOf[0].then.properties.address,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3181,7 +3605,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/0/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.allOf[0].then.properties.address.type,parentSchema:schema60.allOf[0].then.properties.address,data:data1};
+const err2 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/0/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.allOf[0].then.properties.address.type,parentSchema:schema64.allOf[0].then.properties.address,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3201,7 +3625,7 @@ props0.kind = true;
 }
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[0].if,parentSchema:schema60.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.allOf[0].if,parentSchema:schema64.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3243,8 +3667,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address !== undefined){
 let data3 = data.address;
 if(typeof data3 === "string"){
-if(!pattern17.test(data3)){
-const err5 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/1/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^vector_store\\."},message:"must match pattern \""+"^vector_store\\."+"\"",schema:"^vector_store\\.",parentSchema:schema60.allOf[1].then.properties.address,data:data3};
+if(!pattern20.test(data3)){
+const err5 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/1/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^vector_store\\."},message:"must match pattern \""+"^vector_store\\."+"\"",schema:"^vector_store\\.",parentSchema:schema64.allOf[1].then.properties.address,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3255,7 +3679,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/1/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.allOf[1].then.properties.address.type,parentSchema:schema60.allOf[1].then.properties.address,data:data3};
+const err6 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/1/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.allOf[1].then.properties.address.type,parentSchema:schema64.allOf[1].then.properties.address,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3275,7 +3699,7 @@ props1.kind = true;
 }
 }
 if(!valid4){
-const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[1].if,parentSchema:schema60.allOf[1],data};
+const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.allOf[1].if,parentSchema:schema64.allOf[1],data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3326,8 +3750,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address !== undefined){
 let data5 = data.address;
 if(typeof data5 === "string"){
-if(!pattern18.test(data5)){
-const err9 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/2/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^vector_store_file\\."},message:"must match pattern \""+"^vector_store_file\\."+"\"",schema:"^vector_store_file\\.",parentSchema:schema60.allOf[2].then.properties.address,data:data5};
+if(!pattern21.test(data5)){
+const err9 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/2/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^vector_store_file\\."},message:"must match pattern \""+"^vector_store_file\\."+"\"",schema:"^vector_store_file\\.",parentSchema:schema64.allOf[2].then.properties.address,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3338,7 +3762,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/2/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.allOf[2].then.properties.address.type,parentSchema:schema60.allOf[2].then.properties.address,data:data5};
+const err10 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/2/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.allOf[2].then.properties.address.type,parentSchema:schema64.allOf[2].then.properties.address,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3358,7 +3782,7 @@ props2.kind = true;
 }
 }
 if(!valid7){
-const err11 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[2].if,parentSchema:schema60.allOf[2],data};
+const err11 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.allOf[2].if,parentSchema:schema64.allOf[2],data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3409,8 +3833,8 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address !== undefined){
 let data7 = data.address;
 if(typeof data7 === "string"){
-if(!pattern19.test(data7)){
-const err13 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/3/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^assistant\\."},message:"must match pattern \""+"^assistant\\."+"\"",schema:"^assistant\\.",parentSchema:schema60.allOf[3].then.properties.address,data:data7};
+if(!pattern22.test(data7)){
+const err13 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/3/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^assistant\\."},message:"must match pattern \""+"^assistant\\."+"\"",schema:"^assistant\\.",parentSchema:schema64.allOf[3].then.properties.address,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3421,7 +3845,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/3/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.allOf[3].then.properties.address.type,parentSchema:schema60.allOf[3].then.properties.address,data:data7};
+const err14 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/3/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.allOf[3].then.properties.address.type,parentSchema:schema64.allOf[3].then.properties.address,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3441,7 +3865,7 @@ props3.kind = true;
 }
 }
 if(!valid10){
-const err15 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema60.allOf[3].if,parentSchema:schema60.allOf[3],data};
+const err15 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.allOf[3].if,parentSchema:schema64.allOf[3],data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3459,9 +3883,13 @@ props0 = props0 || {};
 Object.assign(props0, props3);
 }
 }
+const _errs34 = errors;
+let valid13 = true;
+const _errs35 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema60.required,parentSchema:schema60,data};
+if(data.kind !== undefined){
+if("skill" !== data.kind){
+const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3470,8 +3898,26 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.address === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema60.required,parentSchema:schema60,data};
+}
+}
+var _valid4 = _errs35 === errors;
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs37 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.address !== undefined){
+let data9 = data.address;
+if(typeof data9 === "string"){
+if(!pattern23.test(data9)){
+const err17 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/4/then/properties/address/pattern",keyword:"pattern",params:{pattern: "^skill\\."},message:"must match pattern \""+"^skill\\."+"\"",schema:"^skill\\.",parentSchema:schema64.allOf[4].then.properties.address,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3480,8 +3926,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.kind === undefined){
-const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema60.required,parentSchema:schema60,data};
+}
+else {
+const err18 = {instancePath:instancePath+"/address",schemaPath:"#/allOf/4/then/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.allOf[4].then.properties.address.type,parentSchema:schema64.allOf[4].then.properties.address,data:data9};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3490,8 +3937,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data.operation === undefined){
-const err19 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "operation"},message:"must have required property '"+"operation"+"'",schema:schema60.required,parentSchema:schema60,data};
+}
+}
+var _valid4 = _errs37 === errors;
+valid13 = _valid4;
+if(valid13){
+var props4 = {};
+props4.address = true;
+props4.kind = true;
+}
+}
+if(!valid13){
+const err19 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.allOf[4].if,parentSchema:schema64.allOf[4],data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3500,8 +3957,18 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data.started_at === undefined){
-const err20 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "started_at"},message:"must have required property '"+"started_at"+"'",schema:schema60.required,parentSchema:schema60,data};
+if(props0 !== true && props4 !== undefined){
+if(props4 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props4);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err20 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3510,9 +3977,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((((key0 === "id") || (key0 === "address")) || (key0 === "kind")) || (key0 === "operation")) || (key0 === "started_at")) || (key0 === "resource_id")) || (key0 === "match"))){
-const err21 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
+if(data.address === undefined){
+const err21 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3521,12 +3987,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.id !== undefined){
-let data8 = data.id;
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
-const err22 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema60.properties.id,data:data8};
+if(data.kind === undefined){
+const err22 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3535,9 +3997,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.id.type,parentSchema:schema60.properties.id,data:data8};
+if(data.operation === undefined){
+const err23 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "operation"},message:"must have required property '"+"operation"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3546,12 +4007,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data.address !== undefined){
-let data9 = data.address;
-if(typeof data9 === "string"){
-if(!pattern10.test(data9)){
-const err24 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$"},message:"must match pattern \""+"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$"+"\"",schema:"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$",parentSchema:schema36,data:data9};
+if(data.started_at === undefined){
+const err24 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "started_at"},message:"must have required property '"+"started_at"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3560,9 +4017,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data9};
+for(const key0 in data){
+if(!(((((((key0 === "id") || (key0 === "address")) || (key0 === "kind")) || (key0 === "operation")) || (key0 === "started_at")) || (key0 === "resource_id")) || (key0 === "match"))){
+const err25 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3572,10 +4029,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.kind !== undefined){
-let data10 = data.kind;
-if(!((((data10 === "file") || (data10 === "vector_store")) || (data10 === "vector_store_file")) || (data10 === "assistant"))){
-const err26 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema60.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.kind.enum,parentSchema:schema60.properties.kind,data:data10};
+if(data.id !== undefined){
+let data10 = data.id;
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+const err26 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.id,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3585,10 +4043,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.operation !== undefined){
-let data11 = data.operation;
-if(!(((data11 === "create") || (data11 === "update")) || (data11 === "delete"))){
-const err27 = {instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/enum",keyword:"enum",params:{allowedValues: schema60.properties.operation.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.operation.enum,parentSchema:schema60.properties.operation,data:data11};
+else {
+const err27 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.id.type,parentSchema:schema64.properties.id,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3598,11 +4054,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.started_at !== undefined){
-let data12 = data.started_at;
-if(typeof data12 === "string"){
-if(!(formats0.validate(data12))){
-const err28 = {instancePath:instancePath+"/started_at",schemaPath:"#/properties/started_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema60.properties.started_at,data:data12};
+if(data.address !== undefined){
+let data11 = data.address;
+if(typeof data11 === "string"){
+if(!pattern11.test(data11)){
+const err28 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$"},message:"must match pattern \""+"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$"+"\"",schema:"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$",parentSchema:schema36,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3613,7 +4069,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/started_at",schemaPath:"#/properties/started_at/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.started_at.type,parentSchema:schema60.properties.started_at,data:data12};
+const err29 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3623,11 +4079,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.resource_id !== undefined){
-let data13 = data.resource_id;
-if(typeof data13 === "string"){
-if(func1(data13) < 1){
-const err30 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema60.properties.resource_id,data:data13};
+if(data.kind !== undefined){
+let data12 = data.kind;
+if(!(((((data12 === "file") || (data12 === "vector_store")) || (data12 === "vector_store_file")) || (data12 === "assistant")) || (data12 === "skill"))){
+const err30 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema64.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.kind.enum,parentSchema:schema64.properties.kind,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3637,8 +4092,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.resource_id.type,parentSchema:schema60.properties.resource_id,data:data13};
+if(data.operation !== undefined){
+let data13 = data.operation;
+if(!(((data13 === "create") || (data13 === "update")) || (data13 === "delete"))){
+const err31 = {instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/enum",keyword:"enum",params:{allowedValues: schema64.properties.operation.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.operation.enum,parentSchema:schema64.properties.operation,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3648,12 +4105,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.match !== undefined){
-let data14 = data.match;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!(((((key1 === "filename") || (key1 === "bytes")) || (key1 === "sha256")) || (key1 === "vector_store_id")) || (key1 === "file_id"))){
-const err32 = {instancePath:instancePath+"/match",schemaPath:"#/properties/match/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema60.properties.match,data:data14};
+if(data.started_at !== undefined){
+let data14 = data.started_at;
+if(typeof data14 === "string"){
+if(!(formats0.validate(data14))){
+const err32 = {instancePath:instancePath+"/started_at",schemaPath:"#/properties/started_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema64.properties.started_at,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3663,10 +4119,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.filename !== undefined){
-let data15 = data14.filename;
-if(typeof data15 !== "string"){
-const err33 = {instancePath:instancePath+"/match/filename",schemaPath:"#/properties/match/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.match.properties.filename.type,parentSchema:schema60.properties.match.properties.filename,data:data15};
+else {
+const err33 = {instancePath:instancePath+"/started_at",schemaPath:"#/properties/started_at/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.started_at.type,parentSchema:schema64.properties.started_at,data:data14};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3676,10 +4130,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data14.bytes !== undefined){
-let data16 = data14.bytes;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err34 = {instancePath:instancePath+"/match/bytes",schemaPath:"#/properties/match/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema60.properties.match.properties.bytes.type,parentSchema:schema60.properties.match.properties.bytes,data:data16};
+if(data.resource_id !== undefined){
+let data15 = data.resource_id;
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+const err34 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema64.properties.resource_id,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3688,9 +4143,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-const err35 = {instancePath:instancePath+"/match/bytes",schemaPath:"#/properties/match/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema60.properties.match.properties.bytes,data:data16};
+}
+else {
+const err35 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.resource_id.type,parentSchema:schema64.properties.resource_id,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3700,12 +4155,12 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-if(data14.sha256 !== undefined){
-let data17 = data14.sha256;
-if(typeof data17 === "string"){
-if(!pattern11.test(data17)){
-const err36 = {instancePath:instancePath+"/match/sha256",schemaPath:"#/properties/match/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema60.properties.match.properties.sha256,data:data17};
+if(data.match !== undefined){
+let data16 = data.match;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key1 in data16){
+if(!((((((key1 === "filename") || (key1 === "bytes")) || (key1 === "sha256")) || (key1 === "vector_store_id")) || (key1 === "file_id")) || (key1 === "name"))){
+const err36 = {instancePath:instancePath+"/match",schemaPath:"#/properties/match/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema64.properties.match,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3715,8 +4170,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-else {
-const err37 = {instancePath:instancePath+"/match/sha256",schemaPath:"#/properties/match/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.match.properties.sha256.type,parentSchema:schema60.properties.match.properties.sha256,data:data17};
+if(data16.filename !== undefined){
+let data17 = data16.filename;
+if(typeof data17 !== "string"){
+const err37 = {instancePath:instancePath+"/match/filename",schemaPath:"#/properties/match/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.match.properties.filename.type,parentSchema:schema64.properties.match.properties.filename,data:data17};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3726,10 +4183,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data14.vector_store_id !== undefined){
-let data18 = data14.vector_store_id;
-if(typeof data18 !== "string"){
-const err38 = {instancePath:instancePath+"/match/vector_store_id",schemaPath:"#/properties/match/properties/vector_store_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.match.properties.vector_store_id.type,parentSchema:schema60.properties.match.properties.vector_store_id,data:data18};
+if(data16.bytes !== undefined){
+let data18 = data16.bytes;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err38 = {instancePath:instancePath+"/match/bytes",schemaPath:"#/properties/match/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.match.properties.bytes.type,parentSchema:schema64.properties.match.properties.bytes,data:data18};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3738,11 +4195,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data14.file_id !== undefined){
-let data19 = data14.file_id;
-if(typeof data19 !== "string"){
-const err39 = {instancePath:instancePath+"/match/file_id",schemaPath:"#/properties/match/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.match.properties.file_id.type,parentSchema:schema60.properties.match.properties.file_id,data:data19};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err39 = {instancePath:instancePath+"/match/bytes",schemaPath:"#/properties/match/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.match.properties.bytes,data:data18};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3753,8 +4208,11 @@ errors++;
 }
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/match",schemaPath:"#/properties/match/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.properties.match.type,parentSchema:schema60.properties.match,data:data14};
+if(data16.sha256 !== undefined){
+let data19 = data16.sha256;
+if(typeof data19 === "string"){
+if(!pattern12.test(data19)){
+const err40 = {instancePath:instancePath+"/match/sha256",schemaPath:"#/properties/match/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema64.properties.match.properties.sha256,data:data19};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3764,9 +4222,8 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
 else {
-const err41 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
+const err41 = {instancePath:instancePath+"/match/sha256",schemaPath:"#/properties/match/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.match.properties.sha256.type,parentSchema:schema64.properties.match.properties.sha256,data:data19};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3775,17 +4232,80 @@ vErrors.push(err41);
 }
 errors++;
 }
-validate39.errors = vErrors;
+}
+if(data16.vector_store_id !== undefined){
+let data20 = data16.vector_store_id;
+if(typeof data20 !== "string"){
+const err42 = {instancePath:instancePath+"/match/vector_store_id",schemaPath:"#/properties/match/properties/vector_store_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.match.properties.vector_store_id.type,parentSchema:schema64.properties.match.properties.vector_store_id,data:data20};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data16.file_id !== undefined){
+let data21 = data16.file_id;
+if(typeof data21 !== "string"){
+const err43 = {instancePath:instancePath+"/match/file_id",schemaPath:"#/properties/match/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.match.properties.file_id.type,parentSchema:schema64.properties.match.properties.file_id,data:data21};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data16.name !== undefined){
+let data22 = data16.name;
+if(typeof data22 !== "string"){
+const err44 = {instancePath:instancePath+"/match/name",schemaPath:"#/properties/match/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.match.properties.name.type,parentSchema:schema64.properties.match.properties.name,data:data22};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/match",schemaPath:"#/properties/match/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.match.type,parentSchema:schema64.properties.match,data:data16};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema62 = {"description":"A stamped resource this state no longer manages.","type":"object","additionalProperties":false,"required":["address","kind","id","at"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource's kind.","enum":["vector_store","assistant"]},"id":{"$ref":"#/$defs/RemoteId"},"at":{"description":"When it was forgotten (ISO 8601).","type":"string","minLength":1}}};
+const schema66 = {"description":"A stamped resource this state no longer manages.","type":"object","additionalProperties":false,"required":["address","kind","id","at"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource's kind.","enum":["vector_store","assistant"]},"id":{"$ref":"#/$defs/RemoteId"},"at":{"description":"When it was forgotten (ISO 8601).","type":"string","minLength":1}}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3794,7 +4314,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3804,7 +4324,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3814,7 +4334,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3824,7 +4344,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.at === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "at"},message:"must have required property '"+"at"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3835,7 +4355,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "address") || (key0 === "kind")) || (key0 === "id")) || (key0 === "at"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3848,8 +4368,8 @@ errors++;
 if(data.address !== undefined){
 let data0 = data.address;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
-const err5 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$"},message:"must match pattern \""+"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$"+"\"",schema:"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+)$",parentSchema:schema36,data:data0};
+if(!pattern11.test(data0)){
+const err5 = {instancePath:instancePath+"/address",schemaPath:"#/$defs/Address/pattern",keyword:"pattern",params:{pattern: "^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$"},message:"must match pattern \""+"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$"+"\"",schema:"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$",parentSchema:schema36,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3873,7 +4393,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(!((data1 === "vector_store") || (data1 === "assistant"))){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema62.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema62.properties.kind.enum,parentSchema:schema62.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema66.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema66.properties.kind.enum,parentSchema:schema66.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3912,7 +4432,7 @@ if(data.at !== undefined){
 let data3 = data.at;
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err10 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.at,data:data3};
+const err10 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema66.properties.at,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3923,7 +4443,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.at.type,parentSchema:schema62.properties.at,data:data3};
+const err11 = {instancePath:instancePath+"/at",schemaPath:"#/properties/at/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.at.type,parentSchema:schema66.properties.at,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3935,7 +4455,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3944,10 +4464,10 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -4036,7 +4556,7 @@ errors++;
 }
 if(data.format_version !== undefined){
 let data0 = data.format_version;
-if(!(((data0 === 1) || (data0 === 2)) || (data0 === 3))){
+if(!((((data0 === 1) || (data0 === 2)) || (data0 === 3)) || (data0 === 4))){
 const err7 = {instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/enum",keyword:"enum",params:{allowedValues: schema31.properties.format_version.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.format_version.enum,parentSchema:schema31.properties.format_version,data:data0};
 if(vErrors === null){
 vErrors = [err7];
@@ -4126,7 +4646,7 @@ if(data.resources !== undefined){
 let data4 = data.resources;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
-if(!(((((pattern4.test(key1)) || (pattern5.test(key1))) || (pattern6.test(key1))) || (pattern7.test(key1))) || (pattern8.test(key1)))){
+if(!((((((pattern4.test(key1)) || (pattern5.test(key1))) || (pattern6.test(key1))) || (pattern7.test(key1))) || (pattern8.test(key1))) || (pattern9.test(key1)))){
 const err14 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.resources,data:data4};
 if(vErrors === null){
 vErrors = [err14];
@@ -4177,6 +4697,14 @@ errors = vErrors.length;
 }
 }
 }
+for(const key7 in data4){
+if(pattern9.test(key7)){
+if(!(validate39(data4[key7], {instancePath:instancePath+"/resources/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data4,parentDataProperty:key7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+}
 }
 else {
 const err15 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.resources.type,parentSchema:schema31.properties.resources,data:data4};
@@ -4190,18 +4718,18 @@ errors++;
 }
 }
 if(data.pending !== undefined){
-let data10 = data.pending;
-if(Array.isArray(data10)){
-const len0 = data10.length;
+let data11 = data.pending;
+if(Array.isArray(data11)){
+const len0 = data11.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate39(data10[i0], {instancePath:instancePath+"/pending/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate42(data11[i0], {instancePath:instancePath+"/pending/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/pending",schemaPath:"#/properties/pending/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.pending.type,parentSchema:schema31.properties.pending,data:data10};
+const err16 = {instancePath:instancePath+"/pending",schemaPath:"#/properties/pending/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.pending.type,parentSchema:schema31.properties.pending,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4212,18 +4740,18 @@ errors++;
 }
 }
 if(data.forgotten !== undefined){
-let data12 = data.forgotten;
-if(Array.isArray(data12)){
-const len1 = data12.length;
+let data13 = data.forgotten;
+if(Array.isArray(data13)){
+const len1 = data13.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate41(data12[i1], {instancePath:instancePath+"/forgotten/" + i1,parentData:data12,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate44(data13[i1], {instancePath:instancePath+"/forgotten/" + i1,parentData:data13,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/forgotten",schemaPath:"#/properties/forgotten/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.forgotten.type,parentSchema:schema31.properties.forgotten,data:data12};
+const err17 = {instancePath:instancePath+"/forgotten",schemaPath:"#/properties/forgotten/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.forgotten.type,parentSchema:schema31.properties.forgotten,data:data13};
 if(vErrors === null){
 vErrors = [err17];
 }

@@ -1,11 +1,49 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { AssistantsError } from '../errors/index.js';
-import type { DesiredFile } from '../model/desired.js';
+import type { DesiredFile, DesiredSkill } from '../model/desired.js';
 import { type Move, movedAddress } from '../model/moves.js';
+import { skillContentHash, skillHashKey } from '../model/skill-content.js';
 import type { HashCache } from '../state/hash-cache.js';
 import type { StateDocument } from '../state/state-document.js';
 import { mapLimit } from '../util/concurrency.js';
+
+/** What the hash step reads of a file: where it is, how it is named to the user, and its stat. */
+export type HashedFile = Pick<DesiredFile, 'name' | 'path' | 'relativePath' | 'bytes' | 'mtimeMs' | 'source'>;
+
+/**
+ * The files of every skill, for the hash step: named by the skill's key and the file's path in
+ * it (a NUL keeps these names apart from files' names).
+ */
+export function skillFilesToHash(skills: readonly DesiredSkill[]): HashedFile[] {
+  return skills.flatMap((skill) =>
+    skill.files.map((file) => ({
+      name: `${skillHashKey(skill.name)}\u0000${file.relativePath}`,
+      path: file.path,
+      relativePath: `${skill.relativePath}/${file.relativePath}`,
+      bytes: file.bytes,
+      mtimeMs: file.mtimeMs,
+      source: skill.source,
+    })),
+  );
+}
+
+/**
+ * Each skill's content hash (see skillContentHash) from its files' hashes, added to `hashes`
+ * under skillHashKey; the files' own entries are taken out.
+ */
+export function addSkillHashes(skills: readonly DesiredSkill[], hashes: Map<string, string>): void {
+  for (const skill of skills) {
+    const key = skillHashKey(skill.name);
+    const files = skill.files.map((file) => {
+      const name = `${key}\u0000${file.relativePath}`;
+      const sha256 = hashes.get(name) as string;
+      hashes.delete(name);
+      return { relativePath: file.relativePath, sha256 };
+    });
+    hashes.set(key, skillContentHash(files));
+  }
+}
 
 /** The most a hash read holds at once. */
 const HASH_CHUNK_BYTES = 1024 * 1024;
@@ -67,7 +105,7 @@ export function filesToHash(
  * reported at once, after the others are hashed and cached.
  */
 export async function hashDesiredFiles(
-  files: readonly DesiredFile[],
+  files: readonly HashedFile[],
   cache: HashCache,
   concurrency = 8,
   /** false: the caller saves the cache itself, later (apply, once the uploads taught it more). */
@@ -103,7 +141,7 @@ export async function hashDesiredFiles(
 }
 
 /** What a failed read of a desired file means to the user, at the manifest entry that names it. */
-function readError(file: DesiredFile, err: unknown): AssistantsError {
+function readError(file: HashedFile, err: unknown): AssistantsError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const shown = file.relativePath;
   if (code === 'ENOENT' || code === 'ENOTDIR') {

@@ -19,7 +19,7 @@ import type { StateDocument } from '../state/state-document.js';
 import { type StateStore, withStateLock } from '../state/state-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { counted } from '../util/words.js';
-import { filesToHash, hashDesiredFiles } from './file-hashes.js';
+import { addSkillHashes, filesToHash, hashDesiredFiles, skillFilesToHash } from './file-hashes.js';
 import { readStateOf } from './locked-state.js';
 
 export interface ManifestOptions {
@@ -128,8 +128,15 @@ export async function hashFiles(
   all: boolean,
   save = true,
 ): Promise<Map<string, string>> {
-  return (await hashDesiredFiles(filesToHash(desired.files, state, all, desired.moves), cache, 8, save))
-    .hashes;
+  // Every skill is hashed, each time: its hash decides whether a version is uploaded, and the
+  // cache makes an unchanged folder cost a stat per file.
+  const files = [
+    ...filesToHash(desired.files, state, all, desired.moves),
+    ...skillFilesToHash(desired.skills),
+  ];
+  const { hashes } = await hashDesiredFiles(files, cache, 8, save);
+  addSkillHashes(desired.skills, hashes);
+  return hashes;
 }
 
 /**
@@ -152,11 +159,20 @@ export async function refreshFor(
       vectorStoreIds: idsOf(state, 'vector_store'),
       assistantIds: idsOf(state, 'assistant'),
       probeAssistants: desired.assistants.length > 0,
+      skills: recordedSkillVersions(state),
     }),
     rendered ? readRenderedFiles(rendered, state) : undefined,
   ]);
   if (renderedFiles) live.renderedFiles = renderedFiles;
   return live;
+}
+
+/** The skills the state holds, each with the version it recorded as the default. */
+function recordedSkillVersions(state: StateDocument | undefined): Map<string, string> {
+  const skills = new Map<string, string>();
+  for (const resource of Object.values(state?.resources ?? {}))
+    if (resource.kind === 'skill') skills.set(resource.id, String(resource.attributes.default_version));
+  return skills;
 }
 
 /**

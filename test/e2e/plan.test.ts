@@ -262,7 +262,7 @@ describe('assistants plan against the emulator', () => {
 
       </details>
 
-      #### Agents and assistants
+      #### Agents, assistants and skills
 
       <details><summary>~ <code>assistant.bot</code> will be updated in-place</summary>
 

@@ -86,6 +86,14 @@ export function attrsFor<K extends ResourceKind>(kind: K): AttributesByKind[K] {
     vector_store: vectorStoreAttrs(),
     vector_store_file: membershipAttrs(),
     assistant: assistantAttrs(),
+    skill: {
+      path: 'skills/pdf-tools',
+      name: 'pdf-tools',
+      description: 'Works with PDF files',
+      sha256: 'a'.repeat(64),
+      default_version: '1',
+      keep_versions: 3,
+    },
     agent: { model: 'gpt-5-mini', render_to: null },
   };
   return byKind[kind];
@@ -104,6 +112,8 @@ export function fakeId(address: Address): string {
       return `asst_${slug(parsed.name)}`;
     case 'vector_store_file':
       return `file-${slug(parsed.file ?? parsed.name)}`;
+    case 'skill':
+      return `skill_${slug(parsed.name)}`;
     case 'agent':
       return '';
   }

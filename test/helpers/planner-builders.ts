@@ -96,6 +96,7 @@ export function desired(parts: Partial<Omit<Desired, 'stack' | 'manifests'>> = {
     vectorStores: parts.vectorStores ?? [],
     memberships: parts.memberships ?? [],
     assistants: parts.assistants ?? [],
+    skills: parts.skills ?? [],
     agents: parts.agents ?? [],
   };
 }

@@ -25,10 +25,17 @@ function invalidRequests(desired: Desired, seed = 0): string[] {
   let n = seed;
   const problems: string[] = [];
   for (const agent of desired.agents) {
-    const request = renderAgentRequest(agent, (address) =>
-      address.startsWith('file.')
-        ? `file-${(n++).toString(36).padStart(24, '0')}`
-        : `vs_${(n++).toString(36).padStart(24, '0')}`,
+    const request = renderAgentRequest(
+      agent,
+      (address) => {
+        const prefix = address.startsWith('file.')
+          ? 'file-'
+          : address.startsWith('skill.')
+            ? 'skill_'
+            : 'vs_';
+        return `${prefix}${(n++).toString(36).padStart(24, '0')}`;
+      },
+      () => String(1 + (n++ % 9)),
     );
     if (!createResponse(request))
       problems.push(

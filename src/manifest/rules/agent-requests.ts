@@ -10,6 +10,8 @@ import { didYouMeanSuffix } from '../suggest.js';
 
 /** Ids that stand in for managed resources while checking: any string is a valid id to the schema. */
 const PLACEHOLDER_ID = 'id-known-after-apply';
+/** A managed skill's version stands in for the one apply will pin (a positive integer, as the API writes it). */
+const PLACEHOLDER_VERSION = '1';
 
 /** Tools whose shape the manifest schema already fixes: the spec's tool schemas are not consulted. */
 const SHAPED = new Set(['file_search', 'code_interpreter', 'shell', 'function']);
@@ -33,7 +35,7 @@ export async function checkAgentRequests(merged: MergedManifest, desired: Desire
   for (const agent of desired.agents) {
     const entry = merged.agents.get(agent.name);
     if (!entry) continue;
-    const request = renderAgentRequest(agent, () => PLACEHOLDER_ID);
+    const request = renderAgentRequest(agent, () => PLACEHOLDER_ID, () => PLACEHOLDER_VERSION);
     const problems = passthroughProblems(entry, agent, responsesToolFields);
     if (problems.length === 0 && !validateCreateResponse(request)) {
       const error = validateCreateResponse.errors?.[0];

@@ -13,17 +13,17 @@ import { type IdOf, NO_OP, type PlanKind, UPDATE, type WantedOf, wantedEntry } f
  */
 
 /** The agent's attributes: the request with ids resolved, and its render_to. */
-export function desiredAgentAttributes(agent: DesiredAgent, idOf: IdOf): AgentAttributes {
-  return { ...renderAgentRequest(agent, idOf), render_to: agent.renderTo ?? null };
+export function desiredAgentAttributes(agent: DesiredAgent, idOf: IdOf, versionOf: IdOf): AgentAttributes {
+  return { ...renderAgentRequest(agent, idOf, versionOf), render_to: agent.renderTo ?? null };
 }
 
-const wantedAgents: WantedOf = ({ desired, idOf }) =>
+const wantedAgents: WantedOf = ({ desired, idOf, versionOf }) =>
   desired.agents.map((agent) =>
     wantedEntry(
       agent,
       'agent',
       agentDependencies(agent),
-      desiredAgentAttributes(agent, idOf),
+      desiredAgentAttributes(agent, idOf, versionOf),
       (_b, changed) => (changed.length > 0 ? UPDATE : NO_OP),
     ),
   );

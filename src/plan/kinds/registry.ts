@@ -2,6 +2,7 @@ import { type ResourceKind, unhandledKind } from '../../model/kinds.js';
 import { AGENT_PLAN } from './agent.js';
 import { ASSISTANT_PLAN } from './assistant.js';
 import { FILE_PLAN } from './file.js';
+import { SKILL_PLAN } from './skill.js';
 import { VECTOR_STORE_PLAN } from './vector-store.js';
 import { VECTOR_STORE_FILE_PLAN } from './vector-store-file.js';
 import type { PlanKind } from './wanted.js';
@@ -15,6 +16,7 @@ const PLAN_KINDS: { readonly [K in ResourceKind]: PlanKind<K> } = {
   vector_store: VECTOR_STORE_PLAN,
   vector_store_file: VECTOR_STORE_FILE_PLAN,
   assistant: ASSISTANT_PLAN,
+  skill: SKILL_PLAN,
   agent: AGENT_PLAN,
 };
 

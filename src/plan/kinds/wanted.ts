@@ -67,6 +67,11 @@ export interface Decision {
   action: Action;
   reason: ActionReason;
   replacePaths: string[];
+  /**
+   * The attributes after the change, when the decision learns they differ from what was wanted
+   * (a skill's version becomes known after apply once a new one is to be uploaded).
+   */
+  after?: Attributes;
 }
 
 export const NO_OP: Decision = { action: 'no-op', reason: 'unchanged', replacePaths: [] };
@@ -97,6 +102,10 @@ export interface WantedContext {
   lineage: string;
   /** Ids as planned so far: kinds earlier in dependency order are planned first. */
   idOf: IdOf;
+  /** A managed skill's version as planned so far (UNKNOWN when apply uploads a new one). */
+  versionOf: IdOf;
+  /** What the state holds at an address (after the manifests' moves). */
+  resourceAt: (address: Address) => StateResource | undefined;
   /** The action planned for each address so far. */
   planned: ReadonlyMap<Address, Action>;
 }

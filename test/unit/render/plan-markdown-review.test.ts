@@ -40,7 +40,7 @@ describe('the Markdown plan, for review', () => {
     expect(markdown).not.toMatch(/reasoning_effort|top_p|temperature|response_format|expires_after/);
     const order = [
       'Graph of the changes',
-      '#### Agents and assistants',
+      '#### Agents, assistants and skills',
       '#### Vector stores',
       '#### Files in vector stores',
       '#### New files',

@@ -131,7 +131,7 @@ describe('renderPlanMarkdown', () => {
 
       </details>
 
-      #### Agents and assistants
+      #### Agents, assistants and skills
 
       <details><summary>~ <code>assistant.support-bot</code> will be updated in-place</summary>
 
@@ -406,7 +406,7 @@ describe('renderPlanMarkdown', () => {
 
       </details>
 
-      #### Agents and assistants
+      #### Agents, assistants and skills
 
       <details><summary>~ <code>assistant.bot</code> will be updated in-place</summary>
 

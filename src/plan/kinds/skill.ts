@@ -1,0 +1,123 @@
+import type { SkillAttributes, Unknown } from '../../model/attributes.js';
+import { UNKNOWN } from '../../model/attributes.js';
+import type { DesiredSkill } from '../../model/desired.js';
+import { skillHashKey } from '../../model/skill-content.js';
+import { overlaid } from '../observation.js';
+import {
+  type Decision,
+  declaredAt,
+  NO_OP,
+  type PlanKind,
+  type StateResourceOf,
+  UPDATE,
+  type WantedOf,
+  wantedEntry,
+} from './wanted.js';
+
+/**
+ * Skills for the planner. A skill's versions are immutable, so new content is a new version of the
+ * same skill (an update: the id is kept), made the default; `default_version` is then known after
+ * apply. Its name and description come from SKILL.md, so they change only with the content.
+ */
+
+/** The skill's attributes: its content hash, and the version it has when that content is the recorded one. */
+export function desiredSkillAttributes(
+  skill: DesiredSkill,
+  sha256: string | Unknown,
+  version: string | Unknown,
+): SkillAttributes {
+  return {
+    path: skill.relativePath,
+    name: skill.skillName,
+    description: skill.description,
+    sha256,
+    default_version: version,
+    keep_versions: skill.keepVersions,
+  };
+}
+
+/** What a skill's content is made of: its content hash and front matter. */
+const CONTENT = ['sha256', 'name', 'description'];
+
+/**
+ * New content, or a default version that is gone, needs a new version; a default moved by hand
+ * to a version that still exists is moved back; a new keep_versions prunes. A folder moved with
+ * the same content is no call (the state records the new path).
+ */
+function decideSkill(
+  changed: readonly string[],
+  recorded: StateResourceOf<'skill'>,
+  after: SkillAttributes,
+  versions: readonly string[] | undefined,
+): Decision {
+  const fresh: SkillAttributes = { ...after, default_version: UNKNOWN };
+  if (CONTENT.some((key) => changed.includes(key)))
+    return { action: 'update', reason: 'new_version', replacePaths: [], after: fresh };
+  const version = recorded.attributes.default_version;
+  if (versions !== undefined && typeof version === 'string' && !versions.includes(version))
+    return { action: 'update', reason: 'version_deleted', replacePaths: [], after: fresh };
+  if (changed.includes('default_version') || changed.includes('keep_versions')) return UPDATE;
+  return NO_OP;
+}
+
+const wantedSkills: WantedOf = ({ desired, hashes, resourceAt }) =>
+  desired.skills.map((skill) => {
+    const sha256 = hashes.get(skillHashKey(skill.name)) ?? UNKNOWN;
+    const recorded = resourceAt(skill.address);
+    // The recorded version stands while the content is the one it was uploaded from.
+    const same = recorded?.kind === 'skill' && sha256 !== UNKNOWN && recorded.attributes.sha256 === sha256;
+    const version = same ? recorded.attributes.default_version : UNKNOWN;
+    const after = desiredSkillAttributes(skill, sha256, version);
+    return wantedEntry(skill, 'skill', [], after, (_before, changed, seen, resource) =>
+      decideSkill(
+        changed,
+        resource as StateResourceOf<'skill'>,
+        after,
+        seen.status === 'present' ? seen.versions : undefined,
+      ),
+    );
+  });
+
+export const SKILL_PLAN: PlanKind<'skill'> = {
+  wanted: wantedSkills,
+  observe(resource, live) {
+    if (!live.skills) return { status: 'assumed', attributes: resource.attributes };
+    const skill = live.skills.get(resource.id);
+    const seen = overlaid(resource, skill?.attributes);
+    if (seen.status === 'present' && skill?.versions) seen.versions = skill.versions;
+    return seen;
+  },
+  // Skills carry no stamp: the state's record of the id is the ownership, and the name must match
+  // what was recorded (another skill behind an edited id is not this stack's).
+  ownership(address, resource, _state, view) {
+    const found = view.skills?.get(resource.id);
+    if (!found || found.attributes.name === resource.attributes.name) return undefined;
+    return {
+      code: 'OWNED_ELSEWHERE',
+      message: `${address} records ${resource.id}, but that skill is "${found.attributes.name}", not "${resource.attributes.name}"`,
+    };
+  },
+  imported(address, live, desired, hashes) {
+    const skill = declaredAt(desired.skills, address);
+    const sha256 = hashes.get(skillHashKey(skill.name)) ?? UNKNOWN;
+    // The live default's content is not known: recorded with no hash, the next plan uploads the
+    // local folder as a new version unless the user says otherwise.
+    const attributes = {
+      ...desiredSkillAttributes(skill, sha256, live.attributes.default_version),
+      name: live.attributes.name,
+      description: live.attributes.description,
+      sha256: '0'.repeat(64),
+    };
+    const resource = {
+      kind: 'skill' as const,
+      id: live.id,
+      attributes,
+      dependencies: [],
+      protect: skill.protect,
+    };
+    const notes = [
+      `the content of ${live.id} is not compared with ${skill.relativePath}: the next plan uploads it as a new version`,
+    ];
+    return { resource, notes };
+  },
+};
