@@ -132,7 +132,8 @@ export const ERROR_CODES = {
   STORE_IN_USE: '(warning) a vector store left in place because a managed assistant or agent uses it',
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store, assistant or agent still uses it',
-  SKILL_IN_USE: '(warning) a skill left in place because an agent of the state still pins one of its versions',
+  SKILL_IN_USE:
+    '(warning) a skill left in place because an agent of the state still pins one of its versions',
   RENDER_TARGET_EXISTS: "an agent's render_to names a file that assistants-iac did not write",
   RENDER_WRITE_FAILED: "an agent's rendered file could not be written or removed",
   RENDERED_FILE_LEFT:

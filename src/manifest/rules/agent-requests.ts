@@ -35,7 +35,11 @@ export async function checkAgentRequests(merged: MergedManifest, desired: Desire
   for (const agent of desired.agents) {
     const entry = merged.agents.get(agent.name);
     if (!entry) continue;
-    const request = renderAgentRequest(agent, () => PLACEHOLDER_ID, () => PLACEHOLDER_VERSION);
+    const request = renderAgentRequest(
+      agent,
+      () => PLACEHOLDER_ID,
+      () => PLACEHOLDER_VERSION,
+    );
     const problems = passthroughProblems(entry, agent, responsesToolFields);
     if (problems.length === 0 && !validateCreateResponse(request)) {
       const error = validateCreateResponse.errors?.[0];

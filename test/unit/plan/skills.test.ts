@@ -70,8 +70,9 @@ describe('planning skills', () => {
     expect(actions(plan)).toEqual({ 'skill.pdf-tools': 'create (new)', 'agent.helper': 'create (new)' });
     const agentChange = plan.changes.find((c) => c.address === 'agent.helper');
     expect(agentChange?.dependencies).toEqual(['skill.pdf-tools']);
-    const tools = (agentChange?.after as { tools: { environment: { skills: Record<string, unknown>[] } }[] })
-      .tools;
+    const tools =
+      (agentChange?.after as { tools: { environment: { skills: Record<string, unknown>[] } }[] } | undefined)
+        ?.tools ?? [];
     const [managed, raw] = tools[0]?.environment.skills ?? [];
     expect(managed?.type).toBe('skill_reference');
     expect(isUnknown(managed?.skill_id)).toBe(true);
