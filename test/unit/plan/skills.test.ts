@@ -113,7 +113,7 @@ describe('planning skills', () => {
     expect(change?.reason).toBe('new_version');
     expect(change?.id).toBe('skill_pdf-tools');
     expect(change?.changedPaths).toEqual(['sha256', 'default_version']);
-    expect(isUnknown((change?.after as SkillAttributes).default_version)).toBe(true);
+    expect(isUnknown((change?.after as SkillAttributes | undefined)?.default_version)).toBe(true);
   });
 
   it('a default moved by hand is drift, moved back while the recorded version exists', () => {
