@@ -122,12 +122,12 @@ describe('LocalStateStore reads', () => {
   });
 
   it('refuses a newer format without touching it', async () => {
-    const newer = stateText({ ...sampleState(), format_version: 4 });
+    const newer = stateText({ ...sampleState(), format_version: 5 });
     const { file, store } = await storeIn({ '.assistants/state.json': newer });
     const error = await rejection(store.read());
     expect(error.code).toBe('STATE_VERSION_UNSUPPORTED');
-    expect(error.message).toContain('format_version 4');
-    expect(error.message).toContain('format_version 3 and older');
+    expect(error.message).toContain('format_version 5');
+    expect(error.message).toContain('format_version 4 and older');
     expect(await readFile(file, 'utf8')).toBe(newer);
   });
 

@@ -157,12 +157,12 @@ describe('parseState on a document of the wrong shape', () => {
     const error = parseError(text);
     expect(error.code).toBe('STATE_CORRUPT');
     expect(error.message).toBe(
-      '.assistants/state.json is not a valid state document: "notes.txt" is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME or agent.NAME) (and 3 more problems)',
+      '.assistants/state.json is not a valid state document: "notes.txt" is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME) (and 3 more problems)',
     );
     // Top to bottom of the file, each at its own line.
     expect(error.toDiagnostics().map((d) => [d.message, d.location?.line])).toEqual([
       [
-        '"notes.txt" is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME or agent.NAME)',
+        '"notes.txt" is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME)',
         lineOf('"notes.txt"'),
       ],
       [
@@ -218,11 +218,11 @@ describe('parseState on a document of the wrong shape', () => {
 
 describe('parseState on a newer format', () => {
   it('gives STATE_VERSION_UNSUPPORTED naming both versions, located at format_version', () => {
-    const text = stateText({ ...sampleState(), format_version: 4, something_new: true });
+    const text = stateText({ ...sampleState(), format_version: 5, something_new: true });
     const error = parseError(text);
     expect(error.code).toBe('STATE_VERSION_UNSUPPORTED');
     expect(error.message).toBe(
-      '.assistants/state.json has state format_version 4; this assistants-iac reads format_version 3 and older',
+      '.assistants/state.json has state format_version 5; this assistants-iac reads format_version 4 and older',
     );
     expect(error.location).toEqual({ file: FILE, line: 2, column: 21 });
     expect(error.hint).toMatch(/upgrade/);
