@@ -1,0 +1,156 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type EmulatorFixture, useEmulator } from '../helpers/emulator.js';
+import { fakeKey } from '../helpers/fake-key.js';
+import { runInProcess } from '../helpers/run-cli.js';
+import { workspace } from '../helpers/workspace.js';
+
+// Skills end to end, through the real CLI against the emulator over HTTP: two skills and an agent
+// that uses one; an edit is a new version of the same skill and a new pin in the agent; old
+// versions are pruned past keep_versions; destroy leaves no skill.
+
+const KEY = fakeKey('sk-e2e-', 16, 'skills');
+const fx = useEmulator();
+
+function cli(cwd: string, args: string[]) {
+  return runInProcess([...args, '--base-url', fx().emulator.url], {
+    cwd,
+    env: { CI: 'true', OPENAI_API_KEY: KEY },
+  });
+}
+
+const MANIFEST = [
+  'version: 1',
+  'skills:',
+  '  pdf-tools: { path: skills/pdf-tools }',
+  '  csv-tools: { path: skills/csv-tools, keep_versions: 2 }',
+  'agents:',
+  '  helper:',
+  '    model: gpt-5-mini',
+  '    instructions: Use the skills.',
+  '    tools:',
+  '      - type: shell',
+  '        skills: [pdf-tools]',
+  '    render_to: build/helper.json',
+  '',
+].join('\n');
+
+function skillMd(name: string, description: string): string {
+  return `---\nname: ${name}\ndescription: ${description}\n---\n\n# ${name}\n\nRun scripts/run.py.\n`;
+}
+
+const STACK = {
+  'assistants.yaml': MANIFEST,
+  'skills/pdf-tools/SKILL.md': skillMd('pdf-tools', 'Reads and fills PDF forms'),
+  'skills/pdf-tools/scripts/run.py': 'print("pdf")\n',
+  'skills/csv-tools/SKILL.md': skillMd('csv-tools', 'Cleans CSV files'),
+};
+
+/** The skills the emulator holds, by name: their default, latest and every version. */
+async function liveSkills(f: EmulatorFixture) {
+  const found: Record<string, { id: string; default: string; versions: string[] }> = {};
+  for await (const skill of f.client.skills.list()) {
+    const versions: string[] = [];
+    for await (const v of f.client.skills.versions.list(skill.id)) versions.push(v.version);
+    found[skill.name] = {
+      id: skill.id,
+      default: skill.default_version,
+      versions: versions.sort((a, b) => Number(a) - Number(b)),
+    };
+  }
+  return found;
+}
+
+/** The skill versions the rendered agent pins. */
+async function pinned(dir: string): Promise<unknown[]> {
+  const request = JSON.parse(await readFile(path.join(dir, 'build/helper.json'), 'utf8')) as {
+    tools: { environment?: { skills?: unknown[] } }[];
+  };
+  return request.tools[0]?.environment?.skills ?? [];
+}
+
+async function edit(dir: string, n: number) {
+  await writeFile(path.join(dir, 'skills/pdf-tools/scripts/run.py'), `print("pdf ${n}")\n`);
+}
+
+async function applyOk(dir: string) {
+  const run = await cli(dir, ['apply', '--auto-approve']);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run;
+}
+
+async function expectNoChanges(dir: string) {
+  const again = await cli(dir, ['plan', '--detailed-exitcode']);
+  expect(again.stdout).toContain('No changes');
+  expect(again.code).toBe(0);
+}
+
+describe('skills end to end', () => {
+  it('makes skills, versions an edit, pins it in the agent, prunes old versions and destroys them all', async () => {
+    const dir = await workspace(STACK);
+    await applyOk(dir);
+    let live = await liveSkills(fx());
+    expect(Object.keys(live).sort()).toEqual(['csv-tools', 'pdf-tools']);
+    expect(live['pdf-tools']).toMatchObject({ default: '1', versions: ['1'] });
+    const id = live['pdf-tools']?.id;
+    expect(await pinned(dir)).toEqual([{ type: 'skill_reference', skill_id: id, version: '1' }]);
+    await expectNoChanges(dir);
+
+    // One file of the skill edited: a new version of the same skill, and the agent's pin with it.
+    await edit(dir, 2);
+    const plan = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('# skill.pdf-tools will be updated in place (new version)');
+    expect(plan.stdout).toMatch(/~ skill\.pdf-tools \(skill_/);
+    expect(plan.stdout).toContain('# agent.helper will be updated in place');
+    expect(plan.stdout).toMatch(/version:\s+"1" -> \(known after apply\)/);
+    expect(plan.stdout).not.toContain('skill.csv-tools');
+    expect(plan.stdout).toContain('0 to add, 2 to change, 0 to destroy');
+    const json = JSON.parse((await cli(dir, ['plan', '--json'])).stdout) as {
+      resource_changes: { address: string; action_reason: string; change: { actions: string[] } }[];
+    };
+    const byAddress = Object.fromEntries(
+      json.resource_changes.map((c) => [c.address, `${c.change.actions.join(',')} (${c.action_reason})`]),
+    );
+    expect(byAddress['skill.pdf-tools']).toBe('update (new_version)');
+    expect(byAddress['agent.helper']).toBe('update (changed)');
+
+    await applyOk(dir);
+    live = await liveSkills(fx());
+    expect(live['pdf-tools']).toMatchObject({ id, default: '2', versions: ['1', '2'] });
+    expect(await pinned(dir)).toEqual([{ type: 'skill_reference', skill_id: id, version: '2' }]);
+    await expectNoChanges(dir);
+
+    // Five more edits: keep_versions (3) versions remain, the newest the default and pinned.
+    for (let n = 3; n <= 7; n++) {
+      await edit(dir, n);
+      await applyOk(dir);
+    }
+    live = await liveSkills(fx());
+    expect(live['pdf-tools']).toMatchObject({ id, default: '7', versions: ['5', '6', '7'] });
+    expect(live['csv-tools']).toMatchObject({ default: '1', versions: ['1'] });
+    expect(await pinned(dir)).toEqual([{ type: 'skill_reference', skill_id: id, version: '7' }]);
+    await expectNoChanges(dir);
+
+    const destroy = await cli(dir, ['destroy', '--auto-approve']);
+    expect(destroy.code).toBe(0);
+    expect(await liveSkills(fx())).toEqual({});
+  }, 120_000);
+
+  it('shows a default moved by hand as drift and moves it back', async () => {
+    const dir = await workspace(STACK);
+    await applyOk(dir);
+    await edit(dir, 2);
+    await applyOk(dir);
+    const id = (await liveSkills(fx()))['pdf-tools']?.id as string;
+    await fx().client.skills.update(id, { default_version: '1' });
+    const plan = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/default_version:\s+"1" -> "2"/);
+    await applyOk(dir);
+    expect((await liveSkills(fx()))['pdf-tools']).toMatchObject({ default: '2', versions: ['1', '2'] });
+    await expectNoChanges(dir);
+  }, 60_000);
+});
