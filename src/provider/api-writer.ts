@@ -105,7 +105,11 @@ export interface ApiWriter {
    * Uploads a new version, made the default when `makeDefault`. A lost upload is found again among
    * the versions made since the call started (never made twice).
    */
-  createSkillVersion(skillId: string, upload: SkillUpload, makeDefault: boolean): Promise<{ version: string }>;
+  createSkillVersion(
+    skillId: string,
+    upload: SkillUpload,
+    makeDefault: boolean,
+  ): Promise<{ version: string }>;
   /** Moves the default pointer. */
   setSkillDefaultVersion(skillId: string, version: string): Promise<void>;
   /** Deletes one version (already gone: done). */
