@@ -109,6 +109,7 @@ export const ERROR_CODES = {
     'the API refused a call for quota or billing (insufficient_quota): waiting does not help',
   BASE_URL_INVALID: '--base-url or OPENAI_BASE_URL is not an http(s) URL, or holds a user name or password',
   ASSISTANTS_SUNSET: 'the endpoint no longer serves the Assistants API',
+  SKILLS_UNSUPPORTED: 'the endpoint does not serve the skills API (/skills answered 404)',
   // Plan
   PROTECTED_RESOURCE: 'the plan would delete or replace a resource marked protect',
   PLAN_FILE_UNWRITABLE: 'the saved plan file could not be written',

@@ -20,11 +20,19 @@ const SUNSET_HINT =
   '`assistants state rm`); or point --base-url / OPENAI_BASE_URL at a server that still serves ' +
   'Assistants v2, such as `assistants emulator`.';
 
+const SKILLS_HINT =
+  `if this endpoint should serve skills, ${CHECK_BASE_URL}. ` +
+  'Otherwise it is a server without the skills API (OpenAI serves it at /v1/skills): remove the skills ' +
+  'from the manifests (and from the state with `assistants state rm`), or point --base-url / ' +
+  'OPENAI_BASE_URL at a server that serves them, such as `assistants emulator`.';
+
 /**
  * Turns what the SDK throws into an AssistantsError that says which call failed and what to do.
  * A 404 from the assistants list means the endpoint no longer serves Assistants (the sunset) or
- * the base URL is wrong; a 404 from another list (`GET /files`, `GET /vector_stores`) can only mean
- * a wrong base URL, since those lists exist on every endpoint.
+ * the base URL is wrong; a 404 on `/skills` itself (list or create) that names no parameter means
+ * the endpoint serves no skills (SKILLS_UNSUPPORTED), or a wrong base URL; a 404 from another list
+ * (`GET /files`, `GET /vector_stores`) can only mean a wrong base URL, since those lists exist on
+ * every endpoint.
  */
 export function toApiError(err: unknown, operation: ApiOperation, endpoint: string, apiKey?: string) {
   if (err instanceof AssistantsError) return err;
@@ -56,6 +64,14 @@ export function toApiError(err: unknown, operation: ApiOperation, endpoint: stri
         `the endpoint ${endpoint} does not serve the Assistants API (${call} answered 404: ${detail}); ` +
           `if it should, ${CHECK_BASE_URL}`,
         { hint: SUNSET_HINT, cause: err },
+      );
+    }
+    if (err.status === 404 && operation.path === '/skills' && !err.param) {
+      return new AssistantsError(
+        'SKILLS_UNSUPPORTED',
+        `the endpoint ${endpoint} does not serve skills (${call} answered 404: ${detail}); ` +
+          `if it should, ${CHECK_BASE_URL}`,
+        { hint: SKILLS_HINT, cause: err },
       );
     }
     if (err.status === 404 && isListCall(operation)) {

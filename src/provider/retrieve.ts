@@ -5,6 +5,7 @@ import type { ApiClient } from './api-client.js';
 import { toApiError } from './api-errors.js';
 import { liveAssistant } from './assistants.js';
 import { liveFile } from './files.js';
+import { liveSkill } from './skills.js';
 import { liveMember } from './vector-store-files.js';
 import { liveVectorStore } from './vector-stores.js';
 
@@ -25,6 +26,7 @@ export async function retrieveResource(
     vector_store: `/vector_stores/${id}`,
     vector_store_file: `/vector_stores/${storeId}/files/${id}`,
     assistant: `/assistants/${id}`,
+    skill: `/skills/${id}`,
   }[kind];
   try {
     switch (kind) {
@@ -41,6 +43,8 @@ export async function retrieveResource(
         };
       case 'assistant':
         return { kind, live: liveAssistant(await client.beta.assistants.retrieve(id)) };
+      case 'skill':
+        return { kind, live: liveSkill(await client.skills.retrieve(id)) };
       default:
         return unhandledKind(kind);
     }

@@ -4,12 +4,14 @@ import { type ApiOperation, toApiError } from './api-errors.js';
 import { listAssistantsPage } from './assistants.js';
 import { listFilesPage } from './files.js';
 import type { ApiReader } from './live-view.js';
+import { listSkillsPage, listSkillVersionsPage, SkillVersionCursors } from './skills.js';
 import { listVectorStoreFilesPage } from './vector-store-files.js';
 import { listVectorStoresPage } from './vector-stores.js';
 
 /**
  * The ApiReader over the official SDK; every failure comes out as an AssistantsError, except a 404
- * on a store's files, which means the store was deleted since the store list was read. Reads are
+ * on a store's files or a skill's versions, which means the store or skill was deleted since its
+ * list was read. A 404 on `GET /skills` itself is SKILLS_UNSUPPORTED (see toApiError). Reads are
  * paced by the client's fetch with the writes of their family, and wait out rate-limit 429s there
  * (see governedFetch); the SDK's own retries are left for 5xx and lost connections.
  */
@@ -22,6 +24,7 @@ export function sdkReader(api: ApiClient): ApiReader {
     }
   };
   const { client } = api;
+  const versionCursors = new SkillVersionCursors();
   return {
     listFiles: (after) => call({ method: 'GET', path: '/files' }, () => listFilesPage(client, after)),
     listVectorStores: (after) =>
@@ -43,5 +46,31 @@ export function sdkReader(api: ApiClient): ApiReader {
         if (!response.body) throw new Error('the answer has no body');
         return response.body as ReadableStream<Uint8Array>;
       }),
+    listSkills: (after) => call({ method: 'GET', path: '/skills' }, () => listSkillsPage(client, after)),
+    // `after` is the last `version` of the page before; the API's cursor is that version's object
+    // id, which this reader remembered when it read that page (SkillVersionCursors).
+    listSkillVersions: (skillId, after) =>
+      call({ method: 'GET', path: `/skills/${skillId}/versions` }, async () => {
+        try {
+          return await listSkillVersionsPage(client, versionCursors, skillId, after);
+        } catch (err) {
+          if (err instanceof OpenAI.NotFoundError) return undefined;
+          throw err;
+        }
+      }),
+    downloadSkillContent: (skillId, version) => {
+      const path =
+        version === undefined
+          ? `/skills/${skillId}/content`
+          : `/skills/${skillId}/versions/${version}/content`;
+      return call({ method: 'GET', path }, async () => {
+        const response =
+          version === undefined
+            ? await client.skills.content.retrieve(skillId)
+            : await client.skills.versions.content.retrieve(version, { skill_id: skillId });
+        if (!response.body) throw new Error('the answer has no body');
+        return response.body as ReadableStream<Uint8Array>;
+      });
+    },
   };
 }

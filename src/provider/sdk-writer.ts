@@ -4,6 +4,7 @@ import type { ApiWriter } from './api-writer.js';
 import { assistantWriter } from './writer-assistants.js';
 import { fileWriter } from './writer-files.js';
 import type { WriterContext } from './writer-retry.js';
+import { skillWriter } from './writer-skills.js';
 import { storeFileWriter } from './writer-store-files.js';
 import { storeWriter } from './writer-stores.js';
 
@@ -44,5 +45,11 @@ export function sdkWriter(api: ApiClient, options: SdkWriterOptions = {}): ApiWr
     claimed: new Set(),
     locks: new Map(),
   };
-  return { ...fileWriter(ctx), ...storeWriter(ctx), ...storeFileWriter(ctx), ...assistantWriter(ctx) };
+  return {
+    ...fileWriter(ctx),
+    ...storeWriter(ctx),
+    ...storeFileWriter(ctx),
+    ...assistantWriter(ctx),
+    ...skillWriter(ctx),
+  };
 }

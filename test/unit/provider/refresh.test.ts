@@ -230,6 +230,7 @@ describe('refresh: assistants', () => {
       vectorStores: new Map(),
       members: new Map(),
       assistants: new Map(),
+      skills: new Map(),
     });
     expect(unmatched).toEqual([]);
   });
