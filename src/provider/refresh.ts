@@ -82,7 +82,7 @@ async function readVersions(reader: ApiReader, skillId: string): Promise<string[
     for (const item of page.data) versions.push(item.version);
     const last = page.data.at(-1);
     if (!page.hasMore || !last) return versions;
-    after = last.version;
+    after = last.id;
   }
 }
 

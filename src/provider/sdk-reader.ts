@@ -4,7 +4,7 @@ import { type ApiOperation, toApiError } from './api-errors.js';
 import { listAssistantsPage } from './assistants.js';
 import { listFilesPage } from './files.js';
 import type { ApiReader } from './live-view.js';
-import { listSkillsPage, listSkillVersionsPage, SkillVersionCursors } from './skills.js';
+import { listSkillsPage, listSkillVersionsPage } from './skills.js';
 import { listVectorStoreFilesPage } from './vector-store-files.js';
 import { listVectorStoresPage } from './vector-stores.js';
 
@@ -24,7 +24,6 @@ export function sdkReader(api: ApiClient): ApiReader {
     }
   };
   const { client } = api;
-  const versionCursors = new SkillVersionCursors();
   return {
     listFiles: (after) => call({ method: 'GET', path: '/files' }, () => listFilesPage(client, after)),
     listVectorStores: (after) =>
@@ -47,12 +46,10 @@ export function sdkReader(api: ApiClient): ApiReader {
         return response.body as ReadableStream<Uint8Array>;
       }),
     listSkills: (after) => call({ method: 'GET', path: '/skills' }, () => listSkillsPage(client, after)),
-    // `after` is the last `version` of the page before; the API's cursor is that version's object
-    // id, which this reader remembered when it read that page (SkillVersionCursors).
     listSkillVersions: (skillId, after) =>
       call({ method: 'GET', path: `/skills/${skillId}/versions` }, async () => {
         try {
-          return await listSkillVersionsPage(client, versionCursors, skillId, after);
+          return await listSkillVersionsPage(client, skillId, after);
         } catch (err) {
           if (err instanceof OpenAI.NotFoundError) return undefined;
           throw err;

@@ -168,6 +168,7 @@ describe('skills writer: versions, default, deletes', () => {
     expect(page?.hasMore).toBe(false);
     expect(page?.data.map((v) => v.version)).toEqual(['3', '2', '1']);
     expect(page?.data[0]).toEqual({
+      id: expect.stringMatching(/^skillver_/),
       version: '3',
       createdAt: expect.any(Number),
       name: 'kit',

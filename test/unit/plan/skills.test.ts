@@ -91,7 +91,7 @@ describe('planning skills', () => {
       hashes: new Map([[skillHashKey('pdf-tools'), HASH]]),
     });
     expect(actions(plan)['skill.pdf-tools']).toBe('no-op (unchanged)');
-    const after = plan.changes.find((c) => c.address === 'agent.helper')?.after as {
+    const after = plan.changes.find((c) => c.address === 'agent.helper')?.after as unknown as {
       tools: { environment: { skills: unknown[] } }[];
     };
     expect(after.tools[0]?.environment.skills).toEqual([

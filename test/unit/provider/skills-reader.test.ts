@@ -56,7 +56,7 @@ const INVALID_URL = {
 };
 
 describe('skills reader and refresh (fake server)', () => {
-  it('lists skill pages by cursor until every wanted id is seen; versions walk by version cursors', async () => {
+  it('lists skill pages by cursor until every wanted id is seen; versions walk by the last version id', async () => {
     const first = Array.from({ length: 100 }, (_, i) => apiSkill(`skill_${String(i).padStart(3, '0')}`));
     const api = nock(NOCK_ORIGIN)
       .get('/v1/skills')
