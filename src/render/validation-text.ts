@@ -22,6 +22,7 @@ export function renderValidationText(
     counted(d.vectorStores.length, 'vector store'),
     counted(d.memberships.length, 'store membership'),
     counted(d.assistants.length, 'assistant'),
+    ...(d.skills.length > 0 ? [counted(d.skills.length, 'skill')] : []),
     ...(d.agents.length > 0 ? [counted(d.agents.length, 'agent')] : []),
   ].join(', ');
   const verdict = `${style.green('Success!')} ${files} valid (stack "${d.stack}"): ${contents}.`;
