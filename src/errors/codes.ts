@@ -69,6 +69,16 @@ export const ERROR_CODES = {
   LINK_LOOP: 'a link that loops, or (a warning) a folder link a glob does not follow because it leads back',
   DUPLICATE_FILE: 'two entries under files: name the same file on disk with the same purpose',
   FILE_UNREADABLE: 'a file to upload could not be read',
+  // Skills on disk
+  SKILL_NOT_A_FOLDER: "a skill's path that is a file or a special file, not a folder",
+  SKILL_MD_MISSING: "a skill's folder with no SKILL.md file at its top",
+  SKILL_FRONT_MATTER_INVALID:
+    "a skill's SKILL.md that does not begin with YAML front matter setting name and description to non-empty strings",
+  SKILL_TOO_MANY_FILES:
+    "a skill's folder holding more than 500 files (the API's limit for one version), or more than 10,000 entries",
+  SKILL_TOO_LARGE: "a skill's files larger than 50 MB in all",
+  DUPLICATE_SKILL_NAME:
+    'two skills whose SKILL.md front matter sets the same name (the API names skills by it)',
   // Emulator
   EMULATOR_START_FAILED: 'the emulator could not listen on its address or read its --data folder',
   // State

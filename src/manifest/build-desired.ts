@@ -1,12 +1,14 @@
 import { assistantAddress, fileAddress, membershipAddress, vectorStoreAddress } from '../model/address.js';
-import type {
-  AssistantTool,
-  Desired,
-  DesiredAssistant,
-  DesiredFile,
-  DesiredMembership,
-  DesiredToolResources,
-  DesiredVectorStore,
+import {
+  type AssistantTool,
+  DEFAULT_KEEP_VERSIONS,
+  type Desired,
+  type DesiredAssistant,
+  type DesiredFile,
+  type DesiredMembership,
+  type DesiredSkill,
+  type DesiredToolResources,
+  type DesiredVectorStore,
 } from '../model/desired.js';
 import { compareCodeUnits } from '../model/order.js';
 import { pushAll } from '../util/arrays.js';
@@ -36,6 +38,7 @@ export function buildDesired(
     pushAll(memberships, storeMembers(entry, disk.globs.get(entry.name), files));
   }
   const assistants = [...merged.assistants.values()].map((entry) => desiredAssistant(entry, merged, disk));
+  const skills = [...merged.skills.values()].flatMap((entry) => desiredSkill(entry, disk) ?? []);
   const agents = [...merged.agents.values()].map((entry) => desiredAgent(entry, merged, disk));
   return {
     stack: merged.stack,
@@ -45,6 +48,7 @@ export function buildDesired(
     vectorStores: vectorStores.sort(byAddress),
     memberships: memberships.sort(byAddress),
     assistants: assistants.sort(byAddress),
+    skills: skills.sort(byAddress),
     agents: agents.sort(byAddress),
     ...(merged.moved.length > 0
       ? {
@@ -158,6 +162,25 @@ function storeMembers(
     }
   });
   return memberships;
+}
+
+/** A skill from its entry and what the skill rules found in its folder (none: it is left out). */
+function desiredSkill(entry: Section<'skills'>, disk: DiskFacts): DesiredSkill | undefined {
+  const facts = disk.skills.get(entry.name);
+  if (!facts) return undefined;
+  return {
+    // The address form of KINDS.skill.
+    address: `skill.${entry.name}`,
+    name: entry.name,
+    path: facts.real,
+    relativePath: facts.relativePath,
+    skillName: facts.skillName,
+    description: facts.description,
+    files: facts.files,
+    keepVersions: entry.value.keep_versions ?? DEFAULT_KEEP_VERSIONS,
+    protect: entry.value.protect === true,
+    source: entry.doc.locate(entry.path, 'key'),
+  };
 }
 
 function desiredAssistant(

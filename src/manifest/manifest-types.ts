@@ -63,6 +63,22 @@ export interface RawAssistant {
   protect?: boolean;
 }
 
+/** A skill's folder and its settings (see DesiredSkill). */
+export interface RawSkill {
+  path: string;
+  keep_versions?: number;
+  protect?: boolean;
+}
+
+/**
+ * A skill in an agent's shell tool: the name of a managed skill, or a skill in the API's shape
+ * (passed through as written; the schema has checked its shape).
+ */
+export type RawAgentSkill =
+  | string
+  | { type: 'skill_reference'; skill_id: string; version?: string }
+  | { type: 'inline'; name: string; description: string; source: Record<string, unknown> };
+
 /** An agent's tool written inline (see AgentToolSpec); the schema has checked its shape. */
 export interface RawAgentTool {
   type: string;
@@ -94,6 +110,7 @@ export interface RawSections {
   tools: RawToolDefinition;
   vector_stores: RawVectorStore;
   assistants: RawAssistant;
+  skills: RawSkill;
   agents: RawAgent;
 }
 
@@ -107,6 +124,7 @@ export const SECTION_NOUNS: Readonly<Record<SectionName, string>> = {
   tools: 'tool',
   vector_stores: 'vector store',
   assistants: 'assistant',
+  skills: 'skill',
   agents: 'agent',
 };
 

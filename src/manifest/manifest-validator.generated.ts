@@ -7,12 +7,13 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/manifest.schema.json; on false, `validateManifest.errors` holds what failed. */
 export const validateManifest: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/manifest-v1.json","title":"assistants-iac manifest, version 1","description":"Files, vector stores, assistants and agents (Responses API requests) of the OpenAI API, described in YAML. One or more manifest files are merged; each holds any of the top-level sections. Strings may use ${env:NAME} or ${env:NAME:-default}; write $${ for a literal ${.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Manifest format version. Always 1.","const":1},"stack":{"description":"Name of this stack, shown in plans and recorded in resource stamps. Every manifest file that sets it must agree. Default: \"default\".","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"files":{"description":"Local files to upload, by name. A name is referenced from vector stores and from code_interpreter tool resources. Files are immutable in the API: new content means a new upload.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/File"}},"tools":{"description":"Tool definitions shared by several assistants and agents, by name. An assistant or agent lists a name here instead of repeating the definition (an agent gets a function tool in the Responses API's flat shape).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/ToolDefinition"}},"vector_stores":{"description":"Vector stores, by name: the search indexes that the file_search tool (of assistants and of the Responses API) reads.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/VectorStore"}},"assistants":{"description":"Assistants, by name. The Assistants API was sunset by OpenAI on 2026-08-26; assistants are provisioned against endpoints that still serve Assistants v2 (compatible servers, the bundled emulator).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Assistant"}},"agents":{"description":"Agents, by name: each is the body of a Responses API request (POST /v1/responses) without `input`, with managed resources named and their ids filled in by apply. Agents have no API object of their own: `assistants output --format responses` prints them, and `render_to` writes one to a file for the application to load.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Agent"}},"moved":{"description":"Renames, as Terraform's moved blocks: what the state holds at `from` is held at `to`, with no upload, no delete and no new object (a store or assistant is updated in place only where its name or stamp changes). An address ending in / moves every address that starts with it (file.docs/ → file.guides/ after moving a globbed folder). Memberships (vector_store_file.STORE/FILE) follow their store and file. A move whose `from` the state does not hold is skipped, so entries may stay after they were applied; chains (a → b, b → c) are followed.","type":"array","items":{"$ref":"#/$defs/Move"}}},"$defs":{"Move":{"description":"One rename: `from` the address the state holds now, `to` the address the manifests declare (both of one kind; both ending in / for a prefix move).","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"#/$defs/MoveAddress"},"to":{"$ref":"#/$defs/MoveAddress"}}},"MoveAddress":{"description":"A resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, agent.NAME), or the start of file or membership addresses ending in / (file.docs/).","type":"string","pattern":"^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$","x-hint":"write KIND.NAME (file.handbook, vector_store.kb), or a prefix ending in / (file.docs/)"},"ResourceName":{"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"Reference":{"description":"The name of a resource defined elsewhere in the manifests.","type":"string","minLength":1},"Protect":{"description":"When true, plans refuse to delete or replace this resource (a plan error instead). Default: false.","type":"boolean"},"Metadata":{"description":"Up to 16 key-value pairs in the API, of which assistants-iac uses 2 for its ownership stamp, so at most 14 here. Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":14,"x-hint":"the API allows 16 metadata pairs and assistants-iac uses 2 for its ownership stamp (assistants_iac_lineage, assistants_iac_address)","propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"Attributes":{"description":"Vector-store-file attributes: up to 16 pairs used as search filters. Keys up to 64 characters; values are strings (up to 512 characters), numbers or booleans.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"An attribute value: a string of up to 512 characters, a number or a boolean.","type":["string","number","boolean"],"maxLength":512}},"File":{"description":"A local file to upload.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Path of the file, relative to this manifest file's folder. It must resolve (after symlinks) inside the manifest root. At most 512 MB.","type":"string","minLength":1},"purpose":{"description":"The upload purpose. Default: assistants (what file_search and code_interpreter read).","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"protect":{"$ref":"#/$defs/Protect"}}},"ChunkingStrategy":{"description":"How files attached to the store are split into chunks. Applies to files attached after it is set; changing it re-attaches the store's files. Default: auto (800-token chunks, 400-token overlap).","type":"object","required":["type"],"properties":{"type":{"description":"auto (the API's default) or static (sizes given under `static`).","enum":["auto","static"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"auto"}}},"then":{"$ref":"#/$defs/AutoChunking"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"static"}}},"then":{"$ref":"#/$defs/StaticChunking"}}]},"AutoChunking":{"description":"The API's default chunking: 800-token chunks with a 400-token overlap.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always auto.","const":"auto"}}},"StaticChunking":{"description":"Fixed chunk sizes.","type":"object","additionalProperties":false,"required":["type","static"],"properties":{"type":{"description":"Always static.","const":"static"},"static":{"description":"Chunk size and overlap, in tokens.","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Maximum tokens in a chunk: 100 to 4096.","type":"integer","minimum":100,"maximum":4096},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks: 0 to half of max_chunk_size_tokens.","type":"integer","minimum":0}}}}},"ExpiresAfter":{"description":"Expiry policy: the store expires this many days after it was last active. An expired store cannot be used and is replaced by the next apply.","type":"object","additionalProperties":false,"required":["days"],"properties":{"anchor":{"description":"What the expiry counts from. Always last_active_at (the default).","const":"last_active_at"},"days":{"description":"Days after the anchor time: 1 to 365.","type":"integer","minimum":1,"maximum":365}}},"VectorStoreMember":{"description":"A file of the store: the name of a file under `files:`, a {file: NAME, attributes} entry, a {glob: PATTERN, attributes} entry whose every match becomes a managed file named by its path relative to the manifest root, or a {file_id: ID, attributes} entry for a file that assistants-iac does not manage.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"if":{"type":"object","required":["glob"]},"then":{"$ref":"#/$defs/GlobMember"},"else":{"if":{"type":"object","required":["file_id"]},"then":{"$ref":"#/$defs/IdMember"},"else":{"$ref":"#/$defs/FileMember"}}}},"FileMember":{"description":"A named file with vector-store-file attributes.","type":"object","additionalProperties":false,"required":["file"],"x-hint":"a member is a file name, {file: NAME}, {glob: PATTERN} or {file_id: ID}","x-alternatives":["glob","file_id"],"properties":{"file":{"description":"The name of a file under `files:`.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"GlobMember":{"description":"Every file matching a glob pattern, each a managed file with a stable name derived from its path relative to the manifest root, so adding one file never renames another.","type":"object","additionalProperties":false,"required":["glob"],"properties":{"glob":{"description":"A glob pattern relative to this manifest file's folder, e.g. docs/**/*.md. It must match at least one file.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"IdMember":{"description":"A file that assistants-iac does not manage, attached by its id: the attachment and its attributes are managed, the file itself is never uploaded or deleted.","type":"object","additionalProperties":false,"required":["file_id"],"properties":{"file_id":{"description":"The id of an existing file (file-...).","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"VectorStore":{"description":"A vector store and the files attached to it.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The store's name in the API. Default: the manifest key.","type":"string","minLength":1},"files":{"description":"The store's files: names from `files:`, {file: NAME, attributes} entries, {glob: PATTERN, attributes} entries, or {file_id: ID, attributes} entries for files that assistants-iac does not manage.","type":"array","items":{"$ref":"#/$defs/VectorStoreMember"}},"chunking_strategy":{"$ref":"#/$defs/ChunkingStrategy"},"expires_after":{"$ref":"#/$defs/ExpiresAfter"},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"ToolDefinition":{"description":"A tool in the API's own shape: {type: code_interpreter}, {type: file_search, file_search: {...}} or {type: function, function: {...}}.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","enum":["code_interpreter","file_search","function"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/CodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/FileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/FunctionTool"}}]},"CodeInterpreterTool":{"description":"Lets the assistant write and run Python in a sandbox, with the files under tool_resources.code_interpreter.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"Lets the assistant search the vector store under tool_resources.file_search.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Overrides for the file search tool.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results the tool returns: 1 to 50. The API's default depends on the model.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for file search results.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker: auto or default_2024_08_21. Default: auto.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may ask the application to call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's name, description and parameters.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an assistant's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters.","type":"object"},"strict":{"description":"Strict schema adherence (Structured Outputs): every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool definition written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/ToolDefinition"}},"Instructions":{"description":"The system instructions: a string, or {file: PATH} to read them from a file (relative to this manifest file's folder). At most 256,000 characters either way.","type":["string","object"],"if":{"type":"string"},"then":{"type":"string","maxLength":256000},"else":{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"description":"Path of a UTF-8 text file holding the instructions, relative to this manifest file's folder.","type":"string","minLength":1}}}},"ResponseFormat":{"description":"The format of the model's output: auto, {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"enum":["auto"]},"else":{"type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"$ref":"#/$defs/JsonSchemaResponseFormat"}}]}},"JsonSchemaResponseFormat":{"description":"Structured Outputs: the model's reply matches the given JSON Schema.","type":"object","additionalProperties":false,"required":["type","json_schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"json_schema":{"description":"The response format's name, description and schema.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The response format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the response format is for.","type":"string"},"schema":{"description":"The JSON Schema of the response.","type":"object"},"strict":{"description":"Strict schema adherence: every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolResources":{"description":"Resources of the assistant's tools, by the names of managed resources (or raw ids of unmanaged ones).","type":"object","additionalProperties":false,"properties":{"file_search":{"description":"The vector store that file_search reads. The API allows one.","type":"object","additionalProperties":false,"properties":{"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`). At most 1, together with vector_store_ids.","type":"array","maxItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage. At most 1, together with vector_stores.","type":"array","maxItems":1,"items":{"description":"A vector store id.","type":"string","minLength":1}}}},"code_interpreter":{"description":"The files that code_interpreter can read. The API allows 20.","type":"object","additionalProperties":false,"properties":{"files":{"description":"Names of managed files (under `files:`). At most 20, together with file_ids.","type":"array","maxItems":20,"items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage. At most 20, together with files.","type":"array","maxItems":20,"items":{"description":"A file id.","type":"string","minLength":1}}}}}},"Assistant":{"description":"An assistant: a model with instructions, tools and the resources those tools read.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model id, e.g. gpt-4o.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API: at most 256 characters.","type":"string","maxLength":256},"description":{"description":"The assistant's description: at most 512 characters.","type":"string","maxLength":512},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The assistant's tools: at most 128. Each is the name of a shared tool under `tools:` or an inline definition.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/ToolItem"}},"tool_resources":{"$ref":"#/$defs/ToolResources"},"temperature":{"description":"Sampling temperature: 0 to 2.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1.","type":"number","minimum":0,"maximum":1},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort for reasoning models.","enum":["none","minimal","low","medium","high","xhigh","max"]},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"AgentMetadata":{"description":"Up to 16 key-value pairs sent with every request made from this agent (the API stores them with the response). Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"AgentFilter":{"description":"An attribute filter on the stores' files: a comparison {type: eq|ne|gt|gte|lt|lte|in|nin, key, value} or a compound {type: and|or, filters: [...]}. Keys are the `attributes` given to store members.","type":"object","required":["type"],"properties":{"type":{"description":"eq, ne, gt, gte, lt, lte, in, nin (a comparison), or and, or (a compound).","enum":["eq","ne","gt","gte","lt","lte","in","nin","and","or"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["eq","ne","gt","gte","lt","lte","in","nin"]}}},"then":{"$ref":"#/$defs/AgentComparisonFilter"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["and","or"]}}},"then":{"$ref":"#/$defs/AgentCompoundFilter"}}]},"AgentComparisonFilter":{"description":"Compares the attribute `key` of each file with `value`.","type":"object","additionalProperties":false,"required":["type","key","value"],"properties":{"type":{"description":"eq, ne (equal, not equal), gt, gte, lt, lte (order), in, nin (one of a list, none of a list).","enum":["eq","ne","gt","gte","lt","lte","in","nin"]},"key":{"description":"The attribute to compare.","type":"string","minLength":1,"maxLength":64},"value":{"description":"A string, number or boolean; for in and nin, a list of strings or numbers.","type":["string","number","boolean","array"],"items":{"type":["string","number"]}}}},"AgentCompoundFilter":{"description":"All (and) or any (or) of several filters.","type":"object","additionalProperties":false,"required":["type","filters"],"properties":{"type":{"description":"and or or.","enum":["and","or"]},"filters":{"description":"The filters to combine.","type":"array","minItems":1,"items":{"$ref":"#/$defs/AgentFilter"}}}},"AgentFileSearchTool":{"description":"Searches vector stores: managed ones by name (vector_stores) and others by id (vector_store_ids); rendered as {type: file_search, vector_store_ids, ...}.","type":"object","additionalProperties":false,"required":["type"],"anyOf":[{"required":["vector_stores"]},{"required":["vector_store_ids"]}],"x-hint":"file_search needs at least one store: list managed ones under vector_stores or raw ids under vector_store_ids","properties":{"type":{"description":"Always file_search.","const":"file_search"},"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`); their ids are filled in by apply.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"max_num_results":{"description":"Most results the tool returns: 1 to 50.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for search results.","type":"object","additionalProperties":false,"properties":{"ranker":{"description":"The ranker: auto or default-2024-11-15.","enum":["auto","default-2024-11-15"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1},"hybrid_search":{"description":"How reciprocal rank fusion weighs embedding matches against keyword matches.","type":"object","additionalProperties":false,"required":["embedding_weight","text_weight"],"properties":{"embedding_weight":{"description":"Weight of semantic embedding matches.","type":"number","minimum":0},"text_weight":{"description":"Weight of sparse keyword matches.","type":"number","minimum":0}}}}},"filters":{"$ref":"#/$defs/AgentFilter"}}},"AgentCodeInterpreterTool":{"description":"Runs Python in a container: managed files by name (files) and others by id (file_ids) are rendered as container: {type: auto, file_ids, memory_limit}; or `container` names an existing container by id.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"},"files":{"description":"Names of managed files (under `files:`) to put in the container; their ids are filled in by apply. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"container":{"description":"The id of an existing container (cntr_...), instead of an automatic one. Not with files, file_ids or memory_limit.","type":"string","minLength":1}}},"AgentShellTool":{"description":"Runs shell commands in a hosted container: managed files by name (files) and others by id (file_ids) are rendered as environment: {type: container_auto, file_ids, memory_limit}.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always shell.","const":"shell"},"files":{"description":"Names of managed files (under `files:`) to put in the container. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"environment":{"description":"An environment in the API's own shape, instead of files/file_ids/memory_limit (checked against the API's schema).","type":"object"}}},"AgentFunctionTool":{"description":"A function the model may ask the application to call, in the Responses API's flat shape.","type":"object","additionalProperties":false,"required":["type","name"],"properties":{"type":{"description":"Always function.","const":"function"},"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an agent's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters (rendered as null).","type":"object"},"strict":{"description":"Strict schema adherence. Omitted: rendered as null, which leaves the API's default (true on the Responses API).","type":"boolean"}}},"AgentToolDefinition":{"description":"A tool written inline: file_search, code_interpreter and shell take managed names; function uses the Responses flat shape; any other Responses tool is passed through.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","type":"string","minLength":1}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/AgentFileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/AgentCodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"shell"}}},"then":{"$ref":"#/$defs/AgentShellTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/AgentFunctionTool"}}]},"AgentToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/AgentToolDefinition"}},"AgentTextFormat":{"description":"The output format: {type: text}, {type: json_object} or {type: json_schema, name, schema, strict, description}.","type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"type":"object","additionalProperties":false,"required":["type","name","schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"name":{"description":"The format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the format is for.","type":"string"},"schema":{"description":"The JSON Schema the reply must match.","type":"object"},"strict":{"description":"Strict schema adherence: every object sets additionalProperties: false and lists all its properties in required.","type":"boolean"}}}}]},"Agent":{"description":"A Responses API request template: what the application sends, less `input`. Field names are the API's own.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model, e.g. gpt-5-mini or gpt-4.1.","type":"string","minLength":1},"description":{"description":"What the agent is for, for people reading the manifests; not sent.","type":"string"},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The agent's tools: names from `tools:`, or tools written inline.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/AgentToolItem"}},"tool_choice":{"description":"none, auto, required, or a tool choice object in the API's shape (e.g. {type: function, name: x}).","type":["string","object"],"if":{"type":"string"},"then":{"enum":["none","auto","required"]}},"parallel_tool_calls":{"description":"Whether the model may call tools in parallel. API default: true.","type":"boolean"},"max_tool_calls":{"description":"Most calls to built-in tools in one response.","type":"integer","minimum":1},"text":{"description":"The output: format and verbosity.","type":"object","additionalProperties":false,"properties":{"format":{"$ref":"#/$defs/AgentTextFormat"},"verbosity":{"description":"low, medium or high.","enum":["low","medium","high"]}}},"reasoning":{"description":"Reasoning options (gpt-5 and o-series models only).","type":"object","additionalProperties":false,"properties":{"effort":{"description":"none, minimal, low, medium, high, xhigh or max (which a model accepts varies).","enum":["none","minimal","low","medium","high","xhigh","max"]},"summary":{"description":"auto, concise or detailed.","enum":["auto","concise","detailed"]}}},"temperature":{"description":"Sampling temperature: 0 to 2. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":1},"top_logprobs":{"description":"Most likely tokens to return per position: 0 to 20.","type":"integer","minimum":0,"maximum":20},"max_output_tokens":{"description":"Most tokens the response may hold, reasoning included: at least 16.","type":"integer","minimum":16},"truncation":{"description":"auto or disabled (API default).","enum":["auto","disabled"]},"include":{"description":"Extra output to include, e.g. file_search_call.results.","type":"array","uniqueItems":true,"items":{"enum":["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"]}},"store":{"description":"Whether the API stores the responses. API default: true.","type":"boolean"},"service_tier":{"description":"auto, default, flex, scale or priority.","enum":["auto","default","flex","scale","priority"]},"prompt_cache_key":{"description":"A key that groups requests for prompt caching.","type":"string","minLength":1},"safety_identifier":{"description":"A stable, hashed identifier of the end user, for abuse detection.","type":"string","minLength":1,"maxLength":64},"metadata":{"$ref":"#/$defs/AgentMetadata"},"render_to":{"description":"A path (relative to this manifest file's folder, inside the manifest root) that apply writes the rendered request to, as JSON, whenever it changes; destroy removes it.","type":"string","minLength":1},"protect":{"$ref":"#/$defs/Protect"}}}}};
-const schema32 = {"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/manifest-v1.json","title":"assistants-iac manifest, version 1","description":"Files, vector stores, assistants, skills and agents (Responses API requests) of the OpenAI API, described in YAML. One or more manifest files are merged; each holds any of the top-level sections. Strings may use ${env:NAME} or ${env:NAME:-default}; write $${ for a literal ${.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Manifest format version. Always 1.","const":1},"stack":{"description":"Name of this stack, shown in plans and recorded in resource stamps. Every manifest file that sets it must agree. Default: \"default\".","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"files":{"description":"Local files to upload, by name. A name is referenced from vector stores and from code_interpreter tool resources. Files are immutable in the API: new content means a new upload.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/File"}},"tools":{"description":"Tool definitions shared by several assistants and agents, by name. An assistant or agent lists a name here instead of repeating the definition (an agent gets a function tool in the Responses API's flat shape).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/ToolDefinition"}},"vector_stores":{"description":"Vector stores, by name: the search indexes that the file_search tool (of assistants and of the Responses API) reads.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/VectorStore"}},"assistants":{"description":"Assistants, by name. The Assistants API was sunset by OpenAI on 2026-08-26; assistants are provisioned against endpoints that still serve Assistants v2 (compatible servers, the bundled emulator).","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Assistant"}},"skills":{"description":"Skills, by name: each a folder holding SKILL.md (whose front matter gives the skill's name and description in the API) and the files it uses, uploaded whole as an immutable version. New content makes a new version, set as the default; agents name skills from their shell tool.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Skill"}},"agents":{"description":"Agents, by name: each is the body of a Responses API request (POST /v1/responses) without `input`, with managed resources named and their ids filled in by apply. Agents have no API object of their own: `assistants output --format responses` prints them, and `render_to` writes one to a file for the application to load.","type":"object","propertyNames":{"$ref":"#/$defs/ResourceName"},"additionalProperties":{"$ref":"#/$defs/Agent"}},"moved":{"description":"Renames, as Terraform's moved blocks: what the state holds at `from` is held at `to`, with no upload, no delete and no new object (a store or assistant is updated in place only where its name or stamp changes). An address ending in / moves every address that starts with it (file.docs/ → file.guides/ after moving a globbed folder). Memberships (vector_store_file.STORE/FILE) follow their store and file. A move whose `from` the state does not hold is skipped, so entries may stay after they were applied; chains (a → b, b → c) are followed.","type":"array","items":{"$ref":"#/$defs/Move"}}},"$defs":{"Move":{"description":"One rename: `from` the address the state holds now, `to` the address the manifests declare (both of one kind; both ending in / for a prefix move).","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"#/$defs/MoveAddress"},"to":{"$ref":"#/$defs/MoveAddress"}}},"MoveAddress":{"description":"A resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME, agent.NAME), or the start of file or membership addresses ending in / (file.docs/).","type":"string","pattern":"^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$","x-hint":"write KIND.NAME (file.handbook, vector_store.kb), or a prefix ending in / (file.docs/)"},"ResourceName":{"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME, skill.NAME, agent.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"},"Reference":{"description":"The name of a resource defined elsewhere in the manifests.","type":"string","minLength":1},"Protect":{"description":"When true, plans refuse to delete or replace this resource (a plan error instead). Default: false.","type":"boolean"},"Metadata":{"description":"Up to 16 key-value pairs in the API, of which assistants-iac uses 2 for its ownership stamp, so at most 14 here. Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":14,"x-hint":"the API allows 16 metadata pairs and assistants-iac uses 2 for its ownership stamp (assistants_iac_lineage, assistants_iac_address)","propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"Attributes":{"description":"Vector-store-file attributes: up to 16 pairs used as search filters. Keys up to 64 characters; values are strings (up to 512 characters), numbers or booleans.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"An attribute value: a string of up to 512 characters, a number or a boolean.","type":["string","number","boolean"],"maxLength":512}},"File":{"description":"A local file to upload.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Path of the file, relative to this manifest file's folder. It must resolve (after symlinks) inside the manifest root. At most 512 MB.","type":"string","minLength":1},"purpose":{"description":"The upload purpose. Default: assistants (what file_search and code_interpreter read).","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"protect":{"$ref":"#/$defs/Protect"}}},"ChunkingStrategy":{"description":"How files attached to the store are split into chunks. Applies to files attached after it is set; changing it re-attaches the store's files. Default: auto (800-token chunks, 400-token overlap).","type":"object","required":["type"],"properties":{"type":{"description":"auto (the API's default) or static (sizes given under `static`).","enum":["auto","static"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"auto"}}},"then":{"$ref":"#/$defs/AutoChunking"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"static"}}},"then":{"$ref":"#/$defs/StaticChunking"}}]},"AutoChunking":{"description":"The API's default chunking: 800-token chunks with a 400-token overlap.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always auto.","const":"auto"}}},"StaticChunking":{"description":"Fixed chunk sizes.","type":"object","additionalProperties":false,"required":["type","static"],"properties":{"type":{"description":"Always static.","const":"static"},"static":{"description":"Chunk size and overlap, in tokens.","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Maximum tokens in a chunk: 100 to 4096.","type":"integer","minimum":100,"maximum":4096},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks: 0 to half of max_chunk_size_tokens.","type":"integer","minimum":0}}}}},"ExpiresAfter":{"description":"Expiry policy: the store expires this many days after it was last active. An expired store cannot be used and is replaced by the next apply.","type":"object","additionalProperties":false,"required":["days"],"properties":{"anchor":{"description":"What the expiry counts from. Always last_active_at (the default).","const":"last_active_at"},"days":{"description":"Days after the anchor time: 1 to 365.","type":"integer","minimum":1,"maximum":365}}},"VectorStoreMember":{"description":"A file of the store: the name of a file under `files:`, a {file: NAME, attributes} entry, a {glob: PATTERN, attributes} entry whose every match becomes a managed file named by its path relative to the manifest root, or a {file_id: ID, attributes} entry for a file that assistants-iac does not manage.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"if":{"type":"object","required":["glob"]},"then":{"$ref":"#/$defs/GlobMember"},"else":{"if":{"type":"object","required":["file_id"]},"then":{"$ref":"#/$defs/IdMember"},"else":{"$ref":"#/$defs/FileMember"}}}},"FileMember":{"description":"A named file with vector-store-file attributes.","type":"object","additionalProperties":false,"required":["file"],"x-hint":"a member is a file name, {file: NAME}, {glob: PATTERN} or {file_id: ID}","x-alternatives":["glob","file_id"],"properties":{"file":{"description":"The name of a file under `files:`.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"GlobMember":{"description":"Every file matching a glob pattern, each a managed file with a stable name derived from its path relative to the manifest root, so adding one file never renames another.","type":"object","additionalProperties":false,"required":["glob"],"properties":{"glob":{"description":"A glob pattern relative to this manifest file's folder, e.g. docs/**/*.md. It must match at least one file.","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"IdMember":{"description":"A file that assistants-iac does not manage, attached by its id: the attachment and its attributes are managed, the file itself is never uploaded or deleted.","type":"object","additionalProperties":false,"required":["file_id"],"properties":{"file_id":{"description":"The id of an existing file (file-...).","type":"string","minLength":1},"attributes":{"$ref":"#/$defs/Attributes"}}},"VectorStore":{"description":"A vector store and the files attached to it.","type":"object","additionalProperties":false,"properties":{"name":{"description":"The store's name in the API. Default: the manifest key.","type":"string","minLength":1},"files":{"description":"The store's files: names from `files:`, {file: NAME, attributes} entries, {glob: PATTERN, attributes} entries, or {file_id: ID, attributes} entries for files that assistants-iac does not manage.","type":"array","items":{"$ref":"#/$defs/VectorStoreMember"}},"chunking_strategy":{"$ref":"#/$defs/ChunkingStrategy"},"expires_after":{"$ref":"#/$defs/ExpiresAfter"},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"ToolDefinition":{"description":"A tool in the API's own shape: {type: code_interpreter}, {type: file_search, file_search: {...}} or {type: function, function: {...}}.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","enum":["code_interpreter","file_search","function"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/CodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/FileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/FunctionTool"}}]},"CodeInterpreterTool":{"description":"Lets the assistant write and run Python in a sandbox, with the files under tool_resources.code_interpreter.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"Lets the assistant search the vector store under tool_resources.file_search.","type":"object","additionalProperties":false,"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Overrides for the file search tool.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results the tool returns: 1 to 50. The API's default depends on the model.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for file search results.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker: auto or default_2024_08_21. Default: auto.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may ask the application to call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's name, description and parameters.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an assistant's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters.","type":"object"},"strict":{"description":"Strict schema adherence (Structured Outputs): every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool definition written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/ToolDefinition"}},"Instructions":{"description":"The system instructions: a string, or {file: PATH} to read them from a file (relative to this manifest file's folder). At most 256,000 characters either way.","type":["string","object"],"if":{"type":"string"},"then":{"type":"string","maxLength":256000},"else":{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"description":"Path of a UTF-8 text file holding the instructions, relative to this manifest file's folder.","type":"string","minLength":1}}}},"ResponseFormat":{"description":"The format of the model's output: auto, {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"enum":["auto"]},"else":{"type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"$ref":"#/$defs/JsonSchemaResponseFormat"}}]}},"JsonSchemaResponseFormat":{"description":"Structured Outputs: the model's reply matches the given JSON Schema.","type":"object","additionalProperties":false,"required":["type","json_schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"json_schema":{"description":"The response format's name, description and schema.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The response format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the response format is for.","type":"string"},"schema":{"description":"The JSON Schema of the response.","type":"object"},"strict":{"description":"Strict schema adherence: every object must set additionalProperties: false and list all its properties in required. Default: false.","type":"boolean"}}}}},"ToolResources":{"description":"Resources of the assistant's tools, by the names of managed resources (or raw ids of unmanaged ones).","type":"object","additionalProperties":false,"properties":{"file_search":{"description":"The vector store that file_search reads. The API allows one.","type":"object","additionalProperties":false,"properties":{"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`). At most 1, together with vector_store_ids.","type":"array","maxItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage. At most 1, together with vector_stores.","type":"array","maxItems":1,"items":{"description":"A vector store id.","type":"string","minLength":1}}}},"code_interpreter":{"description":"The files that code_interpreter can read. The API allows 20.","type":"object","additionalProperties":false,"properties":{"files":{"description":"Names of managed files (under `files:`). At most 20, together with file_ids.","type":"array","maxItems":20,"items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage. At most 20, together with files.","type":"array","maxItems":20,"items":{"description":"A file id.","type":"string","minLength":1}}}}}},"Skill":{"description":"A skill: a folder uploaded whole as an immutable version. Its SKILL.md (at the top of the folder) must begin with YAML front matter setting name and description, the skill's name and description in the API.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The skill's folder, relative to this manifest file's folder. It and every file below it must resolve (after symlinks) inside the manifest root. Every regular file below it is uploaded: at most 500 files and 50 MB in all.","type":"string","minLength":1},"keep_versions":{"description":"Versions kept, the default among them: older ones are deleted once a new default is set. Default: 3.","type":"integer","minimum":1},"protect":{"$ref":"#/$defs/Protect"}}},"Assistant":{"description":"An assistant: a model with instructions, tools and the resources those tools read.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model id, e.g. gpt-4o.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API: at most 256 characters.","type":"string","maxLength":256},"description":{"description":"The assistant's description: at most 512 characters.","type":"string","maxLength":512},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The assistant's tools: at most 128. Each is the name of a shared tool under `tools:` or an inline definition.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/ToolItem"}},"tool_resources":{"$ref":"#/$defs/ToolResources"},"temperature":{"description":"Sampling temperature: 0 to 2.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1.","type":"number","minimum":0,"maximum":1},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort for reasoning models.","enum":["none","minimal","low","medium","high","xhigh","max"]},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}},"AgentMetadata":{"description":"Up to 16 key-value pairs sent with every request made from this agent (the API stores them with the response). Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}},"AgentFilter":{"description":"An attribute filter on the stores' files: a comparison {type: eq|ne|gt|gte|lt|lte|in|nin, key, value} or a compound {type: and|or, filters: [...]}. Keys are the `attributes` given to store members.","type":"object","required":["type"],"properties":{"type":{"description":"eq, ne, gt, gte, lt, lte, in, nin (a comparison), or and, or (a compound).","enum":["eq","ne","gt","gte","lt","lte","in","nin","and","or"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["eq","ne","gt","gte","lt","lte","in","nin"]}}},"then":{"$ref":"#/$defs/AgentComparisonFilter"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["and","or"]}}},"then":{"$ref":"#/$defs/AgentCompoundFilter"}}]},"AgentComparisonFilter":{"description":"Compares the attribute `key` of each file with `value`.","type":"object","additionalProperties":false,"required":["type","key","value"],"properties":{"type":{"description":"eq, ne (equal, not equal), gt, gte, lt, lte (order), in, nin (one of a list, none of a list).","enum":["eq","ne","gt","gte","lt","lte","in","nin"]},"key":{"description":"The attribute to compare.","type":"string","minLength":1,"maxLength":64},"value":{"description":"A string, number or boolean; for in and nin, a list of strings or numbers.","type":["string","number","boolean","array"],"items":{"type":["string","number"]}}}},"AgentCompoundFilter":{"description":"All (and) or any (or) of several filters.","type":"object","additionalProperties":false,"required":["type","filters"],"properties":{"type":{"description":"and or or.","enum":["and","or"]},"filters":{"description":"The filters to combine.","type":"array","minItems":1,"items":{"$ref":"#/$defs/AgentFilter"}}}},"AgentFileSearchTool":{"description":"Searches vector stores: managed ones by name (vector_stores) and others by id (vector_store_ids); rendered as {type: file_search, vector_store_ids, ...}.","type":"object","additionalProperties":false,"required":["type"],"anyOf":[{"required":["vector_stores"]},{"required":["vector_store_ids"]}],"x-hint":"file_search needs at least one store: list managed ones under vector_stores or raw ids under vector_store_ids","properties":{"type":{"description":"Always file_search.","const":"file_search"},"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`); their ids are filled in by apply.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"max_num_results":{"description":"Most results the tool returns: 1 to 50.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for search results.","type":"object","additionalProperties":false,"properties":{"ranker":{"description":"The ranker: auto or default-2024-11-15.","enum":["auto","default-2024-11-15"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1},"hybrid_search":{"description":"How reciprocal rank fusion weighs embedding matches against keyword matches.","type":"object","additionalProperties":false,"required":["embedding_weight","text_weight"],"properties":{"embedding_weight":{"description":"Weight of semantic embedding matches.","type":"number","minimum":0},"text_weight":{"description":"Weight of sparse keyword matches.","type":"number","minimum":0}}}}},"filters":{"$ref":"#/$defs/AgentFilter"}}},"AgentCodeInterpreterTool":{"description":"Runs Python in a container: managed files by name (files) and others by id (file_ids) are rendered as container: {type: auto, file_ids, memory_limit}; or `container` names an existing container by id.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"},"files":{"description":"Names of managed files (under `files:`) to put in the container; their ids are filled in by apply. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"container":{"description":"The id of an existing container (cntr_...), instead of an automatic one. Not with files, file_ids or memory_limit.","type":"string","minLength":1}}},"AgentShellTool":{"description":"Runs shell commands in a hosted container: managed files by name (files) and others by id (file_ids), managed skills by name (skills) and others by id (skill_ids) are rendered as environment: {type: container_auto, file_ids, memory_limit, skills}.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always shell.","const":"shell"},"files":{"description":"Names of managed files (under `files:`) to put in the container. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"skills":{"description":"Skills to put in the container: names of managed skills (under `skills:`), each pinned to the version apply made, or skills in the API's own shape ({type: skill_reference, skill_id, version} or {type: inline, name, description, source}), passed through. At most 200 with skill_ids.","type":"array","items":{"$ref":"#/$defs/AgentSkillItem"}},"skill_ids":{"description":"Raw ids of skills that assistants-iac does not manage (their default version is used).","type":"array","items":{"type":"string","minLength":1,"maxLength":64}},"environment":{"description":"An environment in the API's own shape, instead of files/file_ids/memory_limit/skills/skill_ids (checked against the API's schema).","type":"object"}}},"AgentSkillItem":{"description":"A skill of a shell tool: the name of a managed skill under `skills:`, or a skill written in the API's shape.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"inline"}}},"then":{"$ref":"#/$defs/AgentInlineSkill"},"else":{"$ref":"#/$defs/AgentSkillReference"}}},"AgentSkillReference":{"description":"A skill by id, in the API's shape: passed through as written.","type":"object","additionalProperties":false,"required":["type","skill_id"],"x-hint":"a skill is the name of a managed skill, {type: skill_reference, skill_id: ID} or {type: inline, name, description, source}","properties":{"type":{"description":"Always skill_reference.","const":"skill_reference"},"skill_id":{"description":"The id of a skill made with the skills API.","type":"string","minLength":1,"maxLength":64},"version":{"description":"The version to use: a positive integer or latest, written as a string (\"2\"). Default: the skill's default version.","type":"string","pattern":"^([1-9][0-9]*|latest)$","x-hint":"write the version as a string: a positive integer (\"2\") or \"latest\""}}},"AgentInlineSkill":{"description":"A skill sent inside the request, in the API's shape: a base64-encoded zip of its folder. Passed through as written.","type":"object","additionalProperties":false,"required":["type","name","description","source"],"properties":{"type":{"description":"Always inline.","const":"inline"},"name":{"description":"The name of the skill.","type":"string","minLength":1},"description":{"description":"The description of the skill.","type":"string","minLength":1},"source":{"description":"The skill's zip: {type: base64, media_type: application/zip, data}.","type":"object","additionalProperties":false,"required":["type","media_type","data"],"properties":{"type":{"description":"Always base64.","const":"base64"},"media_type":{"description":"Always application/zip.","const":"application/zip"},"data":{"description":"The zip of the skill's folder, base64-encoded.","type":"string","minLength":1,"maxLength":70254592}}}}},"AgentFunctionTool":{"description":"A function the model may ask the application to call, in the Responses API's flat shape.","type":"object","additionalProperties":false,"required":["type","name"],"properties":{"type":{"description":"Always function.","const":"function"},"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an agent's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters (rendered as null).","type":"object"},"strict":{"description":"Strict schema adherence. Omitted: rendered as null, which leaves the API's default (true on the Responses API).","type":"boolean"}}},"AgentToolDefinition":{"description":"A tool written inline: file_search, code_interpreter and shell take managed names; function uses the Responses flat shape; any other Responses tool is passed through.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","type":"string","minLength":1}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/AgentFileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/AgentCodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"shell"}}},"then":{"$ref":"#/$defs/AgentShellTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/AgentFunctionTool"}}]},"AgentToolItem":{"description":"A tool: the name of a shared tool under `tools:`, or a tool written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/AgentToolDefinition"}},"AgentTextFormat":{"description":"The output format: {type: text}, {type: json_object} or {type: json_schema, name, schema, strict, description}.","type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"type":"object","additionalProperties":false,"required":["type","name","schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"name":{"description":"The format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the format is for.","type":"string"},"schema":{"description":"The JSON Schema the reply must match.","type":"object"},"strict":{"description":"Strict schema adherence: every object sets additionalProperties: false and lists all its properties in required.","type":"boolean"}}}}]},"Agent":{"description":"A Responses API request template: what the application sends, less `input`. Field names are the API's own.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model, e.g. gpt-5-mini or gpt-4.1.","type":"string","minLength":1},"description":{"description":"What the agent is for, for people reading the manifests; not sent.","type":"string"},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The agent's tools: names from `tools:`, or tools written inline.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/AgentToolItem"}},"tool_choice":{"description":"none, auto, required, or a tool choice object in the API's shape (e.g. {type: function, name: x}).","type":["string","object"],"if":{"type":"string"},"then":{"enum":["none","auto","required"]}},"parallel_tool_calls":{"description":"Whether the model may call tools in parallel. API default: true.","type":"boolean"},"max_tool_calls":{"description":"Most calls to built-in tools in one response.","type":"integer","minimum":1},"text":{"description":"The output: format and verbosity.","type":"object","additionalProperties":false,"properties":{"format":{"$ref":"#/$defs/AgentTextFormat"},"verbosity":{"description":"low, medium or high.","enum":["low","medium","high"]}}},"reasoning":{"description":"Reasoning options (gpt-5 and o-series models only).","type":"object","additionalProperties":false,"properties":{"effort":{"description":"none, minimal, low, medium, high, xhigh or max (which a model accepts varies).","enum":["none","minimal","low","medium","high","xhigh","max"]},"summary":{"description":"auto, concise or detailed.","enum":["auto","concise","detailed"]}}},"temperature":{"description":"Sampling temperature: 0 to 2. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":1},"top_logprobs":{"description":"Most likely tokens to return per position: 0 to 20.","type":"integer","minimum":0,"maximum":20},"max_output_tokens":{"description":"Most tokens the response may hold, reasoning included: at least 16.","type":"integer","minimum":16},"truncation":{"description":"auto or disabled (API default).","enum":["auto","disabled"]},"include":{"description":"Extra output to include, e.g. file_search_call.results.","type":"array","uniqueItems":true,"items":{"enum":["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"]}},"store":{"description":"Whether the API stores the responses. API default: true.","type":"boolean"},"service_tier":{"description":"auto, default, flex, scale or priority.","enum":["auto","default","flex","scale","priority"]},"prompt_cache_key":{"description":"A key that groups requests for prompt caching.","type":"string","minLength":1},"safety_identifier":{"description":"A stable, hashed identifier of the end user, for abuse detection.","type":"string","minLength":1,"maxLength":64},"metadata":{"$ref":"#/$defs/AgentMetadata"},"render_to":{"description":"A path (relative to this manifest file's folder, inside the manifest root) that apply writes the rendered request to, as JSON, whenever it changes; destroy removes it.","type":"string","minLength":1},"protect":{"$ref":"#/$defs/Protect"}}}}};
+const schema32 = {"description":"A resource name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit. It becomes part of the address (file.NAME, vector_store.NAME, assistant.NAME, skill.NAME, agent.NAME).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$","x-hint":"a name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit"};
+const func1 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", "u");
 const schema33 = {"description":"A local file to upload.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Path of the file, relative to this manifest file's folder. It must resolve (after symlinks) inside the manifest root. At most 512 MB.","type":"string","minLength":1},"purpose":{"description":"The upload purpose. Default: assistants (what file_search and code_interpreter read).","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"protect":{"$ref":"#/$defs/Protect"}}};
 const schema34 = {"description":"When true, plans refuse to delete or replace this resource (a plan error instead). Default: false.","type":"boolean"};
-const func1 = require("ajv/dist/runtime/ucs2length").default;
+const func2 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -50,7 +51,7 @@ errors++;
 if(data.path !== undefined){
 let data0 = data.path;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.path,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -826,7 +827,7 @@ errors++;
 if(data.glob !== undefined){
 let data0 = data.glob;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err2 = {instancePath:instancePath+"/glob",schemaPath:"#/properties/glob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.glob,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -864,7 +865,7 @@ errors++;
 for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
-if(func1(key1) > 64){
+if(func2(key1) > 64){
 const err5 = {instancePath:instancePath+"/attributes",schemaPath:"#/$defs/Attributes/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err5];
@@ -874,7 +875,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func1(key1) < 1){
+if(func2(key1) < 1){
 const err6 = {instancePath:instancePath+"/attributes",schemaPath:"#/$defs/Attributes/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
@@ -920,7 +921,7 @@ vErrors.push(err9);
 errors++;
 }
 if(typeof data2 === "string"){
-if(func1(data2) > 512){
+if(func2(data2) > 512){
 const err10 = {instancePath:instancePath+"/attributes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Attributes/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema45.additionalProperties,data:data2};
 if(vErrors === null){
 vErrors = [err10];
@@ -998,7 +999,7 @@ errors++;
 if(data.file_id !== undefined){
 let data0 = data.file_id;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err2 = {instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.file_id,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -1036,7 +1037,7 @@ errors++;
 for(const key1 in data1){
 const _errs7 = errors;
 if(typeof key1 === "string"){
-if(func1(key1) > 64){
+if(func2(key1) > 64){
 const err5 = {instancePath:instancePath+"/attributes",schemaPath:"#/$defs/Attributes/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err5];
@@ -1046,7 +1047,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func1(key1) < 1){
+if(func2(key1) < 1){
 const err6 = {instancePath:instancePath+"/attributes",schemaPath:"#/$defs/Attributes/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
@@ -1092,7 +1093,7 @@ vErrors.push(err9);
 errors++;
 }
 if(typeof data2 === "string"){
-if(func1(data2) > 512){
+if(func2(data2) > 512){
 const err10 = {instancePath:instancePath+"/attributes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Attributes/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema45.additionalProperties,data:data2};
 if(vErrors === null){
 vErrors = [err10];
@@ -1170,7 +1171,7 @@ errors++;
 if(data.file !== undefined){
 let data0 = data.file;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err2 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.file,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -1208,7 +1209,7 @@ errors++;
 for(const key1 in data1){
 const _errs9 = errors;
 if(typeof key1 === "string"){
-if(func1(key1) > 64){
+if(func2(key1) > 64){
 const err5 = {instancePath:instancePath+"/attributes",schemaPath:"#/$defs/Attributes/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema45.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err5];
@@ -1218,7 +1219,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(func1(key1) < 1){
+if(func2(key1) < 1){
 const err6 = {instancePath:instancePath+"/attributes",schemaPath:"#/$defs/Attributes/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err6];
@@ -1264,7 +1265,7 @@ vErrors.push(err9);
 errors++;
 }
 if(typeof data2 === "string"){
-if(func1(data2) > 512){
+if(func2(data2) > 512){
 const err10 = {instancePath:instancePath+"/attributes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Attributes/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema45.additionalProperties,data:data2};
 if(vErrors === null){
 vErrors = [err10];
@@ -1352,7 +1353,7 @@ let ifClause0;
 if(_valid0){
 const _errs4 = errors;
 if(typeof data === "string"){
-if(func1(data) < 1){
+if(func2(data) < 1){
 const err2 = {instancePath,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -1991,7 +1992,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
@@ -2142,7 +2143,7 @@ errors++;
 for(const key2 in data7){
 const _errs19 = errors;
 if(typeof key2 === "string"){
-if(func1(key2) > 64){
+if(func2(key2) > 64){
 const err12 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/Metadata/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema54.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err12];
@@ -2152,7 +2153,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(func1(key2) < 1){
+if(func2(key2) < 1){
 const err13 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/Metadata/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err13];
@@ -2188,7 +2189,7 @@ errors++;
 for(const key3 in data7){
 let data8 = data7[key3];
 if(typeof data8 === "string"){
-if(func1(data8) > 512){
+if(func2(data8) > 512){
 const err16 = {instancePath:instancePath+"/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Metadata/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema54.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err16];
@@ -2253,7 +2254,6 @@ validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema57 = {"description":"An assistant: a model with instructions, tools and the resources those tools read.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model id, e.g. gpt-4o.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API: at most 256 characters.","type":"string","maxLength":256},"description":{"description":"The assistant's description: at most 512 characters.","type":"string","maxLength":512},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The assistant's tools: at most 128. Each is the name of a shared tool under `tools:` or an inline definition.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/ToolItem"}},"tool_resources":{"$ref":"#/$defs/ToolResources"},"temperature":{"description":"Sampling temperature: 0 to 2.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1.","type":"number","minimum":0,"maximum":1},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort for reasoning models.","enum":["none","minimal","low","medium","high","xhigh","max"]},"metadata":{"$ref":"#/$defs/Metadata"},"protect":{"$ref":"#/$defs/Protect"}}};
 const schema58 = {"description":"The system instructions: a string, or {file: PATH} to read them from a file (relative to this manifest file's folder). At most 256,000 characters either way.","type":["string","object"],"if":{"type":"string"},"then":{"type":"string","maxLength":256000},"else":{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"description":"Path of a UTF-8 text file holding the instructions, relative to this manifest file's folder.","type":"string","minLength":1}}}};
-const func19 = Object.prototype.hasOwnProperty;
 const schema59 = {"description":"A tool: the name of a shared tool under `tools:`, or a tool definition written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/ToolDefinition"}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2303,7 +2303,7 @@ let ifClause0;
 if(_valid0){
 const _errs4 = errors;
 if(typeof data === "string"){
-if(func1(data) < 1){
+if(func2(data) < 1){
 const err2 = {instancePath,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -2414,7 +2414,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(func1(data2) < 1){
+if(func2(data2) < 1){
 const err3 = {instancePath:instancePath+"/file_search/vector_stores/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err3];
@@ -2465,7 +2465,7 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 === "string"){
-if(func1(data4) < 1){
+if(func2(data4) < 1){
 const err7 = {instancePath:instancePath+"/file_search/vector_store_ids/" + i1,schemaPath:"#/properties/file_search/properties/vector_store_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.file_search.properties.vector_store_ids.items,data:data4};
 if(vErrors === null){
 vErrors = [err7];
@@ -2543,7 +2543,7 @@ const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 let data7 = data6[i2];
 if(typeof data7 === "string"){
-if(func1(data7) < 1){
+if(func2(data7) < 1){
 const err13 = {instancePath:instancePath+"/code_interpreter/files/" + i2,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data7};
 if(vErrors === null){
 vErrors = [err13];
@@ -2594,7 +2594,7 @@ const len3 = data8.length;
 for(let i3=0; i3<len3; i3++){
 let data9 = data8[i3];
 if(typeof data9 === "string"){
-if(func1(data9) < 1){
+if(func2(data9) < 1){
 const err17 = {instancePath:instancePath+"/code_interpreter/file_ids/" + i3,schemaPath:"#/properties/code_interpreter/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema61.properties.code_interpreter.properties.file_ids.items,data:data9};
 if(vErrors === null){
 vErrors = [err17];
@@ -3148,7 +3148,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema57.properties, key0))){
+if(!(func1.call(schema57.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -3162,7 +3162,7 @@ errors++;
 if(data.model !== undefined){
 let data0 = data.model;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err2 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.model,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -3187,7 +3187,7 @@ errors++;
 if(data.name !== undefined){
 let data1 = data.name;
 if(typeof data1 === "string"){
-if(func1(data1) > 256){
+if(func2(data1) > 256){
 const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema57.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err4];
@@ -3212,7 +3212,7 @@ errors++;
 if(data.description !== undefined){
 let data2 = data.description;
 if(typeof data2 === "string"){
-if(func1(data2) > 512){
+if(func2(data2) > 512){
 const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema57.properties.description,data:data2};
 if(vErrors === null){
 vErrors = [err6];
@@ -3273,7 +3273,7 @@ let ifClause0;
 if(_valid0){
 const _errs14 = errors;
 if(typeof data3 === "string"){
-if(func1(data3) > 256000){
+if(func2(data3) > 256000){
 const err10 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/then/maxLength",keyword:"maxLength",params:{limit: 256000},message:"must NOT have more than 256000 characters",schema:256000,parentSchema:schema58.then,data:data3};
 if(vErrors === null){
 vErrors = [err10];
@@ -3326,7 +3326,7 @@ errors++;
 if(data3.file !== undefined){
 let data4 = data3.file;
 if(typeof data4 === "string"){
-if(func1(data4) < 1){
+if(func2(data4) < 1){
 const err14 = {instancePath:instancePath+"/instructions/file",schemaPath:"#/$defs/Instructions/else/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.else.properties.file,data:data4};
 if(vErrors === null){
 vErrors = [err14];
@@ -3517,7 +3517,7 @@ errors++;
 for(const key2 in data12){
 const _errs35 = errors;
 if(typeof key2 === "string"){
-if(func1(key2) > 64){
+if(func2(key2) > 64){
 const err28 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/Metadata/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema54.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err28];
@@ -3527,7 +3527,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(func1(key2) < 1){
+if(func2(key2) < 1){
 const err29 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/Metadata/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err29];
@@ -3563,7 +3563,7 @@ errors++;
 for(const key3 in data12){
 let data13 = data12[key3];
 if(typeof data13 === "string"){
-if(func1(data13) > 512){
+if(func2(data13) > 512){
 const err32 = {instancePath:instancePath+"/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Metadata/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema54.additionalProperties,data:data13};
 if(vErrors === null){
 vErrors = [err32];
@@ -3626,23 +3626,137 @@ return errors === 0;
 }
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"description":"A Responses API request template: what the application sends, less `input`. Field names are the API's own.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model, e.g. gpt-5-mini or gpt-4.1.","type":"string","minLength":1},"description":{"description":"What the agent is for, for people reading the manifests; not sent.","type":"string"},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The agent's tools: names from `tools:`, or tools written inline.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/AgentToolItem"}},"tool_choice":{"description":"none, auto, required, or a tool choice object in the API's shape (e.g. {type: function, name: x}).","type":["string","object"],"if":{"type":"string"},"then":{"enum":["none","auto","required"]}},"parallel_tool_calls":{"description":"Whether the model may call tools in parallel. API default: true.","type":"boolean"},"max_tool_calls":{"description":"Most calls to built-in tools in one response.","type":"integer","minimum":1},"text":{"description":"The output: format and verbosity.","type":"object","additionalProperties":false,"properties":{"format":{"$ref":"#/$defs/AgentTextFormat"},"verbosity":{"description":"low, medium or high.","enum":["low","medium","high"]}}},"reasoning":{"description":"Reasoning options (gpt-5 and o-series models only).","type":"object","additionalProperties":false,"properties":{"effort":{"description":"none, minimal, low, medium, high, xhigh or max (which a model accepts varies).","enum":["none","minimal","low","medium","high","xhigh","max"]},"summary":{"description":"auto, concise or detailed.","enum":["auto","concise","detailed"]}}},"temperature":{"description":"Sampling temperature: 0 to 2. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":1},"top_logprobs":{"description":"Most likely tokens to return per position: 0 to 20.","type":"integer","minimum":0,"maximum":20},"max_output_tokens":{"description":"Most tokens the response may hold, reasoning included: at least 16.","type":"integer","minimum":16},"truncation":{"description":"auto or disabled (API default).","enum":["auto","disabled"]},"include":{"description":"Extra output to include, e.g. file_search_call.results.","type":"array","uniqueItems":true,"items":{"enum":["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"]}},"store":{"description":"Whether the API stores the responses. API default: true.","type":"boolean"},"service_tier":{"description":"auto, default, flex, scale or priority.","enum":["auto","default","flex","scale","priority"]},"prompt_cache_key":{"description":"A key that groups requests for prompt caching.","type":"string","minLength":1},"safety_identifier":{"description":"A stable, hashed identifier of the end user, for abuse detection.","type":"string","minLength":1,"maxLength":64},"metadata":{"$ref":"#/$defs/AgentMetadata"},"render_to":{"description":"A path (relative to this manifest file's folder, inside the manifest root) that apply writes the rendered request to, as JSON, whenever it changes; destroy removes it.","type":"string","minLength":1},"protect":{"$ref":"#/$defs/Protect"}}};
-const schema84 = {"description":"The output format: {type: text}, {type: json_object} or {type: json_schema, name, schema, strict, description}.","type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"type":"object","additionalProperties":false,"required":["type","name","schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"name":{"description":"The format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the format is for.","type":"string"},"schema":{"description":"The JSON Schema the reply must match.","type":"object"},"strict":{"description":"Strict schema adherence: every object sets additionalProperties: false and lists all its properties in required.","type":"boolean"}}}}]};
-const schema85 = {"description":"Up to 16 key-value pairs sent with every request made from this agent (the API stores them with the response). Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}};
-const func0 = require("ajv/dist/runtime/equal").default;
-const schema71 = {"description":"A tool: the name of a shared tool under `tools:`, or a tool written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/AgentToolDefinition"}};
-const schema73 = {"description":"A tool written inline: file_search, code_interpreter and shell take managed names; function uses the Responses flat shape; any other Responses tool is passed through.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","type":"string","minLength":1}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/AgentFileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/AgentCodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"shell"}}},"then":{"$ref":"#/$defs/AgentShellTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/AgentFunctionTool"}}]};
-const schema83 = {"description":"A function the model may ask the application to call, in the Responses API's flat shape.","type":"object","additionalProperties":false,"required":["type","name"],"properties":{"type":{"description":"Always function.","const":"function"},"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an agent's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters (rendered as null).","type":"object"},"strict":{"description":"Strict schema adherence. Omitted: rendered as null, which leaves the API's default (true on the Responses API).","type":"boolean"}}};
-const schema74 = {"description":"Searches vector stores: managed ones by name (vector_stores) and others by id (vector_store_ids); rendered as {type: file_search, vector_store_ids, ...}.","type":"object","additionalProperties":false,"required":["type"],"anyOf":[{"required":["vector_stores"]},{"required":["vector_store_ids"]}],"x-hint":"file_search needs at least one store: list managed ones under vector_stores or raw ids under vector_store_ids","properties":{"type":{"description":"Always file_search.","const":"file_search"},"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`); their ids are filled in by apply.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"max_num_results":{"description":"Most results the tool returns: 1 to 50.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for search results.","type":"object","additionalProperties":false,"properties":{"ranker":{"description":"The ranker: auto or default-2024-11-15.","enum":["auto","default-2024-11-15"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1},"hybrid_search":{"description":"How reciprocal rank fusion weighs embedding matches against keyword matches.","type":"object","additionalProperties":false,"required":["embedding_weight","text_weight"],"properties":{"embedding_weight":{"description":"Weight of semantic embedding matches.","type":"number","minimum":0},"text_weight":{"description":"Weight of sparse keyword matches.","type":"number","minimum":0}}}}},"filters":{"$ref":"#/$defs/AgentFilter"}}};
-const schema76 = {"description":"An attribute filter on the stores' files: a comparison {type: eq|ne|gt|gte|lt|lte|in|nin, key, value} or a compound {type: and|or, filters: [...]}. Keys are the `attributes` given to store members.","type":"object","required":["type"],"properties":{"type":{"description":"eq, ne, gt, gte, lt, lte, in, nin (a comparison), or and, or (a compound).","enum":["eq","ne","gt","gte","lt","lte","in","nin","and","or"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["eq","ne","gt","gte","lt","lte","in","nin"]}}},"then":{"$ref":"#/$defs/AgentComparisonFilter"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["and","or"]}}},"then":{"$ref":"#/$defs/AgentCompoundFilter"}}]};
-const schema77 = {"description":"Compares the attribute `key` of each file with `value`.","type":"object","additionalProperties":false,"required":["type","key","value"],"properties":{"type":{"description":"eq, ne (equal, not equal), gt, gte, lt, lte (order), in, nin (one of a list, none of a list).","enum":["eq","ne","gt","gte","lt","lte","in","nin"]},"key":{"description":"The attribute to compare.","type":"string","minLength":1,"maxLength":64},"value":{"description":"A string, number or boolean; for in and nin, a list of strings or numbers.","type":["string","number","boolean","array"],"items":{"type":["string","number"]}}}};
-const schema78 = {"description":"All (and) or any (or) of several filters.","type":"object","additionalProperties":false,"required":["type","filters"],"properties":{"type":{"description":"and or or.","enum":["and","or"]},"filters":{"description":"The filters to combine.","type":"array","minItems":1,"items":{"$ref":"#/$defs/AgentFilter"}}}};
-const wrapper0 = {validate: validate50};
+const schema69 = {"description":"A skill: a folder uploaded whole as an immutable version. Its SKILL.md (at the top of the folder) must begin with YAML front matter setting name and description, the skill's name and description in the API.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The skill's folder, relative to this manifest file's folder. It and every file below it must resolve (after symlinks) inside the manifest root. Every regular file below it is uploaded: at most 500 files and 50 MB in all.","type":"string","minLength":1},"keep_versions":{"description":"Versions kept, the default among them: older ones are deleted once a new default is set. Default: 3.","type":"integer","minimum":1},"protect":{"$ref":"#/$defs/Protect"}}};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.path === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema69.required,parentSchema:schema69,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "path") || (key0 === "keep_versions")) || (key0 === "protect"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.path !== undefined){
+let data0 = data.path;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.path,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.path.type,parentSchema:schema69.properties.path,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.keep_versions !== undefined){
+let data1 = data.keep_versions;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err4 = {instancePath:instancePath+"/keep_versions",schemaPath:"#/properties/keep_versions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.keep_versions.type,parentSchema:schema69.properties.keep_versions,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 1 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/keep_versions",schemaPath:"#/properties/keep_versions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema69.properties.keep_versions,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+if(data.protect !== undefined){
+let data2 = data.protect;
+if(typeof data2 !== "boolean"){
+const err6 = {instancePath:instancePath+"/protect",schemaPath:"#/$defs/Protect/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.type,parentSchema:schema34,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema72 = {"description":"A Responses API request template: what the application sends, less `input`. Field names are the API's own.","type":"object","additionalProperties":false,"required":["model"],"properties":{"model":{"description":"The model, e.g. gpt-5-mini or gpt-4.1.","type":"string","minLength":1},"description":{"description":"What the agent is for, for people reading the manifests; not sent.","type":"string"},"instructions":{"$ref":"#/$defs/Instructions"},"tools":{"description":"The agent's tools: names from `tools:`, or tools written inline.","type":"array","maxItems":128,"items":{"$ref":"#/$defs/AgentToolItem"}},"tool_choice":{"description":"none, auto, required, or a tool choice object in the API's shape (e.g. {type: function, name: x}).","type":["string","object"],"if":{"type":"string"},"then":{"enum":["none","auto","required"]}},"parallel_tool_calls":{"description":"Whether the model may call tools in parallel. API default: true.","type":"boolean"},"max_tool_calls":{"description":"Most calls to built-in tools in one response.","type":"integer","minimum":1},"text":{"description":"The output: format and verbosity.","type":"object","additionalProperties":false,"properties":{"format":{"$ref":"#/$defs/AgentTextFormat"},"verbosity":{"description":"low, medium or high.","enum":["low","medium","high"]}}},"reasoning":{"description":"Reasoning options (gpt-5 and o-series models only).","type":"object","additionalProperties":false,"properties":{"effort":{"description":"none, minimal, low, medium, high, xhigh or max (which a model accepts varies).","enum":["none","minimal","low","medium","high","xhigh","max"]},"summary":{"description":"auto, concise or detailed.","enum":["auto","concise","detailed"]}}},"temperature":{"description":"Sampling temperature: 0 to 2. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":2},"top_p":{"description":"Nucleus sampling: 0 to 1. Not accepted by reasoning models.","type":"number","minimum":0,"maximum":1},"top_logprobs":{"description":"Most likely tokens to return per position: 0 to 20.","type":"integer","minimum":0,"maximum":20},"max_output_tokens":{"description":"Most tokens the response may hold, reasoning included: at least 16.","type":"integer","minimum":16},"truncation":{"description":"auto or disabled (API default).","enum":["auto","disabled"]},"include":{"description":"Extra output to include, e.g. file_search_call.results.","type":"array","uniqueItems":true,"items":{"enum":["file_search_call.results","web_search_call.results","web_search_call.action.sources","message.input_image.image_url","computer_call_output.output.image_url","code_interpreter_call.outputs","reasoning.encrypted_content","message.output_text.logprobs"]}},"store":{"description":"Whether the API stores the responses. API default: true.","type":"boolean"},"service_tier":{"description":"auto, default, flex, scale or priority.","enum":["auto","default","flex","scale","priority"]},"prompt_cache_key":{"description":"A key that groups requests for prompt caching.","type":"string","minLength":1},"safety_identifier":{"description":"A stable, hashed identifier of the end user, for abuse detection.","type":"string","minLength":1,"maxLength":64},"metadata":{"$ref":"#/$defs/AgentMetadata"},"render_to":{"description":"A path (relative to this manifest file's folder, inside the manifest root) that apply writes the rendered request to, as JSON, whenever it changes; destroy removes it.","type":"string","minLength":1},"protect":{"$ref":"#/$defs/Protect"}}};
+const schema91 = {"description":"The output format: {type: text}, {type: json_object} or {type: json_schema, name, schema, strict, description}.","type":"object","required":["type"],"properties":{"type":{"description":"text, json_object or json_schema.","enum":["text","json_object","json_schema"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["text","json_object"]}}},"then":{"type":"object","additionalProperties":false,"properties":{"type":{"description":"text or json_object.","enum":["text","json_object"]}}}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"json_schema"}}},"then":{"type":"object","additionalProperties":false,"required":["type","name","schema"],"properties":{"type":{"description":"Always json_schema.","const":"json_schema"},"name":{"description":"The format's name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the format is for.","type":"string"},"schema":{"description":"The JSON Schema the reply must match.","type":"object"},"strict":{"description":"Strict schema adherence: every object sets additionalProperties: false and lists all its properties in required.","type":"boolean"}}}}]};
+const schema92 = {"description":"Up to 16 key-value pairs sent with every request made from this agent (the API stores them with the response). Keys up to 64 characters, values strings up to 512 characters.","type":"object","maxProperties":16,"propertyNames":{"type":"string","minLength":1,"maxLength":64},"additionalProperties":{"description":"A metadata value: a string of up to 512 characters.","type":"string","maxLength":512}};
+const func0 = require("ajv/dist/runtime/equal").default;
+const schema74 = {"description":"A tool: the name of a shared tool under `tools:`, or a tool written inline.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"$ref":"#/$defs/AgentToolDefinition"}};
+const schema76 = {"description":"A tool written inline: file_search, code_interpreter and shell take managed names; function uses the Responses flat shape; any other Responses tool is passed through.","type":"object","required":["type"],"properties":{"type":{"description":"The kind of tool.","type":"string","minLength":1}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"file_search"}}},"then":{"$ref":"#/$defs/AgentFileSearchTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"code_interpreter"}}},"then":{"$ref":"#/$defs/AgentCodeInterpreterTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"shell"}}},"then":{"$ref":"#/$defs/AgentShellTool"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"function"}}},"then":{"$ref":"#/$defs/AgentFunctionTool"}}]};
+const schema90 = {"description":"A function the model may ask the application to call, in the Responses API's flat shape.","type":"object","additionalProperties":false,"required":["type","name"],"properties":{"type":{"description":"Always function.","const":"function"},"name":{"description":"The function name: 1 to 64 of a-z, A-Z, 0-9, '_' and '-'. Unique among an agent's functions.","type":"string","pattern":"^[a-zA-Z0-9_-]{1,64}$","x-hint":"a function name is 1 to 64 of a-z, A-Z, 0-9, '_' and '-'"},"description":{"description":"What the function does; the model reads it to decide when and how to call it.","type":"string"},"parameters":{"description":"The parameters as a JSON Schema object. Omit for a function without parameters (rendered as null).","type":"object"},"strict":{"description":"Strict schema adherence. Omitted: rendered as null, which leaves the API's default (true on the Responses API).","type":"boolean"}}};
+const schema77 = {"description":"Searches vector stores: managed ones by name (vector_stores) and others by id (vector_store_ids); rendered as {type: file_search, vector_store_ids, ...}.","type":"object","additionalProperties":false,"required":["type"],"anyOf":[{"required":["vector_stores"]},{"required":["vector_store_ids"]}],"x-hint":"file_search needs at least one store: list managed ones under vector_stores or raw ids under vector_store_ids","properties":{"type":{"description":"Always file_search.","const":"file_search"},"vector_stores":{"description":"Names of managed vector stores (under `vector_stores:`); their ids are filled in by apply.","type":"array","minItems":1,"items":{"$ref":"#/$defs/Reference"}},"vector_store_ids":{"description":"Raw ids (vs_...) of vector stores that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"max_num_results":{"description":"Most results the tool returns: 1 to 50.","type":"integer","minimum":1,"maximum":50},"ranking_options":{"description":"Ranking options for search results.","type":"object","additionalProperties":false,"properties":{"ranker":{"description":"The ranker: auto or default-2024-11-15.","enum":["auto","default-2024-11-15"]},"score_threshold":{"description":"Results scoring below this are dropped: 0 to 1.","type":"number","minimum":0,"maximum":1},"hybrid_search":{"description":"How reciprocal rank fusion weighs embedding matches against keyword matches.","type":"object","additionalProperties":false,"required":["embedding_weight","text_weight"],"properties":{"embedding_weight":{"description":"Weight of semantic embedding matches.","type":"number","minimum":0},"text_weight":{"description":"Weight of sparse keyword matches.","type":"number","minimum":0}}}}},"filters":{"$ref":"#/$defs/AgentFilter"}}};
+const schema79 = {"description":"An attribute filter on the stores' files: a comparison {type: eq|ne|gt|gte|lt|lte|in|nin, key, value} or a compound {type: and|or, filters: [...]}. Keys are the `attributes` given to store members.","type":"object","required":["type"],"properties":{"type":{"description":"eq, ne, gt, gte, lt, lte, in, nin (a comparison), or and, or (a compound).","enum":["eq","ne","gt","gte","lt","lte","in","nin","and","or"]}},"allOf":[{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["eq","ne","gt","gte","lt","lte","in","nin"]}}},"then":{"$ref":"#/$defs/AgentComparisonFilter"}},{"if":{"type":"object","required":["type"],"properties":{"type":{"enum":["and","or"]}}},"then":{"$ref":"#/$defs/AgentCompoundFilter"}}]};
+const schema80 = {"description":"Compares the attribute `key` of each file with `value`.","type":"object","additionalProperties":false,"required":["type","key","value"],"properties":{"type":{"description":"eq, ne (equal, not equal), gt, gte, lt, lte (order), in, nin (one of a list, none of a list).","enum":["eq","ne","gt","gte","lt","lte","in","nin"]},"key":{"description":"The attribute to compare.","type":"string","minLength":1,"maxLength":64},"value":{"description":"A string, number or boolean; for in and nin, a list of strings or numbers.","type":["string","number","boolean","array"],"items":{"type":["string","number"]}}}};
+const schema81 = {"description":"All (and) or any (or) of several filters.","type":"object","additionalProperties":false,"required":["type","filters"],"properties":{"type":{"description":"and or or.","enum":["and","or"]},"filters":{"description":"The filters to combine.","type":"array","minItems":1,"items":{"$ref":"#/$defs/AgentFilter"}}}};
+const wrapper0 = {validate: validate52};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3651,7 +3765,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3661,7 +3775,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.filters === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3672,7 +3786,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "type") || (key0 === "filters"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3685,7 +3799,7 @@ errors++;
 if(data.type !== undefined){
 let data0 = data.type;
 if(!((data0 === "and") || (data0 === "or"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema78.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema78.properties.type.enum,parentSchema:schema78.properties.type,data:data0};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema81.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema81.properties.type.enum,parentSchema:schema81.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3699,7 +3813,7 @@ if(data.filters !== undefined){
 let data1 = data.filters;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err4 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema78.properties.filters,data:data1};
+const err4 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema81.properties.filters,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3717,7 +3831,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.properties.filters.type,parentSchema:schema78.properties.filters,data:data1};
+const err5 = {instancePath:instancePath+"/filters",schemaPath:"#/properties/filters/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema81.properties.filters.type,parentSchema:schema81.properties.filters,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3729,7 +3843,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3738,16 +3852,16 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3811,7 +3925,7 @@ if(_valid0){
 const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err3 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err3 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3821,7 +3935,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.key === undefined){
-const err4 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err4 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3831,7 +3945,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.value === undefined){
-const err5 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err5 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema80.required,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3842,7 +3956,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "type") || (key0 === "key")) || (key0 === "value"))){
-const err6 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data};
+const err6 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3855,7 +3969,7 @@ errors++;
 if(data.type !== undefined){
 let data1 = data.type;
 if(!((((((((data1 === "eq") || (data1 === "ne")) || (data1 === "gt")) || (data1 === "gte")) || (data1 === "lt")) || (data1 === "lte")) || (data1 === "in")) || (data1 === "nin"))){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentComparisonFilter/properties/type/enum",keyword:"enum",params:{allowedValues: schema77.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.type.enum,parentSchema:schema77.properties.type,data:data1};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentComparisonFilter/properties/type/enum",keyword:"enum",params:{allowedValues: schema80.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema80.properties.type.enum,parentSchema:schema80.properties.type,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3868,8 +3982,8 @@ errors++;
 if(data.key !== undefined){
 let data2 = data.key;
 if(typeof data2 === "string"){
-if(func1(data2) > 64){
-const err8 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema77.properties.key,data:data2};
+if(func2(data2) > 64){
+const err8 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema80.properties.key,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3878,8 +3992,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(func1(data2) < 1){
-const err9 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema77.properties.key,data:data2};
+if(func2(data2) < 1){
+const err9 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema80.properties.key,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3890,7 +4004,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.key.type,parentSchema:schema77.properties.key,data:data2};
+const err10 = {instancePath:instancePath+"/key",schemaPath:"#/$defs/AgentComparisonFilter/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.key.type,parentSchema:schema80.properties.key,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3903,7 +4017,7 @@ errors++;
 if(data.value !== undefined){
 let data3 = data.value;
 if((((typeof data3 !== "string") && (!((typeof data3 == "number") && (isFinite(data3))))) && (typeof data3 !== "boolean")) && (!(Array.isArray(data3)))){
-const err11 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/AgentComparisonFilter/properties/value/type",keyword:"type",params:{type: schema77.properties.value.type},message:"must be string,number,boolean,array",schema:schema77.properties.value.type,parentSchema:schema77.properties.value,data:data3};
+const err11 = {instancePath:instancePath+"/value",schemaPath:"#/$defs/AgentComparisonFilter/properties/value/type",keyword:"type",params:{type: schema80.properties.value.type},message:"must be string,number,boolean,array",schema:schema80.properties.value.type,parentSchema:schema80.properties.value,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3917,7 +4031,7 @@ const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if((typeof data4 !== "string") && (!((typeof data4 == "number") && (isFinite(data4))))){
-const err12 = {instancePath:instancePath+"/value/" + i0,schemaPath:"#/$defs/AgentComparisonFilter/properties/value/items/type",keyword:"type",params:{type: schema77.properties.value.items.type},message:"must be string,number",schema:schema77.properties.value.items.type,parentSchema:schema77.properties.value.items,data:data4};
+const err12 = {instancePath:instancePath+"/value/" + i0,schemaPath:"#/$defs/AgentComparisonFilter/properties/value/items/type",keyword:"type",params:{type: schema80.properties.value.items.type},message:"must be string,number",schema:schema80.properties.value.items.type,parentSchema:schema80.properties.value.items,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3931,7 +4045,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+const err13 = {instancePath,schemaPath:"#/$defs/AgentComparisonFilter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3947,7 +4061,7 @@ var props0 = true;
 }
 }
 if(!valid1){
-const err14 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[0].if,parentSchema:schema76.allOf[0],data};
+const err14 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[0].if,parentSchema:schema79.allOf[0],data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4011,8 +4125,8 @@ vErrors = null;
 }
 if(_valid1){
 const _errs22 = errors;
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs22 === errors;
@@ -4022,7 +4136,7 @@ var props1 = true;
 }
 }
 if(!valid7){
-const err18 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[1].if,parentSchema:schema76.allOf[1],data};
+const err18 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema79.allOf[1].if,parentSchema:schema79.allOf[1],data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4042,7 +4156,7 @@ Object.assign(props0, props1);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err19 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err19 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema79.required,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4058,7 +4172,7 @@ props0.type = true;
 if(data.type !== undefined){
 let data6 = data.type;
 if(!((((((((((data6 === "eq") || (data6 === "ne")) || (data6 === "gt")) || (data6 === "gte")) || (data6 === "lt")) || (data6 === "lte")) || (data6 === "in")) || (data6 === "nin")) || (data6 === "and")) || (data6 === "or"))){
-const err20 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema76.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema76.properties.type.enum,parentSchema:schema76.properties.type,data:data6};
+const err20 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema79.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema79.properties.type.enum,parentSchema:schema79.properties.type,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4070,7 +4184,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4079,17 +4193,17 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate52.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate50.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate52.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4101,7 +4215,7 @@ let valid0 = false;
 const _errs2 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.vector_stores === undefined){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: "vector_stores"},message:"must have required property '"+"vector_stores"+"'",schema:schema74.anyOf[0].required,parentSchema:schema74.anyOf[0],data};
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: "vector_stores"},message:"must have required property '"+"vector_stores"+"'",schema:schema77.anyOf[0].required,parentSchema:schema77.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4116,7 +4230,7 @@ valid0 = valid0 || _valid0;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.vector_store_ids === undefined){
-const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: "vector_store_ids"},message:"must have required property '"+"vector_store_ids"+"'",schema:schema74.anyOf[1].required,parentSchema:schema74.anyOf[1],data};
+const err1 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: "vector_store_ids"},message:"must have required property '"+"vector_store_ids"+"'",schema:schema77.anyOf[1].required,parentSchema:schema77.anyOf[1],data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4129,7 +4243,7 @@ errors++;
 var _valid0 = _errs3 === errors;
 valid0 = valid0 || _valid0;
 if(!valid0){
-const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema74.anyOf,parentSchema:schema74,data};
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema77.anyOf,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4151,7 +4265,7 @@ vErrors = null;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema77.required,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4162,7 +4276,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "type") || (key0 === "vector_stores")) || (key0 === "vector_store_ids")) || (key0 === "max_num_results")) || (key0 === "ranking_options")) || (key0 === "filters"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4175,7 +4289,7 @@ errors++;
 if(data.type !== undefined){
 let data0 = data.type;
 if("file_search" !== data0){
-const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file_search"},message:"must be equal to constant",schema:"file_search",parentSchema:schema74.properties.type,data:data0};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file_search"},message:"must be equal to constant",schema:"file_search",parentSchema:schema77.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4189,7 +4303,7 @@ if(data.vector_stores !== undefined){
 let data1 = data.vector_stores;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err6 = {instancePath:instancePath+"/vector_stores",schemaPath:"#/properties/vector_stores/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema74.properties.vector_stores,data:data1};
+const err6 = {instancePath:instancePath+"/vector_stores",schemaPath:"#/properties/vector_stores/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema77.properties.vector_stores,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4202,7 +4316,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(func1(data2) < 1){
+if(func2(data2) < 1){
 const err7 = {instancePath:instancePath+"/vector_stores/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -4226,7 +4340,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/vector_stores",schemaPath:"#/properties/vector_stores/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.vector_stores.type,parentSchema:schema74.properties.vector_stores,data:data1};
+const err9 = {instancePath:instancePath+"/vector_stores",schemaPath:"#/properties/vector_stores/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.vector_stores.type,parentSchema:schema77.properties.vector_stores,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4243,8 +4357,8 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/vector_store_ids/" + i1,schemaPath:"#/properties/vector_store_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema74.properties.vector_store_ids.items,data:data4};
+if(func2(data4) < 1){
+const err10 = {instancePath:instancePath+"/vector_store_ids/" + i1,schemaPath:"#/properties/vector_store_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema77.properties.vector_store_ids.items,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4255,7 +4369,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/vector_store_ids/" + i1,schemaPath:"#/properties/vector_store_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.vector_store_ids.items.type,parentSchema:schema74.properties.vector_store_ids.items,data:data4};
+const err11 = {instancePath:instancePath+"/vector_store_ids/" + i1,schemaPath:"#/properties/vector_store_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.vector_store_ids.items.type,parentSchema:schema77.properties.vector_store_ids.items,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4267,7 +4381,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/vector_store_ids",schemaPath:"#/properties/vector_store_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.vector_store_ids.type,parentSchema:schema74.properties.vector_store_ids,data:data3};
+const err12 = {instancePath:instancePath+"/vector_store_ids",schemaPath:"#/properties/vector_store_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.vector_store_ids.type,parentSchema:schema77.properties.vector_store_ids,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4280,7 +4394,7 @@ errors++;
 if(data.max_num_results !== undefined){
 let data5 = data.max_num_results;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err13 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema74.properties.max_num_results.type,parentSchema:schema74.properties.max_num_results,data:data5};
+const err13 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema77.properties.max_num_results.type,parentSchema:schema77.properties.max_num_results,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4291,7 +4405,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 50 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50",schema:50,parentSchema:schema74.properties.max_num_results,data:data5};
+const err14 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50",schema:50,parentSchema:schema77.properties.max_num_results,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4301,7 +4415,7 @@ vErrors.push(err14);
 errors++;
 }
 if(data5 < 1 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema74.properties.max_num_results,data:data5};
+const err15 = {instancePath:instancePath+"/max_num_results",schemaPath:"#/properties/max_num_results/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema77.properties.max_num_results,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4317,7 +4431,7 @@ let data6 = data.ranking_options;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
 if(!(((key1 === "ranker") || (key1 === "score_threshold")) || (key1 === "hybrid_search"))){
-const err16 = {instancePath:instancePath+"/ranking_options",schemaPath:"#/properties/ranking_options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema74.properties.ranking_options,data:data6};
+const err16 = {instancePath:instancePath+"/ranking_options",schemaPath:"#/properties/ranking_options/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema77.properties.ranking_options,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4330,7 +4444,7 @@ errors++;
 if(data6.ranker !== undefined){
 let data7 = data6.ranker;
 if(!((data7 === "auto") || (data7 === "default-2024-11-15"))){
-const err17 = {instancePath:instancePath+"/ranking_options/ranker",schemaPath:"#/properties/ranking_options/properties/ranker/enum",keyword:"enum",params:{allowedValues: schema74.properties.ranking_options.properties.ranker.enum},message:"must be equal to one of the allowed values",schema:schema74.properties.ranking_options.properties.ranker.enum,parentSchema:schema74.properties.ranking_options.properties.ranker,data:data7};
+const err17 = {instancePath:instancePath+"/ranking_options/ranker",schemaPath:"#/properties/ranking_options/properties/ranker/enum",keyword:"enum",params:{allowedValues: schema77.properties.ranking_options.properties.ranker.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.ranking_options.properties.ranker.enum,parentSchema:schema77.properties.ranking_options.properties.ranker,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4344,7 +4458,7 @@ if(data6.score_threshold !== undefined){
 let data8 = data6.score_threshold;
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema74.properties.ranking_options.properties.score_threshold,data:data8};
+const err18 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema77.properties.ranking_options.properties.score_threshold,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4354,7 +4468,7 @@ vErrors.push(err18);
 errors++;
 }
 if(data8 < 0 || isNaN(data8)){
-const err19 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.ranking_options.properties.score_threshold,data:data8};
+const err19 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema77.properties.ranking_options.properties.score_threshold,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4365,7 +4479,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema74.properties.ranking_options.properties.score_threshold.type,parentSchema:schema74.properties.ranking_options.properties.score_threshold,data:data8};
+const err20 = {instancePath:instancePath+"/ranking_options/score_threshold",schemaPath:"#/properties/ranking_options/properties/score_threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema77.properties.ranking_options.properties.score_threshold.type,parentSchema:schema77.properties.ranking_options.properties.score_threshold,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4379,7 +4493,7 @@ if(data6.hybrid_search !== undefined){
 let data9 = data6.hybrid_search;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.embedding_weight === undefined){
-const err21 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/required",keyword:"required",params:{missingProperty: "embedding_weight"},message:"must have required property '"+"embedding_weight"+"'",schema:schema74.properties.ranking_options.properties.hybrid_search.required,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+const err21 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/required",keyword:"required",params:{missingProperty: "embedding_weight"},message:"must have required property '"+"embedding_weight"+"'",schema:schema77.properties.ranking_options.properties.hybrid_search.required,parentSchema:schema77.properties.ranking_options.properties.hybrid_search,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4389,7 +4503,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data9.text_weight === undefined){
-const err22 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/required",keyword:"required",params:{missingProperty: "text_weight"},message:"must have required property '"+"text_weight"+"'",schema:schema74.properties.ranking_options.properties.hybrid_search.required,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+const err22 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/required",keyword:"required",params:{missingProperty: "text_weight"},message:"must have required property '"+"text_weight"+"'",schema:schema77.properties.ranking_options.properties.hybrid_search.required,parentSchema:schema77.properties.ranking_options.properties.hybrid_search,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4400,7 +4514,7 @@ errors++;
 }
 for(const key2 in data9){
 if(!((key2 === "embedding_weight") || (key2 === "text_weight"))){
-const err23 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+const err23 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema77.properties.ranking_options.properties.hybrid_search,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4414,7 +4528,7 @@ if(data9.embedding_weight !== undefined){
 let data10 = data9.embedding_weight;
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
-const err24 = {instancePath:instancePath+"/ranking_options/hybrid_search/embedding_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/embedding_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.embedding_weight,data:data10};
+const err24 = {instancePath:instancePath+"/ranking_options/hybrid_search/embedding_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/embedding_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema77.properties.ranking_options.properties.hybrid_search.properties.embedding_weight,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4425,7 +4539,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/ranking_options/hybrid_search/embedding_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/embedding_weight/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema74.properties.ranking_options.properties.hybrid_search.properties.embedding_weight.type,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.embedding_weight,data:data10};
+const err25 = {instancePath:instancePath+"/ranking_options/hybrid_search/embedding_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/embedding_weight/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema77.properties.ranking_options.properties.hybrid_search.properties.embedding_weight.type,parentSchema:schema77.properties.ranking_options.properties.hybrid_search.properties.embedding_weight,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4439,7 +4553,7 @@ if(data9.text_weight !== undefined){
 let data11 = data9.text_weight;
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
-const err26 = {instancePath:instancePath+"/ranking_options/hybrid_search/text_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/text_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.text_weight,data:data11};
+const err26 = {instancePath:instancePath+"/ranking_options/hybrid_search/text_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/text_weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema77.properties.ranking_options.properties.hybrid_search.properties.text_weight,data:data11};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4450,7 +4564,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/ranking_options/hybrid_search/text_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/text_weight/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema74.properties.ranking_options.properties.hybrid_search.properties.text_weight.type,parentSchema:schema74.properties.ranking_options.properties.hybrid_search.properties.text_weight,data:data11};
+const err27 = {instancePath:instancePath+"/ranking_options/hybrid_search/text_weight",schemaPath:"#/properties/ranking_options/properties/hybrid_search/properties/text_weight/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema77.properties.ranking_options.properties.hybrid_search.properties.text_weight.type,parentSchema:schema77.properties.ranking_options.properties.hybrid_search.properties.text_weight,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4462,7 +4576,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.properties.ranking_options.properties.hybrid_search.type,parentSchema:schema74.properties.ranking_options.properties.hybrid_search,data:data9};
+const err28 = {instancePath:instancePath+"/ranking_options/hybrid_search",schemaPath:"#/properties/ranking_options/properties/hybrid_search/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.ranking_options.properties.hybrid_search.type,parentSchema:schema77.properties.ranking_options.properties.hybrid_search,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4474,7 +4588,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/ranking_options",schemaPath:"#/properties/ranking_options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.properties.ranking_options.type,parentSchema:schema74.properties.ranking_options,data:data6};
+const err29 = {instancePath:instancePath+"/ranking_options",schemaPath:"#/properties/ranking_options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.ranking_options.type,parentSchema:schema77.properties.ranking_options,data:data6};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4485,14 +4599,14 @@ errors++;
 }
 }
 if(data.filters !== undefined){
-if(!(validate50(data.filters, {instancePath:instancePath+"/filters",parentData:data,parentDataProperty:"filters",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate52(data.filters, {instancePath:instancePath+"/filters",parentData:data,parentDataProperty:"filters",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4501,196 +4615,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema79 = {"description":"Runs Python in a container: managed files by name (files) and others by id (file_ids) are rendered as container: {type: auto, file_ids, memory_limit}; or `container` names an existing container by id.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"},"files":{"description":"Names of managed files (under `files:`) to put in the container; their ids are filled in by apply. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"container":{"description":"The id of an existing container (cntr_...), instead of an automatic one. Not with files, file_ids or memory_limit.","type":"string","minLength":1}}};
-
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate55.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema79.required,parentSchema:schema79,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((((key0 === "type") || (key0 === "files")) || (key0 === "file_ids")) || (key0 === "memory_limit")) || (key0 === "container"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if("code_interpreter" !== data0){
-const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "code_interpreter"},message:"must be equal to constant",schema:"code_interpreter",parentSchema:schema79.properties.type,data:data0};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.files !== undefined){
-let data1 = data.files;
-if(Array.isArray(data1)){
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-let data2 = data1[i0];
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err3 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data2};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.files.type,parentSchema:schema79.properties.files,data:data1};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.file_ids !== undefined){
-let data3 = data.file_ids;
-if(Array.isArray(data3)){
-const len1 = data3.length;
-for(let i1=0; i1<len1; i1++){
-let data4 = data3[i1];
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err6 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.file_ids.items,data:data4};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.file_ids.items.type,parentSchema:schema79.properties.file_ids.items,data:data4};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/file_ids",schemaPath:"#/properties/file_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.properties.file_ids.type,parentSchema:schema79.properties.file_ids,data:data3};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.memory_limit !== undefined){
-let data5 = data.memory_limit;
-if(!((((data5 === "1g") || (data5 === "4g")) || (data5 === "16g")) || (data5 === "64g"))){
-const err9 = {instancePath:instancePath+"/memory_limit",schemaPath:"#/properties/memory_limit/enum",keyword:"enum",params:{allowedValues: schema79.properties.memory_limit.enum},message:"must be equal to one of the allowed values",schema:schema79.properties.memory_limit.enum,parentSchema:schema79.properties.memory_limit,data:data5};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.container !== undefined){
-let data6 = data.container;
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-const err10 = {instancePath:instancePath+"/container",schemaPath:"#/properties/container/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema79.properties.container,data:data6};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/container",schemaPath:"#/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.container.type,parentSchema:schema79.properties.container,data:data6};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-validate55.errors = vErrors;
-return errors === 0;
-}
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema81 = {"description":"Runs shell commands in a hosted container: managed files by name (files) and others by id (file_ids) are rendered as environment: {type: container_auto, file_ids, memory_limit}.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always shell.","const":"shell"},"files":{"description":"Names of managed files (under `files:`) to put in the container. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"environment":{"description":"An environment in the API's own shape, instead of files/file_ids/memory_limit (checked against the API's schema).","type":"object"}}};
+const schema82 = {"description":"Runs Python in a container: managed files by name (files) and others by id (file_ids) are rendered as container: {type: auto, file_ids, memory_limit}; or `container` names an existing container by id.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"},"files":{"description":"Names of managed files (under `files:`) to put in the container; their ids are filled in by apply. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"container":{"description":"The id of an existing container (cntr_...), instead of an automatic one. Not with files, file_ids or memory_limit.","type":"string","minLength":1}}};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4704,7 +4634,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4714,8 +4644,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "type") || (key0 === "files")) || (key0 === "file_ids")) || (key0 === "memory_limit")) || (key0 === "environment"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
+if(!(((((key0 === "type") || (key0 === "files")) || (key0 === "file_ids")) || (key0 === "memory_limit")) || (key0 === "container"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4727,8 +4657,8 @@ errors++;
 }
 if(data.type !== undefined){
 let data0 = data.type;
-if("shell" !== data0){
-const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "shell"},message:"must be equal to constant",schema:"shell",parentSchema:schema81.properties.type,data:data0};
+if("code_interpreter" !== data0){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "code_interpreter"},message:"must be equal to constant",schema:"code_interpreter",parentSchema:schema82.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4745,7 +4675,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(func1(data2) < 1){
+if(func2(data2) < 1){
 const err3 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err3];
@@ -4769,7 +4699,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema81.properties.files.type,parentSchema:schema81.properties.files,data:data1};
+const err5 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.files.type,parentSchema:schema82.properties.files,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4786,8 +4716,8 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err6 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema81.properties.file_ids.items,data:data4};
+if(func2(data4) < 1){
+const err6 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.file_ids.items,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4798,7 +4728,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.file_ids.items.type,parentSchema:schema81.properties.file_ids.items,data:data4};
+const err7 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.file_ids.items.type,parentSchema:schema82.properties.file_ids.items,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4810,7 +4740,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/file_ids",schemaPath:"#/properties/file_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema81.properties.file_ids.type,parentSchema:schema81.properties.file_ids,data:data3};
+const err8 = {instancePath:instancePath+"/file_ids",schemaPath:"#/properties/file_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema82.properties.file_ids.type,parentSchema:schema82.properties.file_ids,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4823,7 +4753,7 @@ errors++;
 if(data.memory_limit !== undefined){
 let data5 = data.memory_limit;
 if(!((((data5 === "1g") || (data5 === "4g")) || (data5 === "16g")) || (data5 === "64g"))){
-const err9 = {instancePath:instancePath+"/memory_limit",schemaPath:"#/properties/memory_limit/enum",keyword:"enum",params:{allowedValues: schema81.properties.memory_limit.enum},message:"must be equal to one of the allowed values",schema:schema81.properties.memory_limit.enum,parentSchema:schema81.properties.memory_limit,data:data5};
+const err9 = {instancePath:instancePath+"/memory_limit",schemaPath:"#/properties/memory_limit/enum",keyword:"enum",params:{allowedValues: schema82.properties.memory_limit.enum},message:"must be equal to one of the allowed values",schema:schema82.properties.memory_limit.enum,parentSchema:schema82.properties.memory_limit,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4833,10 +4763,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.environment !== undefined){
-let data6 = data.environment;
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err10 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.properties.environment.type,parentSchema:schema81.properties.environment,data:data6};
+if(data.container !== undefined){
+let data6 = data.container;
+if(typeof data6 === "string"){
+if(func2(data6) < 1){
+const err10 = {instancePath:instancePath+"/container",schemaPath:"#/properties/container/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema82.properties.container,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4846,9 +4777,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
+const err11 = {instancePath:instancePath+"/container",schemaPath:"#/properties/container/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.container.type,parentSchema:schema82.properties.container,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4857,16 +4787,817 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
 validate57.errors = vErrors;
 return errors === 0;
 }
 validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema84 = {"description":"Runs shell commands in a hosted container: managed files by name (files) and others by id (file_ids), managed skills by name (skills) and others by id (skill_ids) are rendered as environment: {type: container_auto, file_ids, memory_limit, skills}.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always shell.","const":"shell"},"files":{"description":"Names of managed files (under `files:`) to put in the container. At most 50 with file_ids.","type":"array","items":{"$ref":"#/$defs/Reference"}},"file_ids":{"description":"Raw ids (file-...) of files that assistants-iac does not manage.","type":"array","items":{"type":"string","minLength":1}},"memory_limit":{"description":"The container's memory: 1g, 4g, 16g or 64g.","enum":["1g","4g","16g","64g"]},"skills":{"description":"Skills to put in the container: names of managed skills (under `skills:`), each pinned to the version apply made, or skills in the API's own shape ({type: skill_reference, skill_id, version} or {type: inline, name, description, source}), passed through. At most 200 with skill_ids.","type":"array","items":{"$ref":"#/$defs/AgentSkillItem"}},"skill_ids":{"description":"Raw ids of skills that assistants-iac does not manage (their default version is used).","type":"array","items":{"type":"string","minLength":1,"maxLength":64}},"environment":{"description":"An environment in the API's own shape, instead of files/file_ids/memory_limit/skills/skill_ids (checked against the API's schema).","type":"object"}}};
+const schema86 = {"description":"A skill of a shell tool: the name of a managed skill under `skills:`, or a skill written in the API's shape.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/Reference"},"else":{"if":{"type":"object","required":["type"],"properties":{"type":{"const":"inline"}}},"then":{"$ref":"#/$defs/AgentInlineSkill"},"else":{"$ref":"#/$defs/AgentSkillReference"}}};
+const schema88 = {"description":"A skill sent inside the request, in the API's shape: a base64-encoded zip of its folder. Passed through as written.","type":"object","additionalProperties":false,"required":["type","name","description","source"],"properties":{"type":{"description":"Always inline.","const":"inline"},"name":{"description":"The name of the skill.","type":"string","minLength":1},"description":{"description":"The description of the skill.","type":"string","minLength":1},"source":{"description":"The skill's zip: {type: base64, media_type: application/zip, data}.","type":"object","additionalProperties":false,"required":["type","media_type","data"],"properties":{"type":{"description":"Always base64.","const":"base64"},"media_type":{"description":"Always application/zip.","const":"application/zip"},"data":{"description":"The zip of the skill's folder, base64-encoded.","type":"string","minLength":1,"maxLength":70254592}}}}};
+const schema89 = {"description":"A skill by id, in the API's shape: passed through as written.","type":"object","additionalProperties":false,"required":["type","skill_id"],"x-hint":"a skill is the name of a managed skill, {type: skill_reference, skill_id: ID} or {type: inline, name, description, source}","properties":{"type":{"description":"Always skill_reference.","const":"skill_reference"},"skill_id":{"description":"The id of a skill made with the skills API.","type":"string","minLength":1,"maxLength":64},"version":{"description":"The version to use: a positive integer or latest, written as a string (\"2\"). Default: the skill's default version.","type":"string","pattern":"^([1-9][0-9]*|latest)$","x-hint":"write the version as a string: a positive integer (\"2\") or \"latest\""}}};
+const pattern13 = new RegExp("^([1-9][0-9]*|latest)$", "u");
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate60.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((typeof data !== "string") && (!(data && typeof data == "object" && !Array.isArray(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema86.type},message:"must be string,object",schema:schema86.type,parentSchema:schema86,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(typeof data !== "string"){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(typeof data === "string"){
+if(func2(data) < 1){
+const err2 = {instancePath,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs7 = errors;
+const _errs8 = errors;
+let valid2 = true;
+const _errs9 = errors;
+if(errors === _errs9){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+if("inline" !== data.type){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid1 = _errs9 === errors;
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err7 = {instancePath,schemaPath:"#/$defs/AgentInlineSkill/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema88.required,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.name === undefined){
+const err8 = {instancePath,schemaPath:"#/$defs/AgentInlineSkill/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema88.required,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.description === undefined){
+const err9 = {instancePath,schemaPath:"#/$defs/AgentInlineSkill/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema88.required,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.source === undefined){
+const err10 = {instancePath,schemaPath:"#/$defs/AgentInlineSkill/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'",schema:schema88.required,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "type") || (key0 === "name")) || (key0 === "description")) || (key0 === "source"))){
+const err11 = {instancePath,schemaPath:"#/$defs/AgentInlineSkill/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data1 = data.type;
+if("inline" !== data1){
+const err12 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentInlineSkill/properties/type/const",keyword:"const",params:{allowedValue: "inline"},message:"must be equal to constant",schema:"inline",parentSchema:schema88.properties.type,data:data1};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data2 = data.name;
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err13 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentInlineSkill/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema88.properties.name,data:data2};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentInlineSkill/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.name.type,parentSchema:schema88.properties.name,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data3 = data.description;
+if(typeof data3 === "string"){
+if(func2(data3) < 1){
+const err15 = {instancePath:instancePath+"/description",schemaPath:"#/$defs/AgentInlineSkill/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema88.properties.description,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/description",schemaPath:"#/$defs/AgentInlineSkill/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.description.type,parentSchema:schema88.properties.description,data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+let data4 = data.source;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.type === undefined){
+const err17 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/AgentInlineSkill/properties/source/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema88.properties.source.required,parentSchema:schema88.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data4.media_type === undefined){
+const err18 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/AgentInlineSkill/properties/source/required",keyword:"required",params:{missingProperty: "media_type"},message:"must have required property '"+"media_type"+"'",schema:schema88.properties.source.required,parentSchema:schema88.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data4.data === undefined){
+const err19 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/AgentInlineSkill/properties/source/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'",schema:schema88.properties.source.required,parentSchema:schema88.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key1 in data4){
+if(!(((key1 === "type") || (key1 === "media_type")) || (key1 === "data"))){
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/AgentInlineSkill/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema88.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data4.type !== undefined){
+let data5 = data4.type;
+if("base64" !== data5){
+const err21 = {instancePath:instancePath+"/source/type",schemaPath:"#/$defs/AgentInlineSkill/properties/source/properties/type/const",keyword:"const",params:{allowedValue: "base64"},message:"must be equal to constant",schema:"base64",parentSchema:schema88.properties.source.properties.type,data:data5};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data4.media_type !== undefined){
+let data6 = data4.media_type;
+if("application/zip" !== data6){
+const err22 = {instancePath:instancePath+"/source/media_type",schemaPath:"#/$defs/AgentInlineSkill/properties/source/properties/media_type/const",keyword:"const",params:{allowedValue: "application/zip"},message:"must be equal to constant",schema:"application/zip",parentSchema:schema88.properties.source.properties.media_type,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data4.data !== undefined){
+let data7 = data4.data;
+if(typeof data7 === "string"){
+if(func2(data7) > 70254592){
+const err23 = {instancePath:instancePath+"/source/data",schemaPath:"#/$defs/AgentInlineSkill/properties/source/properties/data/maxLength",keyword:"maxLength",params:{limit: 70254592},message:"must NOT have more than 70254592 characters",schema:70254592,parentSchema:schema88.properties.source.properties.data,data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(func2(data7) < 1){
+const err24 = {instancePath:instancePath+"/source/data",schemaPath:"#/$defs/AgentInlineSkill/properties/source/properties/data/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema88.properties.source.properties.data,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/source/data",schemaPath:"#/$defs/AgentInlineSkill/properties/source/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.source.properties.data.type,parentSchema:schema88.properties.source.properties.data,data:data7};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/AgentInlineSkill/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.properties.source.type,parentSchema:schema88.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/$defs/AgentInlineSkill/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid1 = _errs12 === errors;
+valid2 = _valid1;
+if(valid2){
+var props0 = true;
+}
+ifClause1 = "then";
+}
+else {
+const _errs28 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err28 = {instancePath,schemaPath:"#/$defs/AgentSkillReference/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(data.skill_id === undefined){
+const err29 = {instancePath,schemaPath:"#/$defs/AgentSkillReference/required",keyword:"required",params:{missingProperty: "skill_id"},message:"must have required property '"+"skill_id"+"'",schema:schema89.required,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+for(const key2 in data){
+if(!(((key2 === "type") || (key2 === "skill_id")) || (key2 === "version"))){
+const err30 = {instancePath,schemaPath:"#/$defs/AgentSkillReference/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data8 = data.type;
+if("skill_reference" !== data8){
+const err31 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentSkillReference/properties/type/const",keyword:"const",params:{allowedValue: "skill_reference"},message:"must be equal to constant",schema:"skill_reference",parentSchema:schema89.properties.type,data:data8};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.skill_id !== undefined){
+let data9 = data.skill_id;
+if(typeof data9 === "string"){
+if(func2(data9) > 64){
+const err32 = {instancePath:instancePath+"/skill_id",schemaPath:"#/$defs/AgentSkillReference/properties/skill_id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema89.properties.skill_id,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(func2(data9) < 1){
+const err33 = {instancePath:instancePath+"/skill_id",schemaPath:"#/$defs/AgentSkillReference/properties/skill_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema89.properties.skill_id,data:data9};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/skill_id",schemaPath:"#/$defs/AgentSkillReference/properties/skill_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.skill_id.type,parentSchema:schema89.properties.skill_id,data:data9};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data10 = data.version;
+if(typeof data10 === "string"){
+if(!pattern13.test(data10)){
+const err35 = {instancePath:instancePath+"/version",schemaPath:"#/$defs/AgentSkillReference/properties/version/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]*|latest)$"},message:"must match pattern \""+"^([1-9][0-9]*|latest)$"+"\"",schema:"^([1-9][0-9]*|latest)$",parentSchema:schema89.properties.version,data:data10};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/version",schemaPath:"#/$defs/AgentSkillReference/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.version.type,parentSchema:schema89.properties.version,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath,schemaPath:"#/$defs/AgentSkillReference/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+var _valid1 = _errs28 === errors;
+valid2 = _valid1;
+if(valid2){
+if(props0 !== true){
+props0 = true;
+}
+}
+ifClause1 = "else";
+}
+if(!valid2){
+const err38 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema86.else.if,parentSchema:schema86.else,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err39 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema86.if,parentSchema:schema86,data};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+validate60.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate60.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema84.required,parentSchema:schema84,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "type") || (key0 === "files")) || (key0 === "file_ids")) || (key0 === "memory_limit")) || (key0 === "skills")) || (key0 === "skill_ids")) || (key0 === "environment"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.type !== undefined){
+let data0 = data.type;
+if("shell" !== data0){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "shell"},message:"must be equal to constant",schema:"shell",parentSchema:schema84.properties.type,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.files !== undefined){
+let data1 = data.files;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err3 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/files/" + i0,schemaPath:"#/$defs/Reference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.files.type,parentSchema:schema84.properties.files,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.file_ids !== undefined){
+let data3 = data.file_ids;
+if(Array.isArray(data3)){
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err6 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema84.properties.file_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/file_ids/" + i1,schemaPath:"#/properties/file_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.file_ids.items.type,parentSchema:schema84.properties.file_ids.items,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/file_ids",schemaPath:"#/properties/file_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.file_ids.type,parentSchema:schema84.properties.file_ids,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.memory_limit !== undefined){
+let data5 = data.memory_limit;
+if(!((((data5 === "1g") || (data5 === "4g")) || (data5 === "16g")) || (data5 === "64g"))){
+const err9 = {instancePath:instancePath+"/memory_limit",schemaPath:"#/properties/memory_limit/enum",keyword:"enum",params:{allowedValues: schema84.properties.memory_limit.enum},message:"must be equal to one of the allowed values",schema:schema84.properties.memory_limit.enum,parentSchema:schema84.properties.memory_limit,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.skills !== undefined){
+let data6 = data.skills;
+if(Array.isArray(data6)){
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate60(data6[i2], {instancePath:instancePath+"/skills/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/skills",schemaPath:"#/properties/skills/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.skills.type,parentSchema:schema84.properties.skills,data:data6};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.skill_ids !== undefined){
+let data8 = data.skill_ids;
+if(Array.isArray(data8)){
+const len3 = data8.length;
+for(let i3=0; i3<len3; i3++){
+let data9 = data8[i3];
+if(typeof data9 === "string"){
+if(func2(data9) > 64){
+const err11 = {instancePath:instancePath+"/skill_ids/" + i3,schemaPath:"#/properties/skill_ids/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema84.properties.skill_ids.items,data:data9};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func2(data9) < 1){
+const err12 = {instancePath:instancePath+"/skill_ids/" + i3,schemaPath:"#/properties/skill_ids/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema84.properties.skill_ids.items,data:data9};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/skill_ids/" + i3,schemaPath:"#/properties/skill_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.properties.skill_ids.items.type,parentSchema:schema84.properties.skill_ids.items,data:data9};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/skill_ids",schemaPath:"#/properties/skill_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema84.properties.skill_ids.type,parentSchema:schema84.properties.skill_ids,data:data8};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.environment !== undefined){
+let data10 = data.environment;
+if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
+const err15 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.properties.environment.type,parentSchema:schema84.properties.environment,data:data10};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4927,8 +5658,8 @@ vErrors = null;
 }
 if(_valid0){
 const _errs6 = errors;
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs6 === errors;
@@ -4938,7 +5669,7 @@ var props0 = true;
 }
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[0].if,parentSchema:schema73.allOf[0],data};
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[0].if,parentSchema:schema76.allOf[0],data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5001,8 +5732,8 @@ vErrors = null;
 }
 if(_valid1){
 const _errs12 = errors;
-if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs12 === errors;
@@ -5012,7 +5743,7 @@ var props1 = true;
 }
 }
 if(!valid3){
-const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[1].if,parentSchema:schema73.allOf[1],data};
+const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[1].if,parentSchema:schema76.allOf[1],data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5084,8 +5815,8 @@ vErrors = null;
 }
 if(_valid2){
 const _errs18 = errors;
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs18 === errors;
@@ -5095,7 +5826,7 @@ var props2 = true;
 }
 }
 if(!valid5){
-const err11 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[2].if,parentSchema:schema73.allOf[2],data};
+const err11 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[2].if,parentSchema:schema76.allOf[2],data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5169,7 +5900,7 @@ if(_valid3){
 const _errs24 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err15 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err15 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema90.required,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5179,7 +5910,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data.name === undefined){
-const err16 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema83.required,parentSchema:schema83,data};
+const err16 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema90.required,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5190,7 +5921,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "type") || (key0 === "name")) || (key0 === "description")) || (key0 === "parameters")) || (key0 === "strict"))){
-const err17 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema83,data};
+const err17 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5203,7 +5934,7 @@ errors++;
 if(data.type !== undefined){
 let data4 = data.type;
 if("function" !== data4){
-const err18 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentFunctionTool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant",schema:"function",parentSchema:schema83.properties.type,data:data4};
+const err18 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/AgentFunctionTool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant",schema:"function",parentSchema:schema90.properties.type,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5217,7 +5948,7 @@ if(data.name !== undefined){
 let data5 = data.name;
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err19 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentFunctionTool/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]{1,64}$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]{1,64}$"+"\"",schema:"^[a-zA-Z0-9_-]{1,64}$",parentSchema:schema83.properties.name,data:data5};
+const err19 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentFunctionTool/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]{1,64}$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]{1,64}$"+"\"",schema:"^[a-zA-Z0-9_-]{1,64}$",parentSchema:schema90.properties.name,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5228,7 +5959,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentFunctionTool/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.name.type,parentSchema:schema83.properties.name,data:data5};
+const err20 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentFunctionTool/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.name.type,parentSchema:schema90.properties.name,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5241,7 +5972,7 @@ errors++;
 if(data.description !== undefined){
 let data6 = data.description;
 if(typeof data6 !== "string"){
-const err21 = {instancePath:instancePath+"/description",schemaPath:"#/$defs/AgentFunctionTool/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.description.type,parentSchema:schema83.properties.description,data:data6};
+const err21 = {instancePath:instancePath+"/description",schemaPath:"#/$defs/AgentFunctionTool/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.description.type,parentSchema:schema90.properties.description,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5254,7 +5985,7 @@ errors++;
 if(data.parameters !== undefined){
 let data7 = data.parameters;
 if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-const err22 = {instancePath:instancePath+"/parameters",schemaPath:"#/$defs/AgentFunctionTool/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.properties.parameters.type,parentSchema:schema83.properties.parameters,data:data7};
+const err22 = {instancePath:instancePath+"/parameters",schemaPath:"#/$defs/AgentFunctionTool/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.properties.parameters.type,parentSchema:schema90.properties.parameters,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5267,7 +5998,7 @@ errors++;
 if(data.strict !== undefined){
 let data8 = data.strict;
 if(typeof data8 !== "boolean"){
-const err23 = {instancePath:instancePath+"/strict",schemaPath:"#/$defs/AgentFunctionTool/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema83.properties.strict.type,parentSchema:schema83.properties.strict,data:data8};
+const err23 = {instancePath:instancePath+"/strict",schemaPath:"#/$defs/AgentFunctionTool/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema90.properties.strict.type,parentSchema:schema90.properties.strict,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5279,7 +6010,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data};
+const err24 = {instancePath,schemaPath:"#/$defs/AgentFunctionTool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5295,7 +6026,7 @@ var props3 = true;
 }
 }
 if(!valid7){
-const err25 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema73.allOf[3].if,parentSchema:schema73.allOf[3],data};
+const err25 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema76.allOf[3].if,parentSchema:schema76.allOf[3],data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5315,7 +6046,7 @@ Object.assign(props0, props3);
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err26 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema73.required,parentSchema:schema73,data};
+const err26 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema76.required,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5331,8 +6062,8 @@ props0.type = true;
 if(data.type !== undefined){
 let data9 = data.type;
 if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err27 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema73.properties.type,data:data9};
+if(func2(data9) < 1){
+const err27 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema76.properties.type,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5343,7 +6074,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.type.type,parentSchema:schema73.properties.type,data:data9};
+const err28 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.type.type,parentSchema:schema76.properties.type,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5355,7 +6086,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5364,17 +6095,17 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate50.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate48.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate50.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5382,7 +6113,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((typeof data !== "string") && (!(data && typeof data == "object" && !Array.isArray(data)))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema71.type},message:"must be string,object",schema:schema71.type,parentSchema:schema71,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema74.type},message:"must be string,object",schema:schema74.type,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5418,7 +6149,7 @@ let ifClause0;
 if(_valid0){
 const _errs4 = errors;
 if(typeof data === "string"){
-if(func1(data) < 1){
+if(func2(data) < 1){
 const err2 = {instancePath,schemaPath:"#/$defs/Reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -5445,19 +6176,19 @@ ifClause0 = "then";
 }
 else {
 const _errs7 = errors;
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 else {
-var props0 = validate48.evaluated.props;
+var props0 = validate50.evaluated.props;
 }
 var _valid0 = _errs7 === errors;
 valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema71.if,parentSchema:schema71,data};
+const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema74.if,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5466,17 +6197,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate49.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate47.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate49.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5485,7 +6216,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.model === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "model"},message:"must have required property '"+"model"+"'",schema:schema72.required,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5495,8 +6226,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func19.call(schema69.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+if(!(func1.call(schema72.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5509,8 +6240,8 @@ errors++;
 if(data.model !== undefined){
 let data0 = data.model;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.model,data:data0};
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.model,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5521,7 +6252,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.model.type,parentSchema:schema69.properties.model,data:data0};
+const err3 = {instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.model.type,parentSchema:schema72.properties.model,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5534,7 +6265,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.description.type,parentSchema:schema69.properties.description,data:data1};
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.description.type,parentSchema:schema72.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5583,7 +6314,7 @@ let ifClause0;
 if(_valid0){
 const _errs12 = errors;
 if(typeof data2 === "string"){
-if(func1(data2) > 256000){
+if(func2(data2) > 256000){
 const err7 = {instancePath:instancePath+"/instructions",schemaPath:"#/$defs/Instructions/then/maxLength",keyword:"maxLength",params:{limit: 256000},message:"must NOT have more than 256000 characters",schema:256000,parentSchema:schema58.then,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -5636,7 +6367,7 @@ errors++;
 if(data2.file !== undefined){
 let data3 = data2.file;
 if(typeof data3 === "string"){
-if(func1(data3) < 1){
+if(func2(data3) < 1){
 const err11 = {instancePath:instancePath+"/instructions/file",schemaPath:"#/$defs/Instructions/else/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.else.properties.file,data:data3};
 if(vErrors === null){
 vErrors = [err11];
@@ -5688,7 +6419,7 @@ if(data.tools !== undefined){
 let data4 = data.tools;
 if(Array.isArray(data4)){
 if(data4.length > 128){
-const err15 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/maxItems",keyword:"maxItems",params:{limit: 128},message:"must NOT have more than 128 items",schema:128,parentSchema:schema69.properties.tools,data:data4};
+const err15 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/maxItems",keyword:"maxItems",params:{limit: 128},message:"must NOT have more than 128 items",schema:128,parentSchema:schema72.properties.tools,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5699,14 +6430,14 @@ errors++;
 }
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate47(data4[i0], {instancePath:instancePath+"/tools/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate49(data4[i0], {instancePath:instancePath+"/tools/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.tools.type,parentSchema:schema69.properties.tools,data:data4};
+const err16 = {instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.tools.type,parentSchema:schema72.properties.tools,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5719,7 +6450,7 @@ errors++;
 if(data.tool_choice !== undefined){
 let data6 = data.tool_choice;
 if((typeof data6 !== "string") && (!(data6 && typeof data6 == "object" && !Array.isArray(data6)))){
-const err17 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/type",keyword:"type",params:{type: schema69.properties.tool_choice.type},message:"must be string,object",schema:schema69.properties.tool_choice.type,parentSchema:schema69.properties.tool_choice,data:data6};
+const err17 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/type",keyword:"type",params:{type: schema72.properties.tool_choice.type},message:"must be string,object",schema:schema72.properties.tool_choice.type,parentSchema:schema72.properties.tool_choice,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5754,7 +6485,7 @@ vErrors = null;
 if(_valid1){
 const _errs27 = errors;
 if(!(((data6 === "none") || (data6 === "auto")) || (data6 === "required"))){
-const err19 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/then/enum",keyword:"enum",params:{allowedValues: schema69.properties.tool_choice.then.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.tool_choice.then.enum,parentSchema:schema69.properties.tool_choice.then,data:data6};
+const err19 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/then/enum",keyword:"enum",params:{allowedValues: schema72.properties.tool_choice.then.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.tool_choice.then.enum,parentSchema:schema72.properties.tool_choice.then,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5767,7 +6498,7 @@ var _valid1 = _errs27 === errors;
 valid6 = _valid1;
 }
 if(!valid6){
-const err20 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema69.properties.tool_choice.if,parentSchema:schema69.properties.tool_choice,data:data6};
+const err20 = {instancePath:instancePath+"/tool_choice",schemaPath:"#/properties/tool_choice/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema72.properties.tool_choice.if,parentSchema:schema72.properties.tool_choice,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5780,7 +6511,7 @@ errors++;
 if(data.parallel_tool_calls !== undefined){
 let data7 = data.parallel_tool_calls;
 if(typeof data7 !== "boolean"){
-const err21 = {instancePath:instancePath+"/parallel_tool_calls",schemaPath:"#/properties/parallel_tool_calls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.parallel_tool_calls.type,parentSchema:schema69.properties.parallel_tool_calls,data:data7};
+const err21 = {instancePath:instancePath+"/parallel_tool_calls",schemaPath:"#/properties/parallel_tool_calls/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.parallel_tool_calls.type,parentSchema:schema72.properties.parallel_tool_calls,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5793,7 +6524,7 @@ errors++;
 if(data.max_tool_calls !== undefined){
 let data8 = data.max_tool_calls;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err22 = {instancePath:instancePath+"/max_tool_calls",schemaPath:"#/properties/max_tool_calls/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.max_tool_calls.type,parentSchema:schema69.properties.max_tool_calls,data:data8};
+const err22 = {instancePath:instancePath+"/max_tool_calls",schemaPath:"#/properties/max_tool_calls/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema72.properties.max_tool_calls.type,parentSchema:schema72.properties.max_tool_calls,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5804,7 +6535,7 @@ errors++;
 }
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 1 || isNaN(data8)){
-const err23 = {instancePath:instancePath+"/max_tool_calls",schemaPath:"#/properties/max_tool_calls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema69.properties.max_tool_calls,data:data8};
+const err23 = {instancePath:instancePath+"/max_tool_calls",schemaPath:"#/properties/max_tool_calls/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema72.properties.max_tool_calls,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5820,7 +6551,7 @@ let data9 = data.text;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key2 in data9){
 if(!((key2 === "format") || (key2 === "verbosity"))){
-const err24 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.text,data:data9};
+const err24 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema72.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5890,7 +6621,7 @@ const _errs43 = errors;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key3 in data10){
 if(!(key3 === "type")){
-const err28 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema84.allOf[0].then,data:data10};
+const err28 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema91.allOf[0].then,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5903,7 +6634,7 @@ errors++;
 if(data10.type !== undefined){
 let data12 = data10.type;
 if(!((data12 === "text") || (data12 === "json_object"))){
-const err29 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/properties/type/enum",keyword:"enum",params:{allowedValues: schema84.allOf[0].then.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema84.allOf[0].then.properties.type.enum,parentSchema:schema84.allOf[0].then.properties.type,data:data12};
+const err29 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/properties/type/enum",keyword:"enum",params:{allowedValues: schema91.allOf[0].then.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema91.allOf[0].then.properties.type.enum,parentSchema:schema91.allOf[0].then.properties.type,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5915,7 +6646,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.allOf[0].then.type,parentSchema:schema84.allOf[0].then,data:data10};
+const err30 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.allOf[0].then.type,parentSchema:schema91.allOf[0].then,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5931,7 +6662,7 @@ var props2 = true;
 }
 }
 if(!valid10){
-const err31 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[0].if,parentSchema:schema84.allOf[0],data:data10};
+const err31 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema91.allOf[0].if,parentSchema:schema91.allOf[0],data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5996,7 +6727,7 @@ if(_valid3){
 const _errs52 = errors;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.type === undefined){
-const err35 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema84.allOf[1].then.required,parentSchema:schema84.allOf[1].then,data:data10};
+const err35 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema91.allOf[1].then.required,parentSchema:schema91.allOf[1].then,data:data10};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6006,7 +6737,7 @@ vErrors.push(err35);
 errors++;
 }
 if(data10.name === undefined){
-const err36 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema84.allOf[1].then.required,parentSchema:schema84.allOf[1].then,data:data10};
+const err36 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema91.allOf[1].then.required,parentSchema:schema91.allOf[1].then,data:data10};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6016,7 +6747,7 @@ vErrors.push(err36);
 errors++;
 }
 if(data10.schema === undefined){
-const err37 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema84.allOf[1].then.required,parentSchema:schema84.allOf[1].then,data:data10};
+const err37 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/required",keyword:"required",params:{missingProperty: "schema"},message:"must have required property '"+"schema"+"'",schema:schema91.allOf[1].then.required,parentSchema:schema91.allOf[1].then,data:data10};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6027,7 +6758,7 @@ errors++;
 }
 for(const key4 in data10){
 if(!(((((key4 === "type") || (key4 === "name")) || (key4 === "description")) || (key4 === "schema")) || (key4 === "strict"))){
-const err38 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema84.allOf[1].then,data:data10};
+const err38 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema91.allOf[1].then,data:data10};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6040,7 +6771,7 @@ errors++;
 if(data10.type !== undefined){
 let data14 = data10.type;
 if("json_schema" !== data14){
-const err39 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "json_schema"},message:"must be equal to constant",schema:"json_schema",parentSchema:schema84.allOf[1].then.properties.type,data:data14};
+const err39 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/type/const",keyword:"const",params:{allowedValue: "json_schema"},message:"must be equal to constant",schema:"json_schema",parentSchema:schema91.allOf[1].then.properties.type,data:data14};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6054,7 +6785,7 @@ if(data10.name !== undefined){
 let data15 = data10.name;
 if(typeof data15 === "string"){
 if(!pattern7.test(data15)){
-const err40 = {instancePath:instancePath+"/text/format/name",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]{1,64}$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]{1,64}$"+"\"",schema:"^[a-zA-Z0-9_-]{1,64}$",parentSchema:schema84.allOf[1].then.properties.name,data:data15};
+const err40 = {instancePath:instancePath+"/text/format/name",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9_-]{1,64}$"},message:"must match pattern \""+"^[a-zA-Z0-9_-]{1,64}$"+"\"",schema:"^[a-zA-Z0-9_-]{1,64}$",parentSchema:schema91.allOf[1].then.properties.name,data:data15};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6065,7 +6796,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/text/format/name",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.allOf[1].then.properties.name.type,parentSchema:schema84.allOf[1].then.properties.name,data:data15};
+const err41 = {instancePath:instancePath+"/text/format/name",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.allOf[1].then.properties.name.type,parentSchema:schema91.allOf[1].then.properties.name,data:data15};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6078,7 +6809,7 @@ errors++;
 if(data10.description !== undefined){
 let data16 = data10.description;
 if(typeof data16 !== "string"){
-const err42 = {instancePath:instancePath+"/text/format/description",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema84.allOf[1].then.properties.description.type,parentSchema:schema84.allOf[1].then.properties.description,data:data16};
+const err42 = {instancePath:instancePath+"/text/format/description",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.allOf[1].then.properties.description.type,parentSchema:schema91.allOf[1].then.properties.description,data:data16};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6091,7 +6822,7 @@ errors++;
 if(data10.schema !== undefined){
 let data17 = data10.schema;
 if(!(data17 && typeof data17 == "object" && !Array.isArray(data17))){
-const err43 = {instancePath:instancePath+"/text/format/schema",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.allOf[1].then.properties.schema.type,parentSchema:schema84.allOf[1].then.properties.schema,data:data17};
+const err43 = {instancePath:instancePath+"/text/format/schema",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/schema/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.allOf[1].then.properties.schema.type,parentSchema:schema91.allOf[1].then.properties.schema,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6104,7 +6835,7 @@ errors++;
 if(data10.strict !== undefined){
 let data18 = data10.strict;
 if(typeof data18 !== "boolean"){
-const err44 = {instancePath:instancePath+"/text/format/strict",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema84.allOf[1].then.properties.strict.type,parentSchema:schema84.allOf[1].then.properties.strict,data:data18};
+const err44 = {instancePath:instancePath+"/text/format/strict",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema91.allOf[1].then.properties.strict.type,parentSchema:schema91.allOf[1].then.properties.strict,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6116,7 +6847,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.allOf[1].then.type,parentSchema:schema84.allOf[1].then,data:data10};
+const err45 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.allOf[1].then.type,parentSchema:schema91.allOf[1].then,data:data10};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6132,7 +6863,7 @@ var props3 = true;
 }
 }
 if(!valid13){
-const err46 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema84.allOf[1].if,parentSchema:schema84.allOf[1],data:data10};
+const err46 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema91.allOf[1].if,parentSchema:schema91.allOf[1],data:data10};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6152,7 +6883,7 @@ Object.assign(props2, props3);
 }
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.type === undefined){
-const err47 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema84.required,parentSchema:schema84,data:data10};
+const err47 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema91.required,parentSchema:schema91,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6168,7 +6899,7 @@ props2.type = true;
 if(data10.type !== undefined){
 let data19 = data10.type;
 if(!(((data19 === "text") || (data19 === "json_object")) || (data19 === "json_schema"))){
-const err48 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/properties/type/enum",keyword:"enum",params:{allowedValues: schema84.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema84.properties.type.enum,parentSchema:schema84.properties.type,data:data19};
+const err48 = {instancePath:instancePath+"/text/format/type",schemaPath:"#/$defs/AgentTextFormat/properties/type/enum",keyword:"enum",params:{allowedValues: schema91.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema91.properties.type.enum,parentSchema:schema91.properties.type,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6180,7 +6911,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data:data10};
+const err49 = {instancePath:instancePath+"/text/format",schemaPath:"#/$defs/AgentTextFormat/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data:data10};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6193,7 +6924,7 @@ errors++;
 if(data9.verbosity !== undefined){
 let data20 = data9.verbosity;
 if(!(((data20 === "low") || (data20 === "medium")) || (data20 === "high"))){
-const err50 = {instancePath:instancePath+"/text/verbosity",schemaPath:"#/properties/text/properties/verbosity/enum",keyword:"enum",params:{allowedValues: schema69.properties.text.properties.verbosity.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.text.properties.verbosity.enum,parentSchema:schema69.properties.text.properties.verbosity,data:data20};
+const err50 = {instancePath:instancePath+"/text/verbosity",schemaPath:"#/properties/text/properties/verbosity/enum",keyword:"enum",params:{allowedValues: schema72.properties.text.properties.verbosity.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.text.properties.verbosity.enum,parentSchema:schema72.properties.text.properties.verbosity,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6205,7 +6936,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.text.type,parentSchema:schema69.properties.text,data:data9};
+const err51 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.text.type,parentSchema:schema72.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -6220,7 +6951,7 @@ let data21 = data.reasoning;
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 for(const key5 in data21){
 if(!((key5 === "effort") || (key5 === "summary"))){
-const err52 = {instancePath:instancePath+"/reasoning",schemaPath:"#/properties/reasoning/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema69.properties.reasoning,data:data21};
+const err52 = {instancePath:instancePath+"/reasoning",schemaPath:"#/properties/reasoning/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema72.properties.reasoning,data:data21};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6233,7 +6964,7 @@ errors++;
 if(data21.effort !== undefined){
 let data22 = data21.effort;
 if(!(((((((data22 === "none") || (data22 === "minimal")) || (data22 === "low")) || (data22 === "medium")) || (data22 === "high")) || (data22 === "xhigh")) || (data22 === "max"))){
-const err53 = {instancePath:instancePath+"/reasoning/effort",schemaPath:"#/properties/reasoning/properties/effort/enum",keyword:"enum",params:{allowedValues: schema69.properties.reasoning.properties.effort.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.reasoning.properties.effort.enum,parentSchema:schema69.properties.reasoning.properties.effort,data:data22};
+const err53 = {instancePath:instancePath+"/reasoning/effort",schemaPath:"#/properties/reasoning/properties/effort/enum",keyword:"enum",params:{allowedValues: schema72.properties.reasoning.properties.effort.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.reasoning.properties.effort.enum,parentSchema:schema72.properties.reasoning.properties.effort,data:data22};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6246,7 +6977,7 @@ errors++;
 if(data21.summary !== undefined){
 let data23 = data21.summary;
 if(!(((data23 === "auto") || (data23 === "concise")) || (data23 === "detailed"))){
-const err54 = {instancePath:instancePath+"/reasoning/summary",schemaPath:"#/properties/reasoning/properties/summary/enum",keyword:"enum",params:{allowedValues: schema69.properties.reasoning.properties.summary.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.reasoning.properties.summary.enum,parentSchema:schema69.properties.reasoning.properties.summary,data:data23};
+const err54 = {instancePath:instancePath+"/reasoning/summary",schemaPath:"#/properties/reasoning/properties/summary/enum",keyword:"enum",params:{allowedValues: schema72.properties.reasoning.properties.summary.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.reasoning.properties.summary.enum,parentSchema:schema72.properties.reasoning.properties.summary,data:data23};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -6258,7 +6989,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/reasoning",schemaPath:"#/properties/reasoning/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.properties.reasoning.type,parentSchema:schema69.properties.reasoning,data:data21};
+const err55 = {instancePath:instancePath+"/reasoning",schemaPath:"#/properties/reasoning/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.reasoning.type,parentSchema:schema72.properties.reasoning,data:data21};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -6272,7 +7003,7 @@ if(data.temperature !== undefined){
 let data24 = data.temperature;
 if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 > 2 || isNaN(data24)){
-const err56 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema69.properties.temperature,data:data24};
+const err56 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema72.properties.temperature,data:data24};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6282,7 +7013,7 @@ vErrors.push(err56);
 errors++;
 }
 if(data24 < 0 || isNaN(data24)){
-const err57 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.temperature,data:data24};
+const err57 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema72.properties.temperature,data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6293,7 +7024,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.temperature.type,parentSchema:schema69.properties.temperature,data:data24};
+const err58 = {instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema72.properties.temperature.type,parentSchema:schema72.properties.temperature,data:data24};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6307,7 +7038,7 @@ if(data.top_p !== undefined){
 let data25 = data.top_p;
 if((typeof data25 == "number") && (isFinite(data25))){
 if(data25 > 1 || isNaN(data25)){
-const err59 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema69.properties.top_p,data:data25};
+const err59 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema72.properties.top_p,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6317,7 +7048,7 @@ vErrors.push(err59);
 errors++;
 }
 if(data25 < 0 || isNaN(data25)){
-const err60 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.top_p,data:data25};
+const err60 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema72.properties.top_p,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6328,7 +7059,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.properties.top_p.type,parentSchema:schema69.properties.top_p,data:data25};
+const err61 = {instancePath:instancePath+"/top_p",schemaPath:"#/properties/top_p/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema72.properties.top_p.type,parentSchema:schema72.properties.top_p,data:data25};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6341,7 +7072,7 @@ errors++;
 if(data.top_logprobs !== undefined){
 let data26 = data.top_logprobs;
 if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err62 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.top_logprobs.type,parentSchema:schema69.properties.top_logprobs,data:data26};
+const err62 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema72.properties.top_logprobs.type,parentSchema:schema72.properties.top_logprobs,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6352,7 +7083,7 @@ errors++;
 }
 if((typeof data26 == "number") && (isFinite(data26))){
 if(data26 > 20 || isNaN(data26)){
-const err63 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema69.properties.top_logprobs,data:data26};
+const err63 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema72.properties.top_logprobs,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6362,7 +7093,7 @@ vErrors.push(err63);
 errors++;
 }
 if(data26 < 0 || isNaN(data26)){
-const err64 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema69.properties.top_logprobs,data:data26};
+const err64 = {instancePath:instancePath+"/top_logprobs",schemaPath:"#/properties/top_logprobs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema72.properties.top_logprobs,data:data26};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6376,7 +7107,7 @@ errors++;
 if(data.max_output_tokens !== undefined){
 let data27 = data.max_output_tokens;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err65 = {instancePath:instancePath+"/max_output_tokens",schemaPath:"#/properties/max_output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.properties.max_output_tokens.type,parentSchema:schema69.properties.max_output_tokens,data:data27};
+const err65 = {instancePath:instancePath+"/max_output_tokens",schemaPath:"#/properties/max_output_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema72.properties.max_output_tokens.type,parentSchema:schema72.properties.max_output_tokens,data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6387,7 +7118,7 @@ errors++;
 }
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 < 16 || isNaN(data27)){
-const err66 = {instancePath:instancePath+"/max_output_tokens",schemaPath:"#/properties/max_output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16",schema:16,parentSchema:schema69.properties.max_output_tokens,data:data27};
+const err66 = {instancePath:instancePath+"/max_output_tokens",schemaPath:"#/properties/max_output_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16",schema:16,parentSchema:schema72.properties.max_output_tokens,data:data27};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6401,7 +7132,7 @@ errors++;
 if(data.truncation !== undefined){
 let data28 = data.truncation;
 if(!((data28 === "auto") || (data28 === "disabled"))){
-const err67 = {instancePath:instancePath+"/truncation",schemaPath:"#/properties/truncation/enum",keyword:"enum",params:{allowedValues: schema69.properties.truncation.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.truncation.enum,parentSchema:schema69.properties.truncation,data:data28};
+const err67 = {instancePath:instancePath+"/truncation",schemaPath:"#/properties/truncation/enum",keyword:"enum",params:{allowedValues: schema72.properties.truncation.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.truncation.enum,parentSchema:schema72.properties.truncation,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6418,7 +7149,7 @@ const len1 = data29.length;
 for(let i1=0; i1<len1; i1++){
 let data30 = data29[i1];
 if(!((((((((data30 === "file_search_call.results") || (data30 === "web_search_call.results")) || (data30 === "web_search_call.action.sources")) || (data30 === "message.input_image.image_url")) || (data30 === "computer_call_output.output.image_url")) || (data30 === "code_interpreter_call.outputs")) || (data30 === "reasoning.encrypted_content")) || (data30 === "message.output_text.logprobs"))){
-const err68 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/items/enum",keyword:"enum",params:{allowedValues: schema69.properties.include.items.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.include.items.enum,parentSchema:schema69.properties.include.items,data:data30};
+const err68 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/items/enum",keyword:"enum",params:{allowedValues: schema72.properties.include.items.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.include.items.enum,parentSchema:schema72.properties.include.items,data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6435,7 +7166,7 @@ outer0:
 for(;i2--;){
 for(j0 = i2; j0--;){
 if(func0(data29[i2], data29[j0])){
-const err69 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema69.properties.include,data:data29};
+const err69 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema72.properties.include,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6450,7 +7181,7 @@ break outer0;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.properties.include.type,parentSchema:schema69.properties.include,data:data29};
+const err70 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.include.type,parentSchema:schema72.properties.include,data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6463,7 +7194,7 @@ errors++;
 if(data.store !== undefined){
 let data31 = data.store;
 if(typeof data31 !== "boolean"){
-const err71 = {instancePath:instancePath+"/store",schemaPath:"#/properties/store/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema69.properties.store.type,parentSchema:schema69.properties.store,data:data31};
+const err71 = {instancePath:instancePath+"/store",schemaPath:"#/properties/store/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.store.type,parentSchema:schema72.properties.store,data:data31};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6476,7 +7207,7 @@ errors++;
 if(data.service_tier !== undefined){
 let data32 = data.service_tier;
 if(!(((((data32 === "auto") || (data32 === "default")) || (data32 === "flex")) || (data32 === "scale")) || (data32 === "priority"))){
-const err72 = {instancePath:instancePath+"/service_tier",schemaPath:"#/properties/service_tier/enum",keyword:"enum",params:{allowedValues: schema69.properties.service_tier.enum},message:"must be equal to one of the allowed values",schema:schema69.properties.service_tier.enum,parentSchema:schema69.properties.service_tier,data:data32};
+const err72 = {instancePath:instancePath+"/service_tier",schemaPath:"#/properties/service_tier/enum",keyword:"enum",params:{allowedValues: schema72.properties.service_tier.enum},message:"must be equal to one of the allowed values",schema:schema72.properties.service_tier.enum,parentSchema:schema72.properties.service_tier,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6489,8 +7220,8 @@ errors++;
 if(data.prompt_cache_key !== undefined){
 let data33 = data.prompt_cache_key;
 if(typeof data33 === "string"){
-if(func1(data33) < 1){
-const err73 = {instancePath:instancePath+"/prompt_cache_key",schemaPath:"#/properties/prompt_cache_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.prompt_cache_key,data:data33};
+if(func2(data33) < 1){
+const err73 = {instancePath:instancePath+"/prompt_cache_key",schemaPath:"#/properties/prompt_cache_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.prompt_cache_key,data:data33};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6501,7 +7232,7 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/prompt_cache_key",schemaPath:"#/properties/prompt_cache_key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.prompt_cache_key.type,parentSchema:schema69.properties.prompt_cache_key,data:data33};
+const err74 = {instancePath:instancePath+"/prompt_cache_key",schemaPath:"#/properties/prompt_cache_key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.prompt_cache_key.type,parentSchema:schema72.properties.prompt_cache_key,data:data33};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6514,8 +7245,8 @@ errors++;
 if(data.safety_identifier !== undefined){
 let data34 = data.safety_identifier;
 if(typeof data34 === "string"){
-if(func1(data34) > 64){
-const err75 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema69.properties.safety_identifier,data:data34};
+if(func2(data34) > 64){
+const err75 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema72.properties.safety_identifier,data:data34};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6524,8 +7255,8 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(func1(data34) < 1){
-const err76 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.safety_identifier,data:data34};
+if(func2(data34) < 1){
+const err76 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.safety_identifier,data:data34};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6536,7 +7267,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.safety_identifier.type,parentSchema:schema69.properties.safety_identifier,data:data34};
+const err77 = {instancePath:instancePath+"/safety_identifier",schemaPath:"#/properties/safety_identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.safety_identifier.type,parentSchema:schema72.properties.safety_identifier,data:data34};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6550,7 +7281,7 @@ if(data.metadata !== undefined){
 let data35 = data.metadata;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 if(Object.keys(data35).length > 16){
-const err78 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/maxProperties",keyword:"maxProperties",params:{limit: 16},message:"must NOT have more than 16 properties",schema:16,parentSchema:schema85,data:data35};
+const err78 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/maxProperties",keyword:"maxProperties",params:{limit: 16},message:"must NOT have more than 16 properties",schema:16,parentSchema:schema92,data:data35};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6562,8 +7293,8 @@ errors++;
 for(const key6 in data35){
 const _errs94 = errors;
 if(typeof key6 === "string"){
-if(func1(key6) > 64){
-const err79 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema85.propertyNames,data:key6,propertyName:key6};
+if(func2(key6) > 64){
+const err79 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema92.propertyNames,data:key6,propertyName:key6};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -6572,8 +7303,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(func1(key6) < 1){
-const err80 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema85.propertyNames,data:key6,propertyName:key6};
+if(func2(key6) < 1){
+const err80 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema92.propertyNames,data:key6,propertyName:key6};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -6584,7 +7315,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.propertyNames.type,parentSchema:schema85.propertyNames,data:key6,propertyName:key6};
+const err81 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.propertyNames.type,parentSchema:schema92.propertyNames,data:key6,propertyName:key6};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -6595,7 +7326,7 @@ errors++;
 }
 var valid22 = _errs94 === errors;
 if(!valid22){
-const err82 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema85.propertyNames,parentSchema:schema85,data:data35};
+const err82 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid",schema:schema92.propertyNames,parentSchema:schema92,data:data35};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -6608,8 +7339,8 @@ errors++;
 for(const key7 in data35){
 let data36 = data35[key7];
 if(typeof data36 === "string"){
-if(func1(data36) > 512){
-const err83 = {instancePath:instancePath+"/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/AgentMetadata/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema85.additionalProperties,data:data36};
+if(func2(data36) > 512){
+const err83 = {instancePath:instancePath+"/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/AgentMetadata/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema92.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -6620,7 +7351,7 @@ errors++;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/AgentMetadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.additionalProperties.type,parentSchema:schema85.additionalProperties,data:data36};
+const err84 = {instancePath:instancePath+"/metadata/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/AgentMetadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.additionalProperties.type,parentSchema:schema92.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -6632,7 +7363,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema85.type,parentSchema:schema85,data:data35};
+const err85 = {instancePath:instancePath+"/metadata",schemaPath:"#/$defs/AgentMetadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -6645,8 +7376,8 @@ errors++;
 if(data.render_to !== undefined){
 let data37 = data.render_to;
 if(typeof data37 === "string"){
-if(func1(data37) < 1){
-const err86 = {instancePath:instancePath+"/render_to",schemaPath:"#/properties/render_to/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.properties.render_to,data:data37};
+if(func2(data37) < 1){
+const err86 = {instancePath:instancePath+"/render_to",schemaPath:"#/properties/render_to/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema72.properties.render_to,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -6657,7 +7388,7 @@ errors++;
 }
 }
 else {
-const err87 = {instancePath:instancePath+"/render_to",schemaPath:"#/properties/render_to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.render_to.type,parentSchema:schema69.properties.render_to,data:data37};
+const err87 = {instancePath:instancePath+"/render_to",schemaPath:"#/properties/render_to/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.render_to.type,parentSchema:schema72.properties.render_to,data:data37};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -6682,7 +7413,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6691,19 +7422,19 @@ vErrors.push(err89);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema87 = {"description":"One rename: `from` the address the state holds now, `to` the address the manifests declare (both of one kind; both ending in / for a prefix move).","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"#/$defs/MoveAddress"},"to":{"$ref":"#/$defs/MoveAddress"}}};
-const schema88 = {"description":"A resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, agent.NAME), or the start of file or membership addresses ending in / (file.docs/).","type":"string","pattern":"^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$","x-hint":"write KIND.NAME (file.handbook, vector_store.kb), or a prefix ending in / (file.docs/)"};
-const pattern14 = new RegExp("^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$", "u");
+const schema94 = {"description":"One rename: `from` the address the state holds now, `to` the address the manifests declare (both of one kind; both ending in / for a prefix move).","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"#/$defs/MoveAddress"},"to":{"$ref":"#/$defs/MoveAddress"}}};
+const schema95 = {"description":"A resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME, agent.NAME), or the start of file or membership addresses ending in / (file.docs/).","type":"string","pattern":"^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$","x-hint":"write KIND.NAME (file.handbook, vector_store.kb), or a prefix ending in / (file.docs/)"};
+const pattern16 = new RegExp("^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$", "u");
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate62.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6712,7 +7443,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.from === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema87.required,parentSchema:schema87,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema94.required,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6722,7 +7453,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.to === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema87.required,parentSchema:schema87,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema94.required,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6733,7 +7464,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "from") || (key0 === "to"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6746,8 +7477,8 @@ errors++;
 if(data.from !== undefined){
 let data0 = data.from;
 if(typeof data0 === "string"){
-if(!pattern14.test(data0)){
-const err3 = {instancePath:instancePath+"/from",schemaPath:"#/$defs/MoveAddress/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$"},message:"must match pattern \""+"^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$"+"\"",schema:"^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$",parentSchema:schema88,data:data0};
+if(!pattern16.test(data0)){
+const err3 = {instancePath:instancePath+"/from",schemaPath:"#/$defs/MoveAddress/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$"},message:"must match pattern \""+"^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$"+"\"",schema:"^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$",parentSchema:schema95,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6758,7 +7489,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/from",schemaPath:"#/$defs/MoveAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.type,parentSchema:schema88,data:data0};
+const err4 = {instancePath:instancePath+"/from",schemaPath:"#/$defs/MoveAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6771,8 +7502,8 @@ errors++;
 if(data.to !== undefined){
 let data1 = data.to;
 if(typeof data1 === "string"){
-if(!pattern14.test(data1)){
-const err5 = {instancePath:instancePath+"/to",schemaPath:"#/$defs/MoveAddress/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$"},message:"must match pattern \""+"^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$"+"\"",schema:"^(file|vector_store|vector_store_file|assistant|agent)\\.[^\\s]+$",parentSchema:schema88,data:data1};
+if(!pattern16.test(data1)){
+const err5 = {instancePath:instancePath+"/to",schemaPath:"#/$defs/MoveAddress/pattern",keyword:"pattern",params:{pattern: "^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$"},message:"must match pattern \""+"^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$"+"\"",schema:"^(file|vector_store|vector_store_file|assistant|skill|agent)\\.[^\\s]+$",parentSchema:schema95,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6783,7 +7514,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/to",schemaPath:"#/$defs/MoveAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.type,parentSchema:schema88,data:data1};
+const err6 = {instancePath:instancePath+"/to",schemaPath:"#/$defs/MoveAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6795,7 +7526,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6804,10 +7535,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6833,7 +7564,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "version") || (key0 === "stack")) || (key0 === "files")) || (key0 === "tools")) || (key0 === "vector_stores")) || (key0 === "assistants")) || (key0 === "agents")) || (key0 === "moved"))){
+if(!(func1.call(schema31.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -7110,14 +7841,14 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.agents !== undefined){
-let data10 = data.agents;
+if(data.skills !== undefined){
+let data10 = data.skills;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key9 in data10){
 const _errs40 = errors;
 if(typeof key9 === "string"){
 if(!pattern4.test(key9)){
-const err21 = {instancePath:instancePath+"/agents",schemaPath:"#/$defs/ResourceName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",parentSchema:schema32,data:key9,propertyName:key9};
+const err21 = {instancePath:instancePath+"/skills",schemaPath:"#/$defs/ResourceName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",parentSchema:schema32,data:key9,propertyName:key9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7128,7 +7859,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/agents",schemaPath:"#/$defs/ResourceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:key9,propertyName:key9};
+const err22 = {instancePath:instancePath+"/skills",schemaPath:"#/$defs/ResourceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:key9,propertyName:key9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -7139,7 +7870,7 @@ errors++;
 }
 var valid13 = _errs40 === errors;
 if(!valid13){
-const err23 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema31.properties.agents.propertyNames,parentSchema:schema31.properties.agents,data:data10};
+const err23 = {instancePath:instancePath+"/skills",schemaPath:"#/properties/skills/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema31.properties.skills.propertyNames,parentSchema:schema31.properties.skills,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7150,14 +7881,14 @@ errors++;
 }
 }
 for(const key10 in data10){
-if(!(validate46(data10[key10], {instancePath:instancePath+"/agents/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data10,parentDataProperty:key10,rootData,dynamicAnchors}))){
+if(!(validate46(data10[key10], {instancePath:instancePath+"/skills/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data10,parentDataProperty:key10,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.agents.type,parentSchema:schema31.properties.agents,data:data10};
+const err24 = {instancePath:instancePath+"/skills",schemaPath:"#/properties/skills/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.skills.type,parentSchema:schema31.properties.skills,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7167,19 +7898,14 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.moved !== undefined){
-let data12 = data.moved;
-if(Array.isArray(data12)){
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate62(data12[i0], {instancePath:instancePath+"/moved/" + i0,parentData:data12,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/moved",schemaPath:"#/properties/moved/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.moved.type,parentSchema:schema31.properties.moved,data:data12};
+if(data.agents !== undefined){
+let data12 = data.agents;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key11 in data12){
+const _errs48 = errors;
+if(typeof key11 === "string"){
+if(!pattern4.test(key11)){
+const err25 = {instancePath:instancePath+"/agents",schemaPath:"#/$defs/ResourceName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",parentSchema:schema32,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7189,14 +7915,76 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
 else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err26 = {instancePath:instancePath+"/agents",schemaPath:"#/$defs/ResourceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
+}
+errors++;
+}
+var valid16 = _errs48 === errors;
+if(!valid16){
+const err27 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema31.properties.agents.propertyNames,parentSchema:schema31.properties.agents,data:data12};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+for(const key12 in data12){
+if(!(validate48(data12[key12], {instancePath:instancePath+"/agents/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data12,parentDataProperty:key12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.agents.type,parentSchema:schema31.properties.agents,data:data12};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.moved !== undefined){
+let data14 = data.moved;
+if(Array.isArray(data14)){
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate66(data14[i0], {instancePath:instancePath+"/moved/" + i0,parentData:data14,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/moved",schemaPath:"#/properties/moved/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.moved.type,parentSchema:schema31.properties.moved,data:data14};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }

@@ -12,7 +12,12 @@ const UNSENDABLE = /["\\\r\n]/;
 /** The name a file is uploaded under (its real name, links followed), when the API would not record it as is. */
 export function unsendableName(facts: FileFacts): string | undefined {
   const name = path.posix.basename(facts.relativePath);
-  return UNSENDABLE.test(name) ? name : undefined;
+  return hasUnsendableCharacter(name) ? name : undefined;
+}
+
+/** True when `name` (a file or folder name, or a path of them) holds a character an upload cannot carry. */
+export function hasUnsendableCharacter(name: string): boolean {
+  return UNSENDABLE.test(name);
 }
 
 export const UNSENDABLE_NAME_HINT =

@@ -50,8 +50,8 @@ export function foundCounts(result: ValidationResult): { errors: number; warning
 /**
  * Reads and validates the manifests named by the -f arguments (none: the working folder): YAML,
  * then schema, then semantic rules, reporting every finding at once; the semantic rules only once
- * every document parses. Offline: no network, and no file content read except
- * manifests and instruction files. Never throws for bad input; it answers with diagnostics.
+ * every document parses. Offline: no network, and no file content read except manifests,
+ * instruction files and skills' SKILL.md. Never throws for bad input; it answers with diagnostics.
  */
 export async function validateManifests(
   fileArgs: readonly string[],

@@ -78,7 +78,7 @@ describe('manifest discovery', () => {
       '',
       'skipped .github/: a hidden folder is not searched',
       'skipped ci/workflow.yml: no top-level `version:`',
-      'skipped compose/docker-compose.yaml: a top-level `version:` but none of stack, files, tools, vector_stores, assistants, agents, moved',
+      'skipped compose/docker-compose.yaml: a top-level `version:` but none of stack, files, tools, vector_stores, assistants, skills, agents, moved',
       'skipped docker-compose.yml: no top-level `version:`',
     ]);
 
@@ -126,7 +126,7 @@ describe('manifest discovery', () => {
     const run = await runInProcess(['validate'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'error[NO_MANIFESTS]: no manifest in the working folder: a manifest is a YAML document with a top-level `version:` and at least one of stack, files, tools, vector_stores, assistants, agents, moved (or `version: 1` alone)',
+      'error[NO_MANIFESTS]: no manifest in the working folder: a manifest is a YAML document with a top-level `version:` and at least one of stack, files, tools, vector_stores, assistants, skills, agents, moved (or `version: 1` alone)',
     );
     expect(run.stderr).toContain('= hint: 3 YAML files there are not manifests (--debug lists them)');
 

@@ -2,9 +2,10 @@ import type { AgentToolSpec } from '../../model/desired.js';
 import { LIMITS } from '../../model/limits.js';
 import { isReasoningModel } from '../../model/models.js';
 import { diagnosticAt } from '../diagnostic-at.js';
-import type { RawAgent } from '../manifest-types.js';
+import type { RawAgent, RawAgentSkill } from '../manifest-types.js';
 import { type Entry, validEntries } from '../merge.js';
 import { resolveAgentTools } from '../resolve-agent-tools.js';
+import { MAX_CONTAINER_SKILLS } from '../skill-limits.js';
 import type { ValuePath } from '../source-document.js';
 import { didYouMeanSuffix } from '../suggest.js';
 import type { RuleContext } from './context.js';
@@ -13,11 +14,17 @@ import { checkSchemaValue } from './tools.js';
 /** Request fields that reasoning models refuse (the API answers 400 "Unsupported parameter"). */
 const SAMPLING_FIELDS = ['temperature', 'top_p', 'top_logprobs'] as const;
 
+/** The keys code_interpreter builds its container from. */
+const CONTAINER_KEYS = ['files', 'file_ids', 'memory_limit'] as const;
+
+/** The keys shell builds its environment from. */
+const SHELL_CONTAINER_KEYS = [...CONTAINER_KEYS, 'skills', 'skill_ids'] as const;
+
 type Filter = { type: string; key?: string; filters?: Filter[] };
 
 /**
- * Agents: references to shared tools, managed stores and files; the API's limits the schema cannot
- * state (files per container, one tool of each built-in type, unique function names); the model
+ * Agents: references to shared tools, managed stores, files and skills; the API's limits the schema
+ * cannot state (files and skills per container, one tool of each built-in type, unique function names); the model
  * rules (sampling settings on reasoning models, reasoning options on others); schemas that compile;
  * and filter keys that no member of the agent's stores carries (a warning with a suggestion).
  */
@@ -91,6 +98,20 @@ function checkAgentReferences(ctx: RuleContext, agent: Entry<RawAgent>): void {
           'files',
           merged.files.keys(),
           'for a file that assistants-iac does not manage, list its id under file_ids',
+        );
+    });
+    const skills =
+      tool.type === 'shell' && Array.isArray(tool.skills) ? (tool.skills as RawAgentSkill[]) : [];
+    skills.forEach((skill, i) => {
+      // Skills in the API's shape are passed through; only names refer to the manifests.
+      if (typeof skill === 'string' && !merged.skills.has(skill))
+        missing(
+          [...at, 'skills', i],
+          'skill',
+          skill,
+          'skills',
+          merged.skills.keys(),
+          'for a skill that assistants-iac does not manage, list its id under skill_ids',
         );
     });
   });
@@ -224,16 +245,28 @@ function checkContainerFiles(
         `agent "${agent.name}" puts ${count} files in its ${spec.type} container (files and file_ids together); the API allows ${LIMITS.containerFiles}`,
       ),
     );
-  const wantsFiles =
-    spec.files !== undefined || spec.file_ids !== undefined || spec.memory_limit !== undefined;
+  const skills =
+    (Array.isArray(spec.skills) ? spec.skills.length : 0) +
+    (Array.isArray(spec.skill_ids) ? spec.skill_ids.length : 0);
+  if (skills > MAX_CONTAINER_SKILLS)
+    ctx.report(
+      diagnosticAt(
+        agent.doc,
+        at,
+        'OUT_OF_RANGE',
+        `agent "${agent.name}" puts ${skills} skills in its ${spec.type} container (skills and skill_ids together); the API allows ${MAX_CONTAINER_SKILLS}`,
+      ),
+    );
+  // The keys that build the container; `container` or `environment` written whole replaces them.
+  const built = spec.type === 'shell' ? SHELL_CONTAINER_KEYS : CONTAINER_KEYS;
   const other = spec.type === 'code_interpreter' ? 'container' : 'environment';
-  if (wantsFiles && spec[other] !== undefined)
+  if (built.some((key) => spec[key] !== undefined) && spec[other] !== undefined)
     ctx.report(
       diagnosticAt(
         agent.doc,
         [...at, other],
         'INVALID_VALUE',
-        `agent "${agent.name}": ${spec.type} takes either ${other} or files/file_ids/memory_limit, not both`,
+        `agent "${agent.name}": ${spec.type} takes either ${other} or ${built.join('/')}, not both`,
         { at: 'key' },
       ),
     );

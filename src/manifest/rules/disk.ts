@@ -14,6 +14,7 @@ import type { RuleContext } from './context.js';
 import { checkCodeInterpreterFiles, checkStoreMembers } from './file-types.js';
 import { expandGlobMembers, type GlobMatch } from './glob-members.js';
 import { checkRenderTargets } from './render-targets.js';
+import { checkSkills, type SkillFacts } from './skills.js';
 
 /** What the disk rules learned, for building the desired model without touching the disk again. */
 export interface DiskFacts {
@@ -23,6 +24,8 @@ export interface DiskFacts {
   /** Instructions read from files, by assistant name and by agent name. */
   instructions: Map<string, InstructionsText>;
   agentInstructions: Map<string, InstructionsText>;
+  /** What each skill's folder holds, by the key under `skills:` (see checkSkills). */
+  skills: Map<string, SkillFacts>;
   /** Where each agent with `render_to` renders, relative to the working folder (see checkRenderTargets). */
   renderTargets: Map<string, string>;
 }
@@ -94,11 +97,12 @@ async function readInstructions(
 
 /**
  * Everything that needs the file system: declared files and instruction files exist, are regular,
- * small enough and inside the root; globs match something; files attached to vector stores have a
+ * small enough and inside the root; skills' folders hold what a skill version may (see
+ * checkSkills); globs match something; files attached to vector stores have a
  * type file_search reads; files to upload have names the upload carries as written (see
  * unsendableName); two entries under files: are not one file. Only lstat, readlink and stat
  * touch referenced files, and, unless --allow-outside-root, only inside the root; only instruction
- * files are read.
+ * files and skills' SKILL.md are read.
  */
 export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   const { merged, report } = ctx;
@@ -108,6 +112,7 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
     globs: new Map(),
     instructions: new Map(),
     agentInstructions: new Map(),
+    skills: new Map(),
     renderTargets: new Map(),
   };
 
@@ -139,10 +144,12 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
     readInstructions(entry, noun, resolverFor, problemAt, report).then((read) => {
       if (read) into.set(entry.name, read);
     });
-  await Promise.all([
+  const [skills] = await Promise.all([
+    checkSkills(ctx, resolverFor),
     ...validEntries(merged.assistants).map(readFor('assistant', facts.instructions)),
     ...validEntries(merged.agents).map(readFor('agent', facts.agentInstructions)),
   ]);
+  facts.skills = skills;
   checkSameFiles(ctx, facts);
   const declaredByIdentity = new Map<string, string>();
   for (const [name, f] of facts.files)
@@ -155,7 +162,7 @@ export async function checkDisk(ctx: RuleContext): Promise<DiskFacts> {
   return facts;
 }
 
-/** Real paths of every file the manifests read or upload: instruction files, files, glob matches. */
+/** Real paths of every file the manifests read or upload: instruction files, files, glob matches, skills' files. */
 function referencedFiles(facts: DiskFacts): Set<string> {
   const paths = new Set<string>();
   for (const file of facts.files.values()) paths.add(file.real);
@@ -163,6 +170,7 @@ function referencedFiles(facts: DiskFacts): Set<string> {
     for (const matches of byMember.values()) for (const match of matches) paths.add(match.facts.real);
   for (const read of [...facts.instructions.values(), ...facts.agentInstructions.values()])
     paths.add(read.real);
+  for (const skill of facts.skills.values()) for (const file of skill.files) paths.add(file.path);
   return paths;
 }
 

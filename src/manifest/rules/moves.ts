@@ -113,6 +113,7 @@ export function checkMoveTargets(moved: readonly MoveEntry[], desired: Desired):
     ...desired.vectorStores.map((s) => s.address),
     ...desired.memberships.map((m) => m.address),
     ...desired.assistants.map((a) => a.address),
+    ...desired.skills.map((s) => s.address),
     ...desired.agents.map((a) => a.address),
   ]);
   const moves = desired.moves ?? [];

@@ -29,6 +29,7 @@ describe('buildDesired', () => {
       globs: new Map([['kb', new Map([[0, matches]])]]),
       instructions: new Map(),
       agentInstructions: new Map(),
+      skills: new Map(),
       renderTargets: new Map(),
     };
 

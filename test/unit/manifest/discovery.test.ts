@@ -41,7 +41,7 @@ describe('which YAML documents of a folder are manifests', () => {
 
   it('version: without a section, or a section without version:, is something else', () => {
     const other =
-      'a top-level `version:` but none of stack, files, tools, vector_stores, assistants, agents, moved';
+      'a top-level `version:` but none of stack, files, tools, vector_stores, assistants, skills, agents, moved';
     expect(found('version: "3.8"\nservices: {web: {image: nginx}}\n')).toEqual({ read: 0, skipped: [other] });
     expect(found('version: 2\n')).toEqual({ read: 0, skipped: [other] });
     expect(found('files: [a, b]\ntools: {x: 1}\n')).toEqual({
@@ -105,7 +105,7 @@ describe('a file named with -f', () => {
     const parsed = parseManifest(named, 'version: "3"\nagent:\n  x: {}\nservices: {}\n');
     expect(parsed.documents).toEqual([]);
     expect(parsed.diagnostics.map(brief)).toEqual([
-      'x.yaml:1:1 NOT_A_MANIFEST x.yaml is not a manifest: its top level has "agent", "services" but none of stack, files, tools, vector_stores, assistants, agents, moved; did you mean "agents" for "agent"?',
+      'x.yaml:1:1 NOT_A_MANIFEST x.yaml is not a manifest: its top level has "agent", "services" but none of stack, files, tools, vector_stores, assistants, skills, agents, moved; did you mean "agents" for "agent"?',
     ]);
   });
 });

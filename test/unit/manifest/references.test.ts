@@ -173,7 +173,7 @@ describe('merging', () => {
     const result = await check('version: 1\n', { 'empty/readme.md': 'x' }, { args: ['nope.yaml', 'empty'] });
     expect(result.errors.map(brief)).toEqual([
       'MANIFEST_NOT_FOUND manifest path "nope.yaml" does not exist',
-      'NO_MANIFESTS no manifest in folder "empty": a manifest is a YAML document with a top-level `version:` and at least one of stack, files, tools, vector_stores, assistants, agents, moved (or `version: 1` alone)',
+      'NO_MANIFESTS no manifest in folder "empty": a manifest is a YAML document with a top-level `version:` and at least one of stack, files, tools, vector_stores, assistants, skills, agents, moved (or `version: 1` alone)',
     ]);
   });
 });
