@@ -1,4 +1,10 @@
-import { assistantAddress, fileAddress, membershipAddress, vectorStoreAddress } from '../model/address.js';
+import {
+  assistantAddress,
+  fileAddress,
+  membershipAddress,
+  skillAddress,
+  vectorStoreAddress,
+} from '../model/address.js';
 import {
   type AssistantTool,
   DEFAULT_KEEP_VERSIONS,
@@ -170,7 +176,7 @@ function desiredSkill(entry: Section<'skills'>, disk: DiskFacts): DesiredSkill |
   if (!facts) return undefined;
   return {
     // The address form of KINDS.skill.
-    address: `skill.${entry.name}`,
+    address: skillAddress(entry.name),
     name: entry.name,
     path: facts.real,
     relativePath: facts.relativePath,

@@ -205,12 +205,17 @@ function emphasiseLast(verb: string, style: Style): string {
 }
 
 /**
- * Attributes as plans show them. A file's sha256 is cut to its first 12 digits: enough to tell two
- * versions apart, short enough to keep the line readable (the JSON plan keeps the whole hash).
+ * Attributes as plans show them. A file's or skill's sha256 is cut to its first 12 digits: enough to
+ * tell two versions apart, short enough to keep the line readable (the JSON plan keeps the whole hash).
  */
 function displayed(kind: ResourceKind, attributes: Attributes | null): Record<string, unknown> | null {
   if (attributes === null) return null;
   const record = attributes as unknown as Record<string, unknown>;
-  if (kind !== 'file' || typeof record.sha256 !== 'string' || record.sha256.length <= 12) return record;
+  if (
+    (kind !== 'file' && kind !== 'skill') ||
+    typeof record.sha256 !== 'string' ||
+    record.sha256.length <= 12
+  )
+    return record;
   return { ...record, sha256: `${record.sha256.slice(0, 12)}…` };
 }

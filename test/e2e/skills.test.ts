@@ -102,9 +102,9 @@ describe('skills end to end', () => {
     await edit(dir, 2);
     const plan = await cli(dir, ['plan', '--detailed-exitcode']);
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain('# skill.pdf-tools will be updated in place (new version)');
+    expect(plan.stdout).toContain('# skill.pdf-tools will be updated in-place (new version)');
     expect(plan.stdout).toMatch(/~ skill\.pdf-tools \(skill_/);
-    expect(plan.stdout).toContain('# agent.helper will be updated in place');
+    expect(plan.stdout).toContain('# agent.helper will be updated in-place');
     expect(plan.stdout).toMatch(/version:\s+"1" -> \(known after apply\)/);
     expect(plan.stdout).not.toContain('skill.csv-tools');
     expect(plan.stdout).toContain('0 to add, 2 to change, 0 to destroy');
