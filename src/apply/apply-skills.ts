@@ -99,7 +99,13 @@ async function uploadVersion(
         match: { name: skill.skillName, sha256 },
       },
     ],
-    () => run.input.writer.createSkillVersion(current.id, skillUpload(skill), true),
+    () =>
+      run.input.writer.createSkillVersion(
+        current.id,
+        skillUpload(skill),
+        true,
+        String(current.attributes.default_version),
+      ),
     (doc, result) => {
       doc.resources[change.address] = {
         ...current,

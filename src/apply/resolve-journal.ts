@@ -116,8 +116,8 @@ export async function resolveJournal(
  * A skill upload whose answer was lost. A new skill is looked for by its front-matter name among
  * the skills made in the call's window, and adopted only when exactly one matches (skills carry no
  * stamp: a name is a strong hint, not proof, so nothing is deleted on it). A new version is looked
- * for among the versions of the state's skill made in the window: the newest is adopted (and made
- * the default, if the lost answer left it otherwise). What is adopted records the content the
+ * for among the versions of the state's skill made in the window after the one the state records:
+ * the newest is adopted (and made the default, if the lost answer left it otherwise). What is adopted records the content the
  * upload sent; the plan then uploads again only if the folder changed since.
  */
 async function settleSkillUpload(
@@ -154,7 +154,12 @@ async function settleSkillUpload(
   const current = recorder.doc.resources[op.address];
   if (current?.kind !== 'skill' || current.id !== op.resource_id) return false;
   const page = await reader.listSkillVersions(current.id);
-  const made = (page?.data ?? []).filter((v) => within(v.createdAt));
+  // Only a version after the one the state records can be the upload's: the window's skew would
+  // otherwise take in a version made just before it (by the apply before this one, say).
+  const recorded = Number(current.attributes.default_version);
+  const made = (page?.data ?? []).filter(
+    (v) => within(v.createdAt) && Number(v.version) > recorded && v.name === op.match?.name,
+  );
   const newest = made.sort((a, b) => Number(b.version) - Number(a.version))[0];
   if (!newest) return false;
   await writer.setSkillDefaultVersion(current.id, newest.version);

@@ -103,12 +103,14 @@ export interface ApiWriter {
   createSkill(upload: SkillUpload): Promise<{ id: string; createdAt: number; version: string }>;
   /**
    * Uploads a new version, made the default when `makeDefault`. A lost upload is found again among
-   * the versions made since the call started (never made twice).
+   * the versions made since the call started, after `newerThan` (never made twice).
    */
   createSkillVersion(
     skillId: string,
     upload: SkillUpload,
     makeDefault: boolean,
+    /** The newest version the caller knows of: a lost upload is looked for only after it. */
+    newerThan?: string,
   ): Promise<{ version: string }>;
   /** Moves the default pointer. */
   setSkillDefaultVersion(skillId: string, version: string): Promise<void>;

@@ -64,8 +64,8 @@ export function skillWriter(ctx: WriterContext): SkillWriter {
       };
     },
 
-    async createSkillVersion(skillId, upload, makeDefault) {
-      const made = await createVersionOnce(ctx, skillId, upload, makeDefault);
+    async createSkillVersion(skillId, upload, makeDefault, newerThan) {
+      const made = await createVersionOnce(ctx, skillId, upload, makeDefault, newerThan);
       // The version was found again after its answer was lost: whether the lost attempt moved the
       // default cannot be told from the version, and setting it again is harmless (and costs no
       // more than reading the skill to check).
@@ -113,6 +113,7 @@ async function createVersionOnce(
   skillId: string,
   upload: SkillUpload,
   makeDefault: boolean,
+  newerThan: string | undefined,
 ): Promise<{ version: string; recovered: boolean }> {
   const versions = ctx.api.client.skills.versions;
   const claim = (version: string) => versionClaim(skillId, version);
@@ -143,8 +144,11 @@ async function createVersionOnce(
         });
         return { data, has_more: page.has_more };
       },
-      // A version shows the name of its own SKILL.md.
-      matches: (version) => version.name === upload.name,
+      // A version shows the name of its own SKILL.md; one no newer than the version the caller
+      // knows (made by the run before, within the lookup's slack) is not this call's.
+      matches: (version) =>
+        version.name === upload.name &&
+        (newerThan === undefined || Number(version.id.slice(skillId.length + 1)) > Number(newerThan)),
     },
   );
   return { version: made.id.slice(skillId.length + 1), recovered: !answered };

@@ -5,10 +5,15 @@ import { connect, createServer, type Socket } from 'node:net';
  * network drop does to a client (its sockets end; new ones connect again, as after the network
  * came back).
  */
-export async function startTcpProxy(
-  targetPort: number,
-): Promise<{ port: number; cut: () => void; close: () => Promise<void> }> {
+export async function startTcpProxy(targetPort: number): Promise<{
+  port: number;
+  cut: () => void;
+  /** From now on, answers are held back (the requests still go through): a lost answer. */
+  holdAnswers: () => void;
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<Socket>();
+  let holding = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -19,7 +24,12 @@ export async function startTcpProxy(
     track(client);
     track(upstream);
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!holding) client.write(chunk);
+    });
+    upstream.once('end', () => {
+      if (!holding) client.end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -28,6 +38,9 @@ export async function startTcpProxy(
     port,
     cut: () => {
       for (const socket of sockets) socket.destroy();
+    },
+    holdAnswers: () => {
+      holding = true;
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
