@@ -4,6 +4,7 @@ import { KINDS_IN_DELETE_ORDER, KINDS_IN_ORDER, type ResourceKind } from '../mod
 import type { AddressMove } from '../model/moves.js';
 import type { Change } from '../model/plan.js';
 import { moveResources, recordedMoves } from '../state/move-resources.js';
+import type { StateResource } from '../state/state-document.js';
 import { pushAll } from '../util/arrays.js';
 import { createAgents, deleteAgents, recordRenderedAgents } from './apply-agents.js';
 import { createAssistants, deleteAssistants } from './apply-assistants.js';
@@ -119,18 +120,22 @@ async function forgetGone(run: ApplyRun): Promise<void> {
 
 /**
  * Settings that need no call are recorded as they are now: `protect`, and the path of a file moved
- * to another folder with the same name and bytes. Apply calls this even when the plan has nothing
+ * to another folder with the same name and bytes (or of a skill's folder moved with its content). Apply calls this even when the plan has nothing
  * for the API to do, so that `protect: true` guards a later destroy.
  */
 export async function recordSettings(recorder: StateRecorder, desired: Desired): Promise<void> {
   const protect = declaredProtection(desired);
-  const paths = new Map(desired.files.map((f) => [f.address, f.relativePath]));
+  const paths = new Map([
+    ...desired.files.map((f) => [f.address, f.relativePath] as const),
+    ...desired.skills.map((s) => [s.address, s.relativePath] as const),
+  ]);
+  const hasPath = (resource: StateResource) => resource.kind === 'file' || resource.kind === 'skill';
   const stale = Object.entries(recorder.doc.resources).filter(([address, resource]) => {
     const wanted = protect.get(address);
     const path = paths.get(address);
     return (
       (wanted !== undefined && wanted !== resource.protect) ||
-      (resource.kind === 'file' && path !== undefined && path !== resource.attributes.path)
+      (hasPath(resource) && path !== undefined && path !== resource.attributes.path)
     );
   });
   if (stale.length === 0) return;
@@ -143,9 +148,7 @@ export async function recordSettings(recorder: StateRecorder, desired: Desired):
       doc.resources[address] = {
         ...resource,
         protect: protect.get(address) ?? resource.protect,
-        ...(resource.kind === 'file' && path !== undefined
-          ? { attributes: { ...resource.attributes, path } }
-          : {}),
+        ...(hasPath(resource) && path !== undefined ? { attributes: { ...resource.attributes, path } } : {}),
       } as typeof resource;
     }
   });

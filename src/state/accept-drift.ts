@@ -11,6 +11,9 @@ import type { StateDocument, StateResource } from './state-document.js';
  * memberships (the journal is settled before any plan, so no entry names them). Drift of an id
  * the state no longer holds at that address is skipped. Returns the addresses written.
  */
+/** A sha256 no content has: a skill version whose content this state does not know. */
+const UNKNOWN_CONTENT = '0'.repeat(64);
+
 export function acceptDrift(doc: StateDocument, drift: readonly Drift[]): string[] {
   const written: string[] = [];
   const removedStores = new Set<string>();
@@ -28,9 +31,15 @@ export function acceptDrift(doc: StateDocument, drift: readonly Drift[]): string
         .filter((key) => key in (entry.after as object))
         .map((key) => [key, (entry.after as Record<string, unknown>)[key]]),
     );
+    // A skill whose default moved now runs content this state never hashed: its hash is no longer
+    // the folder's, so the next plan uploads the folder as a new version.
+    const unhashed =
+      resource.kind === 'skill' && reported.default_version !== resource.attributes.default_version
+        ? { sha256: UNKNOWN_CONTENT }
+        : {};
     doc.resources[entry.address] = {
       ...resource,
-      attributes: { ...resource.attributes, ...reported },
+      attributes: { ...resource.attributes, ...reported, ...unhashed },
     } as StateResource;
   }
   for (const address of Object.keys(doc.resources)) {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EmulatorFixture, useEmulator } from '../helpers/emulator.js';
@@ -138,6 +138,51 @@ describe('skills end to end', () => {
     expect(destroy.code).toBe(0);
     expect(await liveSkills(fx())).toEqual({});
   }, 120_000);
+
+  it('apply --refresh-only takes a default moved by hand; the next plan uploads the folder as a new version', async () => {
+    const dir = await workspace(STACK);
+    await applyOk(dir);
+    await edit(dir, 2);
+    await applyOk(dir);
+    const id = (await liveSkills(fx()))['pdf-tools']?.id as string;
+    await fx().client.skills.update(id, { default_version: '1' });
+    const accepted = await cli(dir, ['apply', '--refresh-only', '--auto-approve']);
+    expect(accepted.code).toBe(0);
+    const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+      resources: Record<string, { attributes: { default_version: string } }>;
+    };
+    expect(state.resources['skill.pdf-tools']?.attributes.default_version).toBe('1');
+    // Version 1 is not what the folder holds now: the plan uploads it again, and the agent follows.
+    const plan = await cli(dir, ['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('# skill.pdf-tools will be updated in-place (new version)');
+    await applyOk(dir);
+    expect((await liveSkills(fx()))['pdf-tools']).toMatchObject({ default: '3', versions: ['1', '2', '3'] });
+    await expectNoChanges(dir);
+  }, 60_000);
+
+  it('a skill folder moved with its content is no change; the state records the new path', async () => {
+    const dir = await workspace(STACK);
+    await applyOk(dir);
+    await rename(path.join(dir, 'skills/pdf-tools'), path.join(dir, 'skills/pdf'));
+    await writeFile(
+      path.join(dir, 'assistants.yaml'),
+      MANIFEST.replace('skills/pdf-tools }', 'skills/pdf }'),
+    );
+    await expectNoChanges(dir);
+    const requests = (await fx().control('stats')) as { requests: Record<string, number> };
+    await applyOk(dir);
+    const after = (await fx().control('stats')) as { requests: Record<string, number> };
+    const posts = (r: Record<string, number>) =>
+      Object.entries(r)
+        .filter(([route]) => route.startsWith('POST ') || route.startsWith('DELETE '))
+        .reduce((sum, [, n]) => sum + n, 0);
+    expect(posts(after.requests)).toBe(posts(requests.requests));
+    const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+      resources: Record<string, { attributes: { path: string } }>;
+    };
+    expect(state.resources['skill.pdf-tools']?.attributes.path).toBe('skills/pdf');
+  }, 60_000);
 
   it('shows a default moved by hand as drift and moves it back', async () => {
     const dir = await workspace(STACK);
