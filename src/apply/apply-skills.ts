@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
-import { skillVersionsInRequest } from '../model/agent.js';
+import { skillsInRequest } from '../model/agent.js';
 import type { SkillAttributes } from '../model/attributes.js';
 import { isUnknown } from '../model/attributes.js';
 import type { DesiredSkill } from '../model/desired.js';
 import type { Change } from '../model/plan.js';
-import { skillHashKey } from '../model/skill-content.js';
+import { newestFirst, skillHashKey } from '../model/skill-content.js';
 import { desiredSkillAttributes } from '../plan/kinds/skill.js';
 import type { SkillUpload } from '../provider/api-writer.js';
+import { allSkillVersions } from '../provider/refresh.js';
 import type { StateDocument, StateResource } from '../state/state-document.js';
 import type { ApplyRun } from './apply-run.js';
 import { inCreateHalf } from './create-half.js';
@@ -26,7 +27,8 @@ type SkillResource = Extract<StateResource, { kind: 'skill' }>;
 /** A skill's folder as the writer uploads it. */
 export function skillUpload(skill: DesiredSkill): SkillUpload {
   return {
-    folder: path.basename(skill.path),
+    // The folder's name as the manifests write it (a linked folder keeps its own name).
+    folder: path.posix.basename(skill.relativePath),
     files: skill.files.map(({ relativePath, path, bytes }) => ({ relativePath, path, bytes })),
     name: skill.skillName,
   };
@@ -71,12 +73,14 @@ async function makeSkill(run: ApplyRun, change: Change, skill: DesiredSkill, sha
       doc.resources[change.address] = {
         kind: 'skill',
         id: result.id,
-        attributes: desiredSkillAttributes(skill, sha256, result.version),
+        attributes: desiredSkillAttributes(skill, result.sha256, result.version),
         dependencies: [],
         protect: skill.protect,
+        created_at: result.createdAt,
       };
     },
   );
+  warnIfChanged(run, skill, sha256, made.sha256);
   return made.id;
 }
 
@@ -88,7 +92,7 @@ async function uploadVersion(
   sha256: string,
   current: SkillResource,
 ): Promise<void> {
-  await withJournalEntry(
+  const made = await withJournalEntry(
     run.input.recorder,
     [
       {
@@ -109,11 +113,27 @@ async function uploadVersion(
     (doc, result) => {
       doc.resources[change.address] = {
         ...current,
-        attributes: desiredSkillAttributes(skill, sha256, result.version),
+        attributes: desiredSkillAttributes(skill, result.sha256, result.version),
         protect: skill.protect,
       };
     },
   );
+  warnIfChanged(run, skill, sha256, made.sha256);
+}
+
+/**
+ * The state records the content hash of what was sent; when the folder changed after it was
+ * planned, the next plan sees the difference, and the user is told now.
+ */
+function warnIfChanged(run: ApplyRun, skill: DesiredSkill, planned: string, sent: string): void {
+  if (planned === sent) return;
+  run.warnings.push({
+    severity: 'warning',
+    code: 'FILE_CHANGED_DURING_APPLY',
+    message: `skill "${skill.name}" (${skill.relativePath}) changed after it was planned: the files uploaded are not the ones planned; the state records what was uploaded`,
+    location: skill.source,
+    hint: 'plan again: if the folder now holds other content than was uploaded, the plan uploads a new version',
+  });
 }
 
 /**
@@ -146,73 +166,72 @@ async function restoreDefault(
 }
 
 /**
- * Deletes skills that left the manifests (unless an agent of the state still pins one), then
- * prunes the versions of the skills this run changed: the newest `keep_versions` stay, and so do
- * the default and every version an agent of the state pins (an agent whose update failed still
- * names its old one).
+ * Deletes skills that left the manifests (unless an agent of the state still references one), then
+ * prunes the versions of the skills this run gave a new version or whose agents it re-pinned (a
+ * run limited by --target may have left an old version pinned until now): the newest
+ * `keep_versions` stay, and so do the default and every version an agent of the state pins (an
+ * agent whose update failed still names its old one).
  */
 export async function deleteSkills(run: ApplyRun, changes: readonly Change[]): Promise<void> {
-  await run.deleteKind(changes, 'skill', { code: 'SKILL_IN_USE', users: skillUsers });
+  const users = skillUsers(run.state);
+  await run.deleteKind(changes, 'skill', {
+    code: 'SKILL_IN_USE',
+    users: () => (id) => users.get(id)?.address,
+  });
+  const repinned = new Set(
+    changes.flatMap((c) =>
+      c.kind === 'agent' && inCreateHalf(c) && !run.failed.has(c.address) ? c.dependencies : [],
+    ),
+  );
   const touched = changes.filter(
     (c) =>
-      inCreateHalf(c, 'skill') && !run.failed.has(c.address) && run.resource(c.address)?.kind === 'skill',
+      c.kind === 'skill' &&
+      c.action !== 'delete' &&
+      // A skill made this run has one version: nothing to prune.
+      ((c.action === 'update' && !run.failed.has(c.address)) || repinned.has(c.address)) &&
+      run.resource(c.address)?.kind === 'skill',
   );
-  const pinned = pinnedVersions(run.state);
   await run.each(touched, async (change) => {
     if (run.stopped) return;
     const resource = run.resource(change.address) as SkillResource;
-    await pruneVersions(run, resource, pinned.get(resource.id) ?? new Set()).catch((err: unknown) =>
+    await pruneVersions(run, resource, users.get(resource.id)?.pinned ?? new Set()).catch((err: unknown) =>
       run.fail(change, err),
     );
   });
 }
 
-/** Which agent pins each skill id, as the state says. */
-function skillUsers(doc: StateDocument): (id: string) => string | undefined {
-  const users = new Map<string, string>();
-  for (const [address, resource] of Object.entries(doc.resources))
-    if (resource.kind === 'agent')
-      for (const { skillId } of skillVersionsInRequest(resource.attributes))
-        if (!users.has(skillId)) users.set(skillId, address);
-  return (id) => users.get(id);
-}
-
-/** The versions agents of the state pin, by skill id. */
-function pinnedVersions(doc: StateDocument): Map<string, Set<string>> {
-  const pinned = new Map<string, Set<string>>();
-  for (const resource of Object.values(doc.resources))
-    if (resource.kind === 'agent')
-      for (const { skillId, version } of skillVersionsInRequest(resource.attributes)) {
-        const set = pinned.get(skillId) ?? new Set<string>();
-        set.add(version);
-        pinned.set(skillId, set);
-      }
-  return pinned;
+/**
+ * For each skill id an agent of the state references: the first such agent, and the versions the
+ * agents pin. One pass over the state for the whole phase.
+ */
+function skillUsers(doc: StateDocument): Map<string, { address: string; pinned: Set<string> }> {
+  const users = new Map<string, { address: string; pinned: Set<string> }>();
+  for (const [address, resource] of Object.entries(doc.resources)) {
+    if (resource.kind !== 'agent') continue;
+    for (const { skillId, version } of skillsInRequest(resource.attributes)) {
+      const user = users.get(skillId) ?? { address, pinned: new Set<string>() };
+      if (version !== undefined) user.pinned.add(version);
+      users.set(skillId, user);
+    }
+  }
+  return users;
 }
 
 /**
  * Deletes a skill's versions beyond its keep_versions, oldest first. Not journalled: a version
- * delete is idempotent, and a prune cut short is finished by the next one (the next new version).
+ * delete is idempotent, and a prune cut short is finished by the next one.
  */
 async function pruneVersions(
   run: ApplyRun,
   skill: SkillResource,
   pinned: ReadonlySet<string>,
 ): Promise<void> {
-  const versions: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await run.read(() => run.input.reader.listSkillVersions(skill.id, after));
-    if (!page) return;
-    for (const item of page.data) versions.push(item.version);
-    const last = page.data.at(-1);
-    if (!page.hasMore || !last) break;
-    after = last.id;
-  }
-  const newestFirst = [...new Set(versions)].sort((a, b) => Number(b) - Number(a));
-  const keep = new Set([...newestFirst.slice(0, skill.attributes.keep_versions), ...pinned]);
+  const listed = await run.read(() => allSkillVersions(run.input.reader, skill.id));
+  if (!listed) return;
+  const versions = [...new Set(listed.map((v) => v.version))].sort(newestFirst);
+  const keep = new Set([...versions.slice(0, skill.attributes.keep_versions), ...pinned]);
   keep.add(String(skill.attributes.default_version));
-  for (const version of newestFirst.reverse()) {
+  for (const version of versions.reverse()) {
     if (keep.has(version)) continue;
     if (run.stopped) return;
     await run.call(() => run.input.writer.deleteSkillVersion(skill.id, version));

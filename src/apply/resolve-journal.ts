@@ -147,6 +147,7 @@ async function settleSkillUpload(
         attributes: desiredSkillAttributes(skill, sha256, only.attributes.default_version),
         dependencies: [],
         protect: skill.protect,
+        created_at: only.createdAt,
       };
     });
     return true;

@@ -68,6 +68,13 @@ export async function inspectSkillFolder(
       message: `path "${shown}" is not a folder`,
       hint: 'a skill is a folder holding SKILL.md and the files it uses: point path at the folder',
     };
+  // The folder's name is the top folder of every upload's part names: it must travel as written.
+  if (hasUnsendableCharacter(path.basename(real)))
+    return {
+      code: 'UNSUPPORTED_FILE_NAME',
+      message: `folder "${shown}" has a name the API would not record as written`,
+      hint: 'rename the folder without quotes, backslashes or line breaks',
+    };
   return { real, relativePath: toPosix(path.relative(root, real)) };
 }
 

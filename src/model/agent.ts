@@ -84,13 +84,14 @@ export function idsInRequest(request: { [field: string]: unknown }): { stores: s
 }
 
 /**
- * The skill versions a rendered request pins (`skill_reference`s with a version, in shell tools'
- * environments): apply never deletes a version an agent still names.
+ * The skills a rendered request references (`skill_reference`s in shell tools' environments), with
+ * the version pinned where one is: apply never deletes a skill an agent references, nor a version
+ * it pins.
  */
-export function skillVersionsInRequest(request: {
+export function skillsInRequest(request: {
   [field: string]: unknown;
-}): { skillId: string; version: string }[] {
-  const pinned: { skillId: string; version: string }[] = [];
+}): { skillId: string; version?: string }[] {
+  const found: { skillId: string; version?: string }[] = [];
   for (const tool of Array.isArray(request.tools) ? request.tools : []) {
     if (typeof tool !== 'object' || tool === null) continue;
     const environment = (tool as Record<string, unknown>).environment;
@@ -98,11 +99,11 @@ export function skillVersionsInRequest(request: {
     const skills = (environment as Record<string, unknown>).skills;
     for (const skill of Array.isArray(skills) ? skills : []) {
       const { type, skill_id, version } = (skill ?? {}) as Record<string, unknown>;
-      if (type === 'skill_reference' && typeof skill_id === 'string' && typeof version === 'string')
-        pinned.push({ skillId: skill_id, version });
+      if (type !== 'skill_reference' || typeof skill_id !== 'string') continue;
+      found.push(typeof version === 'string' ? { skillId: skill_id, version } : { skillId: skill_id });
     }
   }
-  return pinned;
+  return found;
 }
 
 /**

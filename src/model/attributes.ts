@@ -16,6 +16,12 @@ export function isUnknown(value: unknown): value is Unknown {
   return value === UNKNOWN;
 }
 
+/**
+ * A sha256 that no content has: recorded for a file or skill whose live content is not the local
+ * one (an import that did not match, a skill default moved outside), so the next plan uploads it.
+ */
+export const UNKNOWN_SHA256 = '0'.repeat(64);
+
 /** A file. `path` and `sha256` exist only in the manifests and the state: the API reports neither. */
 export interface FileAttributes {
   /** Path relative to the manifest root, `/`-separated. */
@@ -157,7 +163,9 @@ export const REPORTED_ATTRIBUTES: {
     'response_format',
     'metadata',
   ],
-  skill: ['name', 'description', 'default_version'],
+  // Name and description are those of the default version's SKILL.md, parsed by the API: its own
+  // reading may differ from ours, and they change only with the content (sha256).
+  skill: ['default_version'],
   // The rendered file: a hand edit of any field (or its removal) is drift.
   agent: AGENT_REQUEST_FIELDS,
 };

@@ -14,6 +14,11 @@ export function skillContentHash(files: readonly { relativePath: string; sha256:
   return hash.digest('hex');
 }
 
+/** Version numbers (strings, as the API writes them), newest first. */
+export function newestFirst(a: string, b: string): number {
+  return Number(b) - Number(a);
+}
+
 /**
  * The key of a skill's content hash among the plan's hashes (which are keyed by file name): a NUL
  * cannot be in a file's name, so the two never meet.

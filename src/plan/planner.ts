@@ -234,10 +234,11 @@ function planOne(
 ) {
   const { address, kind, after, dependencies, source } = wanted;
   if (!resource || !observation || observation.status === 'gone') {
+    const made = wanted.createdAfter ?? after;
     return {
       address,
       kind,
-      after,
+      after: made,
       dependencies,
       source,
       protect,
@@ -245,7 +246,7 @@ function planOne(
       reason: resource ? 'deleted_outside' : 'new',
       id: null,
       before: null,
-      changedPaths: changedPaths(null, after),
+      changedPaths: changedPaths(null, made),
       replacePaths: [],
     } satisfies Change;
   }

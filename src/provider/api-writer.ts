@@ -56,7 +56,8 @@ export interface SentContent {
 
 /**
  * A skill's folder as uploaded: one multipart `files[]` part per file, named `FOLDER/RELATIVE_PATH`
- * (the API wants one top-level folder holding SKILL.md), streamed from disk.
+ * (the API wants one top-level folder holding SKILL.md), read from disk (a skill is at most 50 MB).
+ * The writer hands back the content hash of what it sent (see skillContentHash).
  */
 export interface SkillUpload {
   /** The top-level folder name in the upload (the skill folder's own name). */
@@ -100,7 +101,9 @@ export interface ApiWriter {
   updateAssistantMetadata(id: string, metadata: Record<string, string>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
   /** Makes a skill from a folder: its version 1 is the default. A lost create is found by name and time. */
-  createSkill(upload: SkillUpload): Promise<{ id: string; createdAt: number; version: string }>;
+  createSkill(
+    upload: SkillUpload,
+  ): Promise<{ id: string; createdAt: number; version: string; sha256: string }>;
   /**
    * Uploads a new version, made the default when `makeDefault`. A lost upload is found again among
    * the versions made since the call started, after `newerThan` (never made twice).
@@ -111,7 +114,7 @@ export interface ApiWriter {
     makeDefault: boolean,
     /** The newest version the caller knows of: a lost upload is looked for only after it. */
     newerThan?: string,
-  ): Promise<{ version: string }>;
+  ): Promise<{ version: string; sha256: string }>;
   /** Moves the default pointer. */
   setSkillDefaultVersion(skillId: string, version: string): Promise<void>;
   /** Deletes one version (already gone: done). */

@@ -3,6 +3,7 @@ import type {
   AccountView,
   LiveMember,
   LiveSkill,
+  LiveSkillVersion,
   LiveVectorStore,
   LiveView,
   RefreshRequest,
@@ -63,23 +64,26 @@ export async function readSkills(
   const moved = [...found.values()].filter(
     (skill) => skill.attributes.default_version !== wanted.get(skill.id),
   );
-  const lists = await mapLimit(moved, concurrency, (skill) => readVersions(reader, skill.id));
+  const lists = await mapLimit(moved, concurrency, (skill) => allSkillVersions(reader, skill.id));
   for (const [index, skill] of moved.entries()) {
     const versions = lists[index];
     if (versions === undefined) found.delete(skill.id);
-    else found.set(skill.id, { ...skill, versions });
+    else found.set(skill.id, { ...skill, versions: versions.map((v) => v.version) });
   }
   return found;
 }
 
 /** Every version of a skill (newest first), or undefined when the skill is gone (a 404 on any page). */
-async function readVersions(reader: ApiReader, skillId: string): Promise<string[] | undefined> {
-  const versions: string[] = [];
+export async function allSkillVersions(
+  reader: Pick<ApiReader, 'listSkillVersions'>,
+  skillId: string,
+): Promise<LiveSkillVersion[] | undefined> {
+  const versions: LiveSkillVersion[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await reader.listSkillVersions(skillId, after);
     if (page === undefined) return undefined;
-    for (const item of page.data) versions.push(item.version);
+    versions.push(...page.data);
     const last = page.data.at(-1);
     if (!page.hasMore || !last) return versions;
     after = last.id;

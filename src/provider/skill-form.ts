@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AssistantsError } from '../errors/index.js';
+import { skillContentHash } from '../model/skill-content.js';
 import type { SkillUpload } from './api-writer.js';
 
 /**
@@ -12,16 +14,26 @@ import type { SkillUpload } from './api-writer.js';
  * request, which is also where a missing or unreadable file is reported as such (not as a
  * network failure halfway through the body).
  */
-export async function skillForm(upload: SkillUpload, makeDefault = false): Promise<FormData> {
+export async function skillForm(
+  upload: SkillUpload,
+  makeDefault = false,
+): Promise<{ form: FormData; sha256: string }> {
   const form = new FormData();
+  const sent: { relativePath: string; sha256: string }[] = [];
   for (const file of upload.files) {
     const content = await readFile(file.path).catch((err: unknown) => {
       throw unreadable(file.path, err);
     });
+    sent.push({
+      relativePath: file.relativePath,
+      sha256: createHash('sha256').update(content).digest('hex'),
+    });
     form.append('files[]', new Blob([content]), `${upload.folder}/${file.relativePath}`);
   }
   if (makeDefault) form.append('default', 'true');
-  return form;
+  // The content hash of what this body holds: the state records it, not the plan's (a file edited
+  // since the plan is then seen by the next one).
+  return { form, sha256: skillContentHash(sent) };
 }
 
 /** Why a skill's file cannot be uploaded: FILE_NOT_FOUND or FILE_UNREADABLE. */

@@ -26,11 +26,15 @@ export function skillWriter(ctx: WriterContext): SkillWriter {
     async createSkill(upload) {
       // Every skill the create answered with or the lookup read, by id: what is handed back comes from here.
       const seen = new Map<string, OpenAI.Skills.Skill>();
+      // The content hash of the last body sent (each attempt reads the files again).
+      let sent = '';
       const made = await createOnce(
         ctx,
         { method: 'POST', path: '/skills' },
         async () => {
-          const skill = await client.skills.create((await skillForm(upload)) as never, NO_SDK_RETRIES);
+          const body = await skillForm(upload);
+          sent = body.sha256;
+          const skill = await client.skills.create(body.form as never, NO_SDK_RETRIES);
           seen.set(skill.id, skill);
           return { id: skill.id, createdAt: skill.created_at };
         },
@@ -61,6 +65,7 @@ export function skillWriter(ctx: WriterContext): SkillWriter {
         id: made.id,
         createdAt: made.createdAt ?? skill?.created_at ?? Math.floor(ctx.now() / 1000),
         version,
+        sha256: sent,
       };
     },
 
@@ -70,7 +75,7 @@ export function skillWriter(ctx: WriterContext): SkillWriter {
       // default cannot be told from the version, and setting it again is harmless (and costs no
       // more than reading the skill to check).
       if (made.recovered && makeDefault) await setDefault(skillId, made.version);
-      return { version: made.version };
+      return { version: made.version, sha256: made.sha256 };
     },
 
     setSkillDefaultVersion: setDefault,
@@ -114,17 +119,19 @@ async function createVersionOnce(
   upload: SkillUpload,
   makeDefault: boolean,
   newerThan: string | undefined,
-): Promise<{ version: string; recovered: boolean }> {
+): Promise<{ version: string; recovered: boolean; sha256: string }> {
   const versions = ctx.api.client.skills.versions;
   const claim = (version: string) => versionClaim(skillId, version);
   const cursors = new Map<string, string>();
   let answered = false;
+  let sent = '';
   const made = await createOnce<ClaimableVersion>(
     ctx,
     { method: 'POST', path: `/skills/${skillId}/versions` },
     async () => {
-      const form = await skillForm(upload, makeDefault);
-      const version = await versions.create(skillId, form as never, NO_SDK_RETRIES);
+      const body = await skillForm(upload, makeDefault);
+      sent = body.sha256;
+      const version = await versions.create(skillId, body.form as never, NO_SDK_RETRIES);
       answered = true;
       return { id: claim(version.version) };
     },
@@ -151,5 +158,5 @@ async function createVersionOnce(
         (newerThan === undefined || Number(version.id.slice(skillId.length + 1)) > Number(newerThan)),
     },
   );
-  return { version: made.id.slice(skillId.length + 1), recovered: !answered };
+  return { version: made.id.slice(skillId.length + 1), recovered: !answered, sha256: sent };
 }

@@ -1,5 +1,5 @@
 import { parseAddress } from '../model/address.js';
-import { REPORTED_ATTRIBUTES } from '../model/attributes.js';
+import { REPORTED_ATTRIBUTES, UNKNOWN_SHA256 } from '../model/attributes.js';
 import type { Drift } from '../model/plan.js';
 import type { StateDocument, StateResource } from './state-document.js';
 
@@ -11,9 +11,6 @@ import type { StateDocument, StateResource } from './state-document.js';
  * memberships (the journal is settled before any plan, so no entry names them). Drift of an id
  * the state no longer holds at that address is skipped. Returns the addresses written.
  */
-/** A sha256 no content has: a skill version whose content this state does not know. */
-const UNKNOWN_CONTENT = '0'.repeat(64);
-
 export function acceptDrift(doc: StateDocument, drift: readonly Drift[]): string[] {
   const written: string[] = [];
   const removedStores = new Set<string>();
@@ -35,7 +32,7 @@ export function acceptDrift(doc: StateDocument, drift: readonly Drift[]): string
     // the folder's, so the next plan uploads the folder as a new version.
     const unhashed =
       resource.kind === 'skill' && reported.default_version !== resource.attributes.default_version
-        ? { sha256: UNKNOWN_CONTENT }
+        ? { sha256: UNKNOWN_SHA256 }
         : {};
     doc.resources[entry.address] = {
       ...resource,

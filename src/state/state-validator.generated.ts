@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 
 /** Validates a value against schema/state.schema.json; on false, `validateState.errors` holds what failed. */
 export const validateState: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/state-v1.json","title":"assistants-iac state, format version 1","description":"What assistants-iac made and what it last applied, written by `assistants apply` (by default to .assistants/state.json). It never holds the API key. Edit it only through `assistants state rm`; a hand edit that breaks this schema makes every command refuse the file until it is fixed.","type":"object","additionalProperties":false,"required":["format_version","lineage","serial","stack","resources","pending"],"properties":{"format_version":{"description":"Version of this file format. 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents; 4 adds skills; a state is written in the oldest format that holds it (one that uses none of them as 1), so that earlier versions keep reading it. A newer assistants-iac may write a higher one, which this version refuses to read (it never rewrites it).","enum":[1,2,3,4]},"lineage":{"description":"A uuid fixed when the state is first written. It tells one stack's history from another's; it is also recorded in the ownership stamp of every managed assistant and vector store.","type":"string","minLength":1},"serial":{"description":"Goes up by one on every write that changes the content, so a saved plan can tell whether the state moved on. Writes that change nothing keep it.","type":"integer","minimum":0},"stack":{"description":"The stack the manifests name (their `stack:`, default \"default\").","type":"string","minLength":1},"resources":{"description":"The managed resources, keyed by address, sorted by address.","type":"object","patternProperties":{"^file\\..+$":{"$ref":"#/$defs/FileResource"},"^vector_store\\..+$":{"$ref":"#/$defs/VectorStoreResource"},"^vector_store_file\\.[^/]+/.+$":{"$ref":"#/$defs/MembershipResource"},"^assistant\\..+$":{"$ref":"#/$defs/AssistantResource"},"^skill\\..+$":{"$ref":"#/$defs/SkillResource"},"^agent\\..+$":{"$ref":"#/$defs/AgentResource"}},"additionalProperties":false},"pending":{"description":"The journal: mutating calls started and not yet confirmed. The next run resolves each entry (adopts what was made) before it plans, so a crash neither duplicates nor leaks a resource.","type":"array","items":{"$ref":"#/$defs/PendingOperation"}},"forgotten":{"description":"Stores and assistants that `assistants state rm` let go of while their ownership stamp stayed on them (the API could not be asked to remove it). `gc --leaked` skips these ids. Written only when not empty.","type":"array","items":{"$ref":"#/$defs/ForgottenResource"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME.","type":"string","pattern":"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$","x-problem":"is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME)"},"Dependencies":{"description":"Addresses this resource needed when it was made; deletes run in the reverse order.","type":"array","items":{"$ref":"#/$defs/Address"}},"Protect":{"description":"When true, plans refuse to delete or replace the resource.","type":"boolean"},"RemoteId":{"description":"The id the API gave the resource.","type":"string","minLength":1},"Metadata":{"description":"Metadata as last applied, ownership stamp included.","type":"object","additionalProperties":{"type":"string"}},"ForgottenResource":{"description":"A stamped resource this state no longer manages.","type":"object","additionalProperties":false,"required":["address","kind","id","at"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource's kind.","enum":["vector_store","assistant"]},"id":{"$ref":"#/$defs/RemoteId"},"at":{"description":"When it was forgotten (ISO 8601).","type":"string","minLength":1}}},"Failed":{"description":"Set when the last apply made the resource but it did not come out usable (a file that failed to index in its store); the next plan makes it again.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"The API's last_error code, or the indexing status.","type":"string"},"message":{"description":"The API's last_error message.","type":"string"}}},"FileResource":{"description":"A file uploaded by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always file (the address says so too).","const":"file"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the file (unix seconds). Files carry no stamp: with name and size, this tells the file this stack uploaded from a look-alike before it is deleted.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The file as last uploaded.","type":"object","additionalProperties":false,"required":["path","filename","purpose","bytes","sha256"],"properties":{"path":{"description":"Path relative to the manifest root, /-separated. The API does not know it.","type":"string","minLength":1},"filename":{"description":"The name the API stores: the basename of path.","type":"string"},"purpose":{"description":"The file's purpose in the API.","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"bytes":{"description":"Size in bytes.","type":"integer","minimum":0},"sha256":{"description":"Hex sha256 of the content uploaded; new content means a new upload.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"}}}}},"VectorStoreResource":{"description":"A vector store made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store.","const":"vector_store"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The store as last applied.","type":"object","additionalProperties":false,"required":["name","expires_after","metadata"],"properties":{"name":{"description":"The store's name in the API.","type":"string"},"expires_after":{"description":"The expiry policy, or null for none.","type":["object","null"],"additionalProperties":false,"required":["anchor","days"],"properties":{"anchor":{"description":"Always last_active_at.","const":"last_active_at"},"days":{"description":"Days of inactivity before expiry.","type":"integer","minimum":1}}},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"MembershipResource":{"description":"A file attached to a vector store. Its id is the file id.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store_file.","const":"vector_store_file"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The membership as last applied.","type":"object","additionalProperties":false,"required":["vector_store_id","file_id","attributes","chunking_strategy"],"properties":{"vector_store_id":{"description":"Id of the store.","type":"string","minLength":1},"file_id":{"description":"Id of the file.","type":"string","minLength":1},"attributes":{"description":"Search-filter attributes of the file in this store.","type":"object","additionalProperties":{"type":["string","number","boolean"]}},"chunking_strategy":{"description":"Static chunking as the API reports it (auto is 800/400).","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Tokens per chunk.","type":"integer","minimum":1},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks.","type":"integer","minimum":0}}}}}}},"SkillResource":{"description":"A skill made (or adopted) by assistants-iac: a folder uploaded as versions.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always skill.","const":"skill"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The skill as last applied.","type":"object","additionalProperties":false,"required":["path","name","description","sha256","default_version","keep_versions"],"properties":{"path":{"description":"The folder, relative to the manifest root.","type":"string"},"name":{"description":"The name in SKILL.md's front matter.","type":"string"},"description":{"description":"The description in SKILL.md's front matter.","type":"string"},"sha256":{"description":"The content hash of the folder the default version was uploaded from (sorted relative paths and file hashes).","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"default_version":{"description":"The version apply uploaded and made the default.","type":"string","minLength":1},"keep_versions":{"description":"How many versions are kept, the default among them.","type":"integer","minimum":1}}}}},"AgentResource":{"description":"An agent: a Responses API request rendered by apply. It has no API object.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always agent.","const":"agent"},"id":{"description":"Where the request was rendered (its render_to), or empty when it was not written to a file.","type":"string"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The rendered request (the body of POST /v1/responses without input), and render_to.","type":"object","required":["model","render_to"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"render_to":{"description":"The file the request was written to, relative to the working folder, or null.","type":["string","null"]}}}}},"AssistantResource":{"description":"An assistant made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always assistant.","const":"assistant"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The assistant as last applied, server defaults filled in.","type":"object","additionalProperties":false,"required":["model","name","description","instructions","tools","tool_resources","temperature","top_p","response_format","reasoning_effort","metadata"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API, or null.","type":["string","null"]},"description":{"description":"Its description, or null.","type":["string","null"]},"instructions":{"description":"Its instructions, or null.","type":["string","null"]},"tools":{"description":"Tools in the API's shape, defaults filled in.","type":"array","items":{"$ref":"#/$defs/Tool"}},"tool_resources":{"description":"Tool resources by id; empty lists are left out.","type":"object","additionalProperties":false,"properties":{"code_interpreter":{"description":"Files code_interpreter can read.","type":"object","additionalProperties":false,"required":["file_ids"],"properties":{"file_ids":{"description":"File ids.","type":"array","items":{"type":"string","minLength":1}}}},"file_search":{"description":"Vector stores file_search reads.","type":"object","additionalProperties":false,"required":["vector_store_ids"],"properties":{"vector_store_ids":{"description":"Vector store ids.","type":"array","items":{"type":"string","minLength":1}}}}}},"temperature":{"description":"Sampling temperature, or null.","type":["number","null"]},"top_p":{"description":"Nucleus sampling, or null.","type":["number","null"]},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort, or null. The API never echoes it: only the state knows it.","type":["string","null"]},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"Tool":{"description":"One tool of an assistant, told apart by its type.","type":"object","required":["type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/CodeInterpreterTool"},{"$ref":"#/$defs/FileSearchTool"},{"$ref":"#/$defs/FunctionTool"}]},"CodeInterpreterTool":{"description":"The code_interpreter tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"The file_search tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Its options.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results per search.","type":"integer","minimum":1},"ranking_options":{"description":"How results are ranked.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring less are dropped.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's definition.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function's name.","type":"string","minLength":1},"description":{"description":"What it does.","type":"string"},"parameters":{"description":"JSON Schema of its arguments.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}}},"ResponseFormat":{"description":"The output format: \"auto\", {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"const":"auto"},"else":{"additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The format.","enum":["text","json_object","json_schema"]},"json_schema":{"description":"For json_schema: the schema the output follows.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The schema's name.","type":"string","minLength":1},"description":{"description":"What the output is.","type":"string"},"schema":{"description":"The JSON Schema.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}},"if":{"properties":{"type":{"const":"json_schema"}}},"then":{"required":["json_schema"]},"else":{"not":{"required":["json_schema"]}}}},"PendingOperation":{"description":"A mutating call journalled before it was made.","type":"object","additionalProperties":false,"required":["id","address","kind","operation","started_at"],"properties":{"id":{"description":"A uuid, unique per operation.","type":"string","minLength":1},"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource kind; it matches the address.","enum":["file","vector_store","vector_store_file","assistant","skill"]},"operation":{"description":"What the call does.","enum":["create","update","delete"]},"started_at":{"description":"When the call was started (ISO 8601).","type":"string","format":"date-time"},"resource_id":{"description":"The remote id, when the call works on an existing resource.","type":"string","minLength":1},"match":{"description":"How the next run recognises what the call made.","type":"object","additionalProperties":false,"properties":{"filename":{"description":"A file's name.","type":"string"},"bytes":{"description":"A file's size.","type":"integer","minimum":0},"sha256":{"description":"A file's content hash.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"vector_store_id":{"description":"A membership's store.","type":"string"},"file_id":{"description":"A membership's file.","type":"string"},"name":{"description":"A skill's name (the front matter of its SKILL.md).","type":"string"}}}},"allOf":[{"if":{"properties":{"kind":{"const":"file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store_file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store_file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"assistant"}}},"then":{"properties":{"address":{"type":"string","pattern":"^assistant\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"skill"}}},"then":{"properties":{"address":{"type":"string","pattern":"^skill\\.","x-problem":"is not an address of the kind the entry gives"}}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://assistants-iac.dev/schema/state-v1.json","title":"assistants-iac state, format version 1","description":"What assistants-iac made and what it last applied, written by `assistants apply` (by default to .assistants/state.json). It never holds the API key. Edit it only through `assistants state rm`; a hand edit that breaks this schema makes every command refuse the file until it is fixed.","type":"object","additionalProperties":false,"required":["format_version","lineage","serial","stack","resources","pending"],"properties":{"format_version":{"description":"Version of this file format. 2 adds `forgotten`, a resource's `failed` and a file's `created_at`; 3 adds agents; 4 adds skills; a state is written in the oldest format that holds it (one that uses none of them as 1), so that earlier versions keep reading it. A newer assistants-iac may write a higher one, which this version refuses to read (it never rewrites it).","enum":[1,2,3,4]},"lineage":{"description":"A uuid fixed when the state is first written. It tells one stack's history from another's; it is also recorded in the ownership stamp of every managed assistant and vector store.","type":"string","minLength":1},"serial":{"description":"Goes up by one on every write that changes the content, so a saved plan can tell whether the state moved on. Writes that change nothing keep it.","type":"integer","minimum":0},"stack":{"description":"The stack the manifests name (their `stack:`, default \"default\").","type":"string","minLength":1},"resources":{"description":"The managed resources, keyed by address, sorted by address.","type":"object","patternProperties":{"^file\\..+$":{"$ref":"#/$defs/FileResource"},"^vector_store\\..+$":{"$ref":"#/$defs/VectorStoreResource"},"^vector_store_file\\.[^/]+/.+$":{"$ref":"#/$defs/MembershipResource"},"^assistant\\..+$":{"$ref":"#/$defs/AssistantResource"},"^skill\\..+$":{"$ref":"#/$defs/SkillResource"},"^agent\\..+$":{"$ref":"#/$defs/AgentResource"}},"additionalProperties":false},"pending":{"description":"The journal: mutating calls started and not yet confirmed. The next run resolves each entry (adopts what was made) before it plans, so a crash neither duplicates nor leaks a resource.","type":"array","items":{"$ref":"#/$defs/PendingOperation"}},"forgotten":{"description":"Stores and assistants that `assistants state rm` let go of while their ownership stamp stayed on them (the API could not be asked to remove it). `gc --leaked` skips these ids. Written only when not empty.","type":"array","items":{"$ref":"#/$defs/ForgottenResource"}}},"$defs":{"Address":{"description":"A resource address: file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME.","type":"string","pattern":"^(file\\..+|vector_store\\..+|vector_store_file\\.[^/]+/.+|assistant\\..+|skill\\..+|agent\\..+)$","x-problem":"is not a resource address (file.NAME, vector_store.NAME, vector_store_file.STORE/FILE, assistant.NAME, skill.NAME or agent.NAME)"},"Dependencies":{"description":"Addresses this resource needed when it was made; deletes run in the reverse order.","type":"array","items":{"$ref":"#/$defs/Address"}},"Protect":{"description":"When true, plans refuse to delete or replace the resource.","type":"boolean"},"RemoteId":{"description":"The id the API gave the resource.","type":"string","minLength":1},"Metadata":{"description":"Metadata as last applied, ownership stamp included.","type":"object","additionalProperties":{"type":"string"}},"ForgottenResource":{"description":"A stamped resource this state no longer manages.","type":"object","additionalProperties":false,"required":["address","kind","id","at"],"properties":{"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource's kind.","enum":["vector_store","assistant"]},"id":{"$ref":"#/$defs/RemoteId"},"at":{"description":"When it was forgotten (ISO 8601).","type":"string","minLength":1}}},"Failed":{"description":"Set when the last apply made the resource but it did not come out usable (a file that failed to index in its store); the next plan makes it again.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"The API's last_error code, or the indexing status.","type":"string"},"message":{"description":"The API's last_error message.","type":"string"}}},"FileResource":{"description":"A file uploaded by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always file (the address says so too).","const":"file"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the file (unix seconds). Files carry no stamp: with name and size, this tells the file this stack uploaded from a look-alike before it is deleted.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The file as last uploaded.","type":"object","additionalProperties":false,"required":["path","filename","purpose","bytes","sha256"],"properties":{"path":{"description":"Path relative to the manifest root, /-separated. The API does not know it.","type":"string","minLength":1},"filename":{"description":"The name the API stores: the basename of path.","type":"string"},"purpose":{"description":"The file's purpose in the API.","enum":["assistants","batch","fine-tune","vision","user_data","evals"]},"bytes":{"description":"Size in bytes.","type":"integer","minimum":0},"sha256":{"description":"Hex sha256 of the content uploaded; new content means a new upload.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"}}}}},"VectorStoreResource":{"description":"A vector store made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store.","const":"vector_store"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The store as last applied.","type":"object","additionalProperties":false,"required":["name","expires_after","metadata"],"properties":{"name":{"description":"The store's name in the API.","type":"string"},"expires_after":{"description":"The expiry policy, or null for none.","type":["object","null"],"additionalProperties":false,"required":["anchor","days"],"properties":{"anchor":{"description":"Always last_active_at.","const":"last_active_at"},"days":{"description":"Days of inactivity before expiry.","type":"integer","minimum":1}}},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"MembershipResource":{"description":"A file attached to a vector store. Its id is the file id.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always vector_store_file.","const":"vector_store_file"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The membership as last applied.","type":"object","additionalProperties":false,"required":["vector_store_id","file_id","attributes","chunking_strategy"],"properties":{"vector_store_id":{"description":"Id of the store.","type":"string","minLength":1},"file_id":{"description":"Id of the file.","type":"string","minLength":1},"attributes":{"description":"Search-filter attributes of the file in this store.","type":"object","additionalProperties":{"type":["string","number","boolean"]}},"chunking_strategy":{"description":"Static chunking as the API reports it (auto is 800/400).","type":"object","additionalProperties":false,"required":["max_chunk_size_tokens","chunk_overlap_tokens"],"properties":{"max_chunk_size_tokens":{"description":"Tokens per chunk.","type":"integer","minimum":1},"chunk_overlap_tokens":{"description":"Tokens shared by neighbouring chunks.","type":"integer","minimum":0}}}}}}},"SkillResource":{"description":"A skill made (or adopted) by assistants-iac: a folder uploaded as versions.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always skill.","const":"skill"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the skill (unix seconds). Skills carry no stamp: this tells the skill this stack made from another behind the same id.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The skill as last applied.","type":"object","additionalProperties":false,"required":["path","name","description","sha256","default_version","keep_versions"],"properties":{"path":{"description":"The folder, relative to the manifest root.","type":"string"},"name":{"description":"The name in SKILL.md's front matter.","type":"string"},"description":{"description":"The description in SKILL.md's front matter.","type":"string"},"sha256":{"description":"The content hash of the folder the default version was uploaded from (sorted relative paths and file hashes).","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"default_version":{"description":"The version apply uploaded and made the default.","type":"string","minLength":1},"keep_versions":{"description":"How many versions are kept, the default among them.","type":"integer","minimum":1}}}}},"AgentResource":{"description":"An agent: a Responses API request rendered by apply. It has no API object.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always agent.","const":"agent"},"id":{"description":"Where the request was rendered (its render_to), or empty when it was not written to a file.","type":"string"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The rendered request (the body of POST /v1/responses without input), and render_to.","type":"object","required":["model","render_to"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"render_to":{"description":"The file the request was written to, relative to the working folder, or null.","type":["string","null"]}}}}},"AssistantResource":{"description":"An assistant made by assistants-iac.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always assistant.","const":"assistant"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The assistant as last applied, server defaults filled in.","type":"object","additionalProperties":false,"required":["model","name","description","instructions","tools","tool_resources","temperature","top_p","response_format","reasoning_effort","metadata"],"properties":{"model":{"description":"The model.","type":"string","minLength":1},"name":{"description":"The assistant's name in the API, or null.","type":["string","null"]},"description":{"description":"Its description, or null.","type":["string","null"]},"instructions":{"description":"Its instructions, or null.","type":["string","null"]},"tools":{"description":"Tools in the API's shape, defaults filled in.","type":"array","items":{"$ref":"#/$defs/Tool"}},"tool_resources":{"description":"Tool resources by id; empty lists are left out.","type":"object","additionalProperties":false,"properties":{"code_interpreter":{"description":"Files code_interpreter can read.","type":"object","additionalProperties":false,"required":["file_ids"],"properties":{"file_ids":{"description":"File ids.","type":"array","items":{"type":"string","minLength":1}}}},"file_search":{"description":"Vector stores file_search reads.","type":"object","additionalProperties":false,"required":["vector_store_ids"],"properties":{"vector_store_ids":{"description":"Vector store ids.","type":"array","items":{"type":"string","minLength":1}}}}}},"temperature":{"description":"Sampling temperature, or null.","type":["number","null"]},"top_p":{"description":"Nucleus sampling, or null.","type":["number","null"]},"response_format":{"$ref":"#/$defs/ResponseFormat"},"reasoning_effort":{"description":"Reasoning effort, or null. The API never echoes it: only the state knows it.","type":["string","null"]},"metadata":{"$ref":"#/$defs/Metadata"}}}}},"Tool":{"description":"One tool of an assistant, told apart by its type.","type":"object","required":["type"],"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/CodeInterpreterTool"},{"$ref":"#/$defs/FileSearchTool"},{"$ref":"#/$defs/FunctionTool"}]},"CodeInterpreterTool":{"description":"The code_interpreter tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always code_interpreter.","const":"code_interpreter"}}},"FileSearchTool":{"description":"The file_search tool.","type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"Always file_search.","const":"file_search"},"file_search":{"description":"Its options.","type":"object","additionalProperties":false,"properties":{"max_num_results":{"description":"Most results per search.","type":"integer","minimum":1},"ranking_options":{"description":"How results are ranked.","type":"object","additionalProperties":false,"required":["score_threshold"],"properties":{"ranker":{"description":"The ranker.","enum":["auto","default_2024_08_21"]},"score_threshold":{"description":"Results scoring less are dropped.","type":"number","minimum":0,"maximum":1}}}}}}},"FunctionTool":{"description":"A function the assistant may call.","type":"object","additionalProperties":false,"required":["type","function"],"properties":{"type":{"description":"Always function.","const":"function"},"function":{"description":"The function's definition.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The function's name.","type":"string","minLength":1},"description":{"description":"What it does.","type":"string"},"parameters":{"description":"JSON Schema of its arguments.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}}},"ResponseFormat":{"description":"The output format: \"auto\", {type: text}, {type: json_object} or {type: json_schema, json_schema: {...}}.","type":["string","object"],"if":{"type":"string"},"then":{"const":"auto"},"else":{"additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The format.","enum":["text","json_object","json_schema"]},"json_schema":{"description":"For json_schema: the schema the output follows.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The schema's name.","type":"string","minLength":1},"description":{"description":"What the output is.","type":"string"},"schema":{"description":"The JSON Schema.","type":"object"},"strict":{"description":"Whether strict mode is on.","type":"boolean"}}}},"if":{"properties":{"type":{"const":"json_schema"}}},"then":{"required":["json_schema"]},"else":{"not":{"required":["json_schema"]}}}},"PendingOperation":{"description":"A mutating call journalled before it was made.","type":"object","additionalProperties":false,"required":["id","address","kind","operation","started_at"],"properties":{"id":{"description":"A uuid, unique per operation.","type":"string","minLength":1},"address":{"$ref":"#/$defs/Address"},"kind":{"description":"The resource kind; it matches the address.","enum":["file","vector_store","vector_store_file","assistant","skill"]},"operation":{"description":"What the call does.","enum":["create","update","delete"]},"started_at":{"description":"When the call was started (ISO 8601).","type":"string","format":"date-time"},"resource_id":{"description":"The remote id, when the call works on an existing resource.","type":"string","minLength":1},"match":{"description":"How the next run recognises what the call made.","type":"object","additionalProperties":false,"properties":{"filename":{"description":"A file's name.","type":"string"},"bytes":{"description":"A file's size.","type":"integer","minimum":0},"sha256":{"description":"A file's content hash.","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"vector_store_id":{"description":"A membership's store.","type":"string"},"file_id":{"description":"A membership's file.","type":"string"},"name":{"description":"A skill's name (the front matter of its SKILL.md).","type":"string"}}}},"allOf":[{"if":{"properties":{"kind":{"const":"file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"vector_store_file"}}},"then":{"properties":{"address":{"type":"string","pattern":"^vector_store_file\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"assistant"}}},"then":{"properties":{"address":{"type":"string","pattern":"^assistant\\.","x-problem":"is not an address of the kind the entry gives"}}}},{"if":{"properties":{"kind":{"const":"skill"}}},"then":{"properties":{"address":{"type":"string","pattern":"^skill\\.","x-problem":"is not an address of the kind the entry gives"}}}}]}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^file\\..+$", "u");
 const pattern5 = new RegExp("^vector_store\\..+$", "u");
@@ -2838,7 +2838,7 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema57 = {"description":"A skill made (or adopted) by assistants-iac: a folder uploaded as versions.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always skill.","const":"skill"},"id":{"$ref":"#/$defs/RemoteId"},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The skill as last applied.","type":"object","additionalProperties":false,"required":["path","name","description","sha256","default_version","keep_versions"],"properties":{"path":{"description":"The folder, relative to the manifest root.","type":"string"},"name":{"description":"The name in SKILL.md's front matter.","type":"string"},"description":{"description":"The description in SKILL.md's front matter.","type":"string"},"sha256":{"description":"The content hash of the folder the default version was uploaded from (sorted relative paths and file hashes).","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"default_version":{"description":"The version apply uploaded and made the default.","type":"string","minLength":1},"keep_versions":{"description":"How many versions are kept, the default among them.","type":"integer","minimum":1}}}}};
+const schema57 = {"description":"A skill made (or adopted) by assistants-iac: a folder uploaded as versions.","type":"object","additionalProperties":false,"required":["kind","id","protect","dependencies","attributes"],"properties":{"kind":{"description":"Always skill.","const":"skill"},"id":{"$ref":"#/$defs/RemoteId"},"created_at":{"description":"When the API made the skill (unix seconds). Skills carry no stamp: this tells the skill this stack made from another behind the same id.","type":"integer","minimum":0},"protect":{"$ref":"#/$defs/Protect"},"dependencies":{"$ref":"#/$defs/Dependencies"},"failed":{"$ref":"#/$defs/Failed"},"attributes":{"description":"The skill as last applied.","type":"object","additionalProperties":false,"required":["path","name","description","sha256","default_version","keep_versions"],"properties":{"path":{"description":"The folder, relative to the manifest root.","type":"string"},"name":{"description":"The name in SKILL.md's front matter.","type":"string"},"description":{"description":"The description in SKILL.md's front matter.","type":"string"},"sha256":{"description":"The content hash of the folder the default version was uploaded from (sorted relative paths and file hashes).","type":"string","pattern":"^[0-9a-f]{64}$","x-problem":"is not a sha256 (64 lowercase hex digits)"},"default_version":{"description":"The version apply uploaded and made the default.","type":"string","minLength":1},"keep_versions":{"description":"How many versions are kept, the default among them.","type":"integer","minimum":1}}}}};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2902,7 +2902,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "kind") || (key0 === "id")) || (key0 === "protect")) || (key0 === "dependencies")) || (key0 === "failed")) || (key0 === "attributes"))){
+if(!(((((((key0 === "kind") || (key0 === "id")) || (key0 === "created_at")) || (key0 === "protect")) || (key0 === "dependencies")) || (key0 === "failed")) || (key0 === "attributes"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err5];
@@ -2951,15 +2951,40 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.protect !== undefined){
-let data2 = data.protect;
-if(typeof data2 !== "boolean"){
-const err9 = {instancePath:instancePath+"/protect",schemaPath:"#/$defs/Protect/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.type,parentSchema:schema34,data:data2};
+if(data.created_at !== undefined){
+let data2 = data.created_at;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err9 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.created_at.type,parentSchema:schema57.properties.created_at,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/created_at",schemaPath:"#/properties/created_at/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema57.properties.created_at,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.protect !== undefined){
+let data3 = data.protect;
+if(typeof data3 !== "boolean"){
+const err11 = {instancePath:instancePath+"/protect",schemaPath:"#/$defs/Protect/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.type,parentSchema:schema34,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -2971,31 +2996,10 @@ errors = vErrors.length;
 }
 }
 if(data.failed !== undefined){
-let data4 = data.failed;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.code === undefined){
-const err10 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema37.required,parentSchema:schema37,data:data4};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data4.message === undefined){
-const err11 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema37.required,parentSchema:schema37,data:data4};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-for(const key1 in data4){
-if(!((key1 === "code") || (key1 === "message"))){
-const err12 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data4};
+let data5 = data.failed;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.code === undefined){
+const err12 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema37.required,parentSchema:schema37,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3004,11 +3008,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data4.code !== undefined){
-let data5 = data4.code;
-if(typeof data5 !== "string"){
-const err13 = {instancePath:instancePath+"/failed/code",schemaPath:"#/$defs/Failed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.code.type,parentSchema:schema37.properties.code,data:data5};
+if(data5.message === undefined){
+const err13 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema37.required,parentSchema:schema37,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3017,11 +3018,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data4.message !== undefined){
-let data6 = data4.message;
-if(typeof data6 !== "string"){
-const err14 = {instancePath:instancePath+"/failed/message",schemaPath:"#/$defs/Failed/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.message.type,parentSchema:schema37.properties.message,data:data6};
+for(const key1 in data5){
+if(!((key1 === "code") || (key1 === "message"))){
+const err14 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3031,9 +3030,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data4};
+if(data5.code !== undefined){
+let data6 = data5.code;
+if(typeof data6 !== "string"){
+const err15 = {instancePath:instancePath+"/failed/code",schemaPath:"#/$defs/Failed/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.code.type,parentSchema:schema37.properties.code,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3043,11 +3043,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.attributes !== undefined){
-let data7 = data.attributes;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.path === undefined){
-const err16 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(data5.message !== undefined){
+let data7 = data5.message;
+if(typeof data7 !== "string"){
+const err16 = {instancePath:instancePath+"/failed/message",schemaPath:"#/$defs/Failed/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.message.type,parentSchema:schema37.properties.message,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3056,8 +3055,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.name === undefined){
-const err17 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/failed",schemaPath:"#/$defs/Failed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3066,8 +3067,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data7.description === undefined){
-const err18 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+}
+if(data.attributes !== undefined){
+let data8 = data.attributes;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.path === undefined){
+const err18 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3076,8 +3081,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data7.sha256 === undefined){
-const err19 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(data8.name === undefined){
+const err19 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3086,8 +3091,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data7.default_version === undefined){
-const err20 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "default_version"},message:"must have required property '"+"default_version"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(data8.description === undefined){
+const err20 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3096,8 +3101,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data7.keep_versions === undefined){
-const err21 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "keep_versions"},message:"must have required property '"+"keep_versions"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data7};
+if(data8.sha256 === undefined){
+const err21 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3106,9 +3111,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!((((((key2 === "path") || (key2 === "name")) || (key2 === "description")) || (key2 === "sha256")) || (key2 === "default_version")) || (key2 === "keep_versions"))){
-const err22 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.attributes,data:data7};
+if(data8.default_version === undefined){
+const err22 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "default_version"},message:"must have required property '"+"default_version"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3117,11 +3121,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data7.path !== undefined){
-let data8 = data7.path;
-if(typeof data8 !== "string"){
-const err23 = {instancePath:instancePath+"/attributes/path",schemaPath:"#/properties/attributes/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.path.type,parentSchema:schema57.properties.attributes.properties.path,data:data8};
+if(data8.keep_versions === undefined){
+const err23 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/required",keyword:"required",params:{missingProperty: "keep_versions"},message:"must have required property '"+"keep_versions"+"'",schema:schema57.properties.attributes.required,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3130,11 +3131,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data7.name !== undefined){
-let data9 = data7.name;
-if(typeof data9 !== "string"){
-const err24 = {instancePath:instancePath+"/attributes/name",schemaPath:"#/properties/attributes/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.name.type,parentSchema:schema57.properties.attributes.properties.name,data:data9};
+for(const key2 in data8){
+if(!((((((key2 === "path") || (key2 === "name")) || (key2 === "description")) || (key2 === "sha256")) || (key2 === "default_version")) || (key2 === "keep_versions"))){
+const err24 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema57.properties.attributes,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3144,10 +3143,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data7.description !== undefined){
-let data10 = data7.description;
-if(typeof data10 !== "string"){
-const err25 = {instancePath:instancePath+"/attributes/description",schemaPath:"#/properties/attributes/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.description.type,parentSchema:schema57.properties.attributes.properties.description,data:data10};
+if(data8.path !== undefined){
+let data9 = data8.path;
+if(typeof data9 !== "string"){
+const err25 = {instancePath:instancePath+"/attributes/path",schemaPath:"#/properties/attributes/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.path.type,parentSchema:schema57.properties.attributes.properties.path,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3157,11 +3156,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data7.sha256 !== undefined){
-let data11 = data7.sha256;
-if(typeof data11 === "string"){
-if(!pattern12.test(data11)){
-const err26 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema57.properties.attributes.properties.sha256,data:data11};
+if(data8.name !== undefined){
+let data10 = data8.name;
+if(typeof data10 !== "string"){
+const err26 = {instancePath:instancePath+"/attributes/name",schemaPath:"#/properties/attributes/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.name.type,parentSchema:schema57.properties.attributes.properties.name,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3171,8 +3169,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.sha256.type,parentSchema:schema57.properties.attributes.properties.sha256,data:data11};
+if(data8.description !== undefined){
+let data11 = data8.description;
+if(typeof data11 !== "string"){
+const err27 = {instancePath:instancePath+"/attributes/description",schemaPath:"#/properties/attributes/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.description.type,parentSchema:schema57.properties.attributes.properties.description,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3182,11 +3182,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data7.default_version !== undefined){
-let data12 = data7.default_version;
+if(data8.sha256 !== undefined){
+let data12 = data8.sha256;
 if(typeof data12 === "string"){
-if(func1(data12) < 1){
-const err28 = {instancePath:instancePath+"/attributes/default_version",schemaPath:"#/properties/attributes/properties/default_version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.attributes.properties.default_version,data:data12};
+if(!pattern12.test(data12)){
+const err28 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\"",schema:"^[0-9a-f]{64}$",parentSchema:schema57.properties.attributes.properties.sha256,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3197,7 +3197,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/attributes/default_version",schemaPath:"#/properties/attributes/properties/default_version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.default_version.type,parentSchema:schema57.properties.attributes.properties.default_version,data:data12};
+const err29 = {instancePath:instancePath+"/attributes/sha256",schemaPath:"#/properties/attributes/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.sha256.type,parentSchema:schema57.properties.attributes.properties.sha256,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3207,10 +3207,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data7.keep_versions !== undefined){
-let data13 = data7.keep_versions;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err30 = {instancePath:instancePath+"/attributes/keep_versions",schemaPath:"#/properties/attributes/properties/keep_versions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.attributes.properties.keep_versions.type,parentSchema:schema57.properties.attributes.properties.keep_versions,data:data13};
+if(data8.default_version !== undefined){
+let data13 = data8.default_version;
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+const err30 = {instancePath:instancePath+"/attributes/default_version",schemaPath:"#/properties/attributes/properties/default_version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.attributes.properties.default_version,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3219,9 +3220,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 1 || isNaN(data13)){
-const err31 = {instancePath:instancePath+"/attributes/keep_versions",schemaPath:"#/properties/attributes/properties/keep_versions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema57.properties.attributes.properties.keep_versions,data:data13};
+}
+else {
+const err31 = {instancePath:instancePath+"/attributes/default_version",schemaPath:"#/properties/attributes/properties/default_version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.attributes.properties.default_version.type,parentSchema:schema57.properties.attributes.properties.default_version,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3231,10 +3232,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.attributes.type,parentSchema:schema57.properties.attributes,data:data7};
+if(data8.keep_versions !== undefined){
+let data14 = data8.keep_versions;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err32 = {instancePath:instancePath+"/attributes/keep_versions",schemaPath:"#/properties/attributes/properties/keep_versions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.attributes.properties.keep_versions.type,parentSchema:schema57.properties.attributes.properties.keep_versions,data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3243,15 +3244,39 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 1 || isNaN(data14)){
+const err33 = {instancePath:instancePath+"/attributes/keep_versions",schemaPath:"#/properties/attributes/properties/keep_versions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema57.properties.attributes.properties.keep_versions,data:data14};
 if(vErrors === null){
 vErrors = [err33];
 }
 else {
 vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.attributes.type,parentSchema:schema57.properties.attributes,data:data8};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
 }
 errors++;
 }

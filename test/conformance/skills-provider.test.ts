@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistantsError } from '../../src/errors/index.js';
 import type { RefreshRequest } from '../../src/model/live.js';
+import { skillContentHash } from '../../src/model/skill-content.js';
 import { type ApiClient, createApiClient } from '../../src/provider/api-client.js';
 import type { SkillUpload } from '../../src/provider/api-writer.js';
 import { readAccount, refresh } from '../../src/provider/refresh.js';
@@ -62,6 +64,20 @@ const NESTED = {
   'scripts/lib/util.py': 'def util():\n    return 1\n',
   'reference/forms.md': '# Forms\n',
 };
+
+/** The content hash of a version as the server stores it: its zip's files, under the top folder. */
+async function storedHash(fixture: EmulatorFixture, skillId: string, version: string): Promise<string> {
+  const response = await fixture.client.skills.versions.content.retrieve(version, { skill_id: skillId });
+  const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+  return skillContentHash(
+    Object.entries(entries)
+      .filter(([name]) => !name.endsWith('/'))
+      .map(([name, bytes]) => ({
+        relativePath: name.slice(name.indexOf('/') + 1),
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      })),
+  );
+}
 
 function apiFor(fixture: EmulatorFixture): ApiClient {
   return createApiClient({ baseUrl: fixture.emulator.url, env: { OPENAI_API_KEY: KEY } });
@@ -154,13 +170,17 @@ describe('skills writer: versions, default, deletes', () => {
     const reader = sdkReader(api);
     const skill = await writer.createSkill(await skillFolder('kit', 'kit', NESTED));
 
-    expect(
-      await writer.createSkillVersion(skill.id, await skillFolder('kit', 'kit', { 'v2.py': '2\n' }), true),
-    ).toEqual({ version: '2' });
+    const second = await writer.createSkillVersion(
+      skill.id,
+      await skillFolder('kit', 'kit', { 'v2.py': '2\n' }),
+      true,
+    );
+    // The hash handed back is that of the files the server stored.
+    expect(second).toEqual({ version: '2', sha256: await storedHash(fx(), skill.id, '2') });
     expect((await api.client.skills.retrieve(skill.id)).default_version).toBe('2');
     expect(
       await writer.createSkillVersion(skill.id, await skillFolder('kit', 'kit', { 'v3.py': '3\n' }), false),
-    ).toEqual({ version: '3' });
+    ).toEqual({ version: '3', sha256: await storedHash(fx(), skill.id, '3') });
     const live = await api.client.skills.retrieve(skill.id);
     expect(live).toMatchObject({ default_version: '2', latest_version: '3' });
 
@@ -351,7 +371,12 @@ describe('skills writer: a create whose answer was lost is found, never made twi
 
     const skills = (await fixture.client.skills.list()).data;
     expect(skills.map((s) => s.id)).toEqual([made.id]);
-    expect(made).toEqual({ id: made.id, createdAt: skills[0]?.created_at, version: '1' });
+    expect(made).toEqual({
+      id: made.id,
+      createdAt: skills[0]?.created_at,
+      version: '1',
+      sha256: await storedHash(fixture, made.id, '1'),
+    });
     // One upload, then the lookup found it: no second upload.
     expect(log).toEqual(['POST /skills', 'GET /skills']);
   });
@@ -366,7 +391,7 @@ describe('skills writer: a create whose answer was lost is found, never made twi
 
     const made = await writer.createSkillVersion(skill.id, await skillFolder('lost', 'lost', NESTED), true);
 
-    expect(made).toEqual({ version: '2' });
+    expect(made).toEqual({ version: '2', sha256: await storedHash(fixture, skill.id, '2') });
     const versions = await fixture.client.skills.versions.list(skill.id);
     expect(versions.data.map((v) => v.version)).toEqual(['2', '1']);
     expect((await fixture.client.skills.retrieve(skill.id)).default_version).toBe('2');

@@ -36,9 +36,6 @@ export function desiredSkillAttributes(
   };
 }
 
-/** What a skill's content is made of: its content hash and front matter. */
-const CONTENT = ['sha256', 'name', 'description'];
-
 /**
  * New content, or a default version that is gone, needs a new version; a default moved by hand
  * to a version that still exists is moved back; a new keep_versions prunes. A folder moved with
@@ -51,7 +48,8 @@ function decideSkill(
   versions: readonly string[] | undefined,
 ): Decision {
   const fresh: SkillAttributes = { ...after, default_version: UNKNOWN };
-  if (CONTENT.some((key) => changed.includes(key)))
+  // The front matter is in the hash: its name and description change only with it.
+  if (changed.includes('sha256'))
     return { action: 'update', reason: 'new_version', replacePaths: [], after: fresh };
   const version = recorded.attributes.default_version;
   if (versions !== undefined && typeof version === 'string' && !versions.includes(version))
@@ -68,7 +66,7 @@ const wantedSkills: WantedOf = ({ desired, hashes, resourceAt }) =>
     const same = recorded?.kind === 'skill' && sha256 !== UNKNOWN && recorded.attributes.sha256 === sha256;
     const version = same ? recorded.attributes.default_version : UNKNOWN;
     const after = desiredSkillAttributes(skill, sha256, version);
-    return wantedEntry(skill, 'skill', [], after, (_before, changed, seen, resource) =>
+    const wanted = wantedEntry(skill, 'skill', [], after, (_before, changed, seen, resource) =>
       decideSkill(
         changed,
         resource as StateResourceOf<'skill'>,
@@ -76,6 +74,9 @@ const wantedSkills: WantedOf = ({ desired, hashes, resourceAt }) =>
         seen.status === 'present' ? seen.versions : undefined,
       ),
     );
+    // Made again (deleted outside), it starts at a version the API numbers.
+    wanted.createdAfter = { ...after, default_version: UNKNOWN };
+    return wanted;
   });
 
 export const SKILL_PLAN: PlanKind<'skill'> = {
@@ -83,19 +84,29 @@ export const SKILL_PLAN: PlanKind<'skill'> = {
   observe(resource, live) {
     if (!live.skills) return { status: 'assumed', attributes: resource.attributes };
     const skill = live.skills.get(resource.id);
-    const seen = overlaid(resource, skill?.attributes);
+    // Only the default is compared (see REPORTED_ATTRIBUTES): name and description are the API's
+    // reading of SKILL.md, which changes only with the content.
+    const seen = overlaid(resource, skill && { default_version: skill.attributes.default_version });
     if (seen.status === 'present' && skill?.versions) seen.versions = skill.versions;
     return seen;
   },
-  // Skills carry no stamp: the state's record of the id is the ownership, and the name must match
-  // what was recorded (another skill behind an edited id is not this stack's).
+  // Skills carry no stamp: the state's record of the id is the ownership, and the creation time
+  // it recorded tells the skill it made from another behind an edited id. (Not the name: that of
+  // the default version, it changes with SKILL.md, and a lost upload can change it unseen.)
   ownership(address, resource, _state, view) {
     const found = view.skills?.get(resource.id);
-    if (!found || found.attributes.name === resource.attributes.name) return undefined;
-    return {
-      code: 'OWNED_ELSEWHERE',
-      message: `${address} records ${resource.id}, but that skill is "${found.attributes.name}", not "${resource.attributes.name}"`,
-    };
+    if (!found) return undefined;
+    const recorded = resource.created_at;
+    const same =
+      recorded === undefined
+        ? found.attributes.name === resource.attributes.name
+        : found.createdAt === recorded;
+    if (same) return undefined;
+    const what =
+      recorded === undefined
+        ? `is "${found.attributes.name}", not "${resource.attributes.name}"`
+        : `was made at ${found.createdAt}, not at ${recorded} as recorded`;
+    return { code: 'OWNED_ELSEWHERE', message: `${address} records ${resource.id}, but that skill ${what}` };
   },
   imported(address, live, desired, hashes) {
     const skill = declaredAt(desired.skills, address);

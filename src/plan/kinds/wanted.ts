@@ -12,8 +12,7 @@ import type { OwnershipProblem, OwnershipView } from '../stamps.js';
 
 /** What each kind's module of src/plan/kinds/ gives the planner, and the parts they share. */
 
-/** A sha256 that no content has: recorded for an imported file whose bytes are not the local file's. */
-export const UNKNOWN_SHA256 = '0'.repeat(64);
+export { UNKNOWN_SHA256 } from '../../model/attributes.js';
 
 /** What `import` records for an existing resource. */
 export interface Imported {
@@ -84,6 +83,11 @@ export interface Wanted {
   after: Attributes;
   dependencies: Address[];
   source: Change['source'];
+  /**
+   * The attributes when the resource is made anew, where they differ from `after` (a skill made
+   * again starts at a version known after apply, whatever the state recorded).
+   */
+  createdAfter?: Attributes;
   /** `changed`: the attributes whose values in `before` and `after` differ. */
   decide: (
     before: Attributes,

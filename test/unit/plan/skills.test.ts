@@ -161,9 +161,30 @@ describe('planning skills', () => {
       hashes: new Map([[skillHashKey('pdf-tools'), HASH]]),
     });
     expect(actions(gone)['skill.pdf-tools']).toBe('create (deleted_outside)');
+    // Made again, it starts at a version the API numbers, whatever the state recorded.
+    const remade = gone.changes.find((c) => c.address === 'skill.pdf-tools')?.after as
+      | SkillAttributes
+      | undefined;
+    expect(isUnknown(remade?.default_version)).toBe(true);
     const { live } = applied(s);
     const dropped = planOf({ desired: desired({}), state: doc, live });
     expect(actions(dropped)['skill.pdf-tools']).toBe('delete (not_in_manifest)');
+  });
+
+  it('the creation time recorded tells the skill this stack made from another behind an edited id; a new name alone does not', () => {
+    const s = skill('pdf-tools');
+    const { doc, live } = applied(s);
+    const recorded = doc.resources['skill.pdf-tools'];
+    if (recorded) recorded.created_at = 1;
+    const renamed = live.skills?.get('skill_pdf-tools');
+    // A lost upload that renamed the skill (its SKILL.md's name changed): still this stack's.
+    if (renamed) renamed.attributes.name = 'pdf-tools-v2';
+    const hashes = new Map([[skillHashKey('pdf-tools'), HASH]]);
+    expect(planOf({ desired: desired({ skills: [s] }), state: doc, live, hashes }).errors).toEqual([]);
+    if (renamed) renamed.createdAt = 99;
+    const other = planOf({ desired: desired({ skills: [s] }), state: doc, live, hashes });
+    expect(other.errors.map((e) => e.code)).toEqual(['OWNED_ELSEWHERE']);
+    expect(other.errors[0]?.message).toContain('was made at 99, not at 1 as recorded');
   });
 
   it('another skill behind the recorded id (an edited state) is refused before any call', () => {
