@@ -184,6 +184,43 @@ describe('skills end to end', () => {
     expect(state.resources['skill.pdf-tools']?.attributes.path).toBe('skills/pdf');
   }, 60_000);
 
+  it('prunes a version left pinned by a --target run once the agent moves on', async () => {
+    const dir = await workspace({
+      ...STACK,
+      'assistants.yaml': MANIFEST.replace(
+        'path: skills/pdf-tools }',
+        'path: skills/pdf-tools, keep_versions: 1 }',
+      ),
+    });
+    await applyOk(dir);
+    await edit(dir, 2);
+    const targeted = await cli(dir, ['apply', '--auto-approve', '--target', 'skill.pdf-tools']);
+    expect(targeted.code).toBe(0);
+    // The agent was left out: it still pins version 1, which is kept though keep_versions is 1.
+    expect((await liveSkills(fx()))['pdf-tools']).toMatchObject({ default: '2', versions: ['1', '2'] });
+    expect(await pinned(dir)).toMatchObject([{ version: '1' }]);
+    await applyOk(dir);
+    expect(await pinned(dir)).toMatchObject([{ version: '2' }]);
+    expect((await liveSkills(fx()))['pdf-tools']).toMatchObject({ default: '2', versions: ['2'] });
+    await expectNoChanges(dir);
+  }, 60_000);
+
+  it('keeps a skill an agent still names by id, with a warning, when it leaves the manifests', async () => {
+    const dir = await workspace(STACK);
+    await applyOk(dir);
+    const id = (await liveSkills(fx()))['csv-tools']?.id as string;
+    // The agent names csv-tools by its id; then csv-tools leaves skills:.
+    const manifest = MANIFEST.replace(
+      '  csv-tools: { path: skills/csv-tools, keep_versions: 2 }\n',
+      '',
+    ).replace('        skills: [pdf-tools]', `        skills: [pdf-tools]\n        skill_ids: [${id}]`);
+    await writeFile(path.join(dir, 'assistants.yaml'), manifest);
+    const run = await cli(dir, ['apply', '--auto-approve']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('SKILL_IN_USE');
+    expect(Object.keys(await liveSkills(fx())).sort()).toEqual(['csv-tools', 'pdf-tools']);
+  }, 60_000);
+
   it('shows a default moved by hand as drift and moves it back', async () => {
     const dir = await workspace(STACK);
     await applyOk(dir);
