@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorCode } from '../errors/index.js';
 import { LIMITS } from '../model/limits.js';
-import { isInside, type PathResolver } from './confined-path.js';
+import { isInside, type PathResolver, type Resolution } from './confined-path.js';
 
 /** What validation knows of a referenced file: from lstat, readlink and stat only, never its content. */
 export interface FileFacts {
@@ -34,24 +34,23 @@ export function toPosix(p: string): string {
 }
 
 /**
- * Checks a path referenced by a manifest: inside the root (as written, and after following
- * links, unless the resolver allows outside paths), existing, a regular file, at most 512 MB.
- * `shown` is how the manifest wrote it. Confined, nothing outside the root is looked at, and a
- * problem names the path as written, never where a link leads.
+ * Where a path a manifest references leads: inside the root as written and after following links
+ * (unless the resolver allows outside paths), and existing; else the problem, naming the path as
+ * written (`noun`: what the manifest said it is).
  */
-export async function inspectFile(
+export async function confinedTarget(
   absolute: string,
   shown: string,
   resolver: PathResolver,
-): Promise<FileFacts | PathProblem> {
+  noun: 'file' | 'folder',
+): Promise<Extract<Resolution, { kind: 'found' }> | PathProblem> {
   const { root } = resolver;
-  if (!resolver.allowOutside && !isInside(root, absolute)) {
+  if (!resolver.allowOutside && !isInside(root, absolute))
     return {
       code: 'PATH_OUTSIDE_ROOT',
       message: `path "${shown}" is outside the manifest root ${root}`,
       hint: OUTSIDE_ROOT_HINT,
     };
-  }
   const resolution = await resolver.resolve(absolute);
   switch (resolution.kind) {
     case 'outside':
@@ -68,9 +67,27 @@ export async function inspectFile(
       };
     case 'missing':
       return resolution.code === 'ENOENT' || resolution.code === 'ENOTDIR'
-        ? { code: 'FILE_NOT_FOUND', message: `file "${shown}" does not exist (looked for ${absolute})` }
-        : { code: 'FILE_NOT_FOUND', message: `file "${shown}" cannot be read: ${resolution.code}` };
+        ? { code: 'FILE_NOT_FOUND', message: `${noun} "${shown}" does not exist (looked for ${absolute})` }
+        : { code: 'FILE_NOT_FOUND', message: `${noun} "${shown}" cannot be read: ${resolution.code}` };
+    default:
+      return resolution;
   }
+}
+
+/**
+ * Checks a path referenced by a manifest: inside the root (as written, and after following
+ * links, unless the resolver allows outside paths), existing, a regular file, at most 512 MB.
+ * `shown` is how the manifest wrote it. Confined, nothing outside the root is looked at, and a
+ * problem names the path as written, never where a link leads.
+ */
+export async function inspectFile(
+  absolute: string,
+  shown: string,
+  resolver: PathResolver,
+): Promise<FileFacts | PathProblem> {
+  const { root } = resolver;
+  const resolution = await confinedTarget(absolute, shown, resolver, 'file');
+  if ('code' in resolution) return resolution;
   const { real } = resolution;
   let info: BigIntStats;
   try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SkillFile } from '../model/desired.js';
 import { compareCodeUnits } from '../model/order.js';
 import { isInside, type PathResolver } from './confined-path.js';
-import { OUTSIDE_ROOT_HINT, type PathProblem, toPosix } from './file-inspect.js';
+import { confinedTarget, type PathProblem, toPosix } from './file-inspect.js';
 import { MAX_SKILL_ENTRIES, MAX_SKILL_FILES } from './skill-limits.js';
 import { hasUnsendableCharacter } from './upload-name.js';
 
@@ -26,31 +26,8 @@ export async function inspectSkillFolder(
   resolver: PathResolver,
 ): Promise<SkillFolder | PathProblem> {
   const { root } = resolver;
-  if (!resolver.allowOutside && !isInside(root, absolute))
-    return {
-      code: 'PATH_OUTSIDE_ROOT',
-      message: `path "${shown}" is outside the manifest root ${root}`,
-      hint: OUTSIDE_ROOT_HINT,
-    };
-  const resolution = await resolver.resolve(absolute);
-  switch (resolution.kind) {
-    case 'outside':
-      return {
-        code: 'PATH_OUTSIDE_ROOT',
-        message: `path "${shown}" is a link that leads outside the manifest root ${root}`,
-        hint: OUTSIDE_ROOT_HINT,
-      };
-    case 'loop':
-      return {
-        code: 'LINK_LOOP',
-        message: `path "${shown}" is a link that loops`,
-        hint: 'fix or remove the link',
-      };
-    case 'missing':
-      return resolution.code === 'ENOENT' || resolution.code === 'ENOTDIR'
-        ? { code: 'FILE_NOT_FOUND', message: `folder "${shown}" does not exist (looked for ${absolute})` }
-        : { code: 'FILE_NOT_FOUND', message: `folder "${shown}" cannot be read: ${resolution.code}` };
-  }
+  const resolution = await confinedTarget(absolute, shown, resolver, 'folder');
+  if ('code' in resolution) return resolution;
   const { real } = resolution;
   let folder: boolean;
   try {
