@@ -1,5 +1,6 @@
 import type { Address } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
+import type { LiveSkill } from '../model/live.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import { desiredAssistantAttributes } from '../plan/kinds/assistant.js';
 import { desiredFileAttributes } from '../plan/kinds/file.js';
@@ -44,6 +45,12 @@ export async function resolveJournal(
   if (pending.length === 0) return outcome;
   const resolved = new Set<string>();
   const lists = lazyLists(reader);
+  // The newest page of skills, read once whatever the number of lost skill creates.
+  let skills: Promise<LiveSkill[]> | undefined;
+  const newestSkills = () => {
+    skills ??= reader.listSkills().then((page) => page.data);
+    return skills;
+  };
   // What the state holds, or let go of with `state rm` (never adopted back, nor deleted).
   const claimed = new Set([
     ...Object.values(recorder.doc.resources).map((r) => r.id),
@@ -55,7 +62,7 @@ export async function resolveJournal(
     if (op.kind === 'skill' && op.match?.sha256 !== undefined) {
       // An upload (a new skill, or a new version of one) whose answer was lost.
       const window = { from: startedAt, to: startedAt + WINDOW_SECONDS };
-      if (await settleSkillUpload(recorder, op, desired, reader, writer, window, claimed))
+      if (await settleSkillUpload(recorder, op, desired, { newestSkills, reader, writer }, window, claimed))
         outcome.adopted.push(op.address);
     } else if (
       op.operation === 'create' &&
@@ -124,8 +131,7 @@ async function settleSkillUpload(
   recorder: StateRecorder,
   op: PendingOperation,
   desired: Desired,
-  reader: ApiReader,
-  writer: ApiWriter,
+  api: { newestSkills: () => Promise<LiveSkill[]>; reader: ApiReader; writer: ApiWriter },
   window: { from: number; to: number },
   claimed: Set<string>,
 ): Promise<boolean> {
@@ -134,7 +140,7 @@ async function settleSkillUpload(
   const within = (createdAt: number) => createdAt >= window.from && createdAt <= window.to;
   if (!skill) return false;
   if (op.operation === 'create') {
-    const candidates = (await reader.listSkills()).data.filter(
+    const candidates = (await api.newestSkills()).filter(
       (s) => !claimed.has(s.id) && within(s.createdAt) && s.attributes.name === op.match?.name,
     );
     const only = candidates.length === 1 ? candidates[0] : undefined;
@@ -154,7 +160,7 @@ async function settleSkillUpload(
   }
   const current = recorder.doc.resources[op.address];
   if (current?.kind !== 'skill' || current.id !== op.resource_id) return false;
-  const page = await reader.listSkillVersions(current.id);
+  const page = await api.reader.listSkillVersions(current.id);
   // Only a version after the one the state records can be the upload's: the window's skew would
   // otherwise take in a version made just before it (by the apply before this one, say).
   const recorded = Number(current.attributes.default_version);
@@ -163,7 +169,7 @@ async function settleSkillUpload(
   );
   const newest = made.sort((a, b) => Number(b.version) - Number(a.version))[0];
   if (!newest) return false;
-  await writer.setSkillDefaultVersion(current.id, newest.version);
+  await api.writer.setSkillDefaultVersion(current.id, newest.version);
   await recorder.mutate((doc) => {
     doc.resources[op.address] = {
       ...current,
