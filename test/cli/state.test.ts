@@ -341,6 +341,7 @@ describe('assistants output', () => {
       files: { handbook: 'file-abc123' },
       vector_stores: { 'support-kb': 'vs_def456' },
       assistants: { 'support-bot': 'asst_ghi789' },
+      skills: {},
       agents: {},
     });
   });
@@ -362,6 +363,7 @@ describe('assistants output', () => {
       files: {},
       vector_stores: {},
       assistants: {},
+      skills: {},
       agents: {},
     });
     expect(
