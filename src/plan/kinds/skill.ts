@@ -9,6 +9,7 @@ import {
   NO_OP,
   type PlanKind,
   type StateResourceOf,
+  UNKNOWN_SHA256,
   UPDATE,
   type WantedOf,
   wantedEntry,
@@ -97,16 +98,21 @@ export const SKILL_PLAN: PlanKind<'skill'> = {
       message: `${address} records ${resource.id}, but that skill is "${found.attributes.name}", not "${resource.attributes.name}"`,
     };
   },
+  // The live default's content, as import downloaded and hashed it (live.defaultContent), is
+  // compared with the local folder's: the same, and the state takes the live version as the one
+  // uploaded from this folder; otherwise it records a hash no content has, so the next plan
+  // uploads the folder as a new version (as a file whose bytes are not the local file's is replaced).
   imported(address, live, desired, hashes) {
     const skill = declaredAt(desired.skills, address);
-    const sha256 = hashes.get(skillHashKey(skill.name)) ?? UNKNOWN;
-    // The live default's content is not known: recorded with no hash, the next plan uploads the
-    // local folder as a new version unless the user says otherwise.
+    const local = hashes.get(skillHashKey(skill.name));
+    const content = live.defaultContent;
+    const liveHash = content && 'sha256' in content ? content.sha256 : undefined;
+    const same = local !== undefined && liveHash === local;
+    const version = live.attributes.default_version;
     const attributes = {
-      ...desiredSkillAttributes(skill, sha256, live.attributes.default_version),
+      ...desiredSkillAttributes(skill, same ? local : UNKNOWN_SHA256, version),
       name: live.attributes.name,
       description: live.attributes.description,
-      sha256: '0'.repeat(64),
     };
     const resource = {
       kind: 'skill' as const,
@@ -115,9 +121,14 @@ export const SKILL_PLAN: PlanKind<'skill'> = {
       dependencies: [],
       protect: skill.protect,
     };
-    const notes = [
-      `the content of ${live.id} is not compared with ${skill.relativePath}: the next plan uploads it as a new version`,
-    ];
+    const shown = `${live.id} (version ${String(version)})`;
+    const why =
+      content === undefined
+        ? `the content of ${shown} was not read`
+        : 'problem' in content
+          ? `the content of ${shown} does not read as a skill's folder (${content.problem})`
+          : `the content of ${shown} differs from ${skill.relativePath}`;
+    const notes = same ? [] : [`${why}: the next plan uploads ${skill.relativePath} as a new version of it`];
     return { resource, notes };
   },
 };
