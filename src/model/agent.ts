@@ -84,13 +84,13 @@ export function idsInRequest(request: { [field: string]: unknown }): { stores: s
 }
 
 /**
- * The skill versions a rendered request pins (`skill_reference`s with a version, in shell tools'
- * environments): apply never deletes a version an agent still names.
+ * The skills a rendered request names (`skill_reference`s in shell tools' environments), with the
+ * version each pins, if it pins one: gc never deletes a skill an agent names.
  */
-export function skillVersionsInRequest(request: {
+export function skillReferencesInRequest(request: {
   [field: string]: unknown;
-}): { skillId: string; version: string }[] {
-  const pinned: { skillId: string; version: string }[] = [];
+}): { skillId: string; version?: string }[] {
+  const named: { skillId: string; version?: string }[] = [];
   for (const tool of Array.isArray(request.tools) ? request.tools : []) {
     if (typeof tool !== 'object' || tool === null) continue;
     const environment = (tool as Record<string, unknown>).environment;
@@ -98,11 +98,23 @@ export function skillVersionsInRequest(request: {
     const skills = (environment as Record<string, unknown>).skills;
     for (const skill of Array.isArray(skills) ? skills : []) {
       const { type, skill_id, version } = (skill ?? {}) as Record<string, unknown>;
-      if (type === 'skill_reference' && typeof skill_id === 'string' && typeof version === 'string')
-        pinned.push({ skillId: skill_id, version });
+      if (type !== 'skill_reference' || typeof skill_id !== 'string') continue;
+      named.push(typeof version === 'string' ? { skillId: skill_id, version } : { skillId: skill_id });
     }
   }
-  return pinned;
+  return named;
+}
+
+/**
+ * The skill versions a rendered request pins (`skill_reference`s with a version, in shell tools'
+ * environments): apply never deletes a version an agent still names.
+ */
+export function skillVersionsInRequest(request: {
+  [field: string]: unknown;
+}): { skillId: string; version: string }[] {
+  return skillReferencesInRequest(request).filter(
+    (named): named is { skillId: string; version: string } => named.version !== undefined,
+  );
 }
 
 /**
