@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EmulatorFixture, useEmulator } from '../helpers/emulator.js';
 import { fakeKey } from '../helpers/fake-key.js';
+import { postgresUrl, uniqueSchema } from '../helpers/postgres-state.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
 
@@ -176,6 +177,28 @@ describe('gc --leaked --skill-prefix against the emulator', () => {
     );
     expect(deletes(fx())).toBe(0);
     expect(await liveIds(fx())).toContain(leaked.id);
+  });
+
+  it("with the PostgreSQL backend: another workspace's row holds its skill, a leaked one is deleted", async () => {
+    const dir = await workspace({
+      'assistants.yaml': 'version: 1\nstack: acme\nskills:\n  pdf: { path: skills/pdf }\n',
+      'skills/pdf/SKILL.md': skillMd('acme-pdf'),
+    });
+    const state = ['--state', postgresUrl(uniqueSchema())];
+    for (const where of [[], ['--workspace', 'staging']]) {
+      const run = await cli(dir, ['apply', '--auto-approve', ...state, ...where]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const held = await liveIds(fx());
+    expect(held).toHaveLength(2);
+    const leaked = await createSkill(fx(), 'acme-leftover');
+    const run = await cli(dir, ['gc', '--leaked', '--skill-prefix', 'acme-', '--auto-approve', ...state]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`skill.${leaked.id}`);
+    expect(run.stdout).toContain('Destroy complete! Resources: 1 destroyed.');
+    expect(deletes(fx())).toBe(1);
+    expect(await liveIds(fx())).toEqual(held);
   });
 
   it('refuses an empty --skill-prefix, and one given with --expired alone', async () => {
