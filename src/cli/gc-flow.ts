@@ -20,6 +20,7 @@ import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { skippedNotes } from './skipped-notes.js';
 import { withProgress } from './with-progress.js';
+import { otherWorkspaceStates } from './workspace-states.js';
 
 /** The flags of `assistants gc`, as commander parses them. */
 export interface GcFlags {
@@ -34,6 +35,7 @@ export interface GcFlags {
   format: 'text' | 'json' | 'markdown';
   json?: boolean;
   lockTimeout: string;
+  skillPrefix?: string;
 }
 
 /** `assistants gc`: finds what to collect, shows it, asks (or takes --auto-approve), deletes it, updates the state. */
@@ -46,6 +48,7 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
     expired: both || flags.expired === true,
     leaked: both || flags.leaked === true,
     allExpired: flags.allExpired === true,
+    ...(flags.skillPrefix !== undefined ? { skillPrefix: checkSkillPrefix(flags.skillPrefix, flags) } : {}),
   };
   const desired =
     flags.file.length > 0
@@ -60,8 +63,14 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
         ).desired
       : undefined;
   const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
-  const { store, workspace } = await openState(context, { files: flags.file, stack: desired?.stack });
-  const ports = { store, reader: sdkReader(api), writer: sdkWriter(api) };
+  const opened = await openState(context, { files: flags.file, stack: desired?.stack });
+  const { store, workspace } = opened;
+  const ports = {
+    store,
+    reader: sdkReader(api),
+    writer: sdkWriter(api),
+    otherStates: () => otherWorkspaceStates(context, opened, flags.file),
+  };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');
   const style = context.style();
   const detailed = flags.detailedExitcode === true;
@@ -99,6 +108,26 @@ export async function runGc(context: CommandContext, flags: GcFlags): Promise<vo
       );
   }
   context.exitCode = reportGc(context, result, detailed);
+}
+
+/**
+ * The --skill-prefix given: not empty (it would match every skill of the account), and only with
+ * --leaked (which the default, neither --expired nor --leaked, includes).
+ */
+function checkSkillPrefix(prefix: string, flags: GcFlags): string {
+  if (prefix.trim() === '')
+    throw new AssistantsError('USAGE', '--skill-prefix is empty: it would name every skill of the account', {
+      hint: 'give the prefix this stack names its skills with, as their SKILL.md `name:` starts: --skill-prefix acme-support-',
+    });
+  if (flags.expired && !flags.leaked)
+    throw new AssistantsError(
+      'USAGE',
+      '--skill-prefix chooses which skills --leaked collects, and --expired alone collects none',
+      {
+        hint: 'add --leaked, or leave out --expired (gc then does both)',
+      },
+    );
+  return prefix;
 }
 
 /**

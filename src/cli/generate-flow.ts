@@ -10,6 +10,7 @@ import { generateWorkflow } from '../workflow/generate.js';
 import { parseDuration } from './duration.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
+import { otherWorkspaceStates } from './workspace-states.js';
 
 export interface GenerateFlags {
   stack?: string;
@@ -25,9 +26,11 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
     throw new AssistantsError('USAGE', `--stack ${JSON.stringify(stack)} is not a valid stack name`, {
       hint: "a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit",
     });
-  const { store } = await openState(context, { stack });
+  const opened = await openState(context, { stack });
+  const { store } = opened;
   const ports = {
     store,
+    otherStates: () => otherWorkspaceStates(context, opened),
     api: () => {
       const api = createApiClient({ baseUrl: context.globals().baseUrl, env: io.env });
       return { reader: sdkReader(api), writer: sdkWriter(api) };

@@ -3,7 +3,9 @@ import { parseAddress } from '../model/address.js';
 import type { ResourceKind } from '../model/kinds.js';
 import { createApiClient } from '../provider/api-client.js';
 import { retrieveResource } from '../provider/retrieve.js';
+import { sdkReader } from '../provider/sdk-reader.js';
 import { sdkWriter } from '../provider/sdk-writer.js';
+import { readSkillVersion } from '../provider/skill-version-content.js';
 import { importWorkflow } from '../workflow/import.js';
 import { loadDesired } from '../workflow/prepare-plan.js';
 import { parseDuration } from './duration.js';
@@ -65,6 +67,7 @@ export async function runImport(
     store,
     writer: sdkWriter(api),
     retrieve: (kind: ResourceKind, id: string, storeId?: string) => retrieveResource(api, kind, id, storeId),
+    skillVersion: (skillId: string, version: string) => readSkillVersion(sdkReader(api), skillId, version),
     hashCacheFile: opened.hashCacheFile,
   };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');

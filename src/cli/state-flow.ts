@@ -97,6 +97,10 @@ export async function runStateRm(
     `Removed ${counted(forgetting.removed.length, 'resource')} from ${store.location}; nothing was deleted in the API.\n`,
   );
   for (const stamp of stamps) io.stdout(`${stamp.address} (${stamp.id}): ${stampWords(stamp)}\n`);
+  for (const skill of forgetting.skills)
+    io.stdout(
+      `${skill.address} (${skill.id}): skills carry no stamp; the state records it as let go, so gc --skill-prefix never collects it\n`,
+    );
   for (const note of dangling) io.stderr(`note: ${note}\n`);
   context.exitCode = EXIT.OK;
 }

@@ -144,7 +144,9 @@ export const ERROR_CODES = {
   FOREIGN_EXPIRED_STORE: '(warning) gc --all-expired deletes an expired store this stack does not manage',
   FILE_IN_USE: '(warning) a file left in place because a managed store, assistant or agent still uses it',
   SKILL_IN_USE:
-    '(warning) a skill left in place because an agent of the state still pins one of its versions',
+    '(warning) a skill left in place because an agent of the state still pins one of its versions (gc: names it)',
+  WORKSPACE_STATE_UNREADABLE:
+    "(warning) gc --skill-prefix collects no skill because the state of one of the stack's workspaces could not be read",
   RENDER_TARGET_EXISTS: "an agent's render_to names a file that assistants-iac did not write",
   RENDER_WRITE_FAILED: "an agent's rendered file could not be written or removed",
   RENDERED_FILE_LEFT:

@@ -3,10 +3,10 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SkillFile } from '../model/desired.js';
 import { compareCodeUnits } from '../model/order.js';
+import { hasUnsendableCharacter } from '../model/upload-names.js';
 import { isInside, type PathResolver } from './confined-path.js';
 import { confinedTarget, type PathProblem, toPosix } from './file-inspect.js';
 import { MAX_SKILL_ENTRIES, MAX_SKILL_FILES } from './skill-limits.js';
-import { hasUnsendableCharacter } from './upload-name.js';
 
 /** A skill's folder once found: its real path, and that path relative to the manifest root. */
 export interface SkillFolder {

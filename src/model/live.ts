@@ -54,6 +54,12 @@ export interface LiveSkill {
    * whose default is not the version the state recorded); undefined otherwise.
    */
   versions?: string[];
+  /**
+   * Its default version's content, when it was downloaded (import does, to compare it with the
+   * local folder): the content hash of its files (see readSkillArchive), or why the zip does not
+   * read as a skill's folder. Undefined otherwise.
+   */
+  defaultContent?: { sha256: string } | { problem: string };
 }
 
 /** One version of a skill, as the API lists it. */

@@ -6,7 +6,9 @@ import type { AccountView } from '../model/live.js';
 import { compareCodeUnits, sortedEntries } from '../model/order.js';
 import { type Change, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import { idsNamedBy, type StateDocument } from '../state/state-document.js';
+import { leakedSkills } from './garbage-skills.js';
 import { stateOwnershipErrors } from './ownership.js';
+import { NO_OTHER_STATES, type OtherStates } from './skill-claims.js';
 import { liveStampHolder, stampOf } from './stamps.js';
 
 export interface GarbageOptions {
@@ -16,19 +18,27 @@ export interface GarbageOptions {
   leaked: boolean;
   /** Any expired store in the project, ours or not (with a warning). */
   allExpired: boolean;
+  /**
+   * With `leaked`: skills whose name starts with it are this stack's to collect when no state of
+   * the stack holds them (see leakedSkills); without it, no skill is ever collected.
+   */
+  skillPrefix?: string;
 }
 
 /**
  * What `gc` deletes, as a plan of deletes (pure). Only expired stores, files that nothing but
  * expired stores used, and resources stamped by this very state that it lost track of; with
- * `allExpired`, also other expired stores. Never a live store that has not expired, and nothing
- * unstamped unless `allExpired` and expired. Deletes are ordered assistants, stores, files.
+ * `allExpired`, also other expired stores; with `skillPrefix`, skills so named that no state of
+ * the stack (this one, or one of `others`, the other workspaces' states) holds. Never a live store
+ * that has not expired, and nothing unstamped unless `allExpired` and expired, or a skill named
+ * with the prefix. Deletes are ordered skills, assistants, stores, files.
  */
 export function collectGarbage(
   state: StateDocument,
   account: AccountView,
   options: GarbageOptions,
   manifestDigest = '',
+  others: OtherStates = NO_OTHER_STATES,
 ): Plan {
   const changes: Change[] = [];
   const warnings: Diagnostic[] = [];
@@ -91,6 +101,10 @@ export function collectGarbage(
         });
       else changes.push(deletion(address, kind, found.id, 'leaked', found.attributes));
     }
+    const skills = leakedSkills(state, account, options.skillPrefix, others);
+    for (const { address, skill } of skills.leaked)
+      changes.push(deletion(address, 'skill', skill.id, 'leaked', skill.attributes));
+    warnings.push(...skills.warnings);
   }
 
   if (options.allExpired) {
@@ -115,7 +129,7 @@ export function collectGarbage(
   return garbagePlan(state, manifestDigest, changes, errors, warnings);
 }
 
-/** The deletes as a plan, in reverse dependency order: assistants, then stores, then files. */
+/** The deletes as a plan, in reverse dependency order: skills, assistants, stores, then files. */
 function garbagePlan(
   state: StateDocument,
   manifestDigest: string,

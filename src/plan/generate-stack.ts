@@ -1,4 +1,10 @@
-import type { RawAssistant, RawFile, RawMember, RawVectorStore } from '../manifest/manifest-types.js';
+import type {
+  RawAssistant,
+  RawFile,
+  RawMember,
+  RawSkill,
+  RawVectorStore,
+} from '../manifest/manifest-types.js';
 import {
   type Address,
   assistantAddress,
@@ -9,7 +15,7 @@ import {
 import type { AssistantAttributes } from '../model/attributes.js';
 import type { FilePurpose } from '../model/desired.js';
 import type { StampedKind } from '../model/kinds.js';
-import type { LiveAssistant, LiveFile, LiveMember, LiveVectorStore } from '../model/live.js';
+import type { LiveAssistant, LiveFile, LiveMember, LiveSkill, LiveVectorStore } from '../model/live.js';
 import { compareCodeUnits } from '../model/order.js';
 import { STAMP_ADDRESS_KEY, STAMP_LINEAGE_KEY } from '../model/stamp.js';
 import type { StateResource } from '../state/state-document.js';
@@ -20,6 +26,7 @@ import {
   isDefaultSampling,
   userMetadata,
 } from './generate-brief.js';
+import { addSkills, type SkillChoice, type SkillWrite } from './generate-skills.js';
 import { stamped } from './kinds/wanted.js';
 import { resourceKey } from './resource-keys.js';
 
@@ -31,6 +38,8 @@ export interface AccountSnapshot {
   members: ReadonlyMap<string, ReadonlyMap<string, LiveMember>>;
   /** Undefined when the endpoint no longer serves assistants. */
   assistants: ReadonlyMap<string, LiveAssistant> | undefined;
+  /** Undefined when the endpoint serves no skills. */
+  skills?: ReadonlyMap<string, LiveSkill> | undefined;
 }
 
 /** A file generate downloaded into the manifest folder, to be managed like any declared file. */
@@ -48,15 +57,22 @@ export interface GeneratedManifest {
   files?: Record<string, RawFile>;
   vector_stores?: Record<string, RawVectorStore>;
   assistants?: Record<string, RawAssistant>;
+  skills?: Record<string, RawSkill>;
 }
 
 export interface SkippedResource {
-  kind: StampedKind;
+  kind: StampedKind | 'skill';
   id: string;
   name: string | null;
-  /** `owned_elsewhere`: another state's stamp; `expired`: an expired store cannot be used again. */
-  reason: 'owned_elsewhere' | 'expired';
+  /**
+   * `owned_elsewhere`: another state's stamp; `expired`: an expired store cannot be used again;
+   * `held_elsewhere`: a skill another workspace's state holds; `unusable`: a skill whose content
+   * cannot be written as a folder the manifests take (`detail` says why).
+   */
+  reason: 'owned_elsewhere' | 'expired' | 'held_elsewhere' | 'unusable';
   owner?: { lineage: string; address: string | undefined };
+  /** For a skill: who holds it, or why it cannot be adopted. */
+  detail?: string;
 }
 
 export interface GeneratedStack {
@@ -100,7 +116,13 @@ export function adoptableStores(
  */
 export function generateStack(
   account: AccountSnapshot,
-  options: { stack: string; lineage: string; downloaded?: ReadonlyMap<string, DownloadedFile> },
+  options: {
+    stack: string;
+    lineage: string;
+    downloaded?: ReadonlyMap<string, DownloadedFile>;
+    /** The skills chosen (see chooseSkills), and what became of writing each one's folder. */
+    skills?: { choice: SkillChoice; writes: ReadonlyMap<string, SkillWrite> };
+  },
 ): GeneratedStack {
   const { lineage } = options;
   const files = managedFiles(account, options.downloaded ?? new Map());
@@ -159,6 +181,7 @@ export function generateStack(
   }
   if (Object.keys(vectorStores).length > 0) out.manifest.vector_stores = vectorStores;
   if (Object.keys(assistants).length > 0) out.manifest.assistants = assistants;
+  if (options.skills) addSkills(out, options.skills.choice, options.skills.writes);
   out.manifest = escapeInterpolation(out.manifest) as GeneratedManifest;
   return out;
 }

@@ -86,7 +86,10 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
     case 'index_failed':
       return 'the file failed to index: attached again';
     case 'leaked':
-      return 'leaked: stamped by this stack, absent from its state';
+      // Skills carry no stamp: gc --skill-prefix names them, and no state of the stack holds them.
+      return change.kind === 'skill'
+        ? 'leaked: named with the --skill-prefix, held by no state of this stack'
+        : 'leaked: stamped by this stack, absent from its state';
     case 'unused':
       return 'only expired stores used it';
     case 'replace_by_request':

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SKILLS_FOLDER } from '../plan/generate-skills.js';
 import type { GeneratedStack, SkippedResource } from '../plan/generate-stack.js';
 import { counted } from '../util/words.js';
 
@@ -23,6 +24,13 @@ export function renderGenerateSummary(
       0,
       `Downloaded ${counted(downloaded, 'file')} whose content the API hands back into ${path.join(path.dirname(file), 'files')}; they are managed from there.`,
     );
+  const skills = Object.keys(generated.manifest.skills ?? {}).length;
+  if (skills > 0)
+    lines.splice(
+      lines.length - 1,
+      0,
+      `Downloaded ${counted(skills, 'skill')} (each one's default version) into ${path.join(path.dirname(file), SKILLS_FOLDER)}; a new version is uploaded when its folder changes.`,
+    );
   if (generated.skipped.length > 0) {
     lines.push('', `Skipped ${generated.skipped.length}:`);
     for (const s of generated.skipped) lines.push(`  ${skippedLine(s)}`);
@@ -38,5 +46,7 @@ export function renderGenerateSummary(
 function skippedLine(s: SkippedResource): string {
   const what = `${s.kind} ${s.id}${s.name ? ` "${s.name}"` : ''}`;
   if (s.reason === 'expired') return `${what}: expired (\`assistants gc --all-expired\` collects it)`;
+  if (s.reason === 'held_elsewhere') return `${what}: ${s.detail}; adopt it there`;
+  if (s.reason === 'unusable') return `${what}: ${s.detail}`;
   return `${what}: owned by another state (lineage ${s.owner?.lineage}, address ${s.owner?.address ?? '(none)'}); adopt it there, or with \`assistants import --force\``;
 }

@@ -40,6 +40,9 @@ export function renderManifestYaml(generated: GeneratedStack, date: string): str
       if (isMap(pair.value)) flow((pair.value as YAMLMap).get('metadata'));
     }
   }
+  // A skill is its folder: `pdf-tools: { path: skills/pdf-tools }`.
+  const skills = doc.get('skills');
+  if (isMap(skills)) for (const pair of skills.items) flow(pair.value);
   return doc.toString({ lineWidth: 0 });
 }
 

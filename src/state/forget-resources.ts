@@ -1,6 +1,9 @@
 import { type Address, parseAddress } from '../model/address.js';
-import { isStamped } from '../model/kinds.js';
+import { isStamped, type StampedKind } from '../model/kinds.js';
 import type { ForgottenResource, StateDocument } from './state-document.js';
+
+/** A forgotten store or assistant: its stamp is what the caller takes off. */
+export type ForgottenStamped = ForgottenResource & { kind: StampedKind };
 
 /** What `state rm` takes out of a state: the addresses asked for, and what must go with them. */
 export interface Forgetting {
@@ -11,7 +14,9 @@ export interface Forgetting {
   /** Memberships removed because their store was (not asked for by name). */
   along: Address[];
   /** The stamped resources (stores, assistants) among them, as recorded in `doc.forgotten`. */
-  stamped: ForgottenResource[];
+  stamped: ForgottenStamped[];
+  /** The skills among them, as recorded in `doc.forgotten` (they carry no stamp to take off). */
+  skills: ForgottenResource[];
 }
 
 /**
@@ -19,7 +24,9 @@ export interface Forgetting {
  * entry would adopt them back on the next run), and a store takes its memberships with it (they
  * are part of it: a later plan must not detach files from a store it no longer manages). Stores and
  * assistants are recorded in `forgotten`, so that `gc --leaked` skips them while they still carry
- * this lineage's stamp; the caller drops that record once the stamp is removed from them.
+ * this lineage's stamp; the caller drops that record once the stamp is removed from them. Skills
+ * are recorded there for good (until imported again): nothing on them says whose they are, and
+ * `gc --skill-prefix` would otherwise take one it no longer finds in a state for a leak.
  */
 export function forgetResources(doc: StateDocument, addresses: readonly Address[], at: string): Forgetting {
   const gone = new Set(addresses);
@@ -37,21 +44,25 @@ export function forgetResources(doc: StateDocument, addresses: readonly Address[
       along.push(address);
     }
   }
-  const stamped: ForgottenResource[] = [];
+  const stamped: ForgottenStamped[] = [];
+  const skills: ForgottenResource[] = [];
   for (const address of gone) {
     const resource = doc.resources[address];
     if (resource && isStamped(resource.kind))
       stamped.push({ address, kind: resource.kind, id: resource.id, at });
+    else if (resource?.kind === 'skill') skills.push({ address, kind: 'skill', id: resource.id, at });
   }
   const resources = Object.fromEntries(Object.entries(doc.resources).filter(([a]) => !gone.has(a)));
   const pending = doc.pending.filter((op) => !gone.has(op.address));
-  const keptForgotten = (doc.forgotten ?? []).filter((f) => !stamped.some((s) => s.id === f.id));
-  const forgotten = [...keptForgotten, ...stamped];
+  const recorded = [...stamped, ...skills];
+  const keptForgotten = (doc.forgotten ?? []).filter((f) => !recorded.some((r) => r.id === f.id));
+  const forgotten = [...keptForgotten, ...recorded];
   return {
     doc: { ...doc, resources, pending, ...(forgotten.length > 0 ? { forgotten } : {}) },
     removed: [...gone].sort(),
     along: along.sort(),
     stamped,
+    skills,
   };
 }
 

@@ -215,12 +215,18 @@ function stateText(doc: StateDocument): string {
 }
 
 /**
- * The oldest format that holds `doc`: 4 once it has a skill (or a skill's journal entry), 3 once it
- * has an agent, 2 once it has `forgotten`, `failed` or `created_at`, else 1.
+ * The oldest format that holds `doc`: 4 once it has a skill (or a skill's journal entry, or a
+ * skill it let go of), 3 once it has an agent, 2 once it has `forgotten`, `failed` or
+ * `created_at`, else 1.
  */
 export function formatFor(doc: StateDocument): StateFormatVersion {
   const resources = Object.values(doc.resources);
-  if (resources.some((r) => r.kind === 'skill') || doc.pending.some((op) => op.kind === 'skill')) return 4;
+  if (
+    resources.some((r) => r.kind === 'skill') ||
+    doc.pending.some((op) => op.kind === 'skill') ||
+    doc.forgotten?.some((f) => f.kind === 'skill')
+  )
+    return 4;
   if (resources.some((r) => r.kind === 'agent')) return 3;
   if (doc.forgotten?.length) return 2;
   return resources.some((r) => r.failed || r.created_at !== undefined) ? 2 : 1;

@@ -31,17 +31,18 @@ export interface StateDocument {
   /** Operations started but not confirmed (journalled before each mutating call). */
   pending: PendingOperation[];
   /**
-   * Stores and assistants that `state rm` let go of while their ownership stamp stayed on them (the
-   * API could not be asked to remove it): `gc --leaked` skips these ids, though they still carry
-   * this lineage. Absent when empty.
+   * Resources `state rm` let go of that gc could otherwise take for this stack's leaks: stores and
+   * assistants whose ownership stamp stayed on them (the API could not be asked to remove it), and
+   * skills, which carry no stamp (gc --skill-prefix would collect one by its name). `gc --leaked`
+   * skips these ids. Absent when empty.
    */
   forgotten?: ForgottenResource[];
 }
 
-/** A stamped resource this state no longer manages (see StateDocument.forgotten). */
+/** A resource this state let go of and gc must leave alone (see StateDocument.forgotten). */
 export interface ForgottenResource {
   address: Address;
-  kind: StampedKind;
+  kind: StampedKind | 'skill';
   id: string;
   /** ISO 8601 time of the `state rm`. */
   at: string;

@@ -4,7 +4,12 @@ import type { StampedKind } from '../model/kinds.js';
 import { sortedEntries } from '../model/order.js';
 import { ownedBy } from '../plan/stamps.js';
 import type { UnstampOutcome } from '../provider/unstamp.js';
-import { type Forgetting, forgetResources, remember } from '../state/forget-resources.js';
+import {
+  type Forgetting,
+  type ForgottenStamped,
+  forgetResources,
+  remember,
+} from '../state/forget-resources.js';
 import type { ForgottenResource, StateDocument } from '../state/state-document.js';
 import type { StateStore } from '../state/state-store.js';
 import { withLockedState } from './locked-state.js';
@@ -79,7 +84,7 @@ export function forgetWorkflow(
  */
 async function takeStamps(
   ports: ForgetPorts,
-  stamped: readonly ForgottenResource[],
+  stamped: readonly ForgottenStamped[],
   lineage: string,
   keep: boolean,
 ): Promise<StampResult[]> {

@@ -2,6 +2,7 @@ import { deleteGarbage, type GarbageOutcome } from '../apply/collect-garbage.js'
 import type { ApplyEventSink } from '../apply/events.js';
 import { type Plan, planHasChanges } from '../model/plan.js';
 import { collectGarbage, type GarbageOptions } from '../plan/garbage.js';
+import { NO_OTHER_STATES, type OtherStates } from '../plan/skill-claims.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import { readAccount } from '../provider/refresh.js';
@@ -12,6 +13,8 @@ export interface GcPorts {
   store: StateStore;
   reader: ApiReader;
   writer: ApiWriter;
+  /** The states of the stack's other workspaces: read only when skills are collected (--skill-prefix). */
+  otherStates: () => Promise<OtherStates>;
 }
 
 export interface GcRequest {
@@ -49,7 +52,12 @@ export function gcWorkflow(ports: GcPorts, request: GcRequest, ui: GcUi): Promis
   const locked = { timeoutMs: request.lockTimeoutMs, stack: request.stack };
   return withLockedState(ports.store, 'gc', locked, async ({ state, record }) => {
     if (!state) return { status: 'no-state' };
-    const plan = collectGarbage(state, await readAccount(ports.reader), request.options);
+    const { options } = request;
+    const account = await readAccount(ports.reader);
+    // Read after the account: a skill listed there that another workspace's apply made was
+    // journalled in that state before it was made, and is recorded there or still journalled now.
+    const others = options.leaked && options.skillPrefix ? await ports.otherStates() : NO_OTHER_STATES;
+    const plan = collectGarbage(state, account, options, '', others);
     ui.review(plan);
     if (plan.errors.length > 0) return { status: 'refused' };
     if (!planHasChanges(plan)) return { status: 'nothing' };

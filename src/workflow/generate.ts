@@ -3,9 +3,12 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { AssistantsError } from '../errors/index.js';
 import { downloadsFor } from '../plan/generate-downloads.js';
+import { chooseSkills, type PlannedSkill } from '../plan/generate-skills.js';
 import { adoptableStores, type GeneratedStack, generateStack } from '../plan/generate-stack.js';
+import type { OtherStates } from '../plan/skill-claims.js';
 import { type ApiWriter, updateMetadata } from '../provider/api-writer.js';
 import { downloadFiles } from '../provider/download-files.js';
+import { downloadSkills, type SkillDownload } from '../provider/download-skills.js';
 import type { ApiReader } from '../provider/live-view.js';
 import { readAccount, readMembers } from '../provider/refresh.js';
 import { renderManifestYaml } from '../render/manifest-yaml.js';
@@ -23,6 +26,8 @@ type StampWriter = Pick<ApiWriter, 'updateVectorStoreMetadata' | 'updateAssistan
 
 export interface GeneratePorts {
   store: StateStore;
+  /** The states of the stack's other workspaces: a skill one of them holds is not adopted. */
+  otherStates: () => Promise<OtherStates>;
   /** Made once the target folder is known to be free, so that its error comes before a missing key's. */
   api: () => { reader: ApiReader; writer: StampWriter };
   /** Today as YYYY-MM-DD, for the manifest's header. */
@@ -48,7 +53,8 @@ export interface GenerateResult {
 
 /**
  * `assistants import --generate DIR`: adopt what the account holds into a new stack. Reads every
- * store (with its files) and assistant; downloads the files whose content the API hands back;
+ * store (with its files), assistant and skill; downloads the files whose content the API hands
+ * back, and each adopted skill's default version into DIR/skills/KEY/ (see chooseSkills);
  * writes DIR/assistants.yaml and a state that plans clean; then stamps each adopted store and
  * assistant (its metadata gains the two ownership keys; the only write to the API). Everything is
  * staged and validated before it is moved into DIR; the state is written before the stamps, so
@@ -90,6 +96,9 @@ export async function generateWorkflow(
       account.vectorStores,
     );
     const snapshot = { ...account, members };
+    // Read after the account, as gc does: a skill another workspace's apply made is in its state
+    // or journal by now.
+    const choice = chooseSkills(account.skills, await ports.otherStates());
     // Everything is made in a hidden folder beside DIR and moved in only once it validates.
     await mkdir(path.dirname(target), { recursive: true });
     const stage = await mkdtemp(path.join(path.dirname(target), `.${path.basename(target)}.generate-`));
@@ -104,7 +113,8 @@ export async function generateWorkflow(
           return got ? [[r.id, { relativePath: r.relativePath, ...got }] as const] : [];
         }),
       );
-      generated = generateStack(snapshot, { stack, lineage, downloaded });
+      const writes = await downloadSkills(reader, choice.planned.map(skillDownload), stage);
+      generated = generateStack(snapshot, { stack, lineage, downloaded, skills: { choice, writes } });
       await writeFile(path.join(stage, GENERATED_MANIFEST), renderManifestYaml(generated, ports.today()));
       await checkValid(stage, dir);
       const doc = { ...emptyState(lineage, stack), resources: generated.resources };
@@ -124,6 +134,11 @@ export async function generateWorkflow(
     const failed = await writeStamps(writer, generated);
     return { generated, file: path.join(target, GENERATED_MANIFEST), failed };
   });
+}
+
+/** Where a chosen skill's default version is written. */
+function skillDownload({ skill, relativeFolder }: PlannedSkill): SkillDownload {
+  return { id: skill.id, version: String(skill.attributes.default_version), relativeFolder };
 }
 
 /** What was generated must validate before any of it is written (diagnostics name staged paths). */

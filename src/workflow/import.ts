@@ -4,6 +4,7 @@ import { type ParsedAddress, vectorStoreAddress } from '../model/address.js';
 import type { Desired } from '../model/desired.js';
 import type { ResourceKind } from '../model/kinds.js';
 import type { LiveResource } from '../model/live.js';
+import type { SkillArchive } from '../model/skill-archive.js';
 import { importResource } from '../plan/import-resource.js';
 import { stamped } from '../plan/kinds/wanted.js';
 import { ownedBy } from '../plan/stamps.js';
@@ -20,6 +21,8 @@ export interface ImportPorts {
   writer: Pick<ApiWriter, 'updateVectorStoreMetadata' | 'updateAssistantMetadata'>;
   /** One resource read by id (a membership needs its store's id). */
   retrieve(kind: ResourceKind, id: string, storeId?: string): Promise<LiveResource>;
+  /** A skill version's content, read as its folder (see readSkillVersion): downloaded, never changed. */
+  skillVersion(skillId: string, version: string): Promise<SkillArchive>;
   hashCacheFile: string;
 }
 
@@ -66,7 +69,7 @@ export function importWorkflow(ports: ImportPorts, request: ImportRequest): Prom
       throw new AssistantsError('ALREADY_MANAGED', `${id} is already managed as ${holder}`, {
         hint: `one object is managed under one address: \`assistants state rm ${holder}\` first to move it`,
       });
-    const found = await ports.retrieve(parsed.kind, id, storeId);
+    const found = await withContent(await ports.retrieve(parsed.kind, id, storeId), address, desired, ports);
     const hashes = await hashFiles(desired, await HashCache.load(ports.hashCacheFile), state, true);
     const { resource, notes } = importResource(parsed, found, desired, hashes, state, request.force);
     const recorder = record(state);
@@ -110,6 +113,28 @@ export function importWorkflow(ports: ImportPorts, request: ImportRequest): Prom
     await recorder.mutate((doc) => remember(doc, new Set([id])));
     return { restamped, notes };
   });
+}
+
+/**
+ * A skill with its default version's content hash (or why it has none), for importResource to
+ * compare with the local folder's; any other resource as it is. The version is the default the
+ * skill was read with, so the hash is of the version the state records. Nothing is downloaded for
+ * an address the manifests do not define (importResource refuses it).
+ */
+async function withContent(
+  found: LiveResource,
+  address: string,
+  desired: Desired,
+  ports: ImportPorts,
+): Promise<LiveResource> {
+  if (found.kind !== 'skill' || !desired.skills.some((skill) => skill.address === address)) return found;
+  const { live } = found;
+  const version = live.attributes.default_version;
+  // Always a string as read from the API; the type also holds the planner's "known after apply".
+  if (typeof version !== 'string') return found;
+  const archive = await ports.skillVersion(live.id, version);
+  const defaultContent = archive.ok ? { sha256: archive.sha256 } : { problem: archive.problem };
+  return { kind: 'skill', live: { ...live, defaultContent } };
 }
 
 /** The address that already holds this object (for a membership: this file in the same store). */

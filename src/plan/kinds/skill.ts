@@ -9,6 +9,7 @@ import {
   NO_OP,
   type PlanKind,
   type StateResourceOf,
+  UNKNOWN_SHA256,
   UPDATE,
   type WantedOf,
   wantedEntry,
@@ -108,27 +109,35 @@ export const SKILL_PLAN: PlanKind<'skill'> = {
         : `was made at ${found.createdAt}, not at ${recorded} as recorded`;
     return { code: 'OWNED_ELSEWHERE', message: `${address} records ${resource.id}, but that skill ${what}` };
   },
+  // The live default's content, as import downloaded and hashed it (live.defaultContent), is
+  // compared with the local folder's: the same, and the state takes the live version as the one
+  // uploaded from this folder; otherwise it records a hash no content has, so the next plan
+  // uploads the folder as a new version (as a file whose bytes are not the local file's is replaced).
   imported(address, live, desired, hashes) {
     const skill = declaredAt(desired.skills, address);
-    const sha256 = hashes.get(skillHashKey(skill.name)) ?? UNKNOWN;
-    // The live default's content is not known: recorded with no hash, the next plan uploads the
-    // local folder as a new version unless the user says otherwise.
-    const attributes = {
-      ...desiredSkillAttributes(skill, sha256, live.attributes.default_version),
-      name: live.attributes.name,
-      description: live.attributes.description,
-      sha256: '0'.repeat(64),
-    };
+    const local = hashes.get(skillHashKey(skill.name));
+    const content = live.defaultContent;
+    const liveHash = content && 'sha256' in content ? content.sha256 : undefined;
+    const same = local !== undefined && liveHash === local;
+    const version = live.attributes.default_version;
+    const attributes = desiredSkillAttributes(skill, same ? local : UNKNOWN_SHA256, version);
+    // The creation time is what tells this skill from another behind the same id (see ownership).
     const resource = {
       kind: 'skill' as const,
       id: live.id,
       attributes,
       dependencies: [],
       protect: skill.protect,
+      created_at: live.createdAt,
     };
-    const notes = [
-      `the content of ${live.id} is not compared with ${skill.relativePath}: the next plan uploads it as a new version`,
-    ];
+    const shown = `${live.id} (version ${String(version)})`;
+    const why =
+      content === undefined
+        ? `the content of ${shown} was not read`
+        : 'problem' in content
+          ? `the content of ${shown} does not read as a skill's folder (${content.problem})`
+          : `the content of ${shown} differs from ${skill.relativePath}`;
+    const notes = same ? [] : [`${why}: the next plan uploads ${skill.relativePath} as a new version of it`];
     return { resource, notes };
   },
 };
