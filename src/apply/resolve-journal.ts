@@ -39,6 +39,10 @@ export async function resolveJournal(
   hashes: ReadonlyMap<string, string>,
   reader: ApiReader,
   writer: ApiWriter,
+  options: {
+    /** A skill another workspace of the stack holds: never adopted for this one's lost create. */
+    skillHeldElsewhere?: (id: string) => boolean;
+  } = {},
 ): Promise<JournalOutcome> {
   const outcome: JournalOutcome = { adopted: [], cleaned: [] };
   const pending = [...recorder.doc.pending];
@@ -62,8 +66,14 @@ export async function resolveJournal(
     if (op.kind === 'skill' && op.match?.sha256 !== undefined) {
       // An upload (a new skill, or a new version of one) whose answer was lost.
       const window = { from: startedAt, to: startedAt + WINDOW_SECONDS };
-      if (await settleSkillUpload(recorder, op, desired, { newestSkills, reader, writer }, window, claimed))
+      const api = { newestSkills, reader, writer };
+      const elsewhere = options.skillHeldElsewhere ?? (() => false);
+      const taken = (id: string) => claimed.has(id) || elsewhere(id);
+      const adopted = await settleSkillUpload(recorder, op, desired, api, window, taken);
+      if (adopted !== undefined) {
+        claimed.add(adopted);
         outcome.adopted.push(op.address);
+      }
     } else if (
       op.operation === 'create' &&
       (op.kind === 'file' || op.kind === 'vector_store' || op.kind === 'assistant')
@@ -121,11 +131,13 @@ export async function resolveJournal(
 
 /**
  * A skill upload whose answer was lost. A new skill is looked for by its front-matter name among
- * the skills made in the call's window, and adopted only when exactly one matches (skills carry no
- * stamp: a name is a strong hint, not proof, so nothing is deleted on it). A new version is looked
- * for among the versions of the state's skill made in the window after the one the state records:
- * the newest is adopted (and made the default, if the lost answer left it otherwise). What is adopted records the content the
- * upload sent; the plan then uploads again only if the folder changed since.
+ * the skills made in the call's window that no state of the stack holds (`taken`), and adopted
+ * only when exactly one matches (skills carry no stamp: a name is a strong hint, not proof, so
+ * nothing is deleted on it). A new version is looked for among the versions of the state's skill
+ * made in the window after the one the state records: the newest is adopted (and made the
+ * default, if the lost answer left it otherwise). What is adopted records the content the upload
+ * sent; the plan uploads again only if the folder changed since. Returns the id of the skill
+ * adopted (or given its version), if any.
  */
 async function settleSkillUpload(
   recorder: StateRecorder,
@@ -133,19 +145,18 @@ async function settleSkillUpload(
   desired: Desired,
   api: { newestSkills: () => Promise<LiveSkill[]>; reader: ApiReader; writer: ApiWriter },
   window: { from: number; to: number },
-  claimed: Set<string>,
-): Promise<boolean> {
+  taken: (id: string) => boolean,
+): Promise<string | undefined> {
   const skill = desired.skills.find((s) => s.address === op.address);
   const sha256 = op.match?.sha256 as string;
   const within = (createdAt: number) => createdAt >= window.from && createdAt <= window.to;
-  if (!skill) return false;
+  if (!skill) return undefined;
   if (op.operation === 'create') {
     const candidates = (await api.newestSkills()).filter(
-      (s) => !claimed.has(s.id) && within(s.createdAt) && s.attributes.name === op.match?.name,
+      (s) => !taken(s.id) && within(s.createdAt) && s.attributes.name === op.match?.name,
     );
     const only = candidates.length === 1 ? candidates[0] : undefined;
-    if (!only) return false;
-    claimed.add(only.id);
+    if (!only) return undefined;
     await recorder.mutate((doc) => {
       doc.resources[op.address] = {
         kind: 'skill',
@@ -156,10 +167,10 @@ async function settleSkillUpload(
         created_at: only.createdAt,
       };
     });
-    return true;
+    return only.id;
   }
   const current = recorder.doc.resources[op.address];
-  if (current?.kind !== 'skill' || current.id !== op.resource_id) return false;
+  if (current?.kind !== 'skill' || current.id !== op.resource_id) return undefined;
   const page = await api.reader.listSkillVersions(current.id);
   // Only a version after the one the state records can be the upload's: the window's skew would
   // otherwise take in a version made just before it (by the apply before this one, say).
@@ -168,7 +179,7 @@ async function settleSkillUpload(
     (v) => within(v.createdAt) && Number(v.version) > recorded && v.name === op.match?.name,
   );
   const newest = made.sort((a, b) => Number(b.version) - Number(a.version))[0];
-  if (!newest) return false;
+  if (!newest) return undefined;
   await api.writer.setSkillDefaultVersion(current.id, newest.version);
   await recorder.mutate((doc) => {
     doc.resources[op.address] = {
@@ -176,7 +187,7 @@ async function settleSkillUpload(
       attributes: desiredSkillAttributes(skill, sha256, newest.version),
     };
   });
-  return true;
+  return current.id;
 }
 
 type Listed = {

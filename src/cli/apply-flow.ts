@@ -20,6 +20,7 @@ import { skippedNotes } from './skipped-notes.js';
 import { preferSmallHeap } from './small-heap.js';
 import { type StoragePriceFlags, storagePrices } from './storage-price-options.js';
 import { withProgress } from './with-progress.js';
+import { otherWorkspaceStates } from './workspace-states.js';
 
 export interface ApplyFlags extends StoragePriceFlags {
   file: string[];
@@ -134,6 +135,7 @@ export async function runApplyFlow(
       flags.allowOutsideRoot === true,
     ),
     now: () => Math.floor(Date.now() / 1000),
+    otherStates: () => otherWorkspaceStates(context, opened, files),
   };
   const request = {
     destroy: mode.destroy,

@@ -12,6 +12,7 @@ import { type Plan, planHasChanges } from '../model/plan.js';
 import type { StoragePrices } from '../model/storage-cost.js';
 import { stateOwnershipErrors } from '../plan/ownership.js';
 import { checkSavedPlan, checkUnclaimedLineage, type SavedPlan } from '../plan/saved-plan.js';
+import { type OtherStates, skillClaims } from '../plan/skill-claims.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import { readAccount } from '../provider/refresh.js';
@@ -33,6 +34,11 @@ export interface ApplyPorts {
   renderedFiles: RenderedFiles;
   /** Unix seconds now. */
   now: () => number;
+  /**
+   * The stack's other workspaces' states, read only to settle a lost skill create: a skill one of
+   * them holds is never taken for this one's (skills carry no stamp to tell them apart).
+   */
+  otherStates?: () => Promise<OtherStates>;
 }
 
 export interface ApplyRequest {
@@ -119,7 +125,9 @@ export async function applyWorkflow(
         // this stack's (a state with another stack's lineage would take that stack's objects).
         const suspect = stateOwnershipErrors(doc, await refreshFor(reader, doc, desired));
         if (suspect.length > 0) return { status: 'refused', diagnostics: suspect };
-        const settled = await resolveJournal(recorder, desired, hashes, reader, writer);
+        const settled = await resolveJournal(recorder, desired, hashes, reader, writer, {
+          skillHeldElsewhere: await skillsHeldElsewhere(doc, ports.otherStates),
+        });
         ui.settled(unsettled, settled.adopted.length, settled.cleaned.length);
       }
       const live = await refreshFor(reader, doc, desired, ports.renderedFiles);
@@ -196,4 +204,22 @@ function unsettledForRefreshOnly(unsettled: number): Diagnostic {
     message: `an earlier apply left ${counted(unsettled, 'call')} unconfirmed; settling them may call the API, which --refresh-only does not`,
     hint: 'run `assistants apply` (or `assistants plan` to see them) first, then --refresh-only',
   };
+}
+
+/**
+ * Whether another workspace of the stack holds a skill, for settling a lost skill create; asked of
+ * the other states only when the journal holds such a create. A state that cannot be read might
+ * hold any: then every skill counts as held (nothing is adopted; gc --skill-prefix can collect
+ * what the lost create left).
+ */
+async function skillsHeldElsewhere(
+  doc: StateDocument,
+  otherStates: ApplyPorts['otherStates'],
+): Promise<(id: string) => boolean> {
+  const lostCreate = doc.pending.some((op) => op.kind === 'skill' && op.operation === 'create');
+  if (!lostCreate || !otherStates) return () => false;
+  const others = await otherStates();
+  if (others.unreadable.length > 0) return () => true;
+  const { held } = skillClaims(others.states);
+  return (id) => held.has(id);
 }

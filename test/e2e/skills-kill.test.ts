@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliProcess, spawnCli } from '../helpers/apply-process.js';
@@ -33,10 +33,11 @@ const STACK = {
   'skills/pdf-tools/run.py': 'print("pdf")\n',
 };
 
-const args = (dir: string, url: string, command: string[]) => [
+const args = (dir: string, url: string, command: string[], workspace?: string) => [
   ...command,
   '--state',
   path.join(dir, 'state.json'),
+  ...(workspace ? ['--workspace', workspace] : []),
   '--base-url',
   url,
 ];
@@ -64,10 +65,15 @@ async function until(done: () => boolean | Promise<boolean>, what: string): Prom
 const seen = (f: EmulatorFixture, route: string) => f.emulator.core.stats.requests[route] ?? 0;
 
 /** Apply, killed with SIGKILL once the emulator has seen `route`, which it holds until after the kill. */
-async function killWhileSending(dir: string, f: EmulatorFixture, route: string): Promise<void> {
+async function killWhileSending(
+  dir: string,
+  f: EmulatorFixture,
+  route: string,
+  workspace?: string,
+): Promise<void> {
   await f.control('config', { latency_ms: HOLD_MS });
   const before = seen(f, route);
-  const { child, exit } = spawnCli(args(dir, f.emulator.url, ['apply', '--auto-approve']), dir);
+  const { child, exit } = spawnCli(args(dir, f.emulator.url, ['apply', '--auto-approve'], workspace), dir);
   await until(() => seen(f, route) > before, route);
   child.kill('SIGKILL');
   expect((await exit).signal).toBe('SIGKILL');
@@ -98,15 +104,18 @@ async function killAfterMade(
   }
 }
 
-async function applyAgain(dir: string, f: EmulatorFixture, adopted: 0 | 1) {
-  const run = await runCliProcess(args(dir, f.emulator.url, ['apply', '--auto-approve']), dir);
+async function applyAgain(dir: string, f: EmulatorFixture, adopted: 0 | 1, workspace?: string) {
+  const run = await runCliProcess(args(dir, f.emulator.url, ['apply', '--auto-approve'], workspace), dir);
   // The killed run's journal entry is settled first, and said so on stderr.
   expect(run.stderr).toContain(
     `Settled 1 call an earlier run left unconfirmed: adopted ${adopted}, cleaned up 0.`,
   );
-  expect(run.stderr).not.toMatch(/error/i);
+  expect(run.stderr, run.stderr).not.toMatch(/error/i);
   expect(run.code).toBe(0);
-  const plan = await runCliProcess(args(dir, f.emulator.url, ['plan', '--detailed-exitcode']), dir);
+  const plan = await runCliProcess(
+    args(dir, f.emulator.url, ['plan', '--detailed-exitcode'], workspace),
+    dir,
+  );
   expect(plan.stdout).toContain('No changes');
   expect(plan.code).toBe(0);
 }
@@ -162,5 +171,27 @@ describe('SIGKILL during a skill upload', () => {
     expect(await versions(f)).toEqual({ 'pdf-tools': ['1', '2'] });
     const [skill] = (await f.client.skills.list()).data;
     expect(skill?.default_version).toBe('2');
+  }, 60_000);
+
+  it('a create cut off never takes the skill another workspace made moments before for its own', async () => {
+    const f = fx();
+    // The skill alone: two workspaces' agents would render to the same file.
+    const dir = await workspace({
+      ...STACK,
+      'assistants.yaml': 'version: 1\nskills:\n  pdf-tools: { path: skills/pdf-tools }\n',
+    });
+    // Workspace prod makes pdf-tools; seconds later staging's create of the same skill is cut off.
+    const prod = await runCliProcess(args(dir, f.emulator.url, ['apply', '--auto-approve'], 'prod'), dir);
+    expect(prod.code).toBe(0);
+    const prodSkill = (await f.client.skills.list()).data[0]?.id;
+    await killWhileSending(dir, f, CREATE, 'staging');
+    // Prod's skill is in the lost create's window and has its name: it must not be adopted.
+    await applyAgain(dir, f, 0, 'staging');
+    const skills = (await f.client.skills.list()).data;
+    expect(skills).toHaveLength(2);
+    const state = JSON.parse(await readFile(path.join(dir, 'workspaces/staging/state.json'), 'utf8')) as {
+      resources: Record<string, { id: string }>;
+    };
+    expect(state.resources['skill.pdf-tools']?.id).not.toBe(prodSkill);
   }, 60_000);
 });
