@@ -183,12 +183,13 @@ export async function deleteSkills(run: ApplyRun, changes: readonly Change[]): P
       c.kind === 'agent' && inCreateHalf(c) && !run.failed.has(c.address) ? c.dependencies : [],
     ),
   );
+  // A skill made this run has one version, and one left alone since its last prune no more than
+  // it kept then: neither is listed (a first apply of many skills lists none).
   const touched = changes.filter(
     (c) =>
       c.kind === 'skill' &&
-      c.action !== 'delete' &&
-      // A skill made this run has one version: nothing to prune.
-      ((c.action === 'update' && !run.failed.has(c.address)) || repinned.has(c.address)) &&
+      ((c.action === 'update' && !run.failed.has(c.address)) ||
+        (c.action === 'no-op' && repinned.has(c.address))) &&
       run.resource(c.address)?.kind === 'skill',
   );
   await run.each(touched, async (change) => {

@@ -91,6 +91,9 @@ describe('skills end to end', () => {
   it('makes skills, versions an edit, pins it in the agent, prunes old versions and destroys them all', async () => {
     const dir = await workspace(STACK);
     await applyOk(dir);
+    // New skills have one version each: nothing to prune, no version listed.
+    const stats = (await fx().control('stats')) as { requests: Record<string, number> };
+    expect(stats.requests['GET /v1/skills/{skill_id}/versions']).toBeUndefined();
     let live = await liveSkills(fx());
     expect(Object.keys(live).sort()).toEqual(['csv-tools', 'pdf-tools']);
     expect(live['pdf-tools']).toMatchObject({ default: '1', versions: ['1'] });
