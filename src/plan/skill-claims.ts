@@ -77,3 +77,18 @@ export function skillClaims(states: readonly WorkspaceState[]): SkillClaims {
   }
   return claims;
 }
+
+/**
+ * Who stands in the way of taking skill `id` (named `name`) for this state, as words, or undefined:
+ * a state that holds it or let it go, an unsettled create of that name (its answer, the id, was not
+ * recorded: it may be this very skill), or an agent that names it. What generate, import and a
+ * lost create's settlement refuse to take; gc says more of each (see garbage-skills.ts).
+ */
+export function claimOn(claims: SkillClaims, skill: { id: string; name: string }): string | undefined {
+  return (
+    claims.held.get(skill.id) ??
+    claims.forgotten.get(skill.id) ??
+    claims.creating.get(skill.name) ??
+    claims.named.get(skill.id)
+  );
+}
