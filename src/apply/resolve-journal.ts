@@ -6,6 +6,7 @@ import { desiredAssistantAttributes } from '../plan/kinds/assistant.js';
 import { desiredFileAttributes } from '../plan/kinds/file.js';
 import { desiredSkillAttributes } from '../plan/kinds/skill.js';
 import { desiredStoreAttributes } from '../plan/kinds/vector-store.js';
+import { claimOn, type SkillClaims, skillClaims } from '../plan/skill-claims.js';
 import { type ApiWriter, deleteRemote } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import type { PendingOperation, StateDocument } from '../state/state-document.js';
@@ -40,8 +41,11 @@ export async function resolveJournal(
   reader: ApiReader,
   writer: ApiWriter,
   options: {
-    /** A skill another workspace of the stack holds: never adopted for this one's lost create. */
-    skillHeldElsewhere?: (id: string) => boolean;
+    /**
+     * What the stack's other workspaces claim of skills (read when first asked; 'unknown' when one
+     * cannot be read): a skill they claim is never adopted for this one's lost create.
+     */
+    skillClaimsElsewhere?: () => Promise<SkillClaims | 'unknown'>;
   } = {},
 ): Promise<JournalOutcome> {
   const outcome: JournalOutcome = { adopted: [], cleaned: [] };
@@ -67,9 +71,8 @@ export async function resolveJournal(
       // An upload (a new skill, or a new version of one) whose answer was lost.
       const window = { from: startedAt, to: startedAt + WINDOW_SECONDS };
       const api = { newestSkills, reader, writer };
-      const elsewhere = options.skillHeldElsewhere ?? (() => false);
-      const taken = (id: string) => claimed.has(id) || elsewhere(id);
-      const adopted = await settleSkillUpload(recorder, op, desired, api, window, taken);
+      const elsewhere = options.skillClaimsElsewhere ?? (async () => skillClaims([]));
+      const adopted = await settleSkillUpload(recorder, op, desired, api, window, claimed, elsewhere);
       if (adopted !== undefined) {
         claimed.add(adopted);
         outcome.adopted.push(op.address);
@@ -131,7 +134,7 @@ export async function resolveJournal(
 
 /**
  * A skill upload whose answer was lost. A new skill is looked for by its front-matter name among
- * the skills made in the call's window that no state of the stack holds (`taken`), and adopted
+ * the skills made in the call's window that no other workspace of the stack claims, and adopted
  * only when exactly one matches (skills carry no stamp: a name is a strong hint, not proof, so
  * nothing is deleted on it). A new version is looked for among the versions of the state's skill
  * made in the window after the one the state records: the newest is adopted (and made the
@@ -145,15 +148,25 @@ async function settleSkillUpload(
   desired: Desired,
   api: { newestSkills: () => Promise<LiveSkill[]>; reader: ApiReader; writer: ApiWriter },
   window: { from: number; to: number },
-  taken: (id: string) => boolean,
+  claimed: ReadonlySet<string>,
+  elsewhere: () => Promise<SkillClaims | 'unknown'>,
 ): Promise<string | undefined> {
   const skill = desired.skills.find((s) => s.address === op.address);
   const sha256 = op.match?.sha256 as string;
   const within = (createdAt: number) => createdAt >= window.from && createdAt <= window.to;
   if (!skill) return undefined;
   if (op.operation === 'create') {
-    const candidates = (await api.newestSkills()).filter(
-      (s) => !taken(s.id) && within(s.createdAt) && s.attributes.name === op.match?.name,
+    const named = (await api.newestSkills()).filter(
+      (s) => !claimed.has(s.id) && within(s.createdAt) && s.attributes.name === op.match?.name,
+    );
+    if (named.length === 0) return undefined;
+    // Read after the list: a skill another workspace made meanwhile is in its state by then. One
+    // that another workspace holds, let go of, names, or may be making (an unsettled create of the
+    // name) is not this one's to take.
+    const claims = await elsewhere();
+    if (claims === 'unknown') return undefined;
+    const candidates = named.filter(
+      (s) => claimOn(claims, { id: s.id, name: s.attributes.name }) === undefined,
     );
     const only = candidates.length === 1 ? candidates[0] : undefined;
     if (!only) return undefined;

@@ -12,7 +12,7 @@ import { type Plan, planHasChanges } from '../model/plan.js';
 import type { StoragePrices } from '../model/storage-cost.js';
 import { stateOwnershipErrors } from '../plan/ownership.js';
 import { checkSavedPlan, checkUnclaimedLineage, type SavedPlan } from '../plan/saved-plan.js';
-import { type OtherStates, skillClaims } from '../plan/skill-claims.js';
+import { type OtherStates, type SkillClaims, skillClaims } from '../plan/skill-claims.js';
 import type { ApiWriter } from '../provider/api-writer.js';
 import type { ApiReader } from '../provider/live-view.js';
 import { readAccount } from '../provider/refresh.js';
@@ -126,7 +126,7 @@ export async function applyWorkflow(
         const suspect = stateOwnershipErrors(doc, await refreshFor(reader, doc, desired));
         if (suspect.length > 0) return { status: 'refused', diagnostics: suspect };
         const settled = await resolveJournal(recorder, desired, hashes, reader, writer, {
-          skillHeldElsewhere: await skillsHeldElsewhere(doc, ports.otherStates),
+          skillClaimsElsewhere: otherSkillClaims(ports.otherStates),
         });
         ui.settled(unsettled, settled.adopted.length, settled.cleaned.length);
       }
@@ -207,19 +207,19 @@ function unsettledForRefreshOnly(unsettled: number): Diagnostic {
 }
 
 /**
- * Whether another workspace of the stack holds a skill, for settling a lost skill create; asked of
- * the other states only when the journal holds such a create. A state that cannot be read might
- * hold any: then every skill counts as held (nothing is adopted; gc --skill-prefix can collect
- * what the lost create left).
+ * What the stack's other workspaces claim of skills, for settling a lost skill create: read only
+ * when the settlement asks (after it listed the skills, so that a skill made meanwhile is claimed
+ * by then), once. A state that cannot be read might claim any skill: 'unknown' (nothing is
+ * adopted; gc --skill-prefix can collect what the lost create left).
  */
-async function skillsHeldElsewhere(
-  doc: StateDocument,
-  otherStates: ApplyPorts['otherStates'],
-): Promise<(id: string) => boolean> {
-  const lostCreate = doc.pending.some((op) => op.kind === 'skill' && op.operation === 'create');
-  if (!lostCreate || !otherStates) return () => false;
-  const others = await otherStates();
-  if (others.unreadable.length > 0) return () => true;
-  const { held } = skillClaims(others.states);
-  return (id) => held.has(id);
+function otherSkillClaims(otherStates: ApplyPorts['otherStates']): () => Promise<SkillClaims | 'unknown'> {
+  let read: Promise<SkillClaims | 'unknown'> | undefined;
+  return () => {
+    read ??= otherStates
+      ? otherStates().then((others) =>
+          others.unreadable.length > 0 ? 'unknown' : skillClaims(others.states),
+        )
+      : Promise.resolve(skillClaims([]));
+    return read;
+  };
 }

@@ -88,12 +88,13 @@ async function killAfterMade(
   f: EmulatorFixture,
   route: string,
   made: () => Promise<boolean>,
+  workspace?: string,
 ): Promise<void> {
   const proxy = await startTcpProxy(Number(new URL(f.emulator.url).port));
   try {
     const url = f.emulator.url.replace(/:\d+\//, `:${proxy.port}/`);
     const before = seen(f, route);
-    const { child, exit } = spawnCli(args(dir, url, ['apply', '--auto-approve']), dir);
+    const { child, exit } = spawnCli(args(dir, url, ['apply', '--auto-approve'], workspace), dir);
     await until(() => seen(f, route) > before, route);
     proxy.holdAnswers();
     await until(made, 'the upload to be carried out');
@@ -130,6 +131,8 @@ async function editedStack(f: EmulatorFixture): Promise<string> {
 }
 
 const CREATE = 'POST /v1/skills';
+/** The skill alone: two workspaces' agents would render to the same file. */
+const SKILL_ONLY = 'version: 1\nskills:\n  pdf-tools: { path: skills/pdf-tools }\n';
 const UPLOAD = 'POST /v1/skills/{skill_id}/versions';
 
 describe('SIGKILL during a skill upload', () => {
@@ -175,11 +178,7 @@ describe('SIGKILL during a skill upload', () => {
 
   it('a create cut off never takes the skill another workspace made moments before for its own', async () => {
     const f = fx();
-    // The skill alone: two workspaces' agents would render to the same file.
-    const dir = await workspace({
-      ...STACK,
-      'assistants.yaml': 'version: 1\nskills:\n  pdf-tools: { path: skills/pdf-tools }\n',
-    });
+    const dir = await workspace({ ...STACK, 'assistants.yaml': SKILL_ONLY });
     // Workspace prod makes pdf-tools; seconds later staging's create of the same skill is cut off.
     const prod = await runCliProcess(args(dir, f.emulator.url, ['apply', '--auto-approve'], 'prod'), dir);
     expect(prod.code).toBe(0);
@@ -193,5 +192,33 @@ describe('SIGKILL during a skill upload', () => {
       resources: Record<string, { id: string }>;
     };
     expect(state.resources['skill.pdf-tools']?.id).not.toBe(prodSkill);
+  }, 60_000);
+
+  it('a create cut off never takes a skill another workspace may be making (its create unsettled)', async () => {
+    const f = fx();
+    const dir = await workspace({ ...STACK, 'assistants.yaml': SKILL_ONLY });
+    // Staging's create is carried out but its answer lost: its journal still holds the create.
+    await killAfterMade(
+      dir,
+      f,
+      CREATE,
+      async () => (await f.client.skills.list()).data.length > 0,
+      'staging',
+    );
+    const staging = (await f.client.skills.list()).data[0]?.id;
+    // Then prod's create of the same skill is cut off before anything is made.
+    await killWhileSending(dir, f, CREATE, 'prod');
+    await applyAgain(dir, f, 0, 'prod');
+    const prod = JSON.parse(await readFile(path.join(dir, 'workspaces/prod/state.json'), 'utf8')) as {
+      resources: Record<string, { id: string }>;
+    };
+    expect(prod.resources['skill.pdf-tools']?.id).not.toBe(staging);
+    // Staging settles its own create: it takes its skill back.
+    await applyAgain(dir, f, 1, 'staging');
+    const stagingState = JSON.parse(
+      await readFile(path.join(dir, 'workspaces/staging/state.json'), 'utf8'),
+    ) as { resources: Record<string, { id: string }> };
+    expect(stagingState.resources['skill.pdf-tools']?.id).toBe(staging);
+    expect((await f.client.skills.list()).data).toHaveLength(2);
   }, 60_000);
 });
