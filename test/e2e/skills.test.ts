@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EmulatorFixture, useEmulator } from '../helpers/emulator.js';
 import { fakeKey } from '../helpers/fake-key.js';
+import { mermaidBlocks, parseMermaid } from '../helpers/mermaid-parse.js';
 import { runInProcess } from '../helpers/run-cli.js';
 import { workspace } from '../helpers/workspace.js';
 
@@ -119,6 +120,13 @@ describe('skills end to end', () => {
     );
     expect(byAddress['skill.pdf-tools']).toBe('update (new_version)');
     expect(byAddress['agent.helper']).toBe('update (changed)');
+    // The review comment: the skill with the agents, its graph node parsed by Mermaid itself.
+    const markdown = (await cli(dir, ['plan', '--format', 'markdown'])).stdout;
+    expect(markdown).toContain('#### Agents, assistants and skills');
+    expect(markdown).toContain('~ <code>skill.pdf-tools</code> will be updated in-place (new version)');
+    const [graph] = mermaidBlocks(markdown);
+    expect(graph).toContain('[["skill.pdf-tools"]]');
+    expect((await parseMermaid(graph as string)).diagramType).toBe('flowchart-v2');
 
     await applyOk(dir);
     live = await liveSkills(fx());
