@@ -2,7 +2,6 @@ import type { ErrorCode } from '../errors/codes.js';
 import type { Diagnostic } from '../errors/index.js';
 import { type Attributes, REPORTED_ATTRIBUTES, UNKNOWN } from '../model/attributes.js';
 import {
-  type Action,
   actionOfJson,
   type Change,
   type Drift,
