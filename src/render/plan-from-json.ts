@@ -1,13 +1,7 @@
 import type { ErrorCode } from '../errors/codes.js';
 import type { Diagnostic } from '../errors/index.js';
 import { type Attributes, REPORTED_ATTRIBUTES, UNKNOWN } from '../model/attributes.js';
-import {
-  actionOfJson,
-  type Change,
-  type Drift,
-  PLAN_FORMAT_VERSION,
-  type Plan,
-} from '../model/plan.js';
+import { actionOfJson, type Change, type Drift, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import { type StorageCost, storageCost } from '../model/storage-cost.js';
 import { changedPaths } from '../plan/observation.js';
 import { isPlainObject } from './format-value.js';
