@@ -22,6 +22,7 @@ export interface ImportFlags {
   allowOutsideRoot?: boolean;
   generate?: string;
   stack?: string;
+  skillPrefix?: string;
 }
 
 /**
@@ -38,11 +39,15 @@ export async function runImport(
   if (flags.generate !== undefined) {
     if (address !== undefined || flags.file.length > 0 || flags.force)
       throw new AssistantsError('USAGE', '--generate takes no address, id, -f or --force', {
-        hint: 'assistants import --generate DIR [--stack NAME]',
+        hint: 'assistants import --generate DIR [--stack NAME] [--skill-prefix PREFIX]',
       });
     await generateFromAccount(context, flags.generate, flags);
     return;
   }
+  if (flags.skillPrefix !== undefined)
+    throw new AssistantsError('USAGE', '--skill-prefix chooses the skills --generate adopts', {
+      hint: 'assistants import --generate DIR --skill-prefix PREFIX; a single skill is imported by its address and id',
+    });
   if (address === undefined || id === undefined)
     throw new AssistantsError('USAGE', 'import needs an address and an id, or --generate DIR', {
       hint: 'assistants import vector_store.kb vs_abc123, or assistants import --generate DIR',
