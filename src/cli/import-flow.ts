@@ -13,6 +13,7 @@ import { generateFromAccount } from './generate-flow.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { skippedNotes } from './skipped-notes.js';
+import { otherWorkspaceStates } from './workspace-states.js';
 
 /** The flags of `assistants import`, as commander parses them. */
 export interface ImportFlags {
@@ -73,6 +74,7 @@ export async function runImport(
     writer: sdkWriter(api),
     retrieve: (kind: ResourceKind, id: string, storeId?: string) => retrieveResource(api, kind, id, storeId),
     skillVersion: (skillId: string, version: string) => readSkillVersion(sdkReader(api), skillId, version),
+    otherStates: () => otherWorkspaceStates(context, opened, flags.file),
     hashCacheFile: opened.hashCacheFile,
   };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');

@@ -158,7 +158,8 @@ export const ERROR_CODES = {
   PENDING_UNVERIFIED:
     "(warning) a journalled delete that cannot be checked to hit this stack's object (no name and size recorded, or a store not in the state): left in place",
   // Import
-  ALREADY_MANAGED: 'import of an address the state already holds',
+  ALREADY_MANAGED:
+    "import of an address the state already holds, or of a skill a state of the stack's other workspaces claims (or may: its state could not be read)",
   OWNED_ELSEWHERE:
     'a resource stamped by another state or address: import refuses it without --force; plan, apply, destroy, gc and state rm never change it',
   FILE_IDENTITY_MISMATCH:
