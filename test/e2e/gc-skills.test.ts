@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EmulatorFixture, useEmulator } from '../helpers/emulator.js';
@@ -174,6 +174,21 @@ describe('gc --leaked --skill-prefix against the emulator', () => {
     expect(run.stdout).toContain('Nothing to collect.');
     expect(run.stderr).toContain(
       'warning[WORKSPACE_STATE_UNREADABLE]: no skill is collected: the state of workspace staging could not be read',
+    );
+    expect(deletes(fx())).toBe(0);
+    expect(await liveIds(fx())).toContain(leaked.id);
+  });
+
+  it('collects no skill while a workspace folder cannot even be looked at (not taken as absent)', async () => {
+    const { dir } = await appliedInTwoWorkspaces();
+    const leaked = await createSkill(fx(), 'acme-leftover');
+    const loop = path.join(dir, '.assistants/workspaces/broken');
+    await symlink(loop, loop);
+    const run = await cli(dir, ['gc', '--leaked', '--skill-prefix', 'acme-', '--auto-approve']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Nothing to collect.');
+    expect(run.stderr).toContain(
+      'warning[WORKSPACE_STATE_UNREADABLE]: no skill is collected: the state of workspace broken could not be read',
     );
     expect(deletes(fx())).toBe(0);
     expect(await liveIds(fx())).toContain(leaked.id);
