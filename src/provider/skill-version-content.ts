@@ -1,7 +1,7 @@
 import { type Unzipped, unzipSync } from 'fflate';
+import { AssistantsError } from '../errors/index.js';
 import { MAX_SKILL_BYTES, MAX_SKILL_FILES } from '../manifest/skill-limits.js';
 import { type ArchiveEntry, readSkillArchive, type SkillArchive } from '../model/skill-archive.js';
-import { AssistantsError } from '../errors/index.js';
 import type { ApiReader } from './live-view.js';
 
 /**

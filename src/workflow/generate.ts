@@ -92,7 +92,8 @@ export async function generateWorkflow(
         },
       );
     const lineage = state?.lineage ?? randomUUID();
-    const account = await readAccount(reader);
+    // Skills are listed even without --skill-prefix: each is then shown as skipped, with how to ask.
+    const account = await readAccount(reader, { skills: true });
     const members = await readMembers(
       reader,
       adoptableStores(account.vectorStores, lineage),
