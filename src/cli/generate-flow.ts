@@ -15,6 +15,7 @@ import { otherWorkspaceStates } from './workspace-states.js';
 export interface GenerateFlags {
   stack?: string;
   lockTimeout: string;
+  skillPrefix?: string;
 }
 
 /** `assistants import --generate DIR`: checks the stack name, runs generate (see generateWorkflow), prints what it did. */
@@ -25,6 +26,10 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
   if (!RESOURCE_NAME.test(stack))
     throw new AssistantsError('USAGE', `--stack ${JSON.stringify(stack)} is not a valid stack name`, {
       hint: "a stack name is 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit",
+    });
+  if (flags.skillPrefix !== undefined && flags.skillPrefix.trim() === '')
+    throw new AssistantsError('USAGE', '--skill-prefix is empty: it would adopt every skill of the account', {
+      hint: "give the prefix this stack's skills are named with, as their SKILL.md `name:` starts: --skill-prefix acme-support-",
     });
   const opened = await openState(context, { stack });
   const { store } = opened;
@@ -38,7 +43,13 @@ export async function generateFromAccount(context: CommandContext, dir: string, 
     today: () => new Date().toISOString().slice(0, 10),
   };
   const lockTimeoutMs = () => parseDuration(flags.lockTimeout, '--lock-timeout');
-  const { generated, file, failed } = await generateWorkflow(ports, { target, dir, stack, lockTimeoutMs });
+  const { generated, file, failed } = await generateWorkflow(ports, {
+    target,
+    dir,
+    stack,
+    lockTimeoutMs,
+    ...(flags.skillPrefix !== undefined ? { skillPrefix: flags.skillPrefix } : {}),
+  });
   io.stdout(renderGenerateSummary(generated, path.relative(io.cwd, file) || file, store.location));
   if (failed.length > 0)
     throw new AssistantsError(

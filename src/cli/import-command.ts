@@ -20,6 +20,10 @@ export function importCommand(context: CommandContext): Command {
       'instead: write DIR/assistants.yaml and a new state for everything in the account no other state owns',
     )
     .option('--stack <name>', 'with --generate: the stack name (default: the folder name)')
+    .option(
+      '--skill-prefix <prefix>',
+      'with --generate: adopt the skills whose name starts with PREFIX (skills carry no ownership stamp: without it, none)',
+    )
     .addOption(manifestFileOption())
     .option('--force', 'take a resource that another state has stamped as its own')
     .option('--lock-timeout <duration>', 'how long to wait for the state lock', '0s')

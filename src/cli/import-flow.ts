@@ -13,6 +13,7 @@ import { generateFromAccount } from './generate-flow.js';
 import { openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 import { skippedNotes } from './skipped-notes.js';
+import { otherWorkspaceStates } from './workspace-states.js';
 
 /** The flags of `assistants import`, as commander parses them. */
 export interface ImportFlags {
@@ -22,6 +23,7 @@ export interface ImportFlags {
   allowOutsideRoot?: boolean;
   generate?: string;
   stack?: string;
+  skillPrefix?: string;
 }
 
 /**
@@ -38,11 +40,15 @@ export async function runImport(
   if (flags.generate !== undefined) {
     if (address !== undefined || flags.file.length > 0 || flags.force)
       throw new AssistantsError('USAGE', '--generate takes no address, id, -f or --force', {
-        hint: 'assistants import --generate DIR [--stack NAME]',
+        hint: 'assistants import --generate DIR [--stack NAME] [--skill-prefix PREFIX]',
       });
     await generateFromAccount(context, flags.generate, flags);
     return;
   }
+  if (flags.skillPrefix !== undefined)
+    throw new AssistantsError('USAGE', '--skill-prefix chooses the skills --generate adopts', {
+      hint: 'assistants import --generate DIR --skill-prefix PREFIX; a single skill is imported by its address and id',
+    });
   if (address === undefined || id === undefined)
     throw new AssistantsError('USAGE', 'import needs an address and an id, or --generate DIR', {
       hint: 'assistants import vector_store.kb vs_abc123, or assistants import --generate DIR',
@@ -68,6 +74,7 @@ export async function runImport(
     writer: sdkWriter(api),
     retrieve: (kind: ResourceKind, id: string, storeId?: string) => retrieveResource(api, kind, id, storeId),
     skillVersion: (skillId: string, version: string) => readSkillVersion(sdkReader(api), skillId, version),
+    otherStates: () => otherWorkspaceStates(context, opened, flags.file),
     hashCacheFile: opened.hashCacheFile,
   };
   const lockTimeoutMs = parseDuration(flags.lockTimeout, '--lock-timeout');

@@ -4,6 +4,7 @@ import { AssistantsError } from '../errors/index.js';
 import { counted } from '../render/diagnostics-text.js';
 import { journalPathFor } from '../state/journal-log.js';
 import { localWorkspaces } from '../state/local-workspaces.js';
+import type { StateDocument } from '../state/state-document.js';
 import { withStateLock } from '../state/state-store.js';
 import { DEFAULT_WORKSPACE } from '../state/workspace-name.js';
 import { parseDuration } from './duration.js';
@@ -34,7 +35,9 @@ export async function runWorkspaceList(
 /**
  * `assistants workspace delete NAME`: removes the state of a workspace that manages nothing, under
  * its lock. A state that still records resources (or calls of an unfinished run) is refused:
- * deleting it would leave them in the account with no record; destroy them first.
+ * deleting it would leave them in the account with no record; destroy them first. So is one whose
+ * `forgotten` holds a skill: that record is what keeps gc --skill-prefix from collecting a skill
+ * `state rm` let go (skills carry no stamp), and it would go with the state.
  */
 export async function runWorkspaceDelete(
   context: CommandContext,
@@ -66,6 +69,7 @@ export async function runWorkspaceDelete(
           `workspace "${name}" still manages ${counted(held, 'resource')}${doc.pending.length > 0 ? ` and has ${counted(doc.pending.length, 'unsettled call')}` : ''}; deleting its state would leave them in the account with no record`,
           { hint: `destroy them first: assistants destroy --workspace ${name}` },
         );
+      refuseForgottenSkills(doc, name);
       await dropState(opened);
     });
   } finally {
@@ -74,6 +78,20 @@ export async function runWorkspaceDelete(
   }
   context.io.stdout(`Deleted workspace "${name}" (${store.location}).\n`);
   context.exitCode = EXIT.OK;
+}
+
+/** Refuses a state that let skills go with `state rm`: its record is all that keeps gc off them. */
+function refuseForgottenSkills(doc: StateDocument, name: string): void {
+  const skills = (doc.forgotten ?? []).filter((f) => f.kind === 'skill');
+  if (skills.length === 0) return;
+  const listed = skills.map((f) => `${f.address} (${f.id})`).join(', ');
+  throw new AssistantsError(
+    'WORKSPACE_NOT_EMPTY',
+    `workspace "${name}" let go of ${counted(skills.length, 'skill')} with state rm (${listed}); skills carry no ownership stamp, so that record is all that keeps \`gc --skill-prefix\` from collecting them, and it would go with the state`,
+    {
+      hint: `import each into the workspace that is to keep it (\`assistants import ADDRESS ID --workspace OTHER\`), or delete it if nothing uses it; then take it off this state's \`forgotten\` (\`assistants state pull --workspace ${name}\`, edit, \`state push\`) and delete the workspace`,
+    },
+  );
 }
 
 /** Removes a workspace's state: its files (the lock goes on release), or its rows. */

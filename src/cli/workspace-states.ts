@@ -1,6 +1,6 @@
 import { toAssistantsError } from '../errors/index.js';
 import type { OtherStates } from '../plan/skill-claims.js';
-import { localWorkspaces } from '../state/local-workspaces.js';
+import { scanLocalWorkspaces } from '../state/local-workspaces.js';
 import { type OpenedState, openState } from './open-state.js';
 import type { CommandContext } from './program.js';
 
@@ -16,9 +16,14 @@ export async function otherWorkspaceStates(
   opened: OpenedState,
   files: readonly string[] = [],
 ): Promise<OtherStates> {
-  const names =
-    opened.backend === 'local' ? await localWorkspaces(opened.baseFile) : await opened.store.workspaces();
   const others: OtherStates = { workspace: opened.workspace, states: [], unreadable: [] };
+  let names: string[];
+  if (opened.backend === 'local') {
+    // A workspace that cannot even be looked at is unreadable, never "none": it may hold skills.
+    const scan = await scanLocalWorkspaces(opened.baseFile);
+    names = scan.workspaces;
+    others.unreadable.push(...scan.unreadable.filter((u) => u.workspace !== opened.workspace));
+  } else names = await opened.store.workspaces();
   for (const workspace of names) {
     if (workspace === opened.workspace) continue;
     try {

@@ -108,7 +108,8 @@ export const ERROR_CODES = {
   STATE_NOT_FOUND: 'output with no state where --state and --workspace point (nothing applied there)',
   STATE_STACK_UNKNOWN: 'a PostgreSQL state command that cannot tell which stack it is about',
   WORKSPACE_INVALID: 'a workspace name that is not a plain name (letters, digits, - and _)',
-  WORKSPACE_NOT_EMPTY: 'workspace delete of a workspace whose state still holds resources',
+  WORKSPACE_NOT_EMPTY:
+    'workspace delete of a workspace whose state still holds resources, or records skills it let go with state rm',
   WORKSPACE_NOT_FOUND: 'workspace delete of a workspace that has no state',
   // API
   API_KEY_MISSING: 'OPENAI_API_KEY is not set and the command needs the API',
@@ -158,7 +159,8 @@ export const ERROR_CODES = {
   PENDING_UNVERIFIED:
     "(warning) a journalled delete that cannot be checked to hit this stack's object (no name and size recorded, or a store not in the state): left in place",
   // Import
-  ALREADY_MANAGED: 'import of an address the state already holds',
+  ALREADY_MANAGED:
+    "import of an address the state already holds, or of a skill a state of the stack's other workspaces claims (or may: its state could not be read)",
   OWNED_ELSEWHERE:
     'a resource stamped by another state or address: import refuses it without --force; plan, apply, destroy, gc and state rm never change it',
   FILE_IDENTITY_MISMATCH:

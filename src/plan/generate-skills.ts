@@ -5,14 +5,15 @@ import type { LiveSkill } from '../model/live.js';
 import { compareCodeUnits } from '../model/order.js';
 import type { GeneratedStack, SkippedResource } from './generate-stack.js';
 import { resourceKey } from './resource-keys.js';
-import { type OtherStates, skillClaims } from './skill-claims.js';
+import { claimOn, type OtherStates, skillClaims } from './skill-claims.js';
 
 /**
- * Which skills `import --generate` adopts, and how (pure). Skills carry no stamp, so "owned by
- * another state" is what the states generate can read say: a skill that a state of one of the
- * stack's other workspaces holds (or is journalled to be making) is skipped, as a store stamped by
- * another state is. Every other skill is adopted: its default version is downloaded into
- * `skills/KEY/` beside the manifest and managed from there.
+ * Which skills `import --generate` adopts, and how (pure). Skills carry no stamp, so nothing on a
+ * skill says which stack it is: adoption is opt-in, by name. Only with `--skill-prefix PREFIX`, and
+ * only a skill whose name starts with PREFIX that no state of the stack's other workspaces claims
+ * (see claimOn); without the prefix no skill is adopted, for another stack (whose states generate
+ * cannot read) may manage any of them, and a later destroy would delete it. An adopted skill's
+ * default version is downloaded into `skills/KEY/` beside the manifest and managed from there.
  */
 
 /** The folder every adopted skill is written below, relative to the manifest. */
@@ -45,20 +46,35 @@ export interface SkillChoice {
 
 /**
  * The skills to adopt, oldest first, each keyed by its name (unique among skills, as a re-run names
- * them the same way): not one that a state of `others` holds or is making, and only the oldest of
- * skills that share a name, which the manifests (one skill per SKILL.md name) cannot hold twice.
- * When a workspace's state could not be read, none is adopted: any of them may be that state's.
+ * them the same way): only those whose name starts with `prefix`, not one that a state of `others`
+ * claims, and only the oldest of skills that share a name, which the manifests (one skill per
+ * SKILL.md name) cannot hold twice. Without a prefix none is adopted (each is listed as skipped,
+ * with how to ask); when a workspace's state could not be read, none is adopted: any of them may
+ * be that state's.
  */
 export function chooseSkills(
   skills: ReadonlyMap<string, LiveSkill> | undefined,
   others: OtherStates,
+  prefix: string | undefined,
 ): SkillChoice {
   const choice: SkillChoice = { planned: [], skipped: [] };
+  if (prefix === undefined) {
+    for (const skill of skills?.values() ?? [])
+      choice.skipped.push(
+        skippedSkill(
+          skill,
+          'not_asked',
+          'skills carry no ownership stamp, so they are adopted only with --skill-prefix PREFIX (those whose name starts with it)',
+        ),
+      );
+    return choice;
+  }
   const unreadable = others.unreadable[0];
   if (unreadable) {
     const detail = `the state of workspace ${unreadable.workspace} could not be read (${unreadable.reason}), and may manage it`;
     for (const skill of skills?.values() ?? [])
-      choice.skipped.push(skippedSkill(skill, 'held_elsewhere', detail));
+      if (skill.attributes.name.startsWith(prefix))
+        choice.skipped.push(skippedSkill(skill, 'held_elsewhere', detail));
     return choice;
   }
   const claims = skillClaims(others.states);
@@ -70,10 +86,18 @@ export function chooseSkills(
   for (const skill of byAge) {
     const { id } = skill;
     const { name } = skill.attributes;
-    const holder = claims.held.get(id) ?? claims.creating.get(name);
+    // Another stack's skill, as far as anything can tell: not listed, for it is not this one's.
+    if (!name.startsWith(prefix)) continue;
+    const holder = claimOn(claims, { id, name });
     const twin = names.get(name);
     if (holder !== undefined)
-      choice.skipped.push(skippedSkill(skill, 'held_elsewhere', `managed as ${holder}`));
+      choice.skipped.push(
+        skippedSkill(
+          skill,
+          'held_elsewhere',
+          claims.held.get(id) === holder ? `managed as ${holder}` : `claimed by ${holder}`,
+        ),
+      );
     else if (twin !== undefined)
       choice.skipped.push(
         skippedSkill(

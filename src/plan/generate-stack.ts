@@ -67,9 +67,10 @@ export interface SkippedResource {
   /**
    * `owned_elsewhere`: another state's stamp; `expired`: an expired store cannot be used again;
    * `held_elsewhere`: a skill another workspace's state holds; `unusable`: a skill whose content
-   * cannot be written as a folder the manifests take (`detail` says why).
+   * cannot be written as a folder the manifests take (`detail` says why); `not_asked`: a skill,
+   * with no --skill-prefix given (`detail` says how to ask).
    */
-  reason: 'owned_elsewhere' | 'expired' | 'held_elsewhere' | 'unusable';
+  reason: 'owned_elsewhere' | 'expired' | 'held_elsewhere' | 'unusable' | 'not_asked';
   owner?: { lineage: string; address: string | undefined };
   /** For a skill: who holds it, or why it cannot be adopted. */
   detail?: string;

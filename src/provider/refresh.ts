@@ -152,14 +152,21 @@ async function collect<T extends { id: string }>(
 /**
  * Reads whole lists rather than the state's ids: what gc looks for (leaks, foreign expired stores)
  * is by definition not in the state. An endpoint without assistants or without skills is not an
- * error here: that list is undefined. Skills come without their versions.
+ * error here: that list is undefined. Skills are listed only with `skills: true` (gc with
+ * --skill-prefix, generate), so a command that has no use for them sends no skills request;
+ * without it, `skills` is undefined. Skills come without their versions.
  */
-export async function readAccount(reader: ApiReader): Promise<AccountView> {
+export async function readAccount(
+  reader: ApiReader,
+  options: { skills?: boolean } = {},
+): Promise<AccountView> {
   const [files, vectorStores, assistants, skills] = await Promise.all([
     collect((after) => reader.listFiles(after)),
     collect((after) => reader.listVectorStores(after)),
     collect((after) => reader.listAssistants(after)).catch(unless('ASSISTANTS_SUNSET')),
-    collect((after) => reader.listSkills(after)).catch(unless('SKILLS_UNSUPPORTED')),
+    options.skills
+      ? collect((after) => reader.listSkills(after)).catch(unless('SKILLS_UNSUPPORTED'))
+      : undefined,
   ]);
   return { files, vectorStores, assistants, skills };
 }

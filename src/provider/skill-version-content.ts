@@ -1,4 +1,5 @@
 import { type Unzipped, unzipSync } from 'fflate';
+import { AssistantsError } from '../errors/index.js';
 import { MAX_SKILL_BYTES, MAX_SKILL_FILES } from '../manifest/skill-limits.js';
 import { type ArchiveEntry, readSkillArchive, type SkillArchive } from '../model/skill-archive.js';
 import type { ApiReader } from './live-view.js';
@@ -15,14 +16,24 @@ const MAX_ZIP_BYTES = MAX_SKILL_BYTES + 4 * 1024 * 1024;
  * (see readSkillArchive). The zip is held in memory, as a version is at most 50 MB: a zip larger
  * than that, holding more than 500 files or 50 MB once unpacked, or not a zip, is a problem
  * (`ok: false`), found before anything is inflated where the zip's directory says so. Errors of
- * the call itself are the reader's (AssistantsError).
+ * the call itself are the reader's (AssistantsError); a body that breaks off while it is read
+ * (the connection dropped mid-download) is API_UNREACHABLE naming the call, never a defect.
  */
 export async function readSkillVersion(
   reader: ApiReader,
   skillId: string,
   version: string,
 ): Promise<SkillArchive> {
-  const zip = await readBounded(await reader.downloadSkillContent(skillId, version), MAX_ZIP_BYTES);
+  const body = await reader.downloadSkillContent(skillId, version);
+  const zip = await readBounded(body, MAX_ZIP_BYTES).catch((err: unknown) => {
+    // The call answered; its body is read here, past the reader's error mapping.
+    const call = `GET /skills/${skillId}/versions/${version}/content`;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AssistantsError('API_UNREACHABLE', `the download of ${call} broke off: ${reason}`, {
+      hint: 'check the network and run again; nothing was changed',
+      cause: err,
+    });
+  });
   if (!zip) return { ok: false, problem: `the zip is larger than ${megabytes(MAX_ZIP_BYTES)}` };
   const unpacked = unpack(zip);
   return 'problem' in unpacked ? { ok: false, problem: unpacked.problem } : readSkillArchive(unpacked);

@@ -87,9 +87,13 @@ function reasonPhrase(change: Change, plan: Pick<Plan, 'changes'>): string {
       return 'the file failed to index: attached again';
     case 'leaked':
       // Skills carry no stamp: gc --skill-prefix names them, and no state of the stack holds them.
-      return change.kind === 'skill'
-        ? 'leaked: named with the --skill-prefix, held by no state of this stack'
-        : 'leaked: stamped by this stack, absent from its state';
+      // The address is the id alone: the name is what tells the approver which skill goes.
+      if (change.kind === 'skill') {
+        const name = (change.before as { name?: unknown } | undefined)?.name;
+        const named = typeof name === 'string' ? `"${name}" ` : '';
+        return `leaked: ${named}named with the --skill-prefix, held by no state of this stack`;
+      }
+      return 'leaked: stamped by this stack, absent from its state';
     case 'unused':
       return 'only expired stores used it';
     case 'replace_by_request':

@@ -47,6 +47,6 @@ function skippedLine(s: SkippedResource): string {
   const what = `${s.kind} ${s.id}${s.name ? ` "${s.name}"` : ''}`;
   if (s.reason === 'expired') return `${what}: expired (\`assistants gc --all-expired\` collects it)`;
   if (s.reason === 'held_elsewhere') return `${what}: ${s.detail}; adopt it there`;
-  if (s.reason === 'unusable') return `${what}: ${s.detail}`;
+  if (s.reason === 'unusable' || s.reason === 'not_asked') return `${what}: ${s.detail}`;
   return `${what}: owned by another state (lineage ${s.owner?.lineage}, address ${s.owner?.address ?? '(none)'}); adopt it there, or with \`assistants import --force\``;
 }

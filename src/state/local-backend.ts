@@ -49,6 +49,9 @@ import { writeInPieces } from './write-in-pieces.js';
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
+/** How many times read() tries for a state file that does not change while it and its journal are read. */
+const READ_ATTEMPTS = 5;
+
 /** What tells one version of a file from another without reading it. */
 interface FileStamp {
   ino: number;
@@ -129,11 +132,32 @@ export class LocalStateStore implements StateStore {
     this.journalShown = journalPathFor(this.location);
   }
 
+  /**
+   * The state with its journal applied. Read without the lock (another workspace's state, read by
+   * gc and generate), the two reads can straddle a run that replaces the state file and then
+   * removes the journal: the old state and no journal would miss what that run just made. So the
+   * state file's stamp is taken before and after both reads, and a change means read again (a few
+   * times; then STATE_CONFLICT, which such a caller takes as "unreadable"). Under the lock nothing
+   * changes between the stamps, and one pass is all it costs.
+   */
   async read(): Promise<StateDocument | undefined> {
-    const state = await this.readFile();
-    const journal = await this.readJournal();
-    if (!journal) return state;
-    return replayJournal(state, journal, { state: this.location, journal: this.journalShown });
+    for (let attempt = 1; ; attempt++) {
+      const before = await fileStamp(this.file);
+      const state = await this.readFile();
+      const journal = await this.readJournal();
+      const after = await fileStamp(this.file);
+      const steady = before && after ? sameStamp(before, after) : before === after;
+      if (!steady) {
+        if (attempt < READ_ATTEMPTS) continue;
+        throw new AssistantsError(
+          'STATE_CONFLICT',
+          `${this.location} kept changing while it was read (${READ_ATTEMPTS} tries): another run is writing it`,
+          { hint: 'run again once that run has finished' },
+        );
+      }
+      if (!journal) return state;
+      return replayJournal(state, journal, { state: this.location, journal: this.journalShown });
+    }
   }
 
   async readJournal(): Promise<StoredJournal | undefined> {

@@ -53,10 +53,13 @@ export function gcWorkflow(ports: GcPorts, request: GcRequest, ui: GcUi): Promis
   return withLockedState(ports.store, 'gc', locked, async ({ state, record }) => {
     if (!state) return { status: 'no-state' };
     const { options } = request;
-    const account = await readAccount(ports.reader);
+    // Skills are listed only when they are to be collected: without --skill-prefix gc never
+    // touches one, so it does not ask.
+    const skills = options.leaked && options.skillPrefix !== undefined;
+    const account = await readAccount(ports.reader, { skills });
     // Read after the account: a skill listed there that another workspace's apply made was
     // journalled in that state before it was made, and is recorded there or still journalled now.
-    const others = options.leaked && options.skillPrefix ? await ports.otherStates() : NO_OTHER_STATES;
+    const others = skills ? await ports.otherStates() : NO_OTHER_STATES;
     const plan = collectGarbage(state, account, options, '', others);
     ui.review(plan);
     if (plan.errors.length > 0) return { status: 'refused' };

@@ -5,7 +5,7 @@ import { AssistantsError } from '../errors/index.js';
 import { downloadsFor } from '../plan/generate-downloads.js';
 import { chooseSkills, type PlannedSkill } from '../plan/generate-skills.js';
 import { adoptableStores, type GeneratedStack, generateStack } from '../plan/generate-stack.js';
-import type { OtherStates } from '../plan/skill-claims.js';
+import { NO_OTHER_STATES, type OtherStates } from '../plan/skill-claims.js';
 import { type ApiWriter, updateMetadata } from '../provider/api-writer.js';
 import { downloadFiles } from '../provider/download-files.js';
 import { downloadSkills, type SkillDownload } from '../provider/download-skills.js';
@@ -41,6 +41,8 @@ export interface GenerateRequest {
   stack: string;
   /** Asked for when the lock is taken: a folder that holds manifests, or a missing key, is reported first. */
   lockTimeoutMs: () => number;
+  /** --skill-prefix: only skills whose name starts with it are adopted; without it, none (see chooseSkills). */
+  skillPrefix?: string;
 }
 
 export interface GenerateResult {
@@ -54,7 +56,8 @@ export interface GenerateResult {
 /**
  * `assistants import --generate DIR`: adopt what the account holds into a new stack. Reads every
  * store (with its files), assistant and skill; downloads the files whose content the API hands
- * back, and each adopted skill's default version into DIR/skills/KEY/ (see chooseSkills);
+ * back, and each adopted skill's default version into DIR/skills/KEY/ (see chooseSkills: only
+ * with a skill prefix, and the other workspaces' states are read only then);
  * writes DIR/assistants.yaml and a state that plans clean; then stamps each adopted store and
  * assistant (its metadata gains the two ownership keys; the only write to the API). Everything is
  * staged and validated before it is moved into DIR; the state is written before the stamps, so
@@ -89,7 +92,8 @@ export async function generateWorkflow(
         },
       );
     const lineage = state?.lineage ?? randomUUID();
-    const account = await readAccount(reader);
+    // Skills are listed even without --skill-prefix: each is then shown as skipped, with how to ask.
+    const account = await readAccount(reader, { skills: true });
     const members = await readMembers(
       reader,
       adoptableStores(account.vectorStores, lineage),
@@ -98,7 +102,9 @@ export async function generateWorkflow(
     const snapshot = { ...account, members };
     // Read after the account, as gc does: a skill another workspace's apply made is in its state
     // or journal by now.
-    const choice = chooseSkills(account.skills, await ports.otherStates());
+    const { skillPrefix } = request;
+    const others = skillPrefix !== undefined ? await ports.otherStates() : NO_OTHER_STATES;
+    const choice = chooseSkills(account.skills, others, skillPrefix);
     // Everything is made in a hidden folder beside DIR and moved in only once it validates.
     await mkdir(path.dirname(target), { recursive: true });
     const stage = await mkdtemp(path.join(path.dirname(target), `.${path.basename(target)}.generate-`));

@@ -7,6 +7,8 @@ import type { LiveResource } from '../model/live.js';
 import type { SkillArchive } from '../model/skill-archive.js';
 import { importResource } from '../plan/import-resource.js';
 import { stamped } from '../plan/kinds/wanted.js';
+import type { OtherStates } from '../plan/skill-claims.js';
+import { skillTakenElsewhere } from '../plan/skill-taken-elsewhere.js';
 import { ownedBy } from '../plan/stamps.js';
 import { type ApiWriter, updateMetadata } from '../provider/api-writer.js';
 import { remember } from '../state/forget-resources.js';
@@ -23,6 +25,8 @@ export interface ImportPorts {
   retrieve(kind: ResourceKind, id: string, storeId?: string): Promise<LiveResource>;
   /** A skill version's content, read as its folder (see readSkillVersion): downloaded, never changed. */
   skillVersion(skillId: string, version: string): Promise<SkillArchive>;
+  /** The states of the stack's other workspaces: read only to import a skill (which has no stamp). */
+  otherStates: () => Promise<OtherStates>;
   hashCacheFile: string;
 }
 
@@ -45,7 +49,8 @@ export interface ImportResult {
 /**
  * `import ADDRESS ID`: takes the resource into the state under the address the manifests define,
  * and stamps it as this state's. Refuses an address already managed, an object managed under
- * another address, and a membership whose store is not in the state yet.
+ * another address, a membership whose store is not in the state yet, and (unless `force`) a skill
+ * that a state of another workspace of the stack claims or may claim (see skillTakenElsewhere).
  */
 export function importWorkflow(ports: ImportPorts, request: ImportRequest): Promise<ImportResult> {
   const { address: parsed, id, desired } = request;
@@ -69,7 +74,16 @@ export function importWorkflow(ports: ImportPorts, request: ImportRequest): Prom
       throw new AssistantsError('ALREADY_MANAGED', `${id} is already managed as ${holder}`, {
         hint: `one object is managed under one address: \`assistants state rm ${holder}\` first to move it`,
       });
-    const found = await withContent(await ports.retrieve(parsed.kind, id, storeId), address, desired, ports);
+    const live = await ports.retrieve(parsed.kind, id, storeId);
+    // Before its content is downloaded: a skill another workspace manages is not this one's to read.
+    if (live.kind === 'skill' && !request.force) {
+      const refusal = skillTakenElsewhere(await ports.otherStates(), {
+        id,
+        name: live.live.attributes.name,
+      });
+      if (refusal) throw refusal;
+    }
+    const found = await withContent(live, address, desired, ports);
     const hashes = await hashFiles(desired, await HashCache.load(ports.hashCacheFile), state, true);
     const { resource, notes } = importResource(parsed, found, desired, hashes, state, request.force);
     const recorder = record(state);

@@ -82,7 +82,7 @@ describe('import --generate and hostile skill zips', () => {
         recording(seen, () => EMPTY_LIST),
       );
     const skills = Object.keys(ZIPS).map((id, i) =>
-      apiSkill(id, id.replace('skill_', ''), 1_700_000_000 + i),
+      apiSkill(id, id.replace('skill_', 'z-'), 1_700_000_000 + i),
     );
     nock(NOCK_ORIGIN)
       .get('/v1/skills')
@@ -100,23 +100,26 @@ describe('import --generate and hostile skill zips', () => {
           { 'content-type': 'application/zip' },
         );
 
-    const run = await runInProcess(['import', '--generate', 'infra', '--base-url', NOCK_BASE_URL], {
-      cwd,
-      env: { OPENAI_API_KEY: KEY, CI: 'true' },
-    });
+    const run = await runInProcess(
+      ['import', '--generate', 'infra', '--skill-prefix', 'z-', '--base-url', NOCK_BASE_URL],
+      {
+        cwd,
+        env: { OPENAI_API_KEY: KEY, CI: 'true' },
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(unmatched).toEqual([]);
     // Read-only: nothing but GETs.
     expect(seen.every((call) => call.startsWith('GET '))).toBe(true);
     expect(run.stdout).toContain(
-      'skill skill_dotdot "dotdot": its content is not a folder to write: the zip entry "dotdot/../../../escaped.txt" has an empty, \'.\' or \'..\' part',
+      'skill skill_dotdot "z-dotdot": its content is not a folder to write: the zip entry "dotdot/../../../escaped.txt" has an empty, \'.\' or \'..\' part',
     );
     expect(run.stdout).toContain(
-      'skill skill_absolute "absolute": its content is not a folder to write: the zip entry "/tmp/absolute-escape.txt" is an absolute path',
+      'skill skill_absolute "z-absolute": its content is not a folder to write: the zip entry "/tmp/absolute-escape.txt" is an absolute path',
     );
     expect(run.stdout).toContain(
-      'skill skill_backslash "backslash": its content is not a folder to write: the zip entry "backslash/..\\\\..\\\\escaped-win.txt" holds \'\\\'',
+      'skill skill_backslash "z-backslash": its content is not a folder to write: the zip entry "backslash/..\\\\..\\\\escaped-win.txt" holds \'\\\'',
     );
     expect(run.stdout).toContain('Downloaded 2 skills');
 
@@ -124,12 +127,14 @@ describe('import --generate and hostile skill zips', () => {
     expect(await filesBelow(root)).toEqual([
       'a/b/.assistants/state.json',
       'a/b/infra/assistants.yaml',
-      'a/b/infra/skills/good/SKILL.md',
-      'a/b/infra/skills/good/scripts/run.py',
-      'a/b/infra/skills/macosx/SKILL.md',
+      'a/b/infra/skills/z-good/SKILL.md',
+      'a/b/infra/skills/z-good/scripts/run.py',
+      'a/b/infra/skills/z-macosx/SKILL.md',
     ]);
     expect(existsSync('/tmp/absolute-escape.txt')).toBe(false);
     const manifest = await readFile(path.join(cwd, 'infra/assistants.yaml'), 'utf8');
-    expect(manifest).toContain('skills:\n  macosx: { path: skills/macosx }\n  good: { path: skills/good }\n');
+    expect(manifest).toContain(
+      'skills:\n  z-macosx: { path: skills/z-macosx }\n  z-good: { path: skills/z-good }\n',
+    );
   });
 });

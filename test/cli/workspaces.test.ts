@@ -67,6 +67,22 @@ describe('workspaces, local backend', () => {
     expect(defaulted.code).toBe(1);
     expect(defaulted.stderr).toContain('cannot be deleted');
   });
+
+  it('refuses a workspace whose state let a skill go with state rm: that record keeps gc off the skill', async () => {
+    const forgotten = [
+      { address: 'skill.pdf', kind: 'skill', id: 'skill_abc', at: '2025-01-01T00:00:00.000Z' },
+    ];
+    const dir = await workspace({
+      [STAGING]: stateText({ ...emptyState(LINEAGE, 'support'), serial: 2, forgotten } as never),
+    });
+    const refused = await runInProcess(['workspace', 'delete', 'staging'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'error[WORKSPACE_NOT_EMPTY]: workspace "staging" let go of 1 skill with state rm (skill.pdf (skill_abc))',
+    );
+    expect(refused.stderr).toContain('hint: import each into the workspace that is to keep it');
+    expect(existsSync(path.join(dir, STAGING))).toBe(true);
+  });
 });
 
 describe('state pull and push, local files', () => {

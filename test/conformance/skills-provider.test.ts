@@ -312,7 +312,7 @@ describe('skills refresh', () => {
     for (const name of ['a', 'b', 'c']) made.push(await writer.createSkill(await skillFolder(name, name)));
 
     const before = await requestCounts(fixture);
-    const account = await readAccount(sdkReader(api));
+    const account = await readAccount(sdkReader(api), { skills: true });
 
     expect([...(account.skills?.keys() ?? [])]).toEqual(made.map((skill) => skill.id).reverse());
     expect(account.skills?.get(made[0]?.id as string)?.versions).toBeUndefined();

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EmulatorFixture, useEmulator } from '../helpers/emulator.js';
@@ -80,7 +80,7 @@ describe('gc --leaked --skill-prefix against the emulator', () => {
     expect(dry.code).toBe(0);
     expect(dry.stderr).toBe('Dry run: nothing was deleted.\n');
     expect(dry.stdout).toContain(
-      `# skill.${leaked.id} will be destroyed (leaked: named with the --skill-prefix, held by no state of this stack)`,
+      `# skill.${leaked.id} will be destroyed (leaked: "acme-leftover" named with the --skill-prefix, held by no state of this stack)`,
     );
     expect(dry.stdout).toContain(`- skill.${leaked.id} (${leaked.id})`);
     expect(dry.stdout).toContain('Plan: 0 to add, 0 to change, 1 to destroy.');
@@ -179,6 +179,21 @@ describe('gc --leaked --skill-prefix against the emulator', () => {
     expect(await liveIds(fx())).toContain(leaked.id);
   });
 
+  it('collects no skill while a workspace folder cannot even be looked at (not taken as absent)', async () => {
+    const { dir } = await appliedInTwoWorkspaces();
+    const leaked = await createSkill(fx(), 'acme-leftover');
+    const loop = path.join(dir, '.assistants/workspaces/broken');
+    await symlink(loop, loop);
+    const run = await cli(dir, ['gc', '--leaked', '--skill-prefix', 'acme-', '--auto-approve']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Nothing to collect.');
+    expect(run.stderr).toContain(
+      'warning[WORKSPACE_STATE_UNREADABLE]: no skill is collected: the state of workspace broken could not be read',
+    );
+    expect(deletes(fx())).toBe(0);
+    expect(await liveIds(fx())).toContain(leaked.id);
+  });
+
   it("with the PostgreSQL backend: another workspace's row holds its skill, a leaked one is deleted", async () => {
     const dir = await workspace({
       'assistants.yaml': 'version: 1\nstack: acme\nskills:\n  pdf: { path: skills/pdf }\n',
@@ -199,6 +214,23 @@ describe('gc --leaked --skill-prefix against the emulator', () => {
     expect(run.stdout).toContain('Destroy complete! Resources: 1 destroyed.');
     expect(deletes(fx())).toBe(1);
     expect(await liveIds(fx())).toEqual(held);
+  });
+
+  it('without --skill-prefix lists no skill at all (no GET /v1/skills), and names a collected one by its name', async () => {
+    const { dir } = await appliedInTwoWorkspaces();
+    const leaked = await createSkill(fx(), 'acme-leftover');
+    const listSkills = () => fx().emulator.core.stats.requests['GET /v1/skills'] ?? 0;
+    const before = listSkills();
+    const plain = await cli(dir, ['gc', '--leaked', '--auto-approve']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(listSkills()).toBe(before);
+    expect(deletes(fx())).toBe(0);
+
+    const shown = await cli(dir, ['gc', '--leaked', '--skill-prefix', 'acme-', '--dry-run']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(listSkills()).toBe(before + 1);
+    expect(shown.stdout).toContain(`skill.${leaked.id}`);
+    expect(shown.stdout).toContain('"acme-leftover"');
   });
 
   it('refuses an empty --skill-prefix, and one given with --expired alone', async () => {

@@ -8,8 +8,8 @@ import { workspace } from '../helpers/workspace.js';
 
 // `import --generate DIR` of an account with skills, through the real CLI against the emulator:
 // each skill's default version is written to DIR/skills/KEY/, the manifest names that folder, and
-// the state records it so that the next plan is a no-op. A skill another workspace's state holds
-// is not adopted.
+// the state records it so that the next plan is a no-op. Only with --skill-prefix, and only skills
+// whose name starts with it; a skill another workspace's state holds is not adopted.
 
 const KEY = fakeKey('sk-e2e-', 16, 'generate-skills');
 const fx = useEmulator();
@@ -69,19 +69,19 @@ describe('import --generate of an account with skills', () => {
     );
     await client.skills.create(
       folderForm('folder-name-ignored', {
-        'SKILL.md': skillMd('CSV Tools', 'Cleans CSV files'),
+        'SKILL.md': skillMd('pdf CSV Tools', 'Cleans CSV files'),
       }),
     );
     const dir = await workspace({});
 
-    const run = await cli(dir, ['import', '--generate', 'infra']);
+    const run = await cli(dir, ['import', '--generate', 'infra', '--skill-prefix', 'pdf']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
       `Downloaded 2 skills (each one's default version) into ${path.join('infra', 'skills')}`,
     );
     expect(await filesBelow(path.join(dir, 'infra/skills'))).toEqual([
-      'csv-tools/SKILL.md',
+      'pdf-csv-tools/SKILL.md',
       'pdf-tools/SKILL.md',
       'pdf-tools/reference/fields.md',
       'pdf-tools/scripts/run.py',
@@ -93,7 +93,7 @@ describe('import --generate of an account with skills', () => {
     // Oldest first; made in the same second, they are in the order of their ids.
     expect(manifest).toMatch(/\nskills:\n( {2}[a-z-]+: \{ path: skills\/[a-z-]+ \}\n){2}$/);
     expect(manifest).toContain('  pdf-tools: { path: skills/pdf-tools }\n');
-    expect(manifest).toContain('  csv-tools: { path: skills/csv-tools }\n');
+    expect(manifest).toContain('  pdf-csv-tools: { path: skills/pdf-csv-tools }\n');
     const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
       resources: Record<string, { id: string; attributes: Record<string, unknown> }>;
     };
@@ -127,17 +127,75 @@ describe('import --generate of an account with skills', () => {
     const applied = await cli(dir, ['apply', '-f', 'stack', '--workspace', 'staging', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
     const held = (await fx().client.skills.list()).data[0];
-    await fx().client.skills.create(folderForm('free', { 'SKILL.md': skillMd('free', 'Nobody manages it') }));
+    await fx().client.skills.create(
+      folderForm('free', { 'SKILL.md': skillMd('kept-free', 'Nobody manages it') }),
+    );
 
-    const run = await cli(dir, ['import', '--generate', 'infra']);
+    const run = await cli(dir, ['import', '--generate', 'infra', '--skill-prefix', 'kept']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
       `skill ${held?.id} "kept-elsewhere": managed as skill.kept of workspace staging; adopt it there`,
     );
-    expect(await filesBelow(path.join(dir, 'infra/skills'))).toEqual(['free/SKILL.md']);
+    expect(await filesBelow(path.join(dir, 'infra/skills'))).toEqual(['kept-free/SKILL.md']);
     const plan = await cli(dir, ['plan', '-f', 'infra', '--detailed-exitcode']);
     expect(plan.stdout).toContain('No changes');
     expect(plan.code).toBe(0);
+  });
+
+  it('adopts no skill without --skill-prefix, and lists each with how to ask', async () => {
+    const { client } = fx();
+    const other = await client.skills.create(
+      folderForm('other', { 'SKILL.md': skillMd('other-stack-tool', 'Another stack manages it') }),
+    );
+    const dir = await workspace({});
+
+    const run = await cli(dir, ['import', '--generate', 'infra']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`skill ${other.id} "other-stack-tool": skills carry no ownership stamp`);
+    expect(run.stdout).toContain('--skill-prefix PREFIX');
+    expect(run.stdout).not.toContain('Downloaded');
+    const manifest = await readFile(path.join(dir, 'infra/assistants.yaml'), 'utf8');
+    expect(manifest).not.toContain('skills:');
+    await expect(readdir(path.join(dir, 'infra/skills'))).rejects.toThrow(/ENOENT/);
+    // Not adopted, so not destroyed: the state holds no skill.
+    const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+      resources: Record<string, { kind: string }>;
+    };
+    expect(Object.values(state.resources).filter((r) => r.kind === 'skill')).toEqual([]);
+  });
+
+  it('adopts only the skills whose name starts with --skill-prefix, and not one another workspace let go', async () => {
+    const { client } = fx();
+    await client.skills.create(folderForm('a', { 'SKILL.md': skillMd('acme-pdf', 'Ours') }));
+    await client.skills.create(folderForm('b', { 'SKILL.md': skillMd('other-pdf', 'Theirs') }));
+    const dir = await workspace({
+      'stack/assistants.yaml': 'version: 1\nskills:\n  gone: { path: skills/gone }\n',
+      'stack/skills/gone/SKILL.md': skillMd('acme-gone', 'Let go by staging'),
+    });
+    const applied = await cli(dir, ['apply', '-f', 'stack', '--workspace', 'staging', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const removed = await cli(dir, ['state', 'rm', 'skill.gone', '--workspace', 'staging']);
+    expect(removed.code, removed.stderr).toBe(0);
+
+    const run = await cli(dir, ['import', '--generate', 'infra', '--skill-prefix', 'acme-']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '"acme-gone": claimed by skill.gone of workspace staging (let go with state rm)',
+    );
+    expect(run.stdout).not.toContain('other-pdf');
+    expect(await filesBelow(path.join(dir, 'infra/skills'))).toEqual(['acme-pdf/SKILL.md']);
+  });
+
+  it('refuses an empty --skill-prefix, and one without --generate', async () => {
+    const dir = await workspace({});
+    const empty = await cli(dir, ['import', '--generate', 'infra', '--skill-prefix', ' ']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('--skill-prefix is empty');
+    const single = await cli(dir, ['import', 'skill.x', 'skill_1', '--skill-prefix', 'acme-']);
+    expect(single.code).toBe(1);
+    expect(single.stderr).toContain('--skill-prefix chooses the skills --generate adopts');
   });
 });

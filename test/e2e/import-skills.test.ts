@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,10 @@ function writes(f: EmulatorFixture): Record<string, number> {
 }
 
 async function recorded(dir: string) {
-  const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
+  const text = await readFile(path.join(dir, '.assistants/state.json'), 'utf8').catch(
+    () => '{"resources":{}}',
+  );
+  const state = JSON.parse(text) as {
     resources: Record<string, { id: string; attributes: Record<string, unknown> }>;
   };
   return state.resources['skill.pdf-tools'];
@@ -135,5 +138,38 @@ describe('import of a skill against the emulator', () => {
     expect(
       fx().emulator.core.stats.requests['GET /v1/skills/{skill_id}/versions/{version}/content'],
     ).toBeUndefined();
+  });
+
+  it("refuses a skill another workspace's state holds, naming it, and one whose state cannot be read; --force takes it", async () => {
+    const dir = await stack();
+    const applied = await cli(dir, ['apply', '--workspace', 'staging', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const held = (await fx().client.skills.list()).data[0];
+    if (!held) throw new Error('staging made no skill');
+
+    const refused = await cli(dir, ['import', 'skill.pdf-tools', held.id]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `error[ALREADY_MANAGED]: ${held.id} ("pdf-tools") is claimed by skill.pdf-tools of workspace staging`,
+    );
+    expect(refused.stderr).not.toContain('    at ');
+    expect(await recorded(dir)).toBeUndefined();
+    // Nothing downloaded for a refused skill.
+    expect(
+      fx().emulator.core.stats.requests['GET /v1/skills/{skill_id}/versions/{version}/content'],
+    ).toBeUndefined();
+
+    await writeFile(path.join(dir, '.assistants/workspaces/staging/state.json'), '{ not json');
+    const unreadable = await cli(dir, ['import', 'skill.pdf-tools', held.id]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toContain(
+      `error[ALREADY_MANAGED]: ${held.id} may be managed by workspace staging, whose state could not be read`,
+    );
+    expect(await recorded(dir)).toBeUndefined();
+
+    const forced = await cli(dir, ['import', 'skill.pdf-tools', held.id, '--force']);
+    expect(forced.stderr).toBe('');
+    expect(forced.code).toBe(0);
+    expect((await recorded(dir))?.id).toBe(held.id);
   });
 });

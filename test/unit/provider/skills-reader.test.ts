@@ -153,11 +153,11 @@ describe('skills reader and refresh (fake server)', () => {
       .query({ limit: '100', order: 'desc', after: 'skill_b' })
       .reply(200, apiList([apiSkill('skill_a')]));
 
-    const account = await readAccount(sdkReader(client()));
+    const account = await readAccount(sdkReader(client()), { skills: true });
     expect([...(account.skills?.keys() ?? [])]).toEqual(['skill_b', 'skill_a']);
 
     nock(NOCK_ORIGIN).get('/v1/skills').query(true).reply(404, INVALID_URL);
-    expect((await readAccount(sdkReader(client()))).skills).toBeUndefined();
+    expect((await readAccount(sdkReader(client()), { skills: true })).skills).toBeUndefined();
     expect(unmatched).toEqual([]);
   });
 
