@@ -88,6 +88,17 @@ async function expectNoChanges(dir: string) {
   expect(again.code).toBe(0);
 }
 
+/** A stack at version 2 of pdf-tools whose default was then moved back to 1 by hand. */
+async function defaultMovedByHand(): Promise<string> {
+  const dir = await workspace(STACK);
+  await applyOk(dir);
+  await edit(dir, 2);
+  await applyOk(dir);
+  const id = (await liveSkills(fx()))['pdf-tools']?.id as string;
+  await fx().client.skills.update(id, { default_version: '1' });
+  return dir;
+}
+
 describe('skills end to end', () => {
   it('makes skills, versions an edit, pins it in the agent, prunes old versions and destroys them all', async () => {
     const dir = await workspace(STACK);
@@ -151,12 +162,7 @@ describe('skills end to end', () => {
   }, 120_000);
 
   it('apply --refresh-only takes a default moved by hand; the next plan uploads the folder as a new version', async () => {
-    const dir = await workspace(STACK);
-    await applyOk(dir);
-    await edit(dir, 2);
-    await applyOk(dir);
-    const id = (await liveSkills(fx()))['pdf-tools']?.id as string;
-    await fx().client.skills.update(id, { default_version: '1' });
+    const dir = await defaultMovedByHand();
     const accepted = await cli(dir, ['apply', '--refresh-only', '--auto-approve']);
     expect(accepted.code).toBe(0);
     const state = JSON.parse(await readFile(path.join(dir, '.assistants/state.json'), 'utf8')) as {
@@ -233,12 +239,7 @@ describe('skills end to end', () => {
   }, 60_000);
 
   it('shows a default moved by hand as drift and moves it back', async () => {
-    const dir = await workspace(STACK);
-    await applyOk(dir);
-    await edit(dir, 2);
-    await applyOk(dir);
-    const id = (await liveSkills(fx()))['pdf-tools']?.id as string;
-    await fx().client.skills.update(id, { default_version: '1' });
+    const dir = await defaultMovedByHand();
     const plan = await cli(dir, ['plan', '--detailed-exitcode']);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/default_version:\s+"1" -> "2"/);
