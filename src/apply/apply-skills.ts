@@ -111,14 +111,26 @@ async function uploadVersion(
         String(current.attributes.default_version),
       ),
     (doc, result) => {
-      doc.resources[change.address] = {
-        ...current,
-        attributes: desiredSkillAttributes(skill, result.sha256, result.version),
-        protect: skill.protect,
-      };
+      recordVersion(doc, change, skill, current, result.sha256, result.version);
     },
   );
   warnIfChanged(run, skill, sha256, made.sha256);
+}
+
+/** The skill as it now stands: the content hash and version given, the manifests' settings. */
+function recordVersion(
+  doc: StateDocument,
+  change: Change,
+  skill: DesiredSkill,
+  current: SkillResource,
+  sha256: string,
+  version: string,
+): void {
+  doc.resources[change.address] = {
+    ...current,
+    attributes: desiredSkillAttributes(skill, sha256, version),
+    protect: skill.protect,
+  };
 }
 
 /**
@@ -148,11 +160,7 @@ async function restoreDefault(
   version: string,
 ): Promise<void> {
   const record = (doc: StateDocument) => {
-    doc.resources[change.address] = {
-      ...current,
-      attributes: desiredSkillAttributes(skill, String(current.attributes.sha256), version),
-      protect: skill.protect,
-    };
+    recordVersion(doc, change, skill, current, String(current.attributes.sha256), version);
   };
   const before = change.before as SkillAttributes | null;
   if (before && before.default_version !== version)

@@ -18,7 +18,7 @@ export type HashedFile = Pick<DesiredFile, 'name' | 'path' | 'relativePath' | 'b
 export function skillFilesToHash(skills: readonly DesiredSkill[]): HashedFile[] {
   return skills.flatMap((skill) =>
     skill.files.map((file) => ({
-      name: `${skillHashKey(skill.name)}\u0000${file.relativePath}`,
+      name: skillFileKey(skill, file),
       path: file.path,
       relativePath: `${skill.relativePath}/${file.relativePath}`,
       bytes: file.bytes,
@@ -28,20 +28,24 @@ export function skillFilesToHash(skills: readonly DesiredSkill[]): HashedFile[] 
   );
 }
 
+/** A skill file's name in the hash step: the skill's key, then its path (a NUL between). */
+function skillFileKey(skill: DesiredSkill, file: { relativePath: string }): string {
+  return `${skillHashKey(skill.name)}\u0000${file.relativePath}`;
+}
+
 /**
  * Each skill's content hash (see skillContentHash) from its files' hashes, added to `hashes`
  * under skillHashKey; the files' own entries are taken out.
  */
 export function addSkillHashes(skills: readonly DesiredSkill[], hashes: Map<string, string>): void {
   for (const skill of skills) {
-    const key = skillHashKey(skill.name);
     const files = skill.files.map((file) => {
-      const name = `${key}\u0000${file.relativePath}`;
+      const name = skillFileKey(skill, file);
       const sha256 = hashes.get(name) as string;
       hashes.delete(name);
       return { relativePath: file.relativePath, sha256 };
     });
-    hashes.set(key, skillContentHash(files));
+    hashes.set(skillHashKey(skill.name), skillContentHash(files));
   }
 }
 
